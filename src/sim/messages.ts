@@ -1,0 +1,39 @@
+import { fnv1a } from './rng';
+import type { ClientRequest, Message, MessageSummary, NodeId } from './types';
+
+/** The digest of the null request that a NEW-VIEW uses to fill a gap in the sequence numbers. */
+export const NULL_DIGEST = 'null';
+
+/** D(m): a short, stable digest of a request's content, written as 8 hex digits. */
+export function digestOf(op: string, timestamp: number, client: NodeId): string {
+  return hex(fnv1a(`${op}|${timestamp}|${client}`));
+}
+
+export function hex(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
+}
+
+export function makeRequest(op: string, timestamp: number, client: NodeId): ClientRequest {
+  return { op, timestamp, client, digest: digestOf(op, timestamp, client) };
+}
+
+/** A digest no genuine request has: what a lying replica claims when it did not receive one. */
+export function forgedDigest(digest: string, salt: number): string {
+  return 'f' + hex(fnv1a(`forged|${digest}|${salt}`)).slice(1);
+}
+
+/** The state after executing op on a state with digest `state`: what a REPLY carries as its result. */
+export function nextStateDigest(state: string, op: string, seq: number): string {
+  return hex(fnv1a(`${state}|${seq}|${op}`));
+}
+
+export const INITIAL_STATE_DIGEST = '00000000';
+
+export function summarize(msg: Message): MessageSummary {
+  return { id: msg.id, type: msg.type, from: msg.sender, to: msg.receiver, view: msg.view, seq: msg.seq, digest: msg.digest };
+}
+
+/** Human-readable message type (PRE-PREPARE rather than PRE_PREPARE). */
+export function typeLabel(type: Message['type']): string {
+  return type.replace('_', '-');
+}

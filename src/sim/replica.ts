@@ -1,0 +1,775 @@
+import { forgedDigest, INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from './messages';
+import type {
+  CheckpointPayload,
+  CheckpointProof,
+  NewViewPayload,
+  PreparedCertificate,
+  ReProposal,
+  ViewChangePayload,
+} from './protocol';
+import type { Rng } from './rng';
+import { primaryOf } from './scenario';
+import type { Behaviour, ClientRequest, Message, MessageType, NodeId, SlotPhase, TraceEvent } from './types';
+import { CLIENT } from './types';
+import { computeNewViewDecision, verifyNewView } from './viewChange';
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+export type TraceDraft = DistributiveOmit<TraceEvent, 'i' | 't'>;
+
+/** What a replica asks of the world it lives in (the simulation provides it). */
+export interface ReplicaHost {
+  now(): number;
+  /** Sends one message; the host stamps id, sender and receiver and applies network and behaviour effects. */
+  send(from: NodeId, to: NodeId, fields: OutgoingMessage): void;
+  emit(from: NodeId, event: TraceDraft): void;
+  /** Starts (or restarts) this replica's single timer; a later call supersedes the earlier one. */
+  setTimer(replica: NodeId, delayMs: number): void;
+  clearTimer(replica: NodeId): void;
+  /** Models client signatures: true only for requests the client really issued. */
+  isAuthentic(request: ClientRequest): boolean;
+  /** State transfer: the execution history of a replica whose state at `seq` had `digest`. */
+  fetchState(seq: number, digest: string): ExecutedEntry[] | null;
+  /** The colluders' shared plan (they coordinate out of band). */
+  cabal: Cabal;
+  byzantineRng: Rng;
+  behaviourOf(id: NodeId): Behaviour | null;
+}
+
+export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
+
+export interface ExecutedEntry {
+  seq: number;
+  digest: string;
+  request: ClientRequest | null;
+  /** State digest after this entry. */
+  state: string;
+}
+
+export interface ReplicaConfig {
+  id: NodeId;
+  n: number;
+  f: number;
+  quorum: number;
+  checkpointInterval: number;
+  watermarkWindow: number;
+  viewChangeTimeoutMs: number;
+}
+
+/** A split that colluders agreed on for one (view, seq): which honest replicas get which digest. */
+export interface CollusionPlan {
+  digestFor(replica: NodeId): string;
+}
+
+export class Cabal {
+  private plans = new Map<string, CollusionPlan>();
+  plan(view: number, seq: number): CollusionPlan | undefined {
+    return this.plans.get(`${view}|${seq}`);
+  }
+  agree(view: number, seq: number, plan: CollusionPlan): void {
+    this.plans.set(`${view}|${seq}`, plan);
+  }
+}
+
+/** Everything one replica knows about one sequence number. */
+interface Slot {
+  seq: number;
+  /** The PRE-PREPARE accepted in `prePrepare.view` (at most one digest per view and seq). */
+  prePrepare: { view: number; digest: string; request: ClientRequest | null } | null;
+  /** Votes are kept whatever order they arrive in; keyed by view and digest. */
+  prepares: Map<string, Set<NodeId>>;
+  commits: Map<string, Set<NodeId>>;
+  /** The highest-view prepared certificate: what a VIEW-CHANGE carries. */
+  prepared: PreparedCertificate | null;
+  /** View in which this replica sent its COMMIT (−1 before). */
+  commitSentView: number;
+  /** View in which it became committed-local (−1 before). */
+  committedView: number;
+  executed: boolean;
+}
+
+const voteKey = (view: number, digest: string): string => `${view}|${digest}`;
+
+/** Messages of a view this replica has not entered yet are held here and replayed when it gets there. */
+const FUTURE_BUFFER_LIMIT = 20_000;
+
+export class Replica {
+  readonly id: NodeId;
+  readonly n: number;
+  readonly f: number;
+  readonly quorum: number;
+  view = 0;
+  /** Between its own VIEW-CHANGE and the NEW-VIEW that installs the view. */
+  viewChanging = false;
+  lastExecuted = 0;
+  /** Low watermark h = last stable checkpoint; H = h + L. */
+  lowWatermark = 0;
+  stableCheckpoint: CheckpointProof = { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] };
+  stateDigest = INITIAL_STATE_DIGEST;
+  readonly executedLog: ExecutedEntry[] = [];
+  /** Requests it knows of and has not executed: while any exist, a backup's view-change timer runs. */
+  readonly waiting = new Map<string, ClientRequest>();
+  timer: { startedAt: number; deadline: number; kind: 'request' | 'view-change' } | null = null;
+
+  private readonly config: ReplicaConfig;
+  private readonly host: ReplicaHost;
+  private readonly log = new Map<number, Slot>();
+  /** Executed requests by digest, with their results: deduplicates and answers client retransmissions. */
+  private readonly replies = new Map<string, { timestamp: number; result: string }>();
+  private readonly checkpointVotes = new Map<number, Map<string, Set<NodeId>>>();
+  private ownCheckpoints = new Map<number, string>();
+  private readonly viewChanges = new Map<number, Map<NodeId, ViewChangePayload>>();
+  private futureBuffer: Array<{ msg: Message; from: NodeId }> = [];
+  /** Primary only: the last sequence number it assigned, and which digests hold a number in this view. */
+  private lastAssigned = 0;
+  private assigned = new Map<string, number>();
+  private newViewSent: NewViewPayload | null = null;
+  /** Consecutive view changes without progress: the next one waits T · 2^attempts. */
+  private viewChangeAttempts = 0;
+  private viewChangeQuorumSeen = -1;
+
+  constructor(config: ReplicaConfig, host: ReplicaHost) {
+    this.config = config;
+    this.host = host;
+    this.id = config.id;
+    this.n = config.n;
+    this.f = config.f;
+    this.quorum = config.quorum;
+  }
+
+  get highWatermark(): number {
+    return this.lowWatermark + this.config.watermarkWindow;
+  }
+
+  get isPrimary(): boolean {
+    return primaryOf(this.view, this.n) === this.id;
+  }
+
+  private get behaviour(): Behaviour | null {
+    return this.host.behaviourOf(this.id);
+  }
+
+  /** Where this replica stands for the request with this digest, if it is in the log. */
+  phaseOf(digest: string): SlotPhase | null {
+    if (this.replies.has(digest)) return 'executed';
+    for (const slot of this.log.values()) {
+      if (slot.prePrepare?.digest !== digest) continue;
+      if (slot.executed) return 'executed';
+      if (slot.committedView >= 0) return 'committed';
+      if (slot.prepared && slot.prepared.view === slot.prePrepare.view) return 'prepared';
+      return 'pre-prepared';
+    }
+    return null;
+  }
+
+  logSize(): number {
+    return this.log.size;
+  }
+
+  hasSlot(seq: number): boolean {
+    return this.log.has(seq);
+  }
+
+  // ───────────────────────────── inbound ─────────────────────────────
+
+  /** Handles one delivered message; returns why it was ignored, or undefined when it was used. */
+  receive(msg: Message, from: NodeId): string | undefined {
+    if (msg.sender !== from) return `claims to be from ${msg.sender} but came from ${from}`;
+    if (msg.type !== 'REQUEST' && !this.isMember(from)) return `sender ${from} is not a replica`;
+    switch (msg.type) {
+      case 'REQUEST':
+        return this.onRequest(msg, from);
+      case 'PRE_PREPARE':
+      case 'PREPARE':
+      case 'COMMIT':
+        return this.onNormalCase(msg, from);
+      case 'CHECKPOINT':
+        return this.onCheckpoint(msg);
+      case 'VIEW_CHANGE':
+        return this.onViewChange(msg);
+      case 'NEW_VIEW':
+        return this.onNewView(msg);
+      case 'REPLY':
+        return 'replicas do not take replies';
+      default:
+        return 'unknown message type';
+    }
+  }
+
+  private isMember(id: NodeId): boolean {
+    return Number.isInteger(id) && id >= 0 && id < this.n;
+  }
+
+  private onRequest(msg: Message, from: NodeId): string | undefined {
+    const request = msg.request;
+    if (!request || typeof request.digest !== 'string') return 'no request attached';
+    if (!this.host.isAuthentic(request)) return 'request is not signed by the client';
+    const done = this.replies.get(request.digest);
+    if (done) {
+      // A retransmission of something already executed: the reply was probably lost, send it again.
+      if (from === CLIENT) this.sendReply(request, done.result);
+      return undefined;
+    }
+    const retransmitted = from === CLIENT && !this.isPrimary;
+    this.remember(request);
+    if (this.viewChanging) {
+      if (from === CLIENT) this.resendViewChange();
+      return undefined;
+    }
+    if (this.isPrimary) {
+      const seq = this.assigned.get(request.digest);
+      if (seq !== undefined) {
+        if (from === CLIENT) this.resendForSlot(seq);
+        return undefined;
+      }
+      this.proposePending();
+      return undefined;
+    }
+    if (retransmitted) {
+      // PBFT §4.2: a backup relays a client's request to the primary and, since it now waits, starts its timer.
+      this.send(primaryOf(this.view, this.n), { type: 'REQUEST', view: this.view, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
+      const seq = this.seqOf(request.digest);
+      if (seq !== undefined) this.resendForSlot(seq);
+      this.resendLatestCheckpoint();
+    }
+    return undefined;
+  }
+
+  private remember(request: ClientRequest): void {
+    if (this.replies.has(request.digest) || this.waiting.has(request.digest)) return;
+    this.waiting.set(request.digest, request);
+    this.startRequestTimer();
+  }
+
+  private onNormalCase(msg: Message, from: NodeId): string | undefined {
+    if (msg.view < this.view) return `stale view ${msg.view} (replica is in view ${this.view})`;
+    if (msg.view > this.view || this.viewChanging) {
+      this.futureBuffer.push({ msg, from });
+      if (this.futureBuffer.length > FUTURE_BUFFER_LIMIT) this.futureBuffer.shift();
+      return undefined;
+    }
+    if (!(msg.seq > this.lowWatermark && msg.seq <= this.highWatermark)) {
+      return `#${msg.seq} is outside the watermarks (${this.lowWatermark}, ${this.highWatermark}]`;
+    }
+    if (msg.type === 'PRE_PREPARE') return this.onPrePrepare(msg, from);
+    if (msg.type === 'PREPARE') return this.onPrepare(msg, from);
+    return this.onCommit(msg, from);
+  }
+
+  private onPrePrepare(msg: Message, from: NodeId): string | undefined {
+    if (from !== primaryOf(msg.view, this.n)) return `PRE-PREPARE from ${from}, who is not the primary of view ${msg.view}`;
+    if (this.isPrimary) return 'the primary does not accept PRE-PREPAREs';
+    const request = msg.request ?? null;
+    if (!request || request.digest !== msg.digest) return 'digest does not match the request';
+    if (!this.host.isAuthentic(request)) return 'request is not signed by the client';
+    const slot = this.slot(msg.seq);
+    if (slot.prePrepare && slot.prePrepare.view === msg.view) {
+      return slot.prePrepare.digest === msg.digest ? 'duplicate PRE-PREPARE' : `already accepted ${slot.prePrepare.digest} for #${msg.seq} in view ${msg.view}`;
+    }
+    this.acceptPrePrepare(slot, msg.view, msg.digest, request);
+    return undefined;
+  }
+
+  /** Takes a PRE-PREPARE into the log and, as a backup, votes for it. */
+  private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null): void {
+    slot.prePrepare = { view, digest, request };
+    if (request && !this.replies.has(request.digest)) this.remember(request);
+    this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
+    if (!this.isPrimary) {
+      this.vote(slot.prepares, view, digest, this.id);
+      this.multicastVote('PREPARE', view, slot.seq, digest);
+      if (this.behaviour?.kind === 'collude' && this.host.cabal.plan(view, slot.seq)) {
+        // Colluders need no certificate of their own: they vote COMMIT for both versions at once.
+        slot.commitSentView = view;
+        this.multicastVote('COMMIT', view, slot.seq, digest);
+      }
+    }
+    this.checkCertificates(slot);
+  }
+
+  private onPrepare(msg: Message, from: NodeId): string | undefined {
+    // The primary's PRE-PREPARE is its vote; a PREPARE from it would let it be counted twice.
+    if (from === primaryOf(msg.view, this.n)) return 'PREPARE from the primary is not counted';
+    const slot = this.slot(msg.seq);
+    if (!this.vote(slot.prepares, msg.view, msg.digest, from)) return 'duplicate vote';
+    this.checkCertificates(slot);
+    return undefined;
+  }
+
+  private onCommit(msg: Message, from: NodeId): string | undefined {
+    const slot = this.slot(msg.seq);
+    if (!this.vote(slot.commits, msg.view, msg.digest, from)) return 'duplicate vote';
+    this.checkCertificates(slot);
+    return undefined;
+  }
+
+  /** Counts a vote once per sender; false if this sender had already voted for it. */
+  private vote(votes: Map<string, Set<NodeId>>, view: number, digest: string, sender: NodeId): boolean {
+    const key = voteKey(view, digest);
+    let voters = votes.get(key);
+    if (!voters) votes.set(key, (voters = new Set()));
+    if (voters.has(sender)) return false;
+    voters.add(sender);
+    return true;
+  }
+
+  /** prepared and committed-local, re-checked on every arrival since votes come in any order. */
+  private checkCertificates(slot: Slot): void {
+    const pp = slot.prePrepare;
+    if (!pp || pp.view !== this.view || this.viewChanging) return;
+    const key = voteKey(pp.view, pp.digest);
+    const preparedNow = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
+    if (!preparedNow && (slot.prepares.get(key)?.size ?? 0) >= this.quorum - 1) {
+      slot.prepared = { seq: slot.seq, view: pp.view, digest: pp.digest, request: pp.request };
+      this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'prepared' });
+    }
+    const prepared = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
+    if (prepared && slot.commitSentView !== pp.view) {
+      slot.commitSentView = pp.view;
+      this.vote(slot.commits, pp.view, pp.digest, this.id);
+      this.multicastVote('COMMIT', pp.view, slot.seq, pp.digest);
+    }
+    if (prepared && slot.committedView !== pp.view && (slot.commits.get(key)?.size ?? 0) >= this.quorum) {
+      slot.committedView = pp.view;
+      this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'committed' });
+      this.executeReady();
+    }
+  }
+
+  // ───────────────────────────── execution ─────────────────────────────
+
+  /** Executes committed requests strictly in sequence order. */
+  private executeReady(): void {
+    let progressed = false;
+    for (;;) {
+      const slot = this.log.get(this.lastExecuted + 1);
+      if (!slot || slot.executed || slot.committedView < 0 || !slot.prePrepare) break;
+      this.execute(slot.seq, slot.prePrepare.digest, slot.prePrepare.request);
+      slot.executed = true;
+      progressed = true;
+    }
+    if (progressed) {
+      this.viewChangeAttempts = 0;
+      this.restartRequestTimer();
+    }
+  }
+
+  private execute(seq: number, digest: string, request: ClientRequest | null): void {
+    this.lastExecuted = seq;
+    // A request committed at two sequence numbers (possible after a view change) runs only once.
+    const runs = request !== null && digest !== NULL_DIGEST && !this.replies.has(digest);
+    if (runs) this.stateDigest = nextStateDigest(this.stateDigest, request.op, seq);
+    this.executedLog.push({ seq, digest, request: runs ? request : null, state: this.stateDigest });
+    this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest, phase: 'executed' });
+    if (runs) {
+      this.replies.set(digest, { timestamp: request.timestamp, result: this.stateDigest });
+      this.waiting.delete(digest);
+      this.assigned.delete(digest);
+      this.sendReply(request, this.stateDigest);
+    }
+    if (seq % this.config.checkpointInterval === 0) this.takeCheckpoint(seq);
+  }
+
+  private sendReply(request: ClientRequest, result: string): void {
+    const lie = this.behaviour?.kind === 'equivocate' ? forgedDigest(result, this.id) : result;
+    this.send(request.client, { type: 'REPLY', view: this.view, seq: 0, digest: request.digest, timestamp: request.timestamp, result: lie });
+  }
+
+  // ───────────────────────────── primary ─────────────────────────────
+
+  /** The primary assigns sequence numbers to waiting requests, up to the high watermark H. */
+  private proposePending(): void {
+    if (!this.isPrimary || this.viewChanging) return;
+    const unassigned = [...this.waiting.values()].filter((r) => !this.assigned.has(r.digest));
+    const kind = this.behaviour?.kind;
+    if (kind === 'collude') {
+      this.colludingProposals(unassigned);
+      return;
+    }
+    for (const request of unassigned) {
+      if (this.lastAssigned + 1 > this.highWatermark) return; // stalls until a checkpoint moves h
+      const seq = ++this.lastAssigned;
+      this.assigned.set(request.digest, seq);
+      const slot = this.slot(seq);
+      slot.prePrepare = { view: this.view, digest: request.digest, request };
+      this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest: request.digest, phase: 'pre-prepared' });
+      this.sendPrePrepares(seq, request);
+      this.checkCertificates(slot);
+    }
+  }
+
+  private sendPrePrepares(seq: number, request: ClientRequest): void {
+    const kind = this.behaviour?.kind;
+    if (kind === 'omit' && this.host.byzantineRng.chance(this.behaviour?.omitProbability ?? 0.5)) return;
+    let k = 0;
+    for (let to = 0; to < this.n; to++) {
+      if (to === this.id) continue;
+      // An equivocating primary tells every other backup a digest that matches no signed request.
+      const digest = kind === 'equivocate' && k++ % 2 === 1 ? forgedDigest(request.digest, to) : request.digest;
+      this.send(to, { type: 'PRE_PREPARE', view: this.view, seq, digest, request });
+    }
+  }
+
+  /**
+   * Colluders beyond the bound split the honest replicas in two and tell each half a different order for two
+   * genuine requests (signatures stop them from inventing one), then vote for both versions.
+   */
+  private colludingProposals(unassigned: ClientRequest[]): void {
+    if (unassigned.length < 2 || this.lastAssigned + 2 > this.highWatermark) return;
+    const [a, b] = unassigned;
+    const honest = [];
+    for (let r = 0; r < this.n; r++) if (this.host.behaviourOf(r)?.kind !== 'collude') honest.push(r);
+    const firstHalf = new Set(honest.slice(0, Math.ceil(honest.length / 2)));
+    const s1 = ++this.lastAssigned;
+    const s2 = ++this.lastAssigned;
+    this.assigned.set(a.digest, s1);
+    this.assigned.set(b.digest, s2);
+    const orders: Array<[number, ClientRequest, ClientRequest]> = [
+      [s1, a, b],
+      [s2, b, a],
+    ];
+    for (const [seq, forFirst, forSecond] of orders) {
+      this.host.cabal.agree(this.view, seq, {
+        digestFor: (r) => (firstHalf.has(r) ? forFirst.digest : forSecond.digest),
+      });
+      const slot = this.slot(seq);
+      slot.prePrepare = { view: this.view, digest: forFirst.digest, request: forFirst };
+      for (let to = 0; to < this.n; to++) {
+        if (to === this.id) continue;
+        const request = firstHalf.has(to) ? forFirst : forSecond;
+        this.send(to, { type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
+      }
+      this.multicastVote('COMMIT', this.view, seq, forFirst.digest);
+    }
+  }
+
+  // ───────────────────────────── votes and lies ─────────────────────────────
+
+  /** Multicasts PREPARE or COMMIT, as the replica's behaviour shapes it. */
+  private multicastVote(type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
+    const behaviour = this.behaviour;
+    if (behaviour?.kind === 'omit' && this.host.byzantineRng.chance(behaviour.omitProbability ?? 0.5)) return;
+    const plan = behaviour?.kind === 'collude' ? this.host.cabal.plan(view, seq) : undefined;
+    for (let to = 0; to < this.n; to++) {
+      if (to === this.id) continue;
+      let vote = digest;
+      if (behaviour?.kind === 'equivocate') vote = forgedDigest(digest, this.id);
+      else if (plan) vote = plan.digestFor(to);
+      this.send(to, { type, view, seq, digest: vote });
+    }
+  }
+
+  private send(to: NodeId, fields: OutgoingMessage): void {
+    this.host.send(this.id, to, fields);
+  }
+
+  private multicast(fields: OutgoingMessage): void {
+    for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, fields);
+  }
+
+  // ───────────────────────────── checkpoints ─────────────────────────────
+
+  private takeCheckpoint(seq: number): void {
+    this.ownCheckpoints.set(seq, this.stateDigest);
+    const payload: CheckpointPayload = { stateDigest: this.stateDigest };
+    this.recordCheckpointVote(seq, this.stateDigest, this.id);
+    this.multicast({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, payload });
+    this.emit({ kind: 'checkpoint', replica: this.id, seq, stable: false });
+    this.checkStable(seq, this.stateDigest);
+  }
+
+  private onCheckpoint(msg: Message): string | undefined {
+    if (typeof msg.digest !== 'string' || !Number.isInteger(msg.seq)) return 'malformed CHECKPOINT';
+    if (msg.seq <= this.lowWatermark) return `checkpoint #${msg.seq} is already below the low watermark`;
+    if (!this.recordCheckpointVote(msg.seq, msg.digest, msg.sender)) return 'duplicate vote';
+    this.checkStable(msg.seq, msg.digest);
+    return undefined;
+  }
+
+  private recordCheckpointVote(seq: number, digest: string, sender: NodeId): boolean {
+    let byDigest = this.checkpointVotes.get(seq);
+    if (!byDigest) this.checkpointVotes.set(seq, (byDigest = new Map()));
+    let voters = byDigest.get(digest);
+    if (!voters) byDigest.set(digest, (voters = new Set()));
+    if (voters.has(sender)) return false;
+    voters.add(sender);
+    return true;
+  }
+
+  private checkStable(seq: number, digest: string): void {
+    const voters = this.checkpointVotes.get(seq)?.get(digest);
+    if (!voters || voters.size < this.quorum || seq <= this.lowWatermark) return;
+    if (this.lastExecuted < seq && !this.transferState(seq, digest)) return;
+    if (this.ownCheckpoints.get(seq) !== digest && this.lastExecuted >= seq) {
+      const own = this.executedLog.find((e) => e.seq === seq);
+      if (own && own.state !== digest) return; // our own state differs: never adopt someone else's proof
+    }
+    this.makeStable({ seq, digest, signers: [...voters].sort((x, y) => x - y) });
+    if (this.isPrimary) this.proposePending();
+  }
+
+  /** Moves h to a stable checkpoint and discards the log and votes at or below it. */
+  private makeStable(proof: CheckpointProof): void {
+    if (proof.seq <= this.lowWatermark) return;
+    this.stableCheckpoint = proof;
+    this.lowWatermark = proof.seq;
+    for (const seq of [...this.log.keys()]) if (seq <= proof.seq) this.log.delete(seq);
+    for (const seq of [...this.checkpointVotes.keys()]) if (seq <= proof.seq) this.checkpointVotes.delete(seq);
+    for (const seq of [...this.ownCheckpoints.keys()]) if (seq < proof.seq) this.ownCheckpoints.delete(seq);
+    this.emit({ kind: 'checkpoint', replica: this.id, seq: proof.seq, stable: true });
+  }
+
+  /** A replica that fell behind fetches the certified state instead of re-running what it missed. */
+  private transferState(seq: number, digest: string): boolean {
+    const history = this.host.fetchState(seq, digest);
+    if (!history) return false;
+    for (const entry of history) {
+      if (entry.seq <= this.lastExecuted) continue;
+      this.executedLog.push(entry);
+      this.lastExecuted = entry.seq;
+      this.stateDigest = entry.state;
+      if (entry.request) {
+        this.replies.set(entry.digest, { timestamp: entry.request.timestamp, result: entry.state });
+        this.waiting.delete(entry.digest);
+      }
+      this.emit({ kind: 'phase', replica: this.id, view: this.view, seq: entry.seq, digest: entry.digest, phase: 'executed' });
+    }
+    this.ownCheckpoints.set(seq, digest);
+    this.executeReady();
+    this.restartRequestTimer();
+    return this.lastExecuted >= seq;
+  }
+
+  private resendLatestCheckpoint(): void {
+    let latest = -1;
+    for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark && seq > latest) latest = seq;
+    if (latest < 0) return;
+    const digest = this.ownCheckpoints.get(latest)!;
+    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } });
+  }
+
+  /** Under loss, a client's retransmission is the cue to repeat what this replica already said for that slot. */
+  private resendForSlot(seq: number): void {
+    const slot = this.log.get(seq);
+    const pp = slot?.prePrepare;
+    if (!slot || !pp || pp.view !== this.view) return;
+    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request);
+    if (!this.isPrimary) this.multicastVote('PREPARE', pp.view, seq, pp.digest);
+    if (slot.commitSentView === pp.view) this.multicastVote('COMMIT', pp.view, seq, pp.digest);
+    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent });
+  }
+
+  private seqOf(digest: string): number | undefined {
+    for (const slot of this.log.values()) if (slot.prePrepare?.digest === digest && slot.prePrepare.view === this.view) return slot.seq;
+    return undefined;
+  }
+
+  // ───────────────────────────── timers ─────────────────────────────
+
+  /** A backup waiting for a request it knows of suspects the primary when the timer fires. */
+  private startRequestTimer(): void {
+    if (this.timer || this.viewChanging || this.isPrimary || this.waiting.size === 0) return;
+    this.setTimer('request', this.config.viewChangeTimeoutMs);
+  }
+
+  /** After progress the wait starts afresh for whatever is still pending (the view-change timer is left alone). */
+  private restartRequestTimer(): void {
+    if (this.viewChanging) return;
+    this.stopTimer();
+    this.startRequestTimer();
+  }
+
+  private stopTimer(): void {
+    if (!this.timer) return;
+    this.timer = null;
+    this.host.clearTimer(this.id);
+    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+  }
+
+  private setTimer(kind: 'request' | 'view-change', delay: number): void {
+    const now = this.host.now();
+    this.timer = { startedAt: now, deadline: now + delay, kind };
+    this.host.setTimer(this.id, delay);
+    this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
+  }
+
+  /** Called by the host when this replica's timer fires. */
+  onTimer(): void {
+    if (!this.timer) return;
+    const kind = this.timer.kind;
+    this.timer = null;
+    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    if (kind === 'request' && (this.waiting.size === 0 || this.viewChanging)) return;
+    this.startViewChange(this.view + 1);
+  }
+
+  // ───────────────────────────── view change ─────────────────────────────
+
+  private startViewChange(target: number): void {
+    if (target <= this.view) return;
+    if (this.viewChanging) this.viewChangeAttempts++;
+    this.stopTimer();
+    this.view = target;
+    this.viewChanging = true;
+    this.newViewSent = null;
+    this.assigned = new Map();
+    const payload = this.viewChangePayload();
+    this.recordViewChange(target, this.id, payload);
+    this.emit({ kind: 'view-change', replica: this.id, view: target });
+    this.multicast({ type: 'VIEW_CHANGE', view: target, seq: this.lowWatermark, digest: '', payload });
+    for (const v of [...this.viewChanges.keys()]) if (v < target) this.viewChanges.delete(v);
+    this.afterViewChangeVote(target);
+  }
+
+  private viewChangePayload(): ViewChangePayload {
+    const prepared: PreparedCertificate[] = [];
+    for (const slot of this.log.values()) if (slot.prepared && slot.seq > this.lowWatermark) prepared.push(slot.prepared);
+    prepared.sort((a, b) => a.seq - b.seq);
+    return { stable: this.stableCheckpoint, prepared };
+  }
+
+  private resendViewChange(): void {
+    const own = this.viewChanges.get(this.view)?.get(this.id);
+    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own });
+  }
+
+  private recordViewChange(view: number, sender: NodeId, payload: ViewChangePayload): boolean {
+    let senders = this.viewChanges.get(view);
+    if (!senders) this.viewChanges.set(view, (senders = new Map()));
+    if (senders.has(sender)) return false;
+    senders.set(sender, payload);
+    return true;
+  }
+
+  private onViewChange(msg: Message): string | undefined {
+    if (msg.view < this.view || (msg.view === this.view && !this.viewChanging)) return `view ${msg.view} is not ahead of view ${this.view}`;
+    const payload = msg.payload as ViewChangePayload | undefined;
+    if (!payload || !payload.stable || !Array.isArray(payload.prepared)) return 'malformed VIEW-CHANGE';
+    if (!this.recordViewChange(msg.view, msg.sender, payload)) return 'duplicate VIEW-CHANGE';
+    if (!(this.viewChanging && msg.view === this.view)) {
+      // §4.5.2: f+1 replicas asking for higher views cannot all be faulty — join the smallest such view.
+      const ahead = new Map<NodeId, number>();
+      for (const [v, senders] of this.viewChanges) {
+        if (v <= this.view) continue;
+        for (const s of senders.keys()) if (s !== this.id && (!ahead.has(s) || v < ahead.get(s)!)) ahead.set(s, v);
+      }
+      if (ahead.size >= this.f + 1) this.startViewChange(Math.min(...ahead.values()));
+      return undefined;
+    }
+    this.afterViewChangeVote(msg.view);
+    return undefined;
+  }
+
+  /** With 2f+1 VIEW-CHANGEs for the view it is moving to, the new primary sends NEW-VIEW; backups wait T·2^k for it. */
+  private afterViewChangeVote(view: number): void {
+    if (!this.viewChanging || view !== this.view) return;
+    const senders = this.viewChanges.get(view);
+    if (!senders || senders.size < this.quorum) return;
+    if (primaryOf(view, this.n) === this.id) {
+      if (!this.newViewSent) this.sendNewView(view, senders);
+      return;
+    }
+    if (this.viewChangeQuorumSeen !== view) {
+      this.viewChangeQuorumSeen = view;
+      this.setTimer('view-change', this.config.viewChangeTimeoutMs * 2 ** this.viewChangeAttempts);
+    }
+  }
+
+  private sendNewView(view: number, senders: Map<NodeId, ViewChangePayload>): void {
+    const viewChanges = [...senders.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, this.quorum)
+      .map(([sender, payload]) => ({ sender, payload }));
+    const payload: NewViewPayload = { viewChanges, ...computeNewViewDecision(viewChanges) };
+    this.newViewSent = payload;
+    const kind = this.behaviour?.kind;
+    let k = 0;
+    for (let to = 0; to < this.n; to++) {
+      if (to === this.id) continue;
+      // An equivocating new primary hands every other backup an O that does not follow from V.
+      const lie = kind === 'equivocate' && k++ % 2 === 1;
+      const sent = lie
+        ? { ...payload, prePrepares: [...payload.prePrepares, { seq: payload.minSeq + payload.prePrepares.length + 1, digest: forgedDigest('O', to), request: null }] }
+        : payload;
+      this.send(to, { type: 'NEW_VIEW', view, seq: 0, digest: '', payload: sent });
+    }
+    this.installView(view, payload);
+  }
+
+  private onNewView(msg: Message): string | undefined {
+    if (msg.view < this.view || (msg.view === this.view && !this.viewChanging)) return `view ${msg.view} is already installed or stale`;
+    if (msg.sender !== primaryOf(msg.view, this.n)) return `NEW-VIEW from ${msg.sender}, who is not the primary of view ${msg.view}`;
+    const payload = msg.payload as NewViewPayload | undefined;
+    if (!payload || !Array.isArray(payload.viewChanges) || !Array.isArray(payload.prePrepares)) return 'malformed NEW-VIEW';
+    if (payload.viewChanges.some((vc) => !vc.payload || !vc.payload.stable || !Array.isArray(vc.payload.prepared))) return 'malformed NEW-VIEW';
+    const problem = verifyNewView(payload, this.quorum, this.n);
+    if (problem) return `rejected NEW-VIEW: ${problem}`;
+    this.installView(msg.view, payload);
+    return undefined;
+  }
+
+  /** Enters `view` with the PRE-PREPAREs of O; backups vote for each of them again in the new view. */
+  private installView(view: number, decision: NewViewPayload): void {
+    this.stopTimer();
+    if (decision.minSeq > this.lowWatermark) {
+      const signers = decision.viewChanges.find((vc) => vc.payload.stable.seq === decision.minSeq)?.payload.stable.signers ?? [];
+      if (this.lastExecuted < decision.minSeq) this.transferState(decision.minSeq, decision.checkpointDigest);
+      if (this.lastExecuted >= decision.minSeq) this.makeStable({ seq: decision.minSeq, digest: decision.checkpointDigest, signers });
+    }
+    this.view = view;
+    this.viewChanging = false;
+    this.assigned = new Map();
+    const primary = primaryOf(view, this.n);
+    this.emit({ kind: 'new-view', replica: this.id, view, primary });
+    let maxSeq = decision.minSeq;
+    for (const entry of decision.prePrepares) {
+      maxSeq = Math.max(maxSeq, entry.seq);
+      if (entry.seq <= this.lowWatermark) continue;
+      if (entry.request) this.assigned.set(entry.digest, entry.seq);
+      this.acceptPrePrepare(this.slot(entry.seq), view, entry.digest, entry.request);
+    }
+    this.lastAssigned = Math.max(maxSeq, this.lowWatermark);
+    this.replayFutureMessages();
+    if (this.isPrimary) {
+      this.proposePending();
+    } else {
+      for (const request of this.waiting.values()) {
+        if (!decision.prePrepares.some((e: ReProposal) => e.digest === request.digest)) {
+          this.send(primary, { type: 'REQUEST', view, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
+        }
+      }
+      this.startRequestTimer();
+    }
+  }
+
+  private replayFutureMessages(): void {
+    const ready = this.futureBuffer.filter((e) => e.msg.view === this.view);
+    this.futureBuffer = this.futureBuffer.filter((e) => e.msg.view > this.view);
+    for (const { msg, from } of ready) this.onNormalCase(msg, from);
+  }
+
+  // ───────────────────────────── helpers ─────────────────────────────
+
+  private slot(seq: number): Slot {
+    let slot = this.log.get(seq);
+    if (!slot) {
+      slot = { seq, prePrepare: null, prepares: new Map(), commits: new Map(), prepared: null, commitSentView: -1, committedView: -1, executed: seq <= this.lastExecuted };
+      this.log.set(seq, slot);
+    }
+    return slot;
+  }
+
+  private emit(event: TraceDraft): void {
+    this.host.emit(this.id, event);
+  }
+
+  /** Votes this replica holds for (view, seq, digest): what an inspector shows against the quorum. */
+  votesFor(seq: number): { prePrepare: Slot['prePrepare']; prepares: number; commits: number } | null {
+    const slot = this.log.get(seq);
+    if (!slot) return null;
+    const pp = slot.prePrepare;
+    const key = pp ? voteKey(pp.view, pp.digest) : '';
+    return { prePrepare: pp, prepares: slot.prepares.get(key)?.size ?? 0, commits: slot.commits.get(key)?.size ?? 0 };
+  }
+}
+
+export type { MessageType };

@@ -1,0 +1,383 @@
+import { SafetyChecker } from './checker';
+import { Client } from './client';
+import { summarize } from './messages';
+import { Network } from './network';
+import { Cabal, Replica, type ExecutedEntry, type OutgoingMessage, type ReplicaHost, type TraceDraft } from './replica';
+import { createRng, type Rng } from './rng';
+import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
+import { Scheduler } from './scheduler';
+import type {
+  Behaviour,
+  ClientRequest,
+  Message,
+  MessageType,
+  NetworkParams,
+  NodeId,
+  ReplicaSummary,
+  Scenario,
+  SimStats,
+  TraceEvent,
+} from './types';
+import { CLIENT, MESSAGE_TYPES } from './types';
+
+/** What the virtual clock can have due. */
+type Happening =
+  | { kind: 'deliver'; msg: Message }
+  | { kind: 'drop'; msg: Message }
+  | { kind: 'replica-timer'; replica: NodeId; generation: number }
+  | { kind: 'client-issue' }
+  | { kind: 'client-timer'; timestamp: number };
+
+export interface SimulationOptions {
+  /** Keep every trace event in `trace` (the UI and tests do; benchmarks and sweeps need not). */
+  recordTrace?: boolean;
+}
+
+/**
+ * One PBFT world: n replicas, one client, a network and an adversary, advanced by a virtual clock.
+ * Nothing here reads real time or Math.random, so the same scenario always yields the same trace.
+ */
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly n: number;
+  readonly f: number;
+  readonly quorum: number;
+  readonly trace: TraceEvent[] = [];
+  readonly replicaList: Replica[];
+  readonly client: Client;
+  readonly checker: SafetyChecker;
+
+  private readonly scheduler = new Scheduler<Happening>();
+  private readonly network: Network;
+  private readonly byzantineRng: Rng;
+  private readonly behaviours: Array<Behaviour | null>;
+  private readonly everMalicious = new Set<NodeId>();
+  private readonly timerGeneration: number[];
+  private readonly recordTrace: boolean;
+  private readonly cabal = new Cabal();
+  private pending: TraceEvent[] = [];
+  private nextMessageId = 1;
+  private eventIndex = 0;
+  private toIssue: number;
+  private readonly stat = {
+    sent: Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>,
+    sentTotal: 0,
+    delivered: 0,
+    dropped: 0,
+    latenciesMs: [] as number[],
+  };
+
+  constructor(scenario: Scenario, options: SimulationOptions = {}) {
+    this.scenario = { ...scenario, malicious: { ...scenario.malicious } };
+    this.n = replicaCount(scenario);
+    this.f = scenario.n === undefined ? scenario.f : toleratedFaults(this.n);
+    this.quorum = quorumSize(this.n, this.f);
+    this.recordTrace = options.recordTrace ?? true;
+    this.network = new Network(scenario, createRng(scenario.seed, 'network'));
+    this.byzantineRng = createRng(scenario.seed, 'byzantine');
+    this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
+    this.behaviours.forEach((b, id) => b && this.everMalicious.add(id));
+    this.timerGeneration = new Array(this.n).fill(0);
+    this.client = new Client(CLIENT, this.f);
+    this.checker = new SafetyChecker(
+      (r) => !this.everMalicious.has(r),
+      (d) => this.client.issued.has(d),
+    );
+    const host = this.makeHost();
+    this.replicaList = Array.from(
+      { length: this.n },
+      (_, id) =>
+        new Replica(
+          {
+            id,
+            n: this.n,
+            f: this.f,
+            quorum: this.quorum,
+            checkpointInterval: Math.max(1, scenario.checkpointInterval),
+            watermarkWindow: Math.max(1, scenario.watermarkWindow),
+            viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+          },
+          host,
+        ),
+    );
+    this.toIssue = Math.max(0, scenario.requests);
+    const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
+    for (let k = 0; k < first; k++) this.scheduler.schedule(0, { kind: 'client-issue' });
+    this.toIssue -= first;
+  }
+
+  get now(): number {
+    return this.scheduler.now;
+  }
+
+  nextEventTime(): number | null {
+    return this.scheduler.peekTime();
+  }
+
+  /** Processes the next due happening (skipping timers that were cancelled); [] when nothing is scheduled. */
+  step(): TraceEvent[] {
+    for (;;) {
+      const next = this.scheduler.pop();
+      if (!next) return [];
+      const produced = this.process(next.item);
+      if (produced) return this.flush();
+    }
+  }
+
+  /** Processes everything due at or before t, then moves the clock to t. */
+  runUntil(t: number): TraceEvent[] {
+    for (;;) {
+      const due = this.scheduler.peekTime();
+      if (due === null || due > t) break;
+      this.process(this.scheduler.pop()!.item);
+    }
+    this.scheduler.advanceTo(t);
+    return this.flush();
+  }
+
+  /** Runs until nothing more is scheduled or `limit` virtual ms have passed; returns the number of happenings. */
+  runToQuiescence(limitMs = Infinity): number {
+    let count = 0;
+    for (;;) {
+      const due = this.scheduler.peekTime();
+      if (due === null || due > limitMs) break;
+      this.process(this.scheduler.pop()!.item);
+      count++;
+      if ((count & 1023) === 0) this.flush();
+    }
+    this.flush();
+    return count;
+  }
+
+  /** The client issues one more request now, beyond those the scenario scheduled. */
+  submitRequest(): TraceEvent[] {
+    this.issueRequest();
+    return this.flush();
+  }
+
+  setNetwork(params: Partial<NetworkParams>): void {
+    this.network.params = { ...this.network.params, ...params };
+    Object.assign(this.scenario, params);
+  }
+
+  setBehaviour(id: NodeId, behaviour: Behaviour | null): void {
+    if (id < 0 || id >= this.n) throw new RangeError(`No replica ${id} (n = ${this.n})`);
+    this.behaviours[id] = behaviour;
+    if (behaviour) {
+      this.everMalicious.add(id);
+      this.scenario.malicious[id] = behaviour;
+    } else {
+      delete this.scenario.malicious[id];
+    }
+  }
+
+  /** Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. */
+  inject(to: NodeId, msg: Omit<Message, 'id' | 'receiver'>, from: NodeId = msg.sender): TraceEvent[] {
+    const full: Message = { ...msg, id: this.nextMessageId++, receiver: to };
+    this.deliver(full, from);
+    return this.flush();
+  }
+
+  stats(): SimStats {
+    const view = this.currentView();
+    const latencies = this.stat.latenciesMs;
+    return {
+      now: this.now,
+      view,
+      primary: primaryOf(view, this.n),
+      sent: { ...this.stat.sent },
+      sentTotal: this.stat.sentTotal,
+      delivered: this.stat.delivered,
+      dropped: this.stat.dropped,
+      committed: latencies.length,
+      outstanding: this.client.outstanding.size + this.toIssue,
+      latenciesMs: [...latencies],
+      lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
+      violations: [...this.checker.violations],
+    };
+  }
+
+  /** The view most honest replicas have installed (what the header shows as "the" view). */
+  currentView(): number {
+    const counts = new Map<number, number>();
+    for (const r of this.replicaList) {
+      if (this.behaviours[r.id] || r.viewChanging) continue;
+      counts.set(r.view, (counts.get(r.view) ?? 0) + 1);
+    }
+    let best = 0;
+    let bestCount = -1;
+    for (const [view, count] of counts) if (count > bestCount || (count === bestCount && view > best)) [best, bestCount] = [view, count];
+    return bestCount < 0 ? Math.max(...this.replicaList.map((r) => r.view)) : best;
+  }
+
+  replicas(): ReplicaSummary[] {
+    const newest = this.newestRequest();
+    return this.replicaList.map((r) => ({
+      id: r.id,
+      behaviour: this.behaviours[r.id],
+      view: r.view,
+      isPrimary: r.isPrimary && !r.viewChanging,
+      viewChanging: r.viewChanging,
+      phase: newest ? r.phaseOf(newest.digest) : null,
+      lastExecuted: r.lastExecuted,
+      lowWatermark: r.lowWatermark,
+      highWatermark: r.highWatermark,
+      timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
+      executed: r.executedLog.map((e) => [e.seq, e.digest] as [number, string]),
+    }));
+  }
+
+  behaviourOf(id: NodeId): Behaviour | null {
+    return this.behaviours[id] ?? null;
+  }
+
+  private newestRequest(): ClientRequest | undefined {
+    let newest: ClientRequest | undefined;
+    for (const r of this.client.issued.values()) if (!newest || r.timestamp > newest.timestamp) newest = r;
+    return newest;
+  }
+
+  // ───────────────────────────── the loop ─────────────────────────────
+
+  /** Returns whether the happening did anything observable. */
+  private process(h: Happening): boolean {
+    switch (h.kind) {
+      case 'deliver':
+        this.stat.delivered++;
+        this.deliver(h.msg, h.msg.sender);
+        return true;
+      case 'drop':
+        this.stat.dropped++;
+        this.record({ kind: 'drop', msg: summarize(h.msg) });
+        return true;
+      case 'replica-timer':
+        if (h.generation !== this.timerGeneration[h.replica]) return false;
+        this.replicaList[h.replica].onTimer();
+        return true;
+      case 'client-issue':
+        this.issueRequest();
+        return true;
+      case 'client-timer': {
+        const entry = this.client.outstanding.get(h.timestamp);
+        if (!entry) return false;
+        this.record({ kind: 'request', timestamp: entry.request.timestamp, digest: entry.request.digest, op: entry.request.op, retransmit: true });
+        for (let to = 0; to < this.n; to++) this.clientSend(to, entry.request);
+        this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, h);
+        return true;
+      }
+    }
+  }
+
+  private issueRequest(): void {
+    const request = this.client.issue(this.now);
+    this.record({ kind: 'request', timestamp: request.timestamp, digest: request.digest, op: request.op, retransmit: false });
+    this.clientSend(primaryOf(this.client.believedView, this.n), request);
+    this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, { kind: 'client-timer', timestamp: request.timestamp });
+  }
+
+  private clientSend(to: NodeId, request: ClientRequest): void {
+    this.transmit(CLIENT, to, { type: 'REQUEST', view: this.client.believedView, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
+  }
+
+  private deliver(msg: Message, from: NodeId): void {
+    if (msg.receiver === CLIENT) {
+      const outcome = this.client.onReply(msg, from, this.now);
+      if (outcome && typeof outcome === 'object') {
+        this.record({ kind: 'deliver', msg: summarize(msg) });
+        this.stat.latenciesMs.push(outcome.latencyMs);
+        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
+        if (this.toIssue > 0) {
+          this.toIssue--;
+          this.scheduler.schedule(this.now, { kind: 'client-issue' });
+        }
+      } else {
+        this.record({ kind: 'deliver', msg: summarize(msg), ...(outcome ? { ignored: outcome } : {}) });
+      }
+      return;
+    }
+    const replica = this.replicaList[msg.receiver];
+    if (!replica) return;
+    // The deliver event goes first so the trace reads cause → effect.
+    const index = this.recordTrace ? this.pending.length : -1;
+    this.record({ kind: 'deliver', msg: summarize(msg) });
+    let ignored: string | undefined;
+    try {
+      ignored = replica.receive(msg, from);
+    } catch (error) {
+      ignored = `malformed message (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (ignored && index >= 0) {
+      const ev = this.pending[index];
+      if (ev.kind === 'deliver') ev.ignored = ignored;
+    }
+  }
+
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage): void {
+    const behaviour = from === CLIENT ? null : this.behaviours[from];
+    if (behaviour?.kind === 'silent') return;
+    const msg: Message = { ...fields, id: this.nextMessageId++, sender: from, receiver: to };
+    const extra = behaviour?.kind === 'slow' ? Math.max(0, behaviour.extraDelayMs ?? 0) : 0;
+    const transit = this.network.transit(this.now, extra);
+    this.stat.sent[msg.type]++;
+    this.stat.sentTotal++;
+    this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
+    this.scheduler.schedule(transit.at, transit.lost ? { kind: 'drop', msg } : { kind: 'deliver', msg });
+  }
+
+  private record(draft: TraceDraft): void {
+    if (draft.kind === 'violation' || this.recordTrace) {
+      this.pending.push({ ...draft, i: this.eventIndex++, t: this.now } as TraceEvent);
+    }
+  }
+
+  private flush(): TraceEvent[] {
+    const out = this.pending;
+    this.pending = [];
+    if (this.recordTrace) for (const ev of out) this.trace.push(ev);
+    return out;
+  }
+
+  private makeHost(): ReplicaHost {
+    return {
+      now: () => this.now,
+      send: (from, to, fields) => this.transmit(from, to, fields),
+      emit: (from, event) => this.onReplicaEvent(from, event),
+      setTimer: (replica, delay) => {
+        const generation = ++this.timerGeneration[replica];
+        this.scheduler.schedule(this.now + delay, { kind: 'replica-timer', replica, generation });
+      },
+      clearTimer: (replica) => {
+        this.timerGeneration[replica]++;
+      },
+      isAuthentic: (request) => {
+        const issued = this.client.issued.get(request.digest);
+        return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
+      },
+      fetchState: (seq, digest) => this.fetchState(seq, digest),
+      cabal: this.cabal,
+      byzantineRng: this.byzantineRng,
+      behaviourOf: (id) => this.behaviours[id] ?? null,
+    };
+  }
+
+  private onReplicaEvent(from: NodeId, event: TraceDraft): void {
+    this.record(event);
+    if (event.kind !== 'phase') return;
+    let found;
+    if (event.phase === 'committed') found = this.checker.onCommitted(from, event.seq, event.digest, this.now);
+    else if (event.phase === 'executed') {
+      const log = this.replicaList[from]?.executedLog;
+      const entry = log?.[log.length - 1];
+      found = this.checker.onExecuted(from, event.seq, event.digest, entry?.seq === event.seq && entry.request !== null, this.now);
+    }
+    for (const violation of found ?? []) this.record({ kind: 'violation', violation });
+  }
+
+  private fetchState(seq: number, digest: string): ExecutedEntry[] | null {
+    for (const r of this.replicaList) {
+      const at = r.executedLog.find((e) => e.seq === seq);
+      if (at && at.state === digest) return r.executedLog.filter((e) => e.seq <= seq);
+    }
+    return null;
+  }
+}

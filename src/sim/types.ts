@@ -1,0 +1,175 @@
+/**
+ * The vocabulary shared by the simulation core, the worker bridge, the CLI and the UI.
+ * Names follow Castro & Liskov (OSDI 1999): a message is ⟨TYPE, v, n, d, i⟩, replicas are 0..n-1,
+ * the primary of view v is v mod n.
+ */
+
+/** The client is drawn as its own node; replicas are 0..n-1. */
+export const CLIENT = -1;
+export type NodeId = number;
+
+export const MESSAGE_TYPES = [
+  'REQUEST',
+  'PRE_PREPARE',
+  'PREPARE',
+  'COMMIT',
+  'REPLY',
+  'CHECKPOINT',
+  'VIEW_CHANGE',
+  'NEW_VIEW',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** How a malicious replica lies. */
+export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'collude'] as const;
+export type BehaviourKind = (typeof BEHAVIOURS)[number];
+
+export interface Behaviour {
+  kind: BehaviourKind;
+  /** omit: probability that each vote it should send is withheld (0..1). */
+  omitProbability?: number;
+  /** slow: virtual ms added to everything it sends. */
+  extraDelayMs?: number;
+}
+
+export interface NetworkParams {
+  /** Per-message delay is uniform in [minDelayMs, maxDelayMs]. */
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Probability that a message is lost (0..1). */
+  dropRate: number;
+  /** Probability that a message is held back by up to an extra maxDelayMs, so it overtakes later ones (0..1). */
+  reorderRate: number;
+}
+
+export interface Scenario extends NetworkParams {
+  /** Tolerated faults; n = 3f + 1 unless `n` is given. */
+  f: number;
+  /** Replica count; defaults to 3f + 1. */
+  n?: number;
+  seed: number;
+  /** Malicious replicas by id. */
+  malicious: Record<number, Behaviour>;
+  /** Requests the client issues on its own at start (it sends the next when the previous is accepted). */
+  requests: number;
+  /** How many requests the client keeps in flight at once (PBFT allows many clients; 1 is the classroom default). */
+  concurrency: number;
+  /** Executed requests between checkpoints (K). */
+  checkpointInterval: number;
+  /** Width of the watermark window L = H - h (a multiple of K). */
+  watermarkWindow: number;
+  /** View-change timer T (virtual ms); doubles for each consecutive failed view change. */
+  viewChangeTimeoutMs: number;
+  /** Client retransmission timer (virtual ms). */
+  clientTimeoutMs: number;
+}
+
+/** A message as it travels. `digest` is '' where the type has none. */
+export interface Message {
+  id: number;
+  type: MessageType;
+  view: number;
+  seq: number;
+  digest: string;
+  sender: NodeId;
+  receiver: NodeId;
+  /** REQUEST/REPLY: the client's timestamp t; REPLY: result r. */
+  timestamp?: number;
+  result?: string;
+  /** PRE_PREPARE and REQUEST carry the request itself. */
+  request?: ClientRequest;
+  /** VIEW_CHANGE / NEW_VIEW / CHECKPOINT payloads (opaque to the UI). */
+  payload?: unknown;
+}
+
+export interface ClientRequest {
+  /** Operation o. */
+  op: string;
+  /** Client timestamp t: orders the client's requests. */
+  timestamp: number;
+  client: NodeId;
+  /** D(m): what PRE-PREPARE, PREPARE and COMMIT agree on. */
+  digest: string;
+}
+
+/** Where a replica stands for one sequence number. */
+export type SlotPhase = 'pre-prepared' | 'prepared' | 'committed' | 'executed';
+
+export interface SafetyViolation {
+  rule: 'agreement' | 'total-order' | 'unknown-request' | 'duplicate-execution';
+  seq: number;
+  replicas: NodeId[];
+  digests: string[];
+  message: string;
+  t: number;
+}
+
+/**
+ * What the simulation reports, in order. `i` is the position in the trace (0, 1, 2, ...), `t` virtual ms.
+ * Together they are the whole observable run: same scenario + seed ⇒ identical array.
+ */
+export type TraceEvent =
+  | { kind: 'send'; i: number; t: number; msg: MessageSummary; arriveAt: number; lost: boolean }
+  | {
+      kind: 'deliver';
+      i: number;
+      t: number;
+      msg: MessageSummary;
+      /** Why the receiver ignored it, when it did ("stale view", "digest mismatch", ...). */
+      ignored?: string;
+    }
+  | { kind: 'drop'; i: number; t: number; msg: MessageSummary }
+  | { kind: 'phase'; i: number; t: number; replica: NodeId; view: number; seq: number; digest: string; phase: SlotPhase }
+  | { kind: 'request'; i: number; t: number; timestamp: number; digest: string; op: string; retransmit: boolean }
+  | { kind: 'accept'; i: number; t: number; timestamp: number; result: string; latencyMs: number }
+  | { kind: 'view-change'; i: number; t: number; replica: NodeId; view: number }
+  | { kind: 'new-view'; i: number; t: number; replica: NodeId; view: number; primary: NodeId }
+  | { kind: 'timer'; i: number; t: number; replica: NodeId; action: 'start' | 'stop'; deadline: number }
+  | { kind: 'checkpoint'; i: number; t: number; replica: NodeId; seq: number; stable: boolean }
+  | { kind: 'violation'; i: number; t: number; violation: SafetyViolation };
+
+/** A message as the trace shows it (no payloads, so a trace stays small and serialisable). */
+export interface MessageSummary {
+  id: number;
+  type: MessageType;
+  from: NodeId;
+  to: NodeId;
+  view: number;
+  seq: number;
+  digest: string;
+}
+
+export type TraceKind = TraceEvent['kind'];
+
+export interface ReplicaSummary {
+  id: NodeId;
+  behaviour: Behaviour | null;
+  view: number;
+  isPrimary: boolean;
+  /** True between a view-change timeout and the NEW-VIEW that installs the next view. */
+  viewChanging: boolean;
+  /** Phase of the slot holding the client's newest request, or null. */
+  phase: SlotPhase | null;
+  lastExecuted: number;
+  lowWatermark: number;
+  highWatermark: number;
+  /** View-change timer: when it fires (virtual ms) and how long it was set for, or null when stopped. */
+  timer: { startedAt: number; deadline: number } | null;
+  executed: Array<[number, string]>;
+}
+
+export interface SimStats {
+  now: number;
+  view: number;
+  primary: NodeId;
+  sent: Record<MessageType, number>;
+  sentTotal: number;
+  delivered: number;
+  dropped: number;
+  /** Requests the client accepted (f+1 matching replies). */
+  committed: number;
+  outstanding: number;
+  latenciesMs: number[];
+  lastLatencyMs: number | null;
+  violations: SafetyViolation[];
+}
