@@ -248,7 +248,7 @@ export class Simulation {
         return true;
       case 'drop':
         this.stat.dropped++;
-        this.record({ kind: 'drop', msg: summarize(h.msg) });
+        if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h.msg) });
         return true;
       case 'replica-timer':
         if (h.generation !== this.timerGeneration[h.replica]) return false;
@@ -299,7 +299,7 @@ export class Simulation {
     if (!replica) return;
     // The deliver event goes first so the trace reads cause → effect.
     const index = this.recordTrace ? this.pending.length : -1;
-    this.record({ kind: 'deliver', msg: summarize(msg) });
+    if (this.recordTrace) this.record({ kind: 'deliver', msg: summarize(msg) });
     let ignored: string | undefined;
     try {
       ignored = replica.receive(msg, from);
@@ -315,12 +315,25 @@ export class Simulation {
   private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage): void {
     const behaviour = from === CLIENT ? null : this.behaviours[from];
     if (behaviour?.kind === 'silent') return;
-    const msg: Message = { ...fields, id: this.nextMessageId++, sender: from, receiver: to };
+    // One fixed shape for every message keeps the hot path monomorphic.
+    const msg: Message = {
+      id: this.nextMessageId++,
+      type: fields.type,
+      view: fields.view,
+      seq: fields.seq,
+      digest: fields.digest,
+      sender: from,
+      receiver: to,
+      timestamp: fields.timestamp,
+      result: fields.result,
+      request: fields.request,
+      payload: fields.payload,
+    };
     const extra = behaviour?.kind === 'slow' ? Math.max(0, behaviour.extraDelayMs ?? 0) : 0;
     const transit = this.network.transit(this.now, extra);
     this.stat.sent[msg.type]++;
     this.stat.sentTotal++;
-    this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
+    if (this.recordTrace) this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
     this.scheduler.schedule(transit.at, transit.lost ? { kind: 'drop', msg } : { kind: 'deliver', msg });
   }
 

@@ -1,0 +1,36 @@
+import { runScenario, type RunReport } from '../sim/report';
+import { parseRunArgs, UsageError, USAGE } from './args';
+
+function summary(r: RunReport): string {
+  const lines = [
+    `PBFT run: n = ${r.n}, f = ${r.f}, seed = ${r.seed}, virtual time ${r.virtualTimeMs} ms`,
+    `requests accepted by the client: ${r.committed} (outstanding ${r.outstanding})`,
+    `latency (virtual ms): ${r.latencyMs.length ? r.latencyMs.join(', ') : '—'}`,
+    `messages sent: ${Object.entries(r.messages).map(([t, c]) => `${t} ${c}`).join(', ')}; delivered ${r.delivered}, dropped ${r.dropped}`,
+    r.safetyViolations.length === 0 ? 'safety: no violation' : `SAFETY VIOLATED:\n${r.safetyViolations.map((v) => `  - ${v.message}`).join('\n')}`,
+    'replicas:',
+    ...r.replicas.map((x) => `  ${x.id}${x.behaviour ? ` (${x.behaviour})` : ''}: view ${x.view}, executed ${x.executed.map(([s, d]) => `#${s}:${d}`).join(' ') || 'nothing'}`),
+  ];
+  return lines.join('\n');
+}
+
+function main(argv: string[]): number {
+  try {
+    const options = parseRunArgs(argv);
+    if (options.command === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    const report = runScenario(options.scenario, options.limitMs);
+    process.stdout.write((options.json ? JSON.stringify(report) : summary(report)) + '\n');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

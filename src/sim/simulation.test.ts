@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from './scenario';
+import { Simulation } from './simulation';
+import { CLIENT } from './types';
+
+function runAll(overrides = {}, limitMs = 60_000) {
+  const sim = new Simulation(defaultScenario(overrides));
+  sim.runToQuiescence(limitMs);
+  return sim;
+}
+
+describe('normal case', () => {
+  it('one request at n = 4 costs 3 PRE-PREPAREs, 9 PREPAREs, 12 COMMITs and 4 REPLYs', () => {
+    const sim = runAll({ f: 1, requests: 1 });
+    const { sent, committed } = sim.stats();
+    expect(committed).toBe(1);
+    expect(sent.REQUEST).toBe(1);
+    expect(sent.PRE_PREPARE).toBe(3);
+    expect(sent.PREPARE).toBe(9);
+    expect(sent.COMMIT).toBe(12);
+    expect(sent.REPLY).toBe(4);
+    expect(sent.VIEW_CHANGE + sent.NEW_VIEW).toBe(0);
+  });
+
+  it('every replica executes the request at #1 and the client accepts after f+1 matching replies', () => {
+    const sim = runAll({ f: 2, requests: 1 });
+    const digest = [...sim.client.issued.values()][0].digest;
+    for (const r of sim.replicas()) expect(r.executed).toEqual([[1, digest]]);
+    const accept = sim.trace.find((e) => e.kind === 'accept');
+    const repliesBefore = sim.trace.filter((e) => e.kind === 'deliver' && e.msg.to === CLIENT && e.i < accept!.i);
+    expect(repliesBefore.length).toBe(3); // f + 1 with f = 2
+  });
+
+  it('requests execute in sequence order and the client gets them all', () => {
+    const sim = runAll({ f: 1, requests: 9 });
+    expect(sim.stats().committed).toBe(9);
+    for (const r of sim.replicas()) expect(r.executed.map(([seq]) => seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('determinism', () => {
+  it('the same scenario and seed give the identical trace', () => {
+    const scenario = { f: 2, requests: 5, seed: 42, dropRate: 0.1, reorderRate: 0.2, malicious: { 3: { kind: 'omit' as const, omitProbability: 0.5 } } };
+    const a = runAll(scenario).trace;
+    const b = runAll(scenario).trace;
+    expect(a.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+  });
+
+  it('another seed gives a different trace when delays vary', () => {
+    const a = runAll({ seed: 1, requests: 2 }).trace;
+    const b = runAll({ seed: 2, requests: 2 }).trace;
+    expect(b).not.toEqual(a);
+  });
+
+  it('stepping one event at a time yields the same trace as running straight through', () => {
+    const scenario = { f: 1, requests: 3, seed: 9 };
+    const straight = runAll(scenario).trace;
+    const sim = new Simulation(defaultScenario(scenario));
+    const stepped = [];
+    for (let k = 0; k < 10_000; k++) {
+      const events = sim.step();
+      if (events.length === 0) break;
+      stepped.push(...events);
+    }
+    expect(stepped).toEqual(straight);
+  });
+});
+
+describe('network', () => {
+  it('keeps every delay within [min, max] and reorders messages (non-FIFO)', () => {
+    const sim = runAll({ requests: 5, minDelayMs: 10, maxDelayMs: 30 });
+    const sends = sim.trace.filter((e) => e.kind === 'send');
+    for (const s of sends) {
+      expect(s.arriveAt - s.t).toBeGreaterThanOrEqual(10);
+      expect(s.arriveAt - s.t).toBeLessThanOrEqual(30);
+    }
+    const deliveries = sim.trace.filter((e) => e.kind === 'deliver').map((e) => e.msg.id);
+    const sorted = [...deliveries].sort((x, y) => x - y);
+    expect(deliveries).not.toEqual(sorted);
+  });
+
+  it('drops about the configured share of messages and shows each drop', () => {
+    const sim = runAll({ requests: 20, dropRate: 0.25 }, 200_000);
+    const { sentTotal, dropped, delivered } = sim.stats();
+    expect(dropped / sentTotal).toBeGreaterThan(0.18);
+    expect(dropped / sentTotal).toBeLessThan(0.32);
+    expect(sim.trace.filter((e) => e.kind === 'drop').length).toBe(dropped);
+    expect(delivered + dropped).toBe(sentTotal);
+  });
+
+  it('a network change applies to messages sent afterwards', () => {
+    const sim = new Simulation(defaultScenario({ requests: 3, minDelayMs: 5, maxDelayMs: 5 }));
+    sim.runUntil(1);
+    sim.setNetwork({ minDelayMs: 50, maxDelayMs: 50 });
+    sim.runToQuiescence(60_000);
+    const later = sim.trace.filter((e) => e.kind === 'send' && e.t >= 1);
+    expect(later.length).toBeGreaterThan(0);
+    for (const s of later) if (s.kind === 'send') expect(s.arriveAt - s.t).toBeCloseTo(50);
+  });
+});
+
+describe('byzantine behaviours', () => {
+  it('a silent replica sends nothing', () => {
+    const sim = runAll({ requests: 2, malicious: { 2: { kind: 'silent' } } });
+    expect(sim.trace.some((e) => e.kind === 'send' && e.msg.from === 2)).toBe(false);
+    expect(sim.stats().committed).toBe(2);
+  });
+
+  it('a slow replica adds its latency to everything it sends', () => {
+    const sim = runAll({ requests: 2, minDelayMs: 5, maxDelayMs: 10, malicious: { 2: { kind: 'slow', extraDelayMs: 200 } } });
+    const sends = sim.trace.filter((e) => e.kind === 'send' && e.msg.from === 2);
+    expect(sends.length).toBeGreaterThan(0);
+    for (const s of sends) if (s.kind === 'send') expect(s.arriveAt - s.t).toBeGreaterThanOrEqual(205);
+  });
+
+  it('an omitting backup withholds some of its votes', () => {
+    const sim = runAll({ requests: 30, malicious: { 2: { kind: 'omit', omitProbability: 0.5 } } }, 600_000);
+    const honest = sim.trace.filter((e) => e.kind === 'send' && e.msg.type === 'PREPARE' && e.msg.from === 1).length;
+    const omitter = sim.trace.filter((e) => e.kind === 'send' && e.msg.type === 'PREPARE' && e.msg.from === 2).length;
+    expect(omitter).toBeLessThan(honest * 0.8);
+    expect(omitter).toBeGreaterThan(0);
+  });
+
+  it('an equivocating backup votes for digests nobody proposed, and the others still agree', () => {
+    const sim = runAll({ requests: 3, malicious: { 3: { kind: 'equivocate' } } });
+    const genuine = new Set([...sim.client.issued.keys()]);
+    const votes = sim.trace.filter((e) => e.kind === 'send' && e.msg.from === 3 && (e.msg.type === 'PREPARE' || e.msg.type === 'COMMIT'));
+    expect(votes.length).toBeGreaterThan(0);
+    for (const v of votes) if (v.kind === 'send') expect(genuine.has(v.msg.digest)).toBe(false);
+    expect(sim.stats().committed).toBe(3);
+    expect(sim.stats().violations).toEqual([]);
+  });
+
+  it('an equivocating primary sends conflicting digests to different backups', () => {
+    const sim = runAll({ requests: 1, malicious: { 0: { kind: 'equivocate' } } });
+    const prePrepares = sim.trace.filter((e) => e.kind === 'send' && e.msg.type === 'PRE_PREPARE' && e.msg.from === 0 && e.msg.view === 0);
+    const digests = new Set(prePrepares.map((e) => (e.kind === 'send' ? e.msg.digest : '')));
+    expect(digests.size).toBeGreaterThan(1);
+  });
+});

@@ -1,0 +1,29 @@
+/** Helpers for tests that drive one replica by hand: craft messages, inject them, read what it concluded. */
+import { defaultScenario } from './scenario';
+import { Simulation } from './simulation';
+import type { ClientRequest, Message, MessageType, NodeId, Scenario, SlotPhase, TraceEvent } from './types';
+
+export function quietWorld(overrides: Partial<Scenario> = {}): Simulation {
+  return new Simulation(defaultScenario({ requests: 0, ...overrides }));
+}
+
+/** A request the client really signed (so replicas accept it) without sending it anywhere. */
+export function signedRequest(sim: Simulation): ClientRequest {
+  return sim.client.issue(sim.now);
+}
+
+export function msg(type: MessageType, sender: NodeId, fields: Partial<Omit<Message, 'id' | 'receiver' | 'type' | 'sender'>> = {}): Omit<Message, 'id' | 'receiver'> {
+  return { type, sender, view: 0, seq: 1, digest: '', ...fields };
+}
+
+export function phasesOf(trace: TraceEvent[], replica: NodeId, seq?: number): SlotPhase[] {
+  return trace.flatMap((e) => (e.kind === 'phase' && e.replica === replica && (seq === undefined || e.seq === seq) ? [e.phase] : []));
+}
+
+export function ignoredReasons(trace: TraceEvent[]): string[] {
+  return trace.flatMap((e) => (e.kind === 'deliver' && e.ignored ? [e.ignored] : []));
+}
+
+export function sentOf(trace: TraceEvent[], type: MessageType, from?: NodeId): number {
+  return trace.filter((e) => e.kind === 'send' && e.msg.type === type && (from === undefined || e.msg.from === from)).length;
+}
