@@ -56,6 +56,7 @@ export class Simulation {
   private readonly recordTrace: boolean;
   private readonly cabal = new Cabal();
   private pending: TraceEvent[] = [];
+  private deliveryFilter: ((msg: Message) => boolean) | null = null;
   private nextMessageId = 1;
   private eventIndex = 0;
   private toIssue: number;
@@ -171,6 +172,14 @@ export class Simulation {
     }
   }
 
+  /**
+   * Cuts chosen links: a message for which `keep` returns false is lost on arrival. Tests use it to stage the
+   * situations PBFT must survive (a replica that missed a PRE-PREPARE, COMMITs that reached only some replicas).
+   */
+  setDeliveryFilter(keep: ((msg: Message) => boolean) | null): void {
+    this.deliveryFilter = keep;
+  }
+
   /** Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. */
   inject(to: NodeId, msg: Omit<Message, 'id' | 'receiver'>, from: NodeId = msg.sender): TraceEvent[] {
     const full: Message = { ...msg, id: this.nextMessageId++, receiver: to };
@@ -243,6 +252,7 @@ export class Simulation {
   private process(h: Happening): boolean {
     switch (h.kind) {
       case 'deliver':
+        if (this.deliveryFilter && !this.deliveryFilter(h.msg)) return this.process({ kind: 'drop', msg: h.msg });
         this.stat.delivered++;
         this.deliver(h.msg, h.msg.sender);
         return true;
