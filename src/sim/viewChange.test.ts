@@ -3,7 +3,7 @@ import { NULL_DIGEST } from './messages';
 import type { NewViewPayload, ViewChangePayload } from './protocol';
 import { defaultScenario } from './scenario';
 import { Simulation } from './simulation';
-import { ignoredReasons, msg, quietWorld, signedRequest } from './testkit';
+import { ignoredReasons, msg, quietWorld } from './testkit';
 import type { Scenario, TraceEvent } from './types';
 import { computeNewViewDecision, verifyNewView } from './viewChange';
 
