@@ -5,6 +5,7 @@ function summary(r: RunReport): string {
   const lines = [
     `PBFT run: n = ${r.n}, f = ${r.f}, seed = ${r.seed}, virtual time ${r.virtualTimeMs} ms`,
     `requests accepted by the client: ${r.committed} (outstanding ${r.outstanding})`,
+    ...(r.waitingBecause ? [`why: ${r.waitingBecause}`] : []),
     `latency (virtual ms): ${r.latencyMs.length ? r.latencyMs.join(', ') : '—'}`,
     `messages sent: ${Object.entries(r.messages).map(([t, c]) => `${t} ${c}`).join(', ')}; delivered ${r.delivered}, dropped ${r.dropped}`,
     r.safetyViolations.length === 0 ? 'safety: no violation' : `SAFETY VIOLATED:\n${r.safetyViolations.map((v) => `  - ${v.message}`).join('\n')}`,

@@ -14,6 +14,8 @@ export interface RunReport {
   /** Requests the client accepted (f+1 matching replies). */
   committed: number;
   outstanding: number;
+  /** Why requests are still outstanding, when some are. */
+  waitingBecause: string | null;
   latencyMs: number[];
   safetyViolations: SafetyViolation[];
   replicas: Array<{ id: NodeId; behaviour: BehaviourKind | null; view: number; executed: Array<[number, string]> }>;
@@ -39,6 +41,7 @@ export function reportOf(sim: Simulation): RunReport {
     dropped: stats.dropped,
     committed: stats.committed,
     outstanding: stats.outstanding,
+    waitingBecause: stats.waitingBecause,
     latencyMs: stats.latenciesMs.map(round),
     safetyViolations: stats.violations,
     replicas: sim.replicas().map((r) => ({

@@ -139,3 +139,14 @@ describe('byzantine behaviours', () => {
     expect(digests.size).toBeGreaterThan(1);
   });
 });
+
+describe('liveness is never silent', () => {
+  it('a finished run has nothing waiting', () => {
+    expect(runAll({ requests: 2 }).stats().waitingBecause).toBeNull();
+  });
+
+  it('a run that cannot progress says why', () => {
+    expect(runAll({ dropRate: 1 }, 3_000).stats().waitingBecause).toMatch(/every message is lost/);
+    expect(runAll({ malicious: { 0: { kind: 'silent' }, 1: { kind: 'silent' } } }, 3_000).stats().waitingBecause).toMatch(/2 malicious replicas exceed f = 1/);
+  });
+});

@@ -203,7 +203,29 @@ export class Simulation {
       latenciesMs: [...latencies],
       lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
       violations: [...this.checker.violations],
+      waitingBecause: this.waitingBecause(),
     };
+  }
+
+  /**
+   * Liveness is not silent: when the client is still waiting, say what stands in the way, most telling reason first.
+   */
+  waitingBecause(): string | null {
+    const outstanding = this.client.outstanding.size;
+    if (outstanding === 0) return null;
+    const m = this.behaviours.filter(Boolean).length;
+    const { dropRate } = this.network.params;
+    const plural = outstanding === 1 ? 'request is' : 'requests are';
+    if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
+    if (m > this.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${this.f}, so PBFT cannot promise progress.`;
+    const changing = this.replicaList.filter((r) => r.viewChanging && !this.behaviours[r.id]);
+    if (changing.length > 0) {
+      const target = Math.max(...changing.map((r) => r.view));
+      return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).`;
+    }
+    if (dropRate > 0) return `${outstanding} ${plural} waiting: messages are being lost (${Math.round(dropRate * 100)} %); the client retransmits every ${this.scenario.clientTimeoutMs} ms.`;
+    if (this.scheduler.size === 0) return `${outstanding} ${plural} waiting and nothing more is scheduled.`;
+    return `${outstanding} ${plural} in progress.`;
   }
 
   /** The view most honest replicas have installed (what the header shows as "the" view). */

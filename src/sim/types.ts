@@ -172,4 +172,6 @@ export interface SimStats {
   latenciesMs: number[];
   lastLatencyMs: number | null;
   violations: SafetyViolation[];
+  /** Why requests are outstanding, in plain words, or null when nothing is waiting. */
+  waitingBecause: string | null;
 }
