@@ -1,5 +1,6 @@
+import { seedExperiment, type SweepConfig } from '../sim/experiment';
 import { DEFAULT_BEHAVIOUR, defaultScenario, LIMITS } from '../sim/scenario';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind, type Scenario } from '../sim/types';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind, type ProtocolMode, type Scenario } from '../sim/types';
 
 export class UsageError extends Error {}
 
@@ -12,7 +13,8 @@ export interface RunOptions {
 
 export const USAGE = `PBFT Lab — headless simulator
 
-Usage: npm run sim -- [options]
+Usage: npm run sim -- [options]           one run
+       npm run sim -- sweep [options]     an experiment over m (see sweep --help)
 
   --f <int>                 tolerated faults; n = 3f+1 (default 1)
   --n <int>                 replica count instead (f = floor((n-1)/3))
@@ -119,4 +121,98 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     if (!Number.isInteger(id) || id < 0 || id >= n) throw new UsageError(`--malicious: replica ${id} does not exist (n = ${n})`);
   }
   return { command: 'run', scenario, json, limitMs };
+}
+
+export interface SweepOptions {
+  command: 'sweep';
+  config: SweepConfig;
+  modes: ProtocolMode[];
+  format: 'markdown' | 'csv' | 'json';
+}
+
+export const SWEEP_USAGE = `Usage: npm run sim -- sweep [options]
+
+  --n <int>              replicas (default 10; f = floor((n-1)/3))
+  --m <list|range>       malicious counts, e.g. 0,3,5,7 or 0-9 (default 0,3,5,7)
+  --trials <int>         trials per m (default 6)
+  --mode seed|pbft|both  protocol (default pbft)
+  --behaviour <kind>     how the liars lie (default seed: ${BEHAVIOURS.join(', ')})
+  --selection random|primary   random liars, or the primary always among them (default random)
+  --min-delay / --max-delay <ms>   (default 5 / 35)
+  --drop <0..1>, --reorder <0..1>  (default 0 / 0.05)
+  --timeout <ms>         virtual time per trial (default 2000)
+  --requests <int>       requests per trial (default 1)
+  --seed <int>           sweep seed (default 1)
+  --csv | --json         output format (default markdown)`;
+
+export function parseMList(raw: string | undefined, n: number): number[] {
+  if (!raw) throw new UsageError('--m needs a value');
+  const out: number[] = [];
+  for (const part of raw.split(',')) {
+    const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (a > b) throw new UsageError(`--m: empty range "${part}"`);
+      for (let m = a; m <= b; m++) out.push(m);
+    } else if (/^\s*\d+\s*$/.test(part)) out.push(Number(part));
+    else throw new UsageError(`--m: cannot read "${part}" (use e.g. 0,3,5,7 or 0-9)`);
+  }
+  for (const m of out) if (m > n) throw new UsageError(`--m: ${m} is more than n = ${n}`);
+  return [...new Set(out)];
+}
+
+export function parseSweepArgs(argv: string[]): SweepOptions | { command: 'help' } {
+  const config = seedExperiment();
+  let mRaw: string | undefined;
+  let modes: ProtocolMode[] = ['pbft'];
+  let format: SweepOptions['format'] = 'markdown';
+  const numeric: Record<string, { key: keyof SweepConfig; min: number; max: number; integer: boolean }> = {
+    '--n': { key: 'n', ...LIMITS.n, integer: true },
+    '--trials': { key: 'trials', min: 1, max: 100_000, integer: true },
+    '--min-delay': { key: 'minDelayMs', ...LIMITS.delayMs, integer: false },
+    '--max-delay': { key: 'maxDelayMs', ...LIMITS.delayMs, integer: false },
+    '--drop': { key: 'dropRate', ...LIMITS.rate, integer: false },
+    '--reorder': { key: 'reorderRate', ...LIMITS.rate, integer: false },
+    '--timeout': { key: 'timeoutMs', ...LIMITS.timeoutMs, integer: false },
+    '--requests': { key: 'requests', min: 1, max: 1000, integer: true },
+    '--seed': { key: 'seed', min: 0, max: 2 ** 32 - 1, integer: true },
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const flag = argv[k];
+    if (flag === '--help' || flag === '-h') return { command: 'help' };
+    if (flag === '--csv' || flag === '--json') {
+      format = flag === '--csv' ? 'csv' : 'json';
+      continue;
+    }
+    if (flag === '--m') {
+      mRaw = argv[++k];
+      continue;
+    }
+    if (flag === '--mode') {
+      const raw = argv[++k];
+      if (raw === 'both') modes = ['seed', 'pbft'];
+      else if (raw === 'seed' || raw === 'pbft') modes = [raw];
+      else throw new UsageError(`--mode must be seed, pbft or both, got "${raw ?? ''}"`);
+      continue;
+    }
+    if (flag === '--behaviour' || flag === '--behavior') {
+      const raw = argv[++k] as BehaviourKind;
+      if (!BEHAVIOURS.includes(raw)) throw new UsageError(`--behaviour must be one of ${BEHAVIOURS.join(', ')}`);
+      config.behaviour = raw;
+      continue;
+    }
+    if (flag === '--selection') {
+      const raw = argv[++k];
+      if (raw !== 'random' && raw !== 'primary') throw new UsageError('--selection must be random or primary');
+      config.selection = raw;
+      continue;
+    }
+    const spec = numeric[flag];
+    if (!spec) throw new UsageError(`unknown sweep option "${flag}" (see sweep --help)`);
+    (config as unknown as Record<string, number>)[spec.key] = parseNumber(flag, argv[++k], spec);
+  }
+  if (config.minDelayMs > config.maxDelayMs) throw new UsageError(`--min-delay (${config.minDelayMs}) exceeds --max-delay (${config.maxDelayMs})`);
+  if (mRaw !== undefined) config.mValues = parseMList(mRaw, config.n);
+  else config.mValues = config.mValues.filter((m) => m <= config.n);
+  return { command: 'sweep', config, modes, format };
 }

@@ -1,5 +1,6 @@
+import { runSweep, toCsv, toMarkdown } from '../sim/experiment';
 import { runScenario, type RunReport } from '../sim/report';
-import { parseRunArgs, UsageError, USAGE } from './args';
+import { parseRunArgs, parseSweepArgs, SWEEP_USAGE, UsageError, USAGE } from './args';
 
 function summary(r: RunReport): string {
   const lines = [
@@ -17,6 +18,7 @@ function summary(r: RunReport): string {
 
 function main(argv: string[]): number {
   try {
+    if (argv[0] === 'sweep') return sweep(argv.slice(1));
     const options = parseRunArgs(argv);
     if (options.command === 'help') {
       process.stdout.write(USAGE + '\n');
@@ -32,6 +34,25 @@ function main(argv: string[]): number {
     }
     throw error;
   }
+}
+
+function sweep(argv: string[]): number {
+  const options = parseSweepArgs(argv);
+  if (options.command === 'help') {
+    process.stdout.write(SWEEP_USAGE + '\n');
+    return 0;
+  }
+  const results = options.modes.map((mode) => runSweep({ ...options.config, mode }));
+  if (options.format === 'json') {
+    // Trials carry whole scenarios; the JSON keeps them so any trial can be replayed.
+    const out = results.map((r) => ({ mode: r.config.mode, config: r.config, f: r.f, rows: r.rows, trials: r.trials }));
+    process.stdout.write(JSON.stringify(out.length === 1 ? out[0] : out) + '\n');
+  } else if (options.format === 'csv') {
+    for (const r of results) process.stdout.write((results.length > 1 ? `# mode ${r.config.mode}\n` : '') + toCsv(r.rows));
+  } else {
+    process.stdout.write(results.map(toMarkdown).join('\n\n') + '\n');
+  }
+  return 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

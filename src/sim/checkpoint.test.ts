@@ -17,12 +17,12 @@ describe('checkpoints and watermarks', () => {
     sim.runToQuiescence(10_000);
     expect(sim.stats().committed).toBe(4);
     for (const id of [0, 2, 3]) {
-      const r = sim.replicaList[id];
+      const r = sim.pbft(id);
       expect(r.lowWatermark).toBe(4);
       expect(r.stableCheckpoint.signers.length).toBeGreaterThanOrEqual(3);
       for (let seq = 1; seq <= 4; seq++) expect(r.hasSlot(seq)).toBe(false);
     }
-    const lagging = sim.replicaList[1];
+    const lagging = sim.pbft(1);
     expect(lagging.lowWatermark).toBe(0);
     expect(lagging.hasSlot(4)).toBe(true);
     // The third matching CHECKPOINT arrives: now it is stable and the log is gone.

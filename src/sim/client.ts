@@ -24,6 +24,8 @@ export class Client {
   believedView = 0;
   readonly outstanding = new Map<number, OutstandingRequest>();
   readonly issued = new Map<string, ClientRequest>();
+  /** When each request (by digest) was first sent. */
+  readonly issuedAt = new Map<string, number>();
   private nextTimestamp = 1;
   private readonly f: number;
 
@@ -36,6 +38,7 @@ export class Client {
     const t = this.nextTimestamp++;
     const request = makeRequest(`op${t}`, t, this.id);
     this.issued.set(request.digest, request);
+    this.issuedAt.set(request.digest, now);
     this.outstanding.set(t, { request, firstSentAt: now, replies: new Map() });
     return request;
   }

@@ -55,6 +55,22 @@ export interface ReplicaConfig {
   viewChangeTimeoutMs: number;
 }
 
+/** What the simulation needs of a replica, whichever protocol it runs. */
+export interface ReplicaModel {
+  readonly id: NodeId;
+  readonly view: number;
+  readonly viewChanging: boolean;
+  readonly isPrimary: boolean;
+  readonly lastExecuted: number;
+  readonly lowWatermark: number;
+  readonly highWatermark: number;
+  readonly timer: { startedAt: number; deadline: number } | null;
+  readonly executedLog: ExecutedEntry[];
+  receive(msg: Message, from: NodeId): string | undefined;
+  onTimer(): void;
+  phaseOf(digest: string): SlotPhase | null;
+}
+
 /** A split that colluders agreed on for one (view, seq): which honest replicas get which digest. */
 export interface CollusionPlan {
   digestFor(replica: NodeId): string;
@@ -92,7 +108,7 @@ const voteKey = (view: number, digest: string): string => `${view}|${digest}`;
 /** Messages of a view this replica has not entered yet are held here and replayed when it gets there. */
 const FUTURE_BUFFER_LIMIT = 20_000;
 
-export class Replica {
+export class Replica implements ReplicaModel {
   readonly id: NodeId;
   readonly n: number;
   readonly f: number;
@@ -403,8 +419,10 @@ export class Replica {
     let k = 0;
     for (let to = 0; to < this.n; to++) {
       if (to === this.id) continue;
-      // An equivocating primary tells every other backup a digest that matches no signed request.
-      const digest = kind === 'equivocate' && k++ % 2 === 1 ? forgedDigest(request.digest, to) : request.digest;
+      // An equivocating primary tells every other backup a digest that matches no signed request; the seed's
+      // liar gives every backup a different one.
+      const digest =
+        kind === 'seed' || (kind === 'equivocate' && k++ % 2 === 1) ? forgedDigest(request.digest, to) : request.digest;
       this.send(to, { type: 'PRE_PREPARE', view: this.view, seq, digest, request });
     }
   }
@@ -448,6 +466,12 @@ export class Replica {
   private multicastVote(type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
     const behaviour = this.behaviour;
     if (behaviour?.kind === 'omit' && this.host.byzantineRng.chance(behaviour.omitProbability ?? 0.5)) return;
+    if (behaviour?.kind === 'seed') {
+      // The seed's liar never commits; half the time it stays silent, otherwise it votes the true or a fake digest.
+      const rng = this.host.byzantineRng;
+      if (type === 'COMMIT' || rng.chance(0.5)) return;
+      if (rng.chance(0.5)) digest = forgedDigest(digest, this.id);
+    }
     const plan = behaviour?.kind === 'collude' ? this.host.cabal.plan(view, seq) : undefined;
     for (let to = 0; to < this.n; to++) {
       if (to === this.id) continue;

@@ -18,6 +18,17 @@ export const DEFAULT_BEHAVIOUR: Record<BehaviourKind, Behaviour> = {
   slow: { kind: 'slow', extraDelayMs: 100 },
   silent: { kind: 'silent' },
   collude: { kind: 'collude' },
+  seed: { kind: 'seed' },
+};
+
+/** What each behaviour does, in the words the UI and README use. */
+export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
+  equivocate: 'As primary, sends conflicting digests to different backups; as backup, votes for a digest it never received and replies with a wrong result.',
+  omit: 'Randomly withholds its PRE-PREPAREs and votes.',
+  slow: 'Adds latency to everything it sends.',
+  silent: 'Crashed: sends nothing at all.',
+  collude: 'Coordinates with the other colluders: as primary, tells half the honest replicas one order of two requests and the other half the opposite; as backup, votes for both.',
+  seed: "The seed article's liar: as primary, gives every backup a different digest; as backup, stays silent half the time, otherwise votes for the true or a fake digest; never sends COMMIT.",
 };
 
 /** The seed article's network (5–40 ms) with one request, f = 1: the classroom's starting point. */

@@ -2,7 +2,8 @@ import { SafetyChecker } from './checker';
 import { Client } from './client';
 import { summarize } from './messages';
 import { Network } from './network';
-import { Cabal, Replica, type ExecutedEntry, type OutgoingMessage, type ReplicaHost, type TraceDraft } from './replica';
+import { Cabal, Replica, type ExecutedEntry, type OutgoingMessage, type ReplicaHost, type ReplicaModel, type TraceDraft } from './replica';
+import { SeedReplica } from './seedReplica';
 import { createRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler } from './scheduler';
@@ -43,7 +44,10 @@ export class Simulation {
   readonly f: number;
   readonly quorum: number;
   readonly trace: TraceEvent[] = [];
-  readonly replicaList: Replica[];
+  readonly replicaList: ReplicaModel[];
+  /** When every honest replica had executed each request (by digest): the seed's notion of done. */
+  readonly allHonestExecutedAt = new Map<string, number>();
+  private readonly honestExecutions = new Map<string, number>();
   readonly client: Client;
   readonly checker: SafetyChecker;
 
@@ -85,10 +89,11 @@ export class Simulation {
       (d) => this.client.issued.has(d),
     );
     const host = this.makeHost();
+    const Model = scenario.mode === 'seed' ? SeedReplica : Replica;
     this.replicaList = Array.from(
       { length: this.n },
       (_, id) =>
-        new Replica(
+        new Model(
           {
             id,
             n: this.n,
@@ -218,6 +223,9 @@ export class Simulation {
     const plural = outstanding === 1 ? 'request is' : 'requests are';
     if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
     if (m > this.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${this.f}, so PBFT cannot promise progress.`;
+    if (this.scenario.mode === 'seed' && this.behaviours[0]) {
+      return `${outstanding} ${plural} waiting: the seed's protocol has no view change, so a lying primary (replica 0) stalls it for good.`;
+    }
     const changing = this.replicaList.filter((r) => r.viewChanging && !this.behaviours[r.id]);
     if (changing.length > 0) {
       const target = Math.max(...changing.map((r) => r.view));
@@ -256,6 +264,13 @@ export class Simulation {
       timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
       executed: r.executedLog.map((e) => [e.seq, e.digest] as [number, string]),
     }));
+  }
+
+  /** A replica of the full protocol, for tests that look inside it. */
+  pbft(id: NodeId): Replica {
+    const r = this.replicaList[id];
+    if (!(r instanceof Replica)) throw new Error(`replica ${id} does not run PBFT (mode ${this.scenario.mode})`);
+    return r;
   }
 
   behaviourOf(id: NodeId): Behaviour | null {
@@ -414,6 +429,11 @@ export class Simulation {
       const log = this.replicaList[from]?.executedLog;
       const entry = log?.[log.length - 1];
       found = this.checker.onExecuted(from, event.seq, event.digest, entry?.seq === event.seq && entry.request !== null, this.now);
+      if (!this.everMalicious.has(from)) {
+        const count = (this.honestExecutions.get(event.digest) ?? 0) + 1;
+        this.honestExecutions.set(event.digest, count);
+        if (count === this.n - this.everMalicious.size) this.allHonestExecutedAt.set(event.digest, this.now);
+      }
     }
     for (const violation of found ?? []) this.record({ kind: 'violation', violation });
   }

@@ -21,7 +21,7 @@ export const MESSAGE_TYPES = [
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** How a malicious replica lies. */
-export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'collude'] as const;
+export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'collude', 'seed'] as const;
 export type BehaviourKind = (typeof BEHAVIOURS)[number];
 
 export interface Behaviour {
@@ -42,7 +42,15 @@ export interface NetworkParams {
   reorderRate: number;
 }
 
+/**
+ * 'pbft' is the full protocol; 'seed' reproduces the seed article's simulator (fixed primary, no view change, no
+ * checkpoints) so the two can be compared on the same seeds.
+ */
+export type ProtocolMode = 'pbft' | 'seed';
+
 export interface Scenario extends NetworkParams {
+  /** Which protocol the replicas run (default 'pbft'). */
+  mode?: ProtocolMode;
   /** Tolerated faults; n = 3f + 1 unless `n` is given. */
   f: number;
   /** Replica count; defaults to 3f + 1. */

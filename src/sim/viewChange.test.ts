@@ -45,7 +45,7 @@ describe('view change', () => {
     const digest = [...sim.client.issued.keys()][0];
     const view0Commits = sim.trace.filter((e) => e.kind === 'phase' && e.phase === 'committed' && e.view === 0).map((e) => (e.kind === 'phase' ? e.replica : -1));
     expect(view0Commits.sort()).toEqual([0, 1]);
-    const nv = sim.replicaList[1];
+    const nv = sim.pbft(1);
     expect(nv.view).toBe(1);
     const sentNewView = newViews(sim.trace);
     expect(sentNewView.length).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('view change', () => {
   it('a stale-view message is ignored', () => {
     const sim = world({ malicious: { 0: { kind: 'silent' } } });
     sim.runToQuiescence(10_000);
-    expect(sim.replicaList[2].view).toBe(1);
+    expect(sim.pbft(2).view).toBe(1);
     const request = [...sim.client.issued.values()][0];
     const trace = sim.inject(2, msg('PREPARE', 3, { view: 0, seq: 2, digest: request.digest }));
     expect(ignoredReasons(trace)).toEqual(['stale view 0 (replica is in view 1)']);

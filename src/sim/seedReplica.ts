@@ -1,0 +1,191 @@
+import { forgedDigest, INITIAL_STATE_DIGEST, nextStateDigest } from './messages';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, TraceDraft } from './replica';
+import type { Behaviour, ClientRequest, Message, NodeId, SlotPhase } from './types';
+
+interface SeedSlot {
+  seq: number;
+  digest: string | null;
+  request: ClientRequest | null;
+  prepares: Map<string, Set<NodeId>>;
+  commits: Map<string, Set<NodeId>>;
+  commitSent: boolean;
+  committed: boolean;
+}
+
+/**
+ * The seed article's node, reproduced rule for rule so its results can be compared with real PBFT:
+ * the primary is replica 0 forever (no view change, no checkpoints, no timers); every node — the primary included —
+ * multicasts a PREPARE for the digest it was given; a node sends COMMIT when a PREPARE arrives and it then holds
+ * 2f+1 PREPAREs for its digest (the rule is checked only on PREPARE arrival); it commits on 2f+1 COMMITs.
+ * Liars never send COMMIT. The one addition: a committed node replies to the client, so the picture can end.
+ */
+export class SeedReplica implements ReplicaModel {
+  readonly id: NodeId;
+  readonly view = 0;
+  readonly viewChanging = false;
+  readonly timer = null;
+  readonly lowWatermark = 0;
+  lastExecuted = 0;
+  readonly executedLog: ExecutedEntry[] = [];
+  private readonly n: number;
+  private readonly quorum: number;
+  private readonly host: ReplicaHost;
+  private readonly log = new Map<number, SeedSlot>();
+  private lastAssigned = 0;
+  private readonly proposed = new Set<string>();
+  private stateDigest = INITIAL_STATE_DIGEST;
+
+  constructor(config: ReplicaConfig, host: ReplicaHost) {
+    this.id = config.id;
+    this.n = config.n;
+    // The seed needs 2f+1 of everything whatever n is.
+    this.quorum = 2 * config.f + 1;
+    this.host = host;
+  }
+
+  get isPrimary(): boolean {
+    return this.id === 0;
+  }
+
+  get highWatermark(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  private get behaviour(): Behaviour | null {
+    return this.host.behaviourOf(this.id);
+  }
+
+  phaseOf(digest: string): SlotPhase | null {
+    for (const slot of this.log.values()) {
+      if (slot.request?.digest !== digest && slot.digest !== digest) continue;
+      if (slot.committed) return 'executed';
+      if (slot.commitSent) return 'prepared';
+      if (slot.digest) return 'pre-prepared';
+    }
+    return null;
+  }
+
+  receive(msg: Message, from: NodeId): string | undefined {
+    if (msg.sender !== from) return `claims to be from ${msg.sender} but came from ${from}`;
+    if (!Number.isInteger(msg.seq)) return 'malformed message';
+    switch (msg.type) {
+      case 'REQUEST':
+        return this.onRequest(msg);
+      case 'PRE_PREPARE':
+        if (from !== 0) return 'PRE-PREPARE not from the primary';
+        if (typeof msg.digest !== 'string') return 'malformed PRE-PREPARE';
+        return this.onPrePrepare(msg.seq, msg.digest, msg.request ?? null);
+      case 'PREPARE':
+        return this.onPrepare(msg, from);
+      case 'COMMIT':
+        return this.onCommit(msg, from);
+      default:
+        return `the seed's nodes have no ${msg.type}`;
+    }
+  }
+
+  onTimer(): void {}
+
+  private onRequest(msg: Message): string | undefined {
+    const request = msg.request;
+    if (!this.isPrimary) return 'only the primary takes requests';
+    if (!request || typeof request.digest !== 'string' || !this.host.isAuthentic(request)) return 'request is not signed by the client';
+    if (this.proposed.has(request.digest)) return undefined;
+    this.proposed.add(request.digest);
+    const seq = ++this.lastAssigned;
+    const lying = this.behaviour !== null && this.behaviour.kind !== 'slow';
+    for (let to = 0; to < this.n; to++) {
+      if (to === this.id) continue;
+      // A lying primary sends every replica a different digest.
+      const digest = lying ? forgedDigest(request.digest, to) : request.digest;
+      this.send(to, { type: 'PRE_PREPARE', view: 0, seq, digest, request });
+    }
+    this.onPrePrepare(seq, request.digest, request);
+    return undefined;
+  }
+
+  private onPrePrepare(seq: number, digest: string, request: ClientRequest | null): string | undefined {
+    const slot = this.slot(seq);
+    if (slot.digest !== null) return 'already has a PRE-PREPARE for this number';
+    slot.digest = digest;
+    slot.request = request;
+    this.emit({ kind: 'phase', replica: this.id, view: 0, seq, digest, phase: 'pre-prepared' });
+    const vote = this.prepareVote(digest);
+    if (vote !== null) {
+      this.record(slot.prepares, vote, this.id);
+      for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, { type: 'PREPARE', view: 0, seq, digest: vote });
+    }
+    return undefined;
+  }
+
+  /** What this node says in its PREPARE, or null when it says nothing. */
+  private prepareVote(digest: string): string | null {
+    const b = this.behaviour;
+    if (!b || b.kind === 'slow') return digest;
+    if (b.kind === 'silent') return null;
+    const rng = this.host.byzantineRng;
+    if (b.kind === 'omit') return rng.chance(b.omitProbability ?? 0.5) ? null : digest;
+    // The seed's liar (and every other lying kind here): silent half the time, else the true or a fake digest.
+    if (rng.chance(0.5)) return null;
+    return rng.chance(0.5) ? digest : forgedDigest(digest, this.id);
+  }
+
+  private onPrepare(msg: Message, from: NodeId): string | undefined {
+    const slot = this.slot(msg.seq);
+    if (!this.record(slot.prepares, msg.digest, from)) return 'duplicate vote';
+    // The seed checks its commit rule here, and only here.
+    if (slot.digest !== null && !slot.commitSent && (slot.prepares.get(slot.digest)?.size ?? 0) >= this.quorum) {
+      slot.commitSent = true;
+      this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'prepared' });
+      if (this.behaviour === null || this.behaviour.kind === 'slow') {
+        this.record(slot.commits, slot.digest, this.id);
+        for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, { type: 'COMMIT', view: 0, seq: slot.seq, digest: slot.digest });
+      }
+      this.checkCommitted(slot);
+    }
+    return undefined;
+  }
+
+  private onCommit(msg: Message, from: NodeId): string | undefined {
+    const slot = this.slot(msg.seq);
+    if (!this.record(slot.commits, msg.digest, from)) return 'duplicate vote';
+    this.checkCommitted(slot);
+    return undefined;
+  }
+
+  private checkCommitted(slot: SeedSlot): void {
+    if (slot.committed || !slot.commitSent || slot.digest === null) return;
+    if ((slot.commits.get(slot.digest)?.size ?? 0) < this.quorum) return;
+    slot.committed = true;
+    this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'committed' });
+    // The seed has one sequence number and commits out of order; we record commits as they happen.
+    this.lastExecuted = Math.max(this.lastExecuted, slot.seq);
+    const request = slot.request && slot.request.digest === slot.digest ? slot.request : null;
+    if (request) this.stateDigest = nextStateDigest(this.stateDigest, request.op, slot.seq);
+    this.executedLog.push({ seq: slot.seq, digest: slot.digest, request, state: this.stateDigest });
+    this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'executed' });
+    if (request) this.send(request.client, { type: 'REPLY', view: 0, seq: 0, digest: request.digest, timestamp: request.timestamp, result: this.stateDigest });
+  }
+
+  private record(votes: Map<string, Set<NodeId>>, digest: string, sender: NodeId): boolean {
+    let voters = votes.get(digest);
+    if (!voters) votes.set(digest, (voters = new Set()));
+    if (voters.has(sender)) return false;
+    voters.add(sender);
+    return true;
+  }
+
+  private slot(seq: number): SeedSlot {
+    let slot = this.log.get(seq);
+    if (!slot) this.log.set(seq, (slot = { seq, digest: null, request: null, prepares: new Map(), commits: new Map(), commitSent: false, committed: false }));
+    return slot;
+  }
+
+  private send(to: NodeId, fields: Omit<Message, 'id' | 'sender' | 'receiver'>): void {
+    this.host.send(this.id, to, fields);
+  }
+
+  private emit(event: TraceDraft): void {
+    this.host.emit(this.id, event);
+  }
+}
