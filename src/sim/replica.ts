@@ -523,10 +523,8 @@ export class Replica implements ReplicaModel {
     const voters = this.checkpointVotes.get(seq)?.get(digest);
     if (!voters || voters.size < this.quorum || seq <= this.lowWatermark) return;
     if (this.lastExecuted < seq && !this.transferState(seq, digest)) return;
-    if (this.ownCheckpoints.get(seq) !== digest && this.lastExecuted >= seq) {
-      const own = this.executedLog.find((e) => e.seq === seq);
-      if (own && own.state !== digest) return; // our own state differs: never adopt someone else's proof
-    }
+    const own = this.ownCheckpoints.get(seq);
+    if (own !== undefined && own !== digest) return; // our own state differs: never adopt someone else's proof
     this.makeStable({ seq, digest, signers: [...voters].sort((x, y) => x - y) });
     if (this.isPrimary) this.proposePending();
   }
