@@ -35,6 +35,11 @@ export class Scheduler<T> {
     heap[k] = entry;
   }
 
+  /** Everything scheduled, in no particular order (for inspection, not for running). */
+  entries(): readonly Scheduled<T>[] {
+    return this.heap;
+  }
+
   peekTime(): number | null {
     return this.heap.length ? this.heap[0].time : null;
   }

@@ -62,6 +62,8 @@ export class Simulation {
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
   private nextMessageId = 1;
+  /** Messages on the wire, by type: what "step to the end of this phase" waits for. */
+  private readonly inFlight = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
   private eventIndex = 0;
   private toIssue: number;
   private readonly stat = {
@@ -130,6 +132,52 @@ export class Simulation {
     }
   }
 
+  /**
+   * Steps until every message of the current phase — the type of the next message to arrive — has arrived or been
+   * lost (what a lecturer means by "show me the PREPAREs"). Timers and client actions due first are processed too.
+   */
+  stepPhase(maxEvents = 100_000): TraceEvent[] {
+    const phase = this.nextArrivingType();
+    if (phase === null) return this.step();
+    const out: TraceEvent[] = [];
+    for (let k = 0; k < maxEvents && this.inFlight[phase] > 0; k++) {
+      const events = this.step();
+      if (events.length === 0) break;
+      out.push(...events);
+    }
+    return out;
+  }
+
+  /** Steps until the client accepts its next result (or nothing is left, or `limitMs` of virtual time passed). */
+  stepRequest(limitMs = 60_000, maxEvents = 1_000_000): TraceEvent[] {
+    const until = this.now + limitMs;
+    const out: TraceEvent[] = [];
+    for (let k = 0; k < maxEvents; k++) {
+      const due = this.scheduler.peekTime();
+      if (due === null || due > until) break;
+      const events = this.step();
+      out.push(...events);
+      if (events.some((e) => e.kind === 'accept')) break;
+    }
+    return out;
+  }
+
+  /** The type of the next message due to arrive (or be lost), or null when none is on the wire. */
+  nextArrivingType(): MessageType | null {
+    let best: { time: number; order: number; type: MessageType } | null = null;
+    for (const entry of this.scheduler.entries()) {
+      const h = entry.item;
+      if (h.kind !== 'deliver' && h.kind !== 'drop') continue;
+      if (!best || entry.time < best.time || (entry.time === best.time && entry.order < best.order)) best = { time: entry.time, order: entry.order, type: h.msg.type };
+    }
+    return best?.type ?? null;
+  }
+
+  /** Messages on the wire right now, by type. */
+  messagesInFlight(): Record<MessageType, number> {
+    return { ...this.inFlight };
+  }
+
   /** Processes everything due at or before t, then moves the clock to t. */
   runUntil(t: number): TraceEvent[] {
     for (;;) {
@@ -153,6 +201,12 @@ export class Simulation {
     }
     this.flush();
     return count;
+  }
+
+  /** Moves the clock forward without running anything (nothing may be due before t). */
+  advanceClock(t: number): void {
+    const due = this.scheduler.peekTime();
+    this.scheduler.advanceTo(due === null ? t : Math.min(t, due));
   }
 
   /** The client issues one more request now, beyond those the scenario scheduled. */
@@ -290,10 +344,12 @@ export class Simulation {
     switch (h.kind) {
       case 'deliver':
         if (this.deliveryFilter && !this.deliveryFilter(h.msg)) return this.process({ kind: 'drop', msg: h.msg });
+        this.inFlight[h.msg.type]--;
         this.stat.delivered++;
         this.deliver(h.msg, h.msg.sender);
         return true;
       case 'drop':
+        this.inFlight[h.msg.type]--;
         this.stat.dropped++;
         if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h.msg) });
         return true;
@@ -380,6 +436,7 @@ export class Simulation {
     const transit = this.network.transit(this.now, extra);
     this.stat.sent[msg.type]++;
     this.stat.sentTotal++;
+    this.inFlight[msg.type]++;
     if (this.recordTrace) this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
     this.scheduler.schedule(transit.at, transit.lost ? { kind: 'drop', msg } : { kind: 'deliver', msg });
   }

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from './scenario';
+import { Session } from './session';
+import { Simulation } from './simulation';
+import type { TraceEvent } from './types';
+
+const scenario = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 });
+
+function playToEnd(session: Session, limit = 20_000): void {
+  session.runUntil(limit);
+}
+
+describe('stepping at three grains', () => {
+  it('a step delivers the next single happening', () => {
+    const sim = new Simulation(scenario);
+    const first = sim.step();
+    expect(first.map((e) => e.kind)).toEqual(['request', 'send']);
+    const second = sim.step();
+    expect(second[0].kind).toBe('deliver');
+  });
+
+  it('a phase step ends when every message of the current phase has arrived or been lost', () => {
+    const sim = new Simulation(defaultScenario({ f: 2, requests: 1 }));
+    sim.step(); // the client sends its REQUEST
+    const request = sim.stepPhase();
+    expect(request.filter((e) => e.kind === 'deliver').map((e) => e.kind === 'deliver' && e.msg.type)).toEqual(['REQUEST']);
+    expect(sim.nextArrivingType()).toBe('PRE_PREPARE');
+    const prePrepares = sim.stepPhase();
+    expect(sim.messagesInFlight().PRE_PREPARE).toBe(0);
+    const arrived = prePrepares.filter((e) => e.kind === 'deliver' && e.msg.type === 'PRE_PREPARE');
+    expect(arrived.length).toBe(6);
+    const last = [...prePrepares].reverse().find((e) => e.kind === 'deliver');
+    expect(last && last.kind === 'deliver' && last.msg.type).toBe('PRE_PREPARE');
+  });
+
+  it('a request step ends when the client accepts the next result', () => {
+    const sim = new Simulation(scenario);
+    const round = sim.stepRequest();
+    expect(round[round.length - 1].kind).toBe('accept');
+    expect(round.filter((e) => e.kind === 'accept').length).toBe(1);
+    const next = sim.stepRequest();
+    expect(next[next.length - 1].kind).toBe('accept');
+    expect(sim.stats().committed).toBe(2);
+  });
+});
+
+describe('time travel', () => {
+  it('seeking to time t and playing on gives the identical trace to playing straight through', () => {
+    const straight = new Session(scenario);
+    playToEnd(straight);
+    for (const t of [0, 17.5, 60, 140, 400]) {
+      const traveller = new Session(scenario);
+      playToEnd(traveller);
+      traveller.seekToTime(t);
+      expect(traveller.trace.every((e) => e.t <= t)).toBe(true);
+      playToEnd(traveller);
+      expect(traveller.trace).toEqual(straight.trace);
+    }
+  });
+
+  it('seeking back over interventions replays them where they happened', () => {
+    const original = new Session(scenario);
+    const seen: TraceEvent[] = [];
+    seen.push(...original.runUntil(30));
+    seen.push(...original.intervene({ kind: 'setBehaviour', id: 2, behaviour: { kind: 'silent' } }));
+    for (let k = 0; k < 15; k++) seen.push(...original.step());
+    seen.push(...original.intervene({ kind: 'submitRequest' }));
+    seen.push(...original.intervene({ kind: 'setNetwork', params: { minDelayMs: 20, maxDelayMs: 20 } }));
+    seen.push(...original.runUntil(5_000));
+    expect(seen).toEqual(original.trace);
+    const full = [...original.trace];
+
+    original.seekToEvent(10);
+    expect(original.trace.length).toBeGreaterThanOrEqual(10);
+    expect(original.trace).toEqual(full.slice(0, original.trace.length));
+    for (let k = 0; k < 10; k++) original.step();
+    original.runUntil(5_000);
+    expect(original.trace).toEqual(full);
+  });
+
+  it('acting after a seek back replaces the old future', () => {
+    const session = new Session(scenario);
+    session.runUntil(20);
+    session.intervene({ kind: 'setBehaviour', id: 0, behaviour: { kind: 'silent' } });
+    session.runUntil(5_000);
+    session.seekToTime(10);
+    session.intervene({ kind: 'setBehaviour', id: 3, behaviour: { kind: 'silent' } });
+    session.runUntil(5_000);
+    expect(session.history.map((h) => h.intervention)).toEqual([{ kind: 'setBehaviour', id: 3, behaviour: { kind: 'silent' } }]);
+    expect(session.sim.behaviourOf(0)).toBeNull();
+    expect(session.sim.stats().committed).toBe(3);
+  });
+});

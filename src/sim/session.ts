@@ -1,0 +1,130 @@
+import { Simulation } from './simulation';
+import type { Behaviour, NetworkParams, Scenario, TraceEvent } from './types';
+
+/** Something a person did to a running simulation. */
+export type Intervention =
+  | { kind: 'setNetwork'; params: Partial<NetworkParams> }
+  | { kind: 'setBehaviour'; id: number; behaviour: Behaviour | null }
+  | { kind: 'submitRequest' };
+
+/** An intervention pinned to the moment it happened: after `afterEvent` trace events, at virtual time `at`. */
+export interface TimedIntervention {
+  afterEvent: number;
+  at: number;
+  intervention: Intervention;
+}
+
+/**
+ * A run that can travel in time. The core is deterministic, so a moment is (scenario, interventions, event index):
+ * seeking rebuilds the world from the seed and replays the interventions at the points they happened, which gives
+ * exactly the trace that was seen — and going forward from there gives exactly the same future.
+ */
+export class Session {
+  readonly scenario: Scenario;
+  sim: Simulation;
+  private interventions: TimedIntervention[] = [];
+  /** How many of `interventions` the current world has already been through. */
+  private applied = 0;
+
+  constructor(scenario: Scenario, interventions: TimedIntervention[] = []) {
+    this.scenario = scenario;
+    this.sim = new Simulation(scenario);
+    this.interventions = [...interventions];
+  }
+
+  get trace(): readonly TraceEvent[] {
+    return this.sim.trace;
+  }
+
+  get history(): readonly TimedIntervention[] {
+    return this.interventions;
+  }
+
+  /** Applies an intervention now; a future recorded beyond this moment (before a seek back) is replaced. */
+  intervene(intervention: Intervention): TraceEvent[] {
+    this.interventions = this.interventions.slice(0, this.applied);
+    this.interventions.push({ afterEvent: this.sim.trace.length, at: this.sim.now, intervention });
+    this.applied++;
+    return this.apply(intervention);
+  }
+
+  /** One happening forward (recorded interventions due now are re-applied first). */
+  step(): TraceEvent[] {
+    const out = this.applyDueNow();
+    out.push(...this.sim.step());
+    return out;
+  }
+
+  stepPhase(): TraceEvent[] {
+    const out = this.applyDueNow();
+    out.push(...this.sim.stepPhase());
+    return out;
+  }
+
+  stepRequest(): TraceEvent[] {
+    const out = this.applyDueNow();
+    out.push(...this.sim.stepRequest());
+    return out;
+  }
+
+  runUntil(t: number): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (let next = this.interventions[this.applied]; next && next.at <= t; next = this.interventions[this.applied]) {
+      while (this.sim.trace.length < next.afterEvent) {
+        const events = this.sim.step();
+        if (events.length === 0) break;
+        out.push(...events);
+      }
+      out.push(...this.applyNext());
+    }
+    out.push(...this.sim.runUntil(t));
+    return out;
+  }
+
+  /** Rebuilds the world and replays it until it has produced at least `index` trace events. */
+  seekToEvent(index: number): void {
+    this.rebuild();
+    while (this.sim.trace.length < index) {
+      if (this.step().length === 0 && this.sim.nextEventTime() === null) break;
+    }
+  }
+
+  /** Rebuilds the world and replays it up to virtual time t. */
+  seekToTime(t: number): void {
+    this.rebuild();
+    this.runUntil(t);
+  }
+
+  private rebuild(): void {
+    this.sim = new Simulation(this.scenario);
+    this.applied = 0;
+  }
+
+  private applyDueNow(): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (let next = this.interventions[this.applied]; next && next.afterEvent === this.sim.trace.length; next = this.interventions[this.applied]) {
+      out.push(...this.applyNext());
+    }
+    return out;
+  }
+
+  private applyNext(): TraceEvent[] {
+    const next = this.interventions[this.applied++];
+    // Only the clock moves: anything due at this instant was still waiting when the person acted.
+    this.sim.advanceClock(next.at);
+    return this.apply(next.intervention);
+  }
+
+  private apply(intervention: Intervention): TraceEvent[] {
+    switch (intervention.kind) {
+      case 'setNetwork':
+        this.sim.setNetwork(intervention.params);
+        return [];
+      case 'setBehaviour':
+        this.sim.setBehaviour(intervention.id, intervention.behaviour);
+        return [];
+      case 'submitRequest':
+        return this.sim.submitRequest();
+    }
+  }
+}
