@@ -92,8 +92,8 @@ interface Slot {
   /** The PRE-PREPARE accepted in `prePrepare.view` (at most one digest per view and seq). */
   prePrepare: { view: number; digest: string; request: ClientRequest | null } | null;
   /** Votes are kept whatever order they arrive in; keyed by view and digest. */
-  prepares: Map<string, Set<NodeId>>;
-  commits: Map<string, Set<NodeId>>;
+  prepares: VoteBook;
+  commits: VoteBook;
   /** The highest-view prepared certificate: what a VIEW-CHANGE carries. */
   prepared: PreparedCertificate | null;
   /** View in which this replica sent its COMMIT (−1 before). */
@@ -103,7 +103,54 @@ interface Slot {
   executed: boolean;
 }
 
-const voteKey = (view: number, digest: string): string => `${view}|${digest}`;
+/** Distinct voters for one (view, digest): one flag per replica, so counting a vote allocates nothing. */
+class Tally {
+  readonly voters: Uint8Array;
+  count = 0;
+  constructor(n: number) {
+    this.voters = new Uint8Array(n);
+  }
+  add(id: NodeId): boolean {
+    if (this.voters[id]) return false;
+    this.voters[id] = 1;
+    this.count++;
+    return true;
+  }
+}
+
+/**
+ * The votes one slot holds, by (view, digest). Almost every vote matches the slot's own PRE-PREPARE, so that tally
+ * is kept at hand; votes for anything else (another view, a lie) go to a map.
+ */
+class VoteBook {
+  private view = -1;
+  private digest = '';
+  private current: Tally | null = null;
+  private readonly others = new Map<string, Tally>();
+  constructor(private readonly n: number) {}
+
+  tally(view: number, digest: string): Tally {
+    if (this.current && view === this.view && digest === this.digest) return this.current;
+    const key = `${view}|${digest}`;
+    let t = this.others.get(key);
+    if (!t) this.others.set(key, (t = new Tally(this.n)));
+    return t;
+  }
+
+  /** Keeps the tally for the slot's PRE-PREPARE at hand. */
+  focus(view: number, digest: string): void {
+    if (this.current && view === this.view && digest === this.digest) return;
+    const t = this.tally(view, digest);
+    this.view = view;
+    this.digest = digest;
+    this.current = t;
+  }
+
+  count(view: number, digest: string): number {
+    if (this.current && view === this.view && digest === this.digest) return this.current.count;
+    return this.others.get(`${view}|${digest}`)?.count ?? 0;
+  }
+}
 
 /** Messages of a view this replica has not entered yet are held here and replayed when it gets there. */
 const FUTURE_BUFFER_LIMIT = 20_000;
@@ -287,7 +334,7 @@ export class Replica implements ReplicaModel {
 
   /** Takes a PRE-PREPARE into the log and, as a backup, votes for it. */
   private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null): void {
-    slot.prePrepare = { view, digest, request };
+    this.setPrePrepare(slot, view, digest, request);
     if (request && !this.replies.has(request.digest)) this.remember(request);
     this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
     if (!this.isPrimary) {
@@ -300,6 +347,12 @@ export class Replica implements ReplicaModel {
       }
     }
     this.checkCertificates(slot);
+  }
+
+  private setPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null): void {
+    slot.prePrepare = { view, digest, request };
+    slot.prepares.focus(view, digest);
+    slot.commits.focus(view, digest);
   }
 
   private onPrepare(msg: Message, from: NodeId): string | undefined {
@@ -319,22 +372,16 @@ export class Replica implements ReplicaModel {
   }
 
   /** Counts a vote once per sender; false if this sender had already voted for it. */
-  private vote(votes: Map<string, Set<NodeId>>, view: number, digest: string, sender: NodeId): boolean {
-    const key = voteKey(view, digest);
-    let voters = votes.get(key);
-    if (!voters) votes.set(key, (voters = new Set()));
-    if (voters.has(sender)) return false;
-    voters.add(sender);
-    return true;
+  private vote(votes: VoteBook, view: number, digest: string, sender: NodeId): boolean {
+    return votes.tally(view, digest).add(sender);
   }
 
   /** prepared and committed-local, re-checked on every arrival since votes come in any order. */
   private checkCertificates(slot: Slot): void {
     const pp = slot.prePrepare;
     if (!pp || pp.view !== this.view || this.viewChanging) return;
-    const key = voteKey(pp.view, pp.digest);
     const preparedNow = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
-    if (!preparedNow && (slot.prepares.get(key)?.size ?? 0) >= this.quorum - 1) {
+    if (!preparedNow && slot.prepares.count(pp.view, pp.digest) >= this.quorum - 1) {
       slot.prepared = { seq: slot.seq, view: pp.view, digest: pp.digest, request: pp.request };
       this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'prepared' });
     }
@@ -344,7 +391,7 @@ export class Replica implements ReplicaModel {
       this.vote(slot.commits, pp.view, pp.digest, this.id);
       this.multicastVote('COMMIT', pp.view, slot.seq, pp.digest);
     }
-    if (prepared && slot.committedView !== pp.view && (slot.commits.get(key)?.size ?? 0) >= this.quorum) {
+    if (prepared && slot.committedView !== pp.view && slot.commits.count(pp.view, pp.digest) >= this.quorum) {
       slot.committedView = pp.view;
       this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'committed' });
       this.executeReady();
@@ -406,7 +453,7 @@ export class Replica implements ReplicaModel {
       const seq = ++this.lastAssigned;
       this.assigned.set(request.digest, seq);
       const slot = this.slot(seq);
-      slot.prePrepare = { view: this.view, digest: request.digest, request };
+      this.setPrePrepare(slot, this.view, request.digest, request);
       this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest: request.digest, phase: 'pre-prepared' });
       this.sendPrePrepares(seq, request);
       this.checkCertificates(slot);
@@ -450,7 +497,7 @@ export class Replica implements ReplicaModel {
         digestFor: (r) => (firstHalf.has(r) ? forFirst.digest : forSecond.digest),
       });
       const slot = this.slot(seq);
-      slot.prePrepare = { view: this.view, digest: forFirst.digest, request: forFirst };
+      this.setPrePrepare(slot, this.view, forFirst.digest, forFirst);
       for (let to = 0; to < this.n; to++) {
         if (to === this.id) continue;
         const request = firstHalf.has(to) ? forFirst : forSecond;
@@ -774,7 +821,16 @@ export class Replica implements ReplicaModel {
   private slot(seq: number): Slot {
     let slot = this.log.get(seq);
     if (!slot) {
-      slot = { seq, prePrepare: null, prepares: new Map(), commits: new Map(), prepared: null, commitSentView: -1, committedView: -1, executed: seq <= this.lastExecuted };
+      slot = {
+        seq,
+        prePrepare: null,
+        prepares: new VoteBook(this.n),
+        commits: new VoteBook(this.n),
+        prepared: null,
+        commitSentView: -1,
+        committedView: -1,
+        executed: seq <= this.lastExecuted,
+      };
       this.log.set(seq, slot);
     }
     return slot;
@@ -789,8 +845,7 @@ export class Replica implements ReplicaModel {
     const slot = this.log.get(seq);
     if (!slot) return null;
     const pp = slot.prePrepare;
-    const key = pp ? voteKey(pp.view, pp.digest) : '';
-    return { prePrepare: pp, prepares: slot.prepares.get(key)?.size ?? 0, commits: slot.commits.get(key)?.size ?? 0 };
+    return { prePrepare: pp, prepares: pp ? slot.prepares.count(pp.view, pp.digest) : 0, commits: pp ? slot.commits.count(pp.view, pp.digest) : 0 };
   }
 }
 

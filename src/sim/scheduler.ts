@@ -1,6 +1,7 @@
 /**
  * The virtual clock: a binary min-heap of future happenings ordered by (time, insertion order), so events at
  * the same virtual instant always run in the order they were scheduled — the root of determinism.
+ * Keys live in typed arrays (no object per entry on the hot path); the items sit in a parallel array.
  */
 export interface Scheduled<T> {
   time: number;
@@ -9,7 +10,10 @@ export interface Scheduled<T> {
 }
 
 export class Scheduler<T> {
-  private heap: Scheduled<T>[] = [];
+  private times = new Float64Array(1024);
+  private orders = new Float64Array(1024);
+  private items: (T | undefined)[] = new Array(1024);
+  private count = 0;
   private counter = 0;
   private clock = 0;
 
@@ -18,53 +22,83 @@ export class Scheduler<T> {
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.count;
   }
 
   schedule(time: number, item: T): void {
-    const entry: Scheduled<T> = { time: Math.max(time, this.clock), order: this.counter++, item };
-    const heap = this.heap;
-    let k = heap.length;
-    heap.push(entry);
+    if (this.count === this.times.length) this.grow();
+    const t = time > this.clock ? time : this.clock;
+    const o = this.counter++;
+    const times = this.times;
+    const orders = this.orders;
+    const items = this.items;
+    let k = this.count++;
     while (k > 0) {
       const parent = (k - 1) >> 1;
-      if (!before(entry, heap[parent])) break;
-      heap[k] = heap[parent];
+      const pt = times[parent];
+      if (pt < t || (pt === t && orders[parent] < o)) break;
+      times[k] = pt;
+      orders[k] = orders[parent];
+      items[k] = items[parent];
       k = parent;
     }
-    heap[k] = entry;
-  }
-
-  /** Everything scheduled, in no particular order (for inspection, not for running). */
-  entries(): readonly Scheduled<T>[] {
-    return this.heap;
+    times[k] = t;
+    orders[k] = o;
+    items[k] = item;
   }
 
   peekTime(): number | null {
-    return this.heap.length ? this.heap[0].time : null;
+    return this.count > 0 ? this.times[0] : null;
   }
 
-  /** Removes the earliest happening and moves the clock to its time. */
+  /** Everything scheduled, in no particular order (for inspection, not for running). */
+  entries(): Scheduled<T>[] {
+    const out: Scheduled<T>[] = [];
+    for (let k = 0; k < this.count; k++) out.push({ time: this.times[k], order: this.orders[k], item: this.items[k] as T });
+    return out;
+  }
+
+  /** Removes the earliest happening, moves the clock to its time and returns it. */
   pop(): Scheduled<T> | undefined {
-    const heap = this.heap;
-    if (heap.length === 0) return undefined;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length > 0) {
+    const item = this.popItem();
+    return item === undefined ? undefined : { time: this.clock, order: this.lastOrder, item };
+  }
+
+  private lastOrder = 0;
+
+  /** pop() without the wrapper object: the simulation's inner loop. */
+  popItem(): T | undefined {
+    if (this.count === 0) return undefined;
+    const times = this.times;
+    const orders = this.orders;
+    const items = this.items;
+    const top = items[0] as T;
+    this.clock = times[0];
+    this.lastOrder = orders[0];
+    const last = --this.count;
+    const lt = times[last];
+    const lo = orders[last];
+    const li = items[last];
+    items[last] = undefined;
+    if (last > 0) {
       let k = 0;
-      const size = heap.length;
       for (;;) {
         const left = 2 * k + 1;
-        if (left >= size) break;
+        if (left >= last) break;
         const right = left + 1;
-        const child = right < size && before(heap[right], heap[left]) ? right : left;
-        if (!before(heap[child], last)) break;
-        heap[k] = heap[child];
+        let child = left;
+        if (right < last && (times[right] < times[left] || (times[right] === times[left] && orders[right] < orders[left]))) child = right;
+        const ct = times[child];
+        if (lt < ct || (lt === ct && lo < orders[child])) break;
+        times[k] = ct;
+        orders[k] = orders[child];
+        items[k] = items[child];
         k = child;
       }
-      heap[k] = last;
+      times[k] = lt;
+      orders[k] = lo;
+      items[k] = li;
     }
-    this.clock = top.time;
     return top;
   }
 
@@ -72,8 +106,15 @@ export class Scheduler<T> {
   advanceTo(t: number): void {
     if (t > this.clock) this.clock = t;
   }
-}
 
-function before<T>(x: Scheduled<T>, y: Scheduled<T>): boolean {
-  return x.time < y.time || (x.time === y.time && x.order < y.order);
+  private grow(): void {
+    const size = this.times.length * 2;
+    const times = new Float64Array(size);
+    times.set(this.times);
+    const orders = new Float64Array(size);
+    orders.set(this.orders);
+    this.times = times;
+    this.orders = orders;
+    this.items.length = size;
+  }
 }

@@ -125,9 +125,9 @@ export class Simulation {
   /** Processes the next due happening (skipping timers that were cancelled); [] when nothing is scheduled. */
   step(): TraceEvent[] {
     for (;;) {
-      const next = this.scheduler.pop();
-      if (!next) return [];
-      const produced = this.process(next.item);
+      const next = this.scheduler.popItem();
+      if (next === undefined) return [];
+      const produced = this.process(next);
       if (produced) return this.flush();
     }
   }
@@ -183,7 +183,7 @@ export class Simulation {
     for (;;) {
       const due = this.scheduler.peekTime();
       if (due === null || due > t) break;
-      this.process(this.scheduler.pop()!.item);
+      this.process(this.scheduler.popItem()!);
     }
     this.scheduler.advanceTo(t);
     return this.flush();
@@ -195,7 +195,7 @@ export class Simulation {
     for (;;) {
       const due = this.scheduler.peekTime();
       if (due === null || due > limitMs) break;
-      this.process(this.scheduler.pop()!.item);
+      this.process(this.scheduler.popItem()!);
       count++;
       if ((count & 1023) === 0) this.flush();
     }
