@@ -26,6 +26,8 @@ export class Client {
   readonly issued = new Map<string, ClientRequest>();
   /** When each request (by digest) was first sent. */
   readonly issuedAt = new Map<string, number>();
+  /** The most recently issued request: the one the picture follows. */
+  latest: ClientRequest | undefined;
   private nextTimestamp = 1;
   private readonly f: number;
 
@@ -39,6 +41,7 @@ export class Client {
     const request = makeRequest(`op${t}`, t, this.id);
     this.issued.set(request.digest, request);
     this.issuedAt.set(request.digest, now);
+    this.latest = request;
     this.outstanding.set(t, { request, firstSentAt: now, replies: new Map() });
     return request;
   }

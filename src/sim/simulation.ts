@@ -30,8 +30,10 @@ type Happening =
   | { kind: 'client-timer'; timestamp: number };
 
 export interface SimulationOptions {
-  /** Keep every trace event in `trace` (the UI and tests do; benchmarks and sweeps need not). */
+  /** Produce trace events at all (benchmarks and sweeps need not; violations are reported regardless). */
   recordTrace?: boolean;
+  /** Also keep them in `trace` (default: same as recordTrace). A client that stores them itself can say no. */
+  keepTrace?: boolean;
 }
 
 /**
@@ -58,6 +60,7 @@ export class Simulation {
   private readonly everMalicious = new Set<NodeId>();
   private readonly timerGeneration: number[];
   private readonly recordTrace: boolean;
+  private readonly keepTrace: boolean;
   private readonly cabal = new Cabal();
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
@@ -80,6 +83,7 @@ export class Simulation {
     this.f = scenario.n === undefined ? scenario.f : toleratedFaults(this.n);
     this.quorum = quorumSize(this.n, this.f);
     this.recordTrace = options.recordTrace ?? true;
+    this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.network = new Network(scenario, createRng(scenario.seed, 'network'));
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
     this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
@@ -303,8 +307,9 @@ export class Simulation {
     return bestCount < 0 ? Math.max(...this.replicaList.map((r) => r.view)) : best;
   }
 
-  replicas(): ReplicaSummary[] {
-    const newest = this.newestRequest();
+  /** Per-replica state for the picture; `withExecuted: false` leaves out the execution logs (they grow all run long). */
+  replicas(withExecuted = true): ReplicaSummary[] {
+    const newest = this.client.latest;
     return this.replicaList.map((r) => ({
       id: r.id,
       behaviour: this.behaviours[r.id],
@@ -316,7 +321,7 @@ export class Simulation {
       lowWatermark: r.lowWatermark,
       highWatermark: r.highWatermark,
       timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
-      executed: r.executedLog.map((e) => [e.seq, e.digest] as [number, string]),
+      executed: withExecuted ? r.executedLog.map((e) => [e.seq, e.digest] as [number, string]) : [],
     }));
   }
 
@@ -331,11 +336,6 @@ export class Simulation {
     return this.behaviours[id] ?? null;
   }
 
-  private newestRequest(): ClientRequest | undefined {
-    let newest: ClientRequest | undefined;
-    for (const r of this.client.issued.values()) if (!newest || r.timestamp > newest.timestamp) newest = r;
-    return newest;
-  }
 
   // ───────────────────────────── the loop ─────────────────────────────
 
@@ -450,7 +450,7 @@ export class Simulation {
   private flush(): TraceEvent[] {
     const out = this.pending;
     this.pending = [];
-    if (this.recordTrace) for (const ev of out) this.trace.push(ev);
+    if (this.keepTrace) for (const ev of out) this.trace.push(ev);
     return out;
   }
 

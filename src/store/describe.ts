@@ -1,0 +1,119 @@
+/**
+ * Trace events in words, for the event log, the caption and screen readers. Kept out of React so the store
+ * formats each event once, when it arrives, instead of on every render.
+ */
+import { CLIENT, type MessageSummary, type MessageType, type NodeId, type TraceEvent } from '../sim/types';
+
+/** The paper writes PRE-PREPARE; identifiers cannot. */
+export function typeLabel(type: MessageType): string {
+  return type.replace('_', '-');
+}
+
+export function nodeName(id: NodeId): string {
+  return id === CLIENT ? 'Client' : `Replica ${id}`;
+}
+
+export function formatTime(t: number): string {
+  return `t=${t.toFixed(1)}`;
+}
+
+/** Only the agreement messages and checkpoints are about a sequence number. */
+const NUMBERED: ReadonlySet<MessageType> = new Set(['PRE_PREPARE', 'PREPARE', 'COMMIT', 'CHECKPOINT']);
+
+/** "PRE-PREPARE v0 #1": the message and the (view, sequence number) it is about. */
+export function messageLabel(msg: Pick<MessageSummary, 'type' | 'view' | 'seq'>): string {
+  const parts = [typeLabel(msg.type)];
+  if (msg.type === 'VIEW_CHANGE' || msg.type === 'NEW_VIEW') parts.push(`to v${msg.view}`);
+  else if (msg.type !== 'REQUEST') parts.push(`v${msg.view}`);
+  if (NUMBERED.has(msg.type)) parts.push(`#${msg.seq}`);
+  return parts.join(' ');
+}
+
+/** The sentence after "t=…": what happened, in the paper's vocabulary. */
+export function describeEventBody(e: TraceEvent): string {
+  switch (e.kind) {
+    case 'send':
+      return `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)} ${messageLabel(e.msg)}`;
+    case 'deliver':
+      return e.ignored
+        ? `${nodeName(e.msg.to)} ignored ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} (${e.ignored})`
+        : `${nodeName(e.msg.to)} received ${messageLabel(e.msg)} from ${nodeName(e.msg.from)}`;
+    case 'drop':
+      return `✕ ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} to ${nodeName(e.msg.to)} was lost`;
+    case 'phase':
+      return `${nodeName(e.replica)} ${e.phase} v${e.view} #${e.seq}`;
+    case 'request':
+      return e.retransmit
+        ? `Client retransmits request ${e.timestamp} (${e.op})`
+        : `Client issues request ${e.timestamp} (${e.op})`;
+    case 'accept':
+      return `Client accepted result "${e.result}" for request ${e.timestamp} after ${e.latencyMs.toFixed(1)} ms`;
+    case 'view-change':
+      return `${nodeName(e.replica)} starts a view change to v${e.view}`;
+    case 'new-view':
+      return `${nodeName(e.replica)} enters v${e.view}; primary is ${nodeName(e.primary)}`;
+    case 'timer':
+      return e.action === 'start'
+        ? `${nodeName(e.replica)} starts its view-change timer (fires at ${formatTime(e.deadline)})`
+        : `${nodeName(e.replica)} stops its view-change timer`;
+    case 'checkpoint':
+      return e.stable
+        ? `${nodeName(e.replica)} checkpoint #${e.seq} is stable`
+        : `${nodeName(e.replica)} takes checkpoint #${e.seq}`;
+    case 'violation':
+      return `SAFETY VIOLATION (${e.violation.rule}) at #${e.violation.seq}: ${e.violation.message}`;
+    default: {
+      const unknown: never = e;
+      return `unknown event ${JSON.stringify(unknown)}`;
+    }
+  }
+}
+
+export function describeEvent(e: TraceEvent): string {
+  return `${formatTime(e.t)} ${describeEventBody(e)}`;
+}
+
+/** Events that start a step; sends, phases and the rest are their consequences. */
+function isCause(e: TraceEvent): boolean {
+  return e.kind === 'deliver' || e.kind === 'drop' || e.kind === 'request' || e.kind === 'view-change';
+}
+
+/**
+ * One line for the newest step in a batch: its cause, then what followed from it, e.g.
+ * "t=14.2 Replica 1 received PRE-PREPARE v0 #1 from Replica 0 → pre-prepared; sent 3 PREPARE".
+ * Returns null for an empty batch, so the previous caption stays.
+ */
+export function captionFor(events: readonly TraceEvent[]): string | null {
+  if (events.length === 0) return null;
+  let start = events.length - 1;
+  while (start > 0 && !isCause(events[start])) start--;
+  const cause = events[start];
+  const rest = events.slice(start + 1);
+
+  const effects: string[] = [];
+  const phases = rest.filter((e) => e.kind === 'phase');
+  if (phases.length > 0) {
+    const byReplica = phases.filter((p) => isCause(cause) && 'msg' in cause && p.replica === cause.msg.to);
+    const shown = byReplica.length === phases.length ? byReplica.map((p) => p.phase) : phases.map((p) => `${nodeName(p.replica)} ${p.phase}`);
+    effects.push(shown.join(', '));
+  }
+  const sent = new Map<MessageType, number>();
+  for (const e of rest) if (e.kind === 'send') sent.set(e.msg.type, (sent.get(e.msg.type) ?? 0) + 1);
+  if (sent.size > 0) {
+    effects.push(
+      'sent ' +
+        [...sent]
+          .map(([type, count]) => `${count} ${typeLabel(type)}`)
+          .join(', '),
+    );
+  }
+  for (const e of rest) {
+    if (e.kind === 'accept' || e.kind === 'violation' || e.kind === 'new-view' || (e.kind === 'checkpoint' && e.stable)) {
+      effects.push(describeEventBody(e));
+    }
+  }
+  // A lone send (the client's first REQUEST, say) reads best as itself.
+  if (cause.kind === 'send' && rest.length === 0) return describeEvent(cause);
+  const head = isCause(cause) ? describeEvent(cause) : describeEvent(events[events.length - 1]);
+  return effects.length > 0 && isCause(cause) ? `${head} → ${effects.join('; ')}` : head;
+}

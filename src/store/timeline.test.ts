@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../sim/scenario';
+import { Simulation } from '../sim/simulation';
+import type { MessageSummary, ReplicaSummary, TraceEvent } from '../sim/types';
+import type { BatchEvent } from '../worker/protocol';
+import { DROP_FADE_MS, LOG_LENGTH, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas } from './timeline';
+
+function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchEvent {
+  return {
+    type: 'batch',
+    events,
+    stats: sim.stats(),
+    replicas: sim.replicas(),
+    now: sim.now,
+    nextEventAt: sim.nextEventTime(),
+    playing: false,
+    reset,
+    n: sim.n,
+    f: sim.f,
+  };
+}
+
+const msg = (id: number, over: Partial<MessageSummary> = {}): MessageSummary => ({
+  id,
+  type: 'PREPARE',
+  from: 1,
+  to: 2,
+  view: 0,
+  seq: 1,
+  digest: 'd',
+  ...over,
+});
+
+describe('applyBatch', () => {
+  it('tracks sends as messages in flight and forgets them on delivery', () => {
+    const sim = new Simulation(defaultScenario());
+    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = applyBatch(t, batchFrom(sim, sim.step()), 10);
+    expect([...t.inFlight.values()]).toMatchObject([{ type: 'REQUEST', from: -1, to: 0, sendT: 0, lost: false }]);
+    const flying = [...t.inFlight.values()][0];
+    expect(flying.arriveAt).toBeGreaterThanOrEqual(5);
+    t = applyBatch(t, batchFrom(sim, sim.step()), 20);
+    expect(t.inFlight.has(flying.id)).toBe(false);
+    expect([...t.inFlight.values()].every((m) => m.type === 'PRE_PREPARE' && m.from === 0)).toBe(true);
+    expect(t.inFlight.size).toBe(3);
+  });
+
+  it('moves a lost message to `dropped`, where it stays for about a second of real time', () => {
+    const base = { ...emptyTimeline(), n: 4 };
+    const send: TraceEvent = { kind: 'send', i: 0, t: 0, msg: msg(7), arriveAt: 30, lost: true };
+    const drop: TraceEvent = { kind: 'drop', i: 1, t: 30, msg: msg(7) };
+    const b = (events: TraceEvent[]): BatchEvent => ({
+      type: 'batch',
+      events,
+      stats: null as never,
+      replicas: [],
+      now: 30,
+      nextEventAt: null,
+      playing: true,
+      reset: false,
+      n: 4,
+      f: 1,
+    });
+    let t = applyBatch(base, b([send]), 0);
+    expect(t.inFlight.get(7)?.lost).toBe(true);
+    t = applyBatch(t, b([drop]), 100);
+    expect(t.inFlight.size).toBe(0);
+    expect(t.dropped).toMatchObject([{ id: 7, lostAtReal: 100, from: 1, to: 2 }]);
+    t = applyBatch(t, b([]), 100 + DROP_FADE_MS / 2);
+    expect(t.dropped).toHaveLength(1);
+    t = applyBatch(t, b([]), 100 + DROP_FADE_MS + 1);
+    expect(t.dropped).toHaveLength(0);
+  });
+
+  it('a reset batch forgets the previous run', () => {
+    const sim = new Simulation(defaultScenario());
+    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    expect(t.log.length).toBeGreaterThan(0);
+    const fresh = new Simulation(defaultScenario({ f: 2 }));
+    const after = applyBatch(t, batchFrom(fresh, [], true), 0);
+    expect(after.generation).toBe(t.generation + 1);
+    expect(after.inFlight.size).toBe(0);
+    expect(after.log).toEqual([]);
+    expect(after.n).toBe(7);
+    expect(after.replicas).toHaveLength(7);
+  });
+
+  it('keeps the last LOG_LENGTH events in words', () => {
+    const sim = new Simulation(defaultScenario({ requests: 3 }));
+    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = applyBatch(t, batchFrom(sim, sim.runUntil(10_000)), 0);
+    expect(sim.trace.length).toBeGreaterThan(LOG_LENGTH);
+    expect(t.log).toHaveLength(LOG_LENGTH);
+    expect(t.log.at(-1)!.key).toBe(`${t.generation}:${sim.trace.at(-1)!.i}`);
+    expect(new Set(t.log.map((e) => e.key)).size).toBe(LOG_LENGTH);
+  });
+
+  it('sets a caption only when the batch has events', () => {
+    const sim = new Simulation(defaultScenario());
+    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    expect(t.caption).toMatch(/REQUEST/);
+    const again = applyBatch(t, batchFrom(sim, []), 0);
+    expect(again.caption).toBe(t.caption);
+  });
+});
+
+describe('shareReplicas', () => {
+  const replica = (id: number, over: Partial<ReplicaSummary> = {}): ReplicaSummary => ({
+    id,
+    behaviour: null,
+    view: 0,
+    isPrimary: id === 0,
+    viewChanging: false,
+    phase: null,
+    lastExecuted: 0,
+    lowWatermark: 0,
+    highWatermark: 16,
+    timer: null,
+    executed: [],
+    ...over,
+  });
+
+  it('keeps the same objects (and array) when nothing drawn changed', () => {
+    const prev = [replica(0), replica(1)];
+    const next = [replica(0), replica(1)];
+    expect(shareReplicas(prev, next)).toBe(prev);
+  });
+
+  it('replaces only the replicas that changed', () => {
+    const prev = [replica(0), replica(1), replica(2)];
+    const next = [replica(0), replica(1, { phase: 'prepared' }), replica(2)];
+    const shared = shareReplicas(prev, next);
+    expect(shared).not.toBe(prev);
+    expect(shared[0]).toBe(prev[0]);
+    expect(shared[1]).toBe(next[1]);
+    expect(shared[2]).toBe(prev[2]);
+  });
+
+  it('notices a behaviour change', () => {
+    const prev = [replica(0)];
+    expect(shareReplicas(prev, [replica(0, { behaviour: { kind: 'silent' } })])[0].behaviour).toEqual({ kind: 'silent' });
+  });
+});
+
+describe('animation maths', () => {
+  it('progress runs from 0 at send to 1 at arrival', () => {
+    const m = { sendT: 10, arriveAt: 30 };
+    expect(progressAt(m, 5)).toBe(0);
+    expect(progressAt(m, 20)).toBe(0.5);
+    expect(progressAt(m, 99)).toBe(1);
+    expect(progressAt({ sendT: 3, arriveAt: 3 }, 3)).toBe(1);
+  });
+
+  it('extrapolates with the speed, never past the next event or one slice ahead', () => {
+    const t = { now: 100, nextEventAt: 110, receivedAtReal: 1000 };
+    expect(extrapolatedTime(t, 20, true, 1250)).toBeCloseTo(102); // 20 ms/s × capped 100 ms
+    expect(extrapolatedTime(t, 20, true, 1050)).toBeCloseTo(101);
+    expect(extrapolatedTime(t, 1000, true, 1050)).toBe(110);
+    expect(extrapolatedTime({ ...t, nextEventAt: null }, 1000, true, 1050)).toBe(150);
+    expect(extrapolatedTime(t, 1000, false, 1050)).toBe(100);
+  });
+});

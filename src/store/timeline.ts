@@ -1,0 +1,203 @@
+/**
+ * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker).
+ */
+import type { MessageType, NodeId, ReplicaSummary, SimStats } from '../sim/types';
+import type { BatchEvent } from '../worker/protocol';
+import { captionFor, describeEvent } from './describe';
+
+export interface FlightMessage {
+  id: number;
+  type: MessageType;
+  from: NodeId;
+  to: NodeId;
+  view: number;
+  seq: number;
+  /** Virtual time it was sent. */
+  sendT: number;
+  /** Virtual time it arrives, or is lost when `lost`. */
+  arriveAt: number;
+  lost: boolean;
+}
+
+export interface DroppedMessage extends FlightMessage {
+  /** Real time (ms, performance.now) the UI learnt of the loss: the ✕ fades by real time, paused or not. */
+  lostAtReal: number;
+}
+
+export interface LogEntry {
+  key: string;
+  text: string;
+  kind: string;
+}
+
+export interface TimelineState {
+  /** Increments on every new run, so views can forget per-run memory (e.g. the extrapolated clock). */
+  generation: number;
+  n: number;
+  f: number;
+  now: number;
+  nextEventAt: number | null;
+  /** Real time the latest batch arrived: the origin for extrapolating virtual time between batches. */
+  receivedAtReal: number;
+  inFlight: ReadonlyMap<number, FlightMessage>;
+  dropped: readonly DroppedMessage[];
+  replicas: readonly ReplicaSummary[];
+  stats: SimStats | null;
+  log: readonly LogEntry[];
+  caption: string;
+}
+
+export const LOG_LENGTH = 50;
+/** How long (real ms) a lost message stays on screen as a fading ✕. */
+export const DROP_FADE_MS = 1200;
+/** Where along its edge a lost message is drawn to vanish: mid-wire reads as "lost in the network". */
+export const LOSS_FRACTION = 0.6;
+
+export function emptyTimeline(): TimelineState {
+  return {
+    generation: 0,
+    n: 0,
+    f: 0,
+    now: 0,
+    nextEventAt: null,
+    receivedAtReal: 0,
+    inFlight: new Map(),
+    dropped: [],
+    replicas: [],
+    stats: null,
+    log: [],
+    caption: 'Press Step to send the first message, or Play to watch the protocol run.',
+  };
+}
+
+export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: number): TimelineState {
+  const generation = batch.reset ? prev.generation + 1 : prev.generation;
+  const base = batch.reset ? { ...emptyTimeline(), generation } : prev;
+
+  let inFlight = base.inFlight;
+  let dropped = base.dropped.filter((d) => realNow - d.lostAtReal < DROP_FADE_MS);
+  if (batch.events.length > 0) {
+    const flying = new Map(inFlight);
+    const newlyDropped: DroppedMessage[] = [];
+    for (const e of batch.events) {
+      if (e.kind === 'send') {
+        flying.set(e.msg.id, {
+          id: e.msg.id,
+          type: e.msg.type,
+          from: e.msg.from,
+          to: e.msg.to,
+          view: e.msg.view,
+          seq: e.msg.seq,
+          sendT: e.t,
+          arriveAt: e.arriveAt,
+          lost: e.lost,
+        });
+      } else if (e.kind === 'deliver') {
+        flying.delete(e.msg.id);
+      } else if (e.kind === 'drop') {
+        const m = flying.get(e.msg.id);
+        flying.delete(e.msg.id);
+        newlyDropped.push({
+          ...(m ?? {
+            id: e.msg.id,
+            type: e.msg.type,
+            from: e.msg.from,
+            to: e.msg.to,
+            view: e.msg.view,
+            seq: e.msg.seq,
+            sendT: e.t,
+            arriveAt: e.t,
+            lost: true,
+          }),
+          lostAtReal: realNow,
+        });
+      }
+    }
+    inFlight = flying;
+    if (newlyDropped.length > 0) dropped = [...dropped, ...newlyDropped];
+  }
+
+  return {
+    generation,
+    n: batch.n,
+    f: batch.f,
+    now: batch.now,
+    nextEventAt: batch.nextEventAt,
+    receivedAtReal: realNow,
+    inFlight,
+    dropped,
+    replicas: shareReplicas(base.replicas, batch.replicas),
+    stats: batch.stats,
+    log: appendLog(base.log, batch, generation),
+    caption: captionFor(batch.events) ?? base.caption,
+  };
+}
+
+function appendLog(log: readonly LogEntry[], batch: BatchEvent, generation: number): readonly LogEntry[] {
+  if (batch.events.length === 0) return log;
+  // Only the newest LOG_LENGTH events can survive, so only those are put into words.
+  const fresh = batch.events.slice(-LOG_LENGTH).map((e) => ({
+    key: `${generation}:${e.i}`,
+    text: describeEvent(e),
+    kind: e.kind,
+  }));
+  return [...log, ...fresh].slice(-LOG_LENGTH);
+}
+
+/**
+ * Keeps the previous object for every replica whose drawn state did not change, so memoised replica views
+ * skip rendering: with n = 100, most replicas are unchanged in most frames.
+ */
+export function shareReplicas(prev: readonly ReplicaSummary[], next: readonly ReplicaSummary[]): readonly ReplicaSummary[] {
+  let changed = prev.length !== next.length;
+  const out = next.map((r, i) => {
+    const old = prev[i];
+    if (old && sameDrawnReplica(old, r)) return old;
+    changed = true;
+    return r;
+  });
+  return changed ? out : prev;
+}
+
+function sameDrawnReplica(a: ReplicaSummary, b: ReplicaSummary): boolean {
+  return (
+    a.id === b.id &&
+    a.view === b.view &&
+    a.isPrimary === b.isPrimary &&
+    a.viewChanging === b.viewChanging &&
+    a.phase === b.phase &&
+    a.lastExecuted === b.lastExecuted &&
+    a.lowWatermark === b.lowWatermark &&
+    a.highWatermark === b.highWatermark &&
+    a.timer?.deadline === b.timer?.deadline &&
+    a.timer?.startedAt === b.timer?.startedAt &&
+    a.behaviour?.kind === b.behaviour?.kind &&
+    a.behaviour?.omitProbability === b.behaviour?.omitProbability &&
+    a.behaviour?.extraDelayMs === b.behaviour?.extraDelayMs
+  );
+}
+
+/**
+ * The virtual time to draw at real time `realNow`: the batch's time plus speed × real time since it arrived,
+ * but never past the next scheduled event (nothing may arrive on screen before the worker says it did) and
+ * never more than one slice ahead, so a stalled worker freezes the picture instead of running it on.
+ */
+export function extrapolatedTime(
+  t: Pick<TimelineState, 'now' | 'nextEventAt' | 'receivedAtReal'>,
+  speed: number,
+  playing: boolean,
+  realNow: number,
+  maxRealAheadMs = 100,
+): number {
+  if (!playing) return t.now;
+  const ahead = (speed * Math.min(Math.max(0, realNow - t.receivedAtReal), maxRealAheadMs)) / 1000;
+  const raw = t.now + ahead;
+  return t.nextEventAt === null ? raw : Math.min(raw, Math.max(t.now, t.nextEventAt));
+}
+
+/** Fraction of its edge a message has covered at virtual time `now` (0 at send, 1 on arrival or loss). */
+export function progressAt(m: Pick<FlightMessage, 'sendT' | 'arriveAt'>, now: number): number {
+  const span = m.arriveAt - m.sendT;
+  if (span <= 0) return 1;
+  return Math.min(1, Math.max(0, (now - m.sendT) / span));
+}

@@ -1,0 +1,125 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Simulation } from '../sim/simulation';
+import { LabStoreContext } from '../store/context';
+import { createLabStore } from '../store/labStore';
+import { manualTime } from '../worker/manualTime';
+import { connectInProcess } from '../worker/transport';
+import { App } from './App';
+
+function renderLab() {
+  const time = manualTime();
+  const frames: Array<() => void> = [];
+  const store = createLabStore({
+    connect: connectInProcess({ createSimulation: (s) => new Simulation(s), clock: time.clock, setTimer: time.setTimer }),
+    requestFrame: (cb) => frames.push(cb),
+    clock: time.clock,
+  });
+  render(
+    <LabStoreContext.Provider value={store}>
+      <App />
+    </LabStoreContext.Provider>,
+  );
+  /** Let the in-process "worker" answer and React render it. */
+  const settle = () =>
+    act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      for (const cb of frames.splice(0)) cb();
+      await new Promise((r) => setTimeout(r, 0));
+    });
+  return { store, settle, time };
+}
+
+const replicaButtons = () => screen.getAllByRole('button', { name: /^Replica \d+/ });
+
+afterEach(cleanup);
+
+describe('<App>', () => {
+  it('draws n = 3f + 1 replicas as named toggle buttons, the client, and the legend', async () => {
+    const { settle } = renderLab();
+    await settle();
+    expect(replicaButtons()).toHaveLength(4);
+    expect(screen.getByRole('button', { name: /^Replica 0, primary, idle$/ })).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Client/ })).toBeTruthy();
+    const legend = screen.getByRole('list', { name: 'Messages' });
+    for (const label of ['REQUEST', 'PRE-PREPARE', 'PREPARE', 'COMMIT', 'REPLY', 'CHECKPOINT', 'VIEW-CHANGE', 'NEW-VIEW']) {
+      expect(within(legend).getByText(label)).toBeTruthy();
+    }
+  });
+
+  it('changing f redraws 7 replicas', async () => {
+    const { settle } = renderLab();
+    await settle();
+    fireEvent.change(screen.getByRole('slider', { name: 'f' }), { target: { value: '2' } });
+    await settle();
+    expect(replicaButtons()).toHaveLength(7);
+    expect(screen.getByText(/2 \(n=7\)/)).toBeTruthy();
+  });
+
+  it('click and Enter toggle a replica malicious; the header warns once m > f', async () => {
+    const { settle } = renderLab();
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: /^Replica 1\b/ }));
+    await settle();
+    const r1 = screen.getByRole('button', { name: /^Replica 1\b/ });
+    expect(r1.getAttribute('aria-label')).toBe('Replica 1, malicious (silent), idle');
+    expect(r1.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText((_, el) => el?.tagName === 'P' && el.textContent === '1 malicious / 1 tolerated')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    fireEvent.keyDown(screen.getByRole('button', { name: /^Replica 2\b/ }), { key: 'Enter' });
+    await settle();
+    expect(screen.getByRole('button', { name: /^Replica 2\b/ }).getAttribute('aria-label')).toMatch(/malicious/);
+    expect(screen.getByRole('alert').textContent).toMatch('m > f: safety is no longer guaranteed');
+
+    fireEvent.keyDown(screen.getByRole('button', { name: /^Replica 2\b/ }), { key: ' ' });
+    await settle();
+    expect(screen.getByRole('button', { name: /^Replica 2\b/ }).getAttribute('aria-label')).not.toMatch(/malicious/);
+  });
+
+  it('Step puts the REQUEST on the wire, in the log and in the caption', async () => {
+    const { settle } = renderLab();
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+    await settle();
+    expect(screen.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeTruthy();
+    expect(screen.getByRole('log', { name: 'Event log' }).textContent).toMatch('Client → Replica 0 REQUEST');
+    expect(screen.getByLabelText('Last step').textContent).toMatch('REQUEST');
+    expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
+  });
+
+  it('keeps min delay ≤ max delay and shows each value beside its slider', async () => {
+    const { store, settle } = renderLab();
+    await settle();
+    fireEvent.change(screen.getByRole('slider', { name: 'Min delay' }), { target: { value: '80' } });
+    expect(store.getState().scenario).toMatchObject({ minDelayMs: 80, maxDelayMs: 80 });
+    expect((screen.getByRole('slider', { name: 'Max delay' }) as HTMLInputElement).value).toBe('80');
+    expect(screen.getAllByText('80 ms')).toHaveLength(2);
+    fireEvent.change(screen.getByRole('slider', { name: 'Drop rate' }), { target: { value: '25' } });
+    expect(store.getState().scenario.dropRate).toBe(0.25);
+    expect(screen.getByText('25 %')).toBeTruthy();
+  });
+
+  it('shows the omit and slow knobs only for those behaviours', async () => {
+    const { settle } = renderLab();
+    await settle();
+    expect(screen.queryByRole('slider', { name: 'Omit probability' })).toBeNull();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Behaviour' }), { target: { value: 'omit' } });
+    expect(screen.getByRole('slider', { name: 'Omit probability' })).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Behaviour' }), { target: { value: 'slow' } });
+    expect(screen.getByRole('slider', { name: 'Extra delay' })).toBeTruthy();
+    expect(screen.queryByRole('slider', { name: 'Omit probability' })).toBeNull();
+  });
+
+  it('a simulation error shows a restart button instead of a blank page', async () => {
+    const { store, settle } = renderLab();
+    await settle();
+    act(() => store.setState({ error: 'core exploded' }));
+    expect(screen.getByRole('alert').textContent).toMatch('core exploded');
+    fireEvent.click(screen.getByRole('button', { name: 'Restart from this scenario' }));
+    await settle();
+    expect(screen.queryByText(/core exploded/)).toBeNull();
+    expect(replicaButtons()).toHaveLength(4);
+  });
+});

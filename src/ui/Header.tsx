@@ -1,0 +1,24 @@
+import { replicaCount } from '../sim/scenario';
+import { useLab } from '../store/context';
+
+/** m malicious replicas against the f the protocol tolerates: the one number a lecture keeps coming back to. */
+export function Header() {
+  const f = useLab((s) => s.scenario.f);
+  const n = replicaCount({ f });
+  const m = useLab((s) => Object.keys(s.scenario.malicious).filter((id) => Number(id) < n).length);
+  return (
+    <header className="app-header">
+      <h1>PBFT Lab</h1>
+      {/* A status, so clicking a replica is announced as the new count. */}
+      <p className={`fault-budget ${m > f ? 'over' : ''}`} role="status">
+        <strong>{m}</strong> malicious / <strong>{f}</strong> tolerated
+      </p>
+      <span className="n-note">n = {n}</span>
+      {m > f && (
+        <p className="warning" role="alert">
+          <span aria-hidden="true">⚠ </span>m &gt; f: safety is no longer guaranteed
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,44 @@
+import { useId } from 'react';
+import { nodeName } from '../store/describe';
+import { useLab } from '../store/context';
+
+function Stat({ term, value, tone }: { term: string; value: string; tone?: 'alarm' }) {
+  const id = useId();
+  return (
+    <div className={`stat ${tone ?? ''}`}>
+      <dt>
+        <label htmlFor={id}>{term}</label>
+      </dt>
+      {/* An <output> labelled by its term, so tests and assistive tech can ask for "Requests committed" directly;
+          aria-live off because these change many times a second while playing. */}
+      <dd>
+        <output id={id} aria-live="off">
+          {value}
+        </output>
+      </dd>
+    </div>
+  );
+}
+
+export function StatusPanel() {
+  const now = useLab((s) => s.timeline.now);
+  const stats = useLab((s) => s.timeline.stats);
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
+  const violations = stats?.violations.length ?? 0;
+  return (
+    <section className="panel status" aria-labelledby="status-heading">
+      <h2 id="status-heading">Status</h2>
+      <dl>
+        <Stat term="Virtual time" value={ms(now)} />
+        <Stat term="View" value={String(stats?.view ?? 0)} />
+        <Stat term="Primary" value={stats ? nodeName(stats.primary) : '—'} />
+        <Stat term="Requests committed" value={String(stats?.committed ?? 0)} />
+        <Stat term="Messages sent" value={String(stats?.sentTotal ?? 0)} />
+        <Stat term="Delivered" value={String(stats?.delivered ?? 0)} />
+        <Stat term="Dropped" value={String(stats?.dropped ?? 0)} />
+        <Stat term="Last latency" value={ms(stats?.lastLatencyMs)} />
+        <Stat term="Safety violations" value={String(violations)} tone={violations > 0 ? 'alarm' : undefined} />
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../sim/scenario';
+import { Simulation } from '../sim/simulation';
+import type { TraceEvent } from '../sim/types';
+import { manualTime } from './manualTime';
+import type { BatchEvent, SimEvent, SimulationLike } from './protocol';
+import { FRAME_MS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost } from './simHost';
+
+function setup(createSimulation: (s: ReturnType<typeof defaultScenario>) => SimulationLike = (s) => new Simulation(s)) {
+  const time = manualTime();
+  const posted: SimEvent[] = [];
+  const host = createSimHost((e) => posted.push(e), { createSimulation, clock: time.clock, setTimer: time.setTimer });
+  const batches = () => posted.filter((e): e is BatchEvent => e.type === 'batch');
+  return { time, posted, host, batches };
+}
+
+describe('createSimHost', () => {
+  it('configure posts one empty batch that starts a new run', () => {
+    const { host, posted } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    expect(posted).toHaveLength(1);
+    const b = posted[0] as BatchEvent;
+    expect(b).toMatchObject({ type: 'batch', reset: true, events: [], now: 0, n: 4, f: 1, playing: false });
+    expect(b.replicas).toHaveLength(4);
+    expect(b.nextEventAt).toBe(0);
+  });
+
+  it('step processes exactly one scheduled event and posts exactly its batch', () => {
+    const { host, posted } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'step' });
+    expect(posted).toHaveLength(2);
+    const reference = new Simulation(defaultScenario());
+    const expected = reference.step();
+    const b = posted[1] as BatchEvent;
+    expect(b.events).toEqual(expected);
+    const send = b.events.find((e) => e.kind === 'send');
+    expect(send && send.kind === 'send' && send.msg).toMatchObject({ type: 'REQUEST', from: -1, to: 0 });
+
+    host.handle({ type: 'step' });
+    expect(posted).toHaveLength(3);
+    expect((posted[2] as BatchEvent).events).toEqual(reference.step());
+  });
+
+  it('step posts even while an earlier batch is unacknowledged (a user action is never held back)', () => {
+    const { host, posted } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'step' });
+    host.handle({ type: 'step' });
+    expect(posted).toHaveLength(3);
+  });
+
+  it('while playing it posts nothing further until the UI acks the previous batch', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'setSpeed', virtualMsPerSecond: 1000 });
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'play' });
+    time.advance(FRAME_MS);
+    expect(batches()).toHaveLength(2);
+    expect(batches()[1].playing).toBe(true);
+    expect(batches()[1].now).toBeCloseTo(FRAME_MS, 6); // 1000 virtual ms per real second
+
+    time.advance(2_000);
+    expect(batches()).toHaveLength(2);
+
+    host.handle({ type: 'ack' });
+    time.advance(FRAME_MS);
+    expect(batches()).toHaveLength(3);
+    // It slowed down while waiting: one batch covers at most MAX_REAL_SLICE_MS of real time.
+    expect(batches()[2].now - batches()[1].now).toBeLessThanOrEqual(MAX_REAL_SLICE_MS + 1e-9);
+  });
+
+  it('posts at most one batch per frame even when acks come back at once', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'play' });
+    let acked = 1;
+    for (let t = 0; t < 1000; t += 1) {
+      time.advance(1);
+      while (acked < batches().length) {
+        host.handle({ type: 'ack' });
+        acked++;
+      }
+    }
+    // ~1000 ms of real time at 16 ms per frame.
+    expect(batches().length).toBeLessThanOrEqual(1 + Math.ceil(1000 / FRAME_MS));
+    expect(batches().length).toBeGreaterThan(1000 / FRAME_MS / 2);
+  });
+
+  it('advances virtual time by speed × real elapsed and batches many messages into one post', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'setSpeed', virtualMsPerSecond: 5000 });
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'play' });
+    for (let frame = 0; frame < 200 && !batches().some((b) => b.stats.committed > 0); frame++) {
+      host.handle({ type: 'ack' });
+      time.advance(FRAME_MS);
+    }
+    const all = batches();
+    expect(all.at(-1)!.stats.committed).toBe(1);
+    const sends = all.flatMap((b) => b.events).filter((e) => e.kind === 'send').length;
+    expect(sends).toBe(29); // 1 REQUEST + 3 PRE-PREPARE + 9 PREPARE + 12 COMMIT + 4 REPLY
+    expect(all.length).toBeLessThan(sends);
+    // The batches concatenate to the same trace an uninterrupted run gives.
+    const reference = new Simulation(defaultScenario());
+    reference.runUntil(all.at(-1)!.now);
+    expect(all.flatMap((b) => b.events)).toEqual(reference.trace);
+  });
+
+  it('pause stops time: no batches and no virtual time pass while paused', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'play' });
+    host.handle({ type: 'ack' });
+    time.advance(FRAME_MS * 3);
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'pause' });
+    const paused = batches().at(-1)!;
+    expect(paused.playing).toBe(false);
+    const count = batches().length;
+    for (let i = 0; i < 10; i++) {
+      host.handle({ type: 'ack' });
+      time.advance(500);
+    }
+    expect(batches()).toHaveLength(count);
+    expect(time.pendingTimers()).toBe(0);
+    host.handle({ type: 'step' });
+    // The step takes the next scheduled event; the clock did not drift while paused.
+    expect(batches().at(-1)!.now).toBeGreaterThanOrEqual(paused.now);
+    expect(batches().at(-1)!.events.length).toBeGreaterThan(0);
+  });
+
+  it('setNetwork applies to later messages without restarting; setBehaviour posts the new replica state', () => {
+    const { host, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'setNetwork', network: { minDelayMs: 100, maxDelayMs: 100 } });
+    expect(batches()).toHaveLength(1);
+    host.handle({ type: 'step' });
+    const send = batches()[1].events.find((e) => e.kind === 'send') as Extract<TraceEvent, { kind: 'send' }>;
+    expect(send.arriveAt - send.t).toBe(100);
+
+    host.handle({ type: 'setBehaviour', id: 2, behaviour: { kind: 'silent' } });
+    const b = batches().at(-1)!;
+    expect(b.reset).toBe(false);
+    expect(b.replicas[2].behaviour).toEqual({ kind: 'silent' });
+  });
+
+  it('reset restarts from t = 0, paused, keeping live changes', () => {
+    const { host, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'setBehaviour', id: 1, behaviour: { kind: 'silent' } });
+    host.handle({ type: 'play' });
+    host.handle({ type: 'step' });
+    host.handle({ type: 'step' });
+    host.handle({ type: 'reset' });
+    const b = batches().at(-1)!;
+    expect(b).toMatchObject({ reset: true, now: 0, playing: false, events: [] });
+    expect(b.replicas[1].behaviour).toEqual({ kind: 'silent' });
+  });
+
+  it('configure keeps playing, so changing f mid-run keeps the lecture going', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'play' });
+    time.advance(FRAME_MS);
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'configure', scenario: defaultScenario({ f: 2 }) });
+    expect(batches().at(-1)).toMatchObject({ reset: true, n: 7, f: 2 });
+    host.handle({ type: 'ack' });
+    time.advance(FRAME_MS);
+    expect(batches().at(-1)).toMatchObject({ reset: false, n: 7, playing: true });
+  });
+
+  it('reports a throwing simulation as an error event and stops playing', () => {
+    let calls = 0;
+    const { host, time, posted } = setup((s) => {
+      const sim = new Simulation(s);
+      return Object.assign(Object.create(sim) as Simulation, {
+        step: () => {
+          calls++;
+          throw new Error('boom');
+        },
+        runUntil: (t: number) => sim.runUntil(t),
+        nextEventTime: () => sim.nextEventTime(),
+      });
+    });
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    host.handle({ type: 'ack' });
+    host.handle({ type: 'step' });
+    expect(posted.at(-1)).toEqual({ type: 'error', message: 'boom' });
+    const count = posted.length;
+    host.handle({ type: 'play' });
+    host.handle({ type: 'step' });
+    time.advance(1000);
+    expect(posted).toHaveLength(count);
+    expect(calls).toBe(1);
+
+    // A fresh configure recovers.
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    expect(posted.at(-1)).toMatchObject({ type: 'batch', reset: true });
+  });
+
+  it('reports a constructor failure as an error event', () => {
+    const { host, posted } = setup(() => {
+      throw new RangeError('bad scenario');
+    });
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    expect(posted).toEqual([{ type: 'error', message: 'bad scenario' }]);
+  });
+
+  it('ignores commands before the first configure', () => {
+    const { host, posted } = setup();
+    for (const type of ['play', 'pause', 'step', 'reset', 'newRequest', 'ack'] as const) host.handle({ type });
+    expect(posted).toEqual([]);
+  });
+
+  it('newRequest posts the new REQUEST at once', () => {
+    const { host, batches } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario({ requests: 0 }) });
+    host.handle({ type: 'newRequest' });
+    const kinds = batches().at(-1)!.events.map((e) => e.kind);
+    expect(kinds).toEqual(['request', 'send']);
+  });
+});
+
+describe('advanceTo', () => {
+  it('stops after MAX_EVENTS_PER_BATCH events and leaves the clock at the last one', () => {
+    let now = 0;
+    const endless: SimulationLike = {
+      n: 4,
+      f: 1,
+      get now() {
+        return now;
+      },
+      step: () => {
+        now += 0.001;
+        return [{ kind: 'timer', i: 0, t: now, replica: 0, action: 'stop', deadline: 0 }];
+      },
+      runUntil: () => {
+        throw new Error('must not jump past unprocessed events');
+      },
+      nextEventTime: () => now + 0.001,
+      submitRequest: () => [],
+      setNetwork: () => {},
+      setBehaviour: () => {},
+      stats: () => {
+        throw new Error('unused');
+      },
+      replicas: () => [],
+    };
+    const events = advanceTo(endless, 1e9);
+    expect(events).toHaveLength(MAX_EVENTS_PER_BATCH);
+    expect(now).toBeLessThan(1e9);
+  });
+});
