@@ -9,7 +9,7 @@ import type {
 } from './protocol';
 import type { Rng } from './rng';
 import { primaryOf } from './scenario';
-import type { Behaviour, ClientRequest, Message, MessageType, NodeId, SlotPhase, TraceEvent } from './types';
+import type { Behaviour, ClientRequest, Message, MessageType, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from './types';
 import { CLIENT } from './types';
 import { computeNewViewDecision, verifyNewView } from './viewChange';
 
@@ -69,6 +69,7 @@ export interface ReplicaModel {
   receive(msg: Message, from: NodeId): string | undefined;
   onTimer(): void;
   phaseOf(digest: string): SlotPhase | null;
+  inspect(): ReplicaInspection;
 }
 
 /** A split that colluders agreed on for one (view, seq): which honest replicas get which digest. */
@@ -838,6 +839,43 @@ export class Replica implements ReplicaModel {
 
   private emit(event: TraceDraft): void {
     this.host.emit(this.id, event);
+  }
+
+  inspect(): ReplicaInspection {
+    const log = [...this.log.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((slot) => {
+        const pp = slot.prePrepare;
+        let phase: SlotPhase | null = null;
+        if (slot.executed) phase = 'executed';
+        else if (pp && slot.committedView === pp.view) phase = 'committed';
+        else if (pp && slot.prepared?.view === pp.view && slot.prepared.digest === pp.digest) phase = 'prepared';
+        else if (pp) phase = 'pre-prepared';
+        return {
+          seq: slot.seq,
+          view: pp?.view ?? null,
+          digest: pp?.digest ?? null,
+          phase,
+          prepares: pp ? slot.prepares.count(pp.view, pp.digest) : 0,
+          prepareQuorum: this.quorum - 1,
+          commits: pp ? slot.commits.count(pp.view, pp.digest) : 0,
+          commitQuorum: this.quorum,
+        };
+      });
+    return {
+      id: this.id,
+      behaviour: this.behaviour,
+      view: this.view,
+      role: this.isPrimary ? 'primary' : 'backup',
+      viewChanging: this.viewChanging,
+      lastExecuted: this.lastExecuted,
+      stableCheckpoint: { seq: this.stableCheckpoint.seq, digest: this.stableCheckpoint.digest, signers: this.stableCheckpoint.signers.length },
+      lowWatermark: this.lowWatermark,
+      highWatermark: this.highWatermark,
+      timer: this.timer ? { ...this.timer } : null,
+      waiting: this.waiting.size,
+      log,
+    };
   }
 
   /** Votes this replica holds for (view, seq, digest): what an inspector shows against the quorum. */

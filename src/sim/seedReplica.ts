@@ -1,6 +1,6 @@
 import { forgedDigest, INITIAL_STATE_DIGEST, nextStateDigest } from './messages';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, TraceDraft } from './replica';
-import type { Behaviour, ClientRequest, Message, NodeId, SlotPhase } from './types';
+import type { Behaviour, ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase } from './types';
 
 interface SeedSlot {
   seq: number;
@@ -85,6 +85,34 @@ export class SeedReplica implements ReplicaModel {
   }
 
   onTimer(): void {}
+
+  inspect(): ReplicaInspection {
+    return {
+      id: this.id,
+      behaviour: this.behaviour,
+      view: 0,
+      role: this.isPrimary ? 'primary' : 'backup',
+      viewChanging: false,
+      lastExecuted: this.lastExecuted,
+      stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: 0 },
+      lowWatermark: 0,
+      highWatermark: this.highWatermark,
+      timer: null,
+      waiting: 0,
+      log: [...this.log.values()]
+        .sort((a, b) => a.seq - b.seq)
+        .map((slot) => ({
+          seq: slot.seq,
+          view: slot.digest === null ? null : 0,
+          digest: slot.digest,
+          phase: slot.committed ? ('executed' as const) : slot.commitSent ? ('prepared' as const) : slot.digest ? ('pre-prepared' as const) : null,
+          prepares: slot.digest ? (slot.prepares.get(slot.digest)?.size ?? 0) : 0,
+          prepareQuorum: this.quorum,
+          commits: slot.digest ? (slot.commits.get(slot.digest)?.size ?? 0) : 0,
+          commitQuorum: this.quorum,
+        })),
+    };
+  }
 
   private onRequest(msg: Message): string | undefined {
     const request = msg.request;

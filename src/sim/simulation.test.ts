@@ -150,3 +150,27 @@ describe('liveness is never silent', () => {
     expect(runAll({ malicious: { 0: { kind: 'silent' }, 1: { kind: 'silent' } } }, 3_000).stats().waitingBecause).toMatch(/2 malicious replicas exceed f = 1/);
   });
 });
+
+describe('inspector', () => {
+  it('shows the votes a replica holds against the quorums, slot by slot', () => {
+    const sim = new Simulation(defaultScenario({ f: 1, requests: 1 }));
+    let seen = false;
+    for (let k = 0; k < 200 && !seen; k++) {
+      sim.step();
+      const slot = sim.inspect(2).log.find((s) => s.seq === 1);
+      if (slot?.phase === 'prepared') {
+        seen = true;
+        expect(slot.prepares).toBeGreaterThanOrEqual(slot.prepareQuorum);
+        expect(slot.prepareQuorum).toBe(2);
+        expect(slot.commitQuorum).toBe(3);
+        expect(slot.commits).toBeLessThan(3);
+      }
+    }
+    expect(seen).toBe(true);
+    sim.runToQuiescence(5_000);
+    const done = sim.inspect(2);
+    expect(done).toMatchObject({ id: 2, role: 'backup', view: 0, lastExecuted: 1, lowWatermark: 0, highWatermark: 16, waiting: 0, timer: null });
+    expect(done.log[0]).toMatchObject({ seq: 1, phase: 'executed', prepares: 3, commits: 4 });
+    expect(sim.inspect(0).role).toBe('primary');
+  });
+});

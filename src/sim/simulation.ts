@@ -14,6 +14,7 @@ import type {
   MessageType,
   NetworkParams,
   NodeId,
+  ReplicaInspection,
   ReplicaSummary,
   Scenario,
   SimStats,
@@ -323,6 +324,13 @@ export class Simulation {
       timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
       executed: withExecuted ? r.executedLog.map((e) => [e.seq, e.digest] as [number, string]) : [],
     }));
+  }
+
+  /** What the replica inspector shows for one replica. */
+  inspect(id: NodeId): ReplicaInspection {
+    const r = this.replicaList[id];
+    if (!r) throw new RangeError(`No replica ${id} (n = ${this.n})`);
+    return r.inspect();
   }
 
   /** A replica of the full protocol, for tests that look inside it. */

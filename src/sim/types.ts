@@ -183,3 +183,35 @@ export interface SimStats {
   /** Why requests are outstanding, in plain words, or null when nothing is waiting. */
   waitingBecause: string | null;
 }
+
+/** One sequence number as a replica's inspector shows it: the votes it holds against the quorums. */
+export interface SlotInspection {
+  seq: number;
+  /** View and digest of the PRE-PREPARE it accepted, or null if it has none (votes may still be waiting). */
+  view: number | null;
+  digest: string | null;
+  phase: SlotPhase | null;
+  /** Matching PREPAREs (its own included) and how many "prepared" needs (2f for n = 3f+1). */
+  prepares: number;
+  prepareQuorum: number;
+  /** Matching COMMITs (its own included) and how many "committed-local" needs (2f+1). */
+  commits: number;
+  commitQuorum: number;
+}
+
+/** Everything the replica inspector shows. */
+export interface ReplicaInspection {
+  id: NodeId;
+  behaviour: Behaviour | null;
+  view: number;
+  role: 'primary' | 'backup';
+  viewChanging: boolean;
+  lastExecuted: number;
+  stableCheckpoint: { seq: number; digest: string; signers: number };
+  lowWatermark: number;
+  highWatermark: number;
+  timer: { kind: 'request' | 'view-change'; startedAt: number; deadline: number } | null;
+  /** Requests it knows of and has not executed. */
+  waiting: number;
+  log: SlotInspection[];
+}
