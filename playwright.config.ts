@@ -19,7 +19,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
-  outputDir: 'test-results',
+  outputDir: port === 4173 ? 'test-results' : `test-results-${port}`,
   use: {
     baseURL: `http://localhost:${port}/`,
     trace: 'retain-on-failure',
