@@ -16,8 +16,8 @@ export interface SharedView {
 }
 
 export const SPEED_LIMITS = { min: 1, max: 5000, default: 20 };
-/** The f slider's range (n = 3f+1 up to 31 replicas in the visualizer). */
-export const F_SLIDER = { min: 1, max: 10 };
+/** The f slider's range (n = 3f+1 up to 100 replicas). */
+export const F_SLIDER = { min: 1, max: LIMITS.f.max };
 
 interface NumberField {
   param: string;
