@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario, replicaCount } from './scenario';
+import { encodeShare } from './share';
 import { Simulation } from './simulation';
 import { BEHAVIOURS, type Behaviour, type Scenario } from './types';
 
@@ -49,7 +50,11 @@ const withinBound = (maxDrop: number) =>
     });
 
 function replayHint(scenario: Scenario): string {
-  return `replay with: npm run sim -- --json --scenario '${JSON.stringify(scenario)}'`;
+  return [
+    `seed ${scenario.seed}, scenario ${JSON.stringify(scenario)}`,
+    `replay in the app: http://localhost:5173/?${encodeShare({ scenario, speed: 20, preset: null })}`,
+    `replay headless: npm run sim -- --json --scenario '${JSON.stringify(scenario)}'`,
+  ].join('\n');
 }
 
 describe('safety with m ≤ f (property)', () => {
