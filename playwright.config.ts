@@ -1,12 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/chromium';
 
-/**
- * Playwright cannot download its own browsers on every machine (this project's CI cannot), so we use
- * Debian's Chromium when it is there. CHROMIUM_PATH overrides; with neither, Playwright's own browser is used.
- */
-const debianChromium = '/usr/bin/chromium';
-const executablePath = process.env.CHROMIUM_PATH || (existsSync(debianChromium) ? debianChromium : undefined);
 // Parallel work on one machine can serve its own build on its own port: E2E_PORT=4174 E2E_DIST=dist-b.
 const port = Number(process.env.E2E_PORT ?? 4173);
 const outDir = process.env.E2E_DIST ?? 'dist';
@@ -32,16 +26,8 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         viewport: { width: 1280, height: 720 },
         launchOptions: {
-          executablePath,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
+          executablePath: chromiumExecutable(),
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -1,30 +1,43 @@
 /**
- * `npm run bench`: prints performance figures; never fails on time. `--json` prints one JSON object instead.
- * `--quick` uses smaller workloads (for a smoke run).
+ * `npm run bench`: prints performance figures; never fails on time.
+ *   --json        one JSON object instead of the human-readable report
+ *   --quick       smaller workloads and a 1-minute heap run (a smoke run)
+ *   --no-browser  the Node figures only
  */
+import { benchBrowser } from './browser';
 import { benchCore } from './core';
 import { benchSweeps } from './sweeps';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+const withBrowser = !process.argv.includes('--no-browser');
 const out: Record<string, unknown> = {};
-const lines: string[] = [];
+// Progress goes to stderr in --json mode so stdout stays one JSON object.
+const log = (line: string) => (json ? process.stderr.write(line + '\n') : process.stdout.write(line + '\n'));
 
-lines.push('Core (Node, normal case, no faults, trace off): delivered messages per second');
+log('Core (Node, normal case, no faults, trace off): delivered messages per second');
 const coreMsgsPerSec: Record<string, number> = {};
 for (const f of [1, 5, 21]) {
-  const fig = benchCore(f, quick ? 100_000 : 1_000_000);
+  const fig = benchCore(f, quick ? 200_000 : 1_000_000);
   coreMsgsPerSec[String(fig.n)] = Math.round(fig.msgsPerSec);
-  lines.push(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
+  log(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
 }
 out.coreMsgsPerSec = coreMsgsPerSec;
 
 const sweeps = benchSweeps(quick);
 out.seedSweepMs = sweeps.seedSweepMs;
 out.bigSweepMs = sweeps.bigSweepMs;
-lines.push('', "Sweeps (Node, one thread): the seed's experiment n = 10, m = 0..9, 6 trials (60 trials)");
-for (const [mode, ms] of Object.entries(sweeps.seedSweepMs)) lines.push(`  ${mode.padEnd(4)}: ${ms.toFixed(1)} ms   (the seed's asyncio code: about 92 s)`);
-lines.push(`  ${sweeps.bigTrials} trials per point (m = 0..9, pbft): ${(sweeps.bigSweepMs / 1000).toFixed(2)} s`);
+log('');
+log("Sweeps (Node, one thread): the seed's experiment n = 10, m = 0..9, 6 trials (60 trials)");
+for (const [mode, ms] of Object.entries(sweeps.seedSweepMs)) log(`  ${mode.padEnd(4)}: ${ms.toFixed(1)} ms   (the seed's asyncio code: about 92 s)`);
+log(`  ${sweeps.bigTrials} trials per point (m = 0..9, pbft): ${(sweeps.bigSweepMs / 1000).toFixed(2)} s`);
+
+if (withBrowser) {
+  log('');
+  log('Browser (headless Chromium, software rendering, 1280×720):');
+  const browser = await benchBrowser({ quick, log });
+  log(`  initial JavaScript + CSS, gzipped: ${browser.bundleGzipKB.toFixed(1)} KB (worker ${browser.workerGzipKB.toFixed(1)} KB); first contentful paint ${browser.firstContentfulPaintMs?.toFixed(0)} ms`);
+  Object.assign(out, browser);
+}
 
 if (json) process.stdout.write(JSON.stringify(out) + '\n');
-else process.stdout.write(lines.join('\n') + '\n');
