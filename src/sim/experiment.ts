@@ -56,6 +56,9 @@ export interface TrialResult {
   completedRequests: number;
 }
 
+/** A trial without its scenario (`trialScenario(config, m, trial)` rebuilds it): what a large sweep keeps and passes between threads. */
+export type TrialOutcome = Omit<TrialResult, 'scenario'>;
+
 export interface SweepRow {
   m: number;
   trials: number;
@@ -137,7 +140,7 @@ export function runTrial(config: SweepConfig, m: number, trial: number): TrialRe
   };
 }
 
-export function summarizeTrials(m: number, trials: TrialResult[]): SweepRow {
+export function summarizeTrials(m: number, trials: readonly TrialOutcome[]): SweepRow {
   const successes = trials.filter((t) => t.success);
   const latencies = successes.flatMap((t) => t.latenciesMs).sort((a, b) => a - b);
   const completed = trials.reduce((sum, t) => sum + t.completedRequests, 0);
@@ -175,7 +178,7 @@ export function runSweep(config: SweepConfig, onProgress?: (done: number, total:
   return assemble(config, trials);
 }
 
-export function assemble(config: SweepConfig, trials: TrialResult[]): SweepResult {
+export function assemble<T extends TrialOutcome = TrialResult>(config: SweepConfig, trials: T[]): Omit<SweepResult, 'trials'> & { trials: T[] } {
   const rows = config.mValues.filter((m) => trials.some((t) => t.m === m)).map((m) => summarizeTrials(m, trials.filter((t) => t.m === m)));
   return { config, f: toleratedFaults(config.n), rows, trials };
 }

@@ -190,6 +190,8 @@ export class Replica implements ReplicaModel {
   /** Consecutive view changes without progress: the next one waits T · 2^attempts. */
   private viewChangeAttempts = 0;
   private viewChangeQuorumSeen = -1;
+  /** A checkpoint the others made stable beyond what this replica has executed. */
+  private checkpointAhead: { seq: number; digest: string } | null = null;
 
   constructor(config: ReplicaConfig, host: ReplicaHost) {
     this.config = config;
@@ -570,11 +572,23 @@ export class Replica implements ReplicaModel {
   private checkStable(seq: number, digest: string): void {
     const voters = this.checkpointVotes.get(seq)?.get(digest);
     if (!voters || voters.size < this.quorum || seq <= this.lowWatermark) return;
-    if (this.lastExecuted < seq && !this.transferState(seq, digest)) return;
+    if (this.lastExecuted < seq) {
+      // The others are ahead. Slightly behind, it will get there by itself (its own checkpoint at `seq` finds
+      // this quorum waiting); a whole checkpoint behind, or stuck when its timer fires, it fetches the state.
+      const earlier = this.checkpointAhead;
+      const behind = earlier !== null && earlier.seq > this.lastExecuted && earlier.seq < seq;
+      this.checkpointAhead = { seq, digest };
+      if (!behind || !this.transferState(seq, digest)) return;
+    }
     const own = this.ownCheckpoints.get(seq);
     if (own !== undefined && own !== digest) return; // our own state differs: never adopt someone else's proof
     this.makeStable({ seq, digest, signers: [...voters].sort((x, y) => x - y) });
     if (this.isPrimary) this.proposePending();
+  }
+
+  private checkStableAfterTransfer(seq: number, digest: string): void {
+    if (this.transferState(seq, digest)) this.checkStable(seq, digest);
+    else this.startRequestTimer();
   }
 
   /** Moves h to a stable checkpoint and discards the log and votes at or below it. */
@@ -597,6 +611,8 @@ export class Replica implements ReplicaModel {
       this.executedLog.push(entry);
       this.lastExecuted = entry.seq;
       this.stateDigest = entry.state;
+      const slot = this.log.get(entry.seq);
+      if (slot) slot.executed = true;
       if (entry.request) {
         this.replies.set(entry.digest, { timestamp: entry.request.timestamp, result: entry.state });
         this.waiting.delete(entry.digest);
@@ -669,6 +685,12 @@ export class Replica implements ReplicaModel {
     this.timer = null;
     this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
     if (kind === 'request' && (this.waiting.size === 0 || this.viewChanging)) return;
+    const ahead = this.checkpointAhead;
+    if (kind === 'request' && ahead && ahead.seq > this.lastExecuted) {
+      // Not the primary's fault: a quorum moved on without us. Catch up instead of asking for a new view.
+      this.checkStableAfterTransfer(ahead.seq, ahead.digest);
+      return;
+    }
     this.startViewChange(this.view + 1);
   }
 

@@ -1,19 +1,47 @@
 /**
- * The virtual clock: a min-heap of future happenings ordered by (time, insertion order), so events at the same
- * virtual instant always run in the order they were scheduled — the root of determinism.
- * A 4-ary heap (half the depth of a binary one, siblings side by side in memory) with its keys in typed arrays
- * (no object per entry on the hot path); the items sit in a parallel array.
+ * The virtual clock: future happenings ordered by (time, insertion order), so events at the same virtual instant
+ * always run in the order they were scheduled — the root of determinism.
+ *
+ * A calendar queue: happenings fall into buckets a tenth of a virtual millisecond wide; the earliest bucket is sorted when
+ * its turn comes and drained in order. Network delays spread messages over a few dozen buckets, so scheduling is
+ * an append and taking the next is a step along a small sorted array — cheaper than a heap of thousands of entries.
+ * Each happening carries its own key (`at`, `order`), so scheduling allocates nothing.
  */
-export interface Scheduled<T> {
-  time: number;
+export interface Timed {
+  /** When it is due (virtual ms); set by the scheduler. */
+  at: number;
+  /** Tie-breaker: the order in which it was scheduled; set by the scheduler. */
   order: number;
-  item: T;
 }
 
-export class Scheduler<T> {
-  private times = new Float64Array(1024);
-  private orders = new Float64Array(1024);
-  private items: (T | undefined)[] = new Array(1024);
+const BUCKET_MS = 0.1;
+
+function earlier(a: Timed, b: Timed): number {
+  return a.at - b.at || a.order - b.order;
+}
+
+/** Small buckets are the rule; sorting them in place beats the general sort's per-comparison call. */
+function insertionSort<T extends Timed>(list: T[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i];
+    const at = item.at;
+    const order = item.order;
+    let j = i - 1;
+    while (j >= 0 && (list[j].at > at || (list[j].at === at && list[j].order > order))) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
+
+export class Scheduler<T extends Timed> {
+  private current: T[] = [];
+  private pos = 0;
+  private currentBucket = -Infinity;
+  private readonly buckets = new Map<number, T[]>();
+  /** Bucket numbers waiting their turn, as a binary min-heap. */
+  private readonly bucketHeap: number[] = [];
   private count = 0;
   private counter = 0;
   private clock = 0;
@@ -27,88 +55,52 @@ export class Scheduler<T> {
   }
 
   schedule(time: number, item: T): void {
-    if (this.count === this.times.length) this.grow();
     const t = time > this.clock ? time : this.clock;
-    const o = this.counter++;
-    const times = this.times;
-    const orders = this.orders;
-    const items = this.items;
-    let k = this.count++;
-    while (k > 0) {
-      const parent = (k - 1) >> 2;
-      const pt = times[parent];
-      if (pt < t || (pt === t && orders[parent] < o)) break;
-      times[k] = pt;
-      orders[k] = orders[parent];
-      items[k] = items[parent];
-      k = parent;
+    item.at = t;
+    item.order = this.counter++;
+    this.count++;
+    const bucket = Math.floor(t / BUCKET_MS);
+    if (bucket === this.currentBucket) {
+      // It is the newest, so it goes after everything due at or before t.
+      let lo = this.pos;
+      let hi = this.current.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.current[mid].at <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === this.current.length) this.current.push(item);
+      else this.current.splice(lo, 0, item);
+      return;
     }
-    times[k] = t;
-    orders[k] = o;
-    items[k] = item;
+    if (bucket < this.currentBucket) this.returnCurrent();
+    let list = this.buckets.get(bucket);
+    if (!list) {
+      this.buckets.set(bucket, (list = []));
+      this.pushBucket(bucket);
+    }
+    list.push(item);
   }
 
   peekTime(): number | null {
-    return this.count > 0 ? this.times[0] : null;
+    return this.refill() ? this.current[this.pos].at : null;
+  }
+
+  /** Removes the earliest happening and moves the clock to its time. */
+  popItem(): T | undefined {
+    if (!this.refill()) return undefined;
+    const item = this.current[this.pos];
+    (this.current as (T | undefined)[])[this.pos++] = undefined;
+    this.count--;
+    this.clock = item.at;
+    return item;
   }
 
   /** Everything scheduled, in no particular order (for inspection, not for running). */
-  entries(): Scheduled<T>[] {
-    const out: Scheduled<T>[] = [];
-    for (let k = 0; k < this.count; k++) out.push({ time: this.times[k], order: this.orders[k], item: this.items[k] as T });
+  entries(): T[] {
+    const out = this.current.slice(this.pos);
+    for (const list of this.buckets.values()) out.push(...list);
     return out;
-  }
-
-  /** Removes the earliest happening, moves the clock to its time and returns it. */
-  pop(): Scheduled<T> | undefined {
-    const item = this.popItem();
-    return item === undefined ? undefined : { time: this.clock, order: this.lastOrder, item };
-  }
-
-  private lastOrder = 0;
-
-  /** pop() without the wrapper object: the simulation's inner loop. */
-  popItem(): T | undefined {
-    if (this.count === 0) return undefined;
-    const times = this.times;
-    const orders = this.orders;
-    const items = this.items;
-    const top = items[0] as T;
-    this.clock = times[0];
-    this.lastOrder = orders[0];
-    const last = --this.count;
-    const lt = times[last];
-    const lo = orders[last];
-    const li = items[last];
-    items[last] = undefined;
-    if (last > 0) {
-      let k = 0;
-      for (;;) {
-        const first = 4 * k + 1;
-        if (first >= last) break;
-        let child = first;
-        let ct = times[first];
-        let co = orders[first];
-        const end = first + 4 < last ? first + 4 : last;
-        for (let c = first + 1; c < end; c++) {
-          const t = times[c];
-          if (t < ct || (t === ct && orders[c] < co)) {
-            child = c;
-            ct = t;
-            co = orders[c];
-          }
-        }
-        if (lt < ct || (lt === ct && lo < co)) break;
-        times[k] = ct;
-        orders[k] = co;
-        items[k] = items[child];
-        k = child;
-      }
-      times[k] = lt;
-      orders[k] = lo;
-      items[k] = li;
-    }
-    return top;
   }
 
   /** Moves the clock forward to t without running anything (nothing may be due before t). */
@@ -116,14 +108,71 @@ export class Scheduler<T> {
     if (t > this.clock) this.clock = t;
   }
 
-  private grow(): void {
-    const size = this.times.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    const orders = new Float64Array(size);
-    orders.set(this.orders);
-    this.times = times;
-    this.orders = orders;
-    this.items.length = size;
+  /** Makes the earliest bucket the current, sorted one; false when nothing is scheduled. */
+  private refill(): boolean {
+    if (this.pos < this.current.length) return true;
+    if (this.bucketHeap.length === 0) {
+      this.current = [];
+      this.pos = 0;
+      return false;
+    }
+    const bucket = this.popBucket();
+    const list = this.buckets.get(bucket)!;
+    this.buckets.delete(bucket);
+    if (list.length > 48) list.sort(earlier);
+    else insertionSort(list);
+    this.current = list;
+    this.pos = 0;
+    this.currentBucket = bucket;
+    return true;
+  }
+
+  /** Something is due before the bucket already opened (peeked ahead): put that bucket back to wait its turn. */
+  private returnCurrent(): void {
+    const rest = this.current.slice(this.pos);
+    this.current = [];
+    this.pos = 0;
+    const bucket = this.currentBucket;
+    this.currentBucket = -Infinity;
+    if (rest.length === 0) return;
+    const list = this.buckets.get(bucket);
+    if (list) list.push(...rest);
+    else {
+      this.buckets.set(bucket, rest);
+      this.pushBucket(bucket);
+    }
+  }
+
+  private pushBucket(bucket: number): void {
+    const heap = this.bucketHeap;
+    let k = heap.length;
+    heap.push(bucket);
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (heap[parent] <= bucket) break;
+      heap[k] = heap[parent];
+      k = parent;
+    }
+    heap[k] = bucket;
+  }
+
+  private popBucket(): number {
+    const heap = this.bucketHeap;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let k = 0;
+      for (;;) {
+        const left = 2 * k + 1;
+        if (left >= heap.length) break;
+        const right = left + 1;
+        const child = right < heap.length && heap[right] < heap[left] ? right : left;
+        if (heap[child] >= last) break;
+        heap[k] = heap[child];
+        k = child;
+      }
+      heap[k] = last;
+    }
+    return top;
   }
 }

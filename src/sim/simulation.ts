@@ -6,7 +6,7 @@ import { Cabal, Replica, type ExecutedEntry, type OutgoingMessage, type ReplicaH
 import { SeedReplica } from './seedReplica';
 import { createRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
-import { Scheduler } from './scheduler';
+import { Scheduler, type Timed } from './scheduler';
 import type {
   Behaviour,
   ClientRequest,
@@ -23,12 +23,16 @@ import type {
 import { CLIENT, MESSAGE_TYPES } from './types';
 
 /** What the virtual clock can have due. */
+/**
+ * What the virtual clock can have due. A message on the wire is scheduled as itself (arriving, or vanishing when
+ * `lost`); the rest are small records. Every one carries the scheduler's key (`at`, `order`).
+ */
+type WireMessage = Message & Timed & { lost: boolean };
 type Happening =
-  | { kind: 'deliver'; msg: Message }
-  | { kind: 'drop'; msg: Message }
-  | { kind: 'replica-timer'; replica: NodeId; generation: number }
-  | { kind: 'client-issue' }
-  | { kind: 'client-timer'; timestamp: number };
+  | WireMessage
+  | ({ type: 'REPLICA_TIMER'; replica: NodeId; generation: number } & Timed)
+  | ({ type: 'CLIENT_ISSUE' } & Timed)
+  | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
 
 export interface SimulationOptions {
   /** Produce trace events at all (benchmarks and sweeps need not; violations are reported regardless). */
@@ -115,7 +119,7 @@ export class Simulation {
     );
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
-    for (let k = 0; k < first; k++) this.scheduler.schedule(0, { kind: 'client-issue' });
+    for (let k = 0; k < first; k++) this.scheduler.schedule(0, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
     this.toIssue -= first;
   }
 
@@ -170,10 +174,9 @@ export class Simulation {
   /** The type of the next message due to arrive (or be lost), or null when none is on the wire. */
   nextArrivingType(): MessageType | null {
     let best: { time: number; order: number; type: MessageType } | null = null;
-    for (const entry of this.scheduler.entries()) {
-      const h = entry.item;
-      if (h.kind !== 'deliver' && h.kind !== 'drop') continue;
-      if (!best || entry.time < best.time || (entry.time === best.time && entry.order < best.order)) best = { time: entry.time, order: entry.order, type: h.msg.type };
+    for (const h of this.scheduler.entries()) {
+      if (h.type === 'REPLICA_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
+      if (!best || h.at < best.time || (h.at === best.time && h.order < best.order)) best = { time: h.at, order: h.order, type: h.type };
     }
     return best?.type ?? null;
   }
@@ -349,26 +352,15 @@ export class Simulation {
 
   /** Returns whether the happening did anything observable. */
   private process(h: Happening): boolean {
-    switch (h.kind) {
-      case 'deliver':
-        if (this.deliveryFilter && !this.deliveryFilter(h.msg)) return this.process({ kind: 'drop', msg: h.msg });
-        this.inFlight[h.msg.type]--;
-        this.stat.delivered++;
-        this.deliver(h.msg, h.msg.sender);
-        return true;
-      case 'drop':
-        this.inFlight[h.msg.type]--;
-        this.stat.dropped++;
-        if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h.msg) });
-        return true;
-      case 'replica-timer':
+    switch (h.type) {
+      case 'REPLICA_TIMER':
         if (h.generation !== this.timerGeneration[h.replica]) return false;
         this.replicaList[h.replica].onTimer();
         return true;
-      case 'client-issue':
+      case 'CLIENT_ISSUE':
         this.issueRequest();
         return true;
-      case 'client-timer': {
+      case 'CLIENT_TIMER': {
         const entry = this.client.outstanding.get(h.timestamp);
         if (!entry) return false;
         this.record({ kind: 'request', timestamp: entry.request.timestamp, digest: entry.request.digest, op: entry.request.op, retransmit: true });
@@ -376,6 +368,16 @@ export class Simulation {
         this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, h);
         return true;
       }
+      default:
+        this.inFlight[h.type]--;
+        if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
+          this.stat.dropped++;
+          if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h) });
+        } else {
+          this.stat.delivered++;
+          this.deliver(h, h.sender);
+        }
+        return true;
     }
   }
 
@@ -383,7 +385,7 @@ export class Simulation {
     const request = this.client.issue(this.now);
     this.record({ kind: 'request', timestamp: request.timestamp, digest: request.digest, op: request.op, retransmit: false });
     this.clientSend(primaryOf(this.client.believedView, this.n), request);
-    this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, { kind: 'client-timer', timestamp: request.timestamp });
+    this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, { type: 'CLIENT_TIMER', timestamp: request.timestamp, at: 0, order: 0 });
   }
 
   private clientSend(to: NodeId, request: ClientRequest): void {
@@ -399,7 +401,7 @@ export class Simulation {
         this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
         if (this.toIssue > 0) {
           this.toIssue--;
-          this.scheduler.schedule(this.now, { kind: 'client-issue' });
+          this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
         }
       } else {
         this.record({ kind: 'deliver', msg: summarize(msg), ...(outcome ? { ignored: outcome } : {}) });
@@ -427,7 +429,7 @@ export class Simulation {
     const behaviour = from === CLIENT ? null : this.behaviours[from];
     if (behaviour?.kind === 'silent') return;
     // One fixed shape for every message keeps the hot path monomorphic.
-    const msg: Message = {
+    const msg: WireMessage = {
       id: this.nextMessageId++,
       type: fields.type,
       view: fields.view,
@@ -439,6 +441,9 @@ export class Simulation {
       result: fields.result,
       request: fields.request,
       payload: fields.payload,
+      at: 0,
+      order: 0,
+      lost: false,
     };
     const extra = behaviour?.kind === 'slow' ? Math.max(0, behaviour.extraDelayMs ?? 0) : 0;
     const transit = this.network.transit(this.now, extra);
@@ -446,7 +451,8 @@ export class Simulation {
     this.stat.sentTotal++;
     this.inFlight[msg.type]++;
     if (this.recordTrace) this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
-    this.scheduler.schedule(transit.at, transit.lost ? { kind: 'drop', msg } : { kind: 'deliver', msg });
+    msg.lost = transit.lost;
+    this.scheduler.schedule(transit.at, msg);
   }
 
   private record(draft: TraceDraft): void {
@@ -469,7 +475,7 @@ export class Simulation {
       emit: (from, event) => this.onReplicaEvent(from, event),
       setTimer: (replica, delay) => {
         const generation = ++this.timerGeneration[replica];
-        this.scheduler.schedule(this.now + delay, { kind: 'replica-timer', replica, generation });
+        this.scheduler.schedule(this.now + delay, { type: 'REPLICA_TIMER', replica, generation, at: 0, order: 0 });
       },
       clearTimer: (replica) => {
         this.timerGeneration[replica]++;
