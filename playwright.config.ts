@@ -4,6 +4,10 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/chromium';
 // Parallel work on one machine can serve its own build on its own port: E2E_PORT=4174 E2E_DIST=dist-b.
 const port = Number(process.env.E2E_PORT ?? 4173);
 const outDir = process.env.E2E_DIST ?? 'dist';
+/** The same build served under a sub-path, as a static host would publish it. */
+export const SUBPATH = '/labs/pbft/';
+const subpathPort = port + 10;
+process.env.E2E_SUBPATH_URL = `http://localhost:${subpathPort}${SUBPATH}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,10 +36,18 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npx vite preview --port ${port} --strictPort --outDir ${outDir}`,
-    url: `http://localhost:${port}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite preview --port ${port} --strictPort --outDir ${outDir}`,
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `npx tsx scripts/serve-subpath.ts ${outDir} ${subpathPort} ${SUBPATH}`,
+      url: `http://localhost:${subpathPort}${SUBPATH}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
 });
