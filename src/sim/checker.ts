@@ -10,7 +10,8 @@ export class SafetyChecker {
   readonly violations: SafetyViolation[] = [];
   private readonly committed = new Map<number, { replica: NodeId; digest: string }>();
   private readonly executed = new Map<number, { replica: NodeId; digest: string }>();
-  private readonly executedBy = new Map<NodeId, Set<string>>();
+  /** Which replicas executed each request (S6: at most once each). */
+  private readonly executors = new Map<string, Set<NodeId>>();
   private readonly reported = new Set<string>();
 
   constructor(
@@ -67,9 +68,9 @@ export class SafetyChecker {
       );
     }
     if (ran && digest !== NULL_DIGEST) {
-      let mine = this.executedBy.get(replica);
-      if (!mine) this.executedBy.set(replica, (mine = new Set()));
-      if (mine.has(digest)) {
+      let executors = this.executors.get(digest);
+      if (!executors) this.executors.set(digest, (executors = new Set()));
+      if (executors.has(replica)) {
         found.push(
           ...this.report(`dup|${replica}|${digest}`, {
             rule: 'duplicate-execution',
@@ -81,9 +82,17 @@ export class SafetyChecker {
           }),
         );
       }
-      mine.add(digest);
+      executors.add(replica);
     }
     return found;
+  }
+
+  /** Forgets requests answered long ago and sequence numbers every replica executed long ago (flat memory). */
+  forget(digests: string[], belowSeq: number): void {
+    for (const d of digests) this.executors.delete(d);
+    const seq = belowSeq;
+    for (const s of this.committed.keys()) if (s < seq) this.committed.delete(s);
+    for (const s of this.executed.keys()) if (s < seq) this.executed.delete(s);
   }
 
   private report(key: string, violation: SafetyViolation): SafetyViolation[] {

@@ -38,7 +38,8 @@ export class Client {
 
   issue(now: number): ClientRequest {
     const t = this.nextTimestamp++;
-    const request = makeRequest(`op${t}`, t, this.id);
+    let request = makeRequest(`op${t}`, t, this.id);
+    for (let salt = 1; this.issued.has(request.digest); salt++) request = makeRequest(`op${t}`, t, this.id, salt);
     this.issued.set(request.digest, request);
     this.issuedAt.set(request.digest, now);
     this.latest = request;

@@ -4,22 +4,25 @@ import type { ClientRequest, Message, MessageSummary, NodeId } from './types';
 /** The digest of the null request that a NEW-VIEW uses to fill a gap in the sequence numbers. */
 export const NULL_DIGEST = 'null';
 
-/** D(m): a short, stable digest of a request's content, written as 8 hex digits. */
-export function digestOf(op: string, timestamp: number, client: NodeId): string {
-  return hex(fnv1a(`${op}|${timestamp}|${client}`));
+/**
+ * D(m): a short, stable digest of a request's content, written as 8 hex digits. 32 bits collide after some tens of
+ * thousands of requests, so the client re-salts a digest it has already used (`salt`): digests stay unique in a run.
+ */
+export function digestOf(op: string, timestamp: number, client: NodeId, salt = 0): string {
+  return hex(fnv1a(salt === 0 ? `${op}|${timestamp}|${client}` : `${op}|${timestamp}|${client}|${salt}`));
 }
 
 export function hex(value: number): string {
   return (value >>> 0).toString(16).padStart(8, '0');
 }
 
-export function makeRequest(op: string, timestamp: number, client: NodeId): ClientRequest {
-  return { op, timestamp, client, digest: digestOf(op, timestamp, client) };
+export function makeRequest(op: string, timestamp: number, client: NodeId, salt = 0): ClientRequest {
+  return { op, timestamp, client, digest: digestOf(op, timestamp, client, salt) };
 }
 
-/** A digest no genuine request has: what a lying replica claims when it did not receive one. */
+/** A digest no genuine request has (its 'x' is not a hex digit): what a lying replica claims when it received none. */
 export function forgedDigest(digest: string, salt: number): string {
-  return 'f' + hex(fnv1a(`forged|${digest}|${salt}`)).slice(1);
+  return 'x' + hex(fnv1a(`forged|${digest}|${salt}`)).slice(1);
 }
 
 /** The state after executing op on a state with digest `state`: what a REPLY carries as its result. */

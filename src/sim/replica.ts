@@ -53,6 +53,8 @@ export interface ReplicaConfig {
   checkpointInterval: number;
   watermarkWindow: number;
   viewChangeTimeoutMs: number;
+  /** How many executed entries to remember (older ones are forgotten in long runs); Infinity keeps all. */
+  historyLimit: number;
 }
 
 /** What the simulation needs of a replica, whichever protocol it runs. */
@@ -424,7 +426,7 @@ export class Replica implements ReplicaModel {
     // A request committed at two sequence numbers (possible after a view change) runs only once.
     const runs = request !== null && digest !== NULL_DIGEST && !this.replies.has(digest);
     if (runs) this.stateDigest = nextStateDigest(this.stateDigest, request.op, seq);
-    this.executedLog.push({ seq, digest, request: runs ? request : null, state: this.stateDigest });
+    this.rememberExecuted({ seq, digest, request: runs ? request : null, state: this.stateDigest });
     this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest, phase: 'executed' });
     if (runs) {
       this.replies.set(digest, { timestamp: request.timestamp, result: this.stateDigest });
@@ -433,6 +435,18 @@ export class Replica implements ReplicaModel {
       this.sendReply(request, this.stateDigest);
     }
     if (seq % this.config.checkpointInterval === 0) this.takeCheckpoint(seq);
+  }
+
+  /**
+   * Keeps the execution history, forgetting the oldest half once it is twice the limit: a long lecture must not
+   * grow without bound. (Forgotten requests are long answered; only the history shown and transferred shrinks.)
+   */
+  private rememberExecuted(entry: ExecutedEntry): void {
+    this.executedLog.push(entry);
+    const limit = this.config.historyLimit;
+    if (this.executedLog.length > 2 * limit) {
+      for (const old of this.executedLog.splice(0, this.executedLog.length - limit)) this.replies.delete(old.digest);
+    }
   }
 
   private sendReply(request: ClientRequest, result: string): void {
@@ -608,7 +622,7 @@ export class Replica implements ReplicaModel {
     if (!history) return false;
     for (const entry of history) {
       if (entry.seq <= this.lastExecuted) continue;
-      this.executedLog.push(entry);
+      this.rememberExecuted(entry);
       this.lastExecuted = entry.seq;
       this.stateDigest = entry.state;
       const slot = this.log.get(entry.seq);

@@ -174,3 +174,25 @@ describe('inspector', () => {
     expect(sim.inspect(0).role).toBe('primary');
   });
 });
+
+describe('long runs', () => {
+  it('with a history limit, memory stays bounded and the run is unchanged', () => {
+    const scenario = defaultScenario({ f: 1, requests: 1500, dropRate: 0.02, seed: 4 });
+    const full = new Simulation(scenario);
+    const bounded = new Simulation(scenario, { historyLimit: 50 });
+    full.runToQuiescence(1e9);
+    bounded.runToQuiescence(1e9);
+    expect(bounded.trace).toEqual(full.trace);
+    expect(bounded.stats().committed).toBe(1500);
+    for (const r of bounded.replicaList) expect(r.executedLog.length).toBeLessThanOrEqual(100);
+    expect(bounded.client.issued.size).toBeLessThanOrEqual(101);
+    expect(bounded.stats().latenciesMs.length).toBeLessThanOrEqual(100);
+  });
+
+  it('request digests stay unique even where 32-bit digests collide', () => {
+    const sim = new Simulation(defaultScenario({ requests: 0 }));
+    const digests = new Set<string>();
+    for (let k = 0; k < 150_000; k++) digests.add(sim.client.issue(0).digest);
+    expect(digests.size).toBe(150_000);
+  });
+});

@@ -39,6 +39,11 @@ export interface SimulationOptions {
   recordTrace?: boolean;
   /** Also keep them in `trace` (default: same as recordTrace). A client that stores them itself can say no. */
   keepTrace?: boolean;
+  /**
+   * How many executed requests each replica, the client and the checker remember (default: all). A long-running
+   * session (the app's worker) sets a bound so memory stays flat; the oldest history is forgotten first.
+   */
+  historyLimit?: number;
 }
 
 /**
@@ -66,6 +71,9 @@ export class Simulation {
   private readonly timerGeneration: number[];
   private readonly recordTrace: boolean;
   private readonly keepTrace: boolean;
+  private readonly historyLimit: number;
+  /** Accepted requests in order, so the oldest can be forgotten under `historyLimit`. */
+  private readonly acceptedOrder: string[] = [];
   private readonly cabal = new Cabal();
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
@@ -80,6 +88,7 @@ export class Simulation {
     delivered: 0,
     dropped: 0,
     latenciesMs: [] as number[],
+    accepted: 0,
   };
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
@@ -89,6 +98,7 @@ export class Simulation {
     this.quorum = quorumSize(this.n, this.f);
     this.recordTrace = options.recordTrace ?? true;
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
+    this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
     this.network = new Network(scenario, createRng(scenario.seed, 'network'));
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
     this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
@@ -113,6 +123,7 @@ export class Simulation {
             checkpointInterval: Math.max(1, scenario.checkpointInterval),
             watermarkWindow: Math.max(1, scenario.watermarkWindow),
             viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+            historyLimit: this.historyLimit,
           },
           host,
         ),
@@ -265,7 +276,7 @@ export class Simulation {
       sentTotal: this.stat.sentTotal,
       delivered: this.stat.delivered,
       dropped: this.stat.dropped,
-      committed: latencies.length,
+      committed: this.stat.accepted,
       outstanding: this.client.outstanding.size + this.toIssue,
       latenciesMs: [...latencies],
       lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
@@ -398,6 +409,8 @@ export class Simulation {
       if (outcome && typeof outcome === 'object') {
         this.record({ kind: 'deliver', msg: summarize(msg) });
         this.stat.latenciesMs.push(outcome.latencyMs);
+        this.stat.accepted++;
+        this.forgetOldHistory(outcome.request.digest);
         this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
         if (this.toIssue > 0) {
           this.toIssue--;
@@ -507,6 +520,23 @@ export class Simulation {
       }
     }
     for (const violation of found ?? []) this.record({ kind: 'violation', violation });
+  }
+
+  private forgetOldHistory(acceptedDigest: string): void {
+    if (!Number.isFinite(this.historyLimit)) return;
+    this.acceptedOrder.push(acceptedDigest);
+    if (this.acceptedOrder.length <= 2 * this.historyLimit) return;
+    const forgotten = this.acceptedOrder.splice(0, this.acceptedOrder.length - this.historyLimit);
+    for (const digest of forgotten) {
+      this.client.issued.delete(digest);
+      this.client.issuedAt.delete(digest);
+      this.honestExecutions.delete(digest);
+      this.allHonestExecutedAt.delete(digest);
+    }
+    const latencies = this.stat.latenciesMs;
+    if (latencies.length > 2 * this.historyLimit) latencies.splice(0, latencies.length - this.historyLimit);
+    const oldest = Math.min(...this.replicaList.map((r) => r.lastExecuted)) - this.historyLimit;
+    this.checker.forget(forgotten, oldest);
   }
 
   private fetchState(seq: number, digest: string): ExecutedEntry[] | null {
