@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
@@ -173,26 +170,9 @@ test.describe('PBFT Lab', () => {
     await expect(stat(page, 'Requests committed')).toHaveText('1');
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
 
-    // The picture for the README: a clean network, one silent backup, mid-agreement with PREPAREs and COMMITs
-    // on the wires. Reset keeps the scenario, the malicious mark included.
-    await drop.focus();
-    await drop.press('Home');
-    await page.getByRole('button', { name: 'Reset', exact: true }).click();
-    await expect(page.getByRole('button', { name: /^Replica 3, malicious/ })).toBeVisible();
-    const commits = page.getByRole('img', { name: /^COMMIT from/ });
-    for (let i = 0; i < 40 && (await commits.count()) < 3; i++) {
-      await page.getByRole('button', { name: 'Step', exact: true }).click();
-    }
-    await expect(commits.first()).toBeVisible();
-    // A few more events, so the COMMITs have left their sender and spread along the wires.
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    // The README picture is taken in classroom.spec.ts (f = 2, with the space-time diagram).
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: testInfo.outputPath('main-view.png') });
-    if (process.env.UPDATE_SCREENSHOT === '1') {
-      const target = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshot.png');
-      mkdirSync(dirname(target), { recursive: true });
-      await page.screenshot({ path: target });
-    }
+    await page.screenshot({ path: testInfo.outputPath('main-view-drops.png') });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
-import { Simulation } from '../sim/simulation';
+import { Session } from '../sim/session';
 import { manualTime } from '../worker/manualTime';
 import type { SimCommand } from '../worker/protocol';
 import { FRAME_MS } from '../worker/simHost';
@@ -12,7 +12,7 @@ function lab(options: { speed?: number } = {}) {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const sent: SimCommand[] = [];
-  const inProcess = connectInProcess({ createSimulation: (s) => new Simulation(s), clock: time.clock, setTimer: time.setTimer });
+  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer });
   const connect: ConnectSim = (onEvent) => {
     const t = inProcess(onEvent);
     return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
@@ -54,9 +54,9 @@ describe('createLabStore', () => {
     await frame();
     actions.step();
     await frame();
-    const { timeline } = store.getState();
+    const { timeline, run } = store.getState();
     expect([...timeline.inFlight.values()]).toMatchObject([{ type: 'REQUEST', from: -1, to: 0 }]);
-    expect(timeline.log.map((l) => l.text).join('\n')).toMatch(/Client → Replica 0 REQUEST/);
+    expect(run.trace.slice(0, run.length).map((e) => e.kind)).toEqual(['request', 'send']);
     expect(timeline.caption).toMatch(/REQUEST/);
   });
 
@@ -115,9 +115,9 @@ describe('createLabStore', () => {
     let fail = true;
     const time = manualTime();
     const connect = connectInProcess({
-      createSimulation: (s) => {
+      createSession: (s, i) => {
         if (fail) throw new Error('core exploded');
-        return new Simulation(s);
+        return new Session(s, i);
       },
       clock: time.clock,
       setTimer: time.setTimer,

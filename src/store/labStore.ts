@@ -1,12 +1,20 @@
 /**
  * Everything the UI knows, and the only place that talks to the simulation worker. Components read slices
  * with selectors and change things through the actions below.
+ *
+ * Time travel: the page keeps the whole trace (`run`). `cursor` is how much of it the picture shows; while
+ * `following`, the picture moves with the worker's batches. Scrubbing back only redraws from the trace; the worker
+ * is asked to re-simulate (seek) only when someone plays on or acts from the past. Re-simulated events that match
+ * the known future keep it; an action in the past replaces it.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { DEFAULT_BEHAVIOUR, LIMITS, defaultScenario, replicaCount } from '../sim/scenario';
-import type { Behaviour, BehaviourKind, NetworkParams, Scenario } from '../sim/types';
-import { SPEED_LIMITS, type SimEvent } from '../worker/protocol';
+import { DEFAULT_BEHAVIOUR, defaultScenario, replicaCount } from '../sim/scenario';
+import { exportRun, F_SLIDER, ImportError, importRun, SPEED_LIMITS } from '../sim/share';
+import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario } from '../sim/types';
+import type { BatchEvent, SimCommand, SimEvent, StepGrain } from '../worker/protocol';
 import type { ConnectSim, SimTransport } from '../worker/transport';
+import { lessonById } from './lessons';
+import { emptyRun, eventsUpTo, happeningStart, mergeEvents, pictureAt, truncateRun, type RunState } from './replay';
 import { applyBatch, emptyTimeline, type TimelineState } from './timeline';
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
@@ -22,11 +30,51 @@ export interface Playback {
   speed: number;
 }
 
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface UiState {
+  theme: Theme;
+  presentation: boolean;
+  helpOpen: boolean;
+}
+
+export interface Selection {
+  replica: number | null;
+  /** A message id: its arrow in the space-time diagram and its dot or wire in the graph are highlighted. */
+  message: number | null;
+}
+
+export interface InspectionState {
+  id: number;
+  /** Trace index it describes. */
+  at: number;
+  data: ReplicaInspection;
+}
+
 export interface LabState {
   scenario: Scenario;
+  /** The lesson the scenario came from (kept in the URL), or null. */
+  preset: string | null;
   behaviourChoice: BehaviourChoice;
   playback: Playback;
+  /** The whole run as the worker reported it. */
+  run: RunState;
+  /** The picture the worker's batches keep up to date (the newest moment it reported). */
+  live: TimelineState;
+  /** What is on screen: `live` while following, otherwise a past moment rebuilt from the trace. */
   timeline: TimelineState;
+  following: boolean;
+  /** Trace events shown, and the virtual time shown (between events after scrubbing by time). */
+  cursor: number;
+  viewTime: number;
+  /** True when the person scrubbed to a time rather than to an event (a seek then goes by time). */
+  scrubbedByTime: boolean;
+  selection: Selection;
+  inspection: InspectionState | null;
+  ui: UiState;
+  /** Sentences about things that were ignored or went wrong without stopping anything (bad URL values, imports). */
+  notices: string[];
+  importError: string | null;
   /** Set when the simulation threw; the UI offers to restart from `scenario`. */
   error: string | null;
   actions: LabActions;
@@ -35,7 +83,16 @@ export interface LabState {
 export interface LabActions {
   play(): void;
   pause(): void;
-  step(): void;
+  togglePlay(): void;
+  step(grain?: StepGrain): void;
+  /** Back one happening, from the trace the page has. */
+  back(): void;
+  /** Shows the moment at virtual time t (the scrubber). */
+  seekTime(t: number): void;
+  /** Shows the moment just after trace event i (the event log). */
+  seekEvent(i: number): void;
+  /** Back to what the worker has reached. */
+  toLive(): void;
   reset(): void;
   newRequest(): void;
   setSpeed(virtualMsPerSecond: number): void;
@@ -46,6 +103,17 @@ export interface LabActions {
   setNetwork(p: Partial<NetworkParams>): void;
   chooseBehaviour(p: Partial<BehaviourChoice>): void;
   toggleMalicious(id: number): void;
+  selectReplica(id: number | null): void;
+  selectMessage(id: number | null): void;
+  loadLesson(id: string): void;
+  /** Validates a run file; a bad one leaves the current run alone and sets `importError`. */
+  importRunText(text: string): boolean;
+  exportRunText(): string;
+  dismissNotice(index: number): void;
+  dismissImportError(): void;
+  setTheme(theme: Theme): void;
+  togglePresentation(): void;
+  setHelpOpen(open: boolean): void;
   /** After an error: a fresh worker, the same scenario. */
   restart(): void;
   dispose(): void;
@@ -55,6 +123,9 @@ export interface LabStoreOptions {
   connect: ConnectSim;
   scenario?: Scenario;
   speed?: number;
+  preset?: string | null;
+  notices?: string[];
+  theme?: Theme;
   /** Acks are sent from here, after React has rendered the batch. */
   requestFrame?: (cb: () => void) => void;
   clock?: () => number;
@@ -62,7 +133,7 @@ export interface LabStoreOptions {
 
 export type LabStore = StoreApi<LabState>;
 
-export const F_RANGE = { min: 1, max: LIMITS.f.max } as const;
+export const F_RANGE = F_SLIDER;
 export const DELAY_RANGE = { min: 0, max: 1000 } as const;
 
 export function behaviourFrom(choice: BehaviourChoice): Behaviour {
@@ -82,7 +153,7 @@ export function clampSpeed(v: number): number {
 
 /** Merges a network change and keeps min ≤ max by moving whichever bound the user did not touch. */
 export function normaliseNetwork(current: NetworkParams, p: Partial<NetworkParams>): NetworkParams {
-  const clampDelay = (v: number) => Math.min(LIMITS.delayMs.max, Math.max(LIMITS.delayMs.min, v));
+  const clampDelay = (v: number) => Math.min(DELAY_RANGE.max, Math.max(DELAY_RANGE.min, v));
   const clampRate = (v: number) => Math.min(1, Math.max(0, v));
   const next: NetworkParams = {
     minDelayMs: clampDelay(p.minDelayMs ?? current.minDelayMs),
@@ -107,18 +178,58 @@ export function createLabStore(options: LabStoreOptions): LabStore {
   const requestFrame = options.requestFrame ?? ((cb: () => void) => requestAnimationFrame(() => cb()));
   const clock = options.clock ?? (() => performance.now());
   let transport: SimTransport | null = null;
+  /** A run file being loaded: its trace, to compare with what the worker replays. */
+  let pendingImport: { length: number; events: string } | null = null;
+  let inspectQueued = false;
 
   const store = createStore<LabState>()((set, get) => {
-    const send: SimTransport['send'] = (cmd) => transport?.send(cmd);
+    const send = (cmd: SimCommand) => transport?.send(cmd);
 
-    const configure = (scenario: Scenario) => {
+    const newRun = (scenario: Scenario) => {
       set({ scenario });
       send({ type: 'configure', scenario });
+    };
+
+    /** The worker must stand where the picture does before it plays on or a person acts. */
+    const resume = (acting: boolean) => {
+      const s = get();
+      if (!s.following && s.cursor === s.run.workerAt && s.live.index === s.cursor) {
+        // Scrubbed away and back to where the worker stands: nothing to re-simulate.
+        set({ following: true, timeline: s.live, viewTime: s.live.now, scrubbedByTime: false });
+      } else if (!s.following) {
+        const byTime = s.scrubbedByTime && s.cursor < s.run.length;
+        send({ type: 'seek', index: s.cursor, ...(byTime ? { time: s.viewTime } : {}) });
+        // The worker's next batch starts from the moment on screen.
+        set({ following: true, live: { ...s.timeline, replayed: false } });
+      }
+      const { run, cursor } = get();
+      if (acting && cursor < run.length) {
+        // Acting in the past replaces the future the page knew.
+        truncateRun(run, cursor);
+        set({ run: { ...run } });
+      }
+    };
+
+    /** Shows a past (or known-future) moment without the worker. */
+    const show = (index: number, viewTime: number, byTime: boolean) => {
+      const s = get();
+      const at = Math.max(0, Math.min(index, s.run.length));
+      if (s.playback.playing) {
+        send({ type: 'pause' });
+      }
+      if (at === s.run.workerAt && at === s.run.length && !byTime) {
+        set((st) => ({ following: true, cursor: at, viewTime: st.live.now, timeline: st.live, scrubbedByTime: false, playback: { ...st.playback, playing: false } }));
+      } else {
+        const timeline = pictureAt(s.run, at, viewTime, clock(), s.live.generation);
+        set((st) => ({ following: false, cursor: at, viewTime, timeline, scrubbedByTime: byTime, playback: { ...st.playback, playing: false } }));
+      }
+      queueInspect();
     };
 
     const actions: LabActions = {
       play() {
         if (get().error) return;
+        resume(false);
         set((s) => ({ playback: { ...s.playback, playing: true } }));
         send({ type: 'play' });
       },
@@ -126,15 +237,46 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         set((s) => ({ playback: { ...s.playback, playing: false } }));
         send({ type: 'pause' });
       },
-      step() {
+      togglePlay() {
+        if (get().playback.playing) actions.pause();
+        else actions.play();
+      },
+      step(grain = 'event') {
+        if (get().error) return;
+        resume(false);
         set((s) => ({ playback: { ...s.playback, playing: false } }));
-        send({ type: 'step' });
+        send({ type: 'step', grain });
+      },
+      back() {
+        const { cursor, run } = get();
+        if (cursor <= 0) return;
+        const start = happeningStart(run.starts, cursor);
+        show(start, start > 0 ? run.trace[start - 1].t : 0, false);
+      },
+      seekTime(t) {
+        if (!Number.isFinite(t)) return;
+        const { run } = get();
+        const time = Math.max(0, Math.min(t, run.endTime));
+        // The very start is before anything happened, even what happens at t = 0.
+        if (time === 0) show(0, 0, false);
+        else show(eventsUpTo(run.trace, run.length, time), time, true);
+      },
+      seekEvent(i) {
+        const { run } = get();
+        if (i < 0 || i >= run.length) return;
+        show(i + 1, run.trace[i].t, false);
+      },
+      toLive() {
+        const { run } = get();
+        show(run.length, run.endTime, false);
       },
       reset() {
         set((s) => ({ playback: { ...s.playback, playing: false } }));
         send({ type: 'reset' });
       },
       newRequest() {
+        if (get().error) return;
+        resume(true);
         send({ type: 'newRequest' });
       },
       setSpeed(v) {
@@ -149,17 +291,18 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         const { scenario } = get();
         if (clamped === scenario.f && scenario.n === undefined) return;
         const next: Scenario = { ...scenario, f: clamped, n: undefined };
-        configure({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) });
+        newRun({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) });
       },
       setSeed(seed) {
         if (!Number.isFinite(seed)) return;
         const s = Math.trunc(seed);
         if (s === get().scenario.seed) return;
-        configure({ ...get().scenario, seed: s });
+        newRun({ ...get().scenario, seed: s });
       },
       setNetwork(p) {
         const { scenario } = get();
         const network = normaliseNetwork(scenario, p);
+        resume(true);
         set({ scenario: { ...scenario, ...network } });
         send({ type: 'setNetwork', network });
       },
@@ -169,9 +312,11 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         // Dragging "Omit probability" or "Extra delay" also retunes the replicas already lying that way.
         if (p.omitProbability !== undefined || p.extraDelayMs !== undefined) {
           const malicious = { ...get().scenario.malicious };
-          for (const [id, b] of Object.entries(malicious)) {
-            if (b.kind !== choice.kind) continue;
-            const retuned = behaviourFrom({ ...choice, kind: b.kind });
+          const retune = Object.entries(malicious).filter(([, b]) => b.kind === choice.kind);
+          if (retune.length === 0) return;
+          resume(true);
+          for (const [id] of retune) {
+            const retuned = behaviourFrom(choice);
             malicious[Number(id)] = retuned;
             send({ type: 'setBehaviour', id: Number(id), behaviour: retuned });
           }
@@ -181,6 +326,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       toggleMalicious(id) {
         const { scenario, behaviourChoice } = get();
         if (id < 0 || id >= replicaCount(scenario)) return;
+        resume(true);
         const malicious = { ...scenario.malicious };
         const behaviour = malicious[id] ? null : behaviourFrom(behaviourChoice);
         if (behaviour) malicious[id] = behaviour;
@@ -188,9 +334,61 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         set({ scenario: { ...scenario, malicious } });
         send({ type: 'setBehaviour', id, behaviour });
       },
+      selectReplica(id) {
+        const n = get().run.n || replicaCount(get().scenario);
+        const replica = id !== null && id >= 0 && id < n ? id : null;
+        set((s) => ({ selection: { ...s.selection, replica }, inspection: replica === null ? null : s.inspection }));
+        if (replica === null) send({ type: 'inspect', id: null });
+        else queueInspect(true);
+      },
+      selectMessage(id) {
+        set((s) => ({ selection: { ...s.selection, message: id } }));
+      },
+      loadLesson(id) {
+        const lesson = lessonById(id);
+        if (!lesson) return;
+        set((s) => ({ preset: lesson.id, playback: { ...s.playback, playing: false }, selection: { replica: null, message: null }, inspection: null }));
+        actions.setSpeed(lesson.speed);
+        send({ type: 'pause' });
+        newRun(structuredClone(lesson.scenario));
+      },
+      importRunText(text) {
+        let file;
+        try {
+          file = importRun(text);
+        } catch (err) {
+          const message = err instanceof ImportError ? err.message : `The file could not be read (${err instanceof Error ? err.message : String(err)}).`;
+          set({ importError: `Import failed: ${message} The current run is unchanged.` });
+          return false;
+        }
+        pendingImport = { length: file.trace.length, events: JSON.stringify(file.trace) };
+        set((s) => ({ importError: null, preset: null, scenario: file.scenario, playback: { ...s.playback, playing: false } }));
+        send({ type: 'pause' });
+        send({ type: 'configure', scenario: file.scenario, interventions: file.interventions, replayTo: file.trace.length });
+        return true;
+      },
+      exportRunText() {
+        const { run, scenario } = get();
+        return exportRun(run.scenario ?? scenario, run.interventions, run.trace.slice(0, run.length));
+      },
+      dismissNotice(index) {
+        set((s) => ({ notices: s.notices.filter((_, i) => i !== index) }));
+      },
+      dismissImportError() {
+        set({ importError: null });
+      },
+      setTheme(theme) {
+        set((s) => ({ ui: { ...s.ui, theme } }));
+      },
+      togglePresentation() {
+        set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation } }));
+      },
+      setHelpOpen(open) {
+        set((s) => ({ ui: { ...s.ui, helpOpen: open } }));
+      },
       restart() {
         transport?.dispose();
-        set((s) => ({ error: null, timeline: emptyTimeline(), playback: { ...s.playback, playing: false } }));
+        set((s) => ({ error: null, live: emptyTimeline(), timeline: emptyTimeline(), run: emptyRun(), following: true, cursor: 0, playback: { ...s.playback, playing: false } }));
         connect();
       },
       dispose() {
@@ -199,26 +397,117 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       },
     };
 
+    const timeline = emptyTimeline();
     return {
       scenario: options.scenario ?? defaultScenario(),
+      preset: options.preset ?? null,
       behaviourChoice: {
         kind: 'silent',
         omitProbability: DEFAULT_BEHAVIOUR.omit.omitProbability ?? 0.5,
         extraDelayMs: DEFAULT_BEHAVIOUR.slow.extraDelayMs ?? 100,
       },
       playback: { playing: false, speed: clampSpeed(options.speed ?? SPEED_LIMITS.default) },
-      timeline: emptyTimeline(),
+      run: emptyRun(),
+      live: timeline,
+      timeline,
+      following: true,
+      cursor: 0,
+      viewTime: 0,
+      scrubbedByTime: false,
+      selection: { replica: null, message: null },
+      inspection: null,
+      ui: { theme: options.theme ?? 'system', presentation: false, helpOpen: false },
+      notices: options.notices ?? [],
+      importError: null,
       error: null,
       actions,
     };
   });
+
+  /** Asks the worker for the selected replica's inspection at the moment on screen, at most once a frame. */
+  function queueInspect(now = false) {
+    const ask = () => {
+      inspectQueued = false;
+      const { selection, following, cursor } = store.getState();
+      if (selection.replica === null) return;
+      transport?.send({ type: 'inspect', id: selection.replica, ...(following ? {} : { at: cursor }) });
+    };
+    if (now) return ask();
+    if (store.getState().selection.replica === null || inspectQueued) return;
+    inspectQueued = true;
+    requestFrame(ask);
+  }
+
+  function onBatch(batch: BatchEvent) {
+    const realNow = clock();
+    const s = store.getState();
+    const from = batch.traceLength - batch.events.length;
+    let run = s.run;
+    let live = s.live;
+    if (batch.reset) {
+      run = emptyRun(s.run.generation + 1);
+      run.scenario = batch.scenario ?? s.scenario;
+      run.interventions = batch.interventions ?? [];
+      run.n = batch.n;
+      run.f = batch.f;
+      mergeEvents(run, 0, batch.events, batch.starts);
+      run.workerAt = batch.traceLength;
+      run.endTime = Math.max(run.endTime, batch.now);
+      live = applyBatch(live, batch, realNow);
+      const imported = pendingImport;
+      pendingImport = null;
+      const notices = [...s.notices];
+      if (imported && (imported.length !== run.length || imported.events !== JSON.stringify(run.trace))) {
+        notices.push('The imported trace differs from what this version of PBFT Lab simulates for its scenario; the re-simulated run is shown.');
+      }
+      store.setState({
+        run: { ...run },
+        live,
+        timeline: live,
+        following: true,
+        cursor: run.length,
+        viewTime: batch.now,
+        scrubbedByTime: false,
+        notices,
+        selection: { replica: s.selection.replica !== null && s.selection.replica < batch.n ? s.selection.replica : null, message: null },
+        inspection: batch.inspection && s.selection.replica !== null ? { id: s.selection.replica, at: batch.traceLength, data: batch.inspection } : null,
+        playback: { ...s.playback, playing: batch.playing && s.playback.playing },
+      });
+      return;
+    }
+    mergeEvents(run, from, batch.events, batch.starts);
+    run.workerAt = batch.traceLength;
+    if (batch.traceLength === run.length) run.endTime = Math.max(run.endTime, batch.now);
+    if (batch.interventions) run.interventions = batch.interventions;
+    run.n = batch.n;
+    run.f = batch.f;
+    // Only a batch that continues the live picture may move it (one posted before a seek must not).
+    if (from === live.index) live = applyBatch(live, batch, realNow);
+    const following = s.following && from === s.live.index;
+    const patch: Partial<LabState> = { run: { ...run }, live };
+    if (following) {
+      patch.timeline = live;
+      patch.cursor = live.index;
+      patch.viewTime = live.now;
+      if (batch.inspection !== undefined && s.selection.replica !== null && batch.inspection) {
+        patch.inspection = { id: s.selection.replica, at: batch.traceLength, data: batch.inspection };
+      }
+    }
+    if (batch.pausedBy === 'violation') patch.playback = { ...s.playback, playing: false };
+    store.setState(patch);
+  }
 
   function onEvent(event: SimEvent) {
     if (event.type === 'error') {
       store.setState((s) => ({ error: event.message, playback: { ...s.playback, playing: false } }));
       return;
     }
-    store.setState((s) => ({ timeline: applyBatch(s.timeline, event, clock()) }));
+    if (event.type === 'inspection') {
+      const { selection } = store.getState();
+      if (selection.replica === event.id) store.setState({ inspection: { id: event.id, at: event.at, data: event.inspection } });
+      return;
+    }
+    onBatch(event);
     // Back-pressure: the worker posts its next batch only after this frame has been drawn.
     const sentTo = transport;
     requestFrame(() => sentTo?.send({ type: 'ack' }));

@@ -3,12 +3,15 @@ import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
 import type { MessageSummary, ReplicaSummary, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
-import { DROP_FADE_MS, LOG_LENGTH, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas } from './timeline';
+import { DROP_FADE_MS, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas } from './timeline';
 
 function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchEvent {
   return {
     type: 'batch',
     events,
+    traceLength: sim.trace.length,
+    starts: events.length > 0 ? [events[0].i] : [],
+    inFlight: sim.messagesInFlight(),
     stats: sim.stats(),
     replicas: sim.replicas(),
     now: sim.now,
@@ -52,6 +55,9 @@ describe('applyBatch', () => {
     const b = (events: TraceEvent[]): BatchEvent => ({
       type: 'batch',
       events,
+      traceLength: events.length > 0 ? events[events.length - 1].i + 1 : 2,
+      starts: events.map((e) => e.i),
+      inFlight: {} as BatchEvent['inFlight'],
       stats: null as never,
       replicas: [],
       now: 30,
@@ -76,24 +82,22 @@ describe('applyBatch', () => {
     const sim = new Simulation(defaultScenario());
     let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
     t = applyBatch(t, batchFrom(sim, sim.step()), 0);
-    expect(t.log.length).toBeGreaterThan(0);
+    expect(t.inFlight.size).toBeGreaterThan(0);
+    expect(t.index).toBe(2);
     const fresh = new Simulation(defaultScenario({ f: 2 }));
     const after = applyBatch(t, batchFrom(fresh, [], true), 0);
     expect(after.generation).toBe(t.generation + 1);
     expect(after.inFlight.size).toBe(0);
-    expect(after.log).toEqual([]);
+    expect(after.index).toBe(0);
     expect(after.n).toBe(7);
     expect(after.replicas).toHaveLength(7);
   });
 
-  it('keeps the last LOG_LENGTH events in words', () => {
-    const sim = new Simulation(defaultScenario({ requests: 3 }));
+  it('explains the newest step in plain words', () => {
+    const sim = new Simulation(defaultScenario());
     let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
-    t = applyBatch(t, batchFrom(sim, sim.runUntil(10_000)), 0);
-    expect(sim.trace.length).toBeGreaterThan(LOG_LENGTH);
-    expect(t.log).toHaveLength(LOG_LENGTH);
-    expect(t.log.at(-1)!.key).toBe(`${t.generation}:${sim.trace.at(-1)!.i}`);
-    expect(new Set(t.log.map((e) => e.key)).size).toBe(LOG_LENGTH);
+    for (let k = 0; k < 40 && !/prepared for/.test(t.explanation); k++) t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    expect(t.explanation).toMatch(/^Replica \d is now prepared for #1: it holds the PRE-PREPARE and 2 matching PREPAREs \(2f = 2\)/);
   });
 
   it('sets a caption only when the batch has events', () => {

@@ -1,9 +1,10 @@
 /**
  * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker).
  */
-import type { MessageType, NodeId, ReplicaSummary, SimStats } from '../sim/types';
+import type { MessageType, NodeId, ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
-import { captionFor, describeEvent } from './describe';
+import { captionFor } from './describe';
+import { explain } from './narrate';
 
 export interface FlightMessage {
   id: number;
@@ -24,12 +25,6 @@ export interface DroppedMessage extends FlightMessage {
   lostAtReal: number;
 }
 
-export interface LogEntry {
-  key: string;
-  text: string;
-  kind: string;
-}
-
 export interface TimelineState {
   /** Increments on every new run, so views can forget per-run memory (e.g. the extrapolated clock). */
   generation: number;
@@ -43,11 +38,16 @@ export interface TimelineState {
   dropped: readonly DroppedMessage[];
   replicas: readonly ReplicaSummary[];
   stats: SimStats | null;
-  log: readonly LogEntry[];
+  /** How many trace events this picture reflects. */
+  index: number;
+  /** What the last step did, in the paper's words ("t=14.2 Replica 1 received PRE-PREPARE …"). */
   caption: string;
+  /** Why it matters, in plain words, for the room. */
+  explanation: string;
+  /** True when the picture was rebuilt from the trace (the page is showing the past). */
+  replayed: boolean;
 }
 
-export const LOG_LENGTH = 50;
 /** How long (real ms) a lost message stays on screen as a fading ✕. */
 export const DROP_FADE_MS = 1200;
 /** Where along its edge a lost message is drawn to vanish: mid-wire reads as "lost in the network". */
@@ -65,8 +65,10 @@ export function emptyTimeline(): TimelineState {
     dropped: [],
     replicas: [],
     stats: null,
-    log: [],
+    index: 0,
     caption: 'Press Step to send the first message, or Play to watch the protocol run.',
+    explanation: '',
+    replayed: false,
   };
 }
 
@@ -128,20 +130,18 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: numb
     dropped,
     replicas: shareReplicas(base.replicas, batch.replicas),
     stats: batch.stats,
-    log: appendLog(base.log, batch, generation),
+    index: batch.traceLength,
     caption: captionFor(batch.events) ?? base.caption,
+    explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f }) : base.explanation,
+    replayed: false,
   };
 }
 
-function appendLog(log: readonly LogEntry[], batch: BatchEvent, generation: number): readonly LogEntry[] {
-  if (batch.events.length === 0) return log;
-  // Only the newest LOG_LENGTH events can survive, so only those are put into words.
-  const fresh = batch.events.slice(-LOG_LENGTH).map((e) => ({
-    key: `${generation}:${e.i}`,
-    text: describeEvent(e),
-    kind: e.kind,
-  }));
-  return [...log, ...fresh].slice(-LOG_LENGTH);
+/** The events of the newest happening in a batch: what the caption and the explanation talk about. */
+function lastHappening(batch: BatchEvent): readonly TraceEvent[] {
+  const first = batch.traceLength - batch.events.length;
+  const start = batch.starts.length > 0 ? batch.starts[batch.starts.length - 1] - first : 0;
+  return start > 0 && start < batch.events.length ? batch.events.slice(start) : batch.events;
 }
 
 /**

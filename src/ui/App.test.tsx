@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Simulation } from '../sim/simulation';
+import { Session } from '../sim/session';
 import { LabStoreContext } from '../store/context';
 import { createLabStore } from '../store/labStore';
 import { manualTime } from '../worker/manualTime';
@@ -12,7 +12,7 @@ function renderLab() {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const store = createLabStore({
-    connect: connectInProcess({ createSimulation: (s) => new Simulation(s), clock: time.clock, setTimer: time.setTimer }),
+    connect: connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer }),
     requestFrame: (cb) => frames.push(cb),
     clock: time.clock,
   });
@@ -121,5 +121,44 @@ describe('<App>', () => {
     await settle();
     expect(screen.queryByText(/core exploded/)).toBeNull();
     expect(replicaButtons()).toHaveLength(4);
+  });
+
+  it('keyboard shortcuts step, select and toggle, and stay quiet while typing in a field', async () => {
+    const { store, settle } = renderLab();
+    await settle();
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    await settle();
+    expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
+    fireEvent.keyDown(window, { key: '3' });
+    fireEvent.keyDown(window, { key: 'm' });
+    await settle();
+    expect(store.getState().selection.replica).toBe(3);
+    expect(screen.getByRole('button', { name: /^Replica 3\b/ }).getAttribute('aria-label')).toMatch(/malicious \(silent\)/);
+
+    const seed = screen.getByRole('spinbutton', { name: 'Seed' });
+    fireEvent.keyDown(seed, { key: 'n' });
+    fireEvent.keyDown(seed, { key: 'ArrowRight' });
+    await settle();
+    expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
+
+    fireEvent.keyDown(window, { key: '?' });
+    expect(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeTruthy();
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('Back and the event log travel in time without the worker', async () => {
+    const { store, settle } = renderLab();
+    await settle();
+    for (let k = 0; k < 4; k++) fireEvent.click(screen.getByRole('button', { name: 'Step' }));
+    await settle();
+    const sent = screen.getByLabelText('Messages sent').textContent;
+    fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    expect(store.getState().following).toBe(false);
+    expect(screen.getByLabelText('Last step').textContent).toMatch(/^Replay/);
+    fireEvent.click(screen.getByRole('button', { name: /Client → Replica 0 REQUEST/ }));
+    expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
+    fireEvent.click(screen.getByRole('button', { name: 'Latest' }));
+    expect(screen.getByLabelText('Messages sent').textContent).toBe(sent);
   });
 });

@@ -1,5 +1,8 @@
 import { replicaCount } from '../sim/scenario';
 import { useLab } from '../store/context';
+import { DisplayControls } from './Chrome';
+import { LessonPicker } from './Lessons';
+import { RunFiles } from './RunFiles';
 
 /** m malicious replicas against the f the protocol tolerates: the one number a lecture keeps coming back to. */
 export function Header() {
@@ -19,6 +22,11 @@ export function Header() {
           <span aria-hidden="true">⚠ </span>m &gt; f: safety is no longer guaranteed
         </p>
       )}
+      <div className="header-tools">
+        <LessonPicker />
+        <RunFiles />
+        <DisplayControls />
+      </div>
     </header>
   );
 }

@@ -2,35 +2,58 @@
  * The only language spoken across the worker boundary. Commands go down (store → worker), events come up
  * (worker → store). Everything here is structured-clone safe: plain data, no classes, no functions.
  */
+import type { Intervention, TimedIntervention } from '../sim/session';
 import type {
   Behaviour,
+  MessageType,
   NetworkParams,
+  ReplicaInspection,
   ReplicaSummary,
   Scenario,
   SimStats,
   TraceEvent,
 } from '../sim/types';
 
+/** How far one press of Step goes: one happening, every message of the current phase, or a whole request. */
+export type StepGrain = 'event' | 'phase' | 'request';
+
 export type SimCommand =
-  /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */
-  | { type: 'configure'; scenario: Scenario }
+  /**
+   * Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going).
+   * An imported run also brings its interventions and how many trace events to replay at once.
+   */
+  | { type: 'configure'; scenario: Scenario; interventions?: TimedIntervention[]; replayTo?: number }
   | { type: 'play' }
   | { type: 'pause' }
-  /** Pause and process exactly one scheduled event. */
-  | { type: 'step' }
+  /** Pause and go forward by one grain (default: one happening). */
+  | { type: 'step'; grain?: StepGrain }
+  /**
+   * Rebuild the run up to trace event `index` (or virtual time `time`, when the person scrubbed to a moment),
+   * paused, so that playing or acting goes on from there.
+   */
+  | { type: 'seek'; index: number; time?: number }
   /** Rebuild the run from the last configured scenario (with every live change since), paused. */
   | { type: 'reset' }
   | { type: 'newRequest' }
   | { type: 'setSpeed'; virtualMsPerSecond: number }
   | { type: 'setNetwork'; network: Partial<NetworkParams> }
   | { type: 'setBehaviour'; id: number; behaviour: Behaviour | null }
+  /**
+   * Which replica the inspector shows. Without `at`, every later batch carries its live inspection; with `at`,
+   * the worker answers once with the replica as it was after trace event `at` (the page is looking at the past).
+   */
+  | { type: 'inspect'; id: number | null; at?: number }
   /** The UI has rendered the previous batch: the worker may post the next. */
   | { type: 'ack' };
 
 export interface BatchEvent {
   type: 'batch';
-  /** Trace events since the previous batch, in order. */
+  /** Trace events since the previous batch, in order; the first has index traceLength − events.length. */
   events: TraceEvent[];
+  /** Events in the worker's trace after this batch: a batch that starts below the page's end replaces its future. */
+  traceLength: number;
+  /** Absolute indices at which a happening (one Step) begins, for the events of this batch. */
+  starts: number[];
   stats: SimStats;
   replicas: ReplicaSummary[];
   /** Virtual ms after this batch. */
@@ -43,6 +66,24 @@ export interface BatchEvent {
   /** Replica count of this run, so the UI can lay out the graph before any event arrives. */
   n: number;
   f: number;
+  /** Messages on the wire by type (what a phase step waits for). */
+  inFlight: Record<MessageType, number>;
+  /** Set when the worker paused by itself: the checker found a safety violation. */
+  pausedBy?: 'violation';
+  /** On reset batches: the scenario this run started from (what an exported run file records). */
+  scenario?: Scenario;
+  /** Every intervention of the run so far, sent whenever it changed. */
+  interventions?: TimedIntervention[];
+  /** The live inspection of the replica the inspector shows, or null when none is selected. */
+  inspection?: ReplicaInspection | null;
+}
+
+/** The answer to an `inspect` command with `at`: the replica as it was after trace event `at`. */
+export interface InspectionEvent {
+  type: 'inspection';
+  id: number;
+  at: number;
+  inspection: ReplicaInspection;
 }
 
 export interface SimErrorEvent {
@@ -50,7 +91,7 @@ export interface SimErrorEvent {
   message: string;
 }
 
-export type SimEvent = BatchEvent | SimErrorEvent;
+export type SimEvent = BatchEvent | InspectionEvent | SimErrorEvent;
 
 /**
  * What the host needs from a simulation. `src/sim/simulation.ts` satisfies it; tests pass scripted fakes so
@@ -68,6 +109,24 @@ export interface SimulationLike {
   setBehaviour(id: number, b: Behaviour | null): void;
   stats(): SimStats;
   replicas(withExecuted?: boolean): ReplicaSummary[];
+  nextArrivingType?(): MessageType | null;
+  messagesInFlight?(): Record<MessageType, number>;
+  inspect?(id: number): ReplicaInspection;
 }
 
-export const SPEED_LIMITS = { min: 1, max: 5000, default: 20 } as const;
+/**
+ * A run that can travel in time (`src/sim/session.ts`): the host talks to the world through it so that every
+ * person's action is recorded at its moment and replayed identically after a seek.
+ */
+export interface SessionLike {
+  readonly sim: SimulationLike;
+  readonly trace: readonly TraceEvent[];
+  readonly history: readonly TimedIntervention[];
+  step(): TraceEvent[];
+  runUntil(t: number): TraceEvent[];
+  intervene(intervention: Intervention): TraceEvent[];
+  seekToEvent(index: number): void;
+  seekToTime(t: number): void;
+}
+
+export { SPEED_LIMITS } from '../sim/share';

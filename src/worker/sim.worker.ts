@@ -2,15 +2,14 @@
 /**
  * Thin wiring only: every decision lives in simHost.ts so it can be tested without a Worker.
  */
-import { Simulation } from '../sim/simulation';
+import { Session } from '../sim/session';
 import type { SimCommand, SimEvent } from './protocol';
 import { createSimHost } from './simHost';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const host = createSimHost((event: SimEvent) => scope.postMessage(event), {
-  // The page keeps what it shows; the worker need not hoard the whole trace too.
-  createSimulation: (scenario) => new Simulation(scenario, { keepTrace: false }),
+  createSession: (scenario, interventions) => new Session(scenario, interventions),
   clock: () => performance.now(),
   setTimer: (cb, ms) => {
     const handle = setTimeout(cb, ms);

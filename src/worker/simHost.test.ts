@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
+import { Session } from '../sim/session';
 import { Simulation } from '../sim/simulation';
 import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
-import type { BatchEvent, SimEvent, SimulationLike } from './protocol';
+import type { BatchEvent, SessionLike, SimEvent } from './protocol';
 import { FRAME_MS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost } from './simHost';
 
-function setup(createSimulation: (s: ReturnType<typeof defaultScenario>) => SimulationLike = (s) => new Simulation(s)) {
+type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
+
+function setup(createSession: Create = (s, i) => new Session(s, i)) {
   const time = manualTime();
   const posted: SimEvent[] = [];
-  const host = createSimHost((e) => posted.push(e), { createSimulation, clock: time.clock, setTimer: time.setTimer });
+  const host = createSimHost((e) => posted.push(e), { createSession, clock: time.clock, setTimer: time.setTimer });
   const batches = () => posted.filter((e): e is BatchEvent => e.type === 'batch');
   return { time, posted, host, batches };
 }
@@ -136,9 +139,11 @@ describe('createSimHost', () => {
     const { host, batches } = setup();
     host.handle({ type: 'configure', scenario: defaultScenario() });
     host.handle({ type: 'setNetwork', network: { minDelayMs: 100, maxDelayMs: 100 } });
-    expect(batches()).toHaveLength(1);
+    // Paused, the new intervention list comes at once (an exported run must include it); nothing else changes.
+    expect(batches()).toHaveLength(2);
+    expect(batches()[1]).toMatchObject({ events: [], interventions: [{ afterEvent: 0, intervention: { kind: 'setNetwork' } }] });
     host.handle({ type: 'step' });
-    const send = batches()[1].events.find((e) => e.kind === 'send') as Extract<TraceEvent, { kind: 'send' }>;
+    const send = batches()[2].events.find((e) => e.kind === 'send') as Extract<TraceEvent, { kind: 'send' }>;
     expect(send.arriveAt - send.t).toBe(100);
 
     host.handle({ type: 'setBehaviour', id: 2, behaviour: { kind: 'silent' } });
@@ -176,16 +181,13 @@ describe('createSimHost', () => {
 
   it('reports a throwing simulation as an error event and stops playing', () => {
     let calls = 0;
-    const { host, time, posted } = setup((s) => {
-      const sim = new Simulation(s);
-      return Object.assign(Object.create(sim) as Simulation, {
-        step: () => {
-          calls++;
-          throw new Error('boom');
-        },
-        runUntil: (t: number) => sim.runUntil(t),
-        nextEventTime: () => sim.nextEventTime(),
-      });
+    const { host, time, posted } = setup((s, i) => {
+      const session = new Session(s, i);
+      session.step = () => {
+        calls++;
+        throw new Error('boom');
+      };
+      return session;
     });
     host.handle({ type: 'configure', scenario: defaultScenario() });
     host.handle({ type: 'ack' });
@@ -229,16 +231,14 @@ describe('createSimHost', () => {
 describe('advanceTo', () => {
   it('stops after MAX_EVENTS_PER_BATCH events and leaves the clock at the last one', () => {
     let now = 0;
-    const endless: SimulationLike = {
+    let i = 0;
+    const sim = {
       n: 4,
       f: 1,
       get now() {
         return now;
       },
-      step: () => {
-        now += 0.001;
-        return [{ kind: 'timer', i: 0, t: now, replica: 0, action: 'stop', deadline: 0 }];
-      },
+      step: () => [],
       runUntil: () => {
         throw new Error('must not jump past unprocessed events');
       },
@@ -251,8 +251,22 @@ describe('advanceTo', () => {
       },
       replicas: () => [],
     };
-    const events = advanceTo(endless, 1e9);
+    const endless: SessionLike = {
+      sim,
+      trace: [],
+      history: [],
+      step: () => {
+        now += 0.001;
+        return [{ kind: 'timer', i: i++, t: now, replica: 0, action: 'stop', deadline: 0 }];
+      },
+      runUntil: sim.runUntil,
+      intervene: () => [],
+      seekToEvent: () => {},
+      seekToTime: () => {},
+    };
+    const { events, starts } = advanceTo(endless, 1e9);
     expect(events).toHaveLength(MAX_EVENTS_PER_BATCH);
+    expect(starts).toHaveLength(MAX_EVENTS_PER_BATCH);
     expect(now).toBeLessThan(1e9);
   });
 });

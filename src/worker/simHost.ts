@@ -1,8 +1,9 @@
-import type { Scenario, TraceEvent } from '../sim/types';
-import { SPEED_LIMITS, type SimCommand, type SimEvent, type SimulationLike } from './protocol';
+import type { TimedIntervention } from '../sim/session';
+import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
+import { SPEED_LIMITS, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
 
 export interface SimHostDeps {
-  createSimulation(scenario: Scenario): SimulationLike;
+  createSession(scenario: Scenario, interventions: TimedIntervention[]): SessionLike;
   /** Real milliseconds (performance.now in the worker). Only the bridge looks at real time; the core never does. */
   clock(): number;
   /** Runs `cb` after `ms` real milliseconds; returns a cancel function. */
@@ -23,33 +24,137 @@ export const FRAME_MS = 16;
 export const MAX_REAL_SLICE_MS = 100;
 /** Bounds the work (and the postMessage size) of one frame at high speed with many replicas. */
 export const MAX_EVENTS_PER_BATCH = 20_000;
+/** A request step gives up after this much virtual time without the client accepting (as Simulation.stepRequest). */
+export const REQUEST_STEP_LIMIT_MS = 60_000;
+const PHASE_STEP_MAX_EVENTS = 100_000;
+const REQUEST_STEP_MAX_EVENTS = 1_000_000;
+
+const NO_MESSAGES = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
+
+/** The events of some happenings and where each happening began: the page steps back by happenings. */
+interface Progress {
+  events: TraceEvent[];
+  starts: number[];
+  violation: boolean;
+}
+
+function progress(): Progress {
+  return { events: [], starts: [], violation: false };
+}
+
+/** One happening forward; false when nothing is left to happen. */
+function stepOnce(session: SessionLike, out: Progress): boolean {
+  const events = session.step();
+  if (events.length === 0) return false;
+  out.starts.push(events[0].i);
+  for (const e of events) {
+    out.events.push(e);
+    if (e.kind === 'violation') out.violation = true;
+  }
+  return true;
+}
 
 /**
- * The worker's brain, without the Worker: it owns one Simulation, advances it by speed × real elapsed while
+ * Goes forward by one grain. Phase and request steps mirror Simulation.stepPhase / stepRequest, happening by
+ * happening through the session (so recorded interventions are replayed on the way), and stop early at a safety
+ * violation so the room sees the moment it happened.
+ */
+export function stepBy(session: SessionLike, grain: StepGrain): Progress {
+  const out = progress();
+  const sim = session.sim;
+  if (grain === 'phase') {
+    const phase = sim.nextArrivingType?.() ?? null;
+    if (phase === null || !sim.messagesInFlight) {
+      stepOnce(session, out);
+      return out;
+    }
+    for (let k = 0; k < PHASE_STEP_MAX_EVENTS && sim.messagesInFlight()[phase] > 0; k++) {
+      if (!stepOnce(session, out) || out.violation) break;
+    }
+    return out;
+  }
+  if (grain === 'request') {
+    const until = sim.now + REQUEST_STEP_LIMIT_MS;
+    for (let k = 0; k < REQUEST_STEP_MAX_EVENTS; k++) {
+      const due = sim.nextEventTime();
+      if (due === null || due > until) break;
+      const before = out.events.length;
+      if (!stepOnce(session, out) || out.violation) break;
+      if (out.events.some((e, i) => i >= before && e.kind === 'accept')) break;
+    }
+    return out;
+  }
+  stepOnce(session, out);
+  return out;
+}
+
+/**
+ * Processes every event due by `target`, then moves the clock there. Stepping (rather than one runUntil) lets
+ * us stop after MAX_EVENTS_PER_BATCH, or at a safety violation; the clock then stays at the last event and the
+ * next frame continues from it.
+ */
+export function advanceTo(session: SessionLike, target: number): Progress {
+  const out = progress();
+  const sim = session.sim;
+  for (let steps = 0; steps < MAX_EVENTS_PER_BATCH && out.events.length < MAX_EVENTS_PER_BATCH; steps++) {
+    const next = sim.nextEventTime();
+    if (next === null || next > target) {
+      // Through the session, so an intervention recorded in this gap is replayed at its own moment.
+      const rest = session.runUntil(target);
+      if (rest.length > 0) out.starts.push(rest[0].i);
+      for (const e of rest) out.events.push(e);
+      return out;
+    }
+    if (!stepOnce(session, out) || out.violation) return out;
+  }
+  return out;
+}
+
+/**
+ * The worker's brain, without the Worker: it owns one Session, advances it by speed × real elapsed while
  * playing, and posts one batch per frame at most, waiting for the UI's ack before it posts the next while playing.
  */
 export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps): SimHost {
+  /** What a reset restarts from: the configured scenario with every live change since. */
   let scenario: Scenario | null = null;
-  let sim: SimulationLike | null = null;
+  /** The scenario the current run started from. */
+  let runScenario: Scenario | null = null;
+  let session: SessionLike | null = null;
   let playing = false;
   let speed: number = SPEED_LIMITS.default;
   let unacked = 0;
   let lastTickReal = 0;
   let lastPostReal = Number.NEGATIVE_INFINITY;
   let cancelTimer: (() => void) | null = null;
+  let inspected: number | null = null;
+  let postedHistory: readonly TimedIntervention[] | null = null;
+  /** A second world for inspecting the past without disturbing the one that plays. */
+  let scratch: SessionLike | null = null;
 
-  function postBatch(current: SimulationLike, events: TraceEvent[], reset = false): void {
+  function postBatch(current: SessionLike, p: Progress, options: { reset?: boolean; pausedBy?: 'violation' } = {}): void {
+    const sim = current.sim;
+    const history = current.history;
+    // Session replaces its list when someone acts, so identity tells whether it changed.
+    const historyChanged = options.reset || history !== postedHistory || history.length !== (postedHistory?.length ?? -1);
+    postedHistory = history;
     post({
       type: 'batch',
-      events,
-      stats: current.stats(),
-      replicas: current.replicas(false),
-      now: current.now,
-      nextEventAt: current.nextEventTime(),
+      events: p.events,
+      traceLength: current.trace.length,
+      starts: p.starts,
+      stats: sim.stats(),
+      replicas: sim.replicas(false),
+      now: sim.now,
+      nextEventAt: sim.nextEventTime(),
       playing,
-      reset,
-      n: current.n,
-      f: current.f,
+      reset: options.reset ?? false,
+      n: sim.n,
+      f: sim.f,
+      inFlight: sim.messagesInFlight?.() ?? { ...NO_MESSAGES },
+      ...(options.pausedBy ? { pausedBy: options.pausedBy } : {}),
+      ...(options.reset && runScenario ? { scenario: runScenario } : {}),
+      ...(historyChanged ? { interventions: history.map((h) => structuredClone(h)) } : {}),
+      inspection: inspected !== null && inspected < sim.n && sim.inspect ? sim.inspect(inspected) : null,
     });
     unacked += 1;
     lastPostReal = deps.clock();
@@ -61,7 +166,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   }
 
   function scheduleTick(): void {
-    if (!playing || !sim || unacked > 0 || cancelTimer) return;
+    if (!playing || !session || unacked > 0 || cancelTimer) return;
     const wait = Math.max(0, FRAME_MS - (deps.clock() - lastPostReal));
     cancelTimer = deps.setTimer(() => {
       cancelTimer = null;
@@ -70,19 +175,28 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   }
 
   function tick(): void {
-    if (!playing || !sim || unacked > 0) return;
+    if (!playing || !session || unacked > 0) return;
     const real = deps.clock();
     const elapsed = Math.min(Math.max(0, real - lastTickReal), MAX_REAL_SLICE_MS);
     lastTickReal = real;
-    const events = advanceTo(sim, sim.now + (speed * elapsed) / 1000);
-    postBatch(sim, events);
+    const p = advanceTo(session, session.sim.now + (speed * elapsed) / 1000);
+    if (p.violation) {
+      // The lesson is the moment agreement broke: stop there instead of running past it.
+      playing = false;
+      stopTimer();
+      postBatch(session, p, { pausedBy: 'violation' });
+      return;
+    }
+    postBatch(session, p);
   }
 
-  function rebuild(from: Scenario): SimulationLike {
+  function rebuild(from: Scenario, interventions: TimedIntervention[] = []): SessionLike {
     scenario = structuredClone(from);
-    sim = null; // if the constructor throws, later commands must not touch the previous run
-    const created = deps.createSimulation(structuredClone(from));
-    sim = created;
+    runScenario = structuredClone(from);
+    session = null; // if the constructor throws, later commands must not touch the previous run
+    scratch = null;
+    const created = deps.createSession(structuredClone(from), structuredClone(interventions));
+    session = created;
     return created;
   }
 
@@ -93,51 +207,87 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       // A broken run must not keep ticking, and must not take the page down: the UI offers a restart.
       playing = false;
       stopTimer();
-      sim = null;
+      session = null;
+      scratch = null;
       post({ type: 'error', message: errorMessage(err) });
     }
+  }
+
+  function act(current: SessionLike, intervention: Parameters<SessionLike['intervene']>[0]): void {
+    const before = current.trace.length;
+    const events = current.intervene(intervention);
+    scratch = null;
+    postBatch(current, { events, starts: events.length > 0 ? [before] : [], violation: false });
+  }
+
+  /** The replica as it was after `at` trace events, from a second world replayed from the seed. */
+  function inspectAt(id: number, at: number): void {
+    if (!session || !runScenario || id < 0 || id >= session.sim.n) return;
+    if (at === session.trace.length && session.sim.inspect) {
+      post({ type: 'inspection', id, at, inspection: session.sim.inspect(id) });
+      return;
+    }
+    if (!scratch || scratch.trace.length > at) scratch = deps.createSession(structuredClone(runScenario), session.history.map((h) => structuredClone(h)));
+    while (scratch.trace.length < at) if (scratch.step().length === 0) break;
+    if (scratch.sim.inspect) post({ type: 'inspection', id, at: scratch.trace.length, inspection: scratch.sim.inspect(id) });
   }
 
   function handleCommand(cmd: SimCommand): void {
     switch (cmd.type) {
       case 'configure': {
-        const created = rebuild(cmd.scenario);
+        const created = rebuild(cmd.scenario, cmd.interventions);
         lastTickReal = deps.clock();
-        postBatch(created, [], true);
+        const p = progress();
+        // An imported run is replayed at once to where its file ended.
+        while (cmd.replayTo !== undefined && created.trace.length < cmd.replayTo) if (!stepOnce(created, p)) break;
+        postBatch(created, p, { reset: true });
         return;
       }
       case 'reset': {
         if (!scenario) return;
         playing = false;
         stopTimer();
-        postBatch(rebuild(scenario), [], true);
+        postBatch(rebuild(scenario), progress(), { reset: true });
         return;
       }
       case 'play': {
-        if (!sim || playing) return;
+        if (!session || playing) return;
         playing = true;
         lastTickReal = deps.clock();
         scheduleTick();
         return;
       }
       case 'pause': {
-        if (!sim) return;
+        if (!session) return;
         playing = false;
         stopTimer();
         // Authoritative: a batch posted just before the pause must not make the UI think it still plays.
-        postBatch(sim, []);
+        postBatch(session, progress());
         return;
       }
       case 'step': {
-        if (!sim) return;
+        if (!session) return;
         playing = false;
         stopTimer();
-        postBatch(sim, sim.step());
+        postBatch(session, stepBy(session, cmd.grain ?? 'event'));
+        return;
+      }
+      case 'seek': {
+        if (!session) return;
+        playing = false;
+        stopTimer();
+        const index = Math.max(0, Math.floor(cmd.index));
+        if (cmd.time !== undefined && Number.isFinite(cmd.time)) session.seekToTime(cmd.time);
+        else session.seekToEvent(index);
+        // A seek lands on a happening's end, which may lie a few events past `index`: send those along.
+        const trace = session.trace;
+        const from = Math.min(index, trace.length);
+        postBatch(session, { events: trace.slice(from), starts: [], violation: false });
         return;
       }
       case 'newRequest': {
-        if (!sim) return;
-        postBatch(sim, sim.submitRequest());
+        if (!session) return;
+        act(session, { kind: 'submitRequest' });
         return;
       }
       case 'setSpeed': {
@@ -147,7 +297,12 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       }
       case 'setNetwork': {
         if (scenario) scenario = { ...scenario, ...cmd.network };
-        sim?.setNetwork(cmd.network);
+        if (!session) return;
+        const before = session.trace.length;
+        session.intervene({ kind: 'setNetwork', params: cmd.network });
+        scratch = null;
+        // Nothing visible changes until the next send; only the history does, and a paused page wants it now.
+        if (!playing) postBatch(session, { events: session.trace.slice(before), starts: [], violation: false });
         return;
       }
       case 'setBehaviour': {
@@ -157,9 +312,14 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
           else delete malicious[cmd.id];
           scenario = { ...scenario, malicious };
         }
-        if (!sim) return;
-        sim.setBehaviour(cmd.id, cmd.behaviour);
-        postBatch(sim, []);
+        if (!session) return;
+        act(session, { kind: 'setBehaviour', id: cmd.id, behaviour: cmd.behaviour });
+        return;
+      }
+      case 'inspect': {
+        inspected = cmd.id;
+        if (cmd.id === null || !session) return;
+        inspectAt(cmd.id, cmd.at ?? session.trace.length);
         return;
       }
       case 'ack': {
@@ -185,23 +345,6 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       stopTimer();
     },
   };
-}
-
-/**
- * Processes every event due by `target`, then moves the clock there. Stepping (rather than one runUntil) lets
- * us stop after MAX_EVENTS_PER_BATCH; the clock then stays at the last event and the next frame continues from it.
- */
-export function advanceTo(sim: SimulationLike, target: number): TraceEvent[] {
-  const events: TraceEvent[] = [];
-  for (let steps = 0; steps < MAX_EVENTS_PER_BATCH && events.length < MAX_EVENTS_PER_BATCH; steps++) {
-    const next = sim.nextEventTime();
-    if (next === null || next > target) {
-      for (const e of sim.runUntil(target)) events.push(e);
-      return events;
-    }
-    for (const e of sim.step()) events.push(e);
-  }
-  return events;
 }
 
 export function errorMessage(err: unknown): string {

@@ -29,6 +29,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
   const dropped = useLab((s) => s.timeline.dropped);
   const now = useLab((s) => s.timeline.now);
   const playing = useLab((s) => s.playback.playing);
+  const selectedId = useLab((s) => s.selection.message);
   const reducedMotion = useReducedMotion();
   const [frame, setFrame] = useState<Frame | null>(null);
 
@@ -58,7 +59,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
     const to = nodeAt(layout, m.to);
     if (!from || !to) continue;
     const { x, y } = wirePoint(layout, from, to, progressAt(m, t) * (m.lost ? LOSS_FRACTION : 1), m.from === CLIENT, m.to === CLIENT);
-    dots.push(<MessageDot key={m.id} message={m} x={x} y={y} r={layout.dotRadius} abbreviate={showAbbreviation} />);
+    dots.push(<MessageDot key={m.id} message={m} x={x} y={y} r={layout.dotRadius} abbreviate={showAbbreviation} selected={m.id === selectedId} />);
   }
   const crosses: ReactElement[] = [];
   for (const d of dropped) {
@@ -90,15 +91,23 @@ const MessageDot = memo(function MessageDot({
   y,
   r,
   abbreviate,
+  selected,
 }: {
   message: FlightMessage;
   x: number;
   y: number;
   r: number;
   abbreviate: boolean;
+  selected: boolean;
 }) {
   return (
-    <g className={messageClass(message.type)} transform={`translate(${x.toFixed(1)},${y.toFixed(1)})`} role="img" aria-label={messageAccessibleName(message)}>
+    <g
+      className={`${messageClass(message.type)}${selected ? ' selected' : ''}`}
+      transform={`translate(${x.toFixed(1)},${y.toFixed(1)})`}
+      role="img"
+      aria-label={messageAccessibleName(message)}
+    >
+      {selected && <circle className="selected-halo" r={r * 1.7} />}
       <circle r={r} />
       {abbreviate && (
         <text dy="0.35em" fontSize={r * 0.95} aria-hidden="true">

@@ -6,6 +6,8 @@ import { Edges } from './Edges';
 import { graphLayout } from './layout';
 import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
+import { SelectedMessage } from './SelectedMessage';
+import { TimerLayer, ViewBadge } from './TimerLayer';
 
 /** Above this many messages in flight, SVG elements per message cost more than a frame; paint them instead. */
 export const SVG_MESSAGE_LIMIT = 300;
@@ -16,7 +18,9 @@ export function ReplicaGraph() {
   const replicas = useLab((s) => s.timeline.replicas);
   const accepted = useLab((s) => s.timeline.stats?.committed ?? 0);
   const crowded = useLab((s) => s.timeline.inFlight.size > SVG_MESSAGE_LIMIT);
-  const { toggleMalicious } = useLabActions();
+  const selected = useLab((s) => s.selection.replica);
+  const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
+  const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
   const painted = layout.detail !== 'full' || crowded;
 
@@ -30,7 +34,9 @@ export function ReplicaGraph() {
         role="group"
         aria-label={`${n} replicas and the client`}
       >
+        <ViewBadge />
         <Edges layout={layout} />
+        <SelectedMessage layout={layout} />
         {/* Messages pass under the nodes, so they visibly leave and enter them. */}
         {!painted && <MessageLayer layout={layout} />}
         <ClientNode position={layout.client} accepted={accepted} />
@@ -45,11 +51,15 @@ export function ReplicaGraph() {
                 position={position}
                 radius={layout.nodeRadius}
                 detail={layout.detail}
+                selected={selected === r.id}
+                offending={offenders?.includes(r.id) ?? false}
                 onToggleMalicious={toggleMalicious}
+                onSelect={selectReplica}
               />
             );
           })}
         </g>
+        <TimerLayer layout={layout} />
       </svg>
     </div>
   );

@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent } from 'react';
+import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import type { ReplicaSummary, SlotPhase } from '../../sim/types';
 import type { Detail, NodePosition } from './layout';
 
@@ -7,7 +7,12 @@ interface ReplicaNodeProps {
   position: NodePosition;
   radius: number;
   detail: Detail;
+  /** Chosen for the inspector. */
+  selected: boolean;
+  /** Named in the safety checker's evidence. */
+  offending: boolean;
   onToggleMalicious(id: number): void;
+  onSelect(id: number): void;
 }
 
 /** Phase as a ring pattern as well as a colour: dotted → dashed → solid → double, so it reads without colour. */
@@ -31,6 +36,7 @@ export function replicaAccessibleName(r: ReplicaSummary): string {
   if (r.behaviour) parts.push(`malicious (${r.behaviour.kind})`);
   if (r.viewChanging) parts.push(`changing to view ${r.view}`);
   parts.push(r.phase ?? 'idle');
+  if (r.timer) parts.push(`timer fires at t=${r.timer.deadline.toFixed(1)}`);
   return parts.join(', ');
 }
 
@@ -38,17 +44,29 @@ export function replicaAccessibleName(r: ReplicaSummary): string {
  * One replica: a focusable toggle. Memoised on its (structurally shared) summary, so with n = 100 only the
  * replicas whose state changed re-render in a frame.
  */
-export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, onToggleMalicious }: ReplicaNodeProps) {
+export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, selected, offending, onToggleMalicious, onSelect }: ReplicaNodeProps) {
   const { id, phase, behaviour, isPrimary, viewChanging } = replica;
   const malicious = behaviour !== null;
   const onKeyDown = (e: KeyboardEvent<SVGGElement>) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      onToggleMalicious(id);
+      // The page's shortcuts must not also see this key (Space would play).
+      e.stopPropagation();
+      if (e.shiftKey) onSelect(id);
+      else onToggleMalicious(id);
     }
   };
+  // A plain click keeps issue 2's meaning (toggle malicious); Shift-click opens the inspector instead.
+  const onClick = (e: MouseEvent<SVGGElement>) => (e.shiftKey ? onSelect(id) : onToggleMalicious(id));
   const ring = phase ? PHASE_RING[phase] : null;
-  const classes = ['replica', malicious ? 'is-malicious' : '', isPrimary ? 'is-primary' : '', viewChanging ? 'is-view-changing' : '']
+  const classes = [
+    'replica',
+    malicious ? 'is-malicious' : '',
+    isPrimary ? 'is-primary' : '',
+    viewChanging ? 'is-view-changing' : '',
+    selected ? 'is-selected' : '',
+    offending ? 'is-offending' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const showNumber = radius >= 11;
@@ -62,11 +80,13 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
         role="button"
         tabIndex={0}
         aria-pressed={malicious}
-        aria-label={replicaAccessibleName(replica)}
-        onClick={() => onToggleMalicious(id)}
+        aria-label={replicaAccessibleName(replica) + (offending ? ', named in the safety violation' : '') + (selected ? ', inspected' : '')}
+        onClick={onClick}
         onKeyDown={onKeyDown}
       >
-        <title>{malicious ? 'Click to make this replica honest again' : 'Click to make this replica malicious'}</title>
+        <title>{`${malicious ? 'Click to make this replica honest again' : 'Click to make this replica malicious'}; Shift-click to inspect it`}</title>
+        {offending && <circle className="offending-halo" r={radius + 20} />}
+        {selected && <circle className="selected-ring" r={radius + 17} />}
         <circle className="focus-ring" r={radius + 14} />
         {ring && (
           <circle
@@ -105,7 +125,11 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
 
 /** Role and phase in words beside the node, pushed outward so labels never sit on the wires inside the ring. */
 function ReplicaCaption({ replica, position, radius }: { replica: ReplicaSummary; position: NodePosition; radius: number }) {
-  const roles = [replica.isPrimary ? 'primary' : '', replica.behaviour ? `☠ ${replica.behaviour.kind}` : '', replica.viewChanging ? 'view change…' : ''].filter(Boolean);
+  const roles = [
+    replica.isPrimary ? (replica.view > 0 ? `primary (v${replica.view})` : 'primary') : '',
+    replica.behaviour ? `☠ ${replica.behaviour.kind}` : '',
+    replica.viewChanging ? `→ view ${replica.view}…` : '',
+  ].filter(Boolean);
   const phase = replica.phase ? PHASE_TEXT[replica.phase] : '';
   // At the sides there is room below and above but not across (the client sits left): one fact per line.
   // Above and below the ring it is the other way round.

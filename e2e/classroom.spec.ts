@@ -1,0 +1,394 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+const replicas = (page: Page) => page.getByRole('button', { name: /^Replica \d+/ });
+const replica = (page: Page, id: number) => page.getByRole('button', { name: new RegExp(`^Replica ${id}\\b`) });
+const stat = (page: Page, term: string) => page.getByLabel(term, { exact: true });
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const diagram = (page: Page) => page.getByRole('group', { name: 'Space-time diagram' });
+/** Delivered arrows are named "TYPE From → To, t=send–arrival"; lost and flying ones say so instead. */
+const deliveredArrows = (page: Page) => diagram(page).getByRole('img', { name: /, t=[\d.]+–[\d.]+$/ });
+const allArrows = (page: Page) => diagram(page).getByRole('img');
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return problems;
+}
+
+async function open(page: Page, query = '', count = 4) {
+  await page.goto(`./${query}`);
+  await expect(replicas(page)).toHaveCount(count);
+}
+
+async function setSpeedToMax(page: Page) {
+  const speed = page.getByRole('slider', { name: 'Speed' });
+  await speed.focus();
+  await speed.press('End');
+  await expect(speed).toHaveAttribute('aria-valuetext', /5 s\/s/);
+  // Give the page back its keyboard shortcuts.
+  await speed.blur();
+}
+
+/** Presses Step and waits until the step has landed (each step adds at least one event to the scrubber's reading). */
+async function stepAndWait(page: Page) {
+  const scrubber = page.getByRole('slider', { name: 'Time' });
+  const before = await scrubber.getAttribute('aria-valuetext');
+  await button(page, 'Step').click();
+  await expect(scrubber).not.toHaveAttribute('aria-valuetext', before!);
+}
+
+async function noSeriousAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function snap(page: Page, testInfo: TestInfo, name: string) {
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+}
+
+test.describe('Classroom', () => {
+  let problems: string[] = [];
+  test.beforeEach(({ page }) => {
+    problems = watchConsole(page);
+  });
+  test.afterEach(() => {
+    expect(problems, 'console errors').toEqual([]);
+  });
+
+  test('step forward 10 events, scrub back to the start, step again and see the same messages', async ({ page }) => {
+    await open(page);
+    const step = button(page, 'Step');
+    const seen: string[][] = [];
+    const scrubber = page.getByRole('slider', { name: 'Time' });
+    for (let i = 0; i < 10; i++) {
+      // Every step adds at least one event, so the scrubber's reading changes once the step has landed.
+      const before = await scrubber.getAttribute('aria-valuetext');
+      await step.click();
+      await expect(scrubber).not.toHaveAttribute('aria-valuetext', before!);
+      seen.push(await allArrows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')));
+    }
+    expect(seen[9].length).toBeGreaterThan(3);
+    const sentAfter10 = await stat(page, 'Messages sent').textContent();
+
+    // Back to t = 0 with the scrubber, from the keyboard.
+    await scrubber.focus();
+    await scrubber.press('Home');
+    await expect(stat(page, 'Virtual time')).toHaveText('0.0 ms');
+    await expect(stat(page, 'Messages sent')).toHaveText('0');
+    await expect(allArrows(page)).toHaveCount(0);
+    await expect(page.getByLabel('Last step')).toContainText('Replay');
+
+    for (let i = 0; i < 10; i++) {
+      await step.click();
+      await expect.poll(() => allArrows(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).toEqual(seen[i]);
+    }
+    await expect(stat(page, 'Messages sent')).toHaveText(sentAfter10!);
+    await expect(page.getByRole('img', { name: /^PRE-PREPARE from Replica 0|^PREPARE from|^COMMIT from/ }).first()).toBeVisible();
+  });
+
+  test('Back steps back, the event log jumps, and Latest returns', async ({ page }) => {
+    await open(page);
+    for (let i = 0; i < 6; i++) await stepAndWait(page);
+    const sent = await stat(page, 'Messages sent').textContent();
+    await button(page, 'Back').click();
+    await expect(page.getByLabel('Last step')).toContainText('Replay');
+    const log = page.getByRole('log', { name: 'Event log' });
+    // Only the rows in view are drawn: scroll to the first events.
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await log.getByRole('button', { name: /Client → Replica 0 REQUEST/ }).click();
+    await expect(stat(page, 'Messages sent')).toHaveText('1');
+    await expect(page.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeVisible();
+    await button(page, 'Latest').click();
+    await expect(stat(page, 'Messages sent')).toHaveText(sent!);
+  });
+
+  test('the space-time diagram shows one arrow per delivered message; clicking one selects it in the graph', async ({ page }) => {
+    await open(page);
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('1');
+    await button(page, 'Pause').click();
+    const delivered = Number(await stat(page, 'Delivered').textContent());
+    expect(delivered).toBe(29); // 1 REQUEST + 3 PRE-PREPARE + 9 PREPARE + 12 COMMIT + 4 REPLY
+    await expect(deliveredArrows(page)).toHaveCount(delivered);
+    await expect(deliveredArrows(page).filter({ hasText: /^PREPARE/ })).toHaveCount(9);
+    await expect(page.getByText(`${delivered} delivered · 0 lost`)).toBeVisible();
+
+    // Arrows cross each other, so click this one itself rather than a point on the screen.
+    await diagram(page).getByRole('img', { name: /^PRE-PREPARE Replica 0 → Replica 2, t=/ }).dispatchEvent('click');
+    await expect(page.getByRole('img', { name: 'Selected: PRE-PREPARE from Replica 0 to Replica 2' })).toBeVisible();
+  });
+
+  test('a lossy run draws lost messages as cut arrows and says why the client waits', async ({ page }) => {
+    await open(page, '?preset=lossy-network');
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('2', { timeout: 30_000 });
+    await button(page, 'Pause').click();
+    const dropped = Number(await stat(page, 'Dropped').textContent());
+    expect(dropped).toBeGreaterThan(0);
+    await expect(diagram(page).getByRole('img', { name: /, lost at t=[\d.]+$/ })).toHaveCount(dropped);
+    await expect(deliveredArrows(page)).toHaveCount(Number(await stat(page, 'Delivered').textContent()));
+  });
+
+  test('open a preset link and see its scenario and its explanation', async ({ page }) => {
+    await open(page, '?preset=silent-primary');
+    await expect(replica(page, 0)).toHaveAccessibleName(/^Replica 0, primary, malicious \(silent\)/);
+    await expect(page.getByText('1 malicious / 1 tolerated', { exact: true })).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Lesson' })).toHaveValue('silent-primary');
+    await expect(page.getByRole('heading', { name: 'Lesson: Silent primary → view change' })).toBeVisible();
+    await expect(page.getByText(/The primary has crashed/)).toBeVisible();
+
+    // Choosing another lesson from the menu loads it and puts it in the URL.
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption('seed-experiment');
+    await expect(replicas(page)).toHaveCount(10);
+    await expect(page.getByText('3 malicious / 3 tolerated', { exact: true })).toBeVisible();
+    await expect(page).toHaveURL(/preset=seed-experiment/);
+  });
+
+  test('load a shared URL and get the same replicas marked malicious', async ({ page, context }) => {
+    await open(page);
+    const f = page.getByRole('slider', { name: 'f' });
+    await f.focus();
+    await f.press('ArrowRight');
+    await expect(replicas(page)).toHaveCount(7);
+    await replica(page, 2).click();
+    await page.getByLabel('Behaviour').selectOption('equivocate');
+    await replica(page, 5).click();
+    await expect(replica(page, 5)).toHaveAccessibleName(/malicious \(equivocate\)/);
+    const drop = page.getByRole('slider', { name: 'Drop rate' });
+    await drop.focus();
+    await drop.press('ArrowRight');
+    await expect(page).toHaveURL(/mal=2%3Asilent%2C5%3Aequivocate|mal=2:silent,5:equivocate/);
+    const url = page.url();
+
+    const other = await context.newPage();
+    const otherProblems = watchConsole(other);
+    await other.goto(url);
+    await expect(replicas(other)).toHaveCount(7);
+    await expect(replica(other, 2)).toHaveAccessibleName(/malicious \(silent\)/);
+    await expect(replica(other, 5)).toHaveAccessibleName(/malicious \(equivocate\)/);
+    for (const id of [0, 1, 3, 4, 6]) await expect(replica(other, id)).not.toHaveAccessibleName(/malicious/);
+    await expect(other.getByRole('slider', { name: 'Drop rate' })).toHaveValue('1');
+    await expect(other.getByRole('slider', { name: 'f' })).toHaveValue('2');
+    expect(otherProblems).toEqual([]);
+  });
+
+  test('a garbage URL parameter shows a notice and the app still runs', async ({ page }) => {
+    await open(page, '?f=banana&drop=999&mal=7:nonsense&speed=fast');
+    const notices = page.getByRole('status', { name: 'Notices' });
+    await expect(notices).toContainText('Ignored f: f must be a number, got “banana”');
+    await expect(notices).toContainText('Ignored drop');
+    await expect(notices).toContainText('Ignored speed');
+    await expect(page.getByRole('slider', { name: 'f' })).toHaveValue('1');
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('1');
+    const count = await notices.getByRole('listitem').count();
+    expect(count).toBe(4); // f, drop, speed and the replica that does not exist
+    await page.getByRole('button', { name: 'Dismiss notice 1' }).click();
+    await expect(notices.getByRole('listitem')).toHaveCount(count - 1);
+  });
+
+  test('the keyboard alone can play, pause, step and toggle a replica', async ({ page }) => {
+    await open(page);
+    await page.keyboard.press('ArrowRight');
+    await expect(stat(page, 'Messages sent')).toHaveText('1');
+    await page.keyboard.press('ArrowRight');
+    await expect(stat(page, 'Messages sent')).toHaveText('4');
+    await page.keyboard.press('ArrowLeft');
+    await expect(stat(page, 'Messages sent')).toHaveText('1');
+
+    await page.keyboard.press('Space');
+    await expect(button(page, 'Pause')).toBeEnabled();
+    await page.keyboard.press('Space');
+    await expect(button(page, 'Play')).toBeEnabled();
+
+    await page.keyboard.press('2');
+    await expect(page.getByRole('combobox', { name: 'Inspect' })).toHaveValue('2');
+    await expect(replica(page, 2)).toHaveAccessibleName(/inspected$/);
+    await page.keyboard.press('m');
+    await expect(replica(page, 2)).toHaveAccessibleName(/^Replica 2, malicious \(silent\)/);
+    await page.keyboard.press('m');
+    await expect(replica(page, 2)).not.toHaveAccessibleName(/malicious/);
+
+    // Shortcuts stay quiet while typing in a field.
+    const seed = page.getByRole('spinbutton', { name: 'Seed' });
+    await seed.focus();
+    await page.keyboard.press('n');
+    await expect(stat(page, 'Messages sent')).not.toHaveText('0');
+    await seed.blur();
+
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Next phase');
+    await page.keyboard.press('Escape');
+    await expect(help).toHaveCount(0);
+
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('r');
+    await expect(stat(page, 'Requests committed')).toHaveText('1');
+  });
+
+  test('silent primary: the view change completes and the request commits under the new primary', async ({ page }) => {
+    await open(page);
+    await replica(page, 0).click();
+    await expect(replica(page, 0)).toHaveAccessibleName(/malicious \(silent\)/);
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('1', { timeout: 30_000 });
+    await expect(stat(page, 'View')).toHaveText('1');
+    await expect(stat(page, 'Primary')).toHaveText('Replica 1');
+    await expect(replica(page, 1)).toHaveAccessibleName(/^Replica 1, primary/);
+    await expect(replica(page, 0)).not.toHaveAccessibleName(/primary/);
+    await expect(page.getByRole('group', { name: /replicas and the client/ }).getByText('primary (v1)', { exact: true })).toBeVisible();
+    const log = page.getByRole('log', { name: 'Event log' });
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await button(page, 'Pause').click();
+    // The view change is in the diagram: VIEW-CHANGE and NEW-VIEW arrows were delivered.
+    await expect(diagram(page).getByRole('img', { name: /^VIEW-CHANGE Replica \d → Replica \d, t=/ }).first()).toBeAttached();
+    await expect(diagram(page).getByRole('img', { name: /^NEW-VIEW Replica 1 → Replica \d, t=/ }).first()).toBeAttached();
+  });
+
+  test('the view-change timer is visible while a backup waits', async ({ page }) => {
+    await open(page, '?preset=silent-primary');
+    // The client's retransmission reaches the backups, which start their timers.
+    for (let i = 0; i < 12 && !(await replica(page, 1).getAttribute('aria-label'))?.includes('timer'); i++) await button(page, 'Next phase').click();
+    await expect(replica(page, 1)).toHaveAccessibleName(/timer fires at t=\d+/);
+    await expect(page.locator('.timer-ring')).not.toHaveCount(0);
+    await page.keyboard.press('1');
+    await expect(page.getByRole('meter', { name: /^Timer \d+ % elapsed$/ })).toBeVisible();
+  });
+
+  test('the collude preset pauses on a safety violation; the banner names the replicas and the sequence number', async ({ page }) => {
+    await open(page, '?preset=f-plus-one-traitors');
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    const banner = page.getByRole('alert').filter({ hasText: 'Safety violated' });
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText(/Safety violated at #1: Replica \d and Replica \d committed different requests/);
+    await expect(banner).toContainText('m = 2 malicious replicas but PBFT tolerates only f = 1');
+    await expect(button(page, 'Play')).toBeEnabled();
+    await expect(stat(page, 'Safety violations')).not.toHaveText('0');
+    const text = (await banner.textContent()) ?? '';
+    const [, a, b] = /Replica (\d) and Replica (\d)/.exec(text)!;
+    for (const id of [a, b]) await expect(replica(page, Number(id))).toHaveAccessibleName(/named in the safety violation/);
+  });
+
+  test('the inspector shows votes against the quorums', async ({ page }) => {
+    await open(page);
+    await button(page, 'Step').click();
+    await button(page, 'Next phase').click();
+    await button(page, 'Next phase').click();
+    await replica(page, 2).click({ modifiers: ['Shift'] });
+    await expect(replica(page, 2)).not.toHaveAccessibleName(/malicious/);
+    const inspector = page.getByRole('region', { name: 'Inspector' });
+    await expect(inspector.getByRole('meter', { name: /^PREPARE \d of 2f = 2$/ })).toBeVisible();
+    await expect(inspector.getByRole('meter', { name: /^COMMIT \d of 2f\+1 = 3$/ })).toBeVisible();
+    await expect(inspector).toContainText('h = 0, H = 16');
+  });
+
+  test('export a run, import it back; a bad file is refused and the run is kept', async ({ page }, testInfo) => {
+    await open(page);
+    await replica(page, 3).click();
+    for (let i = 0; i < 8; i++) await stepAndWait(page);
+    const sent = await stat(page, 'Messages sent').textContent();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export run' }).click();
+    const file = testInfo.outputPath('run.json');
+    await (await download).saveAs(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 'pbft-lab-run', version: 1 });
+
+    await button(page, 'Reset').click();
+    await expect(stat(page, 'Messages sent')).toHaveText('0');
+    await page.getByLabel('Run file to import').setInputFiles(file);
+    await expect(stat(page, 'Messages sent')).toHaveText(sent!);
+    await expect(replica(page, 3)).toHaveAccessibleName(/malicious/);
+
+    await page.getByLabel('Run file to import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"trace": "nope"}') });
+    await expect(page.getByRole('alert').filter({ hasText: 'Import failed' })).toContainText('not a PBFT Lab run');
+    await expect(stat(page, 'Messages sent')).toHaveText(sent!);
+  });
+
+  test('screenshots of each main view, with no serious accessibility violations', async ({ page }, testInfo) => {
+    // The README picture: f = 2, one malicious replica, mid-round, the space-time diagram beside the graph.
+    await open(page, '?f=2&mal=4:silent', 7);
+    for (let i = 0; i < 4; i++) await button(page, 'Next phase').click();
+    for (let i = 0; i < 5; i++) await button(page, 'Step').click();
+    await expect(page.getByRole('img', { name: /^COMMIT from/ }).first()).toBeVisible();
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'main-view');
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      const target = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshot.png');
+      mkdirSync(dirname(target), { recursive: true });
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: target });
+    }
+
+    await replica(page, 1).click({ modifiers: ['Shift'] });
+    await expect(page.getByRole('region', { name: 'Inspector' }).getByRole('meter').first()).toBeVisible();
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'inspector');
+
+    await page.getByRole('slider', { name: 'Time' }).focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('PageUp');
+    await expect(page.getByLabel('Last step')).toContainText('Replay');
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'replay');
+    await page.getByRole('slider', { name: 'Time' }).blur();
+
+    await page.keyboard.press('t');
+    await page.keyboard.press('p');
+    await expect(page.locator('html')).toHaveAttribute('data-presentation', 'on');
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'presentation-dark');
+    await page.keyboard.press('p');
+    await page.keyboard.press('t');
+
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'help');
+    await page.keyboard.press('Escape');
+
+    await page.goto('./?preset=f-plus-one-traitors');
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Safety violated' })).toBeVisible({ timeout: 30_000 });
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'safety-violation');
+
+    await page.goto('./?preset=silent-primary');
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('1', { timeout: 30_000 });
+    await button(page, 'Pause').click();
+    await noSeriousAxeViolations(page);
+    await snap(page, testInfo, 'view-change');
+  });
+});
+
+test.describe('Classroom at a laptop size', () => {
+  test.use({ viewport: { width: 1024, height: 700 } });
+  test('the layout stacks and everything is still reachable', async ({ page }, testInfo) => {
+    const problems = watchConsole(page);
+    await open(page);
+    await expect(diagram(page)).toBeVisible();
+    await expect(button(page, 'Next request')).toBeVisible();
+    await button(page, 'Next request').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('1');
+    await snap(page, testInfo, 'laptop');
+    expect(problems).toEqual([]);
+  });
+});

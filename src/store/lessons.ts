@@ -1,0 +1,70 @@
+/**
+ * Lesson presets: a scenario, a speed that suits it on a projector, and the paragraph a lecturer would say first.
+ * Their ids travel in the URL (?preset=silent-primary), so a link on a slide opens the lesson.
+ */
+import { defaultScenario } from '../sim/scenario';
+import type { Scenario } from '../sim/types';
+
+export interface Lesson {
+  id: string;
+  title: string;
+  scenario: Scenario;
+  /** Virtual ms per real second. */
+  speed: number;
+  explanation: string;
+}
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    id: 'normal-case',
+    title: 'Normal case (f = 1)',
+    scenario: defaultScenario({ f: 1 }),
+    speed: 20,
+    explanation:
+      'Four replicas tolerate one fault. The client sends its request to the primary (replica 0), which proposes a sequence number in PRE-PREPARE. The backups echo it in PREPARE; with the PRE-PREPARE and 2f = 2 matching PREPAREs a replica is prepared and multicasts COMMIT; with 2f+1 = 3 COMMITs it is committed and executes. The client accepts after f+1 = 2 matching REPLYs. Step by phase to see each wave of messages.',
+  },
+  {
+    id: 'silent-primary',
+    title: 'Silent primary → view change',
+    scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'silent' } } }),
+    speed: 200,
+    explanation:
+      'The primary has crashed: the request goes nowhere. The client times out and sends it to every replica; the backups relay it and start their view-change timers (the ring filling around each replica). When a timer expires, that backup asks for view 1 in VIEW-CHANGE. Replica 1, the primary of view 1, collects 2f+1 = 3 of them and multicasts NEW-VIEW; the request then commits under the new primary.',
+  },
+  {
+    id: 'equivocating-primary',
+    title: 'Equivocating primary',
+    scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'equivocate' } } }),
+    speed: 100,
+    explanation:
+      'The primary tells different backups different things: each gets a PRE-PREPARE with another digest. The PREPARE round exposes it, because no digest gathers 2f = 2 matching PREPAREs, so no honest replica becomes prepared. Nothing wrong is committed; the backups time out, change view, and the next primary gets the request committed.',
+  },
+  {
+    id: 'lossy-network',
+    title: 'Lossy network',
+    scenario: defaultScenario({ f: 1, dropRate: 0.2, requests: 2 }),
+    speed: 100,
+    explanation:
+      'One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message, so a few losses change nothing. When too many are lost, the client retransmits and replicas repeat what they said; the status says why a request is still waiting.',
+  },
+  {
+    id: 'f-plus-one-traitors',
+    title: 'f+1 traitors break agreement',
+    scenario: defaultScenario({ f: 1, requests: 2, concurrency: 2, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } }),
+    speed: 50,
+    explanation:
+      'PBFT assumes at most f faulty replicas. Here f = 1 but two replicas collude: the primary gives two honest replicas opposite orders for two concurrent requests, and its accomplice votes for both. Each honest replica sees a quorum of 2f+1 = 3 for its own version, because the two liars sit in both quorums. The checker catches honest replicas committing different requests at one sequence number, and the run stops there.',
+  },
+  {
+    id: 'seed-experiment',
+    title: "The seed's experiment (n = 10)",
+    scenario: defaultScenario({ f: 3, malicious: { 0: { kind: 'seed' }, 1: { kind: 'seed' }, 2: { kind: 'seed' } } }),
+    speed: 400,
+    explanation:
+      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: the honest replicas change view past each lying primary (waiting T, then 2T, …) until replica 3, an honest one, leads, and the request commits with m = f.",
+  },
+];
+
+export function lessonById(id: string | null | undefined): Lesson | undefined {
+  return id ? LESSONS.find((l) => l.id === id) : undefined;
+}

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../sim/scenario';
+import { Session } from '../sim/session';
+import { Simulation } from '../sim/simulation';
+import type { Scenario, TraceEvent } from '../sim/types';
+import { manualTime } from '../worker/manualTime';
+import type { BatchEvent, SimCommand, SimEvent } from '../worker/protocol';
+import { FRAME_MS } from '../worker/simHost';
+import { connectInProcess, type ConnectSim } from '../worker/transport';
+import { createLabStore } from './labStore';
+
+/** A store wired to the real host and core on this thread; records every command and every batch. */
+function lab(scenario: Scenario, speed = 1000) {
+  const time = manualTime();
+  const frames: Array<() => void> = [];
+  const sent: SimCommand[] = [];
+  const batches: BatchEvent[] = [];
+  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer });
+  const connect: ConnectSim = (onEvent) => {
+    const t = inProcess((e: SimEvent) => {
+      if (e.type === 'batch') batches.push(e);
+      onEvent(e);
+    });
+    return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
+  };
+  const store = createLabStore({ connect, requestFrame: (cb) => frames.push(cb), clock: time.clock, scenario, speed });
+  const flush = () => new Promise<void>((r) => setTimeout(r, 0));
+  async function frame(ms = FRAME_MS) {
+    await flush();
+    for (const cb of frames.splice(0)) cb();
+    time.advance(ms);
+    await flush();
+  }
+  const trace = () => {
+    const { run } = store.getState();
+    return run.trace.slice(0, run.length);
+  };
+  return { store, sent, batches, frame, trace, actions: store.getState().actions };
+}
+
+const lossy = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 });
+
+describe('stepping at three grains, through the worker and the store', () => {
+  it('a phase step lands where Simulation.stepPhase lands', async () => {
+    const scenario = defaultScenario({ f: 2 });
+    const { actions, frame, trace, store } = lab(scenario);
+    await frame();
+    const reference = new Simulation(scenario);
+    actions.step('event');
+    reference.step();
+    await frame();
+    for (const phase of ['REQUEST', 'PRE_PREPARE', 'PREPARE', 'COMMIT']) {
+      const expected = reference.stepPhase();
+      actions.step('phase');
+      await frame();
+      expect(trace()).toEqual(reference.trace);
+      const last = [...expected].reverse().find((e) => e.kind === 'deliver' || e.kind === 'drop');
+      expect(last && 'msg' in last && last.msg.type).toBe(phase);
+      expect(store.getState().cursor).toBe(reference.trace.length);
+    }
+    // After the PRE-PREPARE phase not one PRE-PREPARE is still on the wire.
+    expect([...store.getState().timeline.inFlight.values()].some((m) => m.type === 'PRE_PREPARE')).toBe(false);
+  });
+
+  it('a request step ends on the client accepting the result, as Simulation.stepRequest does', async () => {
+    const { actions, frame, trace, store } = lab(lossy);
+    await frame();
+    const reference = new Simulation(lossy);
+    for (let k = 1; k <= 3; k++) {
+      reference.stepRequest();
+      actions.step('request');
+      await frame();
+      expect(trace()).toEqual(reference.trace);
+      expect(trace().at(-1)!.kind).toBe('accept');
+      expect(store.getState().timeline.stats?.committed).toBe(k);
+    }
+  });
+
+  it('Back returns to the previous step and shows what was shown there', async () => {
+    const { actions, frame, store } = lab(defaultScenario());
+    await frame();
+    const seen: Array<{ cursor: number; flying: number[]; phases: unknown[] }> = [];
+    for (let k = 0; k < 12; k++) {
+      actions.step();
+      await frame();
+      const s = store.getState();
+      seen.push({ cursor: s.cursor, flying: [...s.timeline.inFlight.keys()].sort(), phases: s.timeline.replicas.map((r) => r.phase) });
+    }
+    for (let k = seen.length - 2; k >= 0; k--) {
+      actions.back();
+      const s = store.getState();
+      expect(s.following).toBe(false);
+      expect(s.cursor).toBe(seen[k].cursor);
+      expect([...s.timeline.inFlight.keys()].sort()).toEqual(seen[k].flying);
+      expect(s.timeline.replicas.map((r) => r.phase)).toEqual(seen[k].phases);
+    }
+  });
+});
+
+describe('time travel through the worker and the store', () => {
+  it('seeking to time t and playing on gives the identical trace to playing straight through', async () => {
+    const straight = new Session(lossy);
+    straight.runUntil(5_000);
+    const expected = straight.trace;
+
+    const { actions, frame, trace, store, batches } = lab(lossy, 5000);
+    await frame();
+    actions.play();
+    for (let i = 0; i < 200 && store.getState().run.endTime < 5_000; i++) await frame(100);
+    actions.pause();
+    await frame();
+    expect(trace().slice(0, expected.length)).toEqual(expected.filter((e) => e.t <= store.getState().run.endTime));
+    const full = trace();
+
+    for (const t of [0, 17.5, 60, 140, 400]) {
+      actions.seekTime(t);
+      const s = store.getState();
+      expect(s.following).toBe(false);
+      // t = 0 is the very start, before even what happens at t = 0.
+      expect(s.cursor).toBe(t === 0 ? 0 : full.filter((e) => e.t <= t).length);
+      expect(s.timeline.now).toBe(t);
+      const before = batches.length;
+      actions.play();
+      for (let i = 0; i < 200 && store.getState().cursor < full.length; i++) await frame(100);
+      actions.pause();
+      await frame();
+      // What the worker re-simulated from t is exactly what was there, so the page kept its trace.
+      const replayed: TraceEvent[] = batches.slice(before).flatMap((b) => b.events);
+      expect(replayed.length).toBeGreaterThan(0);
+      expect(replayed.slice(0, full.length - s.cursor)).toEqual(full.slice(s.cursor, s.cursor + replayed.length));
+      expect(trace().slice(0, full.length)).toEqual(full);
+    }
+  });
+
+  it('an intervention is replayed where it happened; acting in the past replaces the future', async () => {
+    const scenario = defaultScenario({ requests: 2 });
+    const { actions, frame, trace, store } = lab(scenario);
+    await frame();
+    for (let k = 0; k < 6; k++) actions.step();
+    await frame();
+    actions.toggleMalicious(2);
+    actions.step('request');
+    actions.step('request');
+    await frame();
+    const full = trace();
+    const at = store.getState().run.interventions[0].afterEvent;
+    expect(at).toBeGreaterThan(0);
+
+    actions.seekEvent(2);
+    actions.step('request');
+    actions.step('request');
+    await frame();
+    expect(trace()).toEqual(full);
+    expect(store.getState().scenario.malicious).toEqual({ 2: { kind: 'silent' } });
+
+    // Back before the intervention, then act: the known future is gone and the old intervention with it.
+    actions.seekEvent(1);
+    actions.toggleMalicious(3);
+    expect(store.getState().run.length).toBe(2);
+    await frame();
+    actions.step('request');
+    await frame();
+    const { run } = store.getState();
+    expect(run.interventions.map((h) => h.intervention)).toEqual([{ kind: 'setBehaviour', id: 3, behaviour: { kind: 'silent' } }]);
+    expect(trace()).not.toEqual(full.slice(0, run.length));
+  });
+
+  it('the worker pauses at a safety violation and the picture shows it', async () => {
+    const scenario = defaultScenario({ requests: 2, concurrency: 2, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } });
+    const { actions, frame, store, trace } = lab(scenario, 5000);
+    await frame();
+    actions.play();
+    for (let i = 0; i < 300 && store.getState().playback.playing; i++) await frame(100);
+    const s = store.getState();
+    expect(s.playback.playing).toBe(false);
+    // It stopped at the end of the very step in which the checker found the violation.
+    const found = trace().findIndex((e) => e.kind === 'violation');
+    expect(found).toBeGreaterThan(0);
+    expect(s.run.starts.at(-1)).toBeLessThanOrEqual(found);
+    expect(s.timeline.stats?.violations[0]).toMatchObject({ rule: 'agreement' });
+  });
+});
+
+describe('run files', () => {
+  it('import rejects non-trace JSON with a clear error and keeps the current run', async () => {
+    const { actions, frame, trace, store } = lab(defaultScenario());
+    await frame();
+    for (let k = 0; k < 5; k++) actions.step();
+    await frame();
+    const before = trace();
+    const scenario = store.getState().scenario;
+    expect(actions.importRunText('{"hello": "world"}')).toBe(false);
+    expect(store.getState().importError).toMatch(/^Import failed: This JSON is not a PBFT Lab run .* The current run is unchanged\.$/);
+    expect(actions.importRunText('not json at all')).toBe(false);
+    expect(store.getState().importError).toMatch(/not JSON/);
+    await frame();
+    expect(trace()).toEqual(before);
+    expect(store.getState().scenario).toBe(scenario);
+  });
+
+  it('an exported run imports back to the same trace and interventions', async () => {
+    const first = lab(defaultScenario({ seed: 4 }));
+    await first.frame();
+    first.actions.step('phase');
+    first.actions.toggleMalicious(3);
+    first.actions.step('request');
+    await first.frame();
+    const text = first.actions.exportRunText();
+
+    const second = lab(defaultScenario());
+    await second.frame();
+    expect(second.actions.importRunText(text)).toBe(true);
+    await second.frame();
+    expect(second.trace()).toEqual(first.trace());
+    expect(second.store.getState().run.interventions).toEqual(first.store.getState().run.interventions);
+    expect(second.store.getState().notices).toEqual([]);
+    expect(second.store.getState().scenario.seed).toBe(4);
+  });
+});

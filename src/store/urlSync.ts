@@ -1,0 +1,59 @@
+/**
+ * The scenario lives in the URL, so a copied link reopens the same run. Reading is defensive (decodeShare's
+ * notices say what was ignored); writing uses replaceState so the back button is not flooded by slider moves.
+ */
+import { decodeShare, encodeShare, SPEED_LIMITS, type SharedView } from '../sim/share';
+import { defaultScenario } from '../sim/scenario';
+import type { LabStore } from './labStore';
+import { lessonById } from './lessons';
+
+export interface SharedStart extends SharedView {
+  notices: string[];
+}
+
+/** What a query string asks for; a preset fills in what the other parameters leave unsaid. */
+export function readShare(query: string): SharedStart {
+  const params = new URLSearchParams(query);
+  const presetId = params.get('preset');
+  const lesson = lessonById(presetId);
+  const base: SharedView = lesson
+    ? { scenario: structuredClone(lesson.scenario), speed: lesson.speed, preset: lesson.id }
+    : { scenario: defaultScenario(), speed: SPEED_LIMITS.default, preset: null };
+  const decoded = decodeShare(query, base);
+  const notices = [...decoded.notices];
+  if (presetId !== null && !lesson) notices.push(`Ignored preset: there is no lesson “${presetId.slice(0, 40)}”; using the default scenario.`);
+  return { scenario: decoded.scenario, speed: decoded.speed, preset: lesson ? lesson.id : null, notices };
+}
+
+export function shareQuery(view: SharedView): string {
+  return encodeShare(view);
+}
+
+export interface UrlTarget {
+  /** The current query string, with or without its leading "?". */
+  search(): string;
+  replace(query: string): void;
+}
+
+export function browserUrl(): UrlTarget {
+  return {
+    search: () => window.location.search,
+    replace: (query) => window.history.replaceState(window.history.state, '', `${window.location.pathname}?${query}${window.location.hash}`),
+  };
+}
+
+/** Keeps the URL in step with the store's scenario, speed and lesson; returns the unsubscribe function. */
+export function syncUrl(store: LabStore, target: UrlTarget): () => void {
+  let last = '';
+  const write = () => {
+    const { scenario, playback, preset } = store.getState();
+    const query = shareQuery({ scenario, speed: playback.speed, preset });
+    if (query === last) return;
+    last = query;
+    if (target.search().replace(/^\?/, '') !== query) target.replace(query);
+  };
+  write();
+  return store.subscribe((state, prev) => {
+    if (state.scenario !== prev.scenario || state.playback.speed !== prev.playback.speed || state.preset !== prev.preset) write();
+  });
+}

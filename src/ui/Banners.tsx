@@ -1,0 +1,94 @@
+import { useLab, useLabActions } from '../store/context';
+import { nodeName } from '../store/describe';
+
+function list(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * The moment agreement broke, said plainly: which rule, which sequence number, which replicas, and why PBFT could
+ * not prevent it (more than f malicious replicas). The run has already paused there.
+ */
+export function SafetyBanner() {
+  const violations = useLab((s) => s.timeline.stats?.violations);
+  const f = useLab((s) => s.timeline.f);
+  const m = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
+  const trace = useLab((s) => s.run.trace);
+  const length = useLab((s) => s.run.length);
+  const { seekEvent } = useLabActions();
+  if (!violations || violations.length === 0) return null;
+  const v = violations[0];
+  const showMoment = () => {
+    for (let i = 0; i < length; i++) {
+      const e = trace[i];
+      if (e.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) return seekEvent(i);
+    }
+  };
+  const why =
+    m > f
+      ? `There are m = ${m} malicious replicas but PBFT tolerates only f = ${f}: two quorums of 2f+1 = ${2 * f + 1} are then no longer sure to share an honest replica, so the honest replicas can be split.`
+      : `PBFT should have prevented this with m = ${m} ≤ f = ${f}; the checker's evidence is below.`;
+  return (
+    <div className="safety-banner" role="alert">
+      <p>
+        <strong>
+          <span aria-hidden="true">⚠ </span>Safety violated at #{v.seq}: {list(v.replicas.map(nodeName))}{' '}
+          {v.rule === 'agreement' ? 'committed different requests' : v.rule === 'total-order' ? 'executed different requests' : `broke ${v.rule}`} ({v.digests.join(' vs ')}).
+        </strong>{' '}
+        {v.rule === 'agreement' || v.rule === 'total-order' ? '' : `${v.message} `}
+        {why}
+        {violations.length > 1 && ` (${violations.length} violations so far.)`}
+      </p>
+      <button type="button" className="small" onClick={showMoment}>
+        Show the moment
+      </button>
+    </div>
+  );
+}
+
+/** Values the URL could not supply, and an import that failed: visible, dismissible, never blocking. */
+export function Notices() {
+  const notices = useLab((s) => s.notices);
+  const importError = useLab((s) => s.importError);
+  const { dismissNotice, dismissImportError } = useLabActions();
+  if (notices.length === 0 && !importError) return null;
+  return (
+    <div className="notices">
+      {importError && (
+        <div className="notice notice-error" role="alert">
+          <p>{importError}</p>
+          <button type="button" className="small" onClick={dismissImportError}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {notices.length > 0 && (
+        <div className="notice" role="status" aria-label="Notices">
+          <ul>
+            {notices.map((text, i) => (
+              <li key={`${i}:${text}`}>
+                {text}{' '}
+                <button type="button" className="small" onClick={() => dismissNotice(i)} aria-label={`Dismiss notice ${i + 1}`}>
+                  Dismiss
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Why the client is still waiting, whenever it is: a run with losses must never just sit there silently. */
+export function WaitingNote() {
+  const waiting = useLab((s) => s.timeline.stats?.waitingBecause ?? null);
+  if (!waiting) return null;
+  const progressing = /in progress\.$/.test(waiting);
+  return (
+    <p className={`waiting ${progressing ? '' : 'stuck'}`}>
+      <strong>{progressing ? 'Client: ' : 'Client waiting: '}</strong>
+      {waiting}
+    </p>
+  );
+}

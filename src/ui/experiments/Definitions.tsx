@@ -1,0 +1,36 @@
+/** The words of the results table, in one disclosure (closed by default: the table stays in view). */
+export function Definitions() {
+  return (
+    <details className="exp-help panel">
+      <summary>What do these mean?</summary>
+      <dl>
+        <dt>Success</dt>
+        <dd>
+          <strong>PBFT:</strong> the client accepted f + 1 matching replies for every request of the trial before the trial’s (virtual)
+          timeout. <strong>Seed mode</strong> uses the seed article’s own definition: every honest replica committed every request before
+          the timeout.
+        </dd>
+        <dt>Agreement</dt>
+        <dd>
+          All honest replicas that committed a sequence number committed the same digest there (the checker’s verdict). It is trivially
+          true when nobody committed anything, so a trial that timed out with no commit still counts as agreeing.
+        </dd>
+        <dt>Latency</dt>
+        <dd>
+          Virtual time from the client’s first send to its acceptance of the result (seed mode: to the last honest replica’s commit), over
+          the successful trials only; ± is the 95 % confidence interval of the mean (Student’s t), p50 / p95 the median and 95th
+          percentile.
+        </dd>
+        <dt>View changes / trial</dt>
+        <dd>The view the trial ended in, averaged: how many times the replicas had to replace the primary.</dd>
+        <dt>Messages / committed request</dt>
+        <dd>Every message sent in the trials of that row, divided by the requests they completed.</dd>
+        <dt>Same seeds</dt>
+        <dd>
+          Trial k at m draws its seed and its liars from (seed, n, m, k) alone: the same trial in seed mode and in PBFT has the same liars
+          and the same network, so the two protocols are compared on identical runs.
+        </dd>
+      </dl>
+    </details>
+  );
+}
