@@ -3,6 +3,7 @@
  *   --json        one JSON object instead of the human-readable report
  *   --quick       smaller workloads and a 1-minute heap run (a smoke run)
  *   --no-browser  the Node figures only
+ *   --browser-only  the browser figures only
  */
 import { benchBrowser } from './browser';
 import { benchCore } from './core';
@@ -11,29 +12,32 @@ import { benchSweeps } from './sweeps';
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const withBrowser = !process.argv.includes('--no-browser');
+const withNode = !process.argv.includes('--browser-only');
 const out: Record<string, unknown> = {};
 // Progress goes to stderr in --json mode so stdout stays one JSON object.
 const log = (line: string) => (json ? process.stderr.write(line + '\n') : process.stdout.write(line + '\n'));
 
-log('Core (Node, normal case, no faults, trace off): delivered messages per second');
-const coreMsgsPerSec: Record<string, number> = {};
-for (const f of [1, 5, 21]) {
-  const fig = benchCore(f, quick ? 200_000 : 1_000_000);
-  coreMsgsPerSec[String(fig.n)] = Math.round(fig.msgsPerSec);
-  log(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
-}
-out.coreMsgsPerSec = coreMsgsPerSec;
+if (withNode) {
+  log('Core (Node, normal case, no faults, trace off): delivered messages per second');
+  const coreMsgsPerSec: Record<string, number> = {};
+  for (const f of [1, 5, 21]) {
+    const fig = benchCore(f, quick ? 200_000 : 1_000_000);
+    coreMsgsPerSec[String(fig.n)] = Math.round(fig.msgsPerSec);
+    log(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
+  }
+  out.coreMsgsPerSec = coreMsgsPerSec;
 
-const sweeps = benchSweeps(quick);
-out.seedSweepMs = sweeps.seedSweepMs;
-out.bigSweepMs = sweeps.bigSweepMs;
-log('');
-log("Sweeps (Node, one thread): the seed's experiment n = 10, m = 0..9, 6 trials (60 trials)");
-for (const [mode, ms] of Object.entries(sweeps.seedSweepMs)) log(`  ${mode.padEnd(4)}: ${ms.toFixed(1)} ms   (the seed's asyncio code: about 92 s)`);
-log(`  ${sweeps.bigTrials} trials per point (m = 0..9, pbft): ${(sweeps.bigSweepMs / 1000).toFixed(2)} s`);
+  const sweeps = benchSweeps(quick);
+  out.seedSweepMs = sweeps.seedSweepMs;
+  out.bigSweepMs = sweeps.bigSweepMs;
+  log('');
+  log("Sweeps (Node, one thread): the seed's experiment n = 10, m = 0..9, 6 trials (60 trials)");
+  for (const [mode, ms] of Object.entries(sweeps.seedSweepMs)) log(`  ${mode.padEnd(4)}: ${ms.toFixed(1)} ms   (the seed's asyncio code: about 92 s)`);
+  log(`  ${sweeps.bigTrials} trials per point (m = 0..9, pbft): ${(sweeps.bigSweepMs / 1000).toFixed(2)} s`);
+}
 
 if (withBrowser) {
-  log('');
+  if (withNode) log('');
   log('Browser (headless Chromium, software rendering, 1280×720):');
   const browser = await benchBrowser({ quick, log });
   log(`  initial JavaScript + CSS, gzipped: ${browser.bundleGzipKB.toFixed(1)} KB (worker ${browser.workerGzipKB.toFixed(1)} KB); first contentful paint ${browser.firstContentfulPaintMs?.toFixed(0)} ms`);

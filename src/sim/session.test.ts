@@ -91,3 +91,33 @@ describe('time travel', () => {
     expect(session.sim.stats().committed).toBe(3);
   });
 });
+
+describe('sessions that keep no trace', () => {
+  it('count positions in events, so seeking works without a stored trace', () => {
+    const kept = new Session(scenario);
+    const lean = new Session(scenario, [], { keepTrace: false });
+    const seenLean: TraceEvent[] = [];
+    seenLean.push(...lean.runUntil(25));
+    kept.runUntil(25);
+    kept.intervene({ kind: 'submitRequest' });
+    seenLean.push(...lean.intervene({ kind: 'submitRequest' }));
+    kept.runUntil(3_000);
+    seenLean.push(...lean.runUntil(3_000));
+    expect(lean.trace).toEqual([]);
+    expect(seenLean).toEqual(kept.trace);
+    expect(lean.position).toBe(kept.trace.length);
+    lean.seekToEvent(40);
+    const replayed: TraceEvent[] = [];
+    replayed.push(...lean.runUntil(3_000));
+    expect(replayed).toEqual(kept.trace.slice(lean.position - replayed.length));
+  });
+
+  it('a slider dragged at one moment is recorded as one network change', () => {
+    const session = new Session(scenario);
+    session.runUntil(10);
+    for (const max of [50, 60, 70]) session.intervene({ kind: 'setNetwork', params: { maxDelayMs: max } });
+    session.intervene({ kind: 'setNetwork', params: { dropRate: 0.1 } });
+    expect(session.history).toHaveLength(1);
+    expect(session.history[0].intervention).toEqual({ kind: 'setNetwork', params: { maxDelayMs: 70, dropRate: 0.1 } });
+  });
+});

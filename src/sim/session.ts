@@ -1,4 +1,4 @@
-import { Simulation } from './simulation';
+import { Simulation, type SimulationOptions } from './simulation';
 import type { Behaviour, NetworkParams, Scenario, TraceEvent } from './types';
 
 /** Something a person did to a running simulation. */
@@ -26,10 +26,19 @@ export class Session {
   /** How many of `interventions` the current world has already been through. */
   private applied = 0;
 
-  constructor(scenario: Scenario, interventions: TimedIntervention[] = []) {
+  private readonly options: SimulationOptions;
+
+  /** `options` apply to every world it builds; positions are counted in events, so the trace need not be kept. */
+  constructor(scenario: Scenario, interventions: TimedIntervention[] = [], options: SimulationOptions = {}) {
     this.scenario = scenario;
-    this.sim = new Simulation(scenario);
+    this.options = options;
+    this.sim = new Simulation(scenario, options);
     this.interventions = [...interventions];
+  }
+
+  /** Events produced so far: where in the run this world stands. */
+  get position(): number {
+    return this.sim.eventCount;
   }
 
   get trace(): readonly TraceEvent[] {
@@ -43,8 +52,15 @@ export class Session {
   /** Applies an intervention now; a future recorded beyond this moment (before a seek back) is replaced. */
   intervene(intervention: Intervention): TraceEvent[] {
     this.interventions = this.interventions.slice(0, this.applied);
-    this.interventions.push({ afterEvent: this.sim.trace.length, at: this.sim.now, intervention });
-    this.applied++;
+    const last = this.interventions[this.applied - 1];
+    const afterEvent = this.sim.eventCount;
+    if (intervention.kind === 'setNetwork' && last?.intervention.kind === 'setNetwork' && last.afterEvent === afterEvent && last.at === this.sim.now) {
+      // A slider dragged while nothing happened is one change, not one per input event.
+      last.intervention = { kind: 'setNetwork', params: { ...last.intervention.params, ...intervention.params } };
+    } else {
+      this.interventions.push({ afterEvent, at: this.sim.now, intervention });
+      this.applied++;
+    }
     return this.apply(intervention);
   }
 
@@ -70,7 +86,7 @@ export class Session {
   runUntil(t: number): TraceEvent[] {
     const out: TraceEvent[] = [];
     for (let next = this.interventions[this.applied]; next && next.at <= t; next = this.interventions[this.applied]) {
-      while (this.sim.trace.length < next.afterEvent) {
+      while (this.sim.eventCount < next.afterEvent) {
         const events = this.sim.step();
         if (events.length === 0) break;
         out.push(...events);
@@ -84,7 +100,7 @@ export class Session {
   /** Rebuilds the world and replays it until it has produced at least `index` trace events. */
   seekToEvent(index: number): void {
     this.rebuild();
-    while (this.sim.trace.length < index) {
+    while (this.sim.eventCount < index) {
       if (this.step().length === 0 && this.sim.nextEventTime() === null) break;
     }
   }
@@ -96,13 +112,13 @@ export class Session {
   }
 
   private rebuild(): void {
-    this.sim = new Simulation(this.scenario);
+    this.sim = new Simulation(this.scenario, this.options);
     this.applied = 0;
   }
 
   private applyDueNow(): TraceEvent[] {
     const out: TraceEvent[] = [];
-    for (let next = this.interventions[this.applied]; next && next.afterEvent === this.sim.trace.length; next = this.interventions[this.applied]) {
+    for (let next = this.interventions[this.applied]; next && next.afterEvent === this.sim.eventCount; next = this.interventions[this.applied]) {
       out.push(...this.applyNext());
     }
     return out;

@@ -138,6 +138,11 @@ export class Simulation {
     return this.scheduler.now;
   }
 
+  /** Trace events produced so far (whether or not they are kept in `trace`): a position in the run. */
+  get eventCount(): number {
+    return this.eventIndex;
+  }
+
   nextEventTime(): number | null {
     return this.scheduler.peekTime();
   }
