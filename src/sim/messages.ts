@@ -35,8 +35,3 @@ export const INITIAL_STATE_DIGEST = '00000000';
 export function summarize(msg: Message): MessageSummary {
   return { id: msg.id, type: msg.type, from: msg.sender, to: msg.receiver, view: msg.view, seq: msg.seq, digest: msg.digest };
 }
-
-/** Human-readable message type (PRE-PREPARE rather than PRE_PREPARE). */
-export function typeLabel(type: Message['type']): string {
-  return type.replace('_', '-');
-}

@@ -9,7 +9,7 @@ import type {
 } from './protocol';
 import type { Rng } from './rng';
 import { primaryOf } from './scenario';
-import type { Behaviour, ClientRequest, Message, MessageType, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from './types';
+import type { Behaviour, ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from './types';
 import { CLIENT } from './types';
 import { computeNewViewDecision, verifyNewView } from './viewChange';
 
@@ -913,14 +913,4 @@ export class Replica implements ReplicaModel {
       log,
     };
   }
-
-  /** Votes this replica holds for (view, seq, digest): what an inspector shows against the quorum. */
-  votesFor(seq: number): { prePrepare: Slot['prePrepare']; prepares: number; commits: number } | null {
-    const slot = this.log.get(seq);
-    if (!slot) return null;
-    const pp = slot.prePrepare;
-    return { prePrepare: pp, prepares: pp ? slot.prepares.count(pp.view, pp.digest) : 0, commits: pp ? slot.commits.count(pp.view, pp.digest) : 0 };
-  }
 }
-
-export type { MessageType };
