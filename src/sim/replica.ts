@@ -242,7 +242,8 @@ export class Replica implements ReplicaModel {
   /** Handles one delivered message; returns why it was ignored, or undefined when it was used. */
   receive(msg: Message, from: NodeId): string | undefined {
     if (msg.sender !== from) return `claims to be from ${msg.sender} but came from ${from}`;
-    if (msg.type !== 'REQUEST' && !this.isMember(from)) return `sender ${from} is not a replica`;
+    // Requests come from the client (or are relayed by a replica); everything else only from replicas.
+    if (!this.isMember(from) && !(msg.type === 'REQUEST' && from === CLIENT)) return `sender ${from} is not a replica`;
     switch (msg.type) {
       case 'REQUEST':
         return this.onRequest(msg, from);
