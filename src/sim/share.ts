@@ -161,7 +161,7 @@ function describeDefault(value: unknown, field: NumberField): string {
 export const RUN_FORMAT = 'pbft-lab-run';
 export const RUN_VERSION = 1;
 /** Beyond this an imported file is refused rather than parsed (a classroom run is far below it). */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+export const MAX_IMPORT_BYTES = 50_000_000;
 
 export interface RunFile {
   format: typeof RUN_FORMAT;
