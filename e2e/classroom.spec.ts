@@ -101,10 +101,10 @@ test.describe('Classroom', () => {
     const sent = await stat(page, 'Messages sent').textContent();
     await button(page, 'Back').click();
     await expect(page.getByLabel('Last step')).toContainText('Replay');
-    const log = page.getByRole('log', { name: 'Event log' });
+    const log = page.getByRole('listbox', { name: 'Event log' });
     // Only the rows in view are drawn: scroll to the first events.
     await log.evaluate((el) => (el.scrollTop = 0));
-    await log.getByRole('button', { name: /Client → Replica 0 REQUEST/ }).click();
+    await log.getByRole('option', { name: /Client → Replica 0 REQUEST/ }).click();
     await expect(stat(page, 'Messages sent')).toHaveText('1');
     await expect(page.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeVisible();
     await button(page, 'Latest').click();
@@ -252,7 +252,7 @@ test.describe('Classroom', () => {
     await expect(replica(page, 1)).toHaveAccessibleName(/^Replica 1, primary/);
     await expect(replica(page, 0)).not.toHaveAccessibleName(/primary/);
     await expect(page.getByRole('group', { name: /replicas and the client/ }).getByText('primary (v1)', { exact: true })).toBeVisible();
-    const log = page.getByRole('log', { name: 'Event log' });
+    const log = page.getByRole('listbox', { name: 'Event log' });
     await log.evaluate((el) => (el.scrollTop = 0));
     await button(page, 'Pause').click();
     // The view change is in the diagram: VIEW-CHANGE and NEW-VIEW arrows were delivered.

@@ -81,7 +81,7 @@ test.describe('PBFT Lab', () => {
     await open(page);
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect(page.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeVisible();
-    await expect(page.getByRole('log', { name: 'Event log' })).toContainText('Client → Replica 0 REQUEST');
+    await expect(page.getByRole('listbox', { name: 'Event log' })).toContainText('Client → Replica 0 REQUEST');
     await expect(page.getByLabel('Last step')).toContainText('REQUEST');
     await expect(stat(page, 'Messages sent')).toHaveText('1');
 

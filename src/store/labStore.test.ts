@@ -3,7 +3,7 @@ import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { manualTime } from '../worker/manualTime';
 import type { SimCommand } from '../worker/protocol';
-import { FRAME_MS } from '../worker/simHost';
+import { FRAME_MS, WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess, type ConnectSim } from '../worker/transport';
 import { createLabStore, normaliseNetwork } from './labStore';
 
@@ -12,7 +12,7 @@ function lab(options: { speed?: number } = {}) {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const sent: SimCommand[] = [];
-  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer });
+  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer });
   const connect: ConnectSim = (onEvent) => {
     const t = inProcess(onEvent);
     return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
@@ -117,7 +117,7 @@ describe('createLabStore', () => {
     const connect = connectInProcess({
       createSession: (s, i) => {
         if (fail) throw new Error('core exploded');
-        return new Session(s, i);
+        return new Session(s, i, WORKER_SESSION_OPTIONS);
       },
       clock: time.clock,
       setTimer: time.setTimer,

@@ -10,11 +10,24 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_BEHAVIOUR, defaultScenario, replicaCount } from '../sim/scenario';
 import { exportRun, F_SLIDER, ImportError, importRun, SPEED_LIMITS } from '../sim/share';
-import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario } from '../sim/types';
+import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent, SimCommand, SimEvent, StepGrain } from '../worker/protocol';
 import type { ConnectSim, SimTransport } from '../worker/transport';
 import { lessonById } from './lessons';
-import { emptyRun, eventsUpTo, happeningStart, mergeEvents, pictureAt, truncateRun, type RunState } from './replay';
+import {
+  compactRun,
+  DEFAULT_HISTORY,
+  emptyRun,
+  eventAt,
+  happeningStart,
+  indexAtTime,
+  mergeEvents,
+  pictureAt,
+  timeAfter,
+  truncateRun,
+  type HistoryLimits,
+  type RunState,
+} from './replay';
 import { applyBatch, emptyTimeline, type TimelineState } from './timeline';
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
@@ -108,7 +121,12 @@ export interface LabActions {
   loadLesson(id: string): void;
   /** Validates a run file; a bad one leaves the current run alone and sets `importError`. */
   importRunText(text: string): boolean;
+  /** Refuses a file before reading it (e.g. too large), with the same message and the same kept run. */
+  refuseImport(reason: string): void;
+  /** The run file of what the page holds; throws when older history was compacted (use exportRunFile). */
   exportRunText(): string;
+  /** The run file of the whole run: when the page compacted older history, the worker replays it from the seed. */
+  exportRunFile(): Promise<string>;
   dismissNotice(index: number): void;
   dismissImportError(): void;
   setTheme(theme: Theme): void;
@@ -129,6 +147,8 @@ export interface LabStoreOptions {
   /** Acks are sent from here, after React has rendered the batch. */
   requestFrame?: (cb: () => void) => void;
   clock?: () => number;
+  /** How much of a run the page keeps (default DEFAULT_HISTORY: 100,000 events, a snapshot every 2,000). */
+  history?: HistoryLimits;
 }
 
 export type LabStore = StoreApi<LabState>;
@@ -179,8 +199,12 @@ export function createLabStore(options: LabStoreOptions): LabStore {
   const clock = options.clock ?? (() => performance.now());
   let transport: SimTransport | null = null;
   /** A run file being loaded: its trace, to compare with what the worker replays. */
-  let pendingImport: { length: number; events: string } | null = null;
+  let pendingImport: { length: number; events: TraceEvent[] } | null = null;
   let inspectQueued = false;
+  const history = options.history ?? DEFAULT_HISTORY;
+  /** Run-file requests waiting for the worker's replay of the whole trace. */
+  let exportRequests = 0;
+  const pendingExports = new Map<number, { resolve(events: TraceEvent[]): void; reject(err: Error): void }>();
 
   const store = createStore<LabState>()((set, get) => {
     const send = (cmd: SimCommand) => transport?.send(cmd);
@@ -250,21 +274,23 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       back() {
         const { cursor, run } = get();
         if (cursor <= 0) return;
-        const start = happeningStart(run.starts, cursor);
-        show(start, start > 0 ? run.trace[start - 1].t : 0, false);
+        if (cursor <= run.base) return;
+        const start = Math.max(run.base, happeningStart(run.starts, cursor));
+        show(start, timeAfter(run, start), false);
       },
       seekTime(t) {
         if (!Number.isFinite(t)) return;
         const { run } = get();
-        const time = Math.max(0, Math.min(t, run.endTime));
-        // The very start is before anything happened, even what happens at t = 0.
-        if (time === 0) show(0, 0, false);
-        else show(eventsUpTo(run.trace, run.length, time), time, true);
+        const time = Math.max(run.baseTime, Math.min(t, run.endTime));
+        // The very start (or the oldest moment kept) is before anything after it happened, even at the same time.
+        if (time <= run.baseTime) show(run.base, run.baseTime, false);
+        else show(indexAtTime(run, time), time, true);
       },
       seekEvent(i) {
         const { run } = get();
-        if (i < 0 || i >= run.length) return;
-        show(i + 1, run.trace[i].t, false);
+        const e = eventAt(run, i);
+        if (!e) return;
+        show(i + 1, e.t, false);
       },
       toLive() {
         const { run } = get();
@@ -361,15 +387,34 @@ export function createLabStore(options: LabStoreOptions): LabStore {
           set({ importError: `Import failed: ${message} The current run is unchanged.` });
           return false;
         }
-        pendingImport = { length: file.trace.length, events: JSON.stringify(file.trace) };
+        pendingImport = { length: file.trace.length, events: file.trace };
         set((s) => ({ importError: null, preset: null, scenario: file.scenario, playback: { ...s.playback, playing: false } }));
         send({ type: 'pause' });
         send({ type: 'configure', scenario: file.scenario, interventions: file.interventions, replayTo: file.trace.length });
         return true;
       },
+      refuseImport(reason) {
+        set({ importError: `Import failed: ${reason} The current run is unchanged.` });
+      },
       exportRunText() {
         const { run, scenario } = get();
-        return exportRun(run.scenario ?? scenario, run.interventions, run.trace.slice(0, run.length));
+        if (run.base > 0) throw new Error('Older history was compacted; export the run with exportRunFile.');
+        return exportRun(run.scenario ?? scenario, run.interventions, run.trace.slice(0, run.length - run.base));
+      },
+      async exportRunFile() {
+        const { run, scenario } = get();
+        if (run.base === 0) return actions.exportRunText();
+        const request = ++exportRequests;
+        const events = await new Promise<TraceEvent[]>((resolve, reject) => {
+          pendingExports.set(request, { resolve, reject });
+          if (!transport) {
+            pendingExports.delete(request);
+            reject(new Error('The simulation is not running.'));
+            return;
+          }
+          transport.send({ type: 'exportTrace', upTo: run.length, request });
+        });
+        return exportRun(run.scenario ?? scenario, run.interventions, events);
       },
       dismissNotice(index) {
         set((s) => ({ notices: s.notices.filter((_, i) => i !== index) }));
@@ -388,12 +433,24 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       },
       restart() {
         transport?.dispose();
-        set((s) => ({ error: null, live: emptyTimeline(), timeline: emptyTimeline(), run: emptyRun(), following: true, cursor: 0, playback: { ...s.playback, playing: false } }));
+        set((s) => ({
+          error: null,
+          live: emptyTimeline(),
+          timeline: emptyTimeline(),
+          run: emptyRun(0, history),
+          following: true,
+          cursor: 0,
+          viewTime: 0,
+          scrubbedByTime: false,
+          inspection: null,
+          playback: { ...s.playback, playing: false },
+        }));
         connect();
       },
       dispose() {
         transport?.dispose();
         transport = null;
+        failExports('The lab was closed.');
       },
     };
 
@@ -407,7 +464,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         extraDelayMs: DEFAULT_BEHAVIOUR.slow.extraDelayMs ?? 100,
       },
       playback: { playing: false, speed: clampSpeed(options.speed ?? SPEED_LIMITS.default) },
-      run: emptyRun(),
+      run: emptyRun(0, history),
       live: timeline,
       timeline,
       following: true,
@@ -445,19 +502,21 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     let run = s.run;
     let live = s.live;
     if (batch.reset) {
-      run = emptyRun(s.run.generation + 1);
+      run = emptyRun(s.run.generation + 1, history);
       run.scenario = batch.scenario ?? s.scenario;
       run.interventions = batch.interventions ?? [];
       run.n = batch.n;
       run.f = batch.f;
       mergeEvents(run, 0, batch.events, batch.starts);
+      compactRun(run);
       run.workerAt = batch.traceLength;
       run.endTime = Math.max(run.endTime, batch.now);
       live = applyBatch(live, batch, realNow);
       const imported = pendingImport;
       pendingImport = null;
       const notices = [...s.notices];
-      if (imported && (imported.length !== run.length || imported.events !== JSON.stringify(run.trace))) {
+      // What the page compacted cannot be compared; the rest must match event for event.
+      if (imported && (imported.length !== run.length || JSON.stringify(imported.events.slice(run.base)) !== JSON.stringify(run.trace))) {
         notices.push('The imported trace differs from what this version of PBFT Lab simulates for its scenario; the re-simulated run is shown.');
       }
       store.setState({
@@ -476,6 +535,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       return;
     }
     mergeEvents(run, from, batch.events, batch.starts);
+    // Never compact the moment on screen away from under someone looking at the past.
+    compactRun(run, s.following ? Number.POSITIVE_INFINITY : s.cursor);
     run.workerAt = batch.traceLength;
     if (batch.traceLength === run.length) run.endTime = Math.max(run.endTime, batch.now);
     if (batch.interventions) run.interventions = batch.interventions;
@@ -499,7 +560,17 @@ export function createLabStore(options: LabStoreOptions): LabStore {
 
   function onEvent(event: SimEvent) {
     if (event.type === 'error') {
+      // A worker that threw outside its guard may still be running: stop it, so nothing moves under the message.
+      transport?.dispose();
+      transport = null;
+      failExports(event.message);
       store.setState((s) => ({ error: event.message, playback: { ...s.playback, playing: false } }));
+      return;
+    }
+    if (event.type === 'trace') {
+      const pending = pendingExports.get(event.request);
+      pendingExports.delete(event.request);
+      pending?.resolve(event.events);
       return;
     }
     if (event.type === 'inspection') {
@@ -511,6 +582,11 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     // Back-pressure: the worker posts its next batch only after this frame has been drawn.
     const sentTo = transport;
     requestFrame(() => sentTo?.send({ type: 'ack' }));
+  }
+
+  function failExports(reason: string) {
+    for (const pending of pendingExports.values()) pending.reject(new Error(reason));
+    pendingExports.clear();
   }
 
   function connect() {

@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import type { Scenario } from '../sim/types';
-import { deriveAt, emptyRun, eventsUpTo, happeningStart, mergeEvents, truncateRun } from './replay';
+import {
+  compactRun,
+  deriveAt,
+  emptyRun,
+  eventAt,
+  eventsUpTo,
+  foldAt,
+  happeningStart,
+  indexAtTime,
+  mergeEvents,
+  pictureAt,
+  PICTURE_LATENCY_TAIL,
+  timeAfter,
+  truncateRun,
+} from './replay';
 
 const scenarios: Array<[string, Scenario]> = [
   ['normal case', defaultScenario({ requests: 3 })],
@@ -74,5 +88,122 @@ describe('the run buffer', () => {
     expect(happeningStart([0, 2, 5, 9], 5)).toBe(2);
     expect(happeningStart([0, 2, 5, 9], 6)).toBe(5);
     expect(happeningStart([0, 2, 5, 9], 0)).toBe(0);
+  });
+});
+
+describe('snapshots and compaction', () => {
+  /** A whole trace from the seed, with happenings, and the scenario it came from. */
+  function recorded(scenario: Scenario, until: number) {
+    const session = new Session(scenario);
+    const starts: number[] = [];
+    while (session.sim.now < until) {
+      const before = session.position;
+      if (session.step().length === 0) break;
+      starts.push(before);
+    }
+    return { trace: [...session.trace], starts, scenario, n: session.sim.n, f: session.sim.f };
+  }
+
+  function runOf(rec: ReturnType<typeof recorded>, limits: { maxEvents: number; snapshotEvery: number }) {
+    const run = emptyRun(1, limits);
+    run.n = rec.n;
+    run.f = rec.f;
+    run.scenario = rec.scenario;
+    return run;
+  }
+
+  const comparable = (d: ReturnType<typeof deriveAt>) => ({
+    replicas: d.replicas,
+    stats: { ...d.stats, latenciesMs: d.stats.latenciesMs.slice(-PICTURE_LATENCY_TAIL) },
+    inFlight: [...d.inFlight.keys()].sort((a, b) => a - b),
+  });
+
+  for (const [name, scenario] of scenarios) {
+    it(`a picture started from a snapshot equals a full replay (${name})`, () => {
+      const rec = recorded(scenario, 3000);
+      const run = runOf(rec, { maxEvents: 1e9, snapshotEvery: 64 });
+      // Merged in uneven batches, as the worker posts them.
+      for (let k = 0; k < rec.trace.length; k += 37) mergeEvents(run, k, rec.trace.slice(k, k + 37), rec.starts.filter((s) => s >= k && s < k + 37));
+      expect(run.snapshots.map((s) => s.index)).toEqual(Array.from({ length: Math.floor(rec.trace.length / 64) + 1 }, (_, k) => k * 64));
+      const ctx = { n: rec.n, f: rec.f, scenario, interventions: [] };
+      for (let at = 0; at <= rec.trace.length; at += Math.max(1, Math.floor(rec.trace.length / 60))) {
+        const t = at > 0 ? rec.trace[at - 1].t : 0;
+        const fast = foldAt(run, at).derive(t, ctx);
+        expect(comparable(fast)).toEqual(comparable(deriveAt(rec.trace, at, t, ctx)));
+      }
+      // The tip is the fold of everything.
+      expect(comparable(run.tip.derive(run.endTime, ctx))).toEqual(comparable(deriveAt(rec.trace, rec.trace.length, run.endTime, ctx)));
+    });
+  }
+
+  it('a jump folds at most `snapshotEvery` events', () => {
+    const rec = recorded(defaultScenario({ f: 2, requests: 4 }), 3000);
+    const run = runOf(rec, { maxEvents: 1e9, snapshotEvery: 50 });
+    mergeEvents(run, 0, rec.trace, rec.starts);
+    for (const at of [0, 1, 49, 50, 51, 99, 123, rec.trace.length]) {
+      const fold = foldAt(run, at);
+      expect(fold.index).toBe(at);
+      const from = run.snapshots.filter((s) => s.index <= at).at(-1)!.index;
+      expect(at - from).toBeLessThan(50);
+    }
+  });
+
+  it('compaction keeps the newest events, drops the oldest at a snapshot, and says how many', () => {
+    const rec = recorded(defaultScenario({ requests: 40, dropRate: 0.05, seed: 3 }), 1e9);
+    expect(rec.trace.length).toBeGreaterThan(2000);
+    const limits = { maxEvents: 600, snapshotEvery: 40 };
+    const run = runOf(rec, limits);
+    let dropped = 0;
+    for (let k = 0; k < rec.trace.length; k += 29) {
+      mergeEvents(run, k, rec.trace.slice(k, k + 29), rec.starts.filter((s) => s >= k && s < k + 29));
+      dropped += compactRun(run);
+      expect(run.length - run.base).toBeLessThanOrEqual(limits.maxEvents);
+    }
+    expect(run.length).toBe(rec.trace.length);
+    expect(dropped).toBe(run.base);
+    expect(run.base).toBeGreaterThan(0);
+    expect(run.base % limits.snapshotEvery).toBe(0);
+    // The newest events are all there, in order, and nothing older.
+    expect(run.trace).toEqual(rec.trace.slice(run.base));
+    expect(eventAt(run, run.base - 1)).toBeUndefined();
+    expect(eventAt(run, run.base)).toEqual(rec.trace[run.base]);
+    expect(run.baseTime).toBe(rec.trace[run.base - 1].t);
+    expect(timeAfter(run, 0)).toBe(run.baseTime);
+    expect(indexAtTime(run, 0)).toBe(run.base);
+    expect(run.starts.every((s) => s >= run.base)).toBe(true);
+    expect(run.snapshots[0].index).toBe(run.base);
+    // Every message kept was sent since the base, or was still on the wire there.
+    expect(run.messages.every((m) => m.sendIndex >= run.base || m.endIndex === -1 || m.endIndex >= run.base)).toBe(true);
+    expect(run.messages.length).toBe(run.messageById.size);
+    // The oldest moment kept, and every later one, still draw exactly as a full replay does.
+    const ctx = { n: rec.n, f: rec.f, scenario: rec.scenario, interventions: [] };
+    for (const at of [run.base, run.base + 1, run.base + 333, run.length - 1, run.length]) {
+      const t = rec.trace[at - 1].t;
+      expect(comparable(foldAt(run, at).derive(t, ctx))).toEqual(comparable(deriveAt(rec.trace, at, t, ctx)));
+      expect(pictureAt(run, at, t, 0, 1).stats?.sentTotal).toBe(deriveAt(rec.trace, at, t, ctx).stats.sentTotal);
+    }
+    // Asking for a compacted moment shows the oldest one kept.
+    expect(pictureAt(run, 0, 0, 0, 1).index).toBe(run.base);
+  });
+
+  it('never compacts the moment on screen, and a replay of compacted events keeps the known future', () => {
+    const rec = recorded(defaultScenario({ requests: 30, seed: 4 }), 1e9);
+    const run = runOf(rec, { maxEvents: 500, snapshotEvery: 25 });
+    mergeEvents(run, 0, rec.trace.slice(0, 1500), rec.starts.filter((s) => s < 1500));
+    expect(compactRun(run, 300)).toBe(300);
+    expect(run.base).toBe(300);
+    expect(compactRun(run, 300)).toBe(0);
+    expect(compactRun(run)).toBeGreaterThan(0);
+    const base = run.base;
+    // The worker replays from before the base (a seek): what matches is kept, nothing is duplicated.
+    expect(mergeEvents(run, base - 10, rec.trace.slice(base - 10, 1500), [])).toBe(1500);
+    expect(run.trace).toEqual(rec.trace.slice(base, 1500));
+    // Acting in the past cuts the future at the moment, however much was compacted before it.
+    truncateRun(run, base + 100);
+    expect(run.length).toBe(base + 100);
+    const ctx = { n: rec.n, f: rec.f, scenario: rec.scenario, interventions: [] };
+    expect(comparable(run.tip.derive(0, ctx))).toEqual(comparable(deriveAt(rec.trace, base + 100, 0, ctx)));
+    mergeEvents(run, base + 100, rec.trace.slice(base + 100, 1600), []);
+    expect(run.trace).toEqual(rec.trace.slice(base, 1600));
   });
 });

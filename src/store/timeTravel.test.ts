@@ -5,17 +5,18 @@ import { Simulation } from '../sim/simulation';
 import type { Scenario, TraceEvent } from '../sim/types';
 import { manualTime } from '../worker/manualTime';
 import type { BatchEvent, SimCommand, SimEvent } from '../worker/protocol';
-import { FRAME_MS } from '../worker/simHost';
+import { FRAME_MS, WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess, type ConnectSim } from '../worker/transport';
 import { createLabStore } from './labStore';
+import { eventAt, type HistoryLimits } from './replay';
 
 /** A store wired to the real host and core on this thread; records every command and every batch. */
-function lab(scenario: Scenario, speed = 1000) {
+function lab(scenario: Scenario, speed = 1000, history?: HistoryLimits) {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const sent: SimCommand[] = [];
   const batches: BatchEvent[] = [];
-  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer });
+  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer });
   const connect: ConnectSim = (onEvent) => {
     const t = inProcess((e: SimEvent) => {
       if (e.type === 'batch') batches.push(e);
@@ -23,7 +24,7 @@ function lab(scenario: Scenario, speed = 1000) {
     });
     return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
   };
-  const store = createLabStore({ connect, requestFrame: (cb) => frames.push(cb), clock: time.clock, scenario, speed });
+  const store = createLabStore({ connect, requestFrame: (cb) => frames.push(cb), clock: time.clock, scenario, speed, history });
   const flush = () => new Promise<void>((r) => setTimeout(r, 0));
   async function frame(ms = FRAME_MS) {
     await flush();
@@ -215,5 +216,71 @@ describe('run files', () => {
     expect(second.store.getState().run.interventions).toEqual(first.store.getState().run.interventions);
     expect(second.store.getState().notices).toEqual([]);
     expect(second.store.getState().scenario.seed).toBe(4);
+  });
+});
+
+describe('bounded history in the store', () => {
+  const long = defaultScenario({ requests: 30, seed: 8, dropRate: 0.02 });
+  const limits = { maxEvents: 400, snapshotEvery: 50 };
+
+  async function played() {
+    const l = lab(long, 5000, limits);
+    await l.frame();
+    l.actions.play();
+    for (let i = 0; i < 400 && l.store.getState().run.length < 2000; i++) await l.frame(100);
+    l.actions.pause();
+    await l.frame();
+    return l;
+  }
+
+  it('keeps at most the limit, compacts the oldest, and the counts stay exact', async () => {
+    const { store } = await played();
+    const { run, timeline } = store.getState();
+    expect(run.length).toBeGreaterThanOrEqual(2000);
+    expect(run.length - run.base).toBeLessThanOrEqual(limits.maxEvents);
+    expect(run.base).toBeGreaterThan(0);
+    const reference = new Session(long);
+    while (reference.position < run.length) reference.step();
+    expect(run.trace).toEqual(reference.trace.slice(run.base, run.length));
+    expect(timeline.stats?.sentTotal).toBe(reference.sim.stats().sentTotal);
+    expect(timeline.stats?.committed).toBe(reference.sim.stats().committed);
+  });
+
+  it('scrubbing stops at the oldest moment kept, which is drawn exactly; playing on from there matches', async () => {
+    const { store, actions, frame, trace } = await played();
+    const { run } = store.getState();
+    actions.seekTime(0);
+    let s = store.getState();
+    expect(s.cursor).toBe(run.base);
+    expect(s.viewTime).toBe(run.baseTime);
+    const reference = new Session(long);
+    while (reference.position < run.base) reference.step();
+    expect(s.timeline.stats?.sentTotal).toBe(reference.sim.stats().sentTotal);
+    expect(s.timeline.replicas.map((r) => r.phase)).toEqual(reference.sim.replicas(false).map((r) => r.phase));
+    actions.seekEvent(run.base - 1);
+    expect(store.getState().cursor).toBe(run.base);
+    // Play on from the oldest moment: the worker replays from the seed and the page keeps what it had.
+    const known = trace();
+    actions.play();
+    for (let i = 0; i < 100 && store.getState().cursor < run.length; i++) await frame(100);
+    actions.pause();
+    await frame();
+    s = store.getState();
+    // Compaction may have moved on while playing: compare what both still hold, by absolute index.
+    const from = Math.max(s.run.base, run.base);
+    expect(s.run.length).toBeGreaterThan(run.length);
+    expect(from).toBeLessThan(run.length);
+    for (let i = from; i < run.length; i++) expect(eventAt(s.run, i)).toEqual(known[i - run.base]);
+  });
+
+  it('a run file of a compacted run holds the whole trace, replayed by the worker', async () => {
+    const { store, actions } = await played();
+    expect(() => actions.exportRunText()).toThrow(/compacted/);
+    const text = await actions.exportRunFile();
+    const file = JSON.parse(text);
+    const reference = new Session(long);
+    while (reference.position < store.getState().run.length) reference.step();
+    expect(file.trace).toEqual(reference.trace.slice(0, store.getState().run.length));
+    expect(file.scenario.seed).toBe(8);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../sim/session';
 import { decodeShare } from '../sim/share';
 import { manualTime } from '../worker/manualTime';
+import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess } from '../worker/transport';
 import { createLabStore } from './labStore';
 import { LESSONS } from './lessons';
@@ -24,7 +25,7 @@ function storeFrom(search: string) {
   const time = manualTime();
   const start = readShare(search);
   const store = createLabStore({
-    connect: connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer }),
+    connect: connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer }),
     requestFrame: () => {},
     clock: time.clock,
     scenario: start.scenario,

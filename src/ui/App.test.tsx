@@ -5,6 +5,7 @@ import { Session } from '../sim/session';
 import { LabStoreContext } from '../store/context';
 import { createLabStore } from '../store/labStore';
 import { manualTime } from '../worker/manualTime';
+import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess } from '../worker/transport';
 import { App } from './App';
 
@@ -12,7 +13,7 @@ function renderLab() {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const store = createLabStore({
-    connect: connectInProcess({ createSession: (s, i) => new Session(s, i), clock: time.clock, setTimer: time.setTimer }),
+    connect: connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer }),
     requestFrame: (cb) => frames.push(cb),
     clock: time.clock,
   });
@@ -84,7 +85,7 @@ describe('<App>', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Step' }));
     await settle();
     expect(screen.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeTruthy();
-    expect(screen.getByRole('log', { name: 'Event log' }).textContent).toMatch('Client → Replica 0 REQUEST');
+    expect(screen.getByRole('listbox', { name: 'Event log' }).textContent).toMatch('Client → Replica 0 REQUEST');
     expect(screen.getByLabelText('Last step').textContent).toMatch('REQUEST');
     expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
   });
@@ -156,7 +157,7 @@ describe('<App>', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
     expect(store.getState().following).toBe(false);
     expect(screen.getByLabelText('Last step').textContent).toMatch(/^Replay/);
-    fireEvent.click(screen.getByRole('button', { name: /Client → Replica 0 REQUEST/ }));
+    fireEvent.click(screen.getByRole('option', { name: /Client → Replica 0 REQUEST/ }));
     expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
     fireEvent.click(screen.getByRole('button', { name: 'Latest' }));
     expect(screen.getByLabelText('Messages sent').textContent).toBe(sent);

@@ -1,5 +1,7 @@
-import { useLab, useLabActions } from '../store/context';
+import { useContext } from 'react';
+import { LabStoreContext, useLab, useLabActions } from '../store/context';
 import { nodeName } from '../store/describe';
+import { eventAt } from '../store/replay';
 
 function list(names: string[]): string {
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -13,15 +15,17 @@ export function SafetyBanner() {
   const violations = useLab((s) => s.timeline.stats?.violations);
   const f = useLab((s) => s.timeline.f);
   const m = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
-  const trace = useLab((s) => s.run.trace);
-  const length = useLab((s) => s.run.length);
+  const store = useContext(LabStoreContext);
   const { seekEvent } = useLabActions();
   if (!violations || violations.length === 0) return null;
   const v = violations[0];
   const showMoment = () => {
-    for (let i = 0; i < length; i++) {
-      const e = trace[i];
-      if (e.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) return seekEvent(i);
+    // Read when clicked: subscribing to the run would redraw this banner on every batch.
+    const run = store?.getState().run;
+    if (!run) return;
+    for (let i = run.base; i < run.length; i++) {
+      const e = eventAt(run, i);
+      if (e?.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) return seekEvent(i);
     }
   };
   const why =

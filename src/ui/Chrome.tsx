@@ -53,7 +53,7 @@ export function DisplayControls() {
       <button type="button" className="small" aria-pressed={presentation} onClick={togglePresentation} title="Large text for the back row (P)">
         Presentation
       </button>
-      <button type="button" className="small" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)">
+      <button type="button" className="small" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)" aria-haspopup="dialog">
         <span aria-hidden="true">?</span>
         <span className="visually-hidden">Keyboard shortcuts</span>
       </button>
@@ -61,20 +61,38 @@ export function DisplayControls() {
   );
 }
 
-/** The keyboard shortcuts, on `?`. A modal dialog: focus moves into it and back out when it closes. */
+/** What Tab can reach inside an element, in order. */
+function focusables(root: HTMLElement): HTMLElement[] {
+  const selector = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  return [...root.querySelectorAll<HTMLElement>(selector)];
+}
+
+/**
+ * The keyboard shortcuts, on `?`. A modal dialog: focus moves into it, Tab and Shift+Tab stay inside it, the page
+ * behind is inert (no clicks, no focus, hidden from screen readers) until it closes, and focus then returns to
+ * where it was (or to the help button).
+ */
 export function HelpOverlay() {
   const open = useLab((s) => s.ui.helpOpen);
   const { setHelpOpen } = useLabActions();
   const close = useRef<HTMLButtonElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
-    const before = document.activeElement as HTMLElement | null;
+    const before = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    const layer = overlay.current;
+    const behind = layer?.parentElement ? [...layer.parentElement.children].filter((el): el is HTMLElement => el !== layer && el instanceof HTMLElement && !el.inert) : [];
+    for (const el of behind) el.inert = true;
     close.current?.focus();
-    return () => before?.focus?.();
+    return () => {
+      for (const el of behind) el.inert = false;
+      const target = before?.isConnected ? before : document.querySelector<HTMLElement>('button[title^="Keyboard shortcuts"]');
+      target?.focus();
+    };
   }, [open]);
   if (!open) return null;
   return (
-    <div className="overlay" onClick={() => setHelpOpen(false)}>
+    <div className="overlay" ref={overlay} onClick={() => setHelpOpen(false)}>
       <div
         className="help"
         role="dialog"
@@ -85,6 +103,14 @@ export function HelpOverlay() {
           if (e.key === 'Escape') {
             e.stopPropagation();
             setHelpOpen(false);
+          } else if (e.key === 'Tab') {
+            // Keep Tab inside the dialog, cycling through what it holds.
+            const stops = focusables(e.currentTarget);
+            if (stops.length === 0) return;
+            const at = stops.indexOf(document.activeElement as HTMLElement);
+            const next = e.shiftKey ? (at <= 0 ? stops.length - 1 : at - 1) : at === stops.length - 1 ? 0 : at + 1;
+            e.preventDefault();
+            stops[next].focus();
           }
         }}
       >

@@ -1,26 +1,45 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { describeEvent } from '../store/describe';
 import { useLab, useLabActions } from '../store/context';
+import type { LabState } from '../store/labStore';
+import { eventAt, type RunState } from '../store/replay';
+import { useThrottledLab } from './useThrottledLab';
 
 /** Rows drawn beyond the visible ones, so a fast scroll does not show blank lines for a frame. */
 const OVERSCAN = 8;
 /** Without layout (tests, a collapsed panel) this many rows around the current event are drawn. */
 const FALLBACK_ROWS = 40;
+/**
+ * While playing, the log is redrawn at most this often: dozens of events a second cannot be read anyway, and each
+ * redraw scrolls (a layout) — at n = 100 that was a good part of every frame.
+ */
+export const LOG_REFRESH_WHILE_PLAYING_MS = 250;
+
+interface LogView {
+  run: RunState;
+  cursor: number;
+}
+
+const selectLogView = (s: LabState): LogView => ({ run: s.run, cursor: s.cursor });
+const sameLogView = (a: LogView, b: LogView) => a.run === b.run && a.cursor === b.cursor;
 
 /**
- * Every event of the run, oldest first; click one to see the moment just after it. Only the rows in view are
- * rendered (a run has thousands), so the work per frame does not grow with the run.
+ * Every event of the run the page keeps, oldest first: a listbox. Click an event, or focus the log and use the
+ * arrow keys, Page Up/Down, Home and End, to see the moment just after it (selection follows focus, like the
+ * scrubber). Only the rows in view are rendered (a run has thousands), so the work per frame does not grow with
+ * the run.
  */
 export function EventLog() {
-  const trace = useLab((s) => s.run.trace);
-  const length = useLab((s) => s.run.length);
-  const generation = useLab((s) => s.run.generation);
-  const cursor = useLab((s) => s.cursor);
-  const { seekEvent } = useLabActions();
+  const { run, cursor } = useThrottledLab(selectLogView, sameLogView, LOG_REFRESH_WHILE_PLAYING_MS);
+  const { seekEvent, seekTime, toLive } = useLabActions();
+  const { base, length, generation } = run;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
   const [rowHeight, setRowHeight] = useState(20);
+  const idPrefix = useId();
+  const optionId = (i: number) => `${idPrefix}-event-${i}`;
+  const current = cursor - 1;
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -36,61 +55,134 @@ export function EventLog() {
     return () => observer?.disconnect();
   }, []);
 
-  // Keep the current event in view as the run moves (or the person jumps), without fighting a manual scroll.
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el || viewport === 0) return;
-    const current = Math.max(0, cursor - 1) * rowHeight;
-    if (current < el.scrollTop || current + rowHeight > el.scrollTop + el.clientHeight) {
-      el.scrollTop = Math.max(0, current - el.clientHeight + rowHeight * 2);
-      setScrollTop(el.scrollTop);
+  // Keep the current event in view as the run moves (or the person jumps), without fighting a manual scroll: the
+  // scroll position is adjusted (during render, from state) only when the current event, the run or the size
+  // changed, and written to the element only when it differs from what the element last reported.
+  const follow = { current, base, generation, viewport, rowHeight };
+  const [followed, setFollowed] = useState(follow);
+  if (
+    followed.current !== current ||
+    followed.base !== base ||
+    followed.generation !== generation ||
+    followed.viewport !== viewport ||
+    followed.rowHeight !== rowHeight
+  ) {
+    setFollowed(follow);
+    if (viewport > 0) {
+      const top = Math.max(0, current - base) * rowHeight;
+      if (top < scrollTop || top + rowHeight > scrollTop + viewport) setScrollTop(Math.max(0, top - viewport + rowHeight * 2));
     }
-  }, [cursor, generation, viewport, rowHeight]);
+  }
+  const applied = useRef(0);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || applied.current === scrollTop) return;
+    applied.current = scrollTop;
+    // Scrolling needs a layout: in the next animation frame it shares the one the frame does anyway.
+    const handle = requestAnimationFrame(() => {
+      el.scrollTop = scrollTop;
+    });
+    return () => cancelAnimationFrame(handle);
+  }, [scrollTop]);
+
+  const rowsInView = Math.max(1, Math.floor(viewport / rowHeight) - 1);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (length <= base) return;
+    const go = (i: number) => {
+      if (i < base) seekTime(run.baseTime);
+      else seekEvent(Math.min(i, length - 1));
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        go(Math.max(base, current + 1));
+        break;
+      case 'ArrowUp':
+        go(current - 1);
+        break;
+      case 'PageDown':
+        go(Math.max(base, current + rowsInView));
+        break;
+      case 'PageUp':
+        go(Math.max(base, current - rowsInView));
+        break;
+      case 'Home':
+        go(base);
+        break;
+      case 'End':
+        toLive();
+        break;
+      case ' ':
+      case 'Enter':
+        // Selection follows focus: the current event is already shown (and Space must not scroll the list).
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
 
   let first: number;
   let last: number;
   if (viewport > 0) {
-    first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-    last = Math.min(length, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
+    first = Math.max(base, base + Math.floor(scrollTop / rowHeight) - OVERSCAN);
+    last = Math.min(length, base + Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
   } else {
-    last = Math.min(length, Math.max(cursor, FALLBACK_ROWS));
-    first = Math.max(0, last - FALLBACK_ROWS);
+    last = Math.min(length, Math.max(cursor, base + FALLBACK_ROWS));
+    first = Math.max(base, last - FALLBACK_ROWS);
   }
 
   const rows = [];
   for (let i = first; i < last; i++) {
-    const e = trace[i];
-    const state = i === cursor - 1 ? 'current' : i >= cursor ? 'future' : 'past';
+    const e = eventAt(run, i);
+    if (!e) continue;
+    const state = i === current ? 'current' : i >= cursor ? 'future' : 'past';
     rows.push(
-      <li key={i} className={`log-${e.kind} ${state}`} style={{ top: i * rowHeight }} aria-current={state === 'current' ? 'step' : undefined}>
-        <button type="button" tabIndex={-1} onClick={() => seekEvent(i)}>
-          {describeEvent(e)}
-        </button>
+      <li
+        key={i}
+        id={optionId(i)}
+        role="option"
+        aria-selected={state === 'current'}
+        aria-posinset={i - base + 1}
+        aria-setsize={length - base}
+        className={`log-${e.kind} ${state}`}
+        style={{ top: (i - base) * rowHeight }}
+        onClick={() => seekEvent(i)}
+      >
+        {describeEvent(e)}
       </li>,
     );
   }
+  const activeShown = current >= first && current < last;
+  const empty = length <= base;
 
   return (
     <section className="panel event-log" aria-labelledby="log-heading">
       <h2 id="log-heading">
         Event log <span className="count">{length}</span>
       </h2>
-      {/* aria-live off: dozens of events a second would drown a screen reader; the caption speaks instead.
-          Focusable so keyboard users can scroll it; the rows are mouse targets (the scrubber and ←/→ reach the same
-          moments from the keyboard). */}
+      {base > 0 && <p className="log-compacted">Events before #{base + 1} were compacted to keep memory bounded.</p>}
+      {/* Not a live region: dozens of events a second would drown a screen reader; the caption speaks instead.
+          One tab stop; the arrow keys move through the events (the page's shortcuts keep quiet while it has focus). */}
       <div
         ref={scroller}
         className="log-scroll"
-        role="log"
-        aria-live="off"
-        aria-label="Event log"
-        tabIndex={0}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        // A listbox must hold options: until something happens it is a plain note, and no tab stop.
+        role={empty ? undefined : 'listbox'}
+        aria-label={empty ? undefined : 'Event log'}
+        tabIndex={empty ? undefined : 0}
+        aria-activedescendant={!empty && activeShown ? optionId(current) : undefined}
+        onKeyDown={onKeyDown}
+        onScroll={(e) => {
+          applied.current = e.currentTarget.scrollTop;
+          setScrollTop(applied.current);
+        }}
       >
-        {length === 0 ? (
+        {empty ? (
           <p className="empty">Nothing has happened yet.</p>
         ) : (
-          <ol style={{ height: viewport > 0 ? length * rowHeight : undefined }}>{rows}</ol>
+          <ol role="presentation" style={{ height: viewport > 0 ? (length - base) * rowHeight : undefined }}>
+            {rows}
+          </ol>
         )}
       </div>
     </section>

@@ -1,9 +1,10 @@
 import { useRef, useState } from 'react';
+import { MAX_IMPORT_BYTES } from '../sim/share';
 import { useLab, useLabActions } from '../store/context';
 
 /** Share the scenario as a link; save a whole run (scenario, interventions, trace) and load it back. */
 export function RunFiles() {
-  const { exportRunText, importRunText } = useLabActions();
+  const { exportRunFile, importRunText, refuseImport } = useLabActions();
   const seed = useLab((s) => s.scenario.seed);
   const input = useRef<HTMLInputElement>(null);
   const [said, setSaid] = useState('');
@@ -16,8 +17,17 @@ export function RunFiles() {
       setSaid('Copy the address bar: it holds the scenario');
     }
   };
-  const exportFile = () => {
-    const blob = new Blob([exportRunText()], { type: 'application/json' });
+  const exportFile = async () => {
+    let text: string;
+    try {
+      // A long run's older history lives only in the worker's replay: this may take a moment.
+      setSaid('Exporting…');
+      text = await exportRunFile();
+    } catch (err) {
+      setSaid(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const blob = new Blob([text], { type: 'application/json' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -28,10 +38,24 @@ export function RunFiles() {
   };
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    const text = await file.text();
+    if (input.current) input.current.value = '';
+    // Refused before reading: a huge file must not freeze the page while it is read and parsed.
+    if (file.size > MAX_IMPORT_BYTES) {
+      const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+      refuseImport(`This file is ${mb(file.size)}; PBFT Lab imports runs up to ${mb(MAX_IMPORT_BYTES)}.`);
+      setSaid('');
+      return;
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch {
+      refuseImport('The file could not be read.');
+      setSaid('');
+      return;
+    }
     if (importRunText(text)) setSaid(`Imported ${file.name}`);
     else setSaid('');
-    if (input.current) input.current.value = '';
   };
 
   return (
@@ -39,7 +63,7 @@ export function RunFiles() {
       <button type="button" className="small" onClick={copyLink}>
         Copy link
       </button>
-      <button type="button" className="small" onClick={exportFile} aria-label="Export run" title="Save this run (scenario, actions, trace) as a JSON file">
+      <button type="button" className="small" onClick={() => void exportFile()} aria-label="Export run" title="Save this run (scenario, actions, trace) as a JSON file">
         Export
       </button>
       <button type="button" className="small" onClick={() => input.current?.click()} aria-label="Import run" title="Load a run saved with Export">

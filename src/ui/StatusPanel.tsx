@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { nodeName } from '../store/describe';
 import { useLab } from '../store/context';
+import { injectRenderFault } from './faults';
 
 function Stat({ term, value, tone }: { term: string; value: string; tone?: 'alarm' }) {
   const id = useId();
@@ -25,6 +26,8 @@ export function StatusPanel() {
   const stats = useLab((s) => s.timeline.stats);
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
   const violations = stats?.violations.length ?? 0;
+  // The ?fault=render test aid (see faults.ts): a rendering error the error boundary must catch.
+  injectRenderFault((stats?.committed ?? 0) > 0);
   return (
     <section className="panel status" aria-labelledby="status-heading">
       <h2 id="status-heading">Status</h2>

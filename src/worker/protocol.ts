@@ -44,7 +44,12 @@ export type SimCommand =
    */
   | { type: 'inspect'; id: number | null; at?: number }
   /** The UI has rendered the previous batch: the worker may post the next. */
-  | { type: 'ack' };
+  | { type: 'ack' }
+  /**
+   * The whole trace of the current run up to event `upTo`, replayed from the seed (the page keeps only its newest
+   * history, so a run file of a long run is rebuilt here). Answered with a `trace` event carrying `request`.
+   */
+  | { type: 'exportTrace'; upTo: number; request: number };
 
 export interface BatchEvent {
   type: 'batch';
@@ -54,6 +59,7 @@ export interface BatchEvent {
   traceLength: number;
   /** Absolute indices at which a happening (one Step) begins, for the events of this batch. */
   starts: number[];
+  /** `latenciesMs` holds only the newest LATENCY_TAIL latencies (the page shows the last one); counts are exact. */
   stats: SimStats;
   replicas: ReplicaSummary[];
   /** Virtual ms after this batch. */
@@ -86,12 +92,19 @@ export interface InspectionEvent {
   inspection: ReplicaInspection;
 }
 
+/** The answer to `exportTrace`: every event of the run from the first up to `upTo`. */
+export interface TraceEventList {
+  type: 'trace';
+  request: number;
+  events: TraceEvent[];
+}
+
 export interface SimErrorEvent {
   type: 'error';
   message: string;
 }
 
-export type SimEvent = BatchEvent | InspectionEvent | SimErrorEvent;
+export type SimEvent = BatchEvent | InspectionEvent | TraceEventList | SimErrorEvent;
 
 /**
  * What the host needs from a simulation. `src/sim/simulation.ts` satisfies it; tests pass scripted fakes so
@@ -120,7 +133,8 @@ export interface SimulationLike {
  */
 export interface SessionLike {
   readonly sim: SimulationLike;
-  readonly trace: readonly TraceEvent[];
+  /** Trace events produced so far (the worker's sessions do not keep the events themselves). */
+  readonly position: number;
   readonly history: readonly TimedIntervention[];
   step(): TraceEvent[];
   runUntil(t: number): TraceEvent[];

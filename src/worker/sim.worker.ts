@@ -4,12 +4,12 @@
  */
 import { Session } from '../sim/session';
 import type { SimCommand, SimEvent } from './protocol';
-import { createSimHost } from './simHost';
+import { createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const host = createSimHost((event: SimEvent) => scope.postMessage(event), {
-  createSession: (scenario, interventions) => new Session(scenario, interventions),
+  createSession: (scenario, interventions) => new Session(scenario, interventions, WORKER_SESSION_OPTIONS),
   clock: () => performance.now(),
   setTimer: (cb, ms) => {
     const handle = setTimeout(cb, ms);

@@ -5,11 +5,11 @@ import { Simulation } from '../sim/simulation';
 import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
-import { FRAME_MS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost } from './simHost';
+import { batchIntervalMs, CROWDED_N, FRAME_MS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
 
 type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
 
-function setup(createSession: Create = (s, i) => new Session(s, i)) {
+function setup(createSession: Create = (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS)) {
   const time = manualTime();
   const posted: SimEvent[] = [];
   const host = createSimHost((e) => posted.push(e), { createSession, clock: time.clock, setTimer: time.setTimer });
@@ -182,7 +182,7 @@ describe('createSimHost', () => {
   it('reports a throwing simulation as an error event and stops playing', () => {
     let calls = 0;
     const { host, time, posted } = setup((s, i) => {
-      const session = new Session(s, i);
+      const session = new Session(s, i, WORKER_SESSION_OPTIONS);
       session.step = () => {
         calls++;
         throw new Error('boom');
@@ -228,6 +228,44 @@ describe('createSimHost', () => {
   });
 });
 
+describe('pacing', () => {
+  it('a crowded run gets a batch every other frame, a small one every frame', () => {
+    expect(batchIntervalMs(4)).toBe(FRAME_MS);
+    expect(batchIntervalMs(CROWDED_N)).toBe(FRAME_MS);
+    expect(batchIntervalMs(100)).toBe(2 * FRAME_MS);
+  });
+
+  it('at n = 100 and full speed no batch carries much more than MAX_EVENTS_PER_BATCH: time slows instead', () => {
+    const { host, time, batches } = setup();
+    host.handle({ type: 'setSpeed', virtualMsPerSecond: 5000 });
+    host.handle({ type: 'configure', scenario: defaultScenario({ f: 33, requests: 2 }) });
+    host.handle({ type: 'play' });
+    const interval = batchIntervalMs(100);
+    for (let frame = 0; frame < 400 && !batches().some((b) => b.stats.committed >= 2); frame++) {
+      host.handle({ type: 'ack' });
+      time.advance(FRAME_MS);
+    }
+    const all = batches();
+    expect(all.at(-1)!.stats.committed).toBe(2);
+    // One happening is never split: a replica's multicast to 99 others arrives in one batch.
+    for (const b of all) expect(b.events.length).toBeLessThanOrEqual(MAX_EVENTS_PER_BATCH + 200);
+    expect(Math.max(...all.map((b) => b.events.length))).toBeGreaterThan(MAX_EVENTS_PER_BATCH / 2);
+    // Batches every other frame, and virtual time behind speed × real time (it was capped).
+    const played = all.slice(1);
+    expect(played.length).toBeLessThanOrEqual(Math.ceil((time.clock() - 0) / interval) + 1);
+    expect(all.at(-1)!.now).toBeLessThan((5000 * time.clock()) / 1000);
+    // Nothing is lost by pacing: the batches concatenate to the uninterrupted run.
+    const reference = new Session(defaultScenario({ f: 33, requests: 2 }), [], WORKER_SESSION_OPTIONS);
+    const events = all.flatMap((b) => b.events);
+    expect(events.map((e) => e.i)).toEqual(events.map((_, k) => k));
+    expect(events.length).toBe(all.at(-1)!.traceLength);
+    reference.runUntil(all.at(-1)!.now);
+    expect(reference.position).toBe(events.length);
+    // Only the newest latencies cross the worker boundary; the count is exact.
+    expect(all.at(-1)!.stats.latenciesMs.length).toBeLessThanOrEqual(LATENCY_TAIL);
+  });
+});
+
 describe('advanceTo', () => {
   it('stops after MAX_EVENTS_PER_BATCH events and leaves the clock at the last one', () => {
     let now = 0;
@@ -253,7 +291,7 @@ describe('advanceTo', () => {
     };
     const endless: SessionLike = {
       sim,
-      trace: [],
+      position: 0,
       history: [],
       step: () => {
         now += 0.001;

@@ -1,4 +1,5 @@
 import type { TimedIntervention } from '../sim/session';
+import type { SimulationOptions } from '../sim/simulation';
 import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
 import { SPEED_LIMITS, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
 
@@ -15,15 +16,44 @@ export interface SimHost {
   dispose(): void;
 }
 
+/**
+ * How the worker builds its sessions. The page keeps the events it draws (a bounded window, src/store/replay.ts),
+ * so sessions only count them, and the core forgets old executed requests: memory stays flat however long a lecture
+ * runs.
+ */
+export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
+
 /** One display frame: the play loop never posts faster than this, even when the UI acks at once. */
 export const FRAME_MS = 16;
+/** Above this many replicas the page gets a batch every other frame (see batchIntervalMs). */
+export const CROWDED_N = 40;
+
+/**
+ * The pacing rule, part one: how often (real ms) the play loop posts a batch. Each batch costs the page a fixed
+ * amount besides its events (every view that shows the run redraws); with more than CROWDED_N replicas that redraw
+ * is dearer than a frame, so batches come every other frame — dots still glide at 60 frames a second between
+ * them, and the counters change thirty times a second, faster than anyone reads them.
+ */
+export function batchIntervalMs(n: number): number {
+  return n > CROWDED_N ? 2 * FRAME_MS : FRAME_MS;
+}
 /**
  * Real time one batch may cover. When the UI is slow to ack (or the tab was hidden) virtual time slows down
  * instead of leaping ahead, so a lecturer never comes back to a run that already finished off-screen.
  */
 export const MAX_REAL_SLICE_MS = 100;
-/** Bounds the work (and the postMessage size) of one frame at high speed with many replicas. */
-export const MAX_EVENTS_PER_BATCH = 20_000;
+/**
+ * The pacing rule, part two: at most this many events per batch. The page pays a few microseconds per event (reading the
+ * message, folding it into the picture), so this bounds one frame's work at about 10 ms whatever n and the speed;
+ * when a burst is bigger (at n = 100 a round of PREPAREs or COMMITs is ~10,000 messages at once) virtual time runs
+ * slower for a moment instead of the page freezing for a long task.
+ */
+export const MAX_EVENTS_PER_BATCH = 1_200;
+/**
+ * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
+ * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.
+ */
+export const LATENCY_TAIL = 16;
 /** A request step gives up after this much virtual time without the client accepting (as Simulation.stepRequest). */
 export const REQUEST_STEP_LIMIT_MS = 60_000;
 const PHASE_STEP_MAX_EVENTS = 100_000;
@@ -137,12 +167,14 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
     // Session replaces its list when someone acts, so identity tells whether it changed.
     const historyChanged = options.reset || history !== postedHistory || history.length !== (postedHistory?.length ?? -1);
     postedHistory = history;
+    const stats = sim.stats();
+    if (stats.latenciesMs.length > LATENCY_TAIL) stats.latenciesMs = stats.latenciesMs.slice(-LATENCY_TAIL);
     post({
       type: 'batch',
       events: p.events,
-      traceLength: current.trace.length,
+      traceLength: current.position,
       starts: p.starts,
-      stats: sim.stats(),
+      stats,
       replicas: sim.replicas(false),
       now: sim.now,
       nextEventAt: sim.nextEventTime(),
@@ -167,7 +199,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
 
   function scheduleTick(): void {
     if (!playing || !session || unacked > 0 || cancelTimer) return;
-    const wait = Math.max(0, FRAME_MS - (deps.clock() - lastPostReal));
+    const wait = Math.max(0, batchIntervalMs(session.sim.n) - (deps.clock() - lastPostReal));
     cancelTimer = deps.setTimer(() => {
       cancelTimer = null;
       guarded(tick);
@@ -214,7 +246,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   }
 
   function act(current: SessionLike, intervention: Parameters<SessionLike['intervene']>[0]): void {
-    const before = current.trace.length;
+    const before = current.position;
     const events = current.intervene(intervention);
     scratch = null;
     postBatch(current, { events, starts: events.length > 0 ? [before] : [], violation: false });
@@ -223,13 +255,43 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   /** The replica as it was after `at` trace events, from a second world replayed from the seed. */
   function inspectAt(id: number, at: number): void {
     if (!session || !runScenario || id < 0 || id >= session.sim.n) return;
-    if (at === session.trace.length && session.sim.inspect) {
+    if (at === session.position && session.sim.inspect) {
       post({ type: 'inspection', id, at, inspection: session.sim.inspect(id) });
       return;
     }
-    if (!scratch || scratch.trace.length > at) scratch = deps.createSession(structuredClone(runScenario), session.history.map((h) => structuredClone(h)));
-    while (scratch.trace.length < at) if (scratch.step().length === 0) break;
-    if (scratch.sim.inspect) post({ type: 'inspection', id, at: scratch.trace.length, inspection: scratch.sim.inspect(id) });
+    // Sessions count events without keeping them, so this second world costs the core's state, not a trace.
+    if (!scratch || scratch.position > at) scratch = deps.createSession(structuredClone(runScenario), session.history.map((h) => structuredClone(h)));
+    while (scratch.position < at) if (scratch.step().length === 0) break;
+    if (scratch.sim.inspect) post({ type: 'inspection', id, at: scratch.position, inspection: scratch.sim.inspect(id) });
+  }
+
+  /** Every event of the run up to `upTo`, replayed from the seed in a throw-away world (for a run file). */
+  function exportTrace(upTo: number, request: number): void {
+    if (!session || !runScenario) return;
+    const world = deps.createSession(structuredClone(runScenario), session.history.map((h) => structuredClone(h)));
+    const events: TraceEvent[] = [];
+    while (world.position < upTo) {
+      const produced = world.step();
+      if (produced.length === 0) break;
+      for (const e of produced) if (e.i < upTo) events.push(e);
+    }
+    post({ type: 'trace', request, events });
+  }
+
+  /**
+   * Rebuilds the run and replays it to trace event `index` (or to virtual time `time`); returns the events past
+   * `index` that the last happening produced (a seek lands on a happening's end), which the page may not have.
+   */
+  function seekTo(current: SessionLike, index: number, time: number | undefined): TraceEvent[] {
+    current.seekToEvent(0);
+    if (time !== undefined) return current.runUntil(time).filter((e) => e.i >= index);
+    const out: TraceEvent[] = [];
+    while (current.position < index) {
+      const produced = current.step();
+      if (produced.length === 0 && current.sim.nextEventTime() === null) break;
+      for (const e of produced) if (e.i >= index) out.push(e);
+    }
+    return out;
   }
 
   function handleCommand(cmd: SimCommand): void {
@@ -239,7 +301,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
         lastTickReal = deps.clock();
         const p = progress();
         // An imported run is replayed at once to where its file ended.
-        while (cmd.replayTo !== undefined && created.trace.length < cmd.replayTo) if (!stepOnce(created, p)) break;
+        while (cmd.replayTo !== undefined && created.position < cmd.replayTo) if (!stepOnce(created, p)) break;
         postBatch(created, p, { reset: true });
         return;
       }
@@ -277,12 +339,9 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
         playing = false;
         stopTimer();
         const index = Math.max(0, Math.floor(cmd.index));
-        if (cmd.time !== undefined && Number.isFinite(cmd.time)) session.seekToTime(cmd.time);
-        else session.seekToEvent(index);
+        const events = seekTo(session, index, cmd.time !== undefined && Number.isFinite(cmd.time) ? cmd.time : undefined);
         // A seek lands on a happening's end, which may lie a few events past `index`: send those along.
-        const trace = session.trace;
-        const from = Math.min(index, trace.length);
-        postBatch(session, { events: trace.slice(from), starts: [], violation: false });
+        postBatch(session, { events, starts: [], violation: false });
         return;
       }
       case 'newRequest': {
@@ -298,11 +357,10 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       case 'setNetwork': {
         if (scenario) scenario = { ...scenario, ...cmd.network };
         if (!session) return;
-        const before = session.trace.length;
         session.intervene({ kind: 'setNetwork', params: cmd.network });
         scratch = null;
         // Nothing visible changes until the next send; only the history does, and a paused page wants it now.
-        if (!playing) postBatch(session, { events: session.trace.slice(before), starts: [], violation: false });
+        if (!playing) postBatch(session, progress());
         return;
       }
       case 'setBehaviour': {
@@ -319,11 +377,15 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       case 'inspect': {
         inspected = cmd.id;
         if (cmd.id === null || !session) return;
-        inspectAt(cmd.id, cmd.at ?? session.trace.length);
+        inspectAt(cmd.id, cmd.at ?? session.position);
         return;
       }
       case 'ack': {
         unacked = Math.max(0, unacked - 1);
+        return;
+      }
+      case 'exportTrace': {
+        exportTrace(Math.max(0, Math.floor(cmd.upTo)), cmd.request);
         return;
       }
       default: {

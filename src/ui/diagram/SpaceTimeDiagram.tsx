@@ -1,14 +1,18 @@
-import { scaleLinear } from 'd3';
-import { memo, useId, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
-import { CLIENT, type MessageType, type NodeId } from '../../sim/types';
+import { scaleLinear, type ScaleLinear } from 'd3';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { CLIENT, type MessageType, type NodeId, type ReplicaSummary } from '../../sim/types';
 import { nodeName, typeLabel } from '../../store/describe';
 import { useLab, useLabActions } from '../../store/context';
-import { LOSS_FRACTION } from '../../store/timeline';
-import type { MessageRecord } from '../../store/replay';
+import type { LabState } from '../../store/labStore';
+import { eventAt, type RunState } from '../../store/replay';
+import { CANVAS_ARROWS_PER_TYPE, SVG_ARROWS_PER_TYPE, thinningNote } from '../../store/thinning';
+import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
+import { useThrottledLab } from '../useThrottledLab';
+import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
 
-/** Beyond this many arrows in the window the oldest are left out: the diagram stays a picture, not a smear. */
-export const MAX_ARROWS = 600;
+/** Above this many replicas the arrows are painted on a canvas: hundreds of named SVG arrows cost whole frames. */
+export const CANVAS_DIAGRAM_ABOVE_N = 16;
 const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
@@ -16,8 +20,31 @@ const WINDOWS = [
   { value: '300', label: 'Last 300 ms' },
   { value: '100', label: 'Last 100 ms' },
 ] as const;
+/**
+ * While playing, the painted diagram (large n) is redrawn at most this often: its arrows crawl a pixel or two per
+ * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
+ */
+export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
 
-type ArrowState = 'delivered' | 'lost' | 'flying';
+interface Moment {
+  run: RunState;
+  cursor: number;
+  viewTime: number;
+  /** Where the time axis ends. */
+  busyUntil: number;
+}
+
+const selectMoment = (s: LabState): Moment => ({
+  run: s.run,
+  cursor: s.cursor,
+  viewTime: s.viewTime,
+  // A quiet clock running on after the last event would squeeze the run into a sliver: end at the last event then.
+  busyUntil: s.timeline.inFlight.size > 0 || s.cursor === 0 ? s.viewTime : (eventAt(s.run, s.cursor - 1)?.t ?? s.viewTime),
+});
+const sameMoment = (a: Moment, b: Moment) => a.run === b.run && a.cursor === b.cursor && a.viewTime === b.viewTime && a.busyUntil === b.busyUntil;
+
+/** How close (px) a click must land to a painted arrow to select it. */
+const HIT_PX = 6;
 
 interface ArrowProps {
   id: number;
@@ -32,8 +59,34 @@ interface ArrowProps {
   onSelect(id: number): void;
 }
 
+interface Geometry {
+  xOf(id: NodeId): number;
+  y: ScaleLinear<number, number>;
+}
+
 function lane(id: NodeId): number {
   return id === CLIENT ? 0 : id + 1;
+}
+
+/** Where an arrow starts and where its drawn part ends, in pixels (rounded to a tenth, so equal frames diff equal). */
+function arrowEnds(a: DiagramArrow, g: Geometry): { x1: number; y1: number; x2: number; y2: number } {
+  const m = a.message;
+  const xa = g.xOf(m.from);
+  const xb = g.xOf(m.to);
+  const ya = g.y(m.sendT);
+  const yb = g.y(m.arriveAt);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { x1: round(xa), y1: round(ya), x2: round(xa + (xb - xa) * a.reach), y2: round(ya + (yb - ya) * a.reach) };
+}
+
+function arrowLabel(a: DiagramArrow): string {
+  const m = a.message;
+  const route = `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}`;
+  return a.state === 'delivered'
+    ? `${route}, t=${m.sendT.toFixed(1)}–${m.arriveAt.toFixed(1)}`
+    : a.state === 'lost'
+      ? `${route}, lost at t=${m.arriveAt.toFixed(1)}`
+      : `${route}, sent t=${m.sendT.toFixed(1)}, in flight`;
 }
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */
@@ -58,36 +111,136 @@ const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, sele
   );
 });
 
-/** First message whose send is not yet shown at `cursor` (messages are kept in send order). */
-function shownMessages(messages: readonly MessageRecord[], cursor: number): number {
-  let lo = 0;
-  let hi = messages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (messages[mid].sendIndex < cursor) lo = mid + 1;
-    else hi = mid;
+/** Paints arrows on a canvas: a few path fills per type and state, whatever the number of arrows. */
+function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArrow[], g: Geometry, colours: CanvasColours, selected: number | null, thin: boolean): void {
+  const lines = new Map<string, Path2D>();
+  const heads = new Map<MessageType, Path2D>();
+  const crosses = new Path2D();
+  const fronts = new Map<MessageType, Path2D>();
+  const path = (map: Map<string, Path2D>, key: string) => map.get(key) ?? (map.set(key, new Path2D()), map.get(key)!);
+  let chosen: { a: DiagramArrow; x1: number; y1: number; x2: number; y2: number } | null = null;
+  for (const a of arrows) {
+    const { x1, y1, x2, y2 } = arrowEnds(a, g);
+    if (a.message.id === selected) chosen = { a, x1, y1, x2, y2 };
+    const line = path(lines, `${a.message.type}|${a.state === 'flying' ? 'dash' : 'solid'}`);
+    line.moveTo(x1, y1);
+    line.lineTo(x2, y2);
+    if (a.state === 'delivered' && !thin) {
+      const angle = Math.atan2(y2 - y1, x2 - x1);
+      const head = path(heads as Map<string, Path2D>, a.message.type);
+      head.moveTo(x2, y2);
+      head.lineTo(x2 - 7 * Math.cos(angle - 0.45), y2 - 7 * Math.sin(angle - 0.45));
+      head.lineTo(x2 - 7 * Math.cos(angle + 0.45), y2 - 7 * Math.sin(angle + 0.45));
+      head.closePath();
+    } else if (a.state === 'lost') {
+      crosses.moveTo(x2 - 4, y2 - 4);
+      crosses.lineTo(x2 + 4, y2 + 4);
+      crosses.moveTo(x2 - 4, y2 + 4);
+      crosses.lineTo(x2 + 4, y2 - 4);
+    } else if (a.state === 'flying') {
+      const front = path(fronts as Map<string, Path2D>, a.message.type);
+      front.moveTo(x2 + 3, y2);
+      front.arc(x2, y2, 3, 0, 2 * Math.PI);
+    }
   }
-  return lo;
+  ctx.lineCap = 'butt';
+  ctx.lineWidth = thin ? 1 : 1.5;
+  for (const [key, line] of lines) {
+    const [type, dash] = key.split('|') as [MessageType, string];
+    ctx.strokeStyle = colours.fill[type];
+    // Dashes are costly to rasterise in software: a crowded diagram marks messages in flight by their front dot only.
+    ctx.setLineDash(dash === 'dash' && !thin ? [4, 3] : []);
+    ctx.stroke(line);
+  }
+  ctx.setLineDash([]);
+  for (const [type, head] of heads) {
+    ctx.fillStyle = colours.fill[type];
+    ctx.fill(head);
+  }
+  for (const [type, front] of fronts) {
+    ctx.fillStyle = colours.fill[type];
+    ctx.fill(front);
+  }
+  ctx.strokeStyle = colours.lost;
+  ctx.lineWidth = 2;
+  ctx.stroke(crosses);
+  if (chosen) {
+    ctx.strokeStyle = colours.select;
+    ctx.lineWidth = 7;
+    ctx.globalAlpha = 0.5;
+    ctx.beginPath();
+    ctx.moveTo(chosen.x1, chosen.y1);
+    ctx.lineTo(chosen.x2, chosen.y2);
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = colours.fill[chosen.a.message.type];
+    ctx.lineWidth = 3;
+    ctx.stroke();
+  }
 }
+
+interface LifelinesProps {
+  lanes: number;
+  height: number;
+  laneWidth: number;
+  replicas: readonly ReplicaSummary[];
+  selectedReplica: number | null;
+  offenders: readonly number[] | undefined;
+}
+
+/** The lifelines and their headers: redrawn only when a replica's role or the size changes, not every frame. */
+const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, selectedReplica, offenders }: LifelinesProps) {
+  const headerSize = Math.max(9, Math.min(16, laneWidth * 0.45));
+  // With many replicas, name every k-th lifeline only, so the numbers stay legible.
+  const labelEvery = Math.max(1, Math.ceil((headerSize * 1.6) / Math.max(1, laneWidth)));
+  return (
+    <g className="lifelines" aria-hidden="true">
+      {Array.from({ length: lanes }, (_, k) => {
+        const id = k === 0 ? CLIENT : k - 1;
+        const r = id === CLIENT ? null : replicas[id];
+        const classes = ['lifeline', id === selectedReplica ? 'selected' : '', offenders?.includes(id) ? 'offending' : '', r?.behaviour ? 'malicious' : ''].filter(Boolean).join(' ');
+        const x = MARGIN.left + (k + 0.5) * laneWidth;
+        return (
+          <g key={k} className={classes}>
+            <line x1={x} x2={x} y1={MARGIN.top - 6} y2={height - MARGIN.bottom} />
+            {k % labelEvery === 0 && (
+              <text x={x} y={MARGIN.top - 22} fontSize={headerSize} className="lane-label">
+                {id === CLIENT ? 'C' : id}
+              </text>
+            )}
+            {laneWidth > 14 && r && (r.isPrimary || r.behaviour) && (
+              <text x={x} y={MARGIN.top - 8} fontSize={headerSize * 0.85} className="lane-glyph">
+                {r.isPrimary ? '♛' : ''}
+                {r.behaviour ? '☠' : ''}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+});
 
 /**
  * The message sequence chart beside the graph: one lifeline per replica and the client, time flowing down, each
  * message an arrow in its type's colour. It shows the same moment as the graph (the cursor line); clicking an arrow
- * selects that message in both, clicking elsewhere jumps to that time.
+ * selects that message in both, clicking elsewhere jumps to that time. Above CANVAS_DIAGRAM_ABOVE_N replicas the
+ * arrows are painted on a canvas, and every crowded message type is thinned to a budget (the page says so).
  */
 export function SpaceTimeDiagram() {
   const n = useLab((s) => s.run.n);
-  const run = useLab((s) => s.run);
-  const cursor = useLab((s) => s.cursor);
-  const viewTime = useLab((s) => s.viewTime);
+  const painted = n > CANVAS_DIAGRAM_ABOVE_N;
+  const { run, cursor, viewTime, busyUntil } = useThrottledLab(selectMoment, sameMoment, painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0);
   const replicas = useLab((s) => s.timeline.replicas);
-  // A quiet clock running on after the last event would squeeze the run into a sliver: end at the last event then.
-  const busyUntil = useLab((s) => (s.timeline.inFlight.size > 0 || s.cursor === 0 ? s.viewTime : s.run.trace[s.cursor - 1]?.t ?? s.viewTime));
   const selectedMessage = useLab((s) => s.selection.message);
   const selectedReplica = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
+  const theme = useLab((s) => s.ui.theme);
   const { selectMessage, seekTime } = useLabActions();
   const frame = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  /** The palette, read once per theme (reading it costs a style recalculation). */
+  const colours = useRef<CanvasColours | null>(null);
   const [size, setSize] = useState({ width: 360, height: 320 });
   const [windowChoice, setWindowChoice] = useState<string>('all');
   const selectId = useId();
@@ -106,84 +259,85 @@ export function SpaceTimeDiagram() {
   const { width, height } = size;
   const lanes = n + 1;
   const laneWidth = (width - MARGIN.left - MARGIN.right) / Math.max(1, lanes);
-  const xOf = (id: NodeId) => MARGIN.left + (lane(id) + 0.5) * laneWidth;
-  const t1 = Math.max(busyUntil, 10);
-  const span = windowChoice === 'all' ? t1 : Number(windowChoice);
-  const t0 = Math.max(0, t1 - span);
-  const y = scaleLinear()
-    .domain([t0, t1 + (t1 - t0) * 0.03])
-    .range([MARGIN.top, height - MARGIN.bottom]);
+  const t1 = Math.max(busyUntil, run.baseTime + 10, 10);
+  // The whole run starts where the kept history does.
+  const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
+  const geometry = useMemo<Geometry>(() => {
+    const y = scaleLinear()
+      .domain([t0, t1 + (t1 - t0) * 0.03])
+      .range([MARGIN.top, height - MARGIN.bottom]);
+    return { xOf: (id: NodeId) => MARGIN.left + (lane(id) + 0.5) * laneWidth, y };
+  }, [t0, t1, height, laneWidth]);
 
-  const arrows: ArrowProps[] = [];
-  let delivered = 0;
-  let lost = 0;
-  let flying = 0;
-  let omitted = 0;
-  const messages = run.messages;
-  for (let k = shownMessages(messages, cursor) - 1; k >= 0; k--) {
-    const m = messages[k];
-    if (m.sendT < t0 - run.maxTransit) break;
-    const ended = m.endIndex >= 0 && m.endIndex < cursor;
-    const endT = ended ? m.arriveAt : Math.min(viewTime, m.arriveAt);
-    if (endT < t0 || m.sendT > t1) continue;
-    const state: ArrowState = !ended ? 'flying' : m.lost ? 'lost' : 'delivered';
-    if (state === 'delivered') delivered++;
-    else if (state === 'lost') lost++;
-    else flying++;
-    if (arrows.length >= MAX_ARROWS) {
-      omitted++;
-      continue;
-    }
-    const xa = xOf(m.from);
-    const xb = xOf(m.to);
-    const ya = y(m.sendT);
-    const yb = y(m.arriveAt);
-    let x2 = xb;
-    let y2 = yb;
-    if (state === 'lost') {
-      x2 = xa + (xb - xa) * LOSS_FRACTION;
-      y2 = ya + (yb - ya) * LOSS_FRACTION;
-    } else if (state === 'flying') {
-      const p = m.arriveAt > m.sendT ? Math.min(1, Math.max(0, (viewTime - m.sendT) / (m.arriveAt - m.sendT))) : 1;
-      const reach = m.lost ? p * LOSS_FRACTION : p;
-      x2 = xa + (xb - xa) * reach;
-      y2 = ya + (yb - ya) * reach;
-    }
-    const route = `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}`;
-    const label =
-      state === 'delivered'
-        ? `${route}, t=${m.sendT.toFixed(1)}–${m.arriveAt.toFixed(1)}`
-        : state === 'lost'
-          ? `${route}, lost at t=${m.arriveAt.toFixed(1)}`
-          : `${route}, sent t=${m.sendT.toFixed(1)}, in flight`;
-    arrows.push({
-      id: m.id,
-      type: m.type,
-      x1: Math.round(xa * 10) / 10,
-      y1: Math.round(ya * 10) / 10,
-      x2: Math.round(x2 * 10) / 10,
-      y2: Math.round(y2 * 10) / 10,
-      state,
-      label,
-      selected: m.id === selectedMessage,
-      onSelect: selectMessage,
+  const content = useMemo(
+    () => diagramContent(run.messages, cursor, viewTime, t0, t1, run.maxTransit, painted ? CANVAS_ARROWS_PER_TYPE : SVG_ARROWS_PER_TYPE, selectedMessage),
+    // `run` is a new object on every batch; its buffers grow in place, so `run` itself is the dependency.
+    [run, cursor, viewTime, t0, t1, painted, selectedMessage],
+  );
+
+  useEffect(() => {
+    colours.current = null;
+    const scheme = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const forget = () => (colours.current = null);
+    scheme?.addEventListener('change', forget);
+    return () => scheme?.removeEventListener('change', forget);
+  }, [theme]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!painted || !canvas || !ctx) return;
+    const handle = requestAnimationFrame(() => {
+      // The canvas fills the frame, whose size the ResizeObserver above keeps in `size`.
+      fitCanvas(canvas, size.width, size.height);
+      const dpr = window.devicePixelRatio || 1;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      paintArrows(ctx, content.arrows, geometry, colours.current ?? (colours.current = readColours(canvas)), selectedMessage, content.arrows.length > 300);
     });
-  }
-  // Oldest first, so newer arrows are drawn on top; the selected one last of all.
-  arrows.reverse();
-  arrows.sort((a, b) => Number(a.selected) - Number(b.selected));
+    return () => cancelAnimationFrame(handle);
+  }, [painted, content, geometry, selectedMessage, size, theme]);
 
   const onBackground = (e: MouseEvent<SVGRectElement>) => {
     const box = e.currentTarget.ownerSVGElement?.getBoundingClientRect();
     if (!box) return;
+    const px = e.clientX - box.left;
+    const py = e.clientY - box.top;
+    if (painted) {
+      // Painted arrows have no elements to click: pick the nearest one under the pointer.
+      let best: { id: number; d: number } | null = null;
+      for (const a of content.arrows) {
+        const { x1, y1, x2, y2 } = arrowEnds(a, geometry);
+        const d = distanceToSegment(px, py, x1, y1, x2, y2);
+        if (d <= HIT_PX && (!best || d < best.d)) best = { id: a.message.id, d };
+      }
+      if (best) {
+        selectMessage(best.id);
+        return;
+      }
+    }
     selectMessage(null);
-    seekTime(y.invert(e.clientY - box.top));
+    seekTime(geometry.y.invert(py));
   };
 
-  const headerSize = Math.max(9, Math.min(16, laneWidth * 0.45));
-  // With many replicas, name every k-th lifeline only, so the numbers stay legible.
-  const labelEvery = Math.max(1, Math.ceil((headerSize * 1.6) / Math.max(1, laneWidth)));
-  const ticks = y.ticks(Math.max(2, Math.floor(height / 60)));
+  const ticks = geometry.y.ticks(Math.max(2, Math.floor(height / 60)));
+  const note = thinningNote(content.strides, n);
+  let svgArrows: ArrowProps[] = [];
+  if (!painted) {
+    svgArrows = content.arrows.map((a) => ({
+      id: a.message.id,
+      type: a.message.type,
+      ...arrowEnds(a, geometry),
+      state: a.state,
+      label: arrowLabel(a),
+      selected: a.message.id === selectedMessage,
+      onSelect: selectMessage,
+    }));
+    // The selected one last of all, on top.
+    svgArrows.sort((a, b) => Number(a.selected) - Number(b.selected));
+  }
+  const total = content.delivered + content.lost + content.flying;
   return (
     <section className="diagram panel" aria-labelledby="diagram-heading">
       <div className="diagram-head">
@@ -204,7 +358,7 @@ export function SpaceTimeDiagram() {
           <rect className="diagram-bg" x={0} y={0} width={width} height={height} onClick={onBackground} />
           <g className="time-axis" aria-hidden="true">
             {ticks.map((t) => (
-              <g key={t} transform={`translate(0,${y(t)})`}>
+              <g key={t} transform={`translate(0,${geometry.y(t)})`}>
                 <line x1={MARGIN.left - 4} x2={width - MARGIN.right} className="tick-line" />
                 <text x={MARGIN.left - 6} dy="0.35em" className="tick-label">
                   {t}
@@ -212,45 +366,33 @@ export function SpaceTimeDiagram() {
               </g>
             ))}
           </g>
-          <g className="lifelines" aria-hidden="true">
-            {Array.from({ length: lanes }, (_, k) => {
-              const id = k === 0 ? CLIENT : k - 1;
-              const r = id === CLIENT ? null : replicas[id];
-              const classes = ['lifeline', id === selectedReplica ? 'selected' : '', offenders?.includes(id) ? 'offending' : '', r?.behaviour ? 'malicious' : ''].filter(Boolean).join(' ');
-              const x = xOf(id);
-              return (
-                <g key={k} className={classes}>
-                  <line x1={x} x2={x} y1={MARGIN.top - 6} y2={height - MARGIN.bottom} />
-                  {k % labelEvery === 0 && (
-                    <text x={x} y={MARGIN.top - 22} fontSize={headerSize} className="lane-label">
-                      {id === CLIENT ? 'C' : id}
-                    </text>
-                  )}
-                  {laneWidth > 14 && r && (r.isPrimary || r.behaviour) && (
-                    <text x={x} y={MARGIN.top - 8} fontSize={headerSize * 0.85} className="lane-glyph">
-                      {r.isPrimary ? '♛' : ''}
-                      {r.behaviour ? '☠' : ''}
-                    </text>
-                  )}
-                </g>
-              );
-            })}
-          </g>
-          <g className="arrows">
-            {arrows.map((a) => (
-              <Arrow key={a.id} {...a} />
-            ))}
-          </g>
-          <g className="time-cursor" aria-hidden="true" transform={`translate(0,${Math.min(y(viewTime), height - MARGIN.bottom)})`}>
+          <Lifelines lanes={lanes} height={height} laneWidth={laneWidth} replicas={replicas} selectedReplica={selectedReplica} offenders={offenders} />
+          {!painted && (
+            <g className="arrows">
+              {svgArrows.map((a) => (
+                <Arrow key={a.id} {...a} />
+              ))}
+            </g>
+          )}
+          <g className="time-cursor" aria-hidden="true" transform={`translate(0,${Math.min(geometry.y(viewTime), height - MARGIN.bottom)})`}>
             <line x1={MARGIN.left - 4} x2={width - MARGIN.right} />
             <text x={width - MARGIN.right - 2} dy="-0.3em">
               t={viewTime.toFixed(1)}
             </text>
           </g>
         </svg>
+        {painted && (
+          <canvas
+            ref={canvasRef}
+            className="diagram-canvas"
+            role="img"
+            aria-label={`${total} messages as arrows between ${n} replicas and the client (painted; the event log lists every event)`}
+          />
+        )}
       </div>
       <p className="diagram-summary">
-        {delivered} delivered · {lost} lost · {flying} in flight{omitted > 0 ? ` · ${omitted} older not drawn` : ''}
+        {content.delivered} delivered · {content.lost} lost · {content.flying} in flight
+        {note && <span className="thinning-note"> · {note}</span>}
       </p>
     </section>
   );

@@ -1,43 +1,37 @@
 import { useContext, useEffect, useRef } from 'react';
 import { CLIENT, MESSAGE_TYPES, type MessageType } from '../../sim/types';
 import { LabStoreContext, useLab } from '../../store/context';
-import { DROP_FADE_MS, LOSS_FRACTION, progressAt } from '../../store/timeline';
+import { countByType, GRAPH_DOTS_PER_TYPE, isDrawn, stridesFor, typeSlot, type Strides } from '../../store/thinning';
+import { DROP_FADE_MS, LOSS_FRACTION, progressAt, type FlightMessage } from '../../store/timeline';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
+import { fitCanvas, readColours, type CanvasColours } from './canvasColours';
 import { wirePoint, type GraphLayout } from './layout';
 import { nodeAt } from './MessageLayer';
 
-/** CSS custom property holding each type's colour (styles.css), so canvas and SVG share one palette. */
-const COLOUR_VAR: Record<MessageType, string> = {
-  REQUEST: '--msg-request',
-  PRE_PREPARE: '--msg-pre-prepare',
-  PREPARE: '--msg-prepare',
-  COMMIT: '--msg-commit',
-  REPLY: '--msg-reply',
-  CHECKPOINT: '--msg-checkpoint',
-  VIEW_CHANGE: '--msg-view-change',
-  NEW_VIEW: '--msg-new-view',
-};
+const stridesByMap = new WeakMap<ReadonlyMap<number, FlightMessage>, Strides>();
 
-function readColours(el: Element) {
-  const style = getComputedStyle(el);
-  const fill = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, style.getPropertyValue(COLOUR_VAR[t]).trim() || '#888'])) as Record<MessageType, string>;
-  return {
-    fill,
-    outline: style.getPropertyValue('--msg-outline').trim() || '#000',
-    lost: style.getPropertyValue('--bad-stroke').trim() || '#d55e00',
-  };
+/**
+ * How the graph thins the messages in flight: per type, to GRAPH_DOTS_PER_TYPE dots (see store/thinning.ts).
+ * Computed once per picture (the canvas and the note under it both ask).
+ */
+export function graphStrides(inFlight: ReadonlyMap<number, FlightMessage>): Strides {
+  let strides = stridesByMap.get(inFlight);
+  if (!strides) stridesByMap.set(inFlight, (strides = stridesFor(countByType(inFlight.values()), GRAPH_DOTS_PER_TYPE)));
+  return strides;
 }
 
 /**
  * Thousands of messages (n = 100 sends about 20 000 per request) are painted on one canvas under the SVG
  * nodes, straight from the store in a requestAnimationFrame loop: no React work and no DOM nodes per message.
- * The canvas shares the SVG's viewBox mapping, so dots still leave and enter the nodes drawn above it.
+ * The canvas shares the SVG's viewBox mapping, so dots still leave and enter the nodes drawn above it. Crowded
+ * types are thinned to a sample (the graph says so under it); the counts in Status stay exact.
  */
 export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
   const store = useContext(LabStoreContext);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const count = useLab((s) => s.timeline.inFlight.size);
+  const theme = useLab((s) => s.ui.theme);
   const reducedMotion = useReducedMotion();
 
   useEffect(() => {
@@ -45,19 +39,34 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
     const ctx = canvas?.getContext('2d');
     if (!store || !canvas || !ctx) return;
     const clock = createAnimationClock();
-    let colours = readColours(canvas);
+    // Read in the first frame, after the page has applied the theme.
+    let colours: CanvasColours | null = null;
     let handle = 0;
+    /** The sample of the messages in flight that is drawn, chosen once per batch rather than every frame. */
+    let drawn: FlightMessage[] = [];
+    let drawnOf: ReadonlyMap<number, FlightMessage> | null = null;
+    /** The canvas's CSS size, kept by the ResizeObserver below (measured once here, outside any frame). */
+    let box = { w: canvas.clientWidth, h: canvas.clientHeight };
+    let dropStrides: Strides = {};
+    let dropStridesOf: readonly FlightMessage[] | null = null;
 
     const draw = (real: number) => {
       handle = 0;
       const { timeline, playback } = store.getState();
       const dpr = window.devicePixelRatio || 1;
-      const w = canvas.clientWidth;
-      const h = canvas.clientHeight;
-      if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-        canvas.width = Math.round(w * dpr);
-        canvas.height = Math.round(h * dpr);
-        colours = readColours(canvas);
+      const { w, h } = box;
+      if (fitCanvas(canvas, w, h) || !colours) colours = readColours(canvas);
+      if (timeline.inFlight !== drawnOf) {
+        drawnOf = timeline.inFlight;
+        const strides = graphStrides(timeline.inFlight);
+        const every = Int32Array.from(MESSAGE_TYPES, (type) => strides[type] ?? 1);
+        drawn = [];
+        // isDrawn, by slot: this loop runs over every message in flight.
+        for (const m of timeline.inFlight.values()) if (m.id % every[typeSlot(m.type)] === 0) drawn.push(m);
+      }
+      if (timeline.dropped !== dropStridesOf) {
+        dropStridesOf = timeline.dropped;
+        dropStrides = stridesFor(countByType(timeline.dropped), GRAPH_DOTS_PER_TYPE);
       }
       // preserveAspectRatio="xMidYMid meet", as on the SVG above.
       const scale = Math.min(w / layout.width, h / layout.height);
@@ -71,7 +80,7 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       const r = layout.dotRadius;
       // One path per type: a few fills per frame however many messages fly.
       const paths = new Map<MessageType, Path2D>();
-      for (const m of timeline.inFlight.values()) {
+      for (const m of drawn) {
         const from = nodeAt(layout, m.from);
         const to = nodeAt(layout, m.to);
         if (!from || !to) continue;
@@ -86,7 +95,8 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       for (const [type, path] of paths) {
         ctx.fillStyle = colours.fill[type];
         ctx.fill(path);
-        ctx.stroke(path);
+        // Outlines on tiny dots (n > 40) are invisible at that size but cost as much again to rasterise.
+        if (r >= 6) ctx.stroke(path);
       }
 
       let fading = false;
@@ -94,6 +104,7 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       ctx.lineWidth = Math.max(2, r * 0.5);
       ctx.lineCap = 'round';
       for (const d of timeline.dropped) {
+        if (!isDrawn(d.id, d.type, dropStrides)) continue;
         const age = Math.max(0, real - d.lostAtReal);
         if (age >= DROP_FADE_MS) continue;
         fading = true;
@@ -121,7 +132,11 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
     schedule();
     // Paused: repaint only when something changes (a step, a new run, a resize, a theme switch).
     const unsubscribe = store.subscribe(schedule);
-    const resize = new ResizeObserver(schedule);
+    const resize = new ResizeObserver((entries) => {
+      const rect = entries[entries.length - 1]?.contentRect;
+      if (rect) box = { w: rect.width, h: rect.height };
+      schedule();
+    });
     resize.observe(canvas);
     const scheme = window.matchMedia?.('(prefers-color-scheme: dark)');
     const onScheme = () => {
@@ -135,7 +150,8 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       resize.disconnect();
       scheme?.removeEventListener('change', onScheme);
     };
-  }, [store, layout, reducedMotion]);
+    // The theme changes the palette: `theme` re-runs this effect, which reads the colours afresh.
+  }, [store, layout, reducedMotion, theme]);
 
   return <canvas ref={canvasRef} className="message-canvas" role="img" aria-label={`${count} messages in flight`} />;
 }

@@ -1,6 +1,9 @@
-import { useMemo } from 'react';
-import { useLab, useLabActions } from '../../store/context';
-import { CanvasMessageLayer } from './CanvasMessageLayer';
+import { useContext, useEffect, useMemo, useState } from 'react';
+import { LabStoreContext, useLab, useLabActions } from '../../store/context';
+import { MAX_EVENTS_PER_BATCH } from '../../worker/simHost';
+import { formatSpeed } from '../controls/speedScale';
+import { thinningNote } from '../../store/thinning';
+import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
 import { graphLayout } from './layout';
@@ -61,6 +64,57 @@ export function ReplicaGraph() {
         </g>
         <TimerLayer layout={layout} />
       </svg>
+      <div className="graph-notes">
+        <PacingNote />
+        {painted && <GraphThinningNote n={n} />}
+      </div>
     </div>
   );
+}
+
+/** How long (real ms) the page watches virtual time before it says the run is slower than the chosen speed. */
+const PACING_WINDOW_MS = 1500;
+
+/**
+ * Says when the run plays slower than the Speed slider asks: the worker sends at most MAX_EVENTS_PER_BATCH events a
+ * frame (the pacing rule in worker/simHost.ts), so a crowded run slows down rather than freezing the page.
+ */
+function PacingNote() {
+  const store = useContext(LabStoreContext);
+  const [ratio, setRatio] = useState(1);
+  useEffect(() => {
+    if (!store) return;
+    let samples: Array<{ real: number; virtual: number; generation: number }> = [];
+    const timer = setInterval(() => {
+      const { timeline, playback, following } = store.getState();
+      if (!playback.playing || !following) {
+        samples = [];
+        setRatio(1);
+        return;
+      }
+      const real = performance.now();
+      samples.push({ real, virtual: timeline.now, generation: timeline.generation });
+      samples = samples.filter((x) => real - x.real <= PACING_WINDOW_MS && x.generation === timeline.generation);
+      const first = samples[0];
+      if (real - first.real < PACING_WINDOW_MS * 0.6) return;
+      const expected = (playback.speed * (real - first.real)) / 1000;
+      setRatio(expected > 0 ? Math.min(1, (timeline.now - first.virtual) / expected) : 1);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [store]);
+  const speed = useLab((s) => s.playback.speed);
+  if (ratio >= 0.75) return null;
+  return (
+    <p className="graph-note">
+      Running at about {Math.max(1, Math.round(ratio * 100))} % of the chosen speed ({formatSpeed(speed)}): the page shows at most{' '}
+      {MAX_EVENTS_PER_BATCH.toLocaleString('en-US')} events per frame.
+    </p>
+  );
+}
+
+/** Says when the canvas shows a sample of the messages in flight (the canvas draws by the same rule). */
+function GraphThinningNote({ n }: { n: number }) {
+  const inFlight = useLab((s) => s.timeline.inFlight);
+  const note = useMemo(() => thinningNote(graphStrides(inFlight), n), [inFlight, n]);
+  return note ? <p className="graph-note">{note}</p> : null;
 }

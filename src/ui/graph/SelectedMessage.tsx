@@ -10,11 +10,7 @@ import { nodeAt } from './MessageLayer';
  */
 export function SelectedMessage({ layout }: { layout: GraphLayout }) {
   const id = useLab((s) => s.selection.message);
-  const record = useLab((s) => {
-    if (id === null) return null;
-    const at = s.run.messageAt.get(id);
-    return at === undefined ? null : s.run.messages[at];
-  });
+  const record = useLab((s) => (id === null ? null : (s.run.messageById.get(id) ?? null)));
   if (!record) return null;
   const from = nodeAt(layout, record.from);
   const to = nodeAt(layout, record.to);

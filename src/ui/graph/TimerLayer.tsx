@@ -4,6 +4,10 @@ import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
 import type { GraphLayout } from './layout';
 
+/** Above this many running timers the rings are redrawn at most every CROWDED_TIMER_INTERVAL_MS while playing. */
+export const CROWDED_TIMERS = 12;
+export const CROWDED_TIMER_INTERVAL_MS = 100;
+
 /**
  * Each running timer as a ring that fills clockwise towards its deadline: the room sees a backup's patience run out
  * before it suspects the primary. Only replicas with a timer are drawn, so the work per frame follows them, not n.
@@ -11,26 +15,36 @@ import type { GraphLayout } from './layout';
 export function TimerLayer({ layout }: { layout: GraphLayout }) {
   const store = useContext(LabStoreContext);
   const replicas = useLab((s) => s.timeline.replicas);
-  const now = useLab((s) => s.timeline.now);
   const playing = useLab((s) => s.playback.playing);
   const reducedMotion = useReducedMotion();
+  // While the rings animate their own clock drives them: they need not redraw on every batch too.
+  const smooth = playing && !reducedMotion;
+  const now = useLab((s) => (smooth ? -1 : s.timeline.now));
   const [frameTime, setFrameTime] = useState<number | null>(null);
   const timed = replicas.filter((r) => r.timer !== null);
-  const animate = playing && !reducedMotion && timed.length > 0;
+  const animate = smooth && timed.length > 0;
 
+  // Many rings (at n = 100 every backup times the request) fill slowly: redrawing them all 60 times a second costs
+  // more than a frame and shows nothing more than ten times a second does.
+  const crowd = timed.length > CROWDED_TIMERS;
   useEffect(() => {
     if (!store || !animate) return;
     const clock = createAnimationClock();
+    let lastSet = Number.NEGATIVE_INFINITY;
     let handle = requestAnimationFrame(function loop(real) {
       const { timeline, playback } = store.getState();
-      setFrameTime(clock(timeline, playback, false, real));
+      const t = clock(timeline, playback, false, real);
+      if (!crowd || real - lastSet >= CROWDED_TIMER_INTERVAL_MS) {
+        lastSet = real;
+        setFrameTime(t);
+      }
       handle = requestAnimationFrame(loop);
     });
     return () => cancelAnimationFrame(handle);
-  }, [store, animate]);
+  }, [store, animate, crowd]);
 
   if (timed.length === 0) return null;
-  const t = animate && frameTime !== null ? Math.max(now, frameTime) : now;
+  const t = animate ? (frameTime ?? store?.getState().timeline.now ?? 0) : now;
   // Outside the phase rings (up to radius + 13), so both read at once.
   const r = layout.nodeRadius + 21;
   const circumference = 2 * Math.PI * r;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../sim/scenario';
+import { Session } from '../../sim/session';
+import { emptyRun, mergeEvents } from '../../store/replay';
+import { isDrawn } from '../../store/thinning';
+import { diagramContent, distanceToSegment } from './arrows';
+
+function runOf(f: number, until: number) {
+  const session = new Session(defaultScenario({ f, requests: 2, dropRate: 0.02, seed: 9 }));
+  session.runUntil(until);
+  const run = emptyRun();
+  run.n = session.sim.n;
+  mergeEvents(run, 0, session.trace, []);
+  return { run, stats: session.sim.stats(), inFlight: Object.values(session.sim.messagesInFlight()).reduce((a, b) => a + b, 0) };
+}
+
+describe('the space-time diagram’s arrows', () => {
+  it('counts every message of the window exactly, however many it draws', () => {
+    const { run, stats, inFlight } = runOf(10, 400);
+    const all = diagramContent(run.messages, run.length, run.endTime, 0, run.endTime, run.maxTransit, 1e9);
+    expect(all.strides).toEqual({});
+    expect(all.delivered).toBe(stats.delivered);
+    expect(all.lost).toBe(stats.dropped);
+    expect(all.flying).toBe(inFlight);
+    expect(all.arrows).toHaveLength(stats.sentTotal);
+
+    const thin = diagramContent(run.messages, run.length, run.endTime, 0, run.endTime, run.maxTransit, 100);
+    expect([thin.delivered, thin.lost, thin.flying]).toEqual([all.delivered, all.lost, all.flying]);
+    expect(thin.strides.PREPARE).toBeGreaterThan(1);
+    expect(thin.arrows.length).toBeLessThan(all.arrows.length);
+    for (const a of thin.arrows) expect(isDrawn(a.message.id, a.message.type, thin.strides)).toBe(true);
+    // Per type, about the budget at most.
+    const prepares = thin.arrows.filter((a) => a.message.type === 'PREPARE').length;
+    expect(prepares).toBeLessThanOrEqual(101);
+    // Oldest first.
+    expect(thin.arrows.map((a) => a.message.sendIndex)).toEqual([...thin.arrows.map((a) => a.message.sendIndex)].sort((a, b) => a - b));
+  });
+
+  it('always draws the selected message, thinned or not', () => {
+    const { run } = runOf(10, 400);
+    const hidden = run.messages.find((m) => m.type === 'PREPARE' && m.id % 1024 !== 0)!;
+    const content = diagramContent(run.messages, run.length, run.endTime, 0, run.endTime, run.maxTransit, 10, hidden.id);
+    expect(content.arrows.some((a) => a.message.id === hidden.id)).toBe(true);
+  });
+
+  it('a window shows only the arrows crossing it, and the past only what was sent by then', () => {
+    const { run } = runOf(1, 200);
+    const cursor = Math.floor(run.length / 2);
+    const t = run.trace[cursor - 1].t;
+    const content = diagramContent(run.messages, cursor, t, t - 20, t, run.maxTransit, 1e9);
+    for (const a of content.arrows) {
+      expect(a.message.sendIndex).toBeLessThan(cursor);
+      expect(a.message.sendT).toBeLessThanOrEqual(t);
+      expect(a.state === 'flying' ? t : a.message.arriveAt).toBeGreaterThanOrEqual(t - 20);
+    }
+    expect(distanceToSegment(5, 5, 0, 0, 10, 0)).toBe(5);
+    expect(distanceToSegment(-3, 4, 0, 0, 10, 0)).toBe(5);
+  });
+});
