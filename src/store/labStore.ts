@@ -237,7 +237,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     /** Shows a past (or known-future) moment without the worker. */
     const show = (index: number, viewTime: number, byTime: boolean) => {
       const s = get();
-      const at = Math.max(0, Math.min(index, s.run.length));
+      // Never before the oldest moment kept (older history may have been compacted).
+      const at = Math.max(s.run.base, Math.min(index, s.run.length));
       if (s.playback.playing) {
         send({ type: 'pause' });
       }

@@ -3,7 +3,7 @@ import { describeEvent } from '../store/describe';
 import { useLab, useLabActions } from '../store/context';
 import type { LabState } from '../store/labStore';
 import { eventAt, type RunState } from '../store/replay';
-import { useThrottledLab } from './useThrottledLab';
+import { useCrowdedInterval, useThrottledLab } from './useThrottledLab';
 
 /** Rows drawn beyond the visible ones, so a fast scroll does not show blank lines for a frame. */
 const OVERSCAN = 8;
@@ -190,9 +190,15 @@ export function EventLog() {
 }
 
 /** What the last step did, and why it matters: announced while stepping, quiet while playing. */
+interface Narration {
+  caption: string;
+  explanation: string;
+}
+const selectNarration = (s: LabState): Narration => ({ caption: s.timeline.caption, explanation: s.timeline.explanation });
+const sameNarration = (a: Narration, b: Narration) => a.caption === b.caption && a.explanation === b.explanation;
+
 export function StepCaption() {
-  const caption = useLab((s) => s.timeline.caption);
-  const explanation = useLab((s) => s.timeline.explanation);
+  const { caption, explanation } = useThrottledLab(selectNarration, sameNarration, useCrowdedInterval());
   const playing = useLab((s) => s.playback.playing);
   const replayed = useLab((s) => !s.following);
   return (

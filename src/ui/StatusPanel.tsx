@@ -1,6 +1,8 @@
 import { useId } from 'react';
 import { nodeName } from '../store/describe';
-import { useLab } from '../store/context';
+import type { SimStats } from '../sim/types';
+import type { LabState } from '../store/labStore';
+import { useCrowdedInterval, useThrottledLab } from './useThrottledLab';
 import { injectRenderFault } from './faults';
 
 function Stat({ term, value, tone }: { term: string; value: string; tone?: 'alarm' }) {
@@ -21,9 +23,16 @@ function Stat({ term, value, tone }: { term: string; value: string; tone?: 'alar
   );
 }
 
+interface Shown {
+  now: number;
+  stats: SimStats | null;
+}
+const selectShown = (s: LabState): Shown => ({ now: s.timeline.now, stats: s.timeline.stats });
+const sameShown = (a: Shown, b: Shown) => a.now === b.now && a.stats === b.stats;
+
+/** The run's counters: exact, always (at large n, while playing, refreshed ten times a second). */
 export function StatusPanel() {
-  const now = useLab((s) => s.timeline.now);
-  const stats = useLab((s) => s.timeline.stats);
+  const { now, stats } = useThrottledLab(selectShown, sameShown, useCrowdedInterval());
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
   const violations = stats?.violations.length ?? 0;
   // The ?fault=render test aid (see faults.ts): a rendering error the error boundary must catch.

@@ -1,6 +1,24 @@
 import { useContext, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { LabStoreContext } from '../store/context';
 import type { LabState } from '../store/labStore';
+import { CROWDED_N } from '../worker/pacing';
+
+/**
+ * With more than CROWDED_N replicas, the counters, the caption and the scrubber are redrawn at most this often while
+ * playing: at n = 100 each redraw of them costs layout and paint, and ten updates a second is already more than
+ * anyone reads. Paused, every change shows at once; below CROWDED_N nothing is throttled.
+ */
+export const CROWDED_REFRESH_MS = 100;
+
+const selectCrowded = (s: LabState) => s.timeline.n > CROWDED_N;
+
+/** CROWDED_REFRESH_MS when the run is crowded, else 0 (never throttled). */
+export function useCrowdedInterval(): number {
+  const store = useContext(LabStoreContext);
+  if (!store) throw new Error('useCrowdedInterval needs a <LabStoreContext.Provider> above it.');
+  return useStore(store, selectCrowded) ? CROWDED_REFRESH_MS : 0;
+}
 
 /**
  * A slice of the lab that follows the store at once while paused (a step, a jump, a click must show immediately)

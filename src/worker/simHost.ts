@@ -1,6 +1,7 @@
 import type { TimedIntervention } from '../sim/session';
 import type { SimulationOptions } from '../sim/simulation';
 import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
+import { batchIntervalMs, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 import { SPEED_LIMITS, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
 
 export interface SimHostDeps {
@@ -23,32 +24,8 @@ export interface SimHost {
  */
 export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
 
-/** One display frame: the play loop never posts faster than this, even when the UI acks at once. */
-export const FRAME_MS = 16;
-/** Above this many replicas the page gets a batch every other frame (see batchIntervalMs). */
-export const CROWDED_N = 40;
-
-/**
- * The pacing rule, part one: how often (real ms) the play loop posts a batch. Each batch costs the page a fixed
- * amount besides its events (every view that shows the run redraws); with more than CROWDED_N replicas that redraw
- * is dearer than a frame, so batches come every other frame — dots still glide at 60 frames a second between
- * them, and the counters change thirty times a second, faster than anyone reads them.
- */
-export function batchIntervalMs(n: number): number {
-  return n > CROWDED_N ? 2 * FRAME_MS : FRAME_MS;
-}
-/**
- * Real time one batch may cover. When the UI is slow to ack (or the tab was hidden) virtual time slows down
- * instead of leaping ahead, so a lecturer never comes back to a run that already finished off-screen.
- */
-export const MAX_REAL_SLICE_MS = 100;
-/**
- * The pacing rule, part two: at most this many events per batch. The page pays a few microseconds per event (reading the
- * message, folding it into the picture), so this bounds one frame's work at about 10 ms whatever n and the speed;
- * when a burst is bigger (at n = 100 a round of PREPAREs or COMMITs is ~10,000 messages at once) virtual time runs
- * slower for a moment instead of the page freezing for a long task.
- */
-export const MAX_EVENTS_PER_BATCH = 1_200;
+// The pacing rule lives in its own module so the page can read its constants without this file's code.
+export { batchIntervalMs, CROWDED_N, FRAME_MS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 /**
  * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
  * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.

@@ -1,17 +1,35 @@
-import { useLab, useLabActions } from '../../store/context';
+import { useLabActions } from '../../store/context';
+import type { LabState } from '../../store/labStore';
+import { useCrowdedInterval, useThrottledLab } from '../useThrottledLab';
+
+interface Position {
+  end: number;
+  base: number;
+  baseTime: number;
+  length: number;
+  viewTime: number;
+  cursor: number;
+  following: boolean;
+}
+
+const selectPosition = (s: LabState): Position => ({
+  end: s.run.endTime,
+  base: s.run.base,
+  baseTime: s.run.baseTime,
+  length: s.run.length,
+  viewTime: s.viewTime,
+  cursor: s.cursor,
+  following: s.following && s.cursor === s.run.length,
+});
+const samePosition = (a: Position, b: Position) =>
+  a.end === b.end && a.base === b.base && a.length === b.length && a.viewTime === b.viewTime && a.cursor === b.cursor && a.following === b.following;
 
 /**
  * The scrubber over virtual time (from the oldest moment the page still keeps: see store/replay.ts). Moving it redraws the past from the trace the page holds (no re-simulation);
  * playing or acting from there makes the worker replay from the seed, which gives the identical run.
  */
 export function Timeline() {
-  const end = useLab((s) => s.run.endTime);
-  const base = useLab((s) => s.run.base);
-  const baseTime = useLab((s) => s.run.baseTime);
-  const length = useLab((s) => s.run.length);
-  const viewTime = useLab((s) => s.viewTime);
-  const cursor = useLab((s) => s.cursor);
-  const following = useLab((s) => s.following && s.cursor === s.run.length);
+  const { end, base, baseTime, length, viewTime, cursor, following } = useThrottledLab(selectPosition, samePosition, useCrowdedInterval());
   const { seekTime, toLive } = useLabActions();
   const max = Math.max(end, baseTime + 0.1);
   const compacted = base > 0 ? `history before t = ${baseTime.toFixed(1)} ms compacted` : null;

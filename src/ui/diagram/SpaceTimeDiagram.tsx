@@ -8,6 +8,7 @@ import { eventAt, type RunState } from '../../store/replay';
 import { CANVAS_ARROWS_PER_TYPE, SVG_ARROWS_PER_TYPE, thinningNote } from '../../store/thinning';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
+import { CROWDED_N } from '../../worker/pacing';
 import { useThrottledLab } from '../useThrottledLab';
 import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
 
@@ -25,6 +26,8 @@ const WINDOWS = [
  * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
  */
 export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
+/** The same with more than CROWDED_N replicas, where each repaint holds a thousand arrows or more. */
+export const CROWDED_PAINTED_REFRESH_MS = 100;
 
 interface Moment {
   run: RunState;
@@ -230,7 +233,8 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, 
 export function SpaceTimeDiagram() {
   const n = useLab((s) => s.run.n);
   const painted = n > CANVAS_DIAGRAM_ABOVE_N;
-  const { run, cursor, viewTime, busyUntil } = useThrottledLab(selectMoment, sameMoment, painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0);
+  const refresh = n > CROWDED_N ? CROWDED_PAINTED_REFRESH_MS : painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0;
+  const { run, cursor, viewTime, busyUntil } = useThrottledLab(selectMoment, sameMoment, refresh);
   const replicas = useLab((s) => s.timeline.replicas);
   const selectedMessage = useLab((s) => s.selection.message);
   const selectedReplica = useLab((s) => s.selection.replica);

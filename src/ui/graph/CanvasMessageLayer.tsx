@@ -5,9 +5,13 @@ import { countByType, GRAPH_DOTS_PER_TYPE, isDrawn, stridesFor, typeSlot, type S
 import { DROP_FADE_MS, LOSS_FRACTION, progressAt, type FlightMessage } from '../../store/timeline';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
+import { CROWDED_N, FRAME_MS } from '../../worker/pacing';
 import { fitCanvas, readColours, type CanvasColours } from './canvasColours';
 import { wirePoint, type GraphLayout } from './layout';
 import { nodeAt } from './MessageLayer';
+
+/** How often a crowded run's dots are repainted while playing (see draw). */
+const CROWDED_PAINT_MS = 2 * FRAME_MS;
 
 const stridesByMap = new WeakMap<ReadonlyMap<number, FlightMessage>, Strides>();
 
@@ -50,9 +54,20 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
     let dropStrides: Strides = {};
     let dropStridesOf: readonly FlightMessage[] | null = null;
 
+    let drawnAt = Number.NEGATIVE_INFINITY;
+    let drawnVersion: unknown = null;
     const draw = (real: number) => {
       handle = 0;
       const { timeline, playback } = store.getState();
+      // A crowded run (tiny dots, thousands in flight) is repainted at most every other frame while it plays: the
+      // motion stays smooth to the eye and the software rasteriser does half the work. A new batch or anything
+      // else that changed the picture is painted at once.
+      if (playback.playing && timeline.n > CROWDED_N && timeline === drawnVersion && real - drawnAt < CROWDED_PAINT_MS) {
+        handle = requestAnimationFrame(draw);
+        return;
+      }
+      drawnAt = real;
+      drawnVersion = timeline;
       const dpr = window.devicePixelRatio || 1;
       const { w, h } = box;
       if (fitCanvas(canvas, w, h) || !colours) colours = readColours(canvas);

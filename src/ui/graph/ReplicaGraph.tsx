@@ -1,6 +1,6 @@
 import { useContext, useEffect, useMemo, useState } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
-import { MAX_EVENTS_PER_BATCH } from '../../worker/simHost';
+import { MAX_EVENTS_PER_BATCH } from '../../worker/pacing';
 import { formatSpeed } from '../controls/speedScale';
 import { thinningNote } from '../../store/thinning';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
@@ -77,7 +77,8 @@ const PACING_WINDOW_MS = 1500;
 
 /**
  * Says when the run plays slower than the Speed slider asks: the worker sends at most MAX_EVENTS_PER_BATCH events a
- * frame (the pacing rule in worker/simHost.ts), so a crowded run slows down rather than freezing the page.
+ * frame and never covers more than a slice of real time per batch (the pacing rule, worker/pacing.ts), so a crowded
+ * run or a busy page slows the run down rather than freezing the page or skipping ahead.
  */
 function PacingNote() {
   const store = useContext(LabStoreContext);
@@ -106,8 +107,8 @@ function PacingNote() {
   if (ratio >= 0.75) return null;
   return (
     <p className="graph-note">
-      Running at about {Math.max(1, Math.round(ratio * 100))} % of the chosen speed ({formatSpeed(speed)}): the page shows at most{' '}
-      {MAX_EVENTS_PER_BATCH.toLocaleString('en-US')} events per frame.
+      Running at about {Math.max(1, Math.round(ratio * 100))} % of the chosen speed ({formatSpeed(speed)}): the run slows down rather than
+      skip frames (at most {MAX_EVENTS_PER_BATCH.toLocaleString('en-US')} events a frame).
     </p>
   );
 }

@@ -1,0 +1,33 @@
+/**
+ * The pacing rule: how often the worker's play loop posts a batch, and how much one batch may carry. Plain
+ * constants and one pure function (no imports), so the page can quote them (the "slower than chosen" note)
+ * without bundling the worker's code. Tested in simHost.test.ts.
+ */
+
+/** One display frame: the play loop never posts faster than this, even when the UI acks at once. */
+export const FRAME_MS = 16;
+/** Above this many replicas (n = 31 and up: f ≥ 10) the page gets a batch every other frame (see batchIntervalMs). */
+export const CROWDED_N = 30;
+
+/**
+ * The pacing rule, part one: how often (real ms) the play loop posts a batch. Each batch costs the page a fixed
+ * amount besides its events (every view that shows the run redraws); with more than CROWDED_N replicas that redraw
+ * is dearer than a frame, so batches come every other frame — dots still glide at 60 frames a second between
+ * them (and the counters, the caption and the scrubber redraw ten times a second: ui/useThrottledLab.ts).
+ */
+export function batchIntervalMs(n: number): number {
+  return n > CROWDED_N ? 2 * FRAME_MS : FRAME_MS;
+}
+/**
+ * Real time one batch may cover. When the UI is slow to ack (or the tab was hidden) virtual time slows down
+ * instead of leaping ahead, so a lecturer never comes back to a run that already finished off-screen.
+ */
+export const MAX_REAL_SLICE_MS = 100;
+/**
+ * The pacing rule, part two: at most this many events per batch. The page pays a few microseconds per event
+ * (reading the message, folding it into the picture), so this bounds one frame's work at about 10 ms whatever n and
+ * the speed;
+ * when a burst is bigger (at n = 100 a round of PREPAREs or COMMITs is ~10,000 messages at once) virtual time runs
+ * slower for a moment instead of the page freezing for a long task.
+ */
+export const MAX_EVENTS_PER_BATCH = 1_200;
