@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { button, eventLog, noSeriousAxeViolations, open, replica, stat, stepAndWait, watchConsole } from './helpers';
+import { button, eventLog, noSeriousAxeViolations, open, replica, stat, stepAndWait, failOnConsoleErrors } from './helpers';
 
 /** What has the focus, and whether it shows: an outline or a ring a sighted keyboard user can see. */
 async function focused(page: Page): Promise<{ name: string; visible: boolean; inDialog: boolean } | null> {
@@ -22,13 +22,7 @@ async function focused(page: Page): Promise<{ name: string; visible: boolean; in
 }
 
 test.describe('Accessibility', () => {
-  let problems: string[] = [];
-  test.beforeEach(({ page }) => {
-    problems = watchConsole(page);
-  });
-  test.afterEach(() => {
-    expect(problems, 'console errors').toEqual([]);
-  });
+  failOnConsoleErrors();
 
   test('no serious or critical axe violations on every main view', async ({ page }) => {
     // (The safety banner, the replay, a n = 100 run, an import error, the error views and the experiments with

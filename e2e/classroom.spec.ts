@@ -1,54 +1,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { button, failOnConsoleErrors, noSeriousAxeViolations, open, replica, replicas, setSpeedToMax, stat, stepAndWait, watchConsole } from './helpers';
 
-const replicas = (page: Page) => page.getByRole('button', { name: /^Replica \d+/ });
-const replica = (page: Page, id: number) => page.getByRole('button', { name: new RegExp(`^Replica ${id}\\b`) });
-const stat = (page: Page, term: string) => page.getByLabel(term, { exact: true });
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 const diagram = (page: Page) => page.getByRole('group', { name: 'Space-time diagram' });
 /** Delivered arrows are named "TYPE From → To, t=send–arrival"; lost and flying ones say so instead. */
 const deliveredArrows = (page: Page) => diagram(page).getByRole('img', { name: /, t=[\d.]+–[\d.]+$/ });
 const allArrows = (page: Page) => diagram(page).getByRole('img');
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return problems;
-}
-
-async function open(page: Page, query = '', count = 4) {
-  await page.goto(`./${query}`);
-  await expect(replicas(page)).toHaveCount(count);
-}
-
-async function setSpeedToMax(page: Page) {
-  const speed = page.getByRole('slider', { name: 'Speed' });
-  await speed.focus();
-  await speed.press('End');
-  await expect(speed).toHaveAttribute('aria-valuetext', /5 s\/s/);
-  // Give the page back its keyboard shortcuts.
-  await speed.blur();
-}
-
-/** Presses Step and waits until the step has landed (each step adds at least one event to the scrubber's reading). */
-async function stepAndWait(page: Page) {
-  const scrubber = page.getByRole('slider', { name: 'Time' });
-  const before = await scrubber.getAttribute('aria-valuetext');
-  await button(page, 'Step').click();
-  await expect(scrubber).not.toHaveAttribute('aria-valuetext', before!);
-}
-
-async function noSeriousAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function snap(page: Page, testInfo: TestInfo, name: string) {
   await page.mouse.move(0, 0);
@@ -56,13 +15,7 @@ async function snap(page: Page, testInfo: TestInfo, name: string) {
 }
 
 test.describe('Classroom', () => {
-  let problems: string[] = [];
-  test.beforeEach(({ page }) => {
-    problems = watchConsole(page);
-  });
-  test.afterEach(() => {
-    expect(problems, 'console errors').toEqual([]);
-  });
+  failOnConsoleErrors();
 
   test('step forward 10 events, scrub back to the start, step again and see the same messages', async ({ page }) => {
     await open(page);
@@ -326,7 +279,7 @@ test.describe('Classroom', () => {
     for (let i = 0; i < 4; i++) await button(page, 'Next phase').click();
     for (let i = 0; i < 5; i++) await button(page, 'Step').click();
     await expect(page.getByRole('img', { name: /^COMMIT from/ }).first()).toBeVisible();
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'main-view');
     if (process.env.UPDATE_SCREENSHOT === '1') {
       const target = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshot.png');
@@ -337,28 +290,28 @@ test.describe('Classroom', () => {
 
     await replica(page, 1).click({ modifiers: ['Shift'] });
     await expect(page.getByRole('region', { name: 'Inspector' }).getByRole('meter').first()).toBeVisible();
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'inspector');
 
     await page.getByRole('slider', { name: 'Time' }).focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('PageUp');
     await expect(page.getByLabel('Last step')).toContainText('Replay');
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'replay');
     await page.getByRole('slider', { name: 'Time' }).blur();
 
     await page.keyboard.press('t');
     await page.keyboard.press('p');
     await expect(page.locator('html')).toHaveAttribute('data-presentation', 'on');
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'presentation-dark');
     await page.keyboard.press('p');
     await page.keyboard.press('t');
 
     await page.keyboard.press('?');
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'help');
     await page.keyboard.press('Escape');
 
@@ -366,7 +319,7 @@ test.describe('Classroom', () => {
     await setSpeedToMax(page);
     await button(page, 'Play').click();
     await expect(page.getByRole('alert').filter({ hasText: 'Safety violated' })).toBeVisible({ timeout: 30_000 });
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'safety-violation');
 
     await page.goto('./?preset=silent-primary');
@@ -374,7 +327,7 @@ test.describe('Classroom', () => {
     await button(page, 'Play').click();
     await expect(stat(page, 'Requests committed')).toHaveText('1', { timeout: 30_000 });
     await button(page, 'Pause').click();
-    await noSeriousAxeViolations(page);
+    await noSeriousAxeViolations(page, testInfo.title);
     await snap(page, testInfo, 'view-change');
   });
 });

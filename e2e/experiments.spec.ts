@@ -1,19 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { CSV_COLUMNS, runSweep, seedExperiment, toCsv, trialScenario } from '../src/sim/experiment';
-
-/** Fails the test on any console error or uncaught exception. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return problems;
-}
+import { failOnConsoleErrors, noSeriousAxeViolations } from './helpers';
 
 const progress = (page: Page) => page.getByRole('progressbar', { name: 'Sweep progress' });
 const successPoints = (page: Page, mode: string) => page.getByRole('group', { name: 'Success rate against m' }).getByRole('link', { name: new RegExp(`^m = \\d+: \\d+ of \\d+ succeeded \\(${mode}\\)$`) });
@@ -35,13 +25,7 @@ async function field(page: Page, label: string, value: string) {
 }
 
 test.describe('Experiments panel', () => {
-  let problems: string[] = [];
-  test.beforeEach(({ page }) => {
-    problems = watchConsole(page);
-  });
-  test.afterEach(() => {
-    expect(problems, 'console errors').toEqual([]);
-  });
+  failOnConsoleErrors();
 
   test('the tabs switch between the visualizer and the experiments, by keyboard too', async ({ page }) => {
     await page.goto('./');
@@ -106,9 +90,7 @@ test.describe('Experiments panel', () => {
     await page.getByText('What do these mean?').click();
     await expect(page.getByText(/trivially\s+true when nobody committed anything/)).toBeVisible();
 
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await noSeriousAxeViolations(page, 'the Experiments tab with results');
   });
 
   test('Cancel stops a long sweep at once; the page answers throughout and keeps the partial result', async ({ page }) => {

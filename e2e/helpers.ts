@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 export const replicas = (page: Page) => page.getByRole('button', { name: /^Replica \d+/ });
 export const replica = (page: Page, id: number) => page.getByRole('button', { name: new RegExp(`^Replica ${id}\\b`) });
@@ -22,6 +22,20 @@ export function watchConsole(page: Page, expected: RegExp[] = []): string[] {
   });
   page.on('pageerror', (e) => keep(e.message));
   return problems;
+}
+
+/**
+ * Call inside a describe block: each of its tests fails if the page logged an error or threw, so "no console errors"
+ * holds everywhere without every test saying it.
+ */
+export function failOnConsoleErrors(): void {
+  let problems: string[] = [];
+  test.beforeEach(({ page }) => {
+    problems = watchConsole(page);
+  });
+  test.afterEach(() => {
+    expect(problems, 'console errors').toEqual([]);
+  });
 }
 
 export async function open(page: Page, query = '', count = 4) {

@@ -1,40 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { failOnConsoleErrors, noSeriousAxeViolations, open, replicas, setSpeedToMax, stat, watchConsole } from './helpers';
 
-const replicas = (page: Page) => page.getByRole('button', { name: /^Replica \d+/ });
-const stat = (page: Page, term: string) => page.getByLabel(term, { exact: true });
-
-/** Fails the test on any console error or uncaught exception, so "no console errors" holds everywhere. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return problems;
-}
-
-async function open(page: Page) {
-  await page.goto('./');
-  await expect(replicas(page)).toHaveCount(4);
-}
-
-/** Range inputs are driven from the keyboard, as a lecturer without a mouse would. */
-async function setSpeedToMax(page: Page) {
-  const speed = page.getByRole('slider', { name: 'Speed' });
-  await speed.focus();
-  await speed.press('End');
-  await expect(speed).toHaveAttribute('aria-valuetext', /5 s\/s/);
-}
 
 test.describe('PBFT Lab', () => {
-  let problems: string[] = [];
-  test.beforeEach(({ page }) => {
-    problems = watchConsole(page);
-  });
-  test.afterEach(() => {
-    expect(problems, 'console errors').toEqual([]);
-  });
+  failOnConsoleErrors();
 
   test('moving f from 1 to 2 redraws 3f + 1 = 7 replicas', async ({ page }) => {
     await open(page);
@@ -141,9 +110,7 @@ test.describe('PBFT Lab', () => {
     await page.getByRole('button', { name: /^Replica 3\b/ }).click();
     for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect(page.getByRole('img', { name: /^PRE-PREPARE from/ }).first()).toBeVisible();
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await noSeriousAxeViolations(page, 'the visualizer after four steps');
   });
 
   test('min delay never exceeds max delay', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, watchConsole } from './helpers';
+import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, watchConsole, failOnConsoleErrors } from './helpers';
 
 /** f = 2, replica 3 malicious, seed 42: the scenario a recovery must keep. */
 async function makeScenario(page: Page) {
@@ -98,13 +98,7 @@ test.describe('Faults', () => {
 });
 
 test.describe('Bad input', () => {
-  let problems: string[] = [];
-  test.beforeEach(({ page }) => {
-    problems = watchConsole(page);
-  });
-  test.afterEach(() => {
-    expect(problems, 'console errors').toEqual([]);
-  });
+  failOnConsoleErrors();
 
   test('many garbage URL parameters at once: each is named, defaults are used, markup stays text', async ({ page }) => {
     let dialogs = 0;

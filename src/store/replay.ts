@@ -21,7 +21,7 @@ import {
 } from '../sim/types';
 import { captionFor } from './describe';
 import { explain } from './narrate';
-import { emptyTimeline, type DroppedMessage, type FlightMessage, type TimelineState } from './timeline';
+import { emptyTimeline, flightOf, type DroppedMessage, type FlightMessage, type TimelineState } from './timeline';
 
 /** One message from send to arrival or loss: an arrow in the space-time diagram (and a dot in a past picture). */
 export interface MessageRecord extends MessageSummary {
@@ -335,8 +335,8 @@ export interface FoldSnapshot {
   violations: SafetyViolation[];
 }
 
-function flightOf(e: Extract<TraceEvent, { kind: 'send' }>): FlightMessage {
-  return { id: e.msg.id, type: e.msg.type, from: e.msg.from, to: e.msg.to, view: e.msg.view, seq: e.msg.seq, sendT: e.t, arriveAt: e.arriveAt, lost: e.lost };
+function flightOfSend(e: Extract<TraceEvent, { kind: 'send' }>): FlightMessage {
+  return flightOf(e.msg, e.t, e.arriveAt, e.lost);
 }
 
 /** The running state of a trace prefix: what the worker would have reported after `index` events. */
@@ -374,7 +374,7 @@ export class Fold {
         }
         this.sent[e.msg.type]++;
         this.sentTotal++;
-        this.inFlight.set(e.msg.id, flight ?? flightOf(e));
+        this.inFlight.set(e.msg.id, flight ?? flightOfSend(e));
         break;
       }
       case 'deliver':
@@ -623,18 +623,7 @@ export function pictureAt(run: RunState, index: number, viewTime: number, realNo
   for (const e of step) {
     if (e.kind !== 'drop') continue;
     const record = run.messageById.get(e.msg.id);
-    dropped.push({
-      id: e.msg.id,
-      type: e.msg.type,
-      from: e.msg.from,
-      to: e.msg.to,
-      view: e.msg.view,
-      seq: e.msg.seq,
-      sendT: record?.sendT ?? e.t,
-      arriveAt: e.t,
-      lost: true,
-      lostAtReal: realNow,
-    });
+    dropped.push({ ...flightOf(e.msg, record?.sendT ?? e.t, e.t, true), lostAtReal: realNow });
   }
   let nextEventAt: number | null = null;
   if (at < run.length) nextEventAt = eventAt(run, at)?.t ?? null;

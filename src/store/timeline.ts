@@ -20,6 +20,11 @@ export interface FlightMessage {
   lost: boolean;
 }
 
+/** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
+export function flightOf(msg: Pick<FlightMessage, 'id' | 'type' | 'from' | 'to' | 'view' | 'seq'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
+  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
+}
+
 export interface DroppedMessage extends FlightMessage {
   /** Real time (ms, performance.now) the UI learnt of the loss: the ✕ fades by real time, paused or not. */
   lostAtReal: number;
@@ -83,36 +88,13 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: numb
     const newlyDropped: DroppedMessage[] = [];
     for (const e of batch.events) {
       if (e.kind === 'send') {
-        flying.set(e.msg.id, {
-          id: e.msg.id,
-          type: e.msg.type,
-          from: e.msg.from,
-          to: e.msg.to,
-          view: e.msg.view,
-          seq: e.msg.seq,
-          sendT: e.t,
-          arriveAt: e.arriveAt,
-          lost: e.lost,
-        });
+        flying.set(e.msg.id, flightOf(e.msg, e.t, e.arriveAt, e.lost));
       } else if (e.kind === 'deliver') {
         flying.delete(e.msg.id);
       } else if (e.kind === 'drop') {
         const m = flying.get(e.msg.id);
         flying.delete(e.msg.id);
-        newlyDropped.push({
-          ...(m ?? {
-            id: e.msg.id,
-            type: e.msg.type,
-            from: e.msg.from,
-            to: e.msg.to,
-            view: e.msg.view,
-            seq: e.msg.seq,
-            sendT: e.t,
-            arriveAt: e.t,
-            lost: true,
-          }),
-          lostAtReal: realNow,
-        });
+        newlyDropped.push({ ...(m ?? flightOf(e.msg, e.t, e.t, true)), lostAtReal: realNow });
       }
     }
     inFlight = flying;
