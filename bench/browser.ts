@@ -3,12 +3,16 @@
  * Chromium and measures what a classroom feels — frame intervals and long tasks while playing, Step and slider
  * latency, first paint, the bundle size and the JS heap over a long run. Prints figures; never fails on time.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium';
+import { defaultScenario } from '../src/sim/scenario';
+import { exportRun } from '../src/sim/share';
+import { Simulation } from '../src/sim/simulation';
 import { sliderFromSpeed } from '../src/ui/controls/speedScale';
 
 const OUT_DIR = 'dist-bench';
@@ -26,6 +30,14 @@ export interface BrowserFigures {
   heapStartMB: number | null;
   heapEndMB: number | null;
   heapMinutes: number;
+  /** Loading a run file of `importEvents` events (n = 10): until the page says it is imported, and its longest task. */
+  importEvents: number;
+  importMs: number;
+  importLongestTaskMs: number;
+  /** The heap after each sixth of the run, so "bounded" can be read as a curve, not two points. */
+  heapSamplesMB: Array<number | null>;
+  /** The scrubber's reading at the end: how many events the page keeps, and whether older ones were compacted. */
+  heapEndHistory: string | null;
 }
 
 function percentile(values: number[], q: number): number {
@@ -148,6 +160,40 @@ async function heapMB(page: Page): Promise<number | null> {
   });
 }
 
+/**
+ * Loads a run file recorded by the core (a long lecture's export) through the page's Import control, as a person would:
+ * from choosing the file to the page saying it is imported, and the longest main-thread task meanwhile.
+ */
+async function importLongRun(page: Page, events: number): Promise<{ importEvents: number; importMs: number; importLongestTaskMs: number }> {
+  const scenario = defaultScenario({ f: 3, requests: 1000, concurrency: 4, seed: 9 });
+  const sim = new Simulation(scenario);
+  for (let t = 100; sim.trace.length < events; t += 100) sim.runUntil(t);
+  // From a file on disk, as a person picks one (handing Playwright a buffer makes it build the file inside the page).
+  const file = join(mkdtempSync(join(tmpdir(), 'pbft-lab-bench-')), 'long-run.json');
+  writeFileSync(file, exportRun(scenario, [], sim.trace));
+  await page.evaluate(() => {
+    const w = window as unknown as { longestTaskMs: number; longTaskObserver?: PerformanceObserver };
+    w.longestTaskMs = 0;
+    w.longTaskObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longestTaskMs = Math.max(w.longestTaskMs, e.duration);
+    });
+    w.longTaskObserver.observe({ type: 'longtask' });
+  });
+  const t0 = Date.now();
+  await page.getByLabel('Run file to import').setInputFiles(file);
+  await page.getByText('Imported long-run.json').waitFor({ timeout: 120_000 });
+  const importMs = Date.now() - t0;
+  // Long tasks are reported a moment after they end.
+  await page.waitForTimeout(500);
+  const importLongestTaskMs = await page.evaluate(() => {
+    const w = window as unknown as { longestTaskMs: number; longTaskObserver?: PerformanceObserver };
+    w.longTaskObserver?.disconnect();
+    return w.longestTaskMs;
+  });
+  rmSync(dirname(file), { recursive: true, force: true });
+  return { importEvents: sim.trace.length, importMs, importLongestTaskMs };
+}
+
 export async function benchBrowser(options: { quick: boolean; log: (line: string) => void }): Promise<BrowserFigures> {
   const { log } = options;
   await build({ logLevel: 'silent', build: { outDir: OUT_DIR, emptyOutDir: true } });
@@ -162,7 +208,7 @@ export async function benchBrowser(options: { quick: boolean; log: (line: string
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     // tsx compiles the functions we evaluate in the page with esbuild's keepNames, which calls a __name helper.
     await context.addInitScript('globalThis.__name = (target) => target;');
-    const page = await context.newPage();
+    let page = await context.newPage();
     await page.goto(url);
     await page.getByRole('button', { name: /^Replica 0/ }).waitFor();
     const firstContentfulPaintMs = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
@@ -197,19 +243,36 @@ export async function benchBrowser(options: { quick: boolean; log: (line: string
     const sliderLatencyP95Ms = percentile(sliders, 0.95);
     log(`  f slider → redrawn graph at n ≈ 31: p50 ${percentile(sliders, 0.5).toFixed(1)} ms, p95 ${sliderLatencyP95Ms.toFixed(1)} ms`);
 
+    const { importEvents, importMs, importLongestTaskMs } = await importLongRun(page, options.quick ? 60_000 : 200_000);
+    log(`  import of a ${importEvents.toLocaleString('en-US')}-event run file (n = 10): ${importMs.toFixed(0)} ms, longest task ${importLongestTaskMs.toFixed(0)} ms`);
+
     const heapMinutes = options.quick ? 1 : 10;
-    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    // A fresh tab: the heap run starts from the default scenario and an empty heap, not from the imported run.
+    await page.close();
+    page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: /^Replica 0/ }).waitFor();
     await setF(page, 1);
     await setSpeed(page, 5000);
     const heapStartMB = await heapMB(page);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
-    const end = Date.now() + heapMinutes * 60_000;
+    const start = Date.now();
+    const end = start + heapMinutes * 60_000;
+    const heapSamplesMB: Array<number | null> = [];
+    let nextSample = start + (end - start) / 6;
     while (Date.now() < end) {
       await page.getByRole('button', { name: 'New request', exact: true }).click();
       await page.waitForTimeout(2000);
+      if (Date.now() >= nextSample) {
+        heapSamplesMB.push(await heapMB(page));
+        nextSample += (end - start) / 6;
+      }
     }
     const heapEndMB = await heapMB(page);
-    log(`  JS heap over a ${heapMinutes}-minute run at 5 s/s with a new request every 2 s: ${heapStartMB?.toFixed(1)} MB → ${heapEndMB?.toFixed(1)} MB`);
+    const heapEndHistory = await page.getByRole('slider', { name: 'Time' }).getAttribute('aria-valuetext');
+    const mb = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+    log(`  JS heap over a ${heapMinutes}-minute run at 5 s/s with a new request every 2 s: ${mb(heapStartMB)} MB → ${mb(heapEndMB)} MB`);
+    log(`    every sixth of the run: ${heapSamplesMB.map(mb).join(', ')} MB; at the end the scrubber reads "${heapEndHistory}"`);
     return {
       bundleGzipKB: sizes.main / 1024,
       workerGzipKB: sizes.worker / 1024,
@@ -222,6 +285,11 @@ export async function benchBrowser(options: { quick: boolean; log: (line: string
       heapStartMB,
       heapEndMB,
       heapMinutes,
+      importEvents,
+      importMs,
+      importLongestTaskMs,
+      heapSamplesMB,
+      heapEndHistory,
     };
   } finally {
     await browser.close();

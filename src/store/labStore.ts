@@ -9,7 +9,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_BEHAVIOUR, defaultScenario, replicaCount } from '../sim/scenario';
-import { exportRun, F_SLIDER, ImportError, importRun, SPEED_LIMITS } from '../sim/share';
+import { exportRun, F_SLIDER, SPEED_LIMITS } from '../sim/share';
 import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent, SimCommand, SimEvent, StepGrain } from '../worker/protocol';
 import type { ConnectSim, SimTransport } from '../worker/transport';
@@ -119,8 +119,11 @@ export interface LabActions {
   selectReplica(id: number | null): void;
   selectMessage(id: number | null): void;
   loadLesson(id: string): void;
-  /** Validates a run file; a bad one leaves the current run alone and sets `importError`. */
-  importRunText(text: string): boolean;
+  /**
+   * Loads a run file (the worker parses, validates and replays it, off this thread). Resolves true once the run is
+   * shown; false when the file is refused, which leaves the current run alone and sets `importError`.
+   */
+  importRunText(text: string): Promise<boolean>;
   /** Refuses a file before reading it (e.g. too large), with the same message and the same kept run. */
   refuseImport(reason: string): void;
   /** The run file of what the page holds; throws when older history was compacted (use exportRunFile). */
@@ -198,8 +201,14 @@ export function createLabStore(options: LabStoreOptions): LabStore {
   const requestFrame = options.requestFrame ?? ((cb: () => void) => requestAnimationFrame(() => cb()));
   const clock = options.clock ?? (() => performance.now());
   let transport: SimTransport | null = null;
-  /** A run file being loaded: its trace, to compare with what the worker replays. */
-  let pendingImport: { length: number; events: TraceEvent[] } | null = null;
+  /** Run files being loaded, by request: each is answered by an `importFailed` or by the reset batch of its run. */
+  let importRequests = 0;
+  const pendingImports = new Map<number, (loaded: boolean) => void>();
+  /**
+   * An imported run arriving in chunks: they are folded into the run as they come but shown once, with the last, so
+   * loading a long run costs one render instead of one per chunk.
+   */
+  let importing: { request: number; length: number; live: TimelineState } | null = null;
   let inspectQueued = false;
   const history = options.history ?? DEFAULT_HISTORY;
   /** Run-file requests waiting for the worker's replay of the whole trace. */
@@ -380,19 +389,15 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         newRun(structuredClone(lesson.scenario));
       },
       importRunText(text) {
-        let file;
-        try {
-          file = importRun(text);
-        } catch (err) {
-          const message = err instanceof ImportError ? err.message : `The file could not be read (${err instanceof Error ? err.message : String(err)}).`;
-          set({ importError: `Import failed: ${message} The current run is unchanged.` });
-          return false;
+        if (!transport) {
+          actions.refuseImport('The simulation is stopped (see the message above); restart it, then import again.');
+          return Promise.resolve(false);
         }
-        pendingImport = { length: file.trace.length, events: file.trace };
-        set((s) => ({ importError: null, preset: null, scenario: file.scenario, playback: { ...s.playback, playing: false } }));
-        send({ type: 'pause' });
-        send({ type: 'configure', scenario: file.scenario, interventions: file.interventions, replayTo: file.trace.length });
-        return true;
+        const request = ++importRequests;
+        return new Promise<boolean>((resolve) => {
+          pendingImports.set(request, resolve);
+          send({ type: 'import', text, request });
+        });
       },
       refuseImport(reason) {
         set({ importError: `Import failed: ${reason} The current run is unchanged.` });
@@ -513,14 +518,13 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       run.workerAt = batch.traceLength;
       run.endTime = Math.max(run.endTime, batch.now);
       live = applyBatch(live, batch, realNow);
-      const imported = pendingImport;
-      pendingImport = null;
       const notices = [...s.notices];
-      // What the page compacted cannot be compared; the rest must match event for event.
-      if (imported && (imported.length !== run.length || JSON.stringify(imported.events.slice(run.base)) !== JSON.stringify(run.trace))) {
+      if (batch.imported?.differs) {
         notices.push('The imported trace differs from what this version of PBFT Lab simulates for its scenario; the re-simulated run is shown.');
       }
+      const imported: Partial<LabState> = batch.imported ? { importError: null, preset: null, scenario: run.scenario } : {};
       store.setState({
+        ...imported,
         run: { ...run },
         live,
         timeline: live,
@@ -533,6 +537,22 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         inspection: batch.inspection && s.selection.replica !== null ? { id: s.selection.replica, at: batch.traceLength, data: batch.inspection } : null,
         playback: { ...s.playback, playing: batch.playing && s.playback.playing },
       });
+      importing = null;
+      if (batch.imported && batch.traceLength < batch.imported.length) importing = { request: batch.imported.request, length: batch.imported.length, live };
+      else if (batch.imported) settleImport(batch.imported.request, true);
+      return;
+    }
+    if (importing) {
+      mergeEvents(run, from, batch.events, batch.starts);
+      compactRun(run);
+      run.workerAt = batch.traceLength;
+      importing.live = applyBatch(importing.live, batch, realNow);
+      if (batch.traceLength < importing.length) return;
+      const loaded = importing;
+      importing = null;
+      run.endTime = Math.max(run.endTime, batch.now);
+      store.setState({ run: { ...run }, live: loaded.live, timeline: loaded.live, following: true, cursor: run.length, viewTime: batch.now, scrubbedByTime: false });
+      settleImport(loaded.request, true);
       return;
     }
     mergeEvents(run, from, batch.events, batch.starts);
@@ -574,6 +594,11 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       pending?.resolve(event.events);
       return;
     }
+    if (event.type === 'importFailed') {
+      store.getState().actions.refuseImport(event.message);
+      settleImport(event.request, false);
+      return;
+    }
     if (event.type === 'inspection') {
       const { selection } = store.getState();
       if (selection.replica === event.id) store.setState({ inspection: { id: event.id, at: event.at, data: event.inspection } });
@@ -585,7 +610,16 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     requestFrame(() => sentTo?.send({ type: 'ack' }));
   }
 
+  function settleImport(request: number, loaded: boolean) {
+    pendingImports.get(request)?.(loaded);
+    pendingImports.delete(request);
+  }
+
   function failExports(reason: string) {
+    importing = null;
+    // An import cut short by the same failure loads nothing.
+    for (const settle of pendingImports.values()) settle(false);
+    pendingImports.clear();
     for (const pending of pendingExports.values()) pending.reject(new Error(reason));
     pendingExports.clear();
   }

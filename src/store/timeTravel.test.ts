@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
+import { exportRun } from '../sim/share';
 import { Simulation } from '../sim/simulation';
 import type { Scenario, TraceEvent } from '../sim/types';
 import { manualTime } from '../worker/manualTime';
@@ -190,9 +191,9 @@ describe('run files', () => {
     await frame();
     const before = trace();
     const scenario = store.getState().scenario;
-    expect(actions.importRunText('{"hello": "world"}')).toBe(false);
+    expect(await actions.importRunText('{"hello": "world"}')).toBe(false);
     expect(store.getState().importError).toMatch(/^Import failed: This JSON is not a PBFT Lab run .* The current run is unchanged\.$/);
-    expect(actions.importRunText('not json at all')).toBe(false);
+    expect(await actions.importRunText('not json at all')).toBe(false);
     expect(store.getState().importError).toMatch(/not JSON/);
     await frame();
     expect(trace()).toEqual(before);
@@ -210,7 +211,7 @@ describe('run files', () => {
 
     const second = lab(defaultScenario());
     await second.frame();
-    expect(second.actions.importRunText(text)).toBe(true);
+    expect(await second.actions.importRunText(text)).toBe(true);
     await second.frame();
     expect(second.trace()).toEqual(first.trace());
     expect(second.store.getState().run.interventions).toEqual(first.store.getState().run.interventions);
@@ -282,5 +283,36 @@ describe('bounded history in the store', () => {
     while (reference.position < store.getState().run.length) reference.step();
     expect(file.trace).toEqual(reference.trace.slice(0, store.getState().run.length));
     expect(file.scenario.seed).toBe(8);
+  });
+
+  it('importing a run longer than the history limit arrives in chunks, keeps the newest events, and counts exactly', async () => {
+    const scenario = defaultScenario({ f: 2, requests: 40, seed: 5 });
+    const reference = new Simulation(scenario);
+    reference.runToQuiescence();
+    const text = exportRun(scenario, [], reference.trace);
+    const { store, actions, frame, batches } = lab(defaultScenario(), 1000, limits);
+    await frame();
+    const loading = actions.importRunText(text);
+    expect(await loading).toBe(true);
+    for (let i = 0; i < 10; i++) await frame();
+    const { run, timeline, notices, scenario: shown } = store.getState();
+    expect(batches.filter((b) => !b.reset && b.events.length > 0).length).toBeGreaterThan(1);
+    expect(run.length).toBe(reference.trace.length);
+    expect(run.length - run.base).toBeLessThanOrEqual(limits.maxEvents);
+    expect(run.trace).toEqual(reference.trace.slice(run.base));
+    expect(timeline.stats?.committed).toBe(40);
+    expect(notices).toEqual([]);
+    expect(shown).toEqual(scenario);
+  });
+
+  it('an import while the simulation is stopped by an error is refused, and says how to go on', async () => {
+    // A worker that fails on its first command, as one whose module did not load.
+    const connect: ConnectSim = (onEvent) => ({ send: () => queueMicrotask(() => onEvent({ type: 'error', message: 'Injected' })), dispose: () => {} });
+    const store = createLabStore({ connect, requestFrame: (cb) => cb(), scenario: defaultScenario() });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().error).toBe('Injected');
+    const actions = store.getState().actions;
+    expect(await actions.importRunText(exportRun(defaultScenario(), [], []))).toBe(false);
+    expect(store.getState().importError).toMatch(/restart it, then import again/);
   });
 });

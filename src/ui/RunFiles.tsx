@@ -54,7 +54,8 @@ export function RunFiles() {
       setSaid('');
       return;
     }
-    if (importRunText(text)) setSaid(`Imported ${file.name}`);
+    setSaid(`Loading ${file.name}…`);
+    if (await importRunText(text)) setSaid(`Imported ${file.name}`);
     else setSaid('');
   };
 

@@ -31,3 +31,10 @@ export const MAX_REAL_SLICE_MS = 100;
  * slower for a moment instead of the page freezing for a long task.
  */
 export const MAX_EVENTS_PER_BATCH = 1_200;
+/**
+ * The pacing rule, part three: an imported run is parsed, validated and replayed in the worker, then sent to the page
+ * in batches of at most this many events. Each is its own short task on the page's thread (folding it in costs about
+ * a millisecond), and the page draws the run once, when the last has arrived: loading a long run never freezes the
+ * page in one long task the way a single batch of 100,000 events did.
+ */
+export const IMPORT_CHUNK_EVENTS = 1_500;

@@ -18,11 +18,14 @@ import type {
 export type StepGrain = 'event' | 'phase' | 'request';
 
 export type SimCommand =
+  /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */
+  | { type: 'configure'; scenario: Scenario; interventions?: TimedIntervention[] }
   /**
-   * Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going).
-   * An imported run also brings its interventions and how many trace events to replay at once.
+   * Load a run file: the JSON text is parsed and validated here, off the page's thread, and the run is replayed from
+   * its seed to where the file ended. Answered with `importFailed` (the current run goes on untouched), or with a
+   * reset batch carrying `imported` and then batches of at most IMPORT_CHUNK_EVENTS events until the replay is sent.
    */
-  | { type: 'configure'; scenario: Scenario; interventions?: TimedIntervention[]; replayTo?: number }
+  | { type: 'import'; text: string; request: number }
   | { type: 'play' }
   | { type: 'pause' }
   /** Pause and go forward by one grain (default: one happening). */
@@ -82,6 +85,11 @@ export interface BatchEvent {
   interventions?: TimedIntervention[];
   /** The live inspection of the replica the inspector shows, or null when none is selected. */
   inspection?: ReplicaInspection | null;
+  /**
+   * On the reset batch of an imported run: which import it answers, whether re-simulating gave another trace, and how
+   * many events the replay holds (the batches that follow bring the rest).
+   */
+  imported?: { request: number; differs: boolean; length: number };
 }
 
 /** The answer to an `inspect` command with `at`: the replica as it was after trace event `at`. */
@@ -99,12 +107,19 @@ export interface TraceEventList {
   events: TraceEvent[];
 }
 
+/** The answer to an `import` whose file is not a run this app can load; `message` says why, for a person. */
+export interface ImportFailedEvent {
+  type: 'importFailed';
+  request: number;
+  message: string;
+}
+
 export interface SimErrorEvent {
   type: 'error';
   message: string;
 }
 
-export type SimEvent = BatchEvent | InspectionEvent | TraceEventList | SimErrorEvent;
+export type SimEvent = BatchEvent | InspectionEvent | TraceEventList | ImportFailedEvent | SimErrorEvent;
 
 /**
  * What the host needs from a simulation. `src/sim/simulation.ts` satisfies it; tests pass scripted fakes so

@@ -5,7 +5,8 @@ import { Simulation } from '../sim/simulation';
 import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
-import { batchIntervalMs, CROWDED_N, FRAME_MS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
+import { exportRun } from '../sim/share';
+import { batchIntervalMs, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
 
 type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
 
@@ -263,6 +264,65 @@ describe('pacing', () => {
     expect(reference.position).toBe(events.length);
     // Only the newest latencies cross the worker boundary; the count is exact.
     expect(all.at(-1)!.stats.latenciesMs.length).toBeLessThanOrEqual(LATENCY_TAIL);
+  });
+});
+
+describe('import', () => {
+  /** A run file of a long run, recorded by a plain simulation (as the page would have exported it). */
+  function longRunFile() {
+    const scenario = defaultScenario({ f: 2, requests: 40, seed: 5 });
+    const sim = new Simulation(scenario);
+    sim.runToQuiescence();
+    return { scenario, trace: sim.trace, text: exportRun(scenario, [], sim.trace) };
+  }
+
+  it('replays a run file in the worker and sends it in chunks that concatenate to the whole trace', () => {
+    const { host, posted } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario() });
+    posted.length = 0;
+    const file = longRunFile();
+    expect(file.trace.length).toBeGreaterThan(2 * IMPORT_CHUNK_EVENTS);
+    host.handle({ type: 'import', text: file.text, request: 7 });
+    const batches = posted as BatchEvent[];
+    expect(batches.every((b) => b.type === 'batch')).toBe(true);
+    expect(batches.length).toBe(Math.ceil(file.trace.length / IMPORT_CHUNK_EVENTS));
+    expect(batches[0]).toMatchObject({ reset: true, imported: { request: 7, differs: false, length: file.trace.length }, scenario: file.scenario, playing: false });
+    for (const b of batches.slice(1)) expect(b.reset || b.imported !== undefined).toBe(false);
+    for (const b of batches) {
+      expect(b.events.length).toBeLessThanOrEqual(IMPORT_CHUNK_EVENTS);
+      // Each chunk says where it ends, so the page places it (first index = traceLength − events.length).
+      expect(b.events[0].i).toBe(b.traceLength - b.events.length);
+      for (const start of b.starts) expect(start >= b.events[0].i && start <= b.events.at(-1)!.i).toBe(true);
+    }
+    expect(batches.flatMap((b) => b.events)).toEqual(file.trace);
+    expect(batches.at(-1)!.traceLength).toBe(file.trace.length);
+    expect(batches.at(-1)!.stats.committed).toBe(40);
+  });
+
+  it('a file that is not a run is refused with a reason, and the current run goes on untouched', () => {
+    const { host, posted } = setup();
+    host.handle({ type: 'configure', scenario: defaultScenario({ seed: 3 }) });
+    host.handle({ type: 'step' });
+    const before = posted.length;
+    host.handle({ type: 'import', text: '{"trace": []}', request: 1 });
+    host.handle({ type: 'import', text: '{"format": "pbft-lab-run", "version": 1, "scena', request: 2 });
+    expect(posted.slice(before)).toEqual([
+      { type: 'importFailed', request: 1, message: expect.stringMatching(/not a PBFT Lab run/) },
+      { type: 'importFailed', request: 2, message: expect.stringMatching(/not JSON .*truncated/) },
+    ]);
+    host.handle({ type: 'step' });
+    const reference = new Simulation(defaultScenario({ seed: 3 }));
+    reference.step();
+    expect((posted.at(-1) as BatchEvent).events).toEqual(reference.step());
+  });
+
+  it('says when re-simulating the file gives another trace (edited, or from another version)', () => {
+    const { host, posted } = setup();
+    const file = longRunFile();
+    const edited = file.trace.map((e) => (e.i === 10 ? { ...e, t: e.t + 1 } : e));
+    host.handle({ type: 'import', text: exportRun(file.scenario, [], edited), request: 1 });
+    expect((posted[0] as BatchEvent).imported).toEqual({ request: 1, differs: true, length: file.trace.length });
+    expect((posted as BatchEvent[]).flatMap((b) => b.events)).toEqual(file.trace);
   });
 });
 

@@ -1,8 +1,9 @@
 import type { TimedIntervention } from '../sim/session';
 import type { SimulationOptions } from '../sim/simulation';
 import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
-import { batchIntervalMs, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
-import { SPEED_LIMITS, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
+import { ImportError, importRun, type RunFile } from '../sim/share';
+import { batchIntervalMs, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
+import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
 
 export interface SimHostDeps {
   createSession(scenario: Scenario, interventions: TimedIntervention[]): SessionLike;
@@ -25,7 +26,7 @@ export interface SimHost {
 export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
 
 // The pacing rule lives in its own module so the page can read its constants without this file's code.
-export { batchIntervalMs, CROWDED_N, FRAME_MS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
+export { batchIntervalMs, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 /**
  * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
  * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.
@@ -138,7 +139,11 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   /** A second world for inspecting the past without disturbing the one that plays. */
   let scratch: SessionLike | null = null;
 
-  function postBatch(current: SessionLike, p: Progress, options: { reset?: boolean; pausedBy?: 'violation' } = {}): void {
+  function postBatch(
+    current: SessionLike,
+    p: Progress,
+    options: { reset?: boolean; pausedBy?: 'violation'; traceLength?: number; imported?: BatchEvent['imported'] } = {},
+  ): void {
     const sim = current.sim;
     const history = current.history;
     // Session replaces its list when someone acts, so identity tells whether it changed.
@@ -149,7 +154,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
     post({
       type: 'batch',
       events: p.events,
-      traceLength: current.position,
+      traceLength: options.traceLength ?? current.position,
       starts: p.starts,
       stats,
       replicas: sim.replicas(false),
@@ -164,6 +169,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       ...(options.reset && runScenario ? { scenario: runScenario } : {}),
       ...(historyChanged ? { interventions: history.map((h) => structuredClone(h)) } : {}),
       inspection: inspected !== null && inspected < sim.n && sim.inspect ? sim.inspect(inspected) : null,
+      ...(options.imported ? { imported: options.imported } : {}),
     });
     unacked += 1;
     lastPostReal = deps.clock();
@@ -242,6 +248,42 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
     if (scratch.sim.inspect) post({ type: 'inspection', id, at: scratch.position, inspection: scratch.sim.inspect(id) });
   }
 
+  /**
+   * Loads a run file: validates it (a bad file leaves the current run as it was), replays its scenario and
+   * interventions from the seed to where the file ended, and sends the replay in IMPORT_CHUNK_EVENTS-sized batches.
+   */
+  function importFile(text: string, request: number): void {
+    let file: RunFile;
+    try {
+      file = importRun(text);
+    } catch (err) {
+      const message = err instanceof ImportError ? err.message : `The file could not be read (${errorMessage(err)}).`;
+      post({ type: 'importFailed', request, message });
+      return;
+    }
+    playing = false;
+    stopTimer();
+    const created = rebuild(file.scenario, file.interventions);
+    lastTickReal = deps.clock();
+    const p = progress();
+    while (created.position < file.trace.length) if (!stepOnce(created, p)) break;
+    postInChunks(created, p, { request, differs: !sameTrace(p.events, file.trace), length: created.position });
+  }
+
+  /** A whole replay as a reset batch and its continuations: each a separate task for the page, none of them long. */
+  function postInChunks(current: SessionLike, p: Progress, imported: BatchEvent['imported']): void {
+    const from = current.position - p.events.length;
+    let nextStart = 0;
+    for (let start = 0; start === 0 || start < p.events.length; start += IMPORT_CHUNK_EVENTS) {
+      const end = Math.min(p.events.length, start + IMPORT_CHUNK_EVENTS);
+      const starts: number[] = [];
+      while (nextStart < p.starts.length && p.starts[nextStart] < from + end) starts.push(p.starts[nextStart++]);
+      const chunk: Progress = { events: p.events.slice(start, end), starts, violation: false };
+      if (start === 0) postBatch(current, chunk, { reset: true, imported, traceLength: from + end });
+      else postBatch(current, chunk, { traceLength: from + end });
+    }
+  }
+
   /** Every event of the run up to `upTo`, replayed from the seed in a throw-away world (for a run file). */
   function exportTrace(upTo: number, request: number): void {
     if (!session || !runScenario) return;
@@ -276,10 +318,11 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       case 'configure': {
         const created = rebuild(cmd.scenario, cmd.interventions);
         lastTickReal = deps.clock();
-        const p = progress();
-        // An imported run is replayed at once to where its file ended.
-        while (cmd.replayTo !== undefined && created.position < cmd.replayTo) if (!stepOnce(created, p)) break;
-        postBatch(created, p, { reset: true });
+        postBatch(created, progress(), { reset: true });
+        return;
+      }
+      case 'import': {
+        importFile(cmd.text, cmd.request);
         return;
       }
       case 'reset': {
@@ -384,6 +427,13 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       stopTimer();
     },
   };
+}
+
+/** Whether a replay gave exactly the events a file recorded (as JSON: the file's events went through JSON too). */
+function sameTrace(replayed: readonly TraceEvent[], recorded: readonly TraceEvent[]): boolean {
+  if (replayed.length !== recorded.length) return false;
+  for (let k = 0; k < replayed.length; k++) if (JSON.stringify(replayed[k]) !== JSON.stringify(recorded[k])) return false;
+  return true;
 }
 
 export function errorMessage(err: unknown): string {
