@@ -305,6 +305,24 @@ describe('bounded history in the store', () => {
     expect(shown).toEqual(scenario);
   });
 
+  it('importing while a run plays stops it and shows the file, which stays put until Play', async () => {
+    // Cut mid-run: were the worker still playing, the trace would grow past the file's.
+    const scenario = defaultScenario({ requests: 3, seed: 12 });
+    const reference = new Simulation(scenario);
+    reference.runUntil(60);
+    expect(reference.nextEventTime()).not.toBeNull();
+    const { store, actions, frame, trace } = lab(defaultScenario({ requests: 50 }), 1000);
+    await frame();
+    actions.play();
+    for (let i = 0; i < 5; i++) await frame(100);
+    expect(store.getState().playback.playing).toBe(true);
+    expect(await actions.importRunText(exportRun(scenario, [], reference.trace))).toBe(true);
+    for (let i = 0; i < 10; i++) await frame(100);
+    expect(store.getState().playback.playing).toBe(false);
+    expect(trace()).toEqual(reference.trace);
+    expect(store.getState().scenario.requests).toBe(3);
+  });
+
   it('an import while the simulation is stopped by an error is refused, and says how to go on', async () => {
     // A worker that fails on its first command, as one whose module did not load.
     const connect: ConnectSim = (onEvent) => ({ send: () => queueMicrotask(() => onEvent({ type: 'error', message: 'Injected' })), dispose: () => {} });
