@@ -10,9 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../scripts/chromium';
-import { defaultScenario } from '../src/sim/scenario';
 import { exportRun } from '../src/sim/share';
-import { Simulation } from '../src/sim/simulation';
+import { longRecordedRun } from '../src/sim/testkit';
 import { sliderFromSpeed } from '../src/ui/controls/speedScale';
 
 const OUT_DIR = 'dist-bench';
@@ -165,9 +164,7 @@ async function heapMB(page: Page): Promise<number | null> {
  * from choosing the file to the page saying it is imported, and the longest main-thread task meanwhile.
  */
 async function importLongRun(page: Page, events: number): Promise<{ importEvents: number; importMs: number; importLongestTaskMs: number }> {
-  const scenario = defaultScenario({ f: 3, requests: 1000, concurrency: 4, seed: 9 });
-  const sim = new Simulation(scenario);
-  for (let t = 100; sim.trace.length < events; t += 100) sim.runUntil(t);
+  const { scenario, sim } = longRecordedRun(events);
   // From a file on disk, as a person picks one (handing Playwright a buffer makes it build the file inside the page).
   const file = join(mkdtempSync(join(tmpdir(), 'pbft-lab-bench-')), 'long-run.json');
   writeFileSync(file, exportRun(scenario, [], sim.trace));

@@ -1,8 +1,7 @@
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { defaultScenario } from '../src/sim/scenario';
 import { exportRun } from '../src/sim/share';
-import { Simulation } from '../src/sim/simulation';
+import { longRecordedRun } from '../src/sim/testkit';
 import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, watchConsole, failOnConsoleErrors } from './helpers';
 
 /** f = 2, replica 3 malicious, seed 42: the scenario a recovery must keep. */
@@ -202,9 +201,7 @@ test.describe('Bad input', () => {
 
   test('a long run file (more events than the page keeps) loads with exact counts and plays on', async ({ page }, testInfo) => {
     // Recorded by the core itself, as an export of a long lecture would be: 120,000 events at n = 10.
-    const scenario = defaultScenario({ f: 3, requests: 1000, concurrency: 4, seed: 9 });
-    const sim = new Simulation(scenario);
-    for (let t = 100; sim.trace.length < 120_000; t += 100) sim.runUntil(t);
+    const { scenario, sim } = longRecordedRun(120_000);
     const file = testInfo.outputPath('long-run.json');
     writeFileSync(file, exportRun(scenario, [], sim.trace));
 

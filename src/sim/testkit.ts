@@ -27,3 +27,14 @@ export function ignoredReasons(trace: TraceEvent[]): string[] {
 export function sentOf(trace: TraceEvent[], type: MessageType, from?: NodeId): number {
   return trace.filter((e) => e.kind === 'send' && e.msg.type === type && (from === undefined || e.msg.from === from)).length;
 }
+
+/**
+ * A long lecture as its run file would hold it: n = 10, a client with four requests outstanding, recorded by the core
+ * until at least `events` trace events (runUntil stops between happenings, so the file ends where a replay can).
+ */
+export function longRecordedRun(events: number): { scenario: Scenario; sim: Simulation } {
+  const scenario = defaultScenario({ f: 3, requests: 1000, concurrency: 4, seed: 9 });
+  const sim = new Simulation(scenario);
+  for (let t = 100; sim.trace.length < events; t += 100) sim.runUntil(t);
+  return { scenario, sim };
+}

@@ -2,32 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { manualTime } from '../worker/manualTime';
-import type { SimCommand } from '../worker/protocol';
-import { FRAME_MS, WORKER_SESSION_OPTIONS } from '../worker/simHost';
-import { connectInProcess, type ConnectSim } from '../worker/transport';
+import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
+import { connectInProcess } from '../worker/transport';
 import { createLabStore, normaliseNetwork } from './labStore';
+import { inProcessLab } from './labTestkit';
 
 /** A store wired to the real host and core on this thread, with hand-cranked frames and real time. */
-function lab(options: { speed?: number } = {}) {
-  const time = manualTime();
-  const frames: Array<() => void> = [];
-  const sent: SimCommand[] = [];
-  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer });
-  const connect: ConnectSim = (onEvent) => {
-    const t = inProcess(onEvent);
-    return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
-  };
-  const store = createLabStore({ connect, requestFrame: (cb) => frames.push(cb), clock: time.clock, speed: options.speed });
-  const flush = () => new Promise<void>((r) => setTimeout(r, 0));
-  /** Lets batches arrive, then "renders" a frame (which acks), then lets real time pass. */
-  async function frame(ms = FRAME_MS) {
-    await flush();
-    for (const cb of frames.splice(0)) cb();
-    time.advance(ms);
-    await flush();
-  }
-  return { store, sent, frame, frames, time, actions: store.getState().actions };
-}
+const lab = (options: { speed?: number } = {}) => inProcessLab(options);
 
 describe('createLabStore', () => {
   it('configures the worker with the default scenario and learns the replicas', async () => {

@@ -4,41 +4,13 @@ import { Session } from '../sim/session';
 import { exportRun } from '../sim/share';
 import { Simulation } from '../sim/simulation';
 import type { Scenario, TraceEvent } from '../sim/types';
-import { manualTime } from '../worker/manualTime';
-import type { BatchEvent, SimCommand, SimEvent } from '../worker/protocol';
-import { FRAME_MS, WORKER_SESSION_OPTIONS } from '../worker/simHost';
-import { connectInProcess, type ConnectSim } from '../worker/transport';
+import type { ConnectSim } from '../worker/transport';
 import { createLabStore } from './labStore';
+import { inProcessLab } from './labTestkit';
 import { eventAt, type HistoryLimits } from './replay';
 
 /** A store wired to the real host and core on this thread; records every command and every batch. */
-function lab(scenario: Scenario, speed = 1000, history?: HistoryLimits) {
-  const time = manualTime();
-  const frames: Array<() => void> = [];
-  const sent: SimCommand[] = [];
-  const batches: BatchEvent[] = [];
-  const inProcess = connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer });
-  const connect: ConnectSim = (onEvent) => {
-    const t = inProcess((e: SimEvent) => {
-      if (e.type === 'batch') batches.push(e);
-      onEvent(e);
-    });
-    return { send: (cmd) => (sent.push(cmd), t.send(cmd)), dispose: t.dispose };
-  };
-  const store = createLabStore({ connect, requestFrame: (cb) => frames.push(cb), clock: time.clock, scenario, speed, history });
-  const flush = () => new Promise<void>((r) => setTimeout(r, 0));
-  async function frame(ms = FRAME_MS) {
-    await flush();
-    for (const cb of frames.splice(0)) cb();
-    time.advance(ms);
-    await flush();
-  }
-  const trace = () => {
-    const { run } = store.getState();
-    return run.trace.slice(0, run.length);
-  };
-  return { store, sent, batches, frame, trace, actions: store.getState().actions };
-}
+const lab = (scenario: Scenario, speed = 1000, history?: HistoryLimits) => inProcessLab({ scenario, speed, history });
 
 const lossy = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 });
 

@@ -1,18 +1,13 @@
 /**
  * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker).
  */
-import type { MessageType, NodeId, ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
+import type { MessageSummary, ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 import { captionFor } from './describe';
 import { explain } from './narrate';
 
-export interface FlightMessage {
-  id: number;
-  type: MessageType;
-  from: NodeId;
-  to: NodeId;
-  view: number;
-  seq: number;
+/** A message in the picture: who sent what to whom (its digest is not drawn), and its flight. */
+export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
   /** Virtual time it was sent. */
   sendT: number;
   /** Virtual time it arrives, or is lost when `lost`. */
@@ -21,7 +16,7 @@ export interface FlightMessage {
 }
 
 /** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
-export function flightOf(msg: Pick<FlightMessage, 'id' | 'type' | 'from' | 'to' | 'view' | 'seq'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
+export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
   return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
 }
 

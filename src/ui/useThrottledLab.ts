@@ -1,6 +1,5 @@
 import { useContext, useEffect, useState } from 'react';
-import { useStore } from 'zustand';
-import { LabStoreContext } from '../store/context';
+import { LabStoreContext, useLab } from '../store/context';
 import type { LabState } from '../store/labStore';
 import { CROWDED_N } from '../worker/pacing';
 
@@ -15,9 +14,7 @@ const selectCrowded = (s: LabState) => s.timeline.n > CROWDED_N;
 
 /** CROWDED_REFRESH_MS when the run is crowded, else 0 (never throttled). */
 export function useCrowdedInterval(): number {
-  const store = useContext(LabStoreContext);
-  if (!store) throw new Error('useCrowdedInterval needs a <LabStoreContext.Provider> above it.');
-  return useStore(store, selectCrowded) ? CROWDED_REFRESH_MS : 0;
+  return useLab(selectCrowded) ? CROWDED_REFRESH_MS : 0;
 }
 
 /**
