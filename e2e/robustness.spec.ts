@@ -2,7 +2,7 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { exportRun } from '../src/sim/share';
 import { longRecordedRun } from '../src/sim/testkit';
-import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, watchConsole, failOnConsoleErrors } from './helpers';
+import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, stepAndWait, watchConsole, failOnConsoleErrors } from './helpers';
 
 /** f = 2, replica 3 malicious, seed 42: the scenario a recovery must keep. */
 async function makeScenario(page: Page) {
@@ -63,7 +63,8 @@ test.describe('Faults', () => {
 
     await page.keyboard.press('Enter');
     await expect(alert).toHaveCount(0);
-    expect(served).toBe(2);
+    // The new worker's script is fetched after the alert goes: wait for it rather than read the count at once.
+    await expect.poll(() => served).toBe(2);
     await expectScenarioKept(page);
     await expect(stat(page, 'Messages sent')).toHaveText('0');
     await setSpeedToMax(page);
@@ -151,7 +152,7 @@ test.describe('Bad input', () => {
 
   test('an imported file that is truncated, from a newer version, or huge is refused; the run is kept', async ({ page }, testInfo) => {
     await open(page);
-    for (let i = 0; i < 6; i++) await button(page, 'Step').click();
+    for (let i = 0; i < 6; i++) await stepAndWait(page);
     await expect(stat(page, 'Messages sent')).not.toHaveText('0');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export run' }).click();
@@ -159,7 +160,8 @@ test.describe('Bad input', () => {
     await (await download).saveAs(good);
     const text = readFileSync(good, 'utf8');
 
-    await button(page, 'Step').click();
+    // Read the count only once the step has landed, so it is the count the refused imports must keep.
+    await stepAndWait(page);
     const sent = await stat(page, 'Messages sent').textContent();
     const importError = page.getByRole('alert').filter({ hasText: 'Import failed' });
     const input = page.getByLabel('Run file to import');
@@ -262,13 +264,16 @@ test.describe('Bad input', () => {
     await expect(stat(page, 'Requests committed')).toHaveText('1', { timeout: 60_000 });
     await button(page, 'Pause').click();
     // Every message is counted, the crowd in the diagram drawn as a sample — and the page says which.
-    const sent = Number(await stat(page, 'Messages sent').textContent());
-    expect(sent).toBeGreaterThan(19_000);
     const summary = page.locator('.diagram-summary');
     await expect(summary).toContainText(/Showing 1 in \d+ PREPARE/);
     await expect(summary).toContainText('the counts are exact');
-    const [delivered, lost, flying] = (await summary.textContent())!.match(/\d+/g)!.map(Number);
-    expect(delivered + lost + flying).toBe(sent);
+    // Read both at one moment (a batch sent just before the pause may still land between two reads).
+    const summedAndSent = async () => {
+      const [delivered, lost, flying] = (await summary.textContent())!.match(/\d+/g)!.map(Number);
+      return { summed: delivered + lost + flying, sent: Number(await stat(page, 'Messages sent').textContent()) };
+    };
+    await expect.poll(async () => { const r = await summedAndSent(); return r.summed === r.sent; }).toBe(true);
+    expect((await summedAndSent()).sent).toBeGreaterThan(19_000);
     await expect(page.getByRole('img', { name: /^\d+ messages as arrows between 100 replicas and the client/ })).toBeVisible();
     await noSeriousAxeViolations(page, 'n = 100');
   });
