@@ -24,9 +24,10 @@ async function focused(page: Page): Promise<{ name: string; visible: boolean; in
 test.describe('Accessibility', () => {
   failOnConsoleErrors();
 
-  test('no serious or critical axe violations on every main view', async ({ page }) => {
-    // (The safety banner, the replay, a n = 100 run, an import error, the error views and the experiments with
-    // results are checked where they are produced: classroom, robustness and experiments specs.)
+  // (The safety banner, the replay, a n = 100 run, an import error, the error views and the experiments with results
+  // are checked where they are produced: classroom, robustness and experiments specs.) One test per few views: an
+  // audit takes seconds on a loaded machine.
+  test('no serious or critical axe violations: the visualizer, idle and running', async ({ page }) => {
     await open(page);
     await noSeriousAxeViolations(page, 'the visualizer, idle');
 
@@ -34,8 +35,11 @@ test.describe('Accessibility', () => {
     await expect(button(page, 'Pause')).toBeEnabled();
     await expect.poll(async () => Number(await stat(page, 'Messages sent').textContent())).toBeGreaterThan(3);
     await noSeriousAxeViolations(page, 'the visualizer, running');
-    await button(page, 'Pause').click();
+  });
 
+  test('no serious or critical axe violations: the inspector, the dark theme, presentation mode', async ({ page }) => {
+    await open(page);
+    await stepAndWait(page);
     await replica(page, 2).click({ modifiers: ['Shift'] });
     await expect(page.getByRole('region', { name: 'Inspector' }).getByText('Executed up to')).toBeVisible();
     await noSeriousAxeViolations(page, 'the inspector');
@@ -48,12 +52,15 @@ test.describe('Accessibility', () => {
     await page.getByRole('button', { name: 'Presentation' }).click();
     await expect(page.locator('html')).toHaveAttribute('data-presentation', 'on');
     await noSeriousAxeViolations(page, 'presentation mode');
-    await page.getByRole('button', { name: 'Presentation' }).click();
+  });
 
+  test('no serious or critical axe violations: the help overlay and the experiments tab', async ({ page }) => {
+    await open(page);
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     await noSeriousAxeViolations(page, 'the help overlay');
     await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
 
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Experiments' }).click();
     await expect(page.getByRole('heading', { name: 'Experiments', level: 2 })).toBeVisible();
