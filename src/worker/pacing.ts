@@ -6,17 +6,22 @@
 
 /** One display frame: the play loop never posts faster than this, even when the UI acks at once. */
 export const FRAME_MS = 16;
-/** Above this many replicas (n = 31 and up: f ≥ 10) the page gets a batch every other frame (see batchIntervalMs). */
-export const CROWDED_N = 30;
+/**
+ * From this many replicas up (n = 10 and up: f ≥ 3) a run is crowded: the counters, the caption and the scrubber redraw
+ * ten times a second while playing (ui/useThrottledLab.ts), the space-time diagram every 100 ms, painted dots every
+ * other frame. Measured with a busy run (`npm run bench`): at n = 10 and 13 redrawing all of them on every batch held
+ * the page to 20 frames a second on software rendering.
+ */
+export const CROWDED_N = 7;
 
 /**
- * The pacing rule, part one: how often (real ms) the play loop posts a batch. Each batch costs the page a fixed
- * amount besides its events (every view that shows the run redraws); with more than CROWDED_N replicas that redraw
- * is dearer than a frame, so batches come every other frame — dots still glide at 60 frames a second between
- * them (and the counters, the caption and the scrubber redraw ten times a second: ui/useThrottledLab.ts).
+ * The pacing rule, part one: how often (real ms) the play loop posts a batch — every other frame, whatever n. Each
+ * batch costs the page a fixed amount besides its events (every view that shows the run redraws); dots glide at 60
+ * frames a second between batches all the same, since the animation clock, not the batch, places them. Measured with
+ * a busy run at n = 4: a batch every frame dropped one frame in ten, every other frame none.
  */
-export function batchIntervalMs(n: number): number {
-  return n > CROWDED_N ? 2 * FRAME_MS : FRAME_MS;
+export function batchIntervalMs(): number {
+  return 2 * FRAME_MS;
 }
 /**
  * Real time one batch may cover. When the UI is slow to ack (or the tab was hidden) virtual time slows down

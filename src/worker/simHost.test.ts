@@ -6,7 +6,7 @@ import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
 import { exportRun } from '../sim/share';
-import { batchIntervalMs, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
+import { batchIntervalMs, FRAME_MS, IMPORT_CHUNK_EVENTS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
 
 type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
 
@@ -60,22 +60,22 @@ describe('createSimHost', () => {
     host.handle({ type: 'configure', scenario: defaultScenario() });
     host.handle({ type: 'ack' });
     host.handle({ type: 'play' });
-    time.advance(FRAME_MS);
+    time.advance(batchIntervalMs());
     expect(batches()).toHaveLength(2);
     expect(batches()[1].playing).toBe(true);
-    expect(batches()[1].now).toBeCloseTo(FRAME_MS, 6); // 1000 virtual ms per real second
+    expect(batches()[1].now).toBeCloseTo(batchIntervalMs(), 6); // 1000 virtual ms per real second
 
     time.advance(2_000);
     expect(batches()).toHaveLength(2);
 
     host.handle({ type: 'ack' });
-    time.advance(FRAME_MS);
+    time.advance(batchIntervalMs());
     expect(batches()).toHaveLength(3);
     // It slowed down while waiting: one batch covers at most MAX_REAL_SLICE_MS of real time.
     expect(batches()[2].now - batches()[1].now).toBeLessThanOrEqual(MAX_REAL_SLICE_MS + 1e-9);
   });
 
-  it('posts at most one batch per frame even when acks come back at once', () => {
+  it('posts at most one batch per interval even when acks come back at once', () => {
     const { host, time, batches } = setup();
     host.handle({ type: 'configure', scenario: defaultScenario() });
     host.handle({ type: 'ack' });
@@ -88,9 +88,9 @@ describe('createSimHost', () => {
         acked++;
       }
     }
-    // ~1000 ms of real time at 16 ms per frame.
-    expect(batches().length).toBeLessThanOrEqual(1 + Math.ceil(1000 / FRAME_MS));
-    expect(batches().length).toBeGreaterThan(1000 / FRAME_MS / 2);
+    // ~1000 ms of real time at one batch every other frame.
+    expect(batches().length).toBeLessThanOrEqual(1 + Math.ceil(1000 / batchIntervalMs()));
+    expect(batches().length).toBeGreaterThan(1000 / batchIntervalMs() / 2);
   });
 
   it('advances virtual time by speed × real elapsed and batches many messages into one post', () => {
@@ -230,10 +230,23 @@ describe('createSimHost', () => {
 });
 
 describe('pacing', () => {
-  it('a crowded run gets a batch every other frame, a small one every frame', () => {
-    expect(batchIntervalMs(4)).toBe(FRAME_MS);
-    expect(batchIntervalMs(CROWDED_N)).toBe(FRAME_MS);
-    expect(batchIntervalMs(100)).toBe(2 * FRAME_MS);
+  it('batches come every other frame: a busy run at n = 4 gets no more of them than one at n = 100', () => {
+    expect(batchIntervalMs()).toBe(2 * FRAME_MS);
+    for (const f of [1, 33]) {
+      const { host, time, batches } = setup();
+      host.handle({ type: 'setSpeed', virtualMsPerSecond: 100 });
+      host.handle({ type: 'configure', scenario: defaultScenario({ f, requests: 3 }) });
+      host.handle({ type: 'play' });
+      const before = batches().length;
+      // The page acks at once, every frame, for one second.
+      for (let frame = 0; frame < 62; frame++) {
+        host.handle({ type: 'ack' });
+        time.advance(FRAME_MS);
+      }
+      const posted = batches().length - before;
+      expect(posted).toBeGreaterThanOrEqual(28);
+      expect(posted).toBeLessThanOrEqual(Math.ceil(1000 / (2 * FRAME_MS)) + 1);
+    }
   });
 
   it('at n = 100 and full speed no batch carries much more than MAX_EVENTS_PER_BATCH: time slows instead', () => {
@@ -241,7 +254,7 @@ describe('pacing', () => {
     host.handle({ type: 'setSpeed', virtualMsPerSecond: 5000 });
     host.handle({ type: 'configure', scenario: defaultScenario({ f: 33, requests: 2 }) });
     host.handle({ type: 'play' });
-    const interval = batchIntervalMs(100);
+    const interval = batchIntervalMs();
     for (let frame = 0; frame < 400 && !batches().some((b) => b.stats.committed >= 2); frame++) {
       host.handle({ type: 'ack' });
       time.advance(FRAME_MS);

@@ -182,7 +182,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
 
   function scheduleTick(): void {
     if (!playing || !session || unacked > 0 || cancelTimer) return;
-    const wait = Math.max(0, batchIntervalMs(session.sim.n) - (deps.clock() - lastPostReal));
+    const wait = Math.max(0, batchIntervalMs() - (deps.clock() - lastPostReal));
     cancelTimer = deps.setTimer(() => {
       cancelTimer = null;
       guarded(tick);

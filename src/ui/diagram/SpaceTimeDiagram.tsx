@@ -26,7 +26,10 @@ const WINDOWS = [
  * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
  */
 export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
-/** The same with more than CROWDED_N replicas, where each repaint holds a thousand arrows or more. */
+/**
+ * The same in a crowded run (more than CROWDED_N replicas), SVG or painted: there every view shares a busy frame, and
+ * at n = 31 and up each repaint holds a thousand arrows or more.
+ */
 export const CROWDED_PAINTED_REFRESH_MS = 100;
 
 interface Moment {
