@@ -221,8 +221,8 @@ export async function benchBrowser(options: { quick: boolean; log: (line: string
     const frameP95Ms: Record<string, number> = {};
     const longTasks: Record<string, number> = {};
     const sampleMs = options.quick ? 2500 : 6000;
-    // n = 10 is the largest n whose messages are SVG elements in both views (the graph paints them from n = 11, the
-    // space-time diagram from n = 17); n = 13 is the top of a classroom's range.
+    // n = 10 is the largest n whose messages are SVG elements in both views (both paint them from n = 11); n = 13 is
+    // the top of a classroom's range.
     for (const f of [1, 3, 4, 10, 33]) {
       const n = 3 * f + 1;
       await page.getByRole('button', { name: 'Reset', exact: true }).click();

@@ -12,8 +12,11 @@ import { CROWDED_N } from '../../worker/pacing';
 import { useThrottledLab } from '../useThrottledLab';
 import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
 
-/** Above this many replicas the arrows are painted on a canvas: hundreds of named SVG arrows cost whole frames. */
-export const CANVAS_DIAGRAM_ABOVE_N = 16;
+/**
+ * Above this many replicas the arrows are painted on a canvas: hundreds of named SVG arrows cost whole frames. Measured
+ * with a busy run (`npm run bench`): SVG arrows held n = 13 and 16 to 40–45 frames a second, painted ones to 60.
+ */
+export const CANVAS_DIAGRAM_ABOVE_N = 10;
 const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
