@@ -1,10 +1,10 @@
 /**
  * The pacing rule: how often the worker's play loop posts a batch, and how much one batch may carry. Plain
- * constants and one pure function (no imports), so the page can quote them (the "slower than chosen" note)
+ * constants (no imports), so the page can quote them (the "slower than chosen" note)
  * without bundling the worker's code. Tested in simHost.test.ts.
  */
 
-/** One display frame: the play loop never posts faster than this, even when the UI acks at once. */
+/** One display frame at 60 Hz. */
 export const FRAME_MS = 16;
 /**
  * From this many replicas up (n = 10 and up: f ≥ 3) a run is crowded: the counters, the caption and the scrubber redraw
@@ -15,14 +15,12 @@ export const FRAME_MS = 16;
 export const CROWDED_N = 7;
 
 /**
- * The pacing rule, part one: how often (real ms) the play loop posts a batch — every other frame, whatever n. Each
- * batch costs the page a fixed amount besides its events (every view that shows the run redraws); dots glide at 60
- * frames a second between batches all the same, since the animation clock, not the batch, places them. Measured with
- * a busy run at n = 4: a batch every frame dropped one frame in ten, every other frame none.
+ * The pacing rule, part one: the play loop posts a batch every other frame, whatever n. Each batch costs the page a
+ * fixed amount besides its events (every view that shows the run redraws); dots glide at 60 frames a second between
+ * batches all the same, since the animation clock, not the batch, places them. Measured with a busy run at n = 4: a
+ * batch every frame dropped one frame in ten, every other frame none.
  */
-export function batchIntervalMs(): number {
-  return 2 * FRAME_MS;
-}
+export const BATCH_INTERVAL_MS = 2 * FRAME_MS;
 /**
  * Real time one batch may cover. When the UI is slow to ack (or the tab was hidden) virtual time slows down
  * instead of leaping ahead, so a lecturer never comes back to a run that already finished off-screen.

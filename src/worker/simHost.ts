@@ -2,7 +2,7 @@ import type { TimedIntervention } from '../sim/session';
 import type { SimulationOptions } from '../sim/simulation';
 import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
-import { batchIntervalMs, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
+import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
 
 export interface SimHostDeps {
@@ -26,7 +26,7 @@ export interface SimHost {
 export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
 
 // The pacing rule lives in its own module so the page can read its constants without this file's code.
-export { batchIntervalMs, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
+export { BATCH_INTERVAL_MS, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 /**
  * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
  * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.
@@ -182,7 +182,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
 
   function scheduleTick(): void {
     if (!playing || !session || unacked > 0 || cancelTimer) return;
-    const wait = Math.max(0, batchIntervalMs() - (deps.clock() - lastPostReal));
+    const wait = Math.max(0, BATCH_INTERVAL_MS - (deps.clock() - lastPostReal));
     cancelTimer = deps.setTimer(() => {
       cancelTimer = null;
       guarded(tick);

@@ -14,9 +14,10 @@ import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow }
 
 /**
  * Above this many replicas the arrows are painted on a canvas: hundreds of named SVG arrows cost whole frames. Measured
- * with a busy run (`npm run bench`): SVG arrows held n = 13 and 16 to 40–45 frames a second, painted ones to 60.
+ * with a busy run (`npm run bench`): SVG arrows held n = 10 to 30–40 frames a second and n = 13 and 16 to 40–45,
+ * painted ones all three to 50–60. Up to n = 7, a lecture's usual sizes, each arrow stays an element to focus and name.
  */
-export const CANVAS_DIAGRAM_ABOVE_N = 10;
+export const CANVAS_DIAGRAM_ABOVE_N = 7;
 const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
