@@ -7,7 +7,7 @@
 /** One display frame at 60 Hz. */
 export const FRAME_MS = 16;
 /**
- * From this many replicas up (n = 10 and up: f ≥ 3) a run is crowded: the counters, the caption and the scrubber redraw
+ * Above this many replicas (n = 10 and up: f ≥ 3) a run is crowded: the counters, the caption and the scrubber redraw
  * ten times a second while playing (ui/useThrottledLab.ts), the space-time diagram every 100 ms, painted dots every
  * other frame. Measured with a busy run (`npm run bench`): at n = 10 and 13 redrawing all of them on every batch held
  * the page to 20 frames a second on software rendering.

@@ -77,7 +77,7 @@ const PACING_WINDOW_MS = 1500;
 
 /**
  * Says when the run plays slower than the Speed slider asks: the worker sends at most MAX_EVENTS_PER_BATCH events a
- * frame and never covers more than a slice of real time per batch (the pacing rule, worker/pacing.ts), so a crowded
+ * batch, a batch every other frame, and never covers more than a slice of real time per batch (the pacing rule, worker/pacing.ts), so a crowded
  * run or a busy page slows the run down rather than freezing the page or skipping ahead.
  */
 function PacingNote() {
@@ -108,7 +108,7 @@ function PacingNote() {
   return (
     <p className="graph-note">
       Running at about {Math.max(1, Math.round(ratio * 100))} % of the chosen speed ({formatSpeed(speed)}): the run slows down rather than
-      skip frames (at most {MAX_EVENTS_PER_BATCH.toLocaleString('en-US')} events a frame).
+      skip frames (at most {MAX_EVENTS_PER_BATCH.toLocaleString('en-US')} events every other frame).
     </p>
   );
 }
