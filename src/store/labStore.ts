@@ -205,8 +205,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
   let importRequests = 0;
   const pendingImports = new Map<number, (loaded: boolean) => void>();
   /**
-   * An imported run arriving in chunks: they are folded into the run as they come but shown once, with the last, so
-   * loading a long run costs one render instead of one per chunk.
+   * An imported run arriving in chunks: the first (the reset batch) shows the new run at once; the rest are folded in as
+   * they come but shown together, with the last, so loading a long run costs two renders instead of one per chunk.
    */
   let importing: { request: number; length: number; live: TimelineState } | null = null;
   let inspectQueued = false;

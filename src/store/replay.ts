@@ -335,10 +335,6 @@ export interface FoldSnapshot {
   violations: SafetyViolation[];
 }
 
-function flightOfSend(e: Extract<TraceEvent, { kind: 'send' }>): FlightMessage {
-  return flightOf(e.msg, e.t, e.arriveAt, e.lost);
-}
-
 /** The running state of a trace prefix: what the worker would have reported after `index` events. */
 export class Fold {
   index = 0;
@@ -374,7 +370,7 @@ export class Fold {
         }
         this.sent[e.msg.type]++;
         this.sentTotal++;
-        this.inFlight.set(e.msg.id, flight ?? flightOfSend(e));
+        this.inFlight.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost));
         break;
       }
       case 'deliver':

@@ -189,7 +189,6 @@ export function EventLog() {
   );
 }
 
-/** What the last step did, and why it matters: announced while stepping, quiet while playing. */
 interface Narration {
   caption: string;
   explanation: string;
@@ -197,6 +196,7 @@ interface Narration {
 const selectNarration = (s: LabState): Narration => ({ caption: s.timeline.caption, explanation: s.timeline.explanation });
 const sameNarration = (a: Narration, b: Narration) => a.caption === b.caption && a.explanation === b.explanation;
 
+/** What the last step did, and why it matters: announced while stepping, quiet while playing. */
 export function StepCaption() {
   const { caption, explanation } = useThrottledLab(selectNarration, sameNarration, useCrowdedInterval());
   const playing = useLab((s) => s.playback.playing);

@@ -4,9 +4,9 @@ import type { LabState } from '../store/labStore';
 import { CROWDED_N } from '../worker/pacing';
 
 /**
- * With more than CROWDED_N replicas, the counters, the caption and the scrubber are redrawn at most this often while
- * playing: at n = 100 each redraw of them costs layout and paint, and ten updates a second is already more than
- * anyone reads. Paused, every change shows at once; below CROWDED_N nothing is throttled.
+ * With more than CROWDED_N replicas, the counters, the caption, the scrubber and the space-time diagram are redrawn at
+ * most this often while playing: each redraw of them costs layout and paint, and ten updates a second is already more
+ * than anyone reads. Paused, every change shows at once; up to CROWDED_N replicas nothing is throttled.
  */
 export const CROWDED_REFRESH_MS = 100;
 

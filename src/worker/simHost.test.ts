@@ -6,7 +6,8 @@ import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
 import { exportRun } from '../sim/share';
-import { BATCH_INTERVAL_MS, FRAME_MS, IMPORT_CHUNK_EVENTS, LATENCY_TAIL, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
+import { BATCH_INTERVAL_MS, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
+import { LATENCY_TAIL, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
 
 type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
 

@@ -25,8 +25,6 @@ export interface SimHost {
  */
 export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
 
-// The pacing rule lives in its own module so the page can read its constants without this file's code.
-export { BATCH_INTERVAL_MS, CROWDED_N, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 /**
  * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
  * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.

@@ -8,8 +8,7 @@ import { eventAt, type RunState } from '../../store/replay';
 import { CANVAS_ARROWS_PER_TYPE, SVG_ARROWS_PER_TYPE, thinningNote } from '../../store/thinning';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
-import { CROWDED_N } from '../../worker/pacing';
-import { useThrottledLab } from '../useThrottledLab';
+import { useCrowdedInterval, useThrottledLab } from '../useThrottledLab';
 import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
 
 /**
@@ -30,11 +29,6 @@ const WINDOWS = [
  * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
  */
 export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
-/**
- * The same in a crowded run (more than CROWDED_N replicas), SVG or painted: there every view shares a busy frame, and
- * at n = 31 and up each repaint holds a thousand arrows or more.
- */
-export const CROWDED_PAINTED_REFRESH_MS = 100;
 
 interface Moment {
   run: RunState;
@@ -240,7 +234,8 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, 
 export function SpaceTimeDiagram() {
   const n = useLab((s) => s.run.n);
   const painted = n > CANVAS_DIAGRAM_ABOVE_N;
-  const refresh = n > CROWDED_N ? CROWDED_PAINTED_REFRESH_MS : painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0;
+  // A crowded run (SVG or painted) follows at the counters' pace: there every view shares a busy frame.
+  const refresh = useCrowdedInterval() || (painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0);
   const { run, cursor, viewTime, busyUntil } = useThrottledLab(selectMoment, sameMoment, refresh);
   const replicas = useLab((s) => s.timeline.replicas);
   const selectedMessage = useLab((s) => s.selection.message);

@@ -77,8 +77,8 @@ const PACING_WINDOW_MS = 1500;
 
 /**
  * Says when the run plays slower than the Speed slider asks: the worker sends at most MAX_EVENTS_PER_BATCH events a
- * batch, a batch every other frame, and never covers more than a slice of real time per batch (the pacing rule, worker/pacing.ts), so a crowded
- * run or a busy page slows the run down rather than freezing the page or skipping ahead.
+ * batch, a batch every other frame, and never covers more than a slice of real time per batch (the pacing rule,
+ * worker/pacing.ts), so a crowded run or a busy page slows the run down rather than freezing the page or skipping ahead.
  */
 function PacingNote() {
   const store = useContext(LabStoreContext);
