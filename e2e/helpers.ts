@@ -63,10 +63,13 @@ export async function noSeriousAxeViolations(page: Page, what: string) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${what}`).toEqual([]);
 }
 
-/** Presses Step and waits until the step has landed (each step adds at least one event to the scrubber's reading). */
-export async function stepAndWait(page: Page) {
+/**
+ * Presses Step (or Next phase, Next request) and waits until the step has landed: each adds at least one event to the
+ * scrubber's reading, so nothing is read from the page before the step it follows.
+ */
+export async function stepAndWait(page: Page, control: 'Step' | 'Next phase' | 'Next request' = 'Step') {
   const scrubber = page.getByRole('slider', { name: 'Time' });
   const before = await scrubber.getAttribute('aria-valuetext');
-  await button(page, 'Step').click();
+  await button(page, control).click();
   await expect(scrubber).not.toHaveAttribute('aria-valuetext', before!);
 }
