@@ -1,12 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LabStoreContext } from './store/context';
+import { ExperimentStoreContext } from './store/experimentContext';
+import { createExperimentStore } from './store/experimentStore';
 import { createLabStore } from './store/labStore';
 import { browserUrl, readShare, syncUrl } from './store/urlSync';
 import { App } from './ui/App';
 import { storedTheme } from './ui/Chrome';
+import { connectSweepWorker } from './worker/sweepTransport';
 import { connectWorker } from './worker/transport';
 import './ui/styles.css';
+
+// The composition root: the only place that both creates the stores and hands them their workers. The views reach
+// the workers through these stores alone.
 
 // A shared link opens the scenario it carries; what it got wrong is said on the page, not silently dropped.
 const shared = readShare(window.location.search);
@@ -19,6 +25,8 @@ const store = createLabStore({
   theme: storedTheme(),
 });
 const stopUrlSync = syncUrl(store, browserUrl());
+// Starts no worker until Run is pressed; lives as long as the page, so a sweep survives switching tabs.
+const experiments = createExperimentStore({ connect: connectSweepWorker });
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -26,13 +34,16 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <LabStoreContext.Provider value={store}>
-      <App />
+      <ExperimentStoreContext.Provider value={experiments}>
+        <App />
+      </ExperimentStoreContext.Provider>
     </LabStoreContext.Provider>
   </StrictMode>,
 );
 
-// Vite's hot reload would otherwise leave the old worker running beside the new one.
+// Vite's hot reload would otherwise leave the old workers running beside the new ones.
 import.meta.hot?.dispose(() => {
   stopUrlSync();
   store.getState().actions.dispose();
+  experiments.getState().actions.dispose();
 });

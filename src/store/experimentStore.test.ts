@@ -3,11 +3,7 @@ import { runSweep, runTrial, seedExperiment } from '../sim/experiment';
 import { connectSweepInProcess } from '../worker/sweepTransport';
 import { articleForm, defaultForm } from './experimentForm';
 import { createExperimentStore, type ExperimentStore } from './experimentStore';
-
-function steppingClock(stepMs = 20) {
-  let t = 0;
-  return () => (t += stepMs);
-}
+import { steppingClock } from './sweepTestkit';
 
 /** Resolves once the current run has left 'running'. */
 function settled(store: ExperimentStore): Promise<void> {

@@ -1,12 +1,17 @@
 /**
  * The Experiments panel's state: the form, and the one experiment that is running or was run last. Sweeps run in
- * workers (src/worker/sweepPool.ts); this store only hands them the plan and keeps what they report.
+ * workers (src/worker/sweepPool.ts); this store only hands them the plan and keeps what they report. It is created
+ * in src/main.tsx with the real workers (tests: sweepTestkit.ts), and lives as long as the page: a running sweep and
+ * its results survive switching tabs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SweepConfig } from '../sim/experiment';
 import { collectResults, startSweepPool, type PoolRun, type SweepOutcome } from '../worker/sweepPool';
 import type { ConnectSweepWorker } from '../worker/sweepTransport';
 import { articleForm, defaultForm, validateForm, type ExperimentForm, type FormField } from './experimentForm';
+
+/** What the views need of a sweep's results: they reach the worker's modules only through this store. */
+export { collectResults, type SweepOutcome };
 
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'error';
 

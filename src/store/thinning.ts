@@ -8,19 +8,14 @@
  * The sample is 1 in k by message id, k a power of two. Ids are consecutive in send order, so any burst is sampled
  * evenly, a drawn message stays drawn from send to arrival while k holds, and when k doubles (or halves) half of the
  * drawn messages (or all of them) stay: the picture thins out without jumping about.
+ *
+ * This is the rule; the budgets are drawing thresholds and live with the others (src/ui/drawingRules.ts).
  */
 import { MESSAGE_TYPES, type MessageType } from '../sim/types';
 import { typeLabel } from './describe';
 
 /** Per type, 1 in how many messages is drawn (absent or 1: all of them). */
 export type Strides = Partial<Record<MessageType, number>>;
-
-/** Dots in the graph per message type: a few thousand dots in all at most, a few hundred in practice. */
-export const GRAPH_DOTS_PER_TYPE = 400;
-/** Arrows per message type in the space-time diagram when it is painted on a canvas (large n). */
-export const CANVAS_ARROWS_PER_TYPE = 250;
-/** Arrows per message type when the diagram is SVG (small n): each arrow is a few DOM nodes with a name. */
-export const SVG_ARROWS_PER_TYPE = 150;
 
 /** The smallest power of two k such that ⌈count / k⌉ ≤ budget (1 when everything fits). */
 export function strideFor(count: number, budget: number): number {

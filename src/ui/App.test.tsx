@@ -1,25 +1,20 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Session } from '../sim/session';
 import { LabStoreContext } from '../store/context';
-import { createLabStore } from '../store/labStore';
-import { manualTime } from '../worker/manualTime';
-import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
-import { connectInProcess } from '../worker/transport';
+import { ExperimentStoreContext } from '../store/experimentContext';
+import { inProcessLab } from '../store/labTestkit';
+import { inProcessExperiments } from '../store/sweepTestkit';
 import { App } from './App';
 
 function renderLab() {
-  const time = manualTime();
-  const frames: Array<() => void> = [];
-  const store = createLabStore({
-    connect: connectInProcess({ createSession: (s, i) => new Session(s, i, WORKER_SESSION_OPTIONS), clock: time.clock, setTimer: time.setTimer }),
-    requestFrame: (cb) => frames.push(cb),
-    clock: time.clock,
-  });
+  // The real worker host and core on this thread, with hand-cranked frames and a manual clock (store/labTestkit.ts).
+  const { store, frames, time } = inProcessLab();
   render(
     <LabStoreContext.Provider value={store}>
-      <App />
+      <ExperimentStoreContext.Provider value={inProcessExperiments()}>
+        <App />
+      </ExperimentStoreContext.Provider>
     </LabStoreContext.Provider>,
   );
   /** Let the in-process "worker" answer and React render it. */

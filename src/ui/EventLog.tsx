@@ -3,17 +3,13 @@ import { describeEvent } from '../store/describe';
 import { useLab, useLabActions } from '../store/context';
 import type { LabState } from '../store/labStore';
 import { eventAt, type RunState } from '../store/replay';
+import { LOG_REFRESH_WHILE_PLAYING_MS } from './drawingRules';
 import { useCrowdedInterval, useThrottledLab } from './useThrottledLab';
 
 /** Rows drawn beyond the visible ones, so a fast scroll does not show blank lines for a frame. */
 const OVERSCAN = 8;
 /** Without layout (tests, a collapsed panel) this many rows around the current event are drawn. */
 const FALLBACK_ROWS = 40;
-/**
- * While playing, the log is redrawn at most this often: dozens of events a second cannot be read anyway, and each
- * redraw scrolls (a layout) — at n = 100 that was a good part of every frame.
- */
-export const LOG_REFRESH_WHILE_PLAYING_MS = 250;
 
 interface LogView {
   run: RunState;

@@ -1,18 +1,14 @@
 import { useContext, useEffect, useState } from 'react';
 import { LabStoreContext, useLab } from '../store/context';
 import type { LabState } from '../store/labStore';
-import { CROWDED_N } from '../worker/pacing';
-
-/**
- * With more than CROWDED_N replicas, the counters, the caption, the scrubber and the space-time diagram are redrawn at
- * most this often while playing: each redraw of them costs layout and paint, and ten updates a second is already more
- * than anyone reads. Paused, every change shows at once; up to CROWDED_N replicas nothing is throttled.
- */
-export const CROWDED_REFRESH_MS = 100;
+import { CROWDED_N, CROWDED_REFRESH_MS } from './drawingRules';
 
 const selectCrowded = (s: LabState) => s.timeline.n > CROWDED_N;
 
-/** CROWDED_REFRESH_MS when the run is crowded, else 0 (never throttled). */
+/**
+ * CROWDED_REFRESH_MS when the run is crowded (more than CROWDED_N replicas), else 0 (never throttled): what the
+ * counters, the caption, the scrubber and the space-time diagram pass to useThrottledLab.
+ */
 export function useCrowdedInterval(): number {
   return useLab(selectCrowded) ? CROWDED_REFRESH_MS : 0;
 }

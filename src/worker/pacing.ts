@@ -1,18 +1,12 @@
 /**
  * The pacing rule: how often the worker's play loop posts a batch, and how much one batch may carry. Plain
- * constants (no imports), so the page can quote them (the "slower than chosen" note)
- * without bundling the worker's code. Tested in simHost.test.ts.
+ * constants (no imports), so the page can quote them (the "slower than chosen" note, through src/store/pacing.ts)
+ * without bundling the worker's code. Tested in simHost.test.ts. When the page draws less (crowded runs, canvas
+ * instead of SVG, thinning) is a drawing rule, not a pacing one: src/ui/drawingRules.ts.
  */
 
 /** One display frame at 60 Hz. */
 export const FRAME_MS = 16;
-/**
- * Above this many replicas (n = 10 and up: f ≥ 3) a run is crowded: the counters, the caption and the scrubber redraw
- * ten times a second while playing (ui/useThrottledLab.ts), the space-time diagram every 100 ms, painted dots every
- * other frame. Measured with a busy run (`npm run bench`): at n = 10 and 13 redrawing all of them on every batch held
- * the page to 20 frames a second on software rendering.
- */
-export const CROWDED_N = 7;
 
 /**
  * The pacing rule, part one: the play loop posts a batch every other frame, whatever n. Each batch costs the page a

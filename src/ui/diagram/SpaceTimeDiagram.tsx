@@ -5,18 +5,13 @@ import { nodeName, typeLabel } from '../../store/describe';
 import { useLab, useLabActions } from '../../store/context';
 import type { LabState } from '../../store/labStore';
 import { eventAt, type RunState } from '../../store/replay';
-import { CANVAS_ARROWS_PER_TYPE, SVG_ARROWS_PER_TYPE, thinningNote } from '../../store/thinning';
+import { thinningNote } from '../../store/thinning';
+import { CANVAS_ARROWS_PER_TYPE, CANVAS_DIAGRAM_ABOVE_N, PAINTED_REFRESH_WHILE_PLAYING_MS, PLAIN_ARROWS_ABOVE, SVG_ARROWS_PER_TYPE } from '../drawingRules';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
 import { useCrowdedInterval, useThrottledLab } from '../useThrottledLab';
 import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
 
-/**
- * Above this many replicas the arrows are painted on a canvas: hundreds of named SVG arrows cost whole frames. Measured
- * with a busy run (`npm run bench`): SVG arrows held n = 10 to 30–40 frames a second and n = 13 and 16 to 40–45,
- * painted ones all three to 50–60. Up to n = 7, a lecture's usual sizes, each arrow stays an element to focus and name.
- */
-export const CANVAS_DIAGRAM_ABOVE_N = 7;
 const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
@@ -24,11 +19,6 @@ const WINDOWS = [
   { value: '300', label: 'Last 300 ms' },
   { value: '100', label: 'Last 100 ms' },
 ] as const;
-/**
- * While playing, the painted diagram (large n) is redrawn at most this often: its arrows crawl a pixel or two per
- * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
- */
-export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
 
 interface Moment {
   run: RunState;
@@ -300,7 +290,7 @@ export function SpaceTimeDiagram() {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      paintArrows(ctx, content.arrows, geometry, colours.current ?? (colours.current = readColours(canvas)), selectedMessage, content.arrows.length > 300);
+      paintArrows(ctx, content.arrows, geometry, colours.current ?? (colours.current = readColours(canvas)), selectedMessage, content.arrows.length > PLAIN_ARROWS_ABOVE);
     });
     return () => cancelAnimationFrame(handle);
   }, [painted, content, geometry, selectedMessage, size, theme]);

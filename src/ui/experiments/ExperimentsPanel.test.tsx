@@ -3,17 +3,21 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSweep, seedExperiment, toCsv } from '../../sim/experiment';
 import { articleForm } from '../../store/experimentForm';
-import { createExperimentStore, type ExperimentStore } from '../../store/experimentStore';
-import { connectSweepInProcess } from '../../worker/sweepTransport';
+import { ExperimentStoreContext } from '../../store/experimentContext';
+import type { ExperimentStore } from '../../store/experimentStore';
+import { inProcessExperiments } from '../../store/sweepTestkit';
 import { ExperimentsView } from './ExperimentsView';
 
-function steppingClock(stepMs = 20) {
-  let t = 0;
-  return () => (t += stepMs);
-}
+/** Stores made by this file's tests; each is disposed after its test, as the page disposes its own on a reload. */
+const stores: ExperimentStore[] = [];
 
 function renderPanel(store: ExperimentStore) {
-  render(<ExperimentsView active store={store} />);
+  stores.push(store);
+  render(
+    <ExperimentStoreContext.Provider value={store}>
+      <ExperimentsView active />
+    </ExperimentStoreContext.Provider>,
+  );
 }
 
 async function untilSettled(store: ExperimentStore) {
@@ -26,12 +30,13 @@ const smallForm = () => ({ ...articleForm(2), mode: 'pbft' as const, trials: '3'
 
 afterEach(() => {
   cleanup();
+  for (const store of stores.splice(0)) store.getState().actions.dispose();
   vi.restoreAllMocks();
 });
 
 describe('<ExperimentsPanel>', () => {
   it('every control has a label; the progress bar starts at 0', () => {
-    renderPanel(createExperimentStore({ connect: connectSweepInProcess({ clock: steppingClock() }), form: articleForm(2) }));
+    renderPanel(inProcessExperiments({ form: articleForm(2) }));
     for (const name of ['n (replicas)', 'm values', 'Trials per m', 'Requests per trial', 'Trial timeout', 'Seed', 'Min delay', 'Max delay', 'Drop rate', 'Reorder rate', 'Worker threads']) {
       expect(screen.getByLabelText(name)).toBeTruthy();
     }
@@ -43,7 +48,7 @@ describe('<ExperimentsPanel>', () => {
   });
 
   it('shows a field’s message as it is typed, and all of them when Run is pressed', () => {
-    const store = createExperimentStore({ connect: connectSweepInProcess({ clock: steppingClock() }), form: articleForm(2) });
+    const store = inProcessExperiments({ form: articleForm(2) });
     renderPanel(store);
     const n = screen.getByLabelText('n (replicas)');
     fireEvent.change(n, { target: { value: '4' } });
@@ -64,7 +69,7 @@ describe('<ExperimentsPanel>', () => {
   });
 
   it('runs, fills the progress bar, draws one named point per m, and exports the CSV', async () => {
-    const store = createExperimentStore({ connect: connectSweepInProcess({ clock: steppingClock() }), form: smallForm() });
+    const store = inProcessExperiments({ form: smallForm() });
     renderPanel(store);
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
     await untilSettled(store);
@@ -93,13 +98,10 @@ describe('<ExperimentsPanel>', () => {
   });
 
   it('a worker that throws shows the error and keeps every setting', async () => {
-    const store = createExperimentStore({
-      connect: connectSweepInProcess({
-        clock: steppingClock(),
-        runTrial: () => {
-          throw new Error('out of cheese');
-        },
-      }),
+    const store = inProcessExperiments({
+      runTrial: () => {
+        throw new Error('out of cheese');
+      },
       form: { ...smallForm(), seed: '77', maxDelayMs: '44' },
     });
     renderPanel(store);
@@ -112,7 +114,7 @@ describe('<ExperimentsPanel>', () => {
   });
 
   it('for n ≠ 3f + 1 a trial shows its command line instead of a link', async () => {
-    const store = createExperimentStore({ connect: connectSweepInProcess({ clock: steppingClock() }), form: { ...smallForm(), n: '11', m: '0,4' } });
+    const store = inProcessExperiments({ form: { ...smallForm(), n: '11', m: '0,4' } });
     renderPanel(store);
     fireEvent.click(screen.getByRole('button', { name: 'Run' }));
     await untilSettled(store);

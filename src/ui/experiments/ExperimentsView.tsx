@@ -1,7 +1,4 @@
-import { useEffect, useId, useState } from 'react';
-import { ExperimentStoreContext } from '../../store/experimentContext';
-import { createExperimentStore, type ExperimentStore } from '../../store/experimentStore';
-import { connectSweepWorker } from '../../worker/sweepTransport';
+import { useId } from 'react';
 import { Definitions } from './Definitions';
 import { ExperimentForm } from './ExperimentForm';
 import { Results } from './Results';
@@ -30,12 +27,9 @@ export function ExperimentsPanel() {
 }
 
 /**
- * The Experiments tab's content. It owns its store, and stays mounted while the visualizer is shown (rendering
- * nothing then), so a running sweep and its results survive switching tabs.
+ * The Experiments tab's content. Its store (created in src/main.tsx) outlives the tab, so a running sweep and its
+ * results survive switching to the visualizer and back.
  */
-export function ExperimentsView({ active, store: given }: { active: boolean; store?: ExperimentStore }) {
-  const [store] = useState(() => given ?? createExperimentStore({ connect: connectSweepWorker }));
-  // Leaving the page (or a hot reload) must not leave workers running.
-  useEffect(() => () => store.getState().actions.dispose(), [store]);
-  return <ExperimentStoreContext.Provider value={store}>{active && <ExperimentsPanel />}</ExperimentStoreContext.Provider>;
+export function ExperimentsView({ active }: { active: boolean }) {
+  return active ? <ExperimentsPanel /> : null;
 }

@@ -2,7 +2,7 @@ import { format } from 'd3';
 import { useMemo, useState } from 'react';
 import { quorumSize } from '../../sim/scenario';
 import { useExperiment } from '../../store/experimentContext';
-import type { SweepOutcome } from '../../worker/sweepPool';
+import type { SweepOutcome } from '../../store/experimentStore';
 import { ARTICLE_N, articleRowsFor } from './articleReference';
 import { chartSeries, MODE_LABEL, SERIES_TITLE, type SeriesKey } from './chartData';
 import { csvExport, download, jsonExport } from './exports';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { SweepRow, TrialOutcome } from '../../sim/experiment';
-import type { SweepOutcome } from '../../worker/sweepPool';
+import type { SweepOutcome } from '../../store/experimentStore';
 import { articleRowsFor, type ArticleRow } from './articleReference';
 import { MODE_LABEL, trialsByM, type SeriesKey } from './chartData';
 import { trialHref } from './openTrial';

@@ -4,7 +4,7 @@
  */
 import type { SweepConfig, SweepRow, TrialOutcome } from '../../sim/experiment';
 import type { ProtocolMode } from '../../sim/types';
-import type { SweepOutcome } from '../../worker/sweepPool';
+import type { SweepOutcome } from '../../store/experimentStore';
 import { ARTICLE_LABEL, articleRowsFor } from './articleReference';
 import { trialHref } from './openTrial';
 

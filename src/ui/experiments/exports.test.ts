@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep, seedExperiment, toCsv, trialScenario } from '../../sim/experiment';
 import { decodeShare } from '../../sim/share';
-import { collectResults, type SweepOutcome } from '../../worker/sweepPool';
+import { collectResults, type SweepOutcome } from '../../store/experimentStore';
 import { representativeTrial, chartSeries } from './chartData';
 import { csvExport, jsonExport } from './exports';
 import { trialCommand, trialHref, visualizerCanShow } from './openTrial';

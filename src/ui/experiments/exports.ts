@@ -3,7 +3,7 @@
  * as JSON in the CLI's --json shape, with every trial's scenario so any trial can be replayed.
  */
 import { toCsv, trialScenario } from '../../sim/experiment';
-import type { SweepOutcome } from '../../worker/sweepPool';
+import type { SweepOutcome } from '../../store/experimentStore';
 
 export interface ExportFile {
   filename: string;

@@ -1,17 +1,14 @@
 import { useContext, useEffect, useRef } from 'react';
 import { CLIENT, MESSAGE_TYPES, type MessageType } from '../../sim/types';
 import { LabStoreContext, useLab } from '../../store/context';
-import { countByType, GRAPH_DOTS_PER_TYPE, isDrawn, stridesFor, typeSlot, type Strides } from '../../store/thinning';
+import { countByType, isDrawn, stridesFor, typeSlot, type Strides } from '../../store/thinning';
 import { DROP_FADE_MS, LOSS_FRACTION, progressAt, type FlightMessage } from '../../store/timeline';
+import { CROWDED_N, CROWDED_PAINT_MS, DOT_OUTLINE_FROM_RADIUS, GRAPH_DOTS_PER_TYPE } from '../drawingRules';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
-import { CROWDED_N, FRAME_MS } from '../../worker/pacing';
 import { fitCanvas, readColours, type CanvasColours } from './canvasColours';
 import { wirePoint, type GraphLayout } from './layout';
 import { nodeAt } from './MessageLayer';
-
-/** How often a crowded run's dots are repainted while playing (see draw). */
-const CROWDED_PAINT_MS = 2 * FRAME_MS;
 
 const stridesByMap = new WeakMap<ReadonlyMap<number, FlightMessage>, Strides>();
 
@@ -111,7 +108,7 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
         ctx.fillStyle = colours.fill[type];
         ctx.fill(path);
         // Outlines on tiny dots (n > 40) are invisible at that size but cost as much again to rasterise.
-        if (r >= 6) ctx.stroke(path);
+        if (r >= DOT_OUTLINE_FROM_RADIUS) ctx.stroke(path);
       }
 
       let fading = false;

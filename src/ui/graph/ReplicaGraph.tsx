@@ -1,8 +1,9 @@
 import { useContext, useEffect, useMemo, useState } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
-import { MAX_EVENTS_PER_BATCH } from '../../worker/pacing';
+import { MAX_EVENTS_PER_BATCH } from '../../store/pacing';
 import { formatSpeed } from '../controls/speedScale';
 import { thinningNote } from '../../store/thinning';
+import { SVG_MESSAGE_LIMIT } from '../drawingRules';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
@@ -11,9 +12,6 @@ import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
 import { SelectedMessage } from './SelectedMessage';
 import { TimerLayer, ViewBadge } from './TimerLayer';
-
-/** Above this many messages in flight, SVG elements per message cost more than a frame; paint them instead. */
-export const SVG_MESSAGE_LIMIT = 300;
 
 /** The ring of replicas, the client, and the messages between them. */
 export function ReplicaGraph() {

@@ -1,12 +1,9 @@
 import { useContext, useEffect, useState } from 'react';
 import { LabStoreContext, useLab } from '../../store/context';
+import { CROWDED_TIMER_INTERVAL_MS, CROWDED_TIMERS } from '../drawingRules';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
 import type { GraphLayout } from './layout';
-
-/** Above this many running timers the rings are redrawn at most every CROWDED_TIMER_INTERVAL_MS while playing. */
-export const CROWDED_TIMERS = 12;
-export const CROWDED_TIMER_INTERVAL_MS = 100;
 
 /**
  * Each running timer as a ring that fills clockwise towards its deadline: the room sees a backup's patience run out

@@ -3,6 +3,7 @@
  * D3 does the angle and size scales; nothing here touches the DOM.
  */
 import { scaleLinear, scaleThreshold } from 'd3';
+import { COMPACT_FROM_N, EDGES_UP_TO_N, MINIMAL_FROM_N } from '../drawingRules';
 
 export interface NodePosition {
   x: number;
@@ -31,7 +32,7 @@ export interface GraphLayout {
 export const VIEW_WIDTH = 1200;
 export const VIEW_HEIGHT = 720;
 
-const detailFor = scaleThreshold<number, Detail>().domain([11, 41]).range(['full', 'compact', 'minimal']);
+const detailFor = scaleThreshold<number, Detail>().domain([COMPACT_FROM_N, MINIMAL_FROM_N]).range(['full', 'compact', 'minimal']);
 
 export function graphLayout(n: number): GraphLayout {
   const center = { x: 690, y: 362 };
@@ -56,7 +57,7 @@ export function graphLayout(n: number): GraphLayout {
     nodeRadius,
     dotRadius: detail === 'full' ? 14 : detail === 'compact' ? 6 : 4,
     detail,
-    showEdges: n <= 16,
+    showEdges: n <= EDGES_UP_TO_N,
   };
 }
 
