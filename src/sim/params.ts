@@ -76,6 +76,8 @@ export interface ListParam extends ParamBase {
   /** The CLI's placeholder and an example. */
   readonly syntax: string;
   readonly example: string;
+  /** What its numbers may be, in words. */
+  readonly range: string;
   readonly default?: undefined;
   readonly formDefault?: string;
 }
@@ -200,6 +202,7 @@ export const PARAMS = {
     cli: '--malicious',
     syntax: '<list>',
     example: '0:equivocate,3:silent,2:omit=0.3,1:slow=150',
+    range: 'ids 0 … n − 1',
     defaultText: 'none',
     description: `replicas that lie, as id:behaviour (${BEHAVIOURS.join(', ')}); omit=p and slow=ms set a knob`,
   } satisfies ListParam as ListParam,
@@ -209,7 +212,7 @@ export const PARAMS = {
     ...RATE,
     default: 0.5,
     slider: true,
-    description: 'omit: chance that each PRE-PREPARE or vote is withheld (0–1 in a list: 2:omit=0.3)',
+    description: 'chance that an omit replica withholds each PRE-PREPARE or vote (0–1 in a list: 2:omit=0.3)',
   }),
   extraDelayMs: num('extraDelayMs', {
     scopes: ['behaviour'],
@@ -217,7 +220,7 @@ export const PARAMS = {
     ...DELAY,
     default: 100,
     slider: true,
-    description: 'slow: latency added to everything the replica sends (1:slow=150)',
+    description: 'latency a slow replica adds to everything it sends (1:slow=150)',
   }),
   speed: num('speed', {
     scopes: ['view'],
@@ -273,7 +276,7 @@ export const PARAMS = {
     max: 100_000,
     integer: true,
     default: 16,
-    description: 'sequence numbers a replica accepts above its stable checkpoint, L = H − h (at least K)',
+    description: 'sequence numbers a replica accepts above its stable checkpoint, L = H − h (below K the primary stalls)',
   }),
   viewChangeTimeoutMs: num('viewChangeTimeoutMs', {
     scopes: ['scenario'],
@@ -300,11 +303,11 @@ export const PARAMS = {
     cli: '--mode',
     choices: PROTOCOL_MODES,
     default: 'pbft',
-    description: "pbft, or the seed article's protocol (fixed primary, no view change, no checkpoints)",
+    description: "the full protocol (pbft) or the seed article's (seed: fixed primary, no view change, no checkpoints)",
   }),
   limit: num('limit', {
     scopes: ['run'],
-    label: 'Limit',
+    label: 'Time limit',
     cli: '--limit',
     min: 1,
     max: 1e9,
@@ -321,6 +324,7 @@ export const PARAMS = {
     form: 'm',
     syntax: '<list>',
     example: '0,3,5,7 or 0-n',
+    range: '0 … n',
     formDefault: '0-n',
     description: 'how many replicas lie, one sweep point each: lists and ranges; n stands for the replica count',
   } satisfies ListParam as ListParam,
@@ -366,7 +370,7 @@ export const PARAMS = {
     cli: '--selection',
     form: 'selection',
     choices: ['random', 'primary'],
-    description: 'm replicas at random, or the primary and m − 1 at random',
+    description: 'the m liars at random, or always the primary and m − 1 at random',
   }),
   sweepMode: choice('mode', {
     scopes: ['sweep'],

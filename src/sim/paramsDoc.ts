@@ -48,7 +48,8 @@ function defaultCell(p: Param): string {
   const sweep = seedExperiment() as unknown as Record<string, unknown>;
   const shown = (value: unknown) => (value === undefined ? undefined : p.type === 'number' && typeof value === 'number' ? en(toShown(p, value)) : formatDefault(p, value));
   const inScenario = p.scopes.includes('scenario');
-  const own = shown(inScenario ? scenario[p.key] : p.scopes.includes('sweep') ? sweep[p.key] : undefined) ?? shown(p.default) ?? p.defaultText ?? '—';
+  // A scenario's malicious map is not a value to print; its default is in words.
+  const own = (p.type === 'list' && inScenario ? undefined : shown(inScenario ? scenario[p.key] : p.scopes.includes('sweep') ? sweep[p.key] : undefined)) ?? shown(p.default) ?? p.defaultText ?? '—';
   const notes: string[] = [];
   if (inScenario && p.scopes.includes('sweep')) {
     const inSweep = shown(sweep[p.key]);
@@ -58,7 +59,14 @@ function defaultCell(p: Param): string {
   return notes.length ? `${own} (${notes.join('; ')})` : own;
 }
 
+/** A behaviour's knob travels inside the malicious list ("2:omit=0.3"). */
+function urlCell(p: Param): string {
+  if (p.scopes.includes('behaviour')) return `in \`${PARAMS.malicious.url}\``;
+  return p.url ? `\`${p.url}\`` : '—';
+}
+
 function cliCell(p: Param): string {
+  if (p.scopes.includes('behaviour')) return `in \`${PARAMS.malicious.cli}\``;
   if (p.cli === undefined) return '—';
   const flags: string[] = [];
   if (p.scopes.includes('scenario') || p.scopes.includes('run')) flags.push(`\`${p.cli}\``);
@@ -69,7 +77,7 @@ function cliCell(p: Param): string {
 
 function rangeCell(p: Param): string {
   if (p.type === 'choice') return cell(p.choices.join(', '));
-  if (p.type === 'list') return cell(p.example);
+  if (p.type === 'list') return p.range;
   const { min, max } = shownRange(p);
   return `${en(min)}–${en(max)}${p.integer ? ', whole' : ''}`;
 }
@@ -77,7 +85,7 @@ function rangeCell(p: Param): string {
 /** The README's Parameters section (between its markers). */
 export function parametersMarkdown(): string {
   const rows = PARAM_LIST.map((p) =>
-    [p.label, p.url ? `\`${p.url}\`` : '—', cliCell(p), rangeCell(p), p.type === 'number' && p.unit ? p.unit : '', cell(defaultCell(p)), cell(sentence(p.description))].join(' | '),
+    [p.label, urlCell(p), cliCell(p), rangeCell(p), p.type === 'number' && p.unit ? p.unit : '', cell(defaultCell(p)), cell(sentence(p.description))].join(' | '),
   );
   return [
     '| Parameter | URL | CLI | Range | Unit | Default | Description |',
