@@ -1,6 +1,7 @@
 import {
   expectation,
   MAX_REPLICAS,
+  PARAM_LIST,
   PARAMS,
   paramsIn,
   problemOf,
@@ -39,8 +40,8 @@ export const SPEED_LIMITS = { min: PARAMS.speed.min, max: PARAMS.speed.max, defa
 /** The f slider's range (n = 3f+1 up to 100 replicas). */
 export const F_SLIDER = { min: PARAMS.f.min, max: PARAMS.f.max };
 
-/** The scenario's numbers a link carries, in the order it writes them. */
-const URL_NUMBERS = paramsIn('scenario').filter((p): p is NumberParam => p.type === 'number' && p.url !== undefined);
+/** What a link carries, in the order it writes them: the table's (f before mal, which needs n). */
+const URL_PARAMS = PARAM_LIST.filter((p) => p.url !== undefined && (p.scopes.includes('scenario') || p.scopes.includes('view')));
 
 /** "drop rate (%)": how a notice names a parameter. */
 function urlLabel(p: NumberParam): string {
@@ -58,11 +59,6 @@ function urlProblem(p: NumberParam, raw: string, problem: Problem): string {
   return `${label} must be a number, got “${raw}”`;
 }
 
-/** "0:equivocate,3:omit=0.3" ⇄ behaviours by replica id. */
-export function encodeMalicious(malicious: Record<number, Behaviour>): string {
-  return writeMalicious(malicious);
-}
-
 function maliciousNotice(p: MaliciousProblem): string {
   switch (p.problem) {
     case 'syntax':
@@ -78,29 +74,26 @@ function maliciousNotice(p: MaliciousProblem): string {
   }
 }
 
+/** "0:equivocate,3:omit=0.3" → behaviours by replica id, and a notice for each part that could not be used. */
 export function decodeMalicious(raw: string, n: number): { malicious: Record<number, Behaviour>; problems: string[] } {
   const { malicious, problems } = readMalicious(raw, n);
   return { malicious, problems: problems.map(maliciousNotice) };
 }
 
 export function encodeShare(view: SharedView): string {
-  const s = view.scenario;
-  const defaults = defaultScenario();
+  const s = view.scenario as unknown as Record<string, unknown>;
+  const defaults = defaultScenario() as unknown as Record<string, unknown>;
   const params = new URLSearchParams();
-  const write = (p: NumberParam, value: number, byDefault: number | undefined) => {
-    if (p.urlAlways || value !== byDefault) params.set(p.url!, String(toShown(p, value)));
-  };
-  // In the table's order: f, seed, delays, rates, then the malicious replicas and the speed, then the rest.
-  for (const p of URL_NUMBERS) {
-    if (p === PARAMS.requests) {
-      const mal = encodeMalicious(s.malicious);
-      if (mal) params.set(PARAMS.malicious.url!, mal);
-      write(PARAMS.speed, view.speed, PARAMS.speed.default);
-    }
-    const key = p.key as keyof Scenario;
-    write(p, s[key] as number, defaults[key] as number);
+  for (const p of URL_PARAMS) {
+    const key = p.url!;
+    if (p === PARAMS.malicious) {
+      const mal = writeMalicious(view.scenario.malicious);
+      if (mal) params.set(key, mal);
+    } else if (p.type === 'number') {
+      const [value, byDefault] = p === PARAMS.speed ? [view.speed, p.default] : [s[p.key] as number, defaults[p.key]];
+      if (p.urlAlways || value !== byDefault) params.set(key, String(toShown(p, value)));
+    } else if (p.type === 'choice' && s[p.key] !== undefined && s[p.key] !== p.default) params.set(key, String(s[p.key]));
   }
-  if (s.mode !== undefined && s.mode !== PARAMS.mode.default) params.set(PARAMS.mode.url, s.mode);
   if (view.preset) params.set('preset', view.preset);
   return params.toString();
 }
@@ -109,37 +102,31 @@ export function encodeShare(view: SharedView): string {
 export function decodeShare(query: string, base: SharedView = { scenario: defaultScenario(), speed: SPEED_LIMITS.default, preset: null }): SharedView & { notices: string[] } {
   const params = new URLSearchParams(query);
   const scenario: Scenario = { ...base.scenario, malicious: { ...base.scenario.malicious } };
+  const fields = scenario as unknown as Record<string, unknown>;
+  let speed = base.speed;
   const notices: string[] = [];
-  for (const p of URL_NUMBERS) {
+  for (const p of URL_PARAMS) {
     const raw = params.get(p.url!);
     if (raw === null) continue;
-    const key = p.key as keyof Scenario;
-    const reading = readNumber(p, raw, true);
-    if (reading.problem) notices.push(`Ignored ${p.url}: ${urlProblem(p, raw, reading.problem)}; using ${toShown(p, scenario[key] as number)}.`);
-    else (scenario as unknown as Record<string, number>)[key] = reading.value;
+    if (p === PARAMS.malicious) {
+      const { malicious, problems } = decodeMalicious(raw, replicaCount({ f: scenario.f }));
+      scenario.malicious = malicious;
+      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${problem}.`);
+    } else if (p.type === 'choice') {
+      if (problemOf(p, raw) === null) fields[p.key] = raw;
+      else notices.push(`Ignored ${p.url}: “${raw}” is neither ${p.choices.join(' nor ')}.`);
+    } else if (p.type === 'number') {
+      const reading = readNumber(p, raw, true);
+      const current = p === PARAMS.speed ? speed : (fields[p.key] as number);
+      if (reading.problem) notices.push(`Ignored ${p.url}: ${urlProblem(p, raw, reading.problem)}; using ${toShown(p, current)}.`);
+      else if (p === PARAMS.speed) speed = reading.value;
+      else fields[p.key] = reading.value;
+    }
   }
   if (ruleBreaks(scenario).some((b) => b.rule === 'delay-order')) {
     notices.push(`Ignored min/max delay: min (${scenario.minDelayMs}) exceeds max (${scenario.maxDelayMs}); using ${base.scenario.minDelayMs}–${base.scenario.maxDelayMs} ms.`);
     scenario.minDelayMs = base.scenario.minDelayMs;
     scenario.maxDelayMs = Math.max(base.scenario.maxDelayMs, base.scenario.minDelayMs);
-  }
-  const mode = params.get(PARAMS.mode.url);
-  if (mode !== null) {
-    if (problemOf(PARAMS.mode, mode) === null) scenario.mode = mode as Scenario['mode'];
-    else notices.push(`Ignored mode: “${mode}” is neither ${PARAMS.mode.choices.join(' nor ')}.`);
-  }
-  const mal = params.get(PARAMS.malicious.url!);
-  if (mal !== null) {
-    const { malicious, problems } = decodeMalicious(mal, replicaCount({ f: scenario.f }));
-    scenario.malicious = malicious;
-    for (const p of problems) notices.push(`Ignored part of mal: ${p}.`);
-  }
-  let speed = base.speed;
-  const rawSpeed = params.get(PARAMS.speed.url);
-  if (rawSpeed !== null) {
-    const reading = readNumber(PARAMS.speed, rawSpeed, true);
-    if (reading.problem) notices.push(`Ignored speed: ${urlProblem(PARAMS.speed, rawSpeed, reading.problem)}; using ${speed}.`);
-    else speed = reading.value;
   }
   const preset = params.get('preset');
   return { scenario, speed, preset: preset && /^[a-z0-9-]{1,40}$/.test(preset) ? preset : base.preset, notices };
