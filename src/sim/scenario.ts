@@ -1,25 +1,24 @@
-import type { Behaviour, BehaviourKind, NodeId, Scenario } from './types';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type Scenario } from './types';
+import { defaultBehaviour, PARAMS } from './params';
 
-/** Limits every entry point (sliders, URL, CLI) shares, so a value accepted in one is accepted in all. */
+export { replicaCount } from './params';
+
+type Range = { readonly min: number; readonly max: number };
+const range = (p: Range): Range => ({ min: p.min, max: p.max });
+
+/** The table's limits by their older names (src/sim/params.ts is where they are set). */
 export const LIMITS = {
-  f: { min: 0, max: 33 },
-  n: { min: 1, max: 100 },
-  delayMs: { min: 0, max: 5000 },
-  rate: { min: 0, max: 1 },
-  requests: { min: 0, max: 10_000 },
-  concurrency: { min: 1, max: 16 },
-  checkpointInterval: { min: 1, max: 1000 },
-  timeoutMs: { min: 1, max: 1_000_000 },
+  f: range(PARAMS.f),
+  n: range(PARAMS.n),
+  delayMs: range(PARAMS.minDelayMs),
+  rate: range(PARAMS.dropRate),
+  requests: range(PARAMS.requests),
+  concurrency: range(PARAMS.concurrency),
+  checkpointInterval: range(PARAMS.checkpointInterval),
+  timeoutMs: range(PARAMS.viewChangeTimeoutMs),
 } as const;
 
-export const DEFAULT_BEHAVIOUR: Record<BehaviourKind, Behaviour> = {
-  equivocate: { kind: 'equivocate' },
-  omit: { kind: 'omit', omitProbability: 0.5 },
-  slow: { kind: 'slow', extraDelayMs: 100 },
-  silent: { kind: 'silent' },
-  collude: { kind: 'collude' },
-  seed: { kind: 'seed' },
-};
+export const DEFAULT_BEHAVIOUR = Object.fromEntries(BEHAVIOURS.map((kind) => [kind, defaultBehaviour(kind)])) as Record<BehaviourKind, Behaviour>;
 
 /** What each behaviour does, in the words the UI and README use. */
 export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
@@ -31,28 +30,24 @@ export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
   seed: "The seed article's liar: as primary, gives every backup a different digest; as backup, stays silent half the time, otherwise votes for the true or a fake digest; never sends COMMIT.",
 };
 
-/** The seed article's network (5–40 ms) with one request, f = 1: the classroom's starting point. */
+/** The seed article's network (5–40 ms) with one request, f = 1: the classroom's starting point (defaults: src/sim/params.ts). */
 export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
   return {
-    f: 1,
-    seed: 1,
-    minDelayMs: 5,
-    maxDelayMs: 40,
-    dropRate: 0,
-    reorderRate: 0,
+    f: PARAMS.f.default,
+    seed: PARAMS.seed.default,
+    minDelayMs: PARAMS.minDelayMs.default,
+    maxDelayMs: PARAMS.maxDelayMs.default,
+    dropRate: PARAMS.dropRate.default,
+    reorderRate: PARAMS.reorderRate.default,
     malicious: {},
-    requests: 1,
-    concurrency: 1,
-    checkpointInterval: 4,
-    watermarkWindow: 16,
-    viewChangeTimeoutMs: 300,
-    clientTimeoutMs: 500,
+    requests: PARAMS.requests.default,
+    concurrency: PARAMS.concurrency.default,
+    checkpointInterval: PARAMS.checkpointInterval.default,
+    watermarkWindow: PARAMS.watermarkWindow.default,
+    viewChangeTimeoutMs: PARAMS.viewChangeTimeoutMs.default,
+    clientTimeoutMs: PARAMS.clientTimeoutMs.default,
     ...overrides,
   };
-}
-
-export function replicaCount(s: Pick<Scenario, 'f' | 'n'>): number {
-  return s.n ?? 3 * s.f + 1;
 }
 
 /** Faults tolerated by n replicas: f = ⌊(n − 1) / 3⌋. */

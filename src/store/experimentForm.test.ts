@@ -47,10 +47,10 @@ describe('experiment form', () => {
     expect(errorsOf({ timeoutMs: '0' }).timeoutMs).toBe('Trial timeout must be from 1 ms to 1,000,000 ms; 0 is out of range.');
     expect(errorsOf({ dropPercent: '120' }).dropPercent).toBe('Drop rate must be from 0 % to 100 %; 120 is out of range.');
     expect(errorsOf({ reorderPercent: 'lots' }).reorderPercent).toBe('Reorder rate must be a number from 0 % to 100 %; “lots” is not.');
-    expect(errorsOf({ requests: '0' }).requests).toBe('Requests per trial must be from 1 to 1,000; 0 is out of range.');
+    expect(errorsOf({ requests: '0' }).requests).toBe('Requests per trial must be from 1 to 10,000; 0 is out of range.');
     expect(errorsOf({ seed: '-1' }).seed).toBe('Seed must be from 0 to 4,294,967,295; -1 is out of range.');
     expect(errorsOf({ workers: '0' }).workers).toBe('Worker threads must be from 1 to 16; 0 is out of range.');
-    expect(errorsOf({ maxDelayMs: '6000' }).maxDelayMs).toBe('Max delay must be from 0 ms to 5,000 ms; 6000 is out of range.');
+    expect(errorsOf({ maxDelayMs: '6000' }).maxDelayMs).toBe('Max delay must be from 0 ms to 1,000 ms; 6000 is out of range.');
   });
 
   it('min delay above max delay is refused on the min delay field', () => {

@@ -3,8 +3,8 @@
  * function that turns it into sweep configs or says, field by field, what is wrong.
  */
 import { seedExperiment, type SweepConfig } from '../sim/experiment';
-import { LIMITS } from '../sim/scenario';
-import { BEHAVIOURS, type BehaviourKind, type ProtocolMode } from '../sim/types';
+import { PARAMS, problemOf, readMValues, readNumber, shownRange, toShown, WORKERS_BY_DEFAULT, type NumberParam, type Problem } from '../sim/params';
+import type { BehaviourKind, ProtocolMode } from '../sim/types';
 
 export type ModeChoice = ProtocolMode | 'both';
 export type Selection = SweepConfig['selection'];
@@ -37,17 +37,12 @@ export interface ExperimentPlan {
   workers: number;
 }
 
-export const LIMITS_UI = {
-  trials: { min: 1, max: 10_000 },
-  /** Beyond this the CLI is the better tool (and the page's memory stays modest). */
-  totalTrials: 200_000,
-  requests: { min: 1, max: 1000 },
-  workers: { min: 1, max: 16 },
-} as const;
+/** Trials in one experiment, over all m and modes: beyond this the CLI is the better tool (and the page's memory stays modest). */
+export const PANEL_MAX_TRIALS = 200_000;
 
 /** One worker per core, within reason; 1 where the browser does not say. */
 export function defaultWorkerCount(cores: number | undefined = globalThis.navigator?.hardwareConcurrency): number {
-  return Math.max(1, Math.min(8, Math.floor(cores ?? 1) || 1));
+  return Math.max(1, Math.min(WORKERS_BY_DEFAULT, Math.floor(cores ?? 1) || 1));
 }
 
 function fromConfig(c: SweepConfig, mode: ModeChoice, m: string, workers: number): ExperimentForm {
@@ -59,8 +54,8 @@ function fromConfig(c: SweepConfig, mode: ModeChoice, m: string, workers: number
     selection: c.selection,
     minDelayMs: String(c.minDelayMs),
     maxDelayMs: String(c.maxDelayMs),
-    dropPercent: String(+(c.dropRate * 100).toFixed(6)),
-    reorderPercent: String(+(c.reorderRate * 100).toFixed(6)),
+    dropPercent: String(toShown(PARAMS.dropRate, c.dropRate)),
+    reorderPercent: String(toShown(PARAMS.reorderRate, c.reorderRate)),
     timeoutMs: String(c.timeoutMs),
     requests: String(c.requests),
     seed: String(c.seed),
@@ -71,7 +66,7 @@ function fromConfig(c: SweepConfig, mode: ModeChoice, m: string, workers: number
 
 /** The panel's starting point: the seed article's settings, every m from 0 to n, both protocols. */
 export function defaultForm(workers = defaultWorkerCount()): ExperimentForm {
-  return fromConfig(seedExperiment(), 'both', '0-n', workers);
+  return fromConfig(seedExperiment(), PARAMS.sweepMode.formDefault as ModeChoice, PARAMS.mValues.formDefault!, workers);
 }
 
 /** Exactly the seed article's experiment (n = 10, m = 0, 3, 5, 7, 6 trials), both protocols. */
@@ -80,24 +75,22 @@ export function articleForm(workers = defaultWorkerCount()): ExperimentForm {
   return fromConfig(c, 'both', c.mValues.join(','), workers);
 }
 
-interface NumberSpec {
-  label: string;
-  min: number;
-  max: number;
-  integer: boolean;
-  unit?: string;
+/** A box's text → its value in the table's stored units (a percent box gives a fraction), or what to fix. */
+function readBox(param: NumberParam, raw: string): number | string {
+  const reading = readNumber(param, raw, true);
+  return reading.problem ? boxMessage(param, raw, reading.problem) : reading.value;
 }
 
-function readNumber(raw: string, spec: NumberSpec): number | string {
+function boxMessage(param: NumberParam, raw: string, problem: Problem): string {
   const text = raw.trim();
-  const range = `${spec.min}${spec.unit ?? ''} to ${spec.max.toLocaleString('en')}${spec.unit ?? ''}`;
-  const kind = spec.integer ? 'a whole number' : 'a number';
-  if (text === '') return `${spec.label} is empty: give ${kind} from ${range}.`;
-  const value = Number(text);
-  if (!Number.isFinite(value)) return `${spec.label} must be ${kind} from ${range}; “${raw}” is not.`;
-  if (spec.integer && !Number.isInteger(value)) return `${spec.label} must be a whole number; ${text} is not.`;
-  if (value < spec.min || value > spec.max) return `${spec.label} must be from ${range}; ${text} is out of range.`;
-  return value;
+  const { min, max } = shownRange(param);
+  const unit = param.unit ? ` ${param.unit}` : '';
+  const range = `${min}${unit} to ${max.toLocaleString('en')}${unit}`;
+  const kind = param.integer ? 'a whole number' : 'a number';
+  if (problem === 'empty') return `${param.label} is empty: give ${kind} from ${range}.`;
+  if (problem === 'integer') return `${param.label} must be a whole number; ${text} is not.`;
+  if (problem === 'range') return `${param.label} must be from ${range}; ${text} is out of range.`;
+  return `${param.label} must be ${kind} from ${range}; “${raw}” is not.`;
 }
 
 /**
@@ -105,26 +98,21 @@ function readNumber(raw: string, spec: NumberSpec): number | string {
  * the replica count anywhere a number may.
  */
 export function parseMValues(raw: string, n: number | null): number[] | string {
-  const parts = raw.split(',').map((p) => p.trim());
-  if (parts.every((p) => p === '')) return 'Give at least one m, e.g. 0-n or 0,3,5,7.';
-  const values = new Set<number>();
-  const bound = (token: string): number | null => (token === 'n' ? n : /^\d+$/.test(token) ? Number(token) : null);
-  for (const part of parts) {
-    if (part === '') continue;
-    const range = /^(\w+)\s*(?:-|–|\.\.)\s*(\w+)$/.exec(part);
-    const tokens = range ? [range[1], range[2]] : [part];
-    if (tokens.some((t) => !/^(\d+|n)$/.test(t))) return `m: cannot read “${part}”; use numbers and ranges, e.g. 0-n or 0,3,5,7.`;
-    const [a, b] = tokens.map(bound);
-    if (a === null || b === null) return 'm: “n” needs a valid n first.';
-    const hi = range ? b : a;
-    if (range && a > hi) return `m: the range ${part} is empty (${a} is more than ${hi}).`;
-    for (let m = a; m <= hi; m++) {
-      if (n !== null && m > n) return `m = ${m} is more than n = ${n}: there are only ${n} replicas to corrupt.`;
-      values.add(m);
-      if (values.size > LIMITS.n.max + 1) break;
-    }
+  const reading = readMValues(raw, n);
+  switch (reading.problem) {
+    case undefined:
+      return reading.values;
+    case 'none':
+      return 'Give at least one m, e.g. 0-n or 0,3,5,7.';
+    case 'syntax':
+      return `m: cannot read “${reading.part}”; use numbers and ranges, e.g. 0-n or 0,3,5,7.`;
+    case 'needs-n':
+      return 'm: “n” needs a valid n first.';
+    case 'empty-range':
+      return `m: the range ${reading.part} is empty (${reading.from} is more than ${reading.to}).`;
+    case 'above-n':
+      return `m = ${reading.m} is more than n = ${reading.n}: there are only ${reading.n} replicas to corrupt.`;
   }
-  return [...values].sort((x, y) => x - y);
 }
 
 export function describeMValues(values: readonly number[]): string {
@@ -139,35 +127,35 @@ export function modesOf(choice: ModeChoice): ProtocolMode[] {
 /** Every field checked; `plan` is null while any error remains. */
 export function validateForm(form: ExperimentForm): { errors: FormErrors; plan: ExperimentPlan | null } {
   const errors: FormErrors = {};
-  const num = (field: FormField, spec: NumberSpec): number => {
-    const v = readNumber(form[field], spec);
+  const num = (param: NumberParam & { form: FormField }): number => {
+    const v = readBox(param, form[param.form]);
     if (typeof v === 'string') {
-      errors[field] = v;
+      errors[param.form] = v;
       return NaN;
     }
     return v;
   };
-  const n = num('n', { label: 'n', ...LIMITS.n, integer: true });
+  const n = num(PARAMS.n);
   const mValues = parseMValues(form.m, Number.isNaN(n) ? null : n);
   if (typeof mValues === 'string') errors.m = mValues;
-  const trials = num('trials', { label: 'Trials per m', ...LIMITS_UI.trials, integer: true });
-  const minDelayMs = num('minDelayMs', { label: 'Min delay', ...LIMITS.delayMs, integer: false, unit: ' ms' });
-  const maxDelayMs = num('maxDelayMs', { label: 'Max delay', ...LIMITS.delayMs, integer: false, unit: ' ms' });
+  const trials = num(PARAMS.trials);
+  const minDelayMs = num(PARAMS.minDelayMs);
+  const maxDelayMs = num(PARAMS.maxDelayMs);
   if (minDelayMs > maxDelayMs) errors.minDelayMs = `Min delay (${minDelayMs} ms) must not exceed max delay (${maxDelayMs} ms).`;
-  const drop = num('dropPercent', { label: 'Drop rate', min: 0, max: 100, integer: false, unit: ' %' });
-  const reorder = num('reorderPercent', { label: 'Reorder rate', min: 0, max: 100, integer: false, unit: ' %' });
-  const timeoutMs = num('timeoutMs', { label: 'Trial timeout', ...LIMITS.timeoutMs, integer: false, unit: ' ms' });
-  const requests = num('requests', { label: 'Requests per trial', ...LIMITS_UI.requests, integer: true });
-  const seed = num('seed', { label: 'Seed', min: 0, max: 2 ** 32 - 1, integer: true });
-  const workers = num('workers', { label: 'Worker threads', ...LIMITS_UI.workers, integer: true });
-  if (!BEHAVIOURS.includes(form.behaviour)) errors.behaviour = `Unknown behaviour “${form.behaviour}”.`;
-  if (form.selection !== 'random' && form.selection !== 'primary') errors.selection = 'Choose random replicas or the primary among them.';
-  if (!['seed', 'pbft', 'both'].includes(form.mode)) errors.mode = 'Choose seed, PBFT or both.';
+  const dropRate = num(PARAMS.dropRate);
+  const reorderRate = num(PARAMS.reorderRate);
+  const timeoutMs = num(PARAMS.timeoutMs);
+  const requests = num(PARAMS.trialRequests);
+  const seed = num(PARAMS.seed);
+  const workers = num(PARAMS.workers);
+  if (problemOf(PARAMS.behaviour, form.behaviour)) errors.behaviour = `Unknown behaviour “${form.behaviour}”.`;
+  if (problemOf(PARAMS.selection, form.selection)) errors.selection = 'Choose random replicas or the primary among them.';
+  if (problemOf(PARAMS.sweepMode, form.mode)) errors.mode = 'Choose seed, PBFT or both.';
   const modes = modesOf(form.mode);
   if (Array.isArray(mValues) && !errors.trials) {
     const total = mValues.length * trials * modes.length;
-    if (total > LIMITS_UI.totalTrials) {
-      errors.trials = `That is ${total.toLocaleString('en')} trials in all; the panel runs at most ${LIMITS_UI.totalTrials.toLocaleString('en')} (the CLI, npm run sim -- sweep, runs more).`;
+    if (total > PANEL_MAX_TRIALS) {
+      errors.trials = `That is ${total.toLocaleString('en')} trials in all; the panel runs at most ${PANEL_MAX_TRIALS.toLocaleString('en')} (the CLI, npm run sim -- sweep, runs more).`;
     }
   }
   if (Object.keys(errors).length > 0 || typeof mValues === 'string') return { errors, plan: null };
@@ -179,8 +167,8 @@ export function validateForm(form: ExperimentForm): { errors: FormErrors; plan: 
     selection: form.selection,
     minDelayMs,
     maxDelayMs,
-    dropRate: drop / 100,
-    reorderRate: reorder / 100,
+    dropRate,
+    reorderRate,
     timeoutMs,
     requests,
     seed,

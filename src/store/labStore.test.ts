@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { manualTime } from '../worker/manualTime';
 import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess } from '../worker/transport';
-import { createLabStore, normaliseNetwork } from './labStore';
+import { createLabStore } from './labStore';
 import { inProcessLab } from './labTestkit';
 
 /** A store wired to the real host and core on this thread, with hand-cranked frames and real time. */
@@ -112,21 +111,6 @@ describe('createLabStore', () => {
     expect(store.getState().error).toBeNull();
     await new Promise((r) => setTimeout(r, 0));
     expect(store.getState().timeline.n).toBe(4);
-  });
-});
-
-describe('normaliseNetwork', () => {
-  const net = { minDelayMs: 5, maxDelayMs: 40, dropRate: 0, reorderRate: 0 };
-  it('pushes max up when min passes it, and min down when max passes it', () => {
-    expect(normaliseNetwork(net, { minDelayMs: 60 })).toMatchObject({ minDelayMs: 60, maxDelayMs: 60 });
-    expect(normaliseNetwork(net, { maxDelayMs: 2 })).toMatchObject({ minDelayMs: 2, maxDelayMs: 2 });
-  });
-  it('clamps rates to [0, 1]', () => {
-    expect(normaliseNetwork(net, { dropRate: 3, reorderRate: -1 })).toMatchObject({ dropRate: 1, reorderRate: 0 });
-  });
-  it('matches the scenario defaults the UI starts from', () => {
-    const d = defaultScenario();
-    expect(normaliseNetwork(d, {})).toEqual({ minDelayMs: 5, maxDelayMs: 40, dropRate: 0, reorderRate: 0 });
   });
 });
 

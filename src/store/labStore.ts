@@ -9,7 +9,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_BEHAVIOUR, defaultScenario, replicaCount } from '../sim/scenario';
-import { exportRun, F_SLIDER, SPEED_LIMITS } from '../sim/share';
+import { exportRun, SPEED_LIMITS } from '../sim/share';
 import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent, SimCommand, SimEvent, StepGrain } from '../worker/protocol';
 import type { ConnectSim, SimTransport } from '../worker/transport';
@@ -28,6 +28,7 @@ import {
   type HistoryLimits,
   type RunState,
 } from './replay';
+import { acceptSeed, clampBehaviourKnobs, clampF, clampSpeed, normaliseNetwork } from './scenarioRules';
 import { applyBatch, emptyTimeline, type TimelineState } from './timeline';
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
@@ -156,9 +157,6 @@ export interface LabStoreOptions {
 
 export type LabStore = StoreApi<LabState>;
 
-export const F_RANGE = F_SLIDER;
-export const DELAY_RANGE = { min: 0, max: 1000 } as const;
-
 export function behaviourFrom(choice: BehaviourChoice): Behaviour {
   switch (choice.kind) {
     case 'omit':
@@ -168,27 +166,6 @@ export function behaviourFrom(choice: BehaviourChoice): Behaviour {
     default:
       return { ...DEFAULT_BEHAVIOUR[choice.kind] };
   }
-}
-
-export function clampSpeed(v: number): number {
-  return Math.min(SPEED_LIMITS.max, Math.max(SPEED_LIMITS.min, v));
-}
-
-/** Merges a network change and keeps min ≤ max by moving whichever bound the user did not touch. */
-export function normaliseNetwork(current: NetworkParams, p: Partial<NetworkParams>): NetworkParams {
-  const clampDelay = (v: number) => Math.min(DELAY_RANGE.max, Math.max(DELAY_RANGE.min, v));
-  const clampRate = (v: number) => Math.min(1, Math.max(0, v));
-  const next: NetworkParams = {
-    minDelayMs: clampDelay(p.minDelayMs ?? current.minDelayMs),
-    maxDelayMs: clampDelay(p.maxDelayMs ?? current.maxDelayMs),
-    dropRate: clampRate(p.dropRate ?? current.dropRate),
-    reorderRate: clampRate(p.reorderRate ?? current.reorderRate),
-  };
-  if (next.minDelayMs > next.maxDelayMs) {
-    if (p.minDelayMs !== undefined) next.maxDelayMs = next.minDelayMs;
-    else next.minDelayMs = next.maxDelayMs;
-  }
-  return next;
 }
 
 function withoutMissingReplicas(malicious: Scenario['malicious'], n: number): Scenario['malicious'] {
@@ -323,16 +300,15 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       },
       setF(f) {
         if (!Number.isFinite(f)) return;
-        const clamped = Math.round(Math.min(F_RANGE.max, Math.max(F_RANGE.min, f)));
+        const clamped = clampF(f);
         const { scenario } = get();
         if (clamped === scenario.f && scenario.n === undefined) return;
         const next: Scenario = { ...scenario, f: clamped, n: undefined };
         newRun({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) });
       },
       setSeed(seed) {
-        if (!Number.isFinite(seed)) return;
-        const s = Math.trunc(seed);
-        if (s === get().scenario.seed) return;
+        const s = acceptSeed(seed);
+        if (s === null || s === get().scenario.seed) return;
         newRun({ ...get().scenario, seed: s });
       },
       setNetwork(p) {
@@ -343,7 +319,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         send({ type: 'setNetwork', network });
       },
       chooseBehaviour(p) {
-        const choice = { ...get().behaviourChoice, ...p };
+        const choice = { ...get().behaviourChoice, ...clampBehaviourKnobs(get().behaviourChoice, p) };
         set({ behaviourChoice: choice });
         // Dragging "Omit probability" or "Extra delay" also retunes the replicas already lying that way.
         if (p.omitProbability !== undefined || p.extraDelayMs !== undefined) {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
+import { PARAMS, shownRange, type NumberParam } from '../../sim/params';
 import { replicaCount } from '../../sim/scenario';
-import { F_RANGE, DELAY_RANGE } from '../../store/labStore';
+import type { NetworkParams } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
 import { Slider } from './Slider';
 import { formatSpeed, sliderFromSpeed, speedFromSlider, SPEED_SLIDER_MAX } from './speedScale';
@@ -12,10 +13,10 @@ export function RunControls() {
   return (
     <>
       <Slider
-        label="f"
+        label={PARAMS.f.label}
         value={f}
-        min={F_RANGE.min}
-        max={F_RANGE.max}
+        min={PARAMS.f.min}
+        max={PARAMS.f.max}
         onChange={setF}
         display={`${f} (n=${replicaCount({ f })})`}
         hint="Faults tolerated; the run restarts with n = 3f + 1 replicas"
@@ -50,49 +51,35 @@ function SeedInput() {
   );
 }
 
+/** The network knobs, in the table's order; ranges, units and scale (percent for rates) come from the table. */
+const NETWORK_PARAMS = [PARAMS.minDelayMs, PARAMS.maxDelayMs, PARAMS.dropRate, PARAMS.reorderRate] as const satisfies ReadonlyArray<NumberParam & { key: keyof NetworkParams }>;
+
 /** Network knobs apply to messages sent from now on; the run goes on. */
 export function NetworkControls() {
-  const minDelayMs = useLab((s) => s.scenario.minDelayMs);
-  const maxDelayMs = useLab((s) => s.scenario.maxDelayMs);
-  const dropRate = useLab((s) => s.scenario.dropRate);
-  const reorderRate = useLab((s) => s.scenario.reorderRate);
-  const { setNetwork } = useLabActions();
-  const percent = (rate: number) => Math.round(rate * 100);
   return (
     <>
-      <Slider
-        label="Min delay"
-        value={minDelayMs}
-        min={DELAY_RANGE.min}
-        max={DELAY_RANGE.max}
-        onChange={(v) => setNetwork({ minDelayMs: v })}
-        display={`${minDelayMs} ms`}
-      />
-      <Slider
-        label="Max delay"
-        value={maxDelayMs}
-        min={DELAY_RANGE.min}
-        max={DELAY_RANGE.max}
-        onChange={(v) => setNetwork({ maxDelayMs: v })}
-        display={`${maxDelayMs} ms`}
-      />
-      <Slider
-        label="Drop rate"
-        value={percent(dropRate)}
-        min={0}
-        max={100}
-        onChange={(v) => setNetwork({ dropRate: v / 100 })}
-        display={`${percent(dropRate)} %`}
-      />
-      <Slider
-        label="Reorder rate"
-        value={percent(reorderRate)}
-        min={0}
-        max={100}
-        onChange={(v) => setNetwork({ reorderRate: v / 100 })}
-        display={`${percent(reorderRate)} %`}
-      />
+      {NETWORK_PARAMS.map((param) => (
+        <NetworkSlider key={param.key} param={param} />
+      ))}
     </>
+  );
+}
+
+function NetworkSlider({ param }: { param: (typeof NETWORK_PARAMS)[number] }) {
+  const value = useLab((s) => s.scenario[param.key]);
+  const { setNetwork } = useLabActions();
+  // Rates show as whole percents; delays as they are.
+  const shown = param.scale === 1 ? value : Math.round(value * param.scale);
+  const { min, max } = shownRange(param);
+  return (
+    <Slider
+      label={param.label}
+      value={shown}
+      min={min}
+      max={max}
+      onChange={(v) => setNetwork({ [param.key]: v / param.scale })}
+      display={`${shown} ${param.unit}`}
+    />
   );
 }
 
@@ -101,7 +88,7 @@ export function SpeedControl() {
   const { setSpeed } = useLabActions();
   return (
     <Slider
-      label="Speed"
+      label={PARAMS.speed.label}
       value={sliderFromSpeed(speed)}
       min={0}
       max={SPEED_SLIDER_MAX}

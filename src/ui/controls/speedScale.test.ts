@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SPEED_LIMITS } from '../../worker/protocol';
+import { PARAMS } from '../../sim/params';
 import { SPEED_SLIDER_MAX, formatSpeed, sliderFromSpeed, speedFromSlider } from './speedScale';
 
 describe('the Speed slider', () => {
   it('spans 1 to 5000 virtual ms per second', () => {
-    expect(speedFromSlider(0)).toBe(SPEED_LIMITS.min);
-    expect(speedFromSlider(SPEED_SLIDER_MAX)).toBe(SPEED_LIMITS.max);
+    expect(speedFromSlider(0)).toBe(PARAMS.speed.min);
+    expect(speedFromSlider(SPEED_SLIDER_MAX)).toBe(PARAMS.speed.max);
   });
 
   it('round-trips the default speed exactly', () => {
-    expect(speedFromSlider(sliderFromSpeed(SPEED_LIMITS.default))).toBe(SPEED_LIMITS.default);
+    expect(speedFromSlider(sliderFromSpeed(PARAMS.speed.default))).toBe(PARAMS.speed.default);
   });
 
   it('moves in equal ratios and shows numbers a person would say', () => {

@@ -1,10 +1,10 @@
 import { scaleLog } from 'd3';
-import { SPEED_LIMITS } from '../../worker/protocol';
+import { clampTo, PARAMS } from '../../sim/params';
 
-/** The Speed slider moves in equal steps of log(speed): 1 → 5000 virtual ms per second in one sweep. */
+/** The Speed slider moves in equal steps of log(speed): the table's whole range (1 → 5000 virtual ms per second) in one sweep. */
 export const SPEED_SLIDER_MAX = 1000;
 
-const scale = scaleLog().domain([SPEED_LIMITS.min, SPEED_LIMITS.max]).range([0, SPEED_SLIDER_MAX]).clamp(true);
+const scale = scaleLog().domain([PARAMS.speed.min, PARAMS.speed.max]).range([0, SPEED_SLIDER_MAX]).clamp(true);
 
 export function sliderFromSpeed(speed: number): number {
   return Math.round(scale(speed));
@@ -14,7 +14,7 @@ export function sliderFromSpeed(speed: number): number {
 export function speedFromSlider(position: number): number {
   const raw = scale.invert(position);
   const magnitude = 10 ** Math.max(0, Math.floor(Math.log10(raw)) - 1);
-  return Math.min(SPEED_LIMITS.max, Math.max(SPEED_LIMITS.min, Math.round(raw / magnitude) * magnitude));
+  return clampTo(PARAMS.speed, Math.round(raw / magnitude) * magnitude);
 }
 
 export function formatSpeed(speed: number): string {

@@ -1,6 +1,7 @@
 import { useId, type FormEvent, type ReactNode } from 'react';
+import { PARAMS, type NumberParam } from '../../sim/params';
 import { BEHAVIOUR_DESCRIPTIONS } from '../../sim/scenario';
-import { BEHAVIOURS, type BehaviourKind } from '../../sim/types';
+import type { BehaviourKind } from '../../sim/types';
 import { useExperiment, useExperimentActions } from '../../store/experimentContext';
 import { describeMValues, parseMValues, validateForm, type ExperimentForm as Form, type FormField, type ModeChoice, type Selection } from '../../store/experimentForm';
 import { MODE_LABEL } from './chartData';
@@ -10,17 +11,20 @@ function useFieldError(field: FormField): string | undefined {
   return useExperiment((s) => (s.touched[field] || s.attempted ? validateForm(s.form).errors[field] : undefined));
 }
 
+type BoxField = Exclude<FormField, 'behaviour' | 'selection' | 'mode'>;
+
 interface NumberFieldProps {
-  field: Exclude<FormField, 'behaviour' | 'selection' | 'mode'>;
-  label: string;
-  /** Shown after the box, e.g. "ms (virtual)". */
-  unit?: string;
+  /** The table's entry gives the field, its label, unit and step; `label` overrides the label. */
+  param: (NumberParam & { form: BoxField }) | { form: BoxField; label: string; unit?: undefined; integer?: undefined };
+  label?: string;
   hint?: ReactNode;
-  step?: number | 'any';
   text?: boolean;
 }
 
-function NumberField({ field, label, unit, hint, step = 1, text = false }: NumberFieldProps) {
+function NumberField({ param, label = param.label, hint, text = false }: NumberFieldProps) {
+  const field = param.form;
+  const unit = param.unit || undefined;
+  const step = param.integer === false ? 'any' : 1;
   const id = useId();
   const value = useExperiment((s) => s.form[field]);
   const error = useFieldError(field);
@@ -74,9 +78,9 @@ function BehaviourField() {
   const { setField } = useExperimentActions();
   return (
     <div className="exp-field">
-      <label htmlFor={id}>Malicious behaviour</label>
+      <label htmlFor={id}>{PARAMS.behaviour.label}</label>
       <select id={id} value={value} onChange={(e) => setField('behaviour', e.currentTarget.value as BehaviourKind)} aria-describedby={`${id}-hint`}>
-        {BEHAVIOURS.map((kind) => (
+        {PARAMS.behaviour.choices.map((kind) => (
           <option key={kind} value={kind}>
             {kind}
           </option>
@@ -95,7 +99,7 @@ function SelectionField() {
   const { setField } = useExperimentActions();
   return (
     <div className="exp-field">
-      <label htmlFor={id}>Which replicas lie</label>
+      <label htmlFor={id}>{PARAMS.selection.label}</label>
       <select id={id} value={value} onChange={(e) => setField('selection', e.currentTarget.value as Selection)}>
         <option value="random">m at random</option>
         <option value="primary">the primary + m − 1 at random</option>
@@ -116,7 +120,7 @@ function ModeField() {
   const name = useId();
   return (
     <fieldset className="exp-modes">
-      <legend>Protocol</legend>
+      <legend>{PARAMS.sweepMode.label}</legend>
       {MODE_CHOICES.map((c) => (
         <label key={c.value} className="exp-radio">
           <input type="radio" name={name} value={c.value} checked={value === c.value} onChange={() => setField('mode', c.value)} />
@@ -147,29 +151,29 @@ export function ExperimentForm({ id }: { id: string }) {
       <ErrorSummary />
       <fieldset>
         <legend>Replicas and liars</legend>
-        <NumberField field="n" label="n (replicas)" hint="f = ⌊(n − 1) / 3⌋ liars are tolerated; quorums are ⌈(n + f + 1) / 2⌉." />
-        <NumberField field="m" label="m values" text hint={<MValuesHint />} />
+        <NumberField param={PARAMS.n} label="n (replicas)" hint="f = ⌊(n − 1) / 3⌋ liars are tolerated; quorums are ⌈(n + f + 1) / 2⌉." />
+        <NumberField param={{ form: 'm', label: PARAMS.mValues.label }} text hint={<MValuesHint />} />
         <BehaviourField />
         <SelectionField />
       </fieldset>
       <ModeField />
       <fieldset>
         <legend>Trials</legend>
-        <NumberField field="trials" label="Trials per m" />
-        <NumberField field="requests" label="Requests per trial" />
-        <NumberField field="timeoutMs" label="Trial timeout" unit="ms" step="any" hint="Virtual time each trial may take; it fails if not done by then." />
-        <NumberField field="seed" label="Seed" hint="Trial k at m draws its seed and its liars from (seed, n, m, k) alone." />
+        <NumberField param={PARAMS.trials} />
+        <NumberField param={PARAMS.trialRequests} />
+        <NumberField param={PARAMS.timeoutMs} hint="Virtual time each trial may take; it fails if not done by then." />
+        <NumberField param={PARAMS.seed} hint="Trial k at m draws its seed and its liars from (seed, n, m, k) alone." />
       </fieldset>
       <fieldset>
         <legend>Network</legend>
-        <NumberField field="minDelayMs" label="Min delay" unit="ms" step="any" />
-        <NumberField field="maxDelayMs" label="Max delay" unit="ms" step="any" />
-        <NumberField field="dropPercent" label="Drop rate" unit="%" step="any" />
-        <NumberField field="reorderPercent" label="Reorder rate" unit="%" step="any" />
+        <NumberField param={PARAMS.minDelayMs} />
+        <NumberField param={PARAMS.maxDelayMs} />
+        <NumberField param={PARAMS.dropRate} />
+        <NumberField param={PARAMS.reorderRate} />
       </fieldset>
       <fieldset>
         <legend>Computer</legend>
-        <NumberField field="workers" label="Worker threads" hint="Trials run off the page, split across this many threads; the results are the same for any number." />
+        <NumberField param={PARAMS.workers} hint="Trials run off the page, split across this many threads; the results are the same for any number." />
       </fieldset>
     </form>
   );

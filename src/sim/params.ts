@@ -1,0 +1,595 @@
+/**
+ * The one parameter table. Every knob of a run — the scenario, the behaviours' own knobs, the page's speed, the
+ * CLI's time limit and the experiment sweep — is declared here once: its name in each reader (URL key, CLI flag,
+ * form field), its range, whether it is whole, its unit and display scale, its default and a line saying what it
+ * does. The URL reader, the CLI and its help text, run-file import, the experiment form, the sliders and the store's
+ * clamps all derive from it, so a value accepted by one is accepted by all (params.test.ts drives every edge value
+ * through every reader). Validation is a valibot schema per parameter; each reader words a refusal its own way.
+ */
+import * as v from 'valibot';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind } from './types';
+
+/** The protocols a scenario can run. Kept here until protocols register themselves as plug-ins. */
+export const PROTOCOL_MODES = ['pbft', 'seed'] as const;
+/** Beyond this many replicas a run no longer fits a page (or a projector). */
+export const MAX_REPLICAS = 100;
+/** The Experiments panel starts with one worker per core, at most this many. */
+export const WORKERS_BY_DEFAULT = 8;
+
+/**
+ * Where a parameter lives: a Scenario field, a malicious replica's Behaviour field, the page's view (URL and
+ * store), a CLI run, a sweep (SweepConfig: the CLI's sweep and the Experiments form), or the Experiments panel only.
+ */
+export type Scope = 'scenario' | 'behaviour' | 'view' | 'run' | 'sweep' | 'panel';
+
+interface ParamBase {
+  /** Property name in the object of its scope (Scenario, Behaviour, SweepConfig, the form). */
+  readonly key: string;
+  readonly scopes: readonly Scope[];
+  /** As a sentence starts with it ("Min delay"); sliders and form boxes are labelled so. */
+  readonly label: string;
+  /** One line, lower case, no full stop: the CLI help and the README print it. */
+  readonly description: string;
+  /** Query key in a shared link. */
+  readonly url?: string;
+  /** Written into every shared link, even at its default (the rest only when changed). */
+  readonly urlAlways?: boolean;
+  readonly cli?: string;
+  /** Field of the Experiments form. */
+  readonly form?: string;
+  /** The default in words where it is not one value (n = 3f + 1, one worker per core). */
+  readonly defaultText?: string;
+}
+
+export interface NumberParam extends ParamBase {
+  readonly type: 'number';
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+  /** Unit of the value as people see it. */
+  readonly unit: '' | 'ms' | '%' | 'ms/s';
+  /**
+   * Shown value = stored value × scale. Rates are 0..1 in a scenario, a run file and the CLI, and percent in the
+   * URL, the sliders and the form.
+   */
+  readonly scale: number;
+  readonly default?: number;
+  /** Applies to a running simulation (the network knobs); changing any other scenario field restarts the run. */
+  readonly live?: boolean;
+  /** Shown as a slider in the visualizer; the store clamps what a slider sends into the range. */
+  readonly slider?: boolean;
+  readonly schema: v.GenericSchema<number>;
+}
+
+export interface ChoiceParam extends ParamBase {
+  readonly type: 'choice';
+  readonly choices: readonly string[];
+  readonly default?: string;
+  /** The Experiments form's default, where it differs from the CLI's. */
+  readonly formDefault?: string;
+  readonly schema: v.GenericSchema<string>;
+}
+
+/** A parameter written as a list ("0:silent,2:omit=0.3", "0-n"), read by its own function below. */
+export interface ListParam extends ParamBase {
+  readonly type: 'list';
+  /** The CLI's placeholder and an example. */
+  readonly syntax: string;
+  readonly example: string;
+  /** What its numbers may be, in words. */
+  readonly range: string;
+  readonly default?: undefined;
+  readonly formDefault?: string;
+}
+
+export type Param = NumberParam | ChoiceParam | ListParam;
+
+type NumberSpec = Omit<NumberParam, 'type' | 'key' | 'schema' | 'unit' | 'scale' | 'integer'> & Partial<Pick<NumberParam, 'unit' | 'scale' | 'integer'>>;
+
+function num<const K extends string, const S extends NumberSpec>(key: K, spec: S): NumberParam & S & { readonly key: K } {
+  const { min, max } = spec;
+  const integer = spec.integer ?? false;
+  // Whole numbers are finite by definition; other numbers must say so (v.number() lets Infinity through).
+  const schema = integer ? v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)) : v.pipe(v.number(), v.finite(), v.minValue(min), v.maxValue(max));
+  return { type: 'number', key, unit: '', scale: 1, ...spec, integer, schema };
+}
+
+function choice<const K extends string, const S extends Omit<ChoiceParam, 'type' | 'key' | 'schema'>>(key: K, spec: S): ChoiceParam & S & { readonly key: K } {
+  return { type: 'choice', key, ...spec, schema: v.picklist(spec.choices) };
+}
+
+const DELAY = { min: 0, max: 1000, unit: 'ms' } as const;
+const RATE = { min: 0, max: 1, unit: '%', scale: 100 } as const;
+const TIMER = { min: 1, max: 1_000_000, unit: 'ms' } as const;
+const SEED = { min: 0, max: 2 ** 32 - 1, integer: true } as const;
+const REQUESTS_MAX = 10_000;
+
+/** In this order they appear in a shared link, the CLI help and the README. */
+export const PARAMS = {
+  f: num('f', {
+    scopes: ['scenario'],
+    label: 'f',
+    url: 'f',
+    urlAlways: true,
+    cli: '--f',
+    min: 0,
+    // n = 3f + 1 stays within MAX_REPLICAS.
+    max: Math.floor((MAX_REPLICAS - 1) / 3),
+    integer: true,
+    default: 1,
+    slider: true,
+    description: 'faults tolerated; the run has n = 3f + 1 replicas unless n is given',
+  }),
+  n: num('n', {
+    scopes: ['scenario', 'sweep'],
+    label: 'n',
+    cli: '--n',
+    form: 'n',
+    min: 1,
+    max: MAX_REPLICAS,
+    integer: true,
+    defaultText: '3f + 1',
+    description: 'replica count, instead of 3f + 1; then f = ⌊(n − 1) / 3⌋',
+  }),
+  seed: num('seed', {
+    scopes: ['scenario', 'sweep'],
+    label: 'Seed',
+    url: 'seed',
+    urlAlways: true,
+    cli: '--seed',
+    form: 'seed',
+    ...SEED,
+    default: 1,
+    description: 'seed of every random choice: the same scenario and seed give the same run',
+  }),
+  minDelayMs: num('minDelayMs', {
+    scopes: ['scenario', 'sweep'],
+    label: 'Min delay',
+    url: 'min',
+    urlAlways: true,
+    cli: '--min-delay',
+    form: 'minDelayMs',
+    ...DELAY,
+    default: 5,
+    live: true,
+    slider: true,
+    description: "shortest network delay (a message's delay is uniform between min and max)",
+  }),
+  maxDelayMs: num('maxDelayMs', {
+    scopes: ['scenario', 'sweep'],
+    label: 'Max delay',
+    url: 'max',
+    urlAlways: true,
+    cli: '--max-delay',
+    form: 'maxDelayMs',
+    ...DELAY,
+    default: 40,
+    live: true,
+    slider: true,
+    description: 'longest network delay',
+  }),
+  dropRate: num('dropRate', {
+    scopes: ['scenario', 'sweep'],
+    label: 'Drop rate',
+    url: 'drop',
+    urlAlways: true,
+    cli: '--drop',
+    form: 'dropPercent',
+    ...RATE,
+    default: 0,
+    live: true,
+    slider: true,
+    description: 'probability that a message is lost',
+  }),
+  reorderRate: num('reorderRate', {
+    scopes: ['scenario', 'sweep'],
+    label: 'Reorder rate',
+    url: 'reorder',
+    cli: '--reorder',
+    form: 'reorderPercent',
+    ...RATE,
+    default: 0,
+    live: true,
+    slider: true,
+    description: 'probability that a message is held back (up to another max delay), so later ones overtake it',
+  }),
+  malicious: {
+    type: 'list',
+    key: 'malicious',
+    scopes: ['scenario'],
+    label: 'Malicious replicas',
+    url: 'mal',
+    cli: '--malicious',
+    syntax: '<list>',
+    example: '0:equivocate,3:silent,2:omit=0.3,1:slow=150',
+    range: 'ids 0 … n − 1',
+    defaultText: 'none',
+    description: `replicas that lie, as id:behaviour (${BEHAVIOURS.join(', ')}); omit=p and slow=ms set a knob`,
+  } satisfies ListParam as ListParam,
+  omitProbability: num('omitProbability', {
+    scopes: ['behaviour'],
+    label: 'Omit probability',
+    ...RATE,
+    default: 0.5,
+    slider: true,
+    description: 'chance that an omit replica withholds each PRE-PREPARE or vote (0–1 in a list: 2:omit=0.3)',
+  }),
+  extraDelayMs: num('extraDelayMs', {
+    scopes: ['behaviour'],
+    label: 'Extra delay',
+    ...DELAY,
+    default: 100,
+    slider: true,
+    description: 'latency a slow replica adds to everything it sends (1:slow=150)',
+  }),
+  speed: num('speed', {
+    scopes: ['view'],
+    label: 'Speed',
+    url: 'speed',
+    urlAlways: true,
+    min: 1,
+    max: 5000,
+    unit: 'ms/s',
+    default: 20,
+    slider: true,
+    description: 'virtual milliseconds that pass per real second while playing',
+  }),
+  requests: num('requests', {
+    scopes: ['scenario'],
+    label: 'Requests',
+    url: 'req',
+    cli: '--requests',
+    min: 0,
+    max: REQUESTS_MAX,
+    integer: true,
+    default: 1,
+    description: 'requests the client issues on its own, each once the previous one is accepted',
+  }),
+  concurrency: num('concurrency', {
+    scopes: ['scenario'],
+    label: 'Concurrency',
+    url: 'conc',
+    cli: '--concurrency',
+    min: 1,
+    max: 16,
+    integer: true,
+    default: 1,
+    description: 'requests the client keeps in flight at once',
+  }),
+  checkpointInterval: num('checkpointInterval', {
+    scopes: ['scenario'],
+    label: 'Checkpoint interval',
+    url: 'k',
+    cli: '--checkpoint-interval',
+    min: 1,
+    max: 1000,
+    integer: true,
+    default: 4,
+    description: 'executed requests between checkpoints, K',
+  }),
+  watermarkWindow: num('watermarkWindow', {
+    scopes: ['scenario'],
+    label: 'Watermark window',
+    url: 'wm',
+    cli: '--watermark-window',
+    min: 1,
+    max: 100_000,
+    integer: true,
+    default: 16,
+    description: 'sequence numbers a replica accepts above its stable checkpoint, L = H − h (below K the primary stalls)',
+  }),
+  viewChangeTimeoutMs: num('viewChangeTimeoutMs', {
+    scopes: ['scenario'],
+    label: 'View-change timeout',
+    url: 'vct',
+    cli: '--view-change-timeout',
+    ...TIMER,
+    default: 300,
+    description: 'view-change timer T; it doubles after each view change that fails',
+  }),
+  clientTimeoutMs: num('clientTimeoutMs', {
+    scopes: ['scenario'],
+    label: 'Client timeout',
+    url: 'ct',
+    cli: '--client-timeout',
+    ...TIMER,
+    default: 500,
+    description: 'client retransmission timer',
+  }),
+  mode: choice('mode', {
+    scopes: ['scenario'],
+    label: 'Protocol',
+    url: 'mode',
+    cli: '--mode',
+    choices: PROTOCOL_MODES,
+    default: 'pbft',
+    description: "the full protocol (pbft) or the seed article's (seed: fixed primary, no view change, no checkpoints)",
+  }),
+  limit: num('limit', {
+    scopes: ['run'],
+    label: 'Time limit',
+    cli: '--limit',
+    min: 1,
+    max: 1e9,
+    unit: 'ms',
+    default: 60_000,
+    description: 'stop after this much virtual time',
+  }),
+  mValues: {
+    type: 'list',
+    key: 'mValues',
+    scopes: ['sweep'],
+    label: 'm values',
+    cli: '--m',
+    form: 'm',
+    syntax: '<list>',
+    example: '0,3,5,7 or 0-n',
+    range: '0 … n',
+    formDefault: '0-n',
+    description: 'how many replicas lie, one sweep point each: lists and ranges; n stands for the replica count',
+  } satisfies ListParam as ListParam,
+  trials: num('trials', {
+    scopes: ['sweep'],
+    label: 'Trials per m',
+    cli: '--trials',
+    form: 'trials',
+    min: 1,
+    max: 10_000,
+    integer: true,
+    description: 'trials at each m, each with its own seed and liars',
+  }),
+  trialRequests: num('requests', {
+    scopes: ['sweep'],
+    label: 'Requests per trial',
+    cli: '--requests',
+    form: 'requests',
+    min: 1,
+    max: REQUESTS_MAX,
+    integer: true,
+    description: 'requests the client issues in each trial',
+  }),
+  timeoutMs: num('timeoutMs', {
+    scopes: ['sweep'],
+    label: 'Trial timeout',
+    cli: '--timeout',
+    form: 'timeoutMs',
+    ...TIMER,
+    description: 'virtual time a trial may take; it fails if not done by then',
+  }),
+  behaviour: choice('behaviour', {
+    scopes: ['sweep'],
+    label: 'Malicious behaviour',
+    cli: '--behaviour',
+    form: 'behaviour',
+    choices: BEHAVIOURS,
+    description: 'how the liars lie',
+  }),
+  selection: choice('selection', {
+    scopes: ['sweep'],
+    label: 'Which replicas lie',
+    cli: '--selection',
+    form: 'selection',
+    choices: ['random', 'primary'],
+    description: 'the m liars at random, or always the primary and m − 1 at random',
+  }),
+  sweepMode: choice('mode', {
+    scopes: ['sweep'],
+    label: 'Protocol',
+    cli: '--mode',
+    form: 'mode',
+    choices: [...PROTOCOL_MODES, 'both'],
+    formDefault: 'both',
+    description: 'the protocol, or both on the same trials',
+  }),
+  workers: num('workers', {
+    scopes: ['panel'],
+    label: 'Worker threads',
+    form: 'workers',
+    min: 1,
+    max: 16,
+    integer: true,
+    defaultText: `one per core, at most ${WORKERS_BY_DEFAULT}`,
+    description: 'threads the Experiments panel runs trials on; results are the same for any number',
+  }),
+} as const;
+
+export type ParamId = keyof typeof PARAMS;
+
+/** Every parameter, in the table's order. */
+export const PARAM_LIST: readonly Param[] = Object.values(PARAMS);
+
+export function paramsIn(scope: Scope): Param[] {
+  return PARAM_LIST.filter((p) => p.scopes.includes(scope));
+}
+
+// ───────────────────────────── reading one value ─────────────────────────────
+
+/** What is wrong with a value, for each reader to put into its own words. */
+export type Problem = 'empty' | 'number' | 'integer' | 'range' | 'choice';
+
+const PROBLEM_OF_ISSUE: Record<string, Problem> = { integer: 'integer', min_value: 'range', max_value: 'range', picklist: 'choice' };
+
+/** null when `value` (in stored units: rates 0..1) is acceptable as it is. */
+export function problemOf(param: NumberParam | ChoiceParam, value: unknown): Problem | null {
+  const result = v.safeParse(param.schema, value, { abortPipeEarly: true });
+  return result.success ? null : (PROBLEM_OF_ISSUE[result.issues[0].type] ?? 'number');
+}
+
+export type Reading = { value: number; problem?: undefined } | { problem: Problem };
+
+/** Text from a URL, a command line or a form box → the stored value. `shown`: the text is in display units (percent). */
+export function readNumber(param: NumberParam, raw: string, shown = false): Reading {
+  const text = raw.trim();
+  if (text === '') return { problem: 'empty' };
+  const value = Number(text) / (shown ? param.scale : 1);
+  const problem = problemOf(param, value);
+  return problem ? { problem } : { value };
+}
+
+/** The range in display units (percent for rates). */
+export function shownRange(param: NumberParam): { min: number; max: number } {
+  return { min: param.min * param.scale, max: param.max * param.scale };
+}
+
+/** A stored value in display units, without binary noise (0.07 → 7, not 7.000000000000001). */
+export function toShown(param: NumberParam, value: number): number {
+  return param.scale === 1 ? value : +(value * param.scale).toFixed(6);
+}
+
+/** Into the range (and whole where it must be): what a slider or a store action does with a value out of bounds. */
+export function clampTo(param: NumberParam, value: number): number {
+  const inRange = Math.min(param.max, Math.max(param.min, value));
+  return param.integer ? Math.round(inRange) : inRange;
+}
+
+/** "a whole number from 0 to 33", "a number from 0 to 1": what a refused value should have been. */
+export function expectation(param: NumberParam, shown = false): string {
+  const { min, max } = shown ? shownRange(param) : param;
+  // A rate's unit (%) belongs to its shown value only; a stored rate is a fraction.
+  const unit = param.unit && (shown || param.scale === 1) ? ` ${param.unit}` : '';
+  return `${param.integer ? 'a whole number' : 'a number'} from ${min}${unit} to ${max}${unit}`;
+}
+
+/** "pbft or seed", "seed, pbft or both". */
+export function orList(choices: readonly string[]): string {
+  return choices.length < 2 ? choices.join('') : `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+}
+
+// ───────────────────────────── rules between fields ─────────────────────────────
+
+export function replicaCount(s: { f: number; n?: number }): number {
+  return s.n ?? 3 * s.f + 1;
+}
+
+/** Rules that tie fields together, declared once; each reader words a break its own way. */
+export const RULES = {
+  'delay-order': 'Min delay ≤ max delay.',
+  replicas: `At most ${MAX_REPLICAS} replicas, whether given as n or as 3f + 1.`,
+  'malicious-id': 'Malicious replicas are numbered 0 … n − 1.',
+  'm-at-most-n': 'A sweep corrupts at most n replicas (m ≤ n).',
+} as const;
+
+export type RuleBreak =
+  | { rule: 'delay-order'; min: number; max: number }
+  | { rule: 'replicas'; n: number }
+  /** The id as written (a run file's key may be anything). */
+  | { rule: 'malicious-id'; id: string; n: number };
+
+export function replicaExists(id: number, n: number): boolean {
+  return Number.isInteger(id) && id >= 0 && id < n;
+}
+
+/** The rules a scenario (or a sweep's network) breaks, first to last. */
+export function ruleBreaks(s: { f?: number; n?: number; minDelayMs: number; maxDelayMs: number; malicious?: object }): RuleBreak[] {
+  const breaks: RuleBreak[] = [];
+  if (s.minDelayMs > s.maxDelayMs) breaks.push({ rule: 'delay-order', min: s.minDelayMs, max: s.maxDelayMs });
+  if (s.f === undefined && s.n === undefined) return breaks;
+  const n = replicaCount({ f: s.f ?? 0, n: s.n });
+  if (n > MAX_REPLICAS) breaks.push({ rule: 'replicas', n });
+  for (const id of Object.keys(s.malicious ?? {})) if (!replicaExists(Number(id), n)) breaks.push({ rule: 'malicious-id', id, n });
+  return breaks;
+}
+
+// ───────────────────────────── lists ─────────────────────────────
+
+/** The knob each behaviour takes after "=" in a list ("2:omit=0.3", "1:slow=150"). */
+export const BEHAVIOUR_PARAM: Partial<Record<BehaviourKind, NumberParam>> = { omit: PARAMS.omitProbability, slow: PARAMS.extraDelayMs };
+
+/** A behaviour with its knob at the default. */
+export function defaultBehaviour(kind: BehaviourKind): Behaviour {
+  const param = BEHAVIOUR_PARAM[kind];
+  return param ? { kind, [param.key]: param.default } : { kind };
+}
+
+export type MaliciousProblem =
+  | { problem: 'syntax'; part: string }
+  | { problem: 'behaviour'; part: string; id: number; kind: string }
+  | { problem: 'no-value'; part: string; id: number; kind: BehaviourKind }
+  | { problem: 'value'; part: string; id: number; kind: BehaviourKind; param: NumberParam; raw: string; reason: Problem }
+  | { problem: 'replica'; part: string; id: number; n: number };
+
+/**
+ * "0:equivocate,3:silent,2:omit=0.3" → behaviours by replica id, and what could not be read. An entry with a bad
+ * knob keeps its behaviour with the knob at its default; an unreadable entry or a replica beyond n is left out.
+ */
+export function readMalicious(raw: string, n: number): { malicious: Record<number, Behaviour>; problems: MaliciousProblem[] } {
+  const malicious: Record<number, Behaviour> = {};
+  const problems: MaliciousProblem[] = [];
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const match = /^\s*(\d+)\s*:\s*([a-z]+)\s*(?:=\s*([^\s,]*))?\s*$/.exec(part);
+    if (!match) {
+      problems.push({ problem: 'syntax', part });
+      continue;
+    }
+    const id = Number(match[1]);
+    const kind = match[2] as BehaviourKind;
+    if (!replicaExists(id, n)) {
+      problems.push({ problem: 'replica', part, id, n });
+      continue;
+    }
+    if (!BEHAVIOURS.includes(kind)) {
+      problems.push({ problem: 'behaviour', part, id, kind: match[2] });
+      continue;
+    }
+    const behaviour = defaultBehaviour(kind);
+    const param = BEHAVIOUR_PARAM[kind];
+    if (match[3] !== undefined) {
+      if (!param) problems.push({ problem: 'no-value', part, id, kind });
+      else {
+        const reading = readNumber(param, match[3]);
+        if (reading.problem) problems.push({ problem: 'value', part, id, kind, param, raw: match[3], reason: reading.problem });
+        else (behaviour as unknown as Record<string, number>)[param.key] = reading.value;
+      }
+    }
+    malicious[id] = behaviour;
+  }
+  return { malicious, problems };
+}
+
+/** Behaviours by replica id → "0:equivocate,3:omit=0.3". */
+export function writeMalicious(malicious: Record<number, Behaviour>): string {
+  return Object.entries(malicious)
+    .map(([id, b]) => {
+      const param = BEHAVIOUR_PARAM[b.kind];
+      const value = param ? (b as unknown as Record<string, number | undefined>)[param.key] : undefined;
+      return `${id}:${b.kind}${value !== undefined ? `=${value}` : ''}`;
+    })
+    .join(',');
+}
+
+export type MValuesReading =
+  | { values: number[]; problem?: undefined }
+  | { problem: 'none' }
+  | { problem: 'syntax'; part: string }
+  | { problem: 'needs-n' }
+  | { problem: 'empty-range'; part: string; from: number; to: number }
+  | { problem: 'above-n'; m: number; n: number };
+
+/**
+ * "0-n", "0,3,5,7", "2..4, n" → sorted distinct m values. `n` may stand for the replica count anywhere a number may;
+ * pass null while n itself is unreadable.
+ */
+export function readMValues(raw: string, n: number | null): MValuesReading {
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.every((p) => p === '')) return { problem: 'none' };
+  const values = new Set<number>();
+  const bound = (token: string): number | null => (token === 'n' ? n : Number(token));
+  for (const part of parts) {
+    if (part === '') continue;
+    const range = /^(\w+)\s*(?:-|–|\.\.)\s*(\w+)$/.exec(part);
+    const tokens = range ? [range[1], range[2]] : [part];
+    if (tokens.some((t) => !/^(\d+|n)$/.test(t))) return { problem: 'syntax', part };
+    const [from, to] = tokens.map(bound);
+    if (from === null || to === null) return { problem: 'needs-n' };
+    const hi = range ? to : from;
+    if (range && from > hi) return { problem: 'empty-range', part, from, to: hi };
+    for (let m = from; m <= hi; m++) {
+      if (n !== null && m > n) return { problem: 'above-n', m, n };
+      values.add(m);
+      // A range like 0-99999999 without a valid n: stop long before memory suffers.
+      if (values.size > MAX_REPLICAS + 1) break;
+    }
+  }
+  return { values: [...values].sort((x, y) => x - y) };
+}
