@@ -24,8 +24,6 @@ export default tseslint.config(
     // The views reach the workers only through the stores (src/main.tsx hands the stores their workers), tests too:
     // they use the stores' test kits (src/store/labTestkit.ts, sweepTestkit.ts).
     files: ['src/ui/**/*.{ts,tsx}'],
-    // Until the parameter table takes SPEED_LIMITS out of src/worker/protocol.ts (branch params): drop this line then.
-    ignores: ['src/ui/controls/speedScale.ts', 'src/ui/controls/speedScale.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
