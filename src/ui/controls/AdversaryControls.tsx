@@ -1,7 +1,8 @@
+import { PARAMS } from '../../sim/params';
 import { BEHAVIOUR_DESCRIPTIONS } from '../../sim/scenario';
 import { BEHAVIOURS, type BehaviourKind } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
-import { Slider } from './Slider';
+import { ParamSlider } from './SimulationControls';
 
 /** Chooses what the next replica you click turns into. */
 export function AdversaryControls() {
@@ -25,25 +26,10 @@ export function AdversaryControls() {
         </select>
       </div>
       {choice.kind === 'omit' && (
-        <Slider
-          label="Omit probability"
-          value={Math.round(choice.omitProbability * 100)}
-          min={0}
-          max={100}
-          onChange={(v) => chooseBehaviour({ omitProbability: v / 100 })}
-          display={`${Math.round(choice.omitProbability * 100)} %`}
-        />
+        <ParamSlider param={PARAMS.omitProbability} value={choice.omitProbability} onChange={(v) => chooseBehaviour({ omitProbability: v })} />
       )}
       {choice.kind === 'slow' && (
-        <Slider
-          label="Extra delay"
-          value={choice.extraDelayMs}
-          min={0}
-          max={1000}
-          step={5}
-          onChange={(v) => chooseBehaviour({ extraDelayMs: v })}
-          display={`${choice.extraDelayMs} ms`}
-        />
+        <ParamSlider param={PARAMS.extraDelayMs} value={choice.extraDelayMs} step={5} onChange={(v) => chooseBehaviour({ extraDelayMs: v })} />
       )}
       <p id="behaviour-hint" className="hint">
         {BEHAVIOUR_DESCRIPTIONS[choice.kind]} <strong>Click a replica</strong> (or focus it and press Enter) to make it

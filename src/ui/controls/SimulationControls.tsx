@@ -68,7 +68,14 @@ export function NetworkControls() {
 function NetworkSlider({ param }: { param: (typeof NETWORK_PARAMS)[number] }) {
   const value = useLab((s) => s.scenario[param.key]);
   const { setNetwork } = useLabActions();
-  // Rates show as whole percents; delays as they are.
+  return <ParamSlider param={param} value={value} onChange={(v) => setNetwork({ [param.key]: v })} />;
+}
+
+/**
+ * A slider for one parameter of the table: its label, range, unit and display scale (rates show as whole percents)
+ * come from the table; `onChange` gets the stored value (a rate as 0..1).
+ */
+export function ParamSlider({ param, value, onChange, step }: { param: NumberParam; value: number; onChange(value: number): void; step?: number }) {
   const shown = param.scale === 1 ? value : Math.round(value * param.scale);
   const { min, max } = shownRange(param);
   return (
@@ -77,7 +84,8 @@ function NetworkSlider({ param }: { param: (typeof NETWORK_PARAMS)[number] }) {
       value={shown}
       min={min}
       max={max}
-      onChange={(v) => setNetwork({ [param.key]: v / param.scale })}
+      step={step}
+      onChange={(v) => onChange(v / param.scale)}
       display={`${shown} ${param.unit}`}
     />
   );
