@@ -500,9 +500,9 @@ export class Simulation {
         if (behaviour) liars.send(from, behaviour, to, fields);
         else this.transmit(from, to, fields);
       },
-      multicast: (from, fields) => {
+      multicast: (from, fields, repeat = false) => {
         const behaviour = this.behaviours[from];
-        if (behaviour) return liars.multicast(from, behaviour, fields);
+        if (behaviour) return liars.multicast(from, behaviour, fields, repeat);
         for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, fields);
         return fields;
       },

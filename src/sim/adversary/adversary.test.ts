@@ -145,6 +145,10 @@ describe('equivocate', () => {
     expect(told[0]).toEqual(payload.prePrepares);
     expect(told[1]).toEqual([...payload.prePrepares, { seq: 6, digest: forgedDigest('O', 2), request: null }]);
     expect(told[2]).toEqual(payload.prePrepares);
+    // As before its lies moved out of the replica: a repeated NEW-VIEW goes out as said.
+    const again = fakeContext({ kind: 'equivocate' }, { id: 1 });
+    equivocate().multicast(again, newView, true);
+    expect(again.sent.every((s) => s.msg === newView)).toBe(true);
   });
 });
 
@@ -229,6 +233,16 @@ describe('collude', () => {
     ]);
     expect(a.multicast(ctx, commit)).toBeNull();
     expect(ctx.sent).toHaveLength(6);
+  });
+
+  it('repeats a proposal as its replica says it', () => {
+    const ctx = fakeContext({ kind: 'collude' }, { colluders: [0, 1] });
+    const a = collude();
+    a.proposals!(ctx, [request, other], 10);
+    a.multicast(ctx, prePrepare);
+    const before = ctx.sent.length;
+    a.multicast(ctx, prePrepare, true);
+    expect(ctx.sent.slice(before).map((s) => s.msg)).toEqual([prePrepare, prePrepare, prePrepare]);
   });
 
   it('says what has no plan as it is', () => {

@@ -11,8 +11,8 @@ import { toEveryone } from './wire';
  * As primary it proposes two waiting requests (or none), a at s1 and b at s2: the first half of the honest replicas is
  * told exactly that, the second half b at s1 and a at s2, and its COMMIT to each follows at once. Every colluder votes,
  * to each honest replica, for what that replica was told; a backup sends its COMMIT along with each PREPARE, keeps no
- * copy of it, and withholds the COMMIT its replica makes later. (As the lie was before it moved here: the split is told
- * once, so a repeated proposal goes out as its replica says it, and the primary's own later COMMIT goes out again.)
+ * copy of it, and withholds the COMMIT its replica makes later. (As the lie was before it moved here: a repeated
+ * proposal goes out as its replica says it, and the primary's own later COMMIT goes out again.)
  */
 export const collude: AdversaryFactory = () => {
   /** Requests proposed as a pair, each with its partner: what the second half hears instead. */
@@ -48,12 +48,12 @@ export const collude: AdversaryFactory = () => {
       return [a, b];
     },
 
-    multicast(ctx, msg) {
+    multicast(ctx, msg, repeat) {
       const role = ctx.protocol.roleOf(msg.type);
       const finalVote = ctx.protocol.finalVote;
       if (role === 'proposal') {
         const partner = msg.request ? partners.get(msg.request.digest) : undefined;
-        if (!partner || !msg.request || ctx.cabal.plan(msg.view, msg.seq)) return toEveryone(ctx, msg);
+        if (repeat || !partner || !msg.request) return toEveryone(ctx, msg);
         partners.delete(msg.request.digest);
         const plan = new CollusionPlan(honestHalves(ctx), msg.request, partner);
         ctx.cabal.agree(msg.view, msg.seq, plan);

@@ -65,9 +65,9 @@ export class Liars {
     this.cabal = new Cabal((id) => options.behaviourOf(id)?.kind === 'collude');
   }
 
-  multicast(from: NodeId, behaviour: Behaviour, msg: OutgoingMessage): OutgoingMessage | null {
+  multicast(from: NodeId, behaviour: Behaviour, msg: OutgoingMessage, repeat = false): OutgoingMessage | null {
     const ctx = this.context(from, behaviour);
-    return this.adversary(from, behaviour.kind).multicast(ctx, msg);
+    return this.adversary(from, behaviour.kind).multicast(ctx, msg, repeat);
   }
 
   send(from: NodeId, behaviour: Behaviour, to: NodeId, msg: OutgoingMessage): void {

@@ -9,7 +9,7 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
   return () => {
     const inner = factory();
     return {
-      multicast(ctx, msg) {
+      multicast(ctx, msg, repeat) {
         let said: OutgoingMessage | null = null;
         const watched: AdversaryContext = {
           id: ctx.id,
@@ -23,7 +23,7 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
             ctx.transmit(to, m, delayMs);
           },
         };
-        inner.multicast(watched, msg);
+        inner.multicast(watched, msg, repeat);
         return said;
       },
       send: (ctx, to, msg) => inner.send(ctx, to, msg),

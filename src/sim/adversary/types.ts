@@ -42,8 +42,9 @@ export interface Adversary {
    * A message its replica multicasts to every other replica: one decision per multicast. Returns the copy its replica
    * keeps (and counts as its own vote): by default its own words, whatever the others were told — a liar knows what it
    * hides — or null when it keeps none. (The seed's protocol keeps what was said instead: see keepingWhatItSaid.)
+   * `repeat`: its replica says again what it already said (a retransmission).
    */
-  multicast(ctx: AdversaryContext, msg: OutgoingMessage): OutgoingMessage | null;
+  multicast(ctx: AdversaryContext, msg: OutgoingMessage, repeat?: boolean): OutgoingMessage | null;
   /** A message its replica sends to one node. */
   send(ctx: AdversaryContext, to: NodeId, msg: OutgoingMessage): void;
   /** Which waiting requests its replica proposes, as primary, and in which order; all of them, as they are, when absent. */

@@ -17,10 +17,11 @@ export interface ReplicaHost {
   /** Sends one message to one node. */
   send(from: NodeId, to: NodeId, fields: OutgoingMessage): void;
   /**
-   * Sends one message to every other replica. Returns the copy the sender keeps of it — what it counts as its own
-   * vote: its own words, unless a Byzantine sender's adversary says otherwise — or null when it keeps none.
+   * Sends one message to every other replica; `repeat` when it says again what it already said (a retransmission).
+   * Returns the copy the sender keeps of it — what it counts as its own vote: its own words, unless a Byzantine
+   * sender's adversary says otherwise — or null when it keeps none.
    */
-  multicast(from: NodeId, fields: OutgoingMessage): OutgoingMessage | null;
+  multicast(from: NodeId, fields: OutgoingMessage, repeat?: boolean): OutgoingMessage | null;
   /** Of the requests waiting for a number, those the primary proposes now, in order (`room`: numbers it may still assign). */
   proposals(from: NodeId, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
   emit(from: NodeId, event: TraceDraft): void;

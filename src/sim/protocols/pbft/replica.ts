@@ -307,8 +307,8 @@ export class Replica implements ReplicaModel {
     }
   }
 
-  private sendPrePrepares(seq: number, request: ClientRequest): void {
-    this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
+  private sendPrePrepares(seq: number, request: ClientRequest, repeat = false): void {
+    this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request }, repeat);
   }
 
   /** Multicasts its PREPARE or COMMIT and logs the copy it keeps as its own vote. */
@@ -321,8 +321,9 @@ export class Replica implements ReplicaModel {
     this.host.send(this.id, to, fields);
   }
 
-  private multicast(fields: OutgoingMessage): OutgoingMessage | null {
-    return this.host.multicast(this.id, fields);
+  /** `repeat`: it says again what it already said (a retransmission). */
+  private multicast(fields: OutgoingMessage, repeat = false): OutgoingMessage | null {
+    return this.host.multicast(this.id, fields, repeat);
   }
 
   // ───────────────────────────── checkpoints ─────────────────────────────
@@ -415,7 +416,7 @@ export class Replica implements ReplicaModel {
     for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark && seq > latest) latest = seq;
     if (latest < 0) return;
     const digest = this.ownCheckpoints.get(latest)!;
-    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } });
+    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } }, true);
   }
 
   /** Under loss, a client's retransmission is the cue to repeat what this replica already said for that slot. */
@@ -423,10 +424,10 @@ export class Replica implements ReplicaModel {
     const slot = this.log.get(seq);
     const pp = slot?.prePrepare;
     if (!slot || !pp || pp.view !== this.view) return;
-    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request);
-    if (!this.isPrimary) this.multicast({ type: 'PREPARE', view: pp.view, seq, digest: pp.digest });
-    if (slot.commitSentView === pp.view) this.multicast({ type: 'COMMIT', view: pp.view, seq, digest: pp.digest });
-    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent });
+    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request, true);
+    if (!this.isPrimary) this.multicast({ type: 'PREPARE', view: pp.view, seq, digest: pp.digest }, true);
+    if (slot.commitSentView === pp.view) this.multicast({ type: 'COMMIT', view: pp.view, seq, digest: pp.digest }, true);
+    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent }, true);
   }
 
   private seqOf(digest: string): number | undefined {
@@ -506,7 +507,7 @@ export class Replica implements ReplicaModel {
 
   private resendViewChange(): void {
     const own = this.viewChanges.get(this.view)?.get(this.id);
-    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own });
+    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own }, true);
   }
 
   private recordViewChange(view: number, sender: NodeId, payload: ViewChangePayload): boolean {
