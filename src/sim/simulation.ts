@@ -111,9 +111,11 @@ export class Simulation {
     );
     const host = this.makeHost();
     const { createReplica } = runtimeOf(scenario.mode);
-    this.replicaList = Array.from({ length: this.n }, (_, id) =>
-      createReplica(
-        {
+    this.replicaList = Array.from(
+      { length: this.n },
+      (_, id) =>
+        createReplica(
+          {
             id,
             n: this.n,
             f: this.f,
@@ -121,10 +123,10 @@ export class Simulation {
             checkpointInterval: Math.max(1, scenario.checkpointInterval),
             watermarkWindow: Math.max(1, scenario.watermarkWindow),
             viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
-          historyLimit: this.historyLimit,
-        },
-        host,
-      ),
+            historyLimit: this.historyLimit,
+          },
+          host,
+        ),
     );
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
