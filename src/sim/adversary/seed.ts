@@ -39,4 +39,4 @@ export function seedLiar(vote: VoteLie = coinFlipVote(true)): AdversaryFactory {
   });
 }
 
-export const seed: AdversaryFactory = seedLiar();
+export const seed: AdversaryFactory = /* @__PURE__ */ seedLiar();

@@ -1,6 +1,8 @@
 /**
  * The heavy half of every protocol plug-in: its replica and what its liars need to know of it. Only the simulation
- * imports this (in the app, inside the worker); the page reads ./index.ts.
+ * imports this (in the app, inside the worker); the page reads ./index.ts. The page's bundle still passes through this
+ * module graph (it imports the experiment module for its form) and drops what it never calls — so tables built by a
+ * call at the top level are marked pure, or it would keep the adversaries.
  */
 import { ADVERSARIES, type AdversaryTable, type ProtocolKnowledge } from '../adversary';
 import type { ProtocolMode } from '../types';
@@ -24,7 +26,7 @@ export interface ProtocolRuntime {
 
 const RUNTIMES: Readonly<Record<ProtocolMode, ProtocolRuntime>> = {
   pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES },
-  seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: knowledgeOf(seed), adversaries: SEED_ADVERSARIES },
+  seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES },
 };
 
 export function runtimeOf(mode: ProtocolMode | undefined): ProtocolRuntime {

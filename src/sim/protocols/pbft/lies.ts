@@ -13,4 +13,4 @@ export function forgeNewView(msg: OutgoingMessage, salt: number): OutgoingMessag
 }
 
 /** What PBFT's liars need to know of PBFT. */
-export const PBFT_KNOWLEDGE: ProtocolKnowledge = { ...knowledgeOf(pbft), forgeDecision: forgeNewView };
+export const PBFT_KNOWLEDGE: ProtocolKnowledge = /* @__PURE__ */ knowledgeOf(pbft, forgeNewView);
