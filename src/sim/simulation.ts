@@ -2,8 +2,10 @@ import { SafetyChecker } from './checker';
 import { Client } from './client';
 import { summarize } from './messages';
 import { Network } from './network';
-import { Cabal, Replica, type ExecutedEntry, type OutgoingMessage, type ReplicaHost, type ReplicaModel, type TraceDraft } from './replica';
-import { SeedReplica } from './seedReplica';
+import { Liars } from './adversary';
+import type { ExecutedEntry, OutgoingMessage, ReplicaHost, ReplicaModel, TraceDraft } from './protocols/contract';
+import { Replica } from './protocols/pbft/replica';
+import { runtimeOf } from './protocols/runtime';
 import { createRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler, type Timed } from './scheduler';
@@ -73,7 +75,6 @@ export class Simulation {
   private readonly historyLimit: number;
   /** Accepted requests in order, so the oldest can be forgotten under `historyLimit`. */
   private readonly acceptedOrder: string[] = [];
-  private readonly cabal = new Cabal();
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
   private nextMessageId = 1;
@@ -109,11 +110,11 @@ export class Simulation {
       (d) => this.client.issued.has(d),
     );
     const host = this.makeHost();
-    const Model = scenario.mode === 'seed' ? SeedReplica : Replica;
+    const { createReplica } = runtimeOf(scenario.mode);
     this.replicaList = Array.from(
       { length: this.n },
       (_, id) =>
-        new Model(
+        createReplica(
           {
             id,
             n: this.n,
@@ -348,7 +349,7 @@ export class Simulation {
   inspect(id: NodeId): ReplicaInspection {
     const r = this.replicaList[id];
     if (!r) throw new RangeError(`No replica ${id} (n = ${this.n})`);
-    return r.inspect();
+    return { ...r.inspect(), behaviour: this.behaviours[id] ?? null };
   }
 
   /** A replica of the full protocol, for tests that look inside it. */
@@ -439,9 +440,8 @@ export class Simulation {
     }
   }
 
-  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage): void {
-    const behaviour = from === CLIENT ? null : this.behaviours[from];
-    if (behaviour?.kind === 'silent') return;
+  /** Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so). */
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -459,8 +459,7 @@ export class Simulation {
       order: 0,
       lost: false,
     };
-    const extra = behaviour?.kind === 'slow' ? Math.max(0, behaviour.extraDelayMs ?? 0) : 0;
-    const transit = this.network.transit(this.now, extra);
+    const transit = this.network.transit(this.now, extraDelayMs);
     this.stat.sent[msg.type]++;
     this.stat.sentTotal++;
     this.inFlight[msg.type]++;
@@ -482,10 +481,37 @@ export class Simulation {
     return out;
   }
 
+  /**
+   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
+   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
+   */
   private makeHost(): ReplicaHost {
+    const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
+    const liars = new Liars({
+      n: this.n,
+      rng: this.byzantineRng,
+      protocol: knowledge,
+      table: adversaries,
+      behaviourOf: (id) => this.behaviours[id] ?? null,
+      transmit: (from, to, msg, delayMs) => this.transmit(from, to, msg, delayMs),
+    });
     return {
       now: () => this.now,
-      send: (from, to, fields) => this.transmit(from, to, fields),
+      send: (from, to, fields) => {
+        const behaviour = this.behaviours[from];
+        if (behaviour) liars.send(from, behaviour, to, fields);
+        else this.transmit(from, to, fields);
+      },
+      multicast: (from, fields, repeat = false) => {
+        const behaviour = this.behaviours[from];
+        if (behaviour) return liars.multicast(from, behaviour, fields, repeat);
+        for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, fields);
+        return fields;
+      },
+      proposals: (from, pending, room) => {
+        const behaviour = this.behaviours[from];
+        return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
+      },
       emit: (from, event) => this.onReplicaEvent(from, event),
       setTimer: (replica, delay) => {
         const generation = ++this.timerGeneration[replica];
@@ -499,9 +525,6 @@ export class Simulation {
         return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
       },
       fetchState: (seq, digest) => this.fetchState(seq, digest),
-      cabal: this.cabal,
-      byzantineRng: this.byzantineRng,
-      behaviourOf: (id) => this.behaviours[id] ?? null,
     };
   }
 

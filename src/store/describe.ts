@@ -2,11 +2,12 @@
  * Trace events in words, for the event log, the caption and screen readers. Kept out of React so the store
  * formats each event once, when it arrives, instead of on every render.
  */
+import { messageWords } from '../sim/protocols';
 import { CLIENT, type MessageSummary, type MessageType, type NodeId, type TraceEvent } from '../sim/types';
 
-/** The paper writes PRE-PREPARE; identifiers cannot. */
+/** The message's name as its protocol's vocabulary writes it (the paper writes PRE-PREPARE; identifiers cannot). */
 export function typeLabel(type: MessageType): string {
-  return type.replace('_', '-');
+  return messageWords(type).label;
 }
 
 export function nodeName(id: NodeId): string {
@@ -17,15 +18,13 @@ export function formatTime(t: number): string {
   return `t=${t.toFixed(1)}`;
 }
 
-/** Only the agreement messages and checkpoints are about a sequence number. */
-const NUMBERED: ReadonlySet<MessageType> = new Set(['PRE_PREPARE', 'PREPARE', 'COMMIT', 'CHECKPOINT']);
-
-/** "PRE-PREPARE v0 #1": the message and the (view, sequence number) it is about. */
+/** "PRE-PREPARE v0 #1": the message and the (view, sequence number) it is about, as far as its kind is about them. */
 export function messageLabel(msg: Pick<MessageSummary, 'type' | 'view' | 'seq'>): string {
-  const parts = [typeLabel(msg.type)];
-  if (msg.type === 'VIEW_CHANGE' || msg.type === 'NEW_VIEW') parts.push(`to v${msg.view}`);
-  else if (msg.type !== 'REQUEST') parts.push(`v${msg.view}`);
-  if (NUMBERED.has(msg.type)) parts.push(`#${msg.seq}`);
+  const words = messageWords(msg.type);
+  const parts = [words.label];
+  if (words.role === 'view-change' || words.role === 'new-view') parts.push(`to v${msg.view}`);
+  else if (words.role !== 'request') parts.push(`v${msg.view}`);
+  if (words.numbered) parts.push(`#${msg.seq}`);
   return parts.join(' ');
 }
 

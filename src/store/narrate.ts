@@ -2,12 +2,15 @@
  * The lecturer's voice: one or two sentences on what the last step did and why it matters for agreement.
  * The caption (describe.ts) says *what* happened in the paper's notation; this says *why anyone should care*.
  */
-import { CLIENT, type NodeId, type TraceEvent } from '../sim/types';
+import { protocolOf } from '../sim/protocols';
+import { CLIENT, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { nodeName, typeLabel } from './describe';
 
 export interface NarrationContext {
   n: number;
   f: number;
+  /** The run's protocol, whose own steps and quorum rules it words (PBFT when absent). */
+  mode?: ProtocolMode;
 }
 
 type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
@@ -29,10 +32,12 @@ function primaryOf(view: number, n: number): NodeId {
  * first: a broken safety property outranks an accepted result, which outranks a new view, and so on down to a vote
  * that merely arrived.
  */
-export function explain(events: readonly TraceEvent[], { n, f }: NarrationContext): string {
+export function explain(events: readonly TraceEvent[], { n, f, mode }: NarrationContext): string {
   if (events.length === 0) return '';
   const cause = events[0];
   const quorum = 2 * f + 1;
+  const { narration } = protocolOf(mode);
+  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum });
 
   const violation = find(events, 'violation');
   if (violation) {
@@ -63,27 +68,16 @@ export function explain(events: readonly TraceEvent[], { n, f }: NarrationContex
   }
 
   const executed = find(events, 'phase', (e) => e.phase === 'executed');
-  if (executed) {
-    return `${nodeName(executed.replica)} executed #${executed.seq}: it is committed-local and every lower number is done, so it runs the operation and sends its REPLY to the client.`;
-  }
+  if (executed) return narration.executed(executed, facts(executed.replica));
 
   const committed = find(events, 'phase', (e) => e.phase === 'committed');
-  if (committed) {
-    return `${nodeName(committed.replica)} is committed-local for #${committed.seq}: it is prepared and holds ${quorum} matching COMMITs (2f+1 = ${quorum}). A quorum is prepared, so this order survives any view change.`;
-  }
+  if (committed) return narration.committed(committed, facts(committed.replica));
 
   const prepared = find(events, 'phase', (e) => e.phase === 'prepared');
-  if (prepared) {
-    return `${nodeName(prepared.replica)} is now prepared for #${prepared.seq}: it holds the PRE-PREPARE and ${2 * f} matching PREPAREs (2f = ${2 * f}). No honest replica can prepare another request at #${prepared.seq} in view ${prepared.view}, so it multicasts COMMIT.`;
-  }
+  if (prepared) return narration.prepared(prepared, facts(prepared.replica));
 
   const prePrepared = find(events, 'phase', (e) => e.phase === 'pre-prepared');
-  if (prePrepared) {
-    if (prePrepared.replica === primaryOf(prePrepared.view, n)) {
-      return `The primary (${nodeName(prePrepared.replica)}) assigns sequence number #${prePrepared.seq} to the request and multicasts PRE-PREPARE to the ${n - 1} backups: it proposes an order, which the backups must now confirm.`;
-    }
-    return `${nodeName(prePrepared.replica)} accepted the PRE-PREPARE for #${prePrepared.seq} in view ${prePrepared.view} and multicasts PREPARE: it tells everyone which request the primary proposed, so a lying primary is caught.`;
-  }
+  if (prePrepared) return narration.prePrepared(prePrepared, facts(prePrepared.replica), prePrepared.replica === primaryOf(prePrepared.view, n));
 
   const stable = find(events, 'checkpoint', (e) => e.stable);
   if (stable) {
@@ -101,8 +95,8 @@ export function explain(events: readonly TraceEvent[], { n, f }: NarrationContex
       const { msg } = cause;
       if (cause.ignored) return `${nodeName(msg.to)} ignored this ${typeLabel(msg.type)}: ${cause.ignored}. Replicas check every message, which is how liars are contained.`;
       if (msg.to === CLIENT && msg.type === 'REPLY') return `The client has a REPLY from ${nodeName(msg.from)}; it waits for f+1 = ${f + 1} matching ones, since up to f could lie.`;
-      if (msg.type === 'PREPARE') return `${nodeName(msg.to)} counts this PREPARE for #${msg.seq}; it needs 2f = ${2 * f} matching ones (its own included) with the PRE-PREPARE to be prepared.`;
-      if (msg.type === 'COMMIT') return `${nodeName(msg.to)} counts this COMMIT for #${msg.seq}; it needs 2f+1 = ${quorum} matching ones (its own included) to be committed-local.`;
+      const vote = narration.voteArrived(msg, facts(msg.to));
+      if (vote !== null) return vote;
       if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
       if (msg.type === 'VIEW_CHANGE') return `${nodeName(msg.to)} records ${nodeName(msg.from)}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.`;
       if (msg.type === 'REQUEST') return `${nodeName(msg.to)} received the client's request; a backup relays it to the primary and starts its timer, so a silent primary is noticed.`;

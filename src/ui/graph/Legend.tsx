@@ -1,25 +1,23 @@
-import type { SlotPhase } from '../../sim/types';
-import { MESSAGE_TYPES } from '../../sim/types';
-import { typeLabel } from '../../store/describe';
-import { MESSAGE_ABBREVIATION, messageClass } from './palette';
+import { protocolOf } from '../../sim/protocols';
+import { useLab } from '../../store/context';
+import { messageClass } from './palette';
 import { PHASE_RING } from './ReplicaNode';
 
-const PHASES: SlotPhase[] = ['pre-prepared', 'prepared', 'committed', 'executed'];
-
-/** Every message kind has its colour from the start, including the view-change ones issue 3 makes common. */
+/** The run's protocol's messages (every one has its colour from the start, the view-change ones too) and phases. */
 export function Legend() {
+  const protocol = protocolOf(useLab((s) => s.scenario.mode));
   return (
     <div className="legend" role="group" aria-label="Legend">
       <ul aria-label="Messages">
-        {MESSAGE_TYPES.map((type) => (
+        {protocol.messages.map(({ type, abbreviation, label }) => (
           <li key={type}>
             <svg width="22" height="22" viewBox="-12 -12 24 24" aria-hidden="true" className={messageClass(type)}>
               <circle r="11" />
               <text dy="0.35em" fontSize="10">
-                {MESSAGE_ABBREVIATION[type]}
+                {abbreviation}
               </text>
             </svg>
-            <span>{typeLabel(type)}</span>
+            <span>{label}</span>
           </li>
         ))}
       </ul>
@@ -42,7 +40,7 @@ export function Legend() {
           </span>
           <span>malicious</span>
         </li>
-        {PHASES.map((phase) => (
+        {protocol.phases.map((phase) => (
           <li key={phase}>
             <svg width="26" height="26" viewBox="-13 -13 26 26" aria-hidden="true">
               <circle className="legend-node" r="6" />

@@ -1,16 +1,10 @@
+import { messageWords } from '../../sim/protocols';
 import { MESSAGE_TYPES, type MessageType } from '../../sim/types';
 
-/** CSS custom property holding each type's colour (styles.css), so canvas and SVG share one palette. */
-const COLOUR_VAR: Record<MessageType, string> = {
-  REQUEST: '--msg-request',
-  PRE_PREPARE: '--msg-pre-prepare',
-  PREPARE: '--msg-prepare',
-  COMMIT: '--msg-commit',
-  REPLY: '--msg-reply',
-  CHECKPOINT: '--msg-checkpoint',
-  VIEW_CHANGE: '--msg-view-change',
-  NEW_VIEW: '--msg-new-view',
-};
+/** The CSS custom property holding a type's colour (styles.css), so canvas and SVG share one palette. */
+function colourVar(type: MessageType): string {
+  return `--msg-${messageWords(type).colour}`;
+}
 
 export interface CanvasColours {
   fill: Record<MessageType, string>;
@@ -22,7 +16,7 @@ export interface CanvasColours {
 /** The palette as the element's theme resolves it (read again when the theme or the colour scheme changes). */
 export function readColours(el: Element): CanvasColours {
   const style = getComputedStyle(el);
-  const fill = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, style.getPropertyValue(COLOUR_VAR[t]).trim() || '#888'])) as Record<MessageType, string>;
+  const fill = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, style.getPropertyValue(colourVar(t)).trim() || '#888'])) as Record<MessageType, string>;
   return {
     fill,
     outline: style.getPropertyValue('--msg-outline').trim() || '#000',

@@ -1,21 +1,13 @@
-import type { MessageType } from '../../sim/types';
+import { messageWords } from '../../sim/protocols';
+import { MESSAGE_TYPES, type MessageType } from '../../sim/types';
 
 /**
- * Okabe–Ito colours (distinguishable with the common colour-vision deficiencies). The colours themselves
- * live in styles.css as --msg-* so the dark theme can adjust them; this is the short label inside each dot,
- * so colour is never the only cue.
+ * The short label inside each dot, so colour is never the only cue (from the protocols' vocabulary). The colours
+ * themselves (Okabe–Ito, distinguishable with the common colour-vision deficiencies) live in styles.css as --msg-*,
+ * so the dark theme can adjust them.
  */
-export const MESSAGE_ABBREVIATION: Record<MessageType, string> = {
-  REQUEST: 'Rq',
-  PRE_PREPARE: 'PP',
-  PREPARE: 'P',
-  COMMIT: 'C',
-  REPLY: 'R',
-  CHECKPOINT: 'CP',
-  VIEW_CHANGE: 'VC',
-  NEW_VIEW: 'NV',
-};
+export const MESSAGE_ABBREVIATION = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, messageWords(t).abbreviation])) as Record<MessageType, string>;
 
 export function messageClass(type: MessageType): string {
-  return `msg msg-${type.toLowerCase().replace('_', '-')}`;
+  return `msg msg-${messageWords(type).colour}`;
 }

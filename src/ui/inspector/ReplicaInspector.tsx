@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { messageWords, protocolOf, type ProtocolDescriptor } from '../../sim/protocols';
 import { BEHAVIOUR_DESCRIPTIONS } from '../../sim/scenario';
 import type { ReplicaInspection, SlotInspection } from '../../sim/types';
 import { formatTime } from '../../store/describe';
@@ -15,7 +16,9 @@ function Votes({ label, count, quorum, formula }: { label: string; count: number
   );
 }
 
-function Slot({ slot, f }: { slot: SlotInspection; f: number }) {
+/** The votes a slot holds against its protocol's certificates: PBFT's prepared needs 2f PREPAREs, the seed's 2f+1. */
+function Slot({ slot, f, protocol }: { slot: SlotInspection; f: number; protocol: ProtocolDescriptor }) {
+  const { prepared, committed } = protocol.quorums;
   return (
     <li className={`slot phase-${slot.phase ?? 'none'}`}>
       <div className="slot-head">
@@ -24,8 +27,8 @@ function Slot({ slot, f }: { slot: SlotInspection; f: number }) {
         {slot.view !== null && <span className="muted">v{slot.view}</span>}
         {slot.digest && <code title="digest">{slot.digest.slice(0, 8)}</code>}
       </div>
-      <Votes label="PREPARE" count={slot.prepares} quorum={slot.prepareQuorum} formula={`2f`} />
-      <Votes label="COMMIT" count={slot.commits} quorum={slot.commitQuorum} formula={f > 0 ? '2f+1' : 'quorum'} />
+      <Votes label={messageWords(prepared.votes).label} count={slot.prepares} quorum={slot.prepareQuorum} formula={prepared.formula(f)} />
+      <Votes label={messageWords(committed.votes).label} count={slot.commits} quorum={slot.commitQuorum} formula={committed.formula(f)} />
     </li>
   );
 }
@@ -44,7 +47,7 @@ function TimerBar({ timer, now }: { timer: NonNullable<ReplicaInspection['timer'
   );
 }
 
-function Details({ data, f, now, stale }: { data: ReplicaInspection; f: number; now: number; stale: boolean }) {
+function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f: number; now: number; stale: boolean; protocol: ProtocolDescriptor }) {
   return (
     <div className={`inspection ${stale ? 'stale' : ''}`}>
       <dl className="facts">
@@ -88,7 +91,7 @@ function Details({ data, f, now, stale }: { data: ReplicaInspection; f: number; 
       ) : (
         <ol className="slots" aria-label="Log by sequence number" tabIndex={0}>
           {data.log.map((slot) => (
-            <Slot key={slot.seq} slot={slot} f={f} />
+            <Slot key={slot.seq} slot={slot} f={f} protocol={protocol} />
           ))}
         </ol>
       )}
@@ -107,6 +110,7 @@ export function ReplicaInspector() {
   const inspection = useLab((s) => s.inspection);
   const cursor = useLab((s) => s.cursor);
   const now = useLab((s) => s.timeline.now);
+  const protocol = protocolOf(useLab((s) => s.scenario.mode));
   const { selectReplica } = useLabActions();
   const id = useId();
   const data = inspection && inspection.id === selected ? inspection : null;
@@ -127,7 +131,7 @@ export function ReplicaInspector() {
       {selected === null ? (
         <p className="hint">Shift-click a replica (or press its number) to look inside it.</p>
       ) : data ? (
-        <Details data={data.data} f={f} now={now} stale={data.at !== cursor} />
+        <Details data={data.data} f={f} now={now} stale={data.at !== cursor} protocol={protocol} />
       ) : (
         <p className="muted">Reading replica {selected}…</p>
       )}

@@ -1,6 +1,6 @@
-import { forgedDigest, INITIAL_STATE_DIGEST, nextStateDigest } from './messages';
-import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, TraceDraft } from './replica';
-import type { Behaviour, ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase } from './types';
+import { INITIAL_STATE_DIGEST, nextStateDigest } from '../../messages';
+import type { ClientRequest, Message, NodeId, SlotPhase } from '../../types';
+import type { ExecutedEntry, OutgoingMessage, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
 
 interface SeedSlot {
   seq: number;
@@ -17,7 +17,9 @@ interface SeedSlot {
  * the primary is replica 0 forever (no view change, no checkpoints, no timers); every node — the primary included —
  * multicasts a PREPARE for the digest it was given; a node sends COMMIT when a PREPARE arrives and it then holds
  * 2f+1 PREPAREs for its digest (the rule is checked only on PREPARE arrival); it commits on 2f+1 COMMITs.
- * Liars never send COMMIT. The one addition: a committed node replies to the client, so the picture can end.
+ * A node counts its own votes as it said them. The one addition: a committed node replies to the client, so the picture
+ * can end. (The seed's liars — a primary that gives every backup a different digest, backups that never COMMIT — are
+ * its adversaries, ./adversaries.ts.)
  */
 export class SeedReplica implements ReplicaModel {
   readonly id: NodeId;
@@ -27,7 +29,6 @@ export class SeedReplica implements ReplicaModel {
   readonly lowWatermark = 0;
   lastExecuted = 0;
   readonly executedLog: ExecutedEntry[] = [];
-  private readonly n: number;
   private readonly quorum: number;
   private readonly host: ReplicaHost;
   private readonly log = new Map<number, SeedSlot>();
@@ -37,7 +38,6 @@ export class SeedReplica implements ReplicaModel {
 
   constructor(config: ReplicaConfig, host: ReplicaHost) {
     this.id = config.id;
-    this.n = config.n;
     // The seed needs 2f+1 of everything whatever n is.
     this.quorum = 2 * config.f + 1;
     this.host = host;
@@ -51,17 +51,8 @@ export class SeedReplica implements ReplicaModel {
     return Number.MAX_SAFE_INTEGER;
   }
 
-  private get behaviour(): Behaviour | null {
-    return this.host.behaviourOf(this.id);
-  }
-
   phaseOf(digest: string): SlotPhase | null {
-    for (const slot of this.log.values()) {
-      if (slot.request?.digest !== digest && slot.digest !== digest) continue;
-      if (slot.committed) return 'executed';
-      if (slot.commitSent) return 'prepared';
-      if (slot.digest) return 'pre-prepared';
-    }
+    for (const slot of this.log.values()) if (slot.request?.digest === digest || slot.digest === digest) return slotPhase(slot);
     return null;
   }
 
@@ -86,10 +77,9 @@ export class SeedReplica implements ReplicaModel {
 
   onTimer(): void {}
 
-  inspect(): ReplicaInspection {
+  inspect(): ReplicaSelfInspection {
     return {
       id: this.id,
-      behaviour: this.behaviour,
       view: 0,
       role: this.isPrimary ? 'primary' : 'backup',
       viewChanging: false,
@@ -105,7 +95,7 @@ export class SeedReplica implements ReplicaModel {
           seq: slot.seq,
           view: slot.digest === null ? null : 0,
           digest: slot.digest,
-          phase: slot.committed ? ('executed' as const) : slot.commitSent ? ('prepared' as const) : slot.digest ? ('pre-prepared' as const) : null,
+          phase: slotPhase(slot),
           prepares: slot.digest ? (slot.prepares.get(slot.digest)?.size ?? 0) : 0,
           prepareQuorum: this.quorum,
           commits: slot.digest ? (slot.commits.get(slot.digest)?.size ?? 0) : 0,
@@ -121,13 +111,7 @@ export class SeedReplica implements ReplicaModel {
     if (this.proposed.has(request.digest)) return undefined;
     this.proposed.add(request.digest);
     const seq = ++this.lastAssigned;
-    const lying = this.behaviour !== null && this.behaviour.kind !== 'slow';
-    for (let to = 0; to < this.n; to++) {
-      if (to === this.id) continue;
-      // A lying primary sends every replica a different digest.
-      const digest = lying ? forgedDigest(request.digest, to) : request.digest;
-      this.send(to, { type: 'PRE_PREPARE', view: 0, seq, digest, request });
-    }
+    this.multicast({ type: 'PRE_PREPARE', view: 0, seq, digest: request.digest, request });
     this.onPrePrepare(seq, request.digest, request);
     return undefined;
   }
@@ -138,24 +122,9 @@ export class SeedReplica implements ReplicaModel {
     slot.digest = digest;
     slot.request = request;
     this.emit({ kind: 'phase', replica: this.id, view: 0, seq, digest, phase: 'pre-prepared' });
-    const vote = this.prepareVote(digest);
-    if (vote !== null) {
-      this.record(slot.prepares, vote, this.id);
-      for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, { type: 'PREPARE', view: 0, seq, digest: vote });
-    }
+    const said = this.multicast({ type: 'PREPARE', view: 0, seq, digest });
+    if (said) this.record(slot.prepares, said.digest, this.id);
     return undefined;
-  }
-
-  /** What this node says in its PREPARE, or null when it says nothing. */
-  private prepareVote(digest: string): string | null {
-    const b = this.behaviour;
-    if (!b || b.kind === 'slow') return digest;
-    if (b.kind === 'silent') return null;
-    const rng = this.host.byzantineRng;
-    if (b.kind === 'omit') return rng.chance(b.omitProbability ?? 0.5) ? null : digest;
-    // The seed's liar (and every other lying kind here): silent half the time, else the true or a fake digest.
-    if (rng.chance(0.5)) return null;
-    return rng.chance(0.5) ? digest : forgedDigest(digest, this.id);
   }
 
   private onPrepare(msg: Message, from: NodeId): string | undefined {
@@ -165,10 +134,8 @@ export class SeedReplica implements ReplicaModel {
     if (slot.digest !== null && !slot.commitSent && (slot.prepares.get(slot.digest)?.size ?? 0) >= this.quorum) {
       slot.commitSent = true;
       this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'prepared' });
-      if (this.behaviour === null || this.behaviour.kind === 'slow') {
-        this.record(slot.commits, slot.digest, this.id);
-        for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, { type: 'COMMIT', view: 0, seq: slot.seq, digest: slot.digest });
-      }
+      const said = this.multicast({ type: 'COMMIT', view: 0, seq: slot.seq, digest: slot.digest });
+      if (said) this.record(slot.commits, said.digest, this.id);
       this.checkCommitted(slot);
     }
     return undefined;
@@ -209,11 +176,23 @@ export class SeedReplica implements ReplicaModel {
     return slot;
   }
 
-  private send(to: NodeId, fields: Omit<Message, 'id' | 'sender' | 'receiver'>): void {
+  private send(to: NodeId, fields: OutgoingMessage): void {
     this.host.send(this.id, to, fields);
+  }
+
+  /** To every other node; returns what this node said (its own vote), or null if it said nothing. */
+  private multicast(fields: OutgoingMessage): OutgoingMessage | null {
+    return this.host.multicast(this.id, fields);
   }
 
   private emit(event: TraceDraft): void {
     this.host.emit(this.id, event);
   }
+}
+
+/** Where a node stands for one number: the one definition, for its answer about a request and for its inspector. */
+function slotPhase(slot: SeedSlot): SlotPhase | null {
+  if (slot.committed) return 'executed';
+  if (slot.commitSent) return 'prepared';
+  return slot.digest ? 'pre-prepared' : null;
 }

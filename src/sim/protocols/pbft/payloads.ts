@@ -1,4 +1,4 @@
-import type { ClientRequest, NodeId } from './types';
+import type { ClientRequest, NodeId } from '../../types';
 
 /** C: proof that a checkpoint is stable — 2f+1 replicas signed the same state digest at `seq`. */
 export interface CheckpointProof {

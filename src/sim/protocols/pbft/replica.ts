@@ -1,159 +1,11 @@
-import { forgedDigest, INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from './messages';
-import type {
-  CheckpointPayload,
-  CheckpointProof,
-  NewViewPayload,
-  PreparedCertificate,
-  ReProposal,
-  ViewChangePayload,
-} from './protocol';
-import type { Rng } from './rng';
-import { primaryOf } from './scenario';
-import type { Behaviour, ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from './types';
-import { CLIENT } from './types';
+import { INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from '../../messages';
+import { primaryOf } from '../../scenario';
+import type { ClientRequest, Message, NodeId, SlotPhase } from '../../types';
+import { CLIENT } from '../../types';
+import type { ExecutedEntry, OutgoingMessage, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
+import { slotPhase, VoteBook, type Slot } from './log';
+import type { CheckpointPayload, CheckpointProof, NewViewPayload, PreparedCertificate, ReProposal, ViewChangePayload } from './payloads';
 import { computeNewViewDecision, verifyNewView } from './viewChange';
-
-type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
-export type TraceDraft = DistributiveOmit<TraceEvent, 'i' | 't'>;
-
-/** What a replica asks of the world it lives in (the simulation provides it). */
-export interface ReplicaHost {
-  now(): number;
-  /** Sends one message; the host stamps id, sender and receiver and applies network and behaviour effects. */
-  send(from: NodeId, to: NodeId, fields: OutgoingMessage): void;
-  emit(from: NodeId, event: TraceDraft): void;
-  /** Starts (or restarts) this replica's single timer; a later call supersedes the earlier one. */
-  setTimer(replica: NodeId, delayMs: number): void;
-  clearTimer(replica: NodeId): void;
-  /** Models client signatures: true only for requests the client really issued. */
-  isAuthentic(request: ClientRequest): boolean;
-  /** State transfer: the execution history of a replica whose state at `seq` had `digest`. */
-  fetchState(seq: number, digest: string): ExecutedEntry[] | null;
-  /** The colluders' shared plan (they coordinate out of band). */
-  cabal: Cabal;
-  byzantineRng: Rng;
-  behaviourOf(id: NodeId): Behaviour | null;
-}
-
-export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
-
-export interface ExecutedEntry {
-  seq: number;
-  digest: string;
-  request: ClientRequest | null;
-  /** State digest after this entry. */
-  state: string;
-}
-
-export interface ReplicaConfig {
-  id: NodeId;
-  n: number;
-  f: number;
-  quorum: number;
-  checkpointInterval: number;
-  watermarkWindow: number;
-  viewChangeTimeoutMs: number;
-  /** How many executed entries to remember (older ones are forgotten in long runs); Infinity keeps all. */
-  historyLimit: number;
-}
-
-/** What the simulation needs of a replica, whichever protocol it runs. */
-export interface ReplicaModel {
-  readonly id: NodeId;
-  readonly view: number;
-  readonly viewChanging: boolean;
-  readonly isPrimary: boolean;
-  readonly lastExecuted: number;
-  readonly lowWatermark: number;
-  readonly highWatermark: number;
-  readonly timer: { startedAt: number; deadline: number } | null;
-  readonly executedLog: ExecutedEntry[];
-  receive(msg: Message, from: NodeId): string | undefined;
-  onTimer(): void;
-  phaseOf(digest: string): SlotPhase | null;
-  inspect(): ReplicaInspection;
-}
-
-/** A split that colluders agreed on for one (view, seq): which honest replicas get which digest. */
-export interface CollusionPlan {
-  digestFor(replica: NodeId): string;
-}
-
-export class Cabal {
-  private plans = new Map<string, CollusionPlan>();
-  plan(view: number, seq: number): CollusionPlan | undefined {
-    return this.plans.get(`${view}|${seq}`);
-  }
-  agree(view: number, seq: number, plan: CollusionPlan): void {
-    this.plans.set(`${view}|${seq}`, plan);
-  }
-}
-
-/** Everything one replica knows about one sequence number. */
-interface Slot {
-  seq: number;
-  /** The PRE-PREPARE accepted in `prePrepare.view` (at most one digest per view and seq). */
-  prePrepare: { view: number; digest: string; request: ClientRequest | null } | null;
-  /** Votes are kept whatever order they arrive in; keyed by view and digest. */
-  prepares: VoteBook;
-  commits: VoteBook;
-  /** The highest-view prepared certificate: what a VIEW-CHANGE carries. */
-  prepared: PreparedCertificate | null;
-  /** View in which this replica sent its COMMIT (−1 before). */
-  commitSentView: number;
-  /** View in which it became committed-local (−1 before). */
-  committedView: number;
-  executed: boolean;
-}
-
-/** Distinct voters for one (view, digest): one flag per replica, so counting a vote allocates nothing. */
-class Tally {
-  readonly voters: Uint8Array;
-  count = 0;
-  constructor(n: number) {
-    this.voters = new Uint8Array(n);
-  }
-  add(id: NodeId): boolean {
-    if (this.voters[id]) return false;
-    this.voters[id] = 1;
-    this.count++;
-    return true;
-  }
-}
-
-/**
- * The votes one slot holds, by (view, digest). Almost every vote matches the slot's own PRE-PREPARE, so that tally
- * is kept at hand; votes for anything else (another view, a lie) go to a map.
- */
-class VoteBook {
-  private view = -1;
-  private digest = '';
-  private current: Tally | null = null;
-  private readonly others = new Map<string, Tally>();
-  constructor(private readonly n: number) {}
-
-  tally(view: number, digest: string): Tally {
-    if (this.current && view === this.view && digest === this.digest) return this.current;
-    const key = `${view}|${digest}`;
-    let t = this.others.get(key);
-    if (!t) this.others.set(key, (t = new Tally(this.n)));
-    return t;
-  }
-
-  /** Keeps the tally for the slot's PRE-PREPARE at hand. */
-  focus(view: number, digest: string): void {
-    if (this.current && view === this.view && digest === this.digest) return;
-    const t = this.tally(view, digest);
-    this.view = view;
-    this.digest = digest;
-    this.current = t;
-  }
-
-  count(view: number, digest: string): number {
-    if (this.current && view === this.view && digest === this.digest) return this.current.count;
-    return this.others.get(`${view}|${digest}`)?.count ?? 0;
-  }
-}
 
 /** Messages of a view this replica has not entered yet are held here and replayed when it gets there. */
 const FUTURE_BUFFER_LIMIT = 20_000;
@@ -212,20 +64,10 @@ export class Replica implements ReplicaModel {
     return primaryOf(this.view, this.n) === this.id;
   }
 
-  private get behaviour(): Behaviour | null {
-    return this.host.behaviourOf(this.id);
-  }
-
   /** Where this replica stands for the request with this digest, if it is in the log. */
   phaseOf(digest: string): SlotPhase | null {
     if (this.replies.has(digest)) return 'executed';
-    for (const slot of this.log.values()) {
-      if (slot.prePrepare?.digest !== digest) continue;
-      if (slot.executed) return 'executed';
-      if (slot.committedView >= 0) return 'committed';
-      if (slot.prepared && slot.prepared.view === slot.prePrepare.view) return 'prepared';
-      return 'pre-prepared';
-    }
+    for (const slot of this.log.values()) if (slot.prePrepare?.digest === digest) return slotPhase(slot);
     return null;
   }
 
@@ -344,13 +186,7 @@ export class Replica implements ReplicaModel {
     if (request && !this.replies.has(request.digest)) this.remember(request);
     this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
     if (!this.isPrimary) {
-      this.vote(slot.prepares, view, digest, this.id);
-      this.multicastVote('PREPARE', view, slot.seq, digest);
-      if (this.behaviour?.kind === 'collude' && this.host.cabal.plan(view, slot.seq)) {
-        // Colluders need no certificate of their own: they vote COMMIT for both versions at once.
-        slot.commitSentView = view;
-        this.multicastVote('COMMIT', view, slot.seq, digest);
-      }
+      this.multicastVote(slot.prepares, 'PREPARE', view, slot.seq, digest);
     }
     this.checkCertificates(slot);
   }
@@ -394,8 +230,7 @@ export class Replica implements ReplicaModel {
     const prepared = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
     if (prepared && slot.commitSentView !== pp.view) {
       slot.commitSentView = pp.view;
-      this.vote(slot.commits, pp.view, pp.digest, this.id);
-      this.multicastVote('COMMIT', pp.view, slot.seq, pp.digest);
+      this.multicastVote(slot.commits, 'COMMIT', pp.view, slot.seq, pp.digest);
     }
     if (prepared && slot.committedView !== pp.view && slot.commits.count(pp.view, pp.digest) >= this.quorum) {
       slot.committedView = pp.view;
@@ -451,8 +286,7 @@ export class Replica implements ReplicaModel {
   }
 
   private sendReply(request: ClientRequest, result: string): void {
-    const lie = this.behaviour?.kind === 'equivocate' ? forgedDigest(result, this.id) : result;
-    this.send(request.client, { type: 'REPLY', view: this.view, seq: 0, digest: request.digest, timestamp: request.timestamp, result: lie });
+    this.send(request.client, { type: 'REPLY', view: this.view, seq: 0, digest: request.digest, timestamp: request.timestamp, result });
   }
 
   // ───────────────────────────── primary ─────────────────────────────
@@ -461,12 +295,7 @@ export class Replica implements ReplicaModel {
   private proposePending(): void {
     if (!this.isPrimary || this.viewChanging) return;
     const unassigned = [...this.waiting.values()].filter((r) => !this.assigned.has(r.digest));
-    const kind = this.behaviour?.kind;
-    if (kind === 'collude') {
-      this.colludingProposals(unassigned);
-      return;
-    }
-    for (const request of unassigned) {
+    for (const request of this.host.proposals(this.id, unassigned, this.highWatermark - this.lastAssigned)) {
       if (this.lastAssigned + 1 > this.highWatermark) return; // stalls until a checkpoint moves h
       const seq = ++this.lastAssigned;
       this.assigned.set(request.digest, seq);
@@ -478,81 +307,23 @@ export class Replica implements ReplicaModel {
     }
   }
 
-  private sendPrePrepares(seq: number, request: ClientRequest): void {
-    const kind = this.behaviour?.kind;
-    if (kind === 'omit' && this.host.byzantineRng.chance(this.behaviour?.omitProbability ?? 0.5)) return;
-    let k = 0;
-    for (let to = 0; to < this.n; to++) {
-      if (to === this.id) continue;
-      // An equivocating primary tells every other backup a digest that matches no signed request; the seed's
-      // liar gives every backup a different one.
-      const digest =
-        kind === 'seed' || (kind === 'equivocate' && k++ % 2 === 1) ? forgedDigest(request.digest, to) : request.digest;
-      this.send(to, { type: 'PRE_PREPARE', view: this.view, seq, digest, request });
-    }
+  private sendPrePrepares(seq: number, request: ClientRequest, repeat = false): void {
+    this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request }, repeat);
   }
 
-  /**
-   * Colluders beyond the bound split the honest replicas in two and tell each half a different order for two
-   * genuine requests (signatures stop them from inventing one), then vote for both versions.
-   */
-  private colludingProposals(unassigned: ClientRequest[]): void {
-    if (unassigned.length < 2 || this.lastAssigned + 2 > this.highWatermark) return;
-    const [a, b] = unassigned;
-    const honest = [];
-    for (let r = 0; r < this.n; r++) if (this.host.behaviourOf(r)?.kind !== 'collude') honest.push(r);
-    const firstHalf = new Set(honest.slice(0, Math.ceil(honest.length / 2)));
-    const s1 = ++this.lastAssigned;
-    const s2 = ++this.lastAssigned;
-    this.assigned.set(a.digest, s1);
-    this.assigned.set(b.digest, s2);
-    const orders: Array<[number, ClientRequest, ClientRequest]> = [
-      [s1, a, b],
-      [s2, b, a],
-    ];
-    for (const [seq, forFirst, forSecond] of orders) {
-      this.host.cabal.agree(this.view, seq, {
-        digestFor: (r) => (firstHalf.has(r) ? forFirst.digest : forSecond.digest),
-      });
-      const slot = this.slot(seq);
-      this.setPrePrepare(slot, this.view, forFirst.digest, forFirst);
-      for (let to = 0; to < this.n; to++) {
-        if (to === this.id) continue;
-        const request = firstHalf.has(to) ? forFirst : forSecond;
-        this.send(to, { type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
-      }
-      this.multicastVote('COMMIT', this.view, seq, forFirst.digest);
-    }
-  }
-
-  // ───────────────────────────── votes and lies ─────────────────────────────
-
-  /** Multicasts PREPARE or COMMIT, as the replica's behaviour shapes it. */
-  private multicastVote(type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
-    const behaviour = this.behaviour;
-    if (behaviour?.kind === 'omit' && this.host.byzantineRng.chance(behaviour.omitProbability ?? 0.5)) return;
-    if (behaviour?.kind === 'seed') {
-      // The seed's liar never commits; half the time it stays silent, otherwise it votes the true or a fake digest.
-      const rng = this.host.byzantineRng;
-      if (type === 'COMMIT' || rng.chance(0.5)) return;
-      if (rng.chance(0.5)) digest = forgedDigest(digest, this.id);
-    }
-    const plan = behaviour?.kind === 'collude' ? this.host.cabal.plan(view, seq) : undefined;
-    for (let to = 0; to < this.n; to++) {
-      if (to === this.id) continue;
-      let vote = digest;
-      if (behaviour?.kind === 'equivocate') vote = forgedDigest(digest, this.id);
-      else if (plan) vote = plan.digestFor(to);
-      this.send(to, { type, view, seq, digest: vote });
-    }
+  /** Multicasts its PREPARE or COMMIT and logs the copy it keeps as its own vote. */
+  private multicastVote(votes: VoteBook, type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
+    const own = this.multicast({ type, view, seq, digest });
+    if (own) this.vote(votes, view, own.digest, this.id);
   }
 
   private send(to: NodeId, fields: OutgoingMessage): void {
     this.host.send(this.id, to, fields);
   }
 
-  private multicast(fields: OutgoingMessage): void {
-    for (let to = 0; to < this.n; to++) if (to !== this.id) this.send(to, fields);
+  /** `repeat`: it says again what it already said (a retransmission). */
+  private multicast(fields: OutgoingMessage, repeat = false): OutgoingMessage | null {
+    return this.host.multicast(this.id, fields, repeat);
   }
 
   // ───────────────────────────── checkpoints ─────────────────────────────
@@ -645,7 +416,7 @@ export class Replica implements ReplicaModel {
     for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark && seq > latest) latest = seq;
     if (latest < 0) return;
     const digest = this.ownCheckpoints.get(latest)!;
-    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } });
+    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } }, true);
   }
 
   /** Under loss, a client's retransmission is the cue to repeat what this replica already said for that slot. */
@@ -653,10 +424,10 @@ export class Replica implements ReplicaModel {
     const slot = this.log.get(seq);
     const pp = slot?.prePrepare;
     if (!slot || !pp || pp.view !== this.view) return;
-    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request);
-    if (!this.isPrimary) this.multicastVote('PREPARE', pp.view, seq, pp.digest);
-    if (slot.commitSentView === pp.view) this.multicastVote('COMMIT', pp.view, seq, pp.digest);
-    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent });
+    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request, true);
+    if (!this.isPrimary) this.multicast({ type: 'PREPARE', view: pp.view, seq, digest: pp.digest }, true);
+    if (slot.commitSentView === pp.view) this.multicast({ type: 'COMMIT', view: pp.view, seq, digest: pp.digest }, true);
+    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent }, true);
   }
 
   private seqOf(digest: string): number | undefined {
@@ -736,7 +507,7 @@ export class Replica implements ReplicaModel {
 
   private resendViewChange(): void {
     const own = this.viewChanges.get(this.view)?.get(this.id);
-    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own });
+    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own }, true);
   }
 
   private recordViewChange(view: number, sender: NodeId, payload: ViewChangePayload): boolean {
@@ -788,17 +559,7 @@ export class Replica implements ReplicaModel {
       .map(([sender, payload]) => ({ sender, payload }));
     const payload: NewViewPayload = { viewChanges, ...computeNewViewDecision(viewChanges) };
     this.newViewSent = payload;
-    const kind = this.behaviour?.kind;
-    let k = 0;
-    for (let to = 0; to < this.n; to++) {
-      if (to === this.id) continue;
-      // An equivocating new primary hands every other backup an O that does not follow from V.
-      const lie = kind === 'equivocate' && k++ % 2 === 1;
-      const sent = lie
-        ? { ...payload, prePrepares: [...payload.prePrepares, { seq: payload.minSeq + payload.prePrepares.length + 1, digest: forgedDigest('O', to), request: null }] }
-        : payload;
-      this.send(to, { type: 'NEW_VIEW', view, seq: 0, digest: '', payload: sent });
-    }
+    this.multicast({ type: 'NEW_VIEW', view, seq: 0, digest: '', payload });
     this.installView(view, payload);
   }
 
@@ -878,21 +639,16 @@ export class Replica implements ReplicaModel {
     this.host.emit(this.id, event);
   }
 
-  inspect(): ReplicaInspection {
+  inspect(): ReplicaSelfInspection {
     const log = [...this.log.values()]
       .sort((a, b) => a.seq - b.seq)
       .map((slot) => {
         const pp = slot.prePrepare;
-        let phase: SlotPhase | null = null;
-        if (slot.executed) phase = 'executed';
-        else if (pp && slot.committedView === pp.view) phase = 'committed';
-        else if (pp && slot.prepared?.view === pp.view && slot.prepared.digest === pp.digest) phase = 'prepared';
-        else if (pp) phase = 'pre-prepared';
         return {
           seq: slot.seq,
           view: pp?.view ?? null,
           digest: pp?.digest ?? null,
-          phase,
+          phase: slotPhase(slot),
           prepares: pp ? slot.prepares.count(pp.view, pp.digest) : 0,
           prepareQuorum: this.quorum - 1,
           commits: pp ? slot.commits.count(pp.view, pp.digest) : 0,
@@ -901,7 +657,6 @@ export class Replica implements ReplicaModel {
       });
     return {
       id: this.id,
-      behaviour: this.behaviour,
       view: this.view,
       role: this.isPrimary ? 'primary' : 'backup',
       viewChanging: this.viewChanging,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NULL_DIGEST } from './messages';
-import type { NewViewPayload, ViewChangePayload } from './protocol';
-import { defaultScenario } from './scenario';
-import { Simulation } from './simulation';
-import { ignoredReasons, msg, quietWorld } from './testkit';
-import type { Scenario, TraceEvent } from './types';
+import { NULL_DIGEST } from '../../messages';
+import type { NewViewPayload, ViewChangePayload } from './payloads';
+import { defaultScenario } from '../../scenario';
+import { Simulation } from '../../simulation';
+import { ignoredReasons, msg, quietWorld } from '../../testkit';
+import type { Scenario, TraceEvent } from '../../types';
 import { computeNewViewDecision, verifyNewView } from './viewChange';
 
 function world(overrides: Partial<Scenario>) {

@@ -1,6 +1,6 @@
-import { NULL_DIGEST } from './messages';
-import type { NewViewPayload, PreparedCertificate, ViewChangePayload } from './protocol';
-import type { NodeId } from './types';
+import { NULL_DIGEST } from '../../messages';
+import type { NewViewPayload, PreparedCertificate, ViewChangePayload } from './payloads';
+import type { NodeId } from '../../types';
 
 /**
  * O, as the new primary computes it from V (Castro & Liskov §4.4): start at the latest stable checkpoint in V

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { forgedDigest, makeRequest } from '../messages';
+import type { OutgoingMessage } from '../protocols/contract';
+import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
+import type { NewViewPayload } from '../protocols/pbft/payloads';
+import type { Rng } from '../rng';
+import type { Behaviour, NodeId } from '../types';
+import { Cabal } from './cabal';
+import { collude } from './collude';
+import { equivocate } from './equivocate';
+import { ADVERSARIES, Liars } from './index';
+import { keepingWhatItSaid } from './keeping';
+import { omit } from './omit';
+import { coinFlipVote, seed, seedLiar } from './seed';
+import { silent } from './silent';
+import { slow } from './slow';
+import type { AdversaryContext } from './types';
+
+/** A random stream that returns the values it is given, and counts how many were drawn. */
+function scripted(values: number[]): Rng & { drawn: number } {
+  const rng = {
+    drawn: 0,
+    next: () => {
+      rng.drawn++;
+      return values.shift() ?? 0.99;
+    },
+    uniform: (min: number, max: number) => min + (max - min) * rng.next(),
+    chance: (p: number) => p > 0 && rng.next() < p,
+    int: (n: number) => Math.floor(rng.next() * n),
+  };
+  return rng;
+}
+
+interface Sent {
+  to: NodeId;
+  msg: OutgoingMessage;
+  delayMs: number;
+}
+
+/** Replica `id` of n = 4 speaking PBFT, with what it put on the wire. */
+function fakeContext(behaviour: Behaviour, { id = 0, rng = scripted([]), colluders = [] as NodeId[] } = {}): AdversaryContext & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    id,
+    n: 4,
+    behaviour,
+    rng,
+    cabal: new Cabal((r) => colluders.includes(r)),
+    protocol: PBFT_KNOWLEDGE,
+    transmit: (to, msg, delayMs = 0) => void sent.push({ to, msg, delayMs }),
+    sent,
+  };
+}
+
+const request = makeRequest('op-a', 1, -1);
+const other = makeRequest('op-b', 2, -1);
+const prePrepare: OutgoingMessage = { type: 'PRE_PREPARE', view: 0, seq: 1, digest: request.digest, request };
+const prepare: OutgoingMessage = { type: 'PREPARE', view: 0, seq: 1, digest: request.digest };
+const commit: OutgoingMessage = { type: 'COMMIT', view: 0, seq: 1, digest: request.digest };
+const checkpoint: OutgoingMessage = { type: 'CHECKPOINT', view: 0, seq: 4, digest: 'state', payload: { stateDigest: 'state' } };
+const reply: OutgoingMessage = { type: 'REPLY', view: 0, seq: 0, digest: request.digest, timestamp: 1, result: 'r' };
+
+describe('silent', () => {
+  it('puts nothing on the wire; its replica keeps its own words', () => {
+    const ctx = fakeContext({ kind: 'silent' });
+    const a = silent();
+    expect(a.multicast(ctx, prepare)).toBe(prepare);
+    a.send(ctx, -1, reply);
+    expect(ctx.sent).toEqual([]);
+  });
+});
+
+describe('slow', () => {
+  it('sends everything as said, extraDelayMs late (never early)', () => {
+    const ctx = fakeContext({ kind: 'slow', extraDelayMs: 80 });
+    const a = slow();
+    a.multicast(ctx, commit);
+    a.send(ctx, -1, reply);
+    expect(ctx.sent.map((s) => [s.to, s.msg, s.delayMs])).toEqual([
+      [1, commit, 80],
+      [2, commit, 80],
+      [3, commit, 80],
+      [-1, reply, 80],
+    ]);
+    const early = fakeContext({ kind: 'slow', extraDelayMs: -5 });
+    slow().send(early, 1, commit);
+    expect(early.sent[0].delayMs).toBe(0);
+  });
+});
+
+describe('omit', () => {
+  it('draws once per multicast of a proposal or vote and withholds it from everyone or no one', () => {
+    const rng = scripted([0.3, 0.7]);
+    const ctx = fakeContext({ kind: 'omit', omitProbability: 0.5 }, { rng });
+    const a = omit();
+    expect(a.multicast(ctx, prePrepare)).toBe(prePrepare); // withheld, but its replica keeps what it said
+    expect(ctx.sent).toEqual([]);
+    a.multicast(ctx, prepare);
+    expect(ctx.sent.map((s) => s.to)).toEqual([1, 2, 3]);
+    expect(rng.drawn).toBe(2);
+  });
+
+  it('never withholds anything else, and draws nothing for it', () => {
+    const rng = scripted([0]);
+    const ctx = fakeContext({ kind: 'omit', omitProbability: 1 }, { rng });
+    omit().multicast(ctx, checkpoint);
+    omit().send(ctx, -1, reply);
+    expect(ctx.sent).toHaveLength(4);
+    expect(rng.drawn).toBe(0);
+  });
+});
+
+describe('equivocate', () => {
+  it('as proposer, tells every other recipient a digest no request has, with the genuine request attached', () => {
+    const ctx = fakeContext({ kind: 'equivocate' });
+    equivocate().multicast(ctx, prePrepare);
+    expect(ctx.sent.map((s) => s.msg.digest)).toEqual([request.digest, forgedDigest(request.digest, 2), request.digest]);
+    expect(ctx.sent.every((s) => s.msg.request === request)).toBe(true);
+  });
+
+  it('votes for a digest it never received, to everyone, and keeps the truth', () => {
+    const ctx = fakeContext({ kind: 'equivocate' }, { id: 2 });
+    expect(equivocate().multicast(ctx, prepare)).toBe(prepare);
+    expect(ctx.sent.map((s) => [s.to, s.msg.digest])).toEqual([
+      [0, forgedDigest(request.digest, 2)],
+      [1, forgedDigest(request.digest, 2)],
+      [3, forgedDigest(request.digest, 2)],
+    ]);
+  });
+
+  it('replies with a wrong result and says the rest honestly', () => {
+    const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });
+    equivocate().send(ctx, -1, reply);
+    equivocate().multicast(ctx, checkpoint);
+    expect(ctx.sent[0].msg).toEqual({ ...reply, result: forgedDigest('r', 1) });
+    expect(ctx.sent.slice(1).every((s) => s.msg === checkpoint)).toBe(true);
+  });
+
+  it("as a new primary, hands every other backup a decision that does not follow from its proofs (the protocol's forgery)", () => {
+    const payload: NewViewPayload = { viewChanges: [], minSeq: 4, checkpointDigest: 'c', prePrepares: [{ seq: 5, digest: 'd', request: null }] };
+    const newView: OutgoingMessage = { type: 'NEW_VIEW', view: 1, seq: 0, digest: '', payload };
+    const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });
+    equivocate().multicast(ctx, newView);
+    const told = ctx.sent.map((s) => (s.msg.payload as NewViewPayload).prePrepares);
+    expect(told[0]).toEqual(payload.prePrepares);
+    expect(told[1]).toEqual([...payload.prePrepares, { seq: 6, digest: forgedDigest('O', 2), request: null }]);
+    expect(told[2]).toEqual(payload.prePrepares);
+    // As before its lies moved out of the replica: a repeated NEW-VIEW goes out as said.
+    const again = fakeContext({ kind: 'equivocate' }, { id: 1 });
+    equivocate().multicast(again, newView, true);
+    expect(again.sent.every((s) => s.msg === newView)).toBe(true);
+  });
+});
+
+describe("the seed's liar", () => {
+  it('as proposer gives every other replica a different digest', () => {
+    const ctx = fakeContext({ kind: 'seed' });
+    seed().multicast(ctx, prePrepare);
+    expect(ctx.sent.map((s) => s.msg.digest)).toEqual([1, 2, 3].map((to) => forgedDigest(request.digest, to)));
+  });
+
+  it('never sends the vote that commits, and draws nothing for it', () => {
+    const rng = scripted([]);
+    const ctx = fakeContext({ kind: 'seed' }, { rng });
+    expect(seed().multicast(ctx, commit)).toBe(commit);
+    expect(ctx.sent).toEqual([]);
+    expect(rng.drawn).toBe(0);
+  });
+
+  it('flips for its other votes: silent, or the same true or fake digest to everyone', () => {
+    const silentCtx = fakeContext({ kind: 'seed' }, { rng: scripted([0.2]) });
+    seed().multicast(silentCtx, prepare);
+    expect(silentCtx.sent).toEqual([]);
+    const lying = fakeContext({ kind: 'seed' }, { id: 3, rng: scripted([0.7, 0.2]) });
+    seed().multicast(lying, prepare);
+    expect(new Set(lying.sent.map((s) => s.msg.digest))).toEqual(new Set([forgedDigest(request.digest, 3)]));
+    const truthful = fakeContext({ kind: 'seed' }, { rng: scripted([0.7, 0.7]) });
+    seed().multicast(truthful, prepare);
+    expect(truthful.sent.every((s) => s.msg === prepare)).toBe(true);
+    // The seed protocol's own coin has the faces the other way round.
+    const seedsCoin = fakeContext({ kind: 'seed' }, { rng: scripted([0.7, 0.2]) });
+    seedLiar(coinFlipVote(false))().multicast(seedsCoin, prepare);
+    expect(seedsCoin.sent.every((s) => s.msg === prepare)).toBe(true);
+  });
+});
+
+describe('collude', () => {
+  it('proposes two waiting requests or none', () => {
+    const ctx = fakeContext({ kind: 'collude' });
+    expect(collude().proposals!(ctx, [request], 10)).toEqual([]);
+    expect(collude().proposals!(ctx, [request, other], 1)).toEqual([]);
+    expect(collude().proposals!(ctx, [request, other, makeRequest('op-c', 3, -1)], 10)).toEqual([request, other]);
+  });
+
+  it('as primary, tells the two halves of the honest replicas opposite orders and COMMITs to each at once', () => {
+    const ctx = fakeContext({ kind: 'collude' }, { colluders: [0, 1] });
+    const a = collude();
+    a.proposals!(ctx, [request, other], 10);
+    a.multicast(ctx, prePrepare);
+    a.multicast(ctx, { type: 'PRE_PREPARE', view: 0, seq: 2, digest: other.digest, request: other });
+    // Honest replicas 2 and 3: 2 is the first half (told a, b), 3 the second (b, a); colluder 1 hears the second version.
+    const told = (seq: number, type: string) => ctx.sent.filter((s) => s.msg.seq === seq && s.msg.type === type).map((s) => [s.to, s.msg.digest]);
+    expect(told(1, 'PRE_PREPARE')).toEqual([
+      [1, other.digest],
+      [2, request.digest],
+      [3, other.digest],
+    ]);
+    expect(told(2, 'PRE_PREPARE')).toEqual([
+      [1, request.digest],
+      [2, other.digest],
+      [3, request.digest],
+    ]);
+    expect(told(1, 'COMMIT')).toEqual(told(1, 'PRE_PREPARE'));
+    expect(ctx.cabal.plan(0, 1)?.digestFor(2)).toBe(request.digest);
+  });
+
+  it('as backup, votes per the plan, COMMITs along with its PREPARE and withholds (and keeps no copy of) its later COMMIT', () => {
+    const cabal = new Cabal((r) => r === 0 || r === 1);
+    const primary = { ...fakeContext({ kind: 'collude' }, { colluders: [0, 1] }), cabal };
+    const leader = collude();
+    leader.proposals!(primary, [request, other], 10);
+    leader.multicast(primary, prePrepare);
+    const ctx = { ...fakeContext({ kind: 'collude' }, { id: 1, colluders: [0, 1] }), cabal };
+    const a = collude();
+    expect(a.multicast(ctx, { ...prepare, digest: other.digest })).not.toBeNull();
+    expect(ctx.sent.map((s) => [s.msg.type, s.to, s.msg.digest])).toEqual([
+      ['PREPARE', 0, other.digest],
+      ['PREPARE', 2, request.digest],
+      ['PREPARE', 3, other.digest],
+      ['COMMIT', 0, other.digest],
+      ['COMMIT', 2, request.digest],
+      ['COMMIT', 3, other.digest],
+    ]);
+    expect(a.multicast(ctx, commit)).toBeNull();
+    expect(ctx.sent).toHaveLength(6);
+  });
+
+  it('repeats a proposal as its replica says it', () => {
+    const ctx = fakeContext({ kind: 'collude' }, { colluders: [0, 1] });
+    const a = collude();
+    a.proposals!(ctx, [request, other], 10);
+    a.multicast(ctx, prePrepare);
+    const before = ctx.sent.length;
+    a.multicast(ctx, prePrepare, true);
+    expect(ctx.sent.slice(before).map((s) => s.msg)).toEqual([prePrepare, prePrepare, prePrepare]);
+  });
+
+  it('says what has no plan as it is', () => {
+    const ctx = fakeContext({ kind: 'collude' }, { id: 2, colluders: [2] });
+    expect(collude().multicast(ctx, prepare)).toBe(prepare);
+    expect(ctx.sent.every((s) => s.msg === prepare)).toBe(true);
+  });
+});
+
+describe('keepingWhatItSaid', () => {
+  it("makes the replica's own copy what actually left it: the lie, or nothing", () => {
+    const lying = fakeContext({ kind: 'seed' }, { id: 3, rng: scripted([0.7, 0.2]) });
+    expect(keepingWhatItSaid(seed)().multicast(lying, prepare)?.digest).toBe(forgedDigest(request.digest, 3));
+    expect(keepingWhatItSaid(silent)().multicast(fakeContext({ kind: 'silent' }), prepare)).toBeNull();
+    expect(keepingWhatItSaid(slow)().multicast(fakeContext({ kind: 'slow' }), prepare)).toBe(prepare);
+  });
+});
+
+describe('Liars', () => {
+  function liars(behaviours: Array<Behaviour | null>, rng = scripted([])) {
+    const sent: Array<[NodeId, NodeId, OutgoingMessage, number]> = [];
+    const l = new Liars({
+      n: 4,
+      rng,
+      protocol: PBFT_KNOWLEDGE,
+      table: ADVERSARIES,
+      behaviourOf: (id) => behaviours[id] ?? null,
+      transmit: (from, to, msg, delayMs) => void sent.push([from, to, msg, delayMs]),
+    });
+    return { l, sent };
+  }
+
+  it("reads the behaviour's parameters on every send, so a change mid-run acts at once", () => {
+    const { l, sent } = liars([{ kind: 'slow', extraDelayMs: 10 }]);
+    l.send(0, { kind: 'slow', extraDelayMs: 10 }, 1, commit);
+    l.send(0, { kind: 'slow', extraDelayMs: 30 }, 1, commit);
+    expect(sent.map((s) => s[3])).toEqual([10, 30]);
+  });
+
+  it('keeps one adversary per replica and behaviour, so a colluder switched away and back remembers its early COMMITs', () => {
+    const behaviours: Array<Behaviour | null> = [{ kind: 'collude' }, { kind: 'collude' }];
+    const { l, sent } = liars(behaviours);
+    l.proposals(0, behaviours[0]!, [request, other], 10);
+    l.multicast(0, behaviours[0]!, prePrepare);
+    l.multicast(1, behaviours[1]!, { ...prepare, digest: other.digest });
+    l.multicast(1, { kind: 'slow' }, checkpoint);
+    const before = sent.length;
+    expect(l.multicast(1, behaviours[1]!, commit)).toBeNull();
+    expect(sent).toHaveLength(before);
+  });
+});

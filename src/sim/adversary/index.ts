@@ -1,0 +1,96 @@
+/**
+ * The Byzantine behaviours, one module each, and the dispatcher the simulation sends a Byzantine replica's messages
+ * through. A protocol may map behaviours to other adversaries (the seed article knew only one kind of liar).
+ */
+import type { OutgoingMessage } from '../protocols/contract';
+import type { Rng } from '../rng';
+import type { Behaviour, BehaviourKind, ClientRequest, NodeId } from '../types';
+import { Cabal } from './cabal';
+import { collude } from './collude';
+import { equivocate } from './equivocate';
+import { omit } from './omit';
+import { seed } from './seed';
+import { silent } from './silent';
+import { slow } from './slow';
+import type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
+
+export type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
+
+export type AdversaryTable = Readonly<Record<BehaviourKind, AdversaryFactory>>;
+
+export const ADVERSARIES: AdversaryTable = { silent, slow, omit, equivocate, collude, seed };
+
+export interface LiarsOptions {
+  n: number;
+  rng: Rng;
+  protocol: ProtocolKnowledge;
+  table: AdversaryTable;
+  /** The run's behaviours as they are now (they change mid-run). */
+  behaviourOf(id: NodeId): Behaviour | null;
+  transmit(from: NodeId, to: NodeId, msg: OutgoingMessage, delayMs: number): void;
+}
+
+/** One context per Byzantine replica, its behaviour refreshed on every send. */
+class Context implements AdversaryContext {
+  behaviour!: Behaviour;
+  constructor(
+    readonly id: NodeId,
+    private readonly liars: LiarsOptions,
+    readonly cabal: Cabal,
+  ) {}
+  get n(): number {
+    return this.liars.n;
+  }
+  get rng(): Rng {
+    return this.liars.rng;
+  }
+  get protocol(): ProtocolKnowledge {
+    return this.liars.protocol;
+  }
+  transmit(to: NodeId, msg: OutgoingMessage, delayMs = 0): void {
+    this.liars.transmit(this.id, to, msg, delayMs);
+  }
+}
+
+/**
+ * Every Byzantine replica's adversary. Each replica keeps one adversary per behaviour it has had, so one that is switched
+ * away and back still remembers what it did.
+ */
+export class Liars {
+  readonly cabal: Cabal;
+  private readonly contexts: Context[] = [];
+  private readonly adversaries: Array<Map<BehaviourKind, Adversary>> = [];
+
+  constructor(private readonly options: LiarsOptions) {
+    this.cabal = new Cabal((id) => options.behaviourOf(id)?.kind === 'collude');
+  }
+
+  multicast(from: NodeId, behaviour: Behaviour, msg: OutgoingMessage, repeat = false): OutgoingMessage | null {
+    const ctx = this.context(from, behaviour);
+    return this.adversary(from, behaviour.kind).multicast(ctx, msg, repeat);
+  }
+
+  send(from: NodeId, behaviour: Behaviour, to: NodeId, msg: OutgoingMessage): void {
+    const ctx = this.context(from, behaviour);
+    this.adversary(from, behaviour.kind).send(ctx, to, msg);
+  }
+
+  proposals(from: NodeId, behaviour: Behaviour, pending: readonly ClientRequest[], room: number): readonly ClientRequest[] {
+    const ctx = this.context(from, behaviour);
+    const adversary = this.adversary(from, behaviour.kind);
+    return adversary.proposals ? adversary.proposals(ctx, pending, room) : pending;
+  }
+
+  private context(id: NodeId, behaviour: Behaviour): Context {
+    const ctx = (this.contexts[id] ??= new Context(id, this.options, this.cabal));
+    ctx.behaviour = behaviour;
+    return ctx;
+  }
+
+  private adversary(id: NodeId, kind: BehaviourKind): Adversary {
+    const mine = (this.adversaries[id] ??= new Map());
+    let adversary = mine.get(kind);
+    if (!adversary) mine.set(kind, (adversary = this.options.table[kind]()));
+    return adversary;
+  }
+}

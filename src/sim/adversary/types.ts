@@ -1,0 +1,55 @@
+import type { OutgoingMessage } from '../protocols/contract';
+import type { MessageRole } from '../protocols/descriptor';
+import type { Rng } from '../rng';
+import type { Behaviour, ClientRequest, MessageType, NodeId } from '../types';
+import type { Cabal } from './cabal';
+
+/**
+ * What a lie needs to know of the protocol it is told in; the protocol's plug-in supplies it. Everything else a lie
+ * touches is the shape every message shares: `digest` is what a proposal proposes and a vote votes for, `request` the
+ * request a proposal carries, `result` what a reply reports.
+ */
+export interface ProtocolKnowledge {
+  roleOf(type: MessageType): MessageRole;
+  /** The vote that commits (PBFT's COMMIT): a liar that never commits withholds it; colluders send it at once. */
+  finalVote: MessageType | null;
+  /** A new-view decision whose contents do not follow from its proofs, different for each `salt`; absent if it has none. */
+  forgeDecision?(msg: OutgoingMessage, salt: number): OutgoingMessage;
+}
+
+/** What an adversary knows and can do, for the one Byzantine replica it speaks for. */
+export interface AdversaryContext {
+  readonly id: NodeId;
+  readonly n: number;
+  /** The behaviour as set now: its parameters may change mid-run. */
+  readonly behaviour: Behaviour;
+  /** The byzantine stream, shared by every liar of the run: draws happen in the order liars speak. */
+  readonly rng: Rng;
+  /** The colluders' shared plans (they coordinate out of band). */
+  readonly cabal: Cabal;
+  readonly protocol: ProtocolKnowledge;
+  /** Puts one message from this replica on the wire, `delayMs` later than the network alone would. */
+  transmit(to: NodeId, msg: OutgoingMessage, delayMs?: number): void;
+}
+
+/**
+ * One Byzantine behaviour. Its replica runs the honest protocol; the adversary decides what of it reaches the wire —
+ * to whom, when, with which content — and what the replica proposes. It is asked on every send, so a behaviour
+ * changed mid-run acts at once.
+ */
+export interface Adversary {
+  /**
+   * A message its replica multicasts to every other replica: one decision per multicast. Returns the copy its replica
+   * keeps (and counts as its own vote): by default its own words, whatever the others were told — a liar knows what it
+   * hides — or null when it keeps none. (The seed's protocol keeps what was said instead: see keepingWhatItSaid.)
+   * `repeat`: its replica says again what it already said (a retransmission).
+   */
+  multicast(ctx: AdversaryContext, msg: OutgoingMessage, repeat?: boolean): OutgoingMessage | null;
+  /** A message its replica sends to one node. */
+  send(ctx: AdversaryContext, to: NodeId, msg: OutgoingMessage): void;
+  /** Which waiting requests its replica proposes, as primary, and in which order; all of them, as they are, when absent. */
+  proposals?(ctx: AdversaryContext, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
+}
+
+/** Makes one replica's adversary (some remember what they did, so each liar has its own). */
+export type AdversaryFactory = () => Adversary;

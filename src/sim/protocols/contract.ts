@@ -1,0 +1,78 @@
+/**
+ * What a protocol's replica and the simulation promise each other, whichever protocol it is. A replica says what it
+ * sends and what it proposes; whether that goes out as said (a Byzantine replica's adversary may change it) is the
+ * host's business, so no replica knows of behaviours at all.
+ */
+import type { ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from '../types';
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+export type TraceDraft = DistributiveOmit<TraceEvent, 'i' | 't'>;
+
+/** A message as its sender says it; the host stamps id, sender and receiver. */
+export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
+
+/** What a replica asks of the world it lives in (the simulation provides it). */
+export interface ReplicaHost {
+  now(): number;
+  /** Sends one message to one node. */
+  send(from: NodeId, to: NodeId, fields: OutgoingMessage): void;
+  /**
+   * Sends one message to every other replica; `repeat` when it says again what it already said (a retransmission).
+   * Returns the copy the sender keeps of it — what it counts as its own vote: its own words, unless a Byzantine
+   * sender's adversary says otherwise — or null when it keeps none.
+   */
+  multicast(from: NodeId, fields: OutgoingMessage, repeat?: boolean): OutgoingMessage | null;
+  /** Of the requests waiting for a number, those the primary proposes now, in order (`room`: numbers it may still assign). */
+  proposals(from: NodeId, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
+  emit(from: NodeId, event: TraceDraft): void;
+  /** Starts (or restarts) this replica's single timer; a later call supersedes the earlier one. */
+  setTimer(replica: NodeId, delayMs: number): void;
+  clearTimer(replica: NodeId): void;
+  /** Models client signatures: true only for requests the client really issued. */
+  isAuthentic(request: ClientRequest): boolean;
+  /** State transfer: the execution history of a replica whose state at `seq` had `digest`. */
+  fetchState(seq: number, digest: string): ExecutedEntry[] | null;
+}
+
+export interface ExecutedEntry {
+  seq: number;
+  digest: string;
+  request: ClientRequest | null;
+  /** State digest after this entry. */
+  state: string;
+}
+
+export interface ReplicaConfig {
+  id: NodeId;
+  n: number;
+  f: number;
+  quorum: number;
+  checkpointInterval: number;
+  watermarkWindow: number;
+  viewChangeTimeoutMs: number;
+  /** How many executed entries to remember (older ones are forgotten in long runs); Infinity keeps all. */
+  historyLimit: number;
+}
+
+/** What a replica shows of itself; the simulation adds what it knows and the replica does not (its behaviour). */
+export type ReplicaSelfInspection = Omit<ReplicaInspection, 'behaviour'>;
+
+/** What the simulation needs of a replica, whichever protocol it runs. */
+export interface ReplicaModel {
+  readonly id: NodeId;
+  readonly view: number;
+  readonly viewChanging: boolean;
+  readonly isPrimary: boolean;
+  readonly lastExecuted: number;
+  readonly lowWatermark: number;
+  readonly highWatermark: number;
+  readonly timer: { startedAt: number; deadline: number } | null;
+  readonly executedLog: ExecutedEntry[];
+  receive(msg: Message, from: NodeId): string | undefined;
+  onTimer(): void;
+  /** Where it stands for the request with this digest (the protocol's one definition of a slot's phase). */
+  phaseOf(digest: string): SlotPhase | null;
+  inspect(): ReplicaSelfInspection;
+}
+
+export type ReplicaFactory = (config: ReplicaConfig, host: ReplicaHost) => ReplicaModel;

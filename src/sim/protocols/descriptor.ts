@@ -1,0 +1,69 @@
+/**
+ * What the page knows of a protocol: its messages (labels, colours, roles), its phases, its quorum rules in words and
+ * the scenario parameters it reads. Light by design — no replica code — so the page can import every descriptor while
+ * only the simulation (in the worker) loads the replicas.
+ */
+import type { MessageSummary, MessageType, ProtocolMode, Scenario, SlotPhase, TraceEvent } from '../types';
+
+/**
+ * What a message does in its protocol. Adversaries act on roles, not on type names, so one lie fits every protocol:
+ * "withhold proposals and votes" means PRE-PREPARE, PREPARE and COMMIT in PBFT, and whatever plays those parts elsewhere.
+ */
+export type MessageRole = 'request' | 'proposal' | 'vote' | 'reply' | 'checkpoint' | 'view-change' | 'new-view';
+
+export interface MessageWords {
+  type: MessageType;
+  /** As the paper writes it (PRE-PREPARE). */
+  label: string;
+  /** The short label inside a dot, so colour is never the only cue. */
+  abbreviation: string;
+  /** Its palette entry: the colour is the CSS custom property --msg-<colour> (styles.css, so themes can adjust it). */
+  colour: string;
+  role: MessageRole;
+  /** About a sequence number, so captions name it (#3). */
+  numbered: boolean;
+}
+
+/** A certificate, as the inspector states it ("PREPARE 1 of 2f = 2"); the number itself comes from the replica. */
+export interface QuorumRule {
+  /** The votes it counts. */
+  votes: MessageType;
+  /** Its size as a formula in f. */
+  formula(f: number): string;
+}
+
+type PhaseEvent = Extract<TraceEvent, { kind: 'phase' }>;
+
+/** What a sentence may use: who acted (its name as the page writes it), the run's n and f, the quorum 2f+1. */
+export interface NarrationFacts {
+  who: string;
+  n: number;
+  f: number;
+  quorum: number;
+}
+
+/** The narration's sentences about this protocol's own steps (the rest of the lecturer's voice is shared). */
+export interface ProtocolNarration {
+  /** `byPrimary`: the replica that pre-prepared is the primary of that view (it proposed rather than accepted). */
+  prePrepared(e: PhaseEvent, facts: NarrationFacts, byPrimary: boolean): string;
+  prepared(e: PhaseEvent, facts: NarrationFacts): string;
+  committed(e: PhaseEvent, facts: NarrationFacts): string;
+  executed(e: PhaseEvent, facts: NarrationFacts): string;
+  /** A vote that arrived and counted: what it counts towards; null when the type is not one of its votes. */
+  voteArrived(msg: MessageSummary, facts: NarrationFacts): string | null;
+}
+
+export interface ProtocolDescriptor {
+  mode: ProtocolMode;
+  name: string;
+  /** The messages it sends, in the legend's order. */
+  messages: readonly MessageWords[];
+  /** The vote that commits: a liar that never commits withholds it. */
+  finalVote: MessageType | null;
+  /** Where a replica can stand for one request, in order. */
+  phases: readonly SlotPhase[];
+  quorums: { prepared: QuorumRule; committed: QuorumRule };
+  narration: ProtocolNarration;
+  /** The scenario parameters it reads (its rows of the parameter table). */
+  parameters: readonly (keyof Scenario)[];
+}

@@ -1,0 +1,34 @@
+/**
+ * The heavy half of every protocol plug-in: its replica and what its liars need to know of it. Only the simulation
+ * imports this (in the app, inside the worker); the page reads ./index.ts. The page's bundle still passes through this
+ * module graph (it imports the experiment module for its form) and drops what it never calls — so tables built by a
+ * call at the top level are marked pure, or it would keep the adversaries.
+ */
+import { ADVERSARIES, type AdversaryTable, type ProtocolKnowledge } from '../adversary';
+import type { ProtocolMode } from '../types';
+import type { ReplicaFactory } from './contract';
+import type { ProtocolDescriptor } from './descriptor';
+import { knowledgeOf } from './knowledge';
+import { pbft } from './pbft/descriptor';
+import { PBFT_KNOWLEDGE } from './pbft/lies';
+import { Replica } from './pbft/replica';
+import { seed } from './seed/descriptor';
+import { SEED_ADVERSARIES } from './seed/adversaries';
+import { SeedReplica } from './seed/replica';
+
+export interface ProtocolRuntime {
+  descriptor: ProtocolDescriptor;
+  createReplica: ReplicaFactory;
+  knowledge: ProtocolKnowledge;
+  /** Which adversary acts for each behaviour in this protocol. */
+  adversaries: AdversaryTable;
+}
+
+const RUNTIMES: Readonly<Record<ProtocolMode, ProtocolRuntime>> = {
+  pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES },
+  seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES },
+};
+
+export function runtimeOf(mode: ProtocolMode | undefined): ProtocolRuntime {
+  return RUNTIMES[mode ?? 'pbft'];
+}

@@ -1,0 +1,37 @@
+import type { ProtocolDescriptor } from '../descriptor';
+import { PBFT_MESSAGES } from '../pbft/descriptor';
+
+const SPOKEN = new Set(['REQUEST', 'PRE_PREPARE', 'PREPARE', 'COMMIT', 'REPLY']);
+
+/**
+ * The seed article's protocol: PBFT's normal case with a fixed primary (replica 0), no view change, no checkpoints,
+ * and 2f+1 of everything (the primary's PREPARE counts).
+ */
+export const seed: ProtocolDescriptor = {
+  mode: 'seed',
+  name: "the seed's protocol",
+  messages: PBFT_MESSAGES.filter((m) => SPOKEN.has(m.type)),
+  finalVote: 'COMMIT',
+  phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
+  quorums: {
+    prepared: { votes: 'PREPARE', formula: () => '2f+1' },
+    committed: { votes: 'COMMIT', formula: () => '2f+1' },
+  },
+  narration: {
+    prePrepared: (e, { who, n }, byPrimary) =>
+      byPrimary
+        ? `The primary (${who}) assigns #${e.seq} to the request and multicasts PRE-PREPARE to the ${n - 1} others; in the seed it also votes PREPARE itself, and it stays primary for ever.`
+        : `${who} took the PRE-PREPARE for #${e.seq} and multicasts PREPARE for the digest it was given; with no view change, a lying primary is never replaced.`,
+    prepared: (e, { who, quorum }) =>
+      `${who} holds 2f+1 = ${quorum} matching PREPAREs for #${e.seq} (the primary's counted too), so it multicasts COMMIT. The seed checks this only when a PREPARE arrives.`,
+    committed: (e, { who, quorum }) => `${who} holds 2f+1 = ${quorum} matching COMMITs for #${e.seq}: it commits.`,
+    executed: (e, { who }) =>
+      `${who} committed #${e.seq} and executes it at once (the seed does not wait for lower numbers), then replies to the client.`,
+    voteArrived: (msg, { who, quorum }) => {
+      if (msg.type === 'PREPARE') return `${who} counts this PREPARE for #${msg.seq}; 2f+1 = ${quorum} matching ones (the primary's included) make it send COMMIT.`;
+      if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it commits with 2f+1 = ${quorum} matching ones.`;
+      return null;
+    },
+  },
+  parameters: ['f', 'n', 'seed', 'minDelayMs', 'maxDelayMs', 'dropRate', 'reorderRate', 'malicious', 'requests', 'concurrency', 'clientTimeoutMs'],
+};
