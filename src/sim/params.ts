@@ -7,10 +7,11 @@
  * through every reader). Validation is a valibot schema per parameter; each reader words a refusal its own way.
  */
 import * as v from 'valibot';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind } from './types';
+import { PROTOCOLS } from './protocols';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind, type ProtocolMode } from './types';
 
-/** The protocols a scenario can run. Kept here until protocols register themselves as plug-ins. */
-export const PROTOCOL_MODES = ['pbft', 'seed'] as const;
+/** The protocols a scenario can run: every plug-in in the registry (src/sim/protocols). */
+export const PROTOCOL_MODES = Object.keys(PROTOCOLS) as ProtocolMode[];
 /** Beyond this many replicas a run no longer fits a page (or a projector). */
 export const MAX_REPLICAS = 100;
 /** The Experiments panel starts with one worker per core, at most this many. */
