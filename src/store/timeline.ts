@@ -1,23 +1,24 @@
 /**
- * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker).
+ * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker). The
+ * picture itself — replicas, counters, messages in flight — is the run's one fold (src/sim/picture.ts, derived in
+ * replay.ts); this adds what only the screen needs: the fading ✕ of lost messages, the caption, the clock.
  */
-import type { MessageSummary, ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
+import type { FlightMessage } from '../sim/picture';
+import type { ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 import { captionFor } from './describe';
 import { explain } from './narrate';
 
-/** A message in the picture: who sent what to whom (its digest is not drawn), and its flight. */
-export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
-  /** Virtual time it was sent. */
-  sendT: number;
-  /** Virtual time it arrives, or is lost when `lost`. */
-  arriveAt: number;
-  lost: boolean;
-}
+export type { FlightMessage } from '../sim/picture';
 
-/** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
-export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
-  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
+/** The picture at one moment, as the run's fold derives it (replay.ts's momentAt). */
+export interface Moment {
+  /** The fold's own map of messages in flight: copy it to keep it. */
+  inFlight: ReadonlyMap<number, FlightMessage>;
+  replicas: ReplicaSummary[];
+  stats: SimStats | null;
+  /** Messages lost in the events that led to this moment, as drawn when they vanished. */
+  lost: FlightMessage[];
 }
 
 export interface DroppedMessage extends FlightMessage {
@@ -72,30 +73,12 @@ export function emptyTimeline(): TimelineState {
   };
 }
 
-export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: number): TimelineState {
+/** The live picture after a batch from the worker, `moment` being the run's picture where the batch ends. */
+export function applyBatch(prev: TimelineState, batch: BatchEvent, moment: Moment, realNow: number): TimelineState {
   const generation = batch.reset ? prev.generation + 1 : prev.generation;
   const base = batch.reset ? { ...emptyTimeline(), generation } : prev;
-
-  let inFlight = base.inFlight;
-  let dropped = base.dropped.filter((d) => realNow - d.lostAtReal < DROP_FADE_MS);
-  if (batch.events.length > 0) {
-    const flying = new Map(inFlight);
-    const newlyDropped: DroppedMessage[] = [];
-    for (const e of batch.events) {
-      if (e.kind === 'send') {
-        flying.set(e.msg.id, flightOf(e.msg, e.t, e.arriveAt, e.lost));
-      } else if (e.kind === 'deliver') {
-        flying.delete(e.msg.id);
-      } else if (e.kind === 'drop') {
-        const m = flying.get(e.msg.id);
-        flying.delete(e.msg.id);
-        newlyDropped.push({ ...(m ?? flightOf(e.msg, e.t, e.t, true)), lostAtReal: realNow });
-      }
-    }
-    inFlight = flying;
-    if (newlyDropped.length > 0) dropped = [...dropped, ...newlyDropped];
-  }
-
+  const fading = base.dropped.filter((d) => realNow - d.lostAtReal < DROP_FADE_MS);
+  const lost = moment.lost.map((m): DroppedMessage => ({ ...m, lostAtReal: realNow }));
   return {
     generation,
     n: batch.n,
@@ -103,10 +86,11 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: numb
     now: batch.now,
     nextEventAt: batch.nextEventAt,
     receivedAtReal: realNow,
-    inFlight,
-    dropped,
-    replicas: shareReplicas(base.replicas, batch.replicas),
-    stats: batch.stats,
+    // Only events move messages: a batch without any keeps the map, so views that compare it by identity stay put.
+    inFlight: batch.events.length > 0 || batch.reset ? new Map(moment.inFlight) : base.inFlight,
+    dropped: lost.length > 0 ? [...fading, ...lost] : fading,
+    replicas: shareReplicas(base.replicas, moment.replicas),
+    stats: moment.stats,
     index: batch.traceLength,
     caption: captionFor(batch.events) ?? base.caption,
     explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f }) : base.explanation,
