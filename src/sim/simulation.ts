@@ -233,7 +233,10 @@ export class Simulation {
     this.deliveryFilter = keep;
   }
 
-  /** Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. */
+  /**
+   * Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. It never was on the wire,
+   * so the picture's message counters leave it out (what it makes the replica do is folded as usual).
+   */
   inject(to: NodeId, msg: Omit<Message, 'id' | 'receiver'>, from: NodeId = msg.sender): TraceEvent[] {
     const full: Message = { ...msg, id: this.nextMessageId++, receiver: to };
     this.deliver(full, from);

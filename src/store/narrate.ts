@@ -2,7 +2,8 @@
  * The lecturer's voice: one or two sentences on what the last step did and why it matters for agreement.
  * The caption (describe.ts) says *what* happened in the paper's notation; this says *why anyone should care*.
  */
-import { CLIENT, type NodeId, type TraceEvent } from '../sim/types';
+import { primaryOf } from '../sim/scenario';
+import { CLIENT, type TraceEvent } from '../sim/types';
 import { nodeName, typeLabel } from './describe';
 
 export interface NarrationContext {
@@ -18,10 +19,6 @@ function find<K extends TraceEvent['kind']>(events: readonly TraceEvent[], kind:
     if (e.kind === kind && test(e as Ev<K>)) return e as Ev<K>;
   }
   return undefined;
-}
-
-function primaryOf(view: number, n: number): NodeId {
-  return n > 0 ? view % n : 0;
 }
 
 /**
