@@ -23,15 +23,13 @@ import {
   happeningStart,
   indexAtTime,
   mergeEvents,
-  momentAfter,
-  pictureAt,
   timeAfter,
   truncateRun,
   workerReached,
   type HistoryLimits,
   type RunState,
 } from './replay';
-import { applyBatch, emptyTimeline, type TimelineState } from './timeline';
+import { applyBatch, emptyTimeline, pictureAt, type TimelineState } from './timeline';
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
 export interface BehaviourChoice {
@@ -518,7 +516,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       mergeEvents(run, 0, batch.events, batch.starts);
       compactRun(run);
       workerReached(run, batch);
-      live = applyBatch(live, batch, momentAfter(run, batch), realNow);
+      live = applyBatch(live, batch, run, realNow);
       const notices = [...s.notices];
       if (batch.imported?.differs) {
         notices.push('The imported trace differs from what this version of PBFT Lab simulates for its scenario; the re-simulated run is shown.');
@@ -547,7 +545,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       mergeEvents(run, from, batch.events, batch.starts);
       compactRun(run);
       workerReached(run, batch);
-      importing.live = applyBatch(importing.live, batch, momentAfter(run, batch), realNow);
+      importing.live = applyBatch(importing.live, batch, run, realNow);
       if (batch.traceLength < importing.length) return;
       const loaded = importing;
       importing = null;
@@ -563,7 +561,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     run.n = batch.n;
     run.f = batch.f;
     // Only a batch that continues the live picture may move it (one posted before a seek must not).
-    if (from === live.index) live = applyBatch(live, batch, momentAfter(run, batch), realNow);
+    if (from === live.index) live = applyBatch(live, batch, run, realNow);
     const following = s.following && from === s.live.index;
     const patch: Partial<LabState> = { run: { ...run }, live };
     if (following) {

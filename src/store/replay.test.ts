@@ -12,14 +12,13 @@ import {
   happeningStart,
   indexAtTime,
   mergeEvents,
-  momentAt,
-  pictureAt,
   PICTURE_LATENCY_TAIL,
   timeAfter,
   truncateRun,
   workerReached,
   type RunState,
 } from './replay';
+import { momentAt, pictureAt } from './timeline';
 
 const scenarios: Array<[string, Scenario]> = [
   ['normal case', defaultScenario({ requests: 3 })],

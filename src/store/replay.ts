@@ -1,19 +1,16 @@
 /**
  * The page keeps the newest part of the run's trace, so any moment can be drawn without asking the worker: the
  * picture at event k is the run's one fold (src/sim/picture.ts, the simulation's own) over the first k events, started
- * from the nearest snapshot of it (one every `snapshotEvery` events), so a jump folds at most that many. The live
- * picture is the same fold at the moment the worker reached. Memory is bounded: beyond `maxEvents` kept events the
+ * from the nearest snapshot of it (one every `snapshotEvery` events), so a jump folds at most that many (timeline.ts
+ * derives what is shown from it, live or past). Memory is bounded: beyond `maxEvents` kept events the
  * oldest are compacted away (in chunks, at a snapshot) and the page says so. The worker re-simulates only when
  * someone plays on or acts from the past (see labStore). Pure functions and plain data, tested without React or a
  * worker.
  */
-import { flightOf, Picture, pictureContext, settingsAt, type FlightMessage, type PictureOptions, type PictureSnapshot } from '../sim/picture';
+import { Picture, type PictureOptions, type PictureSnapshot } from '../sim/picture';
 import type { TimedIntervention } from '../sim/session';
 import type { MessageSummary, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
-import { captionFor } from './describe';
-import { explain } from './narrate';
-import { emptyTimeline, type DroppedMessage, type Moment, type TimelineState } from './timeline';
 
 /** One message from send to arrival or loss: an arrow in the space-time diagram (and a dot in a past picture). */
 export interface MessageRecord extends MessageSummary {
@@ -298,32 +295,9 @@ export function happeningStart(starts: readonly number[], index: number): number
   return lo > 0 ? starts[lo - 1] : 0;
 }
 
-/**
- * The picture after the first `index` events (clamped to what is kept) with the clock at `viewTime`; `scheduled` says
- * whether anything more was due then. Its `inFlight` is the fold's own map: copy it to keep it.
- */
-export function momentAt(run: RunState, index: number, viewTime: number, scheduled: boolean, lost: readonly TraceEvent[] = []): Moment {
-  const at = Math.max(run.base, Math.min(index, run.length));
-  const fold = at === run.tip.index ? run.tip : foldAt(run, at);
-  const derived = run.scenario
-    ? fold.derive(pictureContext(run.scenario, run.n, run.f), settingsAt(run.scenario, run.n, run.interventions, at), viewTime, scheduled)
-    : { replicas: [], stats: null };
-  return { inFlight: fold.flights ?? new Map(), replicas: derived.replicas, stats: derived.stats, lost: lostIn(run, lost) };
-}
-
 /** Whether anything was due after the first `index` events: yes when an event followed; at the end, as the worker said. */
-function scheduledAfter(run: RunState, index: number): boolean {
+export function scheduledAfter(run: RunState, index: number): boolean {
   return index < run.length || run.scheduledAtEnd;
-}
-
-/** The messages lost among `events`, as drawn at the moment they vanished. */
-function lostIn(run: RunState, events: readonly TraceEvent[]): FlightMessage[] {
-  const out: FlightMessage[] = [];
-  for (const e of events) {
-    if (e.kind !== 'drop') continue;
-    out.push(flightOf(e.msg, run.messageById.get(e.msg.id)?.sendT ?? e.t, e.t, true));
-  }
-  return out;
 }
 
 /** Notes where the worker stands after a batch and, when it reached the end of what the page knows, that end's time and whether more is due. */
@@ -332,40 +306,4 @@ export function workerReached(run: RunState, batch: Pick<BatchEvent, 'traceLengt
   if (batch.traceLength !== run.length) return;
   run.endTime = Math.max(run.endTime, batch.now);
   run.scheduledAtEnd = batch.nextEventAt !== null;
-}
-
-/** The picture a worker's batch leads to (merged into the run already): at the moment it reached, its losses fading. */
-export function momentAfter(run: RunState, batch: Pick<BatchEvent, 'traceLength' | 'now' | 'nextEventAt' | 'events'>): Moment {
-  return momentAt(run, batch.traceLength, batch.now, batch.nextEventAt !== null, batch.events);
-}
-
-/**
- * The whole picture at a past moment: `index` events shown (at least `base`: older moments were compacted), the
- * clock at `viewTime` (which may lie between two events when the person scrubbed by time). Messages lost in the
- * last step are shown fading from `realNow`.
- */
-export function pictureAt(run: RunState, index: number, viewTime: number, realNow: number, generation: number): TimelineState {
-  if (!run.scenario) return { ...emptyTimeline(), generation };
-  const at = Math.max(run.base, Math.min(index, run.length));
-  const start = Math.max(run.base, happeningStart(run.starts, at));
-  const step = run.trace.slice(start - run.base, at - run.base);
-  const moment = momentAt(run, at, viewTime, scheduledAfter(run, at), step);
-  let nextEventAt: number | null = null;
-  if (at < run.length) nextEventAt = eventAt(run, at)?.t ?? null;
-  return {
-    generation,
-    n: run.n,
-    f: run.f,
-    now: viewTime,
-    nextEventAt,
-    receivedAtReal: realNow,
-    inFlight: new Map(moment.inFlight),
-    dropped: moment.lost.map((m): DroppedMessage => ({ ...m, lostAtReal: realNow })),
-    replicas: moment.replicas,
-    stats: moment.stats,
-    index: at,
-    caption: at === 0 ? emptyTimeline().caption : (captionFor(step) ?? ''),
-    explanation: explain(step, { n: run.n, f: run.f }),
-    replayed: true,
-  };
 }

@@ -3,7 +3,7 @@ import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
 import type { MessageSummary, ReplicaSummary, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
-import { emptyRun, mergeEvents, momentAfter, workerReached, type RunState } from './replay';
+import { emptyRun, mergeEvents, workerReached, type RunState } from './replay';
 import { DROP_FADE_MS, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas, type TimelineState } from './timeline';
 
 function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchEvent {
@@ -31,7 +31,7 @@ function receiver(scenario: Scenario) {
     run.f = batch.f;
     mergeEvents(run, batch.traceLength - batch.events.length, batch.events, batch.starts);
     workerReached(run, batch);
-    return applyBatch(prev, batch, momentAfter(run, batch), realNow);
+    return applyBatch(prev, batch, run, realNow);
   };
 }
 
