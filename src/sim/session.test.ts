@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from './scenario';
 import { Session } from './session';
-import { Simulation } from './simulation';
 import type { TraceEvent } from './types';
 
 const scenario = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 });
@@ -9,40 +8,6 @@ const scenario = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 }
 function playToEnd(session: Session, limit = 20_000): void {
   session.runUntil(limit);
 }
-
-describe('stepping at three grains', () => {
-  it('a step delivers the next single happening', () => {
-    const sim = new Simulation(scenario);
-    const first = sim.step();
-    expect(first.map((e) => e.kind)).toEqual(['request', 'send']);
-    const second = sim.step();
-    expect(second[0].kind).toBe('deliver');
-  });
-
-  it('a phase step ends when every message of the current phase has arrived or been lost', () => {
-    const sim = new Simulation(defaultScenario({ f: 2, requests: 1 }));
-    sim.step(); // the client sends its REQUEST
-    const request = sim.stepPhase();
-    expect(request.filter((e) => e.kind === 'deliver').map((e) => e.kind === 'deliver' && e.msg.type)).toEqual(['REQUEST']);
-    expect(sim.nextArrivingType()).toBe('PRE_PREPARE');
-    const prePrepares = sim.stepPhase();
-    expect(sim.messagesInFlight().PRE_PREPARE).toBe(0);
-    const arrived = prePrepares.filter((e) => e.kind === 'deliver' && e.msg.type === 'PRE_PREPARE');
-    expect(arrived.length).toBe(6);
-    const last = [...prePrepares].reverse().find((e) => e.kind === 'deliver');
-    expect(last && last.kind === 'deliver' && last.msg.type).toBe('PRE_PREPARE');
-  });
-
-  it('a request step ends when the client accepts the next result', () => {
-    const sim = new Simulation(scenario);
-    const round = sim.stepRequest();
-    expect(round[round.length - 1].kind).toBe('accept');
-    expect(round.filter((e) => e.kind === 'accept').length).toBe(1);
-    const next = sim.stepRequest();
-    expect(next[next.length - 1].kind).toBe('accept');
-    expect(sim.stats().committed).toBe(2);
-  });
-});
 
 describe('time travel', () => {
   it('seeking to time t and playing on gives the identical trace to playing straight through', () => {

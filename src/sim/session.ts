@@ -64,22 +64,10 @@ export class Session {
     return this.apply(intervention);
   }
 
-  /** One happening forward (recorded interventions due now are re-applied first). */
+  /** One happening forward (recorded interventions due now are re-applied first). Coarser steps: stepping.ts. */
   step(): TraceEvent[] {
     const out = this.applyDueNow();
     out.push(...this.sim.step());
-    return out;
-  }
-
-  stepPhase(): TraceEvent[] {
-    const out = this.applyDueNow();
-    out.push(...this.sim.stepPhase());
-    return out;
-  }
-
-  stepRequest(): TraceEvent[] {
-    const out = this.applyDueNow();
-    out.push(...this.sim.stepRequest());
     return out;
   }
 

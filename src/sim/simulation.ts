@@ -3,6 +3,7 @@ import { Client } from './client';
 import { summarize } from './messages';
 import { Network } from './network';
 import { Liars } from './adversary';
+import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
 import type { ExecutedEntry, OutgoingMessage, ReplicaHost, ReplicaModel, TraceDraft } from './protocols/contract';
 import { Replica } from './protocols/pbft/replica';
 import { runtimeOf } from './protocols/runtime';
@@ -22,7 +23,7 @@ import type {
   SimStats,
   TraceEvent,
 } from './types';
-import { CLIENT, MESSAGE_TYPES } from './types';
+import { CLIENT } from './types';
 
 /**
  * What the virtual clock can have due. A message on the wire is scheduled as itself (arriving, or vanishing when
@@ -78,27 +79,22 @@ export class Simulation {
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
   private nextMessageId = 1;
-  /** Messages on the wire, by type: what "step to the end of this phase" waits for. */
-  private readonly inFlight = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
   private eventIndex = 0;
   private toIssue: number;
-  private readonly stat = {
-    sent: Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>,
-    sentTotal: 0,
-    delivered: 0,
-    dropped: 0,
-    latenciesMs: [] as number[],
-    accepted: 0,
-  };
+  /** What every view shows, folded from what this world records (whether or not it keeps a trace). */
+  private readonly picture: Picture;
+  private readonly pictureCtx: PictureContext;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = { ...scenario, malicious: { ...scenario.malicious } };
     this.n = replicaCount(scenario);
     this.f = scenario.n === undefined ? scenario.f : toleratedFaults(this.n);
     this.quorum = quorumSize(this.n, this.f);
+    this.pictureCtx = pictureContext(this.scenario, this.n, this.f);
     this.recordTrace = options.recordTrace ?? true;
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
+    this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
     this.network = new Network(scenario, createRng(scenario.seed, 'network'));
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
     this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
@@ -157,36 +153,6 @@ export class Simulation {
     }
   }
 
-  /**
-   * Steps until every message of the current phase — the type of the next message to arrive — has arrived or been
-   * lost (what a lecturer means by "show me the PREPAREs"). Timers and client actions due first are processed too.
-   */
-  stepPhase(maxEvents = 100_000): TraceEvent[] {
-    const phase = this.nextArrivingType();
-    if (phase === null) return this.step();
-    const out: TraceEvent[] = [];
-    for (let k = 0; k < maxEvents && this.inFlight[phase] > 0; k++) {
-      const events = this.step();
-      if (events.length === 0) break;
-      out.push(...events);
-    }
-    return out;
-  }
-
-  /** Steps until the client accepts its next result (or nothing is left, or `limitMs` of virtual time passed). */
-  stepRequest(limitMs = 60_000, maxEvents = 1_000_000): TraceEvent[] {
-    const until = this.now + limitMs;
-    const out: TraceEvent[] = [];
-    for (let k = 0; k < maxEvents; k++) {
-      const due = this.scheduler.peekTime();
-      if (due === null || due > until) break;
-      const events = this.step();
-      out.push(...events);
-      if (events.some((e) => e.kind === 'accept')) break;
-    }
-    return out;
-  }
-
   /** The type of the next message due to arrive (or be lost), or null when none is on the wire. */
   nextArrivingType(): MessageType | null {
     let best: { time: number; order: number; type: MessageType } | null = null;
@@ -199,7 +165,12 @@ export class Simulation {
 
   /** Messages on the wire right now, by type. */
   messagesInFlight(): Record<MessageType, number> {
-    return { ...this.inFlight };
+    return { ...this.picture.inFlight };
+  }
+
+  /** Messages of one type on the wire right now (what a phase step waits for). */
+  inFlightOf(type: MessageType): number {
+    return this.picture.inFlight[type];
   }
 
   /** Processes everything due at or before t, then moves the clock to t. */
@@ -263,86 +234,34 @@ export class Simulation {
     this.deliveryFilter = keep;
   }
 
-  /** Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. */
+  /**
+   * Test hook: delivers a hand-made message to a replica now, as if it had come from `from`. It never was on the wire,
+   * so the picture's message counters leave it out (what it makes the replica do is folded as usual).
+   */
   inject(to: NodeId, msg: Omit<Message, 'id' | 'receiver'>, from: NodeId = msg.sender): TraceEvent[] {
     const full: Message = { ...msg, id: this.nextMessageId++, receiver: to };
     this.deliver(full, from);
     return this.flush();
   }
 
+  /** The counters and why the client waits, as the picture derives them. */
   stats(): SimStats {
-    const view = this.currentView();
-    const latencies = this.stat.latenciesMs;
-    return {
-      now: this.now,
-      view,
-      primary: primaryOf(view, this.n),
-      sent: { ...this.stat.sent },
-      sentTotal: this.stat.sentTotal,
-      delivered: this.stat.delivered,
-      dropped: this.stat.dropped,
-      committed: this.stat.accepted,
-      outstanding: this.client.outstanding.size + this.toIssue,
-      latenciesMs: [...latencies],
-      lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
-      violations: [...this.checker.violations],
-      waitingBecause: this.waitingBecause(),
-    };
+    return this.picture.derive(this.pictureCtx, this.settings(), this.now, this.scheduler.size > 0).stats;
   }
 
   /**
-   * Liveness is not silent: when the client is still waiting, say what stands in the way, most telling reason first.
+   * Per-replica state as the picture derives it, with each replica's own execution log (the CLI's report and the
+   * tests read it; `withExecuted: false` leaves it out, as it grows all run long).
    */
-  waitingBecause(): string | null {
-    const outstanding = this.client.outstanding.size;
-    if (outstanding === 0) return null;
-    const m = this.behaviours.filter(Boolean).length;
-    const { dropRate } = this.network.params;
-    const plural = outstanding === 1 ? 'request is' : 'requests are';
-    if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
-    if (m > this.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${this.f}, so PBFT cannot promise progress.`;
-    if (this.scenario.mode === 'seed' && this.behaviours[0]) {
-      return `${outstanding} ${plural} waiting: the seed's protocol has no view change, so a lying primary (replica 0) stalls it for good.`;
-    }
-    const changing = this.replicaList.filter((r) => r.viewChanging && !this.behaviours[r.id]);
-    if (changing.length > 0) {
-      const target = Math.max(...changing.map((r) => r.view));
-      return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).`;
-    }
-    if (dropRate > 0) return `${outstanding} ${plural} waiting: messages are being lost (${Math.round(dropRate * 100)} %); the client retransmits every ${this.scenario.clientTimeoutMs} ms.`;
-    if (this.scheduler.size === 0) return `${outstanding} ${plural} waiting and nothing more is scheduled.`;
-    return `${outstanding} ${plural} in progress.`;
-  }
-
-  /** The view most honest replicas have installed (what the header shows as "the" view). */
-  currentView(): number {
-    const counts = new Map<number, number>();
-    for (const r of this.replicaList) {
-      if (this.behaviours[r.id] || r.viewChanging) continue;
-      counts.set(r.view, (counts.get(r.view) ?? 0) + 1);
-    }
-    let best = 0;
-    let bestCount = -1;
-    for (const [view, count] of counts) if (count > bestCount || (count === bestCount && view > best)) [best, bestCount] = [view, count];
-    return bestCount < 0 ? Math.max(...this.replicaList.map((r) => r.view)) : best;
-  }
-
-  /** Per-replica state for the picture; `withExecuted: false` leaves out the execution logs (they grow all run long). */
   replicas(withExecuted = true): ReplicaSummary[] {
-    const newest = this.client.latest;
-    return this.replicaList.map((r) => ({
-      id: r.id,
-      behaviour: this.behaviours[r.id],
-      view: r.view,
-      isPrimary: r.isPrimary && !r.viewChanging,
-      viewChanging: r.viewChanging,
-      phase: newest ? r.phaseOf(newest.digest) : null,
-      lastExecuted: r.lastExecuted,
-      lowWatermark: r.lowWatermark,
-      highWatermark: r.highWatermark,
-      timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
-      executed: withExecuted ? r.executedLog.map((e) => [e.seq, e.digest] as [number, string]) : [],
-    }));
+    const out = this.picture.replicas(this.pictureCtx, this.settings());
+    if (withExecuted) for (const r of out) r.executed = this.replicaList[r.id].executedLog.map((e) => [e.seq, e.digest] as [number, string]);
+    return out;
+  }
+
+  /** What the picture cannot learn from events: who lies now, and how lossy the network is. */
+  private settings(): PictureSettings {
+    return { behaviours: this.behaviours, dropRate: this.network.params.dropRate };
   }
 
   /** What the replica inspector shows for one replica. */
@@ -385,12 +304,11 @@ export class Simulation {
         return true;
       }
       default:
-        this.inFlight[h.type]--;
         if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
-          this.stat.dropped++;
+          this.picture.drop(h.type, h.id);
           if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h) });
         } else {
-          this.stat.delivered++;
+          this.picture.deliver(h.type, h.id);
           this.deliver(h, h.sender);
         }
         return true;
@@ -413,8 +331,6 @@ export class Simulation {
       const outcome = this.client.onReply(msg, from, this.now);
       if (outcome && typeof outcome === 'object') {
         this.record({ kind: 'deliver', msg: summarize(msg) });
-        this.stat.latenciesMs.push(outcome.latencyMs);
-        this.stat.accepted++;
         this.forgetOldHistory(outcome.request.digest);
         this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
         if (this.toIssue > 0) {
@@ -460,15 +376,15 @@ export class Simulation {
       lost: false,
     };
     const transit = this.network.transit(this.now, extraDelayMs);
-    this.stat.sent[msg.type]++;
-    this.stat.sentTotal++;
-    this.inFlight[msg.type]++;
+    this.picture.send(msg.type, from, msg.digest);
     if (this.recordTrace) this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
     msg.lost = transit.lost;
     this.scheduler.schedule(transit.at, msg);
   }
 
   private record(draft: TraceDraft): void {
+    // Messages are folded at the wire (send, deliver, drop), trace or not; everything else here.
+    this.picture.note(draft, this.now);
     if (draft.kind === 'violation' || this.recordTrace) {
       this.pending.push({ ...draft, i: this.eventIndex++, t: this.now } as TraceEvent);
     }
@@ -557,8 +473,6 @@ export class Simulation {
       this.honestExecutions.delete(digest);
       this.allHonestExecutedAt.delete(digest);
     }
-    const latencies = this.stat.latenciesMs;
-    if (latencies.length > 2 * this.historyLimit) latencies.splice(0, latencies.length - this.historyLimit);
     const oldest = Math.min(...this.replicaList.map((r) => r.lastExecuted)) - this.historyLimit;
     this.checker.forget(forgotten, oldest);
   }

@@ -10,8 +10,9 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_BEHAVIOUR, defaultScenario, replicaCount } from '../sim/scenario';
 import { exportRun, SPEED_LIMITS } from '../sim/share';
+import type { StepGrain } from '../sim/stepping';
 import type { Behaviour, BehaviourKind, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
-import type { BatchEvent, SimCommand, SimEvent, StepGrain } from '../worker/protocol';
+import type { BatchEvent, SimCommand, SimEvent } from '../worker/protocol';
 import type { ConnectSim, SimTransport } from '../worker/transport';
 import { lessonById } from './lessons';
 import {
@@ -22,14 +23,14 @@ import {
   happeningStart,
   indexAtTime,
   mergeEvents,
-  pictureAt,
   timeAfter,
   truncateRun,
+  workerReached,
   type HistoryLimits,
   type RunState,
 } from './replay';
 import { acceptSeed, clampBehaviourKnobs, clampF, clampSpeed, normaliseNetwork } from './scenarioRules';
-import { applyBatch, emptyTimeline, type TimelineState } from './timeline';
+import { applyBatch, emptyTimeline, pictureAt, type TimelineState } from './timeline';
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
 export interface BehaviourChoice {
@@ -484,21 +485,19 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     let run = s.run;
     let live = s.live;
     if (batch.reset) {
-      run = emptyRun(s.run.generation + 1, history);
-      run.scenario = batch.scenario ?? s.scenario;
+      run = emptyRun(s.run.generation + 1, history, batch.scenario ?? s.scenario);
       run.interventions = batch.interventions ?? [];
       run.n = batch.n;
       run.f = batch.f;
       mergeEvents(run, 0, batch.events, batch.starts);
       compactRun(run);
-      run.workerAt = batch.traceLength;
-      run.endTime = Math.max(run.endTime, batch.now);
-      live = applyBatch(live, batch, realNow);
+      workerReached(run, batch);
+      live = applyBatch(live, batch, run, realNow);
       const notices = [...s.notices];
       if (batch.imported?.differs) {
         notices.push('The imported trace differs from what this version of PBFT Lab simulates for its scenario; the re-simulated run is shown.');
       }
-      const imported: Partial<LabState> = batch.imported ? { importError: null, preset: null, scenario: run.scenario } : {};
+      const imported: Partial<LabState> = batch.imported && run.scenario ? { importError: null, preset: null, scenario: run.scenario } : {};
       store.setState({
         ...imported,
         run: { ...run },
@@ -521,12 +520,11 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     if (importing) {
       mergeEvents(run, from, batch.events, batch.starts);
       compactRun(run);
-      run.workerAt = batch.traceLength;
-      importing.live = applyBatch(importing.live, batch, realNow);
+      workerReached(run, batch);
+      importing.live = applyBatch(importing.live, batch, run, realNow);
       if (batch.traceLength < importing.length) return;
       const loaded = importing;
       importing = null;
-      run.endTime = Math.max(run.endTime, batch.now);
       store.setState({ run: { ...run }, live: loaded.live, timeline: loaded.live, following: true, cursor: run.length, viewTime: batch.now, scrubbedByTime: false });
       settleImport(loaded.request, true);
       return;
@@ -534,13 +532,12 @@ export function createLabStore(options: LabStoreOptions): LabStore {
     mergeEvents(run, from, batch.events, batch.starts);
     // Never compact the moment on screen away from under someone looking at the past.
     compactRun(run, s.following ? Number.POSITIVE_INFINITY : s.cursor);
-    run.workerAt = batch.traceLength;
-    if (batch.traceLength === run.length) run.endTime = Math.max(run.endTime, batch.now);
+    workerReached(run, batch);
     if (batch.interventions) run.interventions = batch.interventions;
     run.n = batch.n;
     run.f = batch.f;
     // Only a batch that continues the live picture may move it (one posted before a seek must not).
-    if (from === live.index) live = applyBatch(live, batch, realNow);
+    if (from === live.index) live = applyBatch(live, batch, run, realNow);
     const following = s.following && from === s.live.index;
     const patch: Partial<LabState> = { run: { ...run }, live };
     if (following) {

@@ -3,6 +3,7 @@
  * The caption (describe.ts) says *what* happened in the paper's notation; this says *why anyone should care*.
  */
 import { protocolOf } from '../sim/protocols';
+import { primaryOf } from '../sim/scenario';
 import { CLIENT, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { nodeName, typeLabel } from './describe';
 
@@ -21,10 +22,6 @@ function find<K extends TraceEvent['kind']>(events: readonly TraceEvent[], kind:
     if (e.kind === kind && test(e as Ev<K>)) return e as Ev<K>;
   }
   return undefined;
-}
-
-function primaryOf(view: number, n: number): NodeId {
-  return n > 0 ? view % n : 0;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Picture, pictureContext, settingsAt } from '../sim/picture';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import type { Scenario } from '../sim/types';
 import {
   compactRun,
-  deriveAt,
   emptyRun,
   eventAt,
   eventsUpTo,
@@ -12,11 +12,13 @@ import {
   happeningStart,
   indexAtTime,
   mergeEvents,
-  pictureAt,
   PICTURE_LATENCY_TAIL,
   timeAfter,
   truncateRun,
+  workerReached,
+  type RunState,
 } from './replay';
+import { momentAt, pictureAt } from './timeline';
 
 const scenarios: Array<[string, Scenario]> = [
   ['normal case', defaultScenario({ requests: 3 })],
@@ -26,26 +28,67 @@ const scenarios: Array<[string, Scenario]> = [
   ['f = 2 with checkpoints', defaultScenario({ f: 2, requests: 6, checkpointInterval: 2, malicious: { 3: { kind: 'equivocate' } } })],
 ];
 
-describe('deriveAt: the picture rebuilt from a trace prefix', () => {
+describe('the picture the page shows', () => {
   for (const [name, scenario] of scenarios) {
-    it(`matches what the simulation reported at every step (${name})`, () => {
+    it(`is the simulation's own at every step, and agrees with what the replicas hold (${name})`, () => {
       const session = new Session(scenario);
       session.intervene({ kind: 'setNetwork', params: { reorderRate: 0.1 } });
+      const run = emptyRun(1, undefined, scenario);
+      run.n = session.sim.n;
+      run.f = session.sim.f;
+      run.interventions = [...session.history];
       for (let k = 0; k < 3000; k++) {
-        if (session.step().length === 0) break;
+        const from = session.position;
+        const events = session.step();
+        if (events.length === 0) break;
         const sim = session.sim;
-        const derived = deriveAt(session.trace, session.trace.length, sim.now, { n: sim.n, f: sim.f, scenario, interventions: session.history });
-        const live = sim.replicas(false).map(({ executed: _e, ...r }) => r);
-        expect(derived.replicas.map(({ executed: _e, ...r }) => r)).toEqual(live);
-        const { latenciesMs: _l, sent: _s, ...stats } = sim.stats();
-        const { latenciesMs: _dl, sent: _ds, ...derivedStats } = derived.stats;
-        // "Nothing more is scheduled" needs the scheduler, which a trace does not show.
-        if (stats.waitingBecause?.includes('nothing more is scheduled')) stats.waitingBecause = derivedStats.waitingBecause;
-        expect(derivedStats).toEqual(stats);
-        expect([...derived.inFlight.keys()].length).toBe(Object.values(sim.messagesInFlight()).reduce((a, b) => a + b, 0));
+        // As the page receives it: the events, then where the worker stands.
+        mergeEvents(run, from, events, [from]);
+        workerReached(run, { traceLength: session.position, now: sim.now, nextEventAt: sim.nextEventTime() });
+        const shown = momentAt(run, run.length, sim.now, run.scheduledAtEnd);
+        const { latenciesMs, ...stats } = sim.stats();
+        const { latenciesMs: shownLatencies, ...shownStats } = shown.stats!;
+        expect(shownStats).toEqual(stats);
+        expect(shownLatencies).toEqual(latenciesMs.slice(-PICTURE_LATENCY_TAIL));
+        expect(shown.replicas).toEqual(sim.replicas(false));
+        expect(shown.inFlight.size).toBe(Object.values(sim.messagesInFlight()).reduce((a, b) => a + b, 0));
+        // What the replicas themselves hold, which the picture only learns from events.
+        const newest = sim.client.latest?.digest;
+        for (const r of shown.replicas) {
+          const replica = sim.replicaList[r.id];
+          expect([r.view, r.viewChanging, r.lastExecuted, r.lowWatermark, r.highWatermark]).toEqual([
+            replica.view,
+            replica.viewChanging,
+            replica.lastExecuted,
+            replica.lowWatermark,
+            replica.highWatermark,
+          ]);
+          expect(r.isPrimary).toBe(replica.isPrimary && !replica.viewChanging);
+          expect(r.timer).toEqual(replica.timer ? { startedAt: replica.timer.startedAt, deadline: replica.timer.deadline } : null);
+          expect(r.phase).toBe(newest === undefined ? null : replica.phaseOf(newest));
+        }
       }
     });
   }
+
+  it('says nothing more is scheduled only where nothing was: at the end, as the worker said; in the past, never', () => {
+    const scenario = defaultScenario({ requests: 1 });
+    const session = new Session(scenario);
+    session.runUntil(100);
+    const run = emptyRun(1, undefined, scenario);
+    run.n = session.sim.n;
+    run.f = session.sim.f;
+    mergeEvents(run, 0, session.trace, [0]);
+    // Pretend the world were idle with a request outstanding (it never is: the client's timer is always due).
+    const waiting = session.trace.findIndex((e) => e.kind === 'send' && e.msg.type === 'PRE_PREPARE');
+    truncateRun(run, waiting + 1);
+    workerReached(run, { traceLength: run.length, now: 50, nextEventAt: null });
+    expect(momentAt(run, run.length, 50, run.scheduledAtEnd).stats?.waitingBecause).toBe('1 request is waiting and nothing more is scheduled.');
+    expect(pictureAt(run, run.length, 50, 0, 1).stats?.waitingBecause).toBe('1 request is waiting and nothing more is scheduled.');
+    expect(pictureAt(run, run.length - 1, 40, 0, 1).stats?.waitingBecause).toBe('1 request is in progress.');
+    workerReached(run, { traceLength: run.length, now: 50, nextEventAt: 60 });
+    expect(pictureAt(run, run.length, 50, 0, 1).stats?.waitingBecause).toBe('1 request is in progress.');
+  });
 });
 
 describe('the run buffer', () => {
@@ -105,18 +148,26 @@ describe('snapshots and compaction', () => {
   }
 
   function runOf(rec: ReturnType<typeof recorded>, limits: { maxEvents: number; snapshotEvery: number }) {
-    const run = emptyRun(1, limits);
+    const run = emptyRun(1, limits, rec.scenario);
     run.n = rec.n;
     run.f = rec.f;
-    run.scenario = rec.scenario;
     return run;
   }
 
-  const comparable = (d: ReturnType<typeof deriveAt>) => ({
-    replicas: d.replicas,
-    stats: { ...d.stats, latenciesMs: d.stats.latenciesMs.slice(-PICTURE_LATENCY_TAIL) },
-    inFlight: [...d.inFlight.keys()].sort((a, b) => a - b),
-  });
+  /** The picture of the first `index` events folded from event 0 with no snapshot: what a picture must equal. */
+  function fullReplay(rec: ReturnType<typeof recorded>, index: number, t: number) {
+    const fold = new Picture({ mode: rec.scenario.mode, flights: true, latencyLimit: PICTURE_LATENCY_TAIL });
+    for (let i = 0; i < index && i < rec.trace.length; i++) fold.apply(rec.trace[i]);
+    const ctx = pictureContext(rec.scenario, rec.n, rec.f);
+    const derived = fold.derive(ctx, settingsAt(rec.scenario, rec.n, [], index), t, true);
+    return { replicas: derived.replicas, stats: derived.stats, inFlight: [...fold.flights!.keys()].sort((a, b) => a - b) };
+  }
+
+  /** The run's picture at `index`, restored from its snapshots. */
+  function fromRun(run: RunState, index: number, t: number) {
+    const m = momentAt(run, index, t, true);
+    return { replicas: m.replicas, stats: m.stats, inFlight: [...m.inFlight.keys()].sort((a, b) => a - b) };
+  }
 
   for (const [name, scenario] of scenarios) {
     it(`a picture started from a snapshot equals a full replay (${name})`, () => {
@@ -125,14 +176,13 @@ describe('snapshots and compaction', () => {
       // Merged in uneven batches, as the worker posts them.
       for (let k = 0; k < rec.trace.length; k += 37) mergeEvents(run, k, rec.trace.slice(k, k + 37), rec.starts.filter((s) => s >= k && s < k + 37));
       expect(run.snapshots.map((s) => s.index)).toEqual(Array.from({ length: Math.floor(rec.trace.length / 64) + 1 }, (_, k) => k * 64));
-      const ctx = { n: rec.n, f: rec.f, scenario, interventions: [] };
       for (let at = 0; at <= rec.trace.length; at += Math.max(1, Math.floor(rec.trace.length / 60))) {
         const t = at > 0 ? rec.trace[at - 1].t : 0;
-        const fast = foldAt(run, at).derive(t, ctx);
-        expect(comparable(fast)).toEqual(comparable(deriveAt(rec.trace, at, t, ctx)));
+        expect(fromRun(run, at, t)).toEqual(fullReplay(rec, at, t));
       }
       // The tip is the fold of everything.
-      expect(comparable(run.tip.derive(run.endTime, ctx))).toEqual(comparable(deriveAt(rec.trace, rec.trace.length, run.endTime, ctx)));
+      expect(run.tip.index).toBe(rec.trace.length);
+      expect(fromRun(run, run.length, run.endTime)).toEqual(fullReplay(rec, rec.trace.length, run.endTime));
     });
   }
 
@@ -176,11 +226,10 @@ describe('snapshots and compaction', () => {
     expect(run.messages.every((m) => m.sendIndex >= run.base || m.endIndex === -1 || m.endIndex >= run.base)).toBe(true);
     expect(run.messages.length).toBe(run.messageById.size);
     // The oldest moment kept, and every later one, still draw exactly as a full replay does.
-    const ctx = { n: rec.n, f: rec.f, scenario: rec.scenario, interventions: [] };
     for (const at of [run.base, run.base + 1, run.base + 333, run.length - 1, run.length]) {
       const t = rec.trace[at - 1].t;
-      expect(comparable(foldAt(run, at).derive(t, ctx))).toEqual(comparable(deriveAt(rec.trace, at, t, ctx)));
-      expect(pictureAt(run, at, t, 0, 1).stats?.sentTotal).toBe(deriveAt(rec.trace, at, t, ctx).stats.sentTotal);
+      expect(fromRun(run, at, t)).toEqual(fullReplay(rec, at, t));
+      expect(pictureAt(run, at, t, 0, 1).stats?.sentTotal).toBe(fullReplay(rec, at, t).stats.sentTotal);
     }
     // Asking for a compacted moment shows the oldest one kept.
     expect(pictureAt(run, 0, 0, 0, 1).index).toBe(run.base);
@@ -201,8 +250,7 @@ describe('snapshots and compaction', () => {
     // Acting in the past cuts the future at the moment, however much was compacted before it.
     truncateRun(run, base + 100);
     expect(run.length).toBe(base + 100);
-    const ctx = { n: rec.n, f: rec.f, scenario: rec.scenario, interventions: [] };
-    expect(comparable(run.tip.derive(0, ctx))).toEqual(comparable(deriveAt(rec.trace, base + 100, 0, ctx)));
+    expect(fromRun(run, run.length, 0)).toEqual(fullReplay(rec, base + 100, 0));
     mergeEvents(run, base + 100, rec.trace.slice(base + 100, 1600), []);
     expect(run.trace).toEqual(rec.trace.slice(base, 1600));
   });

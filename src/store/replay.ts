@@ -1,27 +1,16 @@
 /**
- * The page keeps the newest part of the run's trace, so a past moment can be drawn again without the worker: the
- * picture at event k is a fold over the first k events, started from the nearest snapshot of that fold (one every
- * `snapshotEvery` events), so a jump folds at most that many. Memory is bounded: beyond `maxEvents` kept events the
+ * The page keeps the newest part of the run's trace, so any moment can be drawn without asking the worker: the
+ * picture at event k is the run's one fold (src/sim/picture.ts, the simulation's own) over the first k events, started
+ * from the nearest snapshot of it (one every `snapshotEvery` events), so a jump folds at most that many (timeline.ts
+ * derives what is shown from it, live or past). Memory is bounded: beyond `maxEvents` kept events the
  * oldest are compacted away (in chunks, at a snapshot) and the page says so. The worker re-simulates only when
  * someone plays on or acts from the past (see labStore). Pure functions and plain data, tested without React or a
  * worker.
  */
+import { Picture, type PictureOptions, type PictureSnapshot } from '../sim/picture';
 import type { TimedIntervention } from '../sim/session';
-import {
-  MESSAGE_TYPES,
-  type Behaviour,
-  type MessageSummary,
-  type MessageType,
-  type ReplicaSummary,
-  type SafetyViolation,
-  type Scenario,
-  type SimStats,
-  type SlotPhase,
-  type TraceEvent,
-} from '../sim/types';
-import { captionFor } from './describe';
-import { explain } from './narrate';
-import { emptyTimeline, flightOf, type DroppedMessage, type FlightMessage, type TimelineState } from './timeline';
+import type { MessageSummary, Scenario, TraceEvent } from '../sim/types';
+import type { BatchEvent } from '../worker/protocol';
 
 /** One message from send to arrival or loss: an arrow in the space-time diagram (and a dot in a past picture). */
 export interface MessageRecord extends MessageSummary {
@@ -80,20 +69,28 @@ export interface RunState {
   workerAt: number;
   /** Virtual time at the end of what is known. */
   endTime: number;
-  /** The fold of every event so far (`tip.index === length`). */
-  tip: Fold;
-  /** The fold at every multiple of `limits.snapshotEvery` from `base` on, ascending; the first is at `base`. */
-  snapshots: FoldSnapshot[];
+  /** Whether the worker had anything scheduled after the last event known (what "nothing more is scheduled" reads). */
+  scheduledAtEnd: boolean;
+  /** The picture of every event so far (`tip.index === length`). */
+  tip: Picture;
+  /** The picture at every multiple of `limits.snapshotEvery` from `base` on, ascending; the first is at `base`. */
+  snapshots: PictureSnapshot[];
   limits: HistoryLimits;
 }
 
-export function emptyRun(generation = 0, limits: HistoryLimits = DEFAULT_HISTORY): RunState {
-  const tip = new Fold();
+/** How the page folds a run: with the messages in flight (it draws them) and the newest latencies only. */
+function pictureOptions(scenario: Scenario | null): PictureOptions {
+  return { mode: scenario?.mode, flights: true, latencyLimit: PICTURE_LATENCY_TAIL };
+}
+
+/** A run before any event; `scenario` (when known) says which protocol's events it will fold. */
+export function emptyRun(generation = 0, limits: HistoryLimits = DEFAULT_HISTORY, scenario: Scenario | null = null): RunState {
+  const tip = new Picture(pictureOptions(scenario));
   return {
     generation,
     n: 0,
     f: 0,
-    scenario: null,
+    scenario,
     interventions: [],
     trace: [],
     base: 0,
@@ -105,6 +102,7 @@ export function emptyRun(generation = 0, limits: HistoryLimits = DEFAULT_HISTORY
     maxTransit: 0,
     workerAt: 0,
     endTime: 0,
+    scheduledAtEnd: true,
     tip,
     snapshots: [tip.snapshot()],
     limits: { maxEvents: Math.max(2, limits.maxEvents), snapshotEvery: Math.max(1, Math.floor(limits.snapshotEvery)) },
@@ -129,7 +127,7 @@ function sameEvent(a: TraceEvent, b: TraceEvent): boolean {
 }
 
 /** The last snapshot at or before `index`. */
-function snapshotIndexAt(snapshots: readonly FoldSnapshot[], index: number): number {
+function snapshotIndexAt(snapshots: readonly PictureSnapshot[], index: number): number {
   let lo = 0;
   let hi = snapshots.length;
   while (lo < hi) {
@@ -141,7 +139,7 @@ function snapshotIndexAt(snapshots: readonly FoldSnapshot[], index: number): num
 }
 
 /** Folds the kept events from `fold.index` up to `to`, dots of past pictures being the run's own records. */
-function foldForward(run: RunState, fold: Fold, to: number): void {
+function foldForward(run: RunState, fold: Picture, to: number): void {
   for (let i = fold.index; i < to; i++) {
     const e = run.trace[i - run.base];
     if (!e) break;
@@ -153,10 +151,10 @@ function foldForward(run: RunState, fold: Fold, to: number): void {
  * The fold after the first `index` events (clamped to what is kept): restored from the nearest snapshot, then at
  * most `snapshotEvery` events folded on. A fresh object the caller may keep.
  */
-export function foldAt(run: RunState, index: number): Fold {
+export function foldAt(run: RunState, index: number): Picture {
   const at = Math.max(run.base, Math.min(index, run.length));
   const snap = run.snapshots[snapshotIndexAt(run.snapshots, at)];
-  const fold = Fold.restore(snap, (id) => run.messageById.get(id));
+  const fold = Picture.restore(snap, pictureOptions(run.scenario), (id) => run.messageById.get(id));
   foldForward(run, fold, at);
   return fold;
 }
@@ -175,6 +173,8 @@ export function truncateRun(run: RunState, at: number): void {
   while (run.snapshots.length > 1 && run.snapshots[run.snapshots.length - 1].index > cut) run.snapshots.pop();
   run.tip = foldAt(run, cut);
   run.endTime = timeAfter(run, cut);
+  // Something followed this moment (an event the cut removed); the worker says what, from here on.
+  run.scheduledAtEnd = true;
 }
 
 function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
@@ -295,348 +295,15 @@ export function happeningStart(starts: readonly number[], index: number): number
   return lo > 0 ? starts[lo - 1] : 0;
 }
 
-// ───────────────────────────── the fold ─────────────────────────────
-
-/** What a picture needs of one replica. Phases are tracked for the newest request only: that is all it shows. */
-interface ReplicaFold {
-  view: number;
-  viewChanging: boolean;
-  /** The latest phase event for the newest request's digest (or pre-prepared from a lying primary's send). */
-  newestPhase: SlotPhase | null;
-  newestExecuted: boolean;
-  lastExecuted: number;
-  lowWatermark: number;
-  timer: { startedAt: number; deadline: number } | null;
+/** Whether anything was due after the first `index` events: yes when an event followed; at the end, as the worker said. */
+export function scheduledAfter(run: RunState, index: number): boolean {
+  return index < run.length || run.scheduledAtEnd;
 }
 
-function freshReplica(): ReplicaFold {
-  return { view: 0, viewChanging: false, newestPhase: null, newestExecuted: false, lastExecuted: 0, lowWatermark: 0, timer: null };
-}
-
-function zeroCounts(): Record<MessageType, number> {
-  return Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
-}
-
-/** A fold frozen at one index: small (in-flight messages by id only), so one every few thousand events is cheap. */
-export interface FoldSnapshot {
-  index: number;
-  /** Virtual time of the last event folded (0 before any). */
-  t: number;
-  replicas: ReplicaFold[];
-  inFlight: Float64Array;
-  sent: Record<MessageType, number>;
-  sentTotal: number;
-  delivered: number;
-  dropped: number;
-  issued: number;
-  accepted: number;
-  newest: string | null;
-  latencies: number[];
-  violations: SafetyViolation[];
-}
-
-/** The running state of a trace prefix: what the worker would have reported after `index` events. */
-export class Fold {
-  index = 0;
-  t = 0;
-  replicas: ReplicaFold[] = [];
-  inFlight = new Map<number, FlightMessage>();
-  sent = zeroCounts();
-  sentTotal = 0;
-  delivered = 0;
-  dropped = 0;
-  issued = 0;
-  accepted = 0;
-  newest: string | null = null;
-  latencies: number[] = [];
-  violations: SafetyViolation[] = [];
-
-  private replica(id: number): ReplicaFold | undefined {
-    if (!Number.isInteger(id) || id < 0) return undefined;
-    while (this.replicas.length <= id) this.replicas.push(freshReplica());
-    return this.replicas[id];
-  }
-
-  /** Folds the next event in; `flight` is the message as pictures draw it (built from the event when absent). */
-  apply(e: TraceEvent, flight?: FlightMessage): void {
-    this.index++;
-    this.t = e.t;
-    switch (e.kind) {
-      case 'send': {
-        // A lying primary records what it proposed without saying so in a phase event.
-        if (e.msg.type === 'PRE_PREPARE' && e.msg.digest === this.newest) {
-          const r = this.replica(e.msg.from);
-          if (r && r.newestPhase === null) r.newestPhase = 'pre-prepared';
-        }
-        this.sent[e.msg.type]++;
-        this.sentTotal++;
-        this.inFlight.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost));
-        break;
-      }
-      case 'deliver':
-        this.delivered++;
-        this.inFlight.delete(e.msg.id);
-        break;
-      case 'drop':
-        this.dropped++;
-        this.inFlight.delete(e.msg.id);
-        break;
-      case 'request':
-        if (!e.retransmit) {
-          this.issued++;
-          this.newest = e.digest;
-          // Nobody can have seen a request before the client issued it: the new newest starts from nothing.
-          for (const r of this.replicas) {
-            r.newestPhase = null;
-            r.newestExecuted = false;
-          }
-        }
-        break;
-      case 'accept':
-        this.accepted++;
-        this.latencies.push(e.latencyMs);
-        if (this.latencies.length >= 2 * PICTURE_LATENCY_TAIL) this.latencies = this.latencies.slice(-PICTURE_LATENCY_TAIL);
-        break;
-      case 'phase': {
-        const r = this.replica(e.replica);
-        if (!r) break;
-        if (e.digest === this.newest) {
-          r.newestPhase = e.phase;
-          if (e.phase === 'executed') r.newestExecuted = true;
-        }
-        if (e.phase === 'executed') r.lastExecuted = Math.max(r.lastExecuted, e.seq);
-        break;
-      }
-      case 'view-change': {
-        const r = this.replica(e.replica);
-        if (!r) break;
-        r.view = e.view;
-        r.viewChanging = true;
-        break;
-      }
-      case 'new-view': {
-        const r = this.replica(e.replica);
-        if (!r) break;
-        r.view = e.view;
-        r.viewChanging = false;
-        break;
-      }
-      case 'timer': {
-        const r = this.replica(e.replica);
-        if (!r) break;
-        r.timer = e.action === 'start' ? { startedAt: e.t, deadline: e.deadline } : null;
-        break;
-      }
-      case 'checkpoint': {
-        const r = this.replica(e.replica);
-        if (r && e.stable) r.lowWatermark = Math.max(r.lowWatermark, e.seq);
-        break;
-      }
-      case 'violation':
-        this.violations.push(e.violation);
-        break;
-    }
-  }
-
-  private inFlightIds(): Float64Array {
-    const ids = new Float64Array(this.inFlight.size);
-    let k = 0;
-    for (const id of this.inFlight.keys()) ids[k++] = id;
-    return ids;
-  }
-
-  snapshot(): FoldSnapshot {
-    return {
-      index: this.index,
-      t: this.t,
-      replicas: this.replicas.map((r) => ({ ...r })),
-      inFlight: this.inFlightIds(),
-      sent: { ...this.sent },
-      sentTotal: this.sentTotal,
-      delivered: this.delivered,
-      dropped: this.dropped,
-      issued: this.issued,
-      accepted: this.accepted,
-      newest: this.newest,
-      latencies: this.latencies.slice(-PICTURE_LATENCY_TAIL),
-      violations: [...this.violations],
-    };
-  }
-
-  /** The fold a snapshot froze; its in-flight messages are looked up by id (a run keeps their records). */
-  static restore(snap: FoldSnapshot, message: (id: number) => FlightMessage | undefined): Fold {
-    const fold = new Fold();
-    fold.index = snap.index;
-    fold.t = snap.t;
-    fold.replicas = snap.replicas.map((r) => ({ ...r }));
-    for (const id of snap.inFlight) {
-      const m = message(id);
-      if (m) fold.inFlight.set(id, m);
-    }
-    fold.sent = { ...snap.sent };
-    fold.sentTotal = snap.sentTotal;
-    fold.delivered = snap.delivered;
-    fold.dropped = snap.dropped;
-    fold.issued = snap.issued;
-    fold.accepted = snap.accepted;
-    fold.newest = snap.newest;
-    fold.latencies = [...snap.latencies];
-    fold.violations = [...snap.violations];
-    return fold;
-  }
-
-  /** The picture's state with the clock at `viewTime` (the scenario and interventions say who lies and how). */
-  derive(viewTime: number, ctx: PictureContext): DerivedState {
-    const { n, f } = ctx;
-    const { behaviours, dropRate } = settingsAt(ctx, this.index);
-    const window = Math.max(1, ctx.scenario.watermarkWindow);
-    const summaries: ReplicaSummary[] = Array.from({ length: n }, (_, id) => {
-      const r = this.replicas[id] ?? freshReplica();
-      return {
-        id,
-        behaviour: behaviours[id],
-        view: r.view,
-        isPrimary: r.view % n === id && !r.viewChanging,
-        viewChanging: r.viewChanging,
-        phase: this.newest === null ? null : r.newestExecuted ? 'executed' : r.newestPhase,
-        lastExecuted: r.lastExecuted,
-        lowWatermark: r.lowWatermark,
-        highWatermark: r.lowWatermark + window,
-        timer: r.timer ? { ...r.timer } : null,
-        executed: [],
-      };
-    });
-    const view = currentView(summaries);
-    const clientOutstanding = this.issued - this.accepted;
-    const latencies = this.latencies.slice(-PICTURE_LATENCY_TAIL);
-    const stats: SimStats = {
-      now: viewTime,
-      view,
-      primary: n > 0 ? view % n : 0,
-      sent: { ...this.sent },
-      sentTotal: this.sentTotal,
-      delivered: this.delivered,
-      dropped: this.dropped,
-      committed: this.accepted,
-      outstanding: clientOutstanding + scheduledToIssue(ctx.scenario, this.accepted),
-      latenciesMs: latencies,
-      lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
-      violations: [...this.violations],
-      waitingBecause: waitingBecause(clientOutstanding, summaries, f, dropRate, ctx.scenario),
-    };
-    return { inFlight: new Map(this.inFlight), replicas: summaries, stats };
-  }
-}
-
-export interface PictureContext {
-  n: number;
-  f: number;
-  scenario: Scenario;
-  interventions: readonly TimedIntervention[];
-}
-
-/** The state the page can derive from a trace prefix: what the worker would have reported at that moment. */
-export interface DerivedState {
-  inFlight: Map<number, FlightMessage>;
-  replicas: ReplicaSummary[];
-  stats: SimStats;
-}
-
-/** Behaviours and network as they were after `index` events: the scenario plus the interventions made by then. */
-export function settingsAt(ctx: PictureContext, index: number): { behaviours: Array<Behaviour | null>; dropRate: number; submitted: number } {
-  const behaviours: Array<Behaviour | null> = Array.from({ length: ctx.n }, (_, id) => ctx.scenario.malicious[id] ?? null);
-  let dropRate = ctx.scenario.dropRate;
-  let submitted = 0;
-  for (const h of ctx.interventions) {
-    if (h.afterEvent > index) break;
-    const i = h.intervention;
-    if (i.kind === 'setBehaviour' && i.id < ctx.n) behaviours[i.id] = i.behaviour;
-    else if (i.kind === 'setNetwork' && i.params.dropRate !== undefined) dropRate = i.params.dropRate;
-    else if (i.kind === 'submitRequest') submitted++;
-  }
-  return { behaviours, dropRate, submitted };
-}
-
-/** Folds the first `index` events of a whole trace (from event 0) into the picture's state. */
-export function deriveAt(trace: readonly TraceEvent[], index: number, viewTime: number, ctx: PictureContext): DerivedState {
-  const fold = new Fold();
-  for (let i = 0; i < index && i < trace.length; i++) fold.apply(trace[i]);
-  return fold.derive(viewTime, ctx);
-}
-
-/** Requests the client has yet to issue on its own: it issues the next one each time it accepts a result. */
-function scheduledToIssue(scenario: Scenario, accepted: number): number {
-  const requests = Math.max(0, scenario.requests);
-  const first = Math.min(requests, Math.max(1, scenario.concurrency));
-  return Math.max(0, requests - first - accepted);
-}
-
-/** The view most honest replicas have installed, as Simulation.currentView decides it. */
-function currentView(replicas: readonly ReplicaSummary[]): number {
-  const counts = new Map<number, number>();
-  for (const r of replicas) {
-    if (r.behaviour || r.viewChanging) continue;
-    counts.set(r.view, (counts.get(r.view) ?? 0) + 1);
-  }
-  let best = 0;
-  let bestCount = -1;
-  for (const [view, count] of counts) if (count > bestCount || (count === bestCount && view > best)) [best, bestCount] = [view, count];
-  return bestCount < 0 ? Math.max(0, ...replicas.map((r) => r.view)) : best;
-}
-
-/** Simulation.waitingBecause, from what the trace shows. */
-function waitingBecause(outstanding: number, replicas: readonly ReplicaSummary[], f: number, dropRate: number, scenario: Scenario): string | null {
-  if (outstanding <= 0) return null;
-  const m = replicas.filter((r) => r.behaviour).length;
-  const plural = outstanding === 1 ? 'request is' : 'requests are';
-  if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
-  if (m > f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${f}, so PBFT cannot promise progress.`;
-  if (scenario.mode === 'seed' && replicas[0]?.behaviour) {
-    return `${outstanding} ${plural} waiting: the seed's protocol has no view change, so a lying primary (replica 0) stalls it for good.`;
-  }
-  const changing = replicas.filter((r) => r.viewChanging && !r.behaviour);
-  if (changing.length > 0) {
-    const target = Math.max(...changing.map((r) => r.view));
-    return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).`;
-  }
-  if (dropRate > 0) return `${outstanding} ${plural} waiting: messages are being lost (${Math.round(dropRate * 100)} %); the client retransmits every ${scenario.clientTimeoutMs} ms.`;
-  return `${outstanding} ${plural} in progress.`;
-}
-
-/**
- * The whole picture at a past moment: `index` events shown (at least `base`: older moments were compacted), the
- * clock at `viewTime` (which may lie between two events when the person scrubbed by time). Messages lost in the
- * last step are shown fading from `realNow`.
- */
-export function pictureAt(run: RunState, index: number, viewTime: number, realNow: number, generation: number): TimelineState {
-  const scenario = run.scenario;
-  if (!scenario) return { ...emptyTimeline(), generation };
-  const at = Math.max(run.base, Math.min(index, run.length));
-  const derived = foldAt(run, at).derive(viewTime, { n: run.n, f: run.f, scenario, interventions: run.interventions });
-  const start = Math.max(run.base, happeningStart(run.starts, at));
-  const step = run.trace.slice(start - run.base, at - run.base);
-  const dropped: DroppedMessage[] = [];
-  for (const e of step) {
-    if (e.kind !== 'drop') continue;
-    const record = run.messageById.get(e.msg.id);
-    dropped.push({ ...flightOf(e.msg, record?.sendT ?? e.t, e.t, true), lostAtReal: realNow });
-  }
-  let nextEventAt: number | null = null;
-  if (at < run.length) nextEventAt = eventAt(run, at)?.t ?? null;
-  return {
-    generation,
-    n: run.n,
-    f: run.f,
-    now: viewTime,
-    nextEventAt,
-    receivedAtReal: realNow,
-    inFlight: derived.inFlight,
-    dropped,
-    replicas: derived.replicas,
-    stats: derived.stats,
-    index: at,
-    caption: at === 0 ? emptyTimeline().caption : (captionFor(step) ?? ''),
-    explanation: explain(step, { n: run.n, f: run.f }),
-    replayed: true,
-  };
+/** Notes where the worker stands after a batch and, when it reached the end of what the page knows, that end's time and whether more is due. */
+export function workerReached(run: RunState, batch: Pick<BatchEvent, 'traceLength' | 'now' | 'nextEventAt'>): void {
+  run.workerAt = batch.traceLength;
+  if (batch.traceLength !== run.length) return;
+  run.endTime = Math.max(run.endTime, batch.now);
+  run.scheduledAtEnd = batch.nextEventAt !== null;
 }

@@ -3,6 +3,7 @@ import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { exportRun } from '../sim/share';
 import { Simulation } from '../sim/simulation';
+import { stepBy } from '../sim/stepping';
 import type { Scenario, TraceEvent } from '../sim/types';
 import type { ConnectSim } from '../worker/transport';
 import { createLabStore } from './labStore';
@@ -15,16 +16,16 @@ const lab = (scenario: Scenario, speed = 1000, history?: HistoryLimits) => inPro
 const lossy = defaultScenario({ f: 1, requests: 3, seed: 11, dropRate: 0.05 });
 
 describe('stepping at three grains, through the worker and the store', () => {
-  it('a phase step lands where Simulation.stepPhase lands', async () => {
+  it('a phase step lands where the stepping rule lands on a plain session', async () => {
     const scenario = defaultScenario({ f: 2 });
     const { actions, frame, trace, store } = lab(scenario);
     await frame();
-    const reference = new Simulation(scenario);
+    const reference = new Session(scenario);
     actions.step('event');
-    reference.step();
+    stepBy(reference, 'event');
     await frame();
     for (const phase of ['REQUEST', 'PRE_PREPARE', 'PREPARE', 'COMMIT']) {
-      const expected = reference.stepPhase();
+      const expected = stepBy(reference, 'phase').events;
       actions.step('phase');
       await frame();
       expect(trace()).toEqual(reference.trace);
@@ -36,12 +37,12 @@ describe('stepping at three grains, through the worker and the store', () => {
     expect([...store.getState().timeline.inFlight.values()].some((m) => m.type === 'PRE_PREPARE')).toBe(false);
   });
 
-  it('a request step ends on the client accepting the result, as Simulation.stepRequest does', async () => {
+  it('a request step ends on the client accepting the result, as the stepping rule does on a plain session', async () => {
     const { actions, frame, trace, store } = lab(lossy);
     await frame();
-    const reference = new Simulation(lossy);
+    const reference = new Session(lossy);
     for (let k = 1; k <= 3; k++) {
-      reference.stepRequest();
+      stepBy(reference, 'request');
       actions.step('request');
       await frame();
       expect(trace()).toEqual(reference.trace);

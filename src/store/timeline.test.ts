@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import { Simulation } from '../sim/simulation';
-import type { MessageSummary, ReplicaSummary, TraceEvent } from '../sim/types';
+import type { MessageSummary, ReplicaSummary, Scenario, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
-import { DROP_FADE_MS, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas } from './timeline';
+import { emptyRun, mergeEvents, workerReached, type RunState } from './replay';
+import { DROP_FADE_MS, applyBatch, emptyTimeline, extrapolatedTime, progressAt, shareReplicas, type TimelineState } from './timeline';
 
 function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchEvent {
   return {
@@ -11,15 +12,26 @@ function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchE
     events,
     traceLength: sim.trace.length,
     starts: events.length > 0 ? [events[0].i] : [],
-    inFlight: sim.messagesInFlight(),
-    stats: sim.stats(),
-    replicas: sim.replicas(),
     now: sim.now,
     nextEventAt: sim.nextEventTime(),
     playing: false,
     reset,
     n: sim.n,
     f: sim.f,
+    ...(reset ? { scenario: sim.scenario } : {}),
+  };
+}
+
+/** The page's side of a batch, as labStore does it: the run takes its events, the live picture follows. */
+function receiver(scenario: Scenario) {
+  let run: RunState = emptyRun(0, undefined, scenario);
+  return (prev: TimelineState, batch: BatchEvent, realNow: number): TimelineState => {
+    if (batch.reset) run = emptyRun(0, undefined, batch.scenario ?? scenario);
+    run.n = batch.n;
+    run.f = batch.f;
+    mergeEvents(run, batch.traceLength - batch.events.length, batch.events, batch.starts);
+    workerReached(run, batch);
+    return applyBatch(prev, batch, run, realNow);
   };
 }
 
@@ -37,55 +49,59 @@ const msg = (id: number, over: Partial<MessageSummary> = {}): MessageSummary => 
 describe('applyBatch', () => {
   it('tracks sends as messages in flight and forgets them on delivery', () => {
     const sim = new Simulation(defaultScenario());
-    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
-    t = applyBatch(t, batchFrom(sim, sim.step()), 10);
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = receive(t, batchFrom(sim, sim.step()), 10);
     expect([...t.inFlight.values()]).toMatchObject([{ type: 'REQUEST', from: -1, to: 0, sendT: 0, lost: false }]);
     const flying = [...t.inFlight.values()][0];
     expect(flying.arriveAt).toBeGreaterThanOrEqual(5);
-    t = applyBatch(t, batchFrom(sim, sim.step()), 20);
+    t = receive(t, batchFrom(sim, sim.step()), 20);
     expect(t.inFlight.has(flying.id)).toBe(false);
     expect([...t.inFlight.values()].every((m) => m.type === 'PRE_PREPARE' && m.from === 0)).toBe(true);
     expect(t.inFlight.size).toBe(3);
+    // A batch without events keeps the very map (views compare it by identity).
+    expect(receive(t, batchFrom(sim, []), 30).inFlight).toBe(t.inFlight);
   });
 
   it('moves a lost message to `dropped`, where it stays for about a second of real time', () => {
-    const base = { ...emptyTimeline(), n: 4 };
+    const scenario = defaultScenario();
+    const receive = receiver(scenario);
     const send: TraceEvent = { kind: 'send', i: 0, t: 0, msg: msg(7), arriveAt: 30, lost: true };
     const drop: TraceEvent = { kind: 'drop', i: 1, t: 30, msg: msg(7) };
-    const b = (events: TraceEvent[]): BatchEvent => ({
+    const b = (events: TraceEvent[], reset = false): BatchEvent => ({
       type: 'batch',
       events,
-      traceLength: events.length > 0 ? events[events.length - 1].i + 1 : 2,
+      traceLength: events.length > 0 ? events[events.length - 1].i + 1 : reset ? 0 : 2,
       starts: events.map((e) => e.i),
-      inFlight: {} as BatchEvent['inFlight'],
-      stats: null as never,
-      replicas: [],
       now: 30,
       nextEventAt: null,
       playing: true,
-      reset: false,
+      reset,
       n: 4,
       f: 1,
+      ...(reset ? { scenario } : {}),
     });
-    let t = applyBatch(base, b([send]), 0);
+    let t = receive(emptyTimeline(), b([], true), 0);
+    t = receive(t, b([send]), 0);
     expect(t.inFlight.get(7)?.lost).toBe(true);
-    t = applyBatch(t, b([drop]), 100);
+    t = receive(t, b([drop]), 100);
     expect(t.inFlight.size).toBe(0);
-    expect(t.dropped).toMatchObject([{ id: 7, lostAtReal: 100, from: 1, to: 2 }]);
-    t = applyBatch(t, b([]), 100 + DROP_FADE_MS / 2);
+    expect(t.dropped).toMatchObject([{ id: 7, lostAtReal: 100, from: 1, to: 2, sendT: 0 }]);
+    t = receive(t, b([]), 100 + DROP_FADE_MS / 2);
     expect(t.dropped).toHaveLength(1);
-    t = applyBatch(t, b([]), 100 + DROP_FADE_MS + 1);
+    t = receive(t, b([]), 100 + DROP_FADE_MS + 1);
     expect(t.dropped).toHaveLength(0);
   });
 
   it('a reset batch forgets the previous run', () => {
     const sim = new Simulation(defaultScenario());
-    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
-    t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = receive(t, batchFrom(sim, sim.step()), 0);
     expect(t.inFlight.size).toBeGreaterThan(0);
     expect(t.index).toBe(2);
     const fresh = new Simulation(defaultScenario({ f: 2 }));
-    const after = applyBatch(t, batchFrom(fresh, [], true), 0);
+    const after = receive(t, batchFrom(fresh, [], true), 0);
     expect(after.generation).toBe(t.generation + 1);
     expect(after.inFlight.size).toBe(0);
     expect(after.index).toBe(0);
@@ -93,19 +109,34 @@ describe('applyBatch', () => {
     expect(after.replicas).toHaveLength(7);
   });
 
+  it('shows the picture the simulation derives, after every batch', () => {
+    const sim = new Simulation(defaultScenario({ requests: 2, dropRate: 0.1, seed: 4 }));
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    for (let k = 0; k < 200; k++) {
+      t = receive(t, batchFrom(sim, sim.step()), 0);
+      const { latenciesMs, ...stats } = sim.stats();
+      expect(t.stats).toMatchObject(stats);
+      expect(t.stats?.latenciesMs).toEqual(latenciesMs.slice(-16));
+      expect(t.replicas).toEqual(sim.replicas(false));
+    }
+  });
+
   it('explains the newest step in plain words', () => {
     const sim = new Simulation(defaultScenario());
-    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
-    for (let k = 0; k < 40 && !/prepared for/.test(t.explanation); k++) t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    for (let k = 0; k < 40 && !/prepared for/.test(t.explanation); k++) t = receive(t, batchFrom(sim, sim.step()), 0);
     expect(t.explanation).toMatch(/^Replica \d is now prepared for #1: it holds the PRE-PREPARE and 2 matching PREPAREs \(2f = 2\)/);
   });
 
   it('sets a caption only when the batch has events', () => {
     const sim = new Simulation(defaultScenario());
-    let t = applyBatch(emptyTimeline(), batchFrom(sim, [], true), 0);
-    t = applyBatch(t, batchFrom(sim, sim.step()), 0);
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    t = receive(t, batchFrom(sim, sim.step()), 0);
     expect(t.caption).toMatch(/REQUEST/);
-    const again = applyBatch(t, batchFrom(sim, []), 0);
+    const again = receive(t, batchFrom(sim, []), 0);
     expect(again.caption).toBe(t.caption);
   });
 });

@@ -1,23 +1,26 @@
 /**
- * What the graph needs to draw, rebuilt from each batch by pure functions (tested without React or a worker).
+ * What is on screen, live or past, by pure functions (tested without React or a worker). The picture itself —
+ * replicas, counters, messages in flight, why the client waits — is the run's one fold (src/sim/picture.ts, kept with
+ * the history in replay.ts); this adds what only the screen needs: the fading ✕ of lost messages, the caption and
+ * explanation of the last step, the clock.
  */
-import type { MessageSummary, ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
+import { flightOf, pictureContext, settingsAt, type FlightMessage } from '../sim/picture';
+import type { ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 import { captionFor } from './describe';
 import { explain } from './narrate';
+import { eventAt, foldAt, happeningStart, scheduledAfter, type RunState } from './replay';
 
-/** A message in the picture: who sent what to whom (its digest is not drawn), and its flight. */
-export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
-  /** Virtual time it was sent. */
-  sendT: number;
-  /** Virtual time it arrives, or is lost when `lost`. */
-  arriveAt: number;
-  lost: boolean;
-}
+export type { FlightMessage } from '../sim/picture';
 
-/** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
-export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
-  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
+/** The picture at one moment, as the run's fold derives it. */
+export interface Moment {
+  /** The fold's own map of messages in flight: copy it to keep it. */
+  inFlight: ReadonlyMap<number, FlightMessage>;
+  replicas: ReplicaSummary[];
+  stats: SimStats | null;
+  /** Messages lost in the events that led to this moment, as drawn when they vanished. */
+  lost: FlightMessage[];
 }
 
 export interface DroppedMessage extends FlightMessage {
@@ -72,30 +75,13 @@ export function emptyTimeline(): TimelineState {
   };
 }
 
-export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: number): TimelineState {
+/** The live picture after a batch from the worker, once `run` has taken its events (labStore merges them first). */
+export function applyBatch(prev: TimelineState, batch: BatchEvent, run: RunState, realNow: number): TimelineState {
+  const moment = momentAt(run, batch.traceLength, batch.now, batch.nextEventAt !== null, batch.events);
   const generation = batch.reset ? prev.generation + 1 : prev.generation;
   const base = batch.reset ? { ...emptyTimeline(), generation } : prev;
-
-  let inFlight = base.inFlight;
-  let dropped = base.dropped.filter((d) => realNow - d.lostAtReal < DROP_FADE_MS);
-  if (batch.events.length > 0) {
-    const flying = new Map(inFlight);
-    const newlyDropped: DroppedMessage[] = [];
-    for (const e of batch.events) {
-      if (e.kind === 'send') {
-        flying.set(e.msg.id, flightOf(e.msg, e.t, e.arriveAt, e.lost));
-      } else if (e.kind === 'deliver') {
-        flying.delete(e.msg.id);
-      } else if (e.kind === 'drop') {
-        const m = flying.get(e.msg.id);
-        flying.delete(e.msg.id);
-        newlyDropped.push({ ...(m ?? flightOf(e.msg, e.t, e.t, true)), lostAtReal: realNow });
-      }
-    }
-    inFlight = flying;
-    if (newlyDropped.length > 0) dropped = [...dropped, ...newlyDropped];
-  }
-
+  const fading = base.dropped.filter((d) => realNow - d.lostAtReal < DROP_FADE_MS);
+  const lost = moment.lost.map((m): DroppedMessage => ({ ...m, lostAtReal: realNow }));
   return {
     generation,
     n: batch.n,
@@ -103,14 +89,69 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, realNow: numb
     now: batch.now,
     nextEventAt: batch.nextEventAt,
     receivedAtReal: realNow,
-    inFlight,
-    dropped,
-    replicas: shareReplicas(base.replicas, batch.replicas),
-    stats: batch.stats,
+    // Only events move messages: a batch without any keeps the map, so views that compare it by identity stay put.
+    inFlight: batch.events.length > 0 || batch.reset ? new Map(moment.inFlight) : base.inFlight,
+    dropped: lost.length > 0 ? [...fading, ...lost] : fading,
+    replicas: shareReplicas(base.replicas, moment.replicas),
+    stats: moment.stats,
     index: batch.traceLength,
     caption: captionFor(batch.events) ?? base.caption,
     explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f }) : base.explanation,
     replayed: false,
+  };
+}
+
+/**
+ * The picture after the first `index` events (clamped to what is kept) with the clock at `viewTime`; `scheduled` says
+ * whether anything more was due then. Its `inFlight` is the fold's own map: copy it to keep it.
+ */
+export function momentAt(run: RunState, index: number, viewTime: number, scheduled: boolean, lost: readonly TraceEvent[] = []): Moment {
+  const at = Math.max(run.base, Math.min(index, run.length));
+  const fold = at === run.tip.index ? run.tip : foldAt(run, at);
+  const derived = run.scenario
+    ? fold.derive(pictureContext(run.scenario, run.n, run.f), settingsAt(run.scenario, run.n, run.interventions, at), viewTime, scheduled)
+    : { replicas: [], stats: null };
+  return { inFlight: fold.flights ?? new Map(), replicas: derived.replicas, stats: derived.stats, lost: lostIn(run, lost) };
+}
+
+/** The messages lost among `events`, as drawn at the moment they vanished. */
+function lostIn(run: RunState, events: readonly TraceEvent[]): FlightMessage[] {
+  const out: FlightMessage[] = [];
+  for (const e of events) {
+    if (e.kind !== 'drop') continue;
+    out.push(flightOf(e.msg, run.messageById.get(e.msg.id)?.sendT ?? e.t, e.t, true));
+  }
+  return out;
+}
+
+/**
+ * The whole picture at a past moment: `index` events shown (at least `base`: older moments were compacted), the
+ * clock at `viewTime` (which may lie between two events when the person scrubbed by time). Messages lost in the
+ * last step are shown fading from `realNow`.
+ */
+export function pictureAt(run: RunState, index: number, viewTime: number, realNow: number, generation: number): TimelineState {
+  if (!run.scenario) return { ...emptyTimeline(), generation };
+  const at = Math.max(run.base, Math.min(index, run.length));
+  const start = Math.max(run.base, happeningStart(run.starts, at));
+  const step = run.trace.slice(start - run.base, at - run.base);
+  const moment = momentAt(run, at, viewTime, scheduledAfter(run, at), step);
+  let nextEventAt: number | null = null;
+  if (at < run.length) nextEventAt = eventAt(run, at)?.t ?? null;
+  return {
+    generation,
+    n: run.n,
+    f: run.f,
+    now: viewTime,
+    nextEventAt,
+    receivedAtReal: realNow,
+    inFlight: new Map(moment.inFlight),
+    dropped: moment.lost.map((m): DroppedMessage => ({ ...m, lostAtReal: realNow })),
+    replicas: moment.replicas,
+    stats: moment.stats,
+    index: at,
+    caption: at === 0 ? emptyTimeline().caption : (captionFor(step) ?? ''),
+    explanation: explain(step, { n: run.n, f: run.f }),
+    replayed: true,
   };
 }
 

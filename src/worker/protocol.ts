@@ -3,19 +3,8 @@
  * (worker → store). Everything here is structured-clone safe: plain data, no classes, no functions.
  */
 import type { Intervention, TimedIntervention } from '../sim/session';
-import type {
-  Behaviour,
-  MessageType,
-  NetworkParams,
-  ReplicaInspection,
-  ReplicaSummary,
-  Scenario,
-  SimStats,
-  TraceEvent,
-} from '../sim/types';
-
-/** How far one press of Step goes: one happening, every message of the current phase, or a whole request. */
-export type StepGrain = 'event' | 'phase' | 'request';
+import type { StepGrain, Steppable, SteppedWorld } from '../sim/stepping';
+import type { Behaviour, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
 
 export type SimCommand =
   /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */
@@ -54,6 +43,10 @@ export type SimCommand =
    */
   | { type: 'exportTrace'; upTo: number; request: number };
 
+/**
+ * What the worker says after running: the events (the page folds them into its picture with src/sim/picture.ts, so no
+ * second picture crosses the boundary) and where the run stands.
+ */
 export interface BatchEvent {
   type: 'batch';
   /** Trace events since the previous batch, in order; the first has index traceLength − events.length. */
@@ -62,9 +55,6 @@ export interface BatchEvent {
   traceLength: number;
   /** Absolute indices at which a happening (one Step) begins, for the events of this batch. */
   starts: number[];
-  /** `latenciesMs` holds only the newest LATENCY_TAIL latencies (the page shows the last one); counts are exact. */
-  stats: SimStats;
-  replicas: ReplicaSummary[];
   /** Virtual ms after this batch. */
   now: number;
   /** When the next scheduled event fires; the UI never extrapolates time past it. */
@@ -75,8 +65,6 @@ export interface BatchEvent {
   /** Replica count of this run, so the UI can lay out the graph before any event arrives. */
   n: number;
   f: number;
-  /** Messages on the wire by type (what a phase step waits for). */
-  inFlight: Record<MessageType, number>;
   /** Set when the worker paused by itself: the checker found a safety violation. */
   pausedBy?: 'violation';
   /** On reset batches: the scenario this run started from (what an exported run file records). */
@@ -125,20 +113,14 @@ export type SimEvent = BatchEvent | InspectionEvent | TraceEventList | ImportFai
  * What the host needs from a simulation. `src/sim/simulation.ts` satisfies it; tests pass scripted fakes so
  * the bridge can be tested without the core (and without a real Worker).
  */
-export interface SimulationLike {
+export interface SimulationLike extends SteppedWorld {
   readonly n: number;
   readonly f: number;
-  readonly now: number;
   step(): TraceEvent[];
   runUntil(t: number): TraceEvent[];
-  nextEventTime(): number | null;
   submitRequest(): TraceEvent[];
   setNetwork(p: Partial<NetworkParams>): void;
   setBehaviour(id: number, b: Behaviour | null): void;
-  stats(): SimStats;
-  replicas(withExecuted?: boolean): ReplicaSummary[];
-  nextArrivingType?(): MessageType | null;
-  messagesInFlight?(): Record<MessageType, number>;
   inspect?(id: number): ReplicaInspection;
 }
 
@@ -146,7 +128,7 @@ export interface SimulationLike {
  * A run that can travel in time (`src/sim/session.ts`): the host talks to the world through it so that every
  * person's action is recorded at its moment and replayed identically after a seek.
  */
-export interface SessionLike {
+export interface SessionLike extends Steppable {
   readonly sim: SimulationLike;
   /** Trace events produced so far (the worker's sessions do not keep the events themselves). */
   readonly position: number;

@@ -1,13 +1,34 @@
 import { describe, expect, it } from 'vitest';
+import { Picture, pictureContext, settingsAt, type DerivedPicture } from '../sim/picture';
 import { defaultScenario } from '../sim/scenario';
-import { Session } from '../sim/session';
+import { Session, type TimedIntervention } from '../sim/session';
 import { Simulation } from '../sim/simulation';
 import type { TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
 import { exportRun } from '../sim/share';
 import { BATCH_INTERVAL_MS, FRAME_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
-import { LATENCY_TAIL, advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
+import { advanceTo, createSimHost, WORKER_SESSION_OPTIONS } from './simHost';
+
+/**
+ * What a page shows after these batches: the one picture (src/sim/picture.ts) folded from their events since the last
+ * reset, with the scenario and interventions they carried. Batches carry events, not a second picture.
+ */
+function shown(batches: readonly BatchEvent[]): DerivedPicture {
+  const from = batches.findLastIndex((b) => b.reset);
+  const reset = batches[from];
+  const scenario = reset.scenario!;
+  let interventions: TimedIntervention[] = [];
+  const picture = new Picture({ mode: scenario.mode });
+  for (const b of batches.slice(from)) {
+    if (b.interventions) interventions = b.interventions;
+    for (const e of b.events) picture.apply(e);
+  }
+  const last = batches.at(-1)!;
+  return picture.derive(pictureContext(scenario, last.n, last.f), settingsAt(scenario, last.n, interventions, last.traceLength), last.now, last.nextEventAt !== null);
+}
+
+const committed = (batches: readonly BatchEvent[]) => batches.flatMap((b) => b.events).filter((e) => e.kind === 'accept').length;
 
 type Create = (s: ReturnType<typeof defaultScenario>, interventions: ConstructorParameters<typeof Session>[1]) => SessionLike;
 
@@ -26,7 +47,10 @@ describe('createSimHost', () => {
     expect(posted).toHaveLength(1);
     const b = posted[0] as BatchEvent;
     expect(b).toMatchObject({ type: 'batch', reset: true, events: [], now: 0, n: 4, f: 1, playing: false });
-    expect(b.replicas).toHaveLength(4);
+    expect(shown([b]).replicas).toHaveLength(4);
+    // The worker computes no second picture: the page folds the events.
+    expect(Object.keys(b)).not.toContain('stats');
+    expect(Object.keys(b)).not.toContain('replicas');
     expect(b.nextEventAt).toBe(0);
   });
 
@@ -99,12 +123,12 @@ describe('createSimHost', () => {
     host.handle({ type: 'setSpeed', virtualMsPerSecond: 5000 });
     host.handle({ type: 'configure', scenario: defaultScenario() });
     host.handle({ type: 'play' });
-    for (let frame = 0; frame < 200 && !batches().some((b) => b.stats.committed > 0); frame++) {
+    for (let frame = 0; frame < 200 && committed(batches()) === 0; frame++) {
       host.handle({ type: 'ack' });
       time.advance(FRAME_MS);
     }
     const all = batches();
-    expect(all.at(-1)!.stats.committed).toBe(1);
+    expect(shown(all).stats.committed).toBe(1);
     const sends = all.flatMap((b) => b.events).filter((e) => e.kind === 'send').length;
     expect(sends).toBe(29); // 1 REQUEST + 3 PRE-PREPARE + 9 PREPARE + 12 COMMIT + 4 REPLY
     expect(all.length).toBeLessThan(sends);
@@ -151,7 +175,7 @@ describe('createSimHost', () => {
     host.handle({ type: 'setBehaviour', id: 2, behaviour: { kind: 'silent' } });
     const b = batches().at(-1)!;
     expect(b.reset).toBe(false);
-    expect(b.replicas[2].behaviour).toEqual({ kind: 'silent' });
+    expect(shown(batches()).replicas[2].behaviour).toEqual({ kind: 'silent' });
   });
 
   it('reset restarts from t = 0, paused, keeping live changes', () => {
@@ -164,7 +188,7 @@ describe('createSimHost', () => {
     host.handle({ type: 'reset' });
     const b = batches().at(-1)!;
     expect(b).toMatchObject({ reset: true, now: 0, playing: false, events: [] });
-    expect(b.replicas[1].behaviour).toEqual({ kind: 'silent' });
+    expect(shown(batches()).replicas[1].behaviour).toEqual({ kind: 'silent' });
   });
 
   it('configure keeps playing, so changing f mid-run keeps the lecture going', () => {
@@ -255,12 +279,12 @@ describe('pacing', () => {
     host.handle({ type: 'setSpeed', virtualMsPerSecond: 5000 });
     host.handle({ type: 'configure', scenario: defaultScenario({ f: 33, requests: 2 }) });
     host.handle({ type: 'play' });
-    for (let frame = 0; frame < 400 && !batches().some((b) => b.stats.committed >= 2); frame++) {
+    for (let frame = 0; frame < 400 && committed(batches()) < 2; frame++) {
       host.handle({ type: 'ack' });
       time.advance(FRAME_MS);
     }
     const all = batches();
-    expect(all.at(-1)!.stats.committed).toBe(2);
+    expect(shown(all).stats.committed).toBe(2);
     // One happening is never split: a replica's multicast to 99 others arrives in one batch.
     for (const b of all) expect(b.events.length).toBeLessThanOrEqual(MAX_EVENTS_PER_BATCH + 200);
     expect(Math.max(...all.map((b) => b.events.length))).toBeGreaterThan(MAX_EVENTS_PER_BATCH / 2);
@@ -275,8 +299,9 @@ describe('pacing', () => {
     expect(events.length).toBe(all.at(-1)!.traceLength);
     reference.runUntil(all.at(-1)!.now);
     expect(reference.position).toBe(events.length);
-    // Only the newest latencies cross the worker boundary; the count is exact.
-    expect(all.at(-1)!.stats.latenciesMs.length).toBeLessThanOrEqual(LATENCY_TAIL);
+    // No latencies, no counters cross the worker boundary: only events, from which the count is exact.
+    expect(all.every((b) => !('stats' in b))).toBe(true);
+    expect(shown(all).stats).toMatchObject({ committed: 2, sentTotal: reference.sim.stats().sentTotal, delivered: reference.sim.stats().delivered });
   });
 });
 
@@ -309,7 +334,7 @@ describe('import', () => {
     }
     expect(batches.flatMap((b) => b.events)).toEqual(file.trace);
     expect(batches.at(-1)!.traceLength).toBe(file.trace.length);
-    expect(batches.at(-1)!.stats.committed).toBe(40);
+    expect(shown(batches).stats.committed).toBe(40);
   });
 
   it('a file that is not a run is refused with a reason, and the current run goes on untouched', () => {
@@ -354,13 +379,11 @@ describe('advanceTo', () => {
         throw new Error('must not jump past unprocessed events');
       },
       nextEventTime: () => now + 0.001,
+      nextArrivingType: () => null,
+      inFlightOf: () => 0,
       submitRequest: () => [],
       setNetwork: () => {},
       setBehaviour: () => {},
-      stats: () => {
-        throw new Error('unused');
-      },
-      replicas: () => [],
     };
     const endless: SessionLike = {
       sim,

@@ -1,9 +1,10 @@
 import type { TimedIntervention } from '../sim/session';
 import type { SimulationOptions } from '../sim/simulation';
-import { MESSAGE_TYPES, type MessageType, type Scenario, type TraceEvent } from '../sim/types';
+import { progress, stepBy, stepOnce, type Progress } from '../sim/stepping';
+import type { Scenario, TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
 import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
-import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent, type StepGrain } from './protocol';
+import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent } from './protocol';
 
 export interface SimHostDeps {
   createSession(scenario: Scenario, interventions: TimedIntervention[]): SessionLike;
@@ -24,75 +25,6 @@ export interface SimHost {
  * runs.
  */
 export const WORKER_SESSION_OPTIONS: SimulationOptions = { keepTrace: false, historyLimit: 2000 };
-
-/**
- * Latencies sent with each batch: the page shows the newest one and counts requests exactly from `committed`, so the
- * full list (which grows with the run, up to the core's history limit) need not cross the worker boundary every frame.
- */
-export const LATENCY_TAIL = 16;
-/** A request step gives up after this much virtual time without the client accepting (as Simulation.stepRequest). */
-export const REQUEST_STEP_LIMIT_MS = 60_000;
-const PHASE_STEP_MAX_EVENTS = 100_000;
-const REQUEST_STEP_MAX_EVENTS = 1_000_000;
-
-const NO_MESSAGES = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
-
-/** The events of some happenings and where each happening began: the page steps back by happenings. */
-interface Progress {
-  events: TraceEvent[];
-  starts: number[];
-  violation: boolean;
-}
-
-function progress(): Progress {
-  return { events: [], starts: [], violation: false };
-}
-
-/** One happening forward; false when nothing is left to happen. */
-function stepOnce(session: SessionLike, out: Progress): boolean {
-  const events = session.step();
-  if (events.length === 0) return false;
-  out.starts.push(events[0].i);
-  for (const e of events) {
-    out.events.push(e);
-    if (e.kind === 'violation') out.violation = true;
-  }
-  return true;
-}
-
-/**
- * Goes forward by one grain. Phase and request steps mirror Simulation.stepPhase / stepRequest, happening by
- * happening through the session (so recorded interventions are replayed on the way), and stop early at a safety
- * violation so the room sees the moment it happened.
- */
-export function stepBy(session: SessionLike, grain: StepGrain): Progress {
-  const out = progress();
-  const sim = session.sim;
-  if (grain === 'phase') {
-    const phase = sim.nextArrivingType?.() ?? null;
-    if (phase === null || !sim.messagesInFlight) {
-      stepOnce(session, out);
-      return out;
-    }
-    for (let k = 0; k < PHASE_STEP_MAX_EVENTS && sim.messagesInFlight()[phase] > 0; k++) {
-      if (!stepOnce(session, out) || out.violation) break;
-    }
-    return out;
-  }
-  if (grain === 'request') {
-    const until = sim.now + REQUEST_STEP_LIMIT_MS;
-    for (let k = 0; k < REQUEST_STEP_MAX_EVENTS; k++) {
-      const due = sim.nextEventTime();
-      if (due === null || due > until) break;
-      const before = out.events.length;
-      if (!stepOnce(session, out) || out.violation) break;
-      if (out.events.some((e, i) => i >= before && e.kind === 'accept')) break;
-    }
-    return out;
-  }
-  stepOnce(session, out);
-  return out;
-}
 
 /**
  * Processes every event due by `target`, then moves the clock there. Stepping (rather than one runUntil) lets
@@ -147,22 +79,17 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
     // Session replaces its list when someone acts, so identity tells whether it changed.
     const historyChanged = options.reset || history !== postedHistory || history.length !== (postedHistory?.length ?? -1);
     postedHistory = history;
-    const stats = sim.stats();
-    if (stats.latenciesMs.length > LATENCY_TAIL) stats.latenciesMs = stats.latenciesMs.slice(-LATENCY_TAIL);
     post({
       type: 'batch',
       events: p.events,
       traceLength: options.traceLength ?? current.position,
       starts: p.starts,
-      stats,
-      replicas: sim.replicas(false),
       now: sim.now,
       nextEventAt: sim.nextEventTime(),
       playing,
       reset: options.reset ?? false,
       n: sim.n,
       f: sim.f,
-      inFlight: sim.messagesInFlight?.() ?? { ...NO_MESSAGES },
       ...(options.pausedBy ? { pausedBy: options.pausedBy } : {}),
       ...(options.reset && runScenario ? { scenario: runScenario } : {}),
       ...(historyChanged ? { interventions: history.map((h) => structuredClone(h)) } : {}),

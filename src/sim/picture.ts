@@ -1,0 +1,491 @@
+/**
+ * The one picture of a run: what every view shows — each replica's view, role, phase for the newest request,
+ * execution, watermarks and timer; the messages in flight; the counters; why the client waits — folded from the
+ * trace's events and nothing else. The simulation feeds it as it records (through typed calls that allocate nothing,
+ * also when it keeps no trace); the page folds the events it keeps with the same code, so a past moment is drawn
+ * exactly as it was drawn live.
+ *
+ * What events cannot say comes in as explicit inputs when the picture is derived: who lies and how lossy the network
+ * is (a person's interventions, `PictureSettings`), the clock, and whether anything more is scheduled.
+ */
+import type { TraceDraft } from './protocols/contract';
+import { primaryOf } from './scenario';
+import type { TimedIntervention } from './session';
+import {
+  MESSAGE_TYPES,
+  type Behaviour,
+  type MessageSummary,
+  type MessageType,
+  type NodeId,
+  type ProtocolMode,
+  type ReplicaSummary,
+  type SafetyViolation,
+  type Scenario,
+  type SimStats,
+  type SlotPhase,
+  type TraceEvent,
+} from './types';
+
+/** A message in the picture: who sent what to whom (its digest is not drawn), and its flight. */
+export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
+  /** Virtual time it was sent. */
+  sendT: number;
+  /** Virtual time it arrives, or is lost when `lost`. */
+  arriveAt: number;
+  lost: boolean;
+}
+
+/** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
+export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
+  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
+}
+
+/** What the picture needs of a run's scenario: constants for the whole run. */
+export interface PictureContext {
+  n: number;
+  f: number;
+  mode: ProtocolMode;
+  /** H − h; unbounded for the seed's protocol, which has no watermarks. */
+  watermarkWindow: number;
+  /** Requests the client issues on its own, and how many at once (what is still to come counts as outstanding). */
+  requests: number;
+  concurrency: number;
+  clientTimeoutMs: number;
+}
+
+/** The seed's nodes have no watermarks: their high watermark is as far as a number goes (as SeedReplica says). */
+const UNBOUNDED_WATERMARK = Number.MAX_SAFE_INTEGER;
+
+export function pictureContext(scenario: Scenario, n: number, f: number): PictureContext {
+  const mode = scenario.mode ?? 'pbft';
+  return {
+    n,
+    f,
+    mode,
+    watermarkWindow: mode === 'seed' ? UNBOUNDED_WATERMARK : Math.max(1, scenario.watermarkWindow),
+    requests: scenario.requests,
+    concurrency: scenario.concurrency,
+    clientTimeoutMs: scenario.clientTimeoutMs,
+  };
+}
+
+/** What a person changes by hand rather than events: who lies (by replica id), and how lossy the network is. */
+export interface PictureSettings {
+  behaviours: ReadonlyArray<Behaviour | null>;
+  dropRate: number;
+}
+
+/** The settings after `index` events: the scenario's, changed by every intervention made by then. */
+export function settingsAt(scenario: Scenario, n: number, interventions: readonly TimedIntervention[], index: number): PictureSettings {
+  const behaviours: Array<Behaviour | null> = Array.from({ length: n }, (_, id) => scenario.malicious[id] ?? null);
+  let dropRate = scenario.dropRate;
+  for (const h of interventions) {
+    if (h.afterEvent > index) break;
+    const i = h.intervention;
+    if (i.kind === 'setBehaviour' && i.id < n) behaviours[i.id] = i.behaviour;
+    else if (i.kind === 'setNetwork' && i.params.dropRate !== undefined) dropRate = i.params.dropRate;
+  }
+  return { behaviours, dropRate };
+}
+
+export interface PictureOptions {
+  /** The protocol the events come from (default 'pbft'). */
+  mode?: ProtocolMode;
+  /** Keep every message in flight as a FlightMessage (the page draws them; the simulation only counts them). */
+  flights?: boolean;
+  /** Latencies kept: the newest this many (more are kept briefly, so trimming is rare). Default: all. */
+  latencyLimit?: number;
+}
+
+/** What the picture derives at one moment. */
+export interface DerivedPicture {
+  replicas: ReplicaSummary[];
+  stats: SimStats;
+}
+
+/** One replica as events show it. Phases are followed for the newest request only: that is all a picture shows. */
+interface ReplicaState {
+  view: number;
+  viewChanging: boolean;
+  /** Where the newest request stands here (before execution), and the sequence number of its slot (−1: none known). */
+  newestPhase: SlotPhase | null;
+  newestSeq: number;
+  /** It committed the newest in its slot (in some view): a new view's PRE-PREPARE for it does not undo that. */
+  newestCommitted: boolean;
+  newestExecuted: boolean;
+  lastExecuted: number;
+  lowWatermark: number;
+  timer: { startedAt: number; deadline: number } | null;
+}
+
+function freshReplica(): ReplicaState {
+  return {
+    view: 0,
+    viewChanging: false,
+    newestPhase: null,
+    newestSeq: -1,
+    newestCommitted: false,
+    newestExecuted: false,
+    lastExecuted: 0,
+    lowWatermark: 0,
+    timer: null,
+  };
+}
+
+function forgetNewest(r: ReplicaState): void {
+  r.newestPhase = null;
+  r.newestSeq = -1;
+  r.newestCommitted = false;
+}
+
+function zeroCounts(): Record<MessageType, number> {
+  return Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
+}
+
+/** A picture frozen at one index: small (in-flight messages by id only), so one every few thousand events is cheap. */
+export interface PictureSnapshot {
+  index: number;
+  /** Virtual time of the last event folded (0 before any). */
+  t: number;
+  replicas: ReplicaState[];
+  inFlight: Record<MessageType, number>;
+  flightIds: Float64Array;
+  sent: Record<MessageType, number>;
+  sentTotal: number;
+  delivered: number;
+  dropped: number;
+  issued: number;
+  accepted: number;
+  newest: string | null;
+  newestProposedAt: number;
+  latencies: number[];
+  violations: SafetyViolation[];
+}
+
+/** The running state of a run, event by event. */
+export class Picture {
+  /** Trace events folded through `apply` (a picture fed by the simulation's typed calls does not count them). */
+  index = 0;
+  /** Virtual time of the last event folded through `apply`. */
+  t = 0;
+  /** Messages on the wire by id, when asked for (`flights`); null otherwise. */
+  readonly flights: Map<number, FlightMessage> | null;
+  /** Messages on the wire by type: what "step to the end of this phase" waits for. */
+  inFlight = zeroCounts();
+  sent = zeroCounts();
+  sentTotal = 0;
+  delivered = 0;
+  dropped = 0;
+  /** Requests the client issued (retransmissions aside) and accepted. */
+  issued = 0;
+  accepted = 0;
+  /** The newest request's digest, and the sequence number its first PRE-PREPARE gave it (−1 until then). */
+  newest: string | null = null;
+  private newestProposedAt = -1;
+  private states: ReplicaState[] = [];
+  private latencies: number[] = [];
+  private readonly latencyLimit: number;
+  /** The seed's slots follow the request they were proposed with, PBFT's the digest they pre-prepared. */
+  private readonly followsRequest: boolean;
+  violations: SafetyViolation[] = [];
+
+  constructor(options: PictureOptions = {}) {
+    this.flights = options.flights ? new Map() : null;
+    this.followsRequest = options.mode === 'seed';
+    this.latencyLimit = Math.max(1, options.latencyLimit ?? Infinity);
+  }
+
+  // ───────────────────────────── feeding ─────────────────────────────
+
+  /** Folds the next trace event in; `flight` is the message as pictures draw it (built from the event when absent). */
+  apply(e: TraceEvent, flight?: FlightMessage): void {
+    this.index++;
+    this.t = e.t;
+    switch (e.kind) {
+      case 'send':
+        this.send(e.msg.type, e.msg.from, e.msg.digest);
+        this.flights?.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost));
+        return;
+      case 'deliver':
+        this.deliver(e.msg.type, e.msg.id);
+        return;
+      case 'drop':
+        this.drop(e.msg.type, e.msg.id);
+        return;
+      default:
+        this.note(e, e.t);
+    }
+  }
+
+  /** A message put on the wire (the simulation calls this as it sends, trace or not). */
+  send(type: MessageType, from: NodeId, digest: string): void {
+    // A lying primary records what it proposed without saying so in a phase event.
+    if (type === 'PRE_PREPARE' && digest === this.newest) {
+      const r = this.replica(from);
+      if (r && r.newestPhase === null) r.newestPhase = 'pre-prepared';
+    }
+    this.sent[type]++;
+    this.sentTotal++;
+    this.inFlight[type]++;
+  }
+
+  /** A message off the wire, delivered. */
+  deliver(type: MessageType, id: number): void {
+    this.delivered++;
+    this.arrive(type, id);
+  }
+
+  /** A message off the wire, lost. */
+  drop(type: MessageType, id: number): void {
+    this.dropped++;
+    this.arrive(type, id);
+  }
+
+  private arrive(type: MessageType, id: number): void {
+    this.inFlight[type]--;
+    this.flights?.delete(id);
+  }
+
+  /** Every event but a message's: the client's, the replicas', the checker's. */
+  note(e: TraceDraft, t: number): void {
+    switch (e.kind) {
+      case 'request':
+        if (e.retransmit) return;
+        this.issued++;
+        this.newest = e.digest;
+        this.newestProposedAt = -1;
+        // Nobody can have seen a request before the client issued it: the new newest starts from nothing.
+        for (const r of this.states) {
+          forgetNewest(r);
+          r.newestExecuted = false;
+        }
+        return;
+      case 'accept':
+        this.accepted++;
+        this.latencies.push(e.latencyMs);
+        if (this.latencies.length > 2 * this.latencyLimit) this.latencies.splice(0, this.latencies.length - this.latencyLimit);
+        return;
+      case 'phase':
+        this.phase(e.replica, e.seq, e.digest, e.phase);
+        return;
+      case 'view-change': {
+        const r = this.replica(e.replica);
+        if (!r) return;
+        r.view = e.view;
+        r.viewChanging = true;
+        return;
+      }
+      case 'new-view': {
+        const r = this.replica(e.replica);
+        if (!r) return;
+        r.view = e.view;
+        r.viewChanging = false;
+        return;
+      }
+      case 'timer': {
+        const r = this.replica(e.replica);
+        if (r) r.timer = e.action === 'start' ? { startedAt: t, deadline: e.deadline } : null;
+        return;
+      }
+      case 'checkpoint': {
+        const r = this.replica(e.replica);
+        if (!r || !e.stable) return;
+        r.lowWatermark = Math.max(r.lowWatermark, e.seq);
+        // A stable checkpoint discards the log at and below it.
+        if (r.newestSeq >= 0 && r.newestSeq <= e.seq) forgetNewest(r);
+        return;
+      }
+      case 'violation':
+        this.violations.push(e.violation);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Where a replica stands for the newest request: the phase of the slot holding it. A slot belongs to the digest
+   * it pre-prepared; in the seed's protocol, to the request its PRE-PREPARE carried, whatever digest a liar claimed.
+   */
+  private phase(id: NodeId, seq: number, digest: string, phase: SlotPhase): void {
+    const r = this.replica(id);
+    if (!r) return;
+    if (phase === 'executed') r.lastExecuted = Math.max(r.lastExecuted, seq);
+    if (this.newest === null) return;
+    const isNewest = digest === this.newest;
+    if (isNewest && phase === 'pre-prepared' && this.newestProposedAt < 0) this.newestProposedAt = seq;
+    const ofNewest = isNewest || (this.followsRequest && seq === this.newestProposedAt);
+    if (!ofNewest) {
+      // Its slot now holds another request (a new view re-proposed the number).
+      if (phase === 'pre-prepared' && seq === r.newestSeq) forgetNewest(r);
+      return;
+    }
+    if (phase === 'executed') {
+      r.newestExecuted = true;
+      return;
+    }
+    if (seq !== r.newestSeq) {
+      r.newestSeq = seq;
+      r.newestCommitted = false;
+    }
+    if (phase === 'committed') r.newestCommitted = true;
+    r.newestPhase = r.newestCommitted ? 'committed' : phase;
+  }
+
+  private replica(id: number): ReplicaState | undefined {
+    if (!Number.isInteger(id) || id < 0) return undefined;
+    while (this.states.length <= id) this.states.push(freshReplica());
+    return this.states[id];
+  }
+
+  // ───────────────────────────── deriving ─────────────────────────────
+
+  /** Every replica as the picture shows it (without execution logs: those are the replicas' own). */
+  replicas(ctx: PictureContext, settings: PictureSettings): ReplicaSummary[] {
+    const out: ReplicaSummary[] = [];
+    for (let id = 0; id < ctx.n; id++) {
+      const r = this.states[id] ?? freshReplica();
+      out.push({
+        id,
+        behaviour: settings.behaviours[id] ?? null,
+        view: r.view,
+        isPrimary: primaryOf(r.view, ctx.n) === id && !r.viewChanging,
+        viewChanging: r.viewChanging,
+        phase: this.newest === null ? null : r.newestExecuted ? 'executed' : r.newestPhase,
+        lastExecuted: r.lastExecuted,
+        lowWatermark: r.lowWatermark,
+        highWatermark: r.lowWatermark + ctx.watermarkWindow,
+        timer: r.timer ? { startedAt: r.timer.startedAt, deadline: r.timer.deadline } : null,
+        executed: [],
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The picture at virtual time `now`; `scheduled` says whether anything more is due (the simulation knows it from its
+   * scheduler, the page from the worker's next event time or from the events that followed).
+   */
+  derive(ctx: PictureContext, settings: PictureSettings, now: number, scheduled: boolean): DerivedPicture {
+    const replicas = this.replicas(ctx, settings);
+    const view = currentView(replicas);
+    const clientOutstanding = this.issued - this.accepted;
+    const latencies = this.latencies.slice(-this.latencyLimit);
+    const stats: SimStats = {
+      now,
+      view,
+      primary: primaryOf(view, ctx.n),
+      sent: { ...this.sent },
+      sentTotal: this.sentTotal,
+      delivered: this.delivered,
+      dropped: this.dropped,
+      committed: this.accepted,
+      outstanding: clientOutstanding + stillToIssue(ctx, this.accepted),
+      latenciesMs: latencies,
+      lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
+      violations: [...this.violations],
+      waitingBecause: waitingBecause(clientOutstanding, replicas, ctx, settings, scheduled),
+    };
+    return { replicas, stats };
+  }
+
+  // ───────────────────────────── snapshots ─────────────────────────────
+
+  snapshot(): PictureSnapshot {
+    const flightIds = new Float64Array(this.flights?.size ?? 0);
+    let k = 0;
+    if (this.flights) for (const id of this.flights.keys()) flightIds[k++] = id;
+    return {
+      index: this.index,
+      t: this.t,
+      replicas: this.states.map((r) => ({ ...r })),
+      inFlight: { ...this.inFlight },
+      flightIds,
+      sent: { ...this.sent },
+      sentTotal: this.sentTotal,
+      delivered: this.delivered,
+      dropped: this.dropped,
+      issued: this.issued,
+      accepted: this.accepted,
+      newest: this.newest,
+      newestProposedAt: this.newestProposedAt,
+      latencies: this.latencies.slice(-this.latencyLimit),
+      violations: [...this.violations],
+    };
+  }
+
+  /** The picture a snapshot froze; its messages in flight are looked up by id (the page keeps their records). */
+  static restore(snap: PictureSnapshot, options: PictureOptions, message: (id: number) => FlightMessage | undefined): Picture {
+    const p = new Picture(options);
+    p.index = snap.index;
+    p.t = snap.t;
+    p.states = snap.replicas.map((r) => ({ ...r }));
+    p.inFlight = { ...snap.inFlight };
+    if (p.flights) {
+      for (const id of snap.flightIds) {
+        const m = message(id);
+        if (m) p.flights.set(id, m);
+      }
+    }
+    p.sent = { ...snap.sent };
+    p.sentTotal = snap.sentTotal;
+    p.delivered = snap.delivered;
+    p.dropped = snap.dropped;
+    p.issued = snap.issued;
+    p.accepted = snap.accepted;
+    p.newest = snap.newest;
+    p.newestProposedAt = snap.newestProposedAt;
+    p.latencies = [...snap.latencies];
+    p.violations = [...snap.violations];
+    return p;
+  }
+}
+
+/** Requests the client has yet to issue on its own: after its first `concurrency`, one each time it accepts a result. */
+function stillToIssue(ctx: PictureContext, accepted: number): number {
+  const requests = Math.max(0, ctx.requests);
+  const first = Math.min(requests, Math.max(1, ctx.concurrency));
+  return Math.max(0, requests - first - accepted);
+}
+
+/** The view most honest replicas have installed (what the header shows as "the" view). */
+export function currentView(replicas: readonly ReplicaSummary[]): number {
+  const counts = new Map<number, number>();
+  for (const r of replicas) {
+    if (r.behaviour || r.viewChanging) continue;
+    counts.set(r.view, (counts.get(r.view) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = -1;
+  for (const [view, count] of counts) if (count > bestCount || (count === bestCount && view > best)) [best, bestCount] = [view, count];
+  return bestCount < 0 ? Math.max(0, ...replicas.map((r) => r.view)) : best;
+}
+
+/**
+ * Liveness is not silent: when the client is still waiting, say what stands in the way, most telling reason first.
+ */
+export function waitingBecause(
+  outstanding: number,
+  replicas: readonly ReplicaSummary[],
+  ctx: PictureContext,
+  settings: PictureSettings,
+  scheduled: boolean,
+): string | null {
+  if (outstanding <= 0) return null;
+  const m = replicas.filter((r) => r.behaviour).length;
+  const { dropRate } = settings;
+  const plural = outstanding === 1 ? 'request is' : 'requests are';
+  if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
+  if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so PBFT cannot promise progress.`;
+  if (ctx.mode === 'seed' && replicas[0]?.behaviour) {
+    return `${outstanding} ${plural} waiting: the seed's protocol has no view change, so a lying primary (replica 0) stalls it for good.`;
+  }
+  const changing = replicas.filter((r) => r.viewChanging && !r.behaviour);
+  if (changing.length > 0) {
+    const target = Math.max(...changing.map((r) => r.view));
+    return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).`;
+  }
+  if (dropRate > 0) return `${outstanding} ${plural} waiting: messages are being lost (${Math.round(dropRate * 100)} %); the client retransmits every ${ctx.clientTimeoutMs} ms.`;
+  if (!scheduled) return `${outstanding} ${plural} waiting and nothing more is scheduled.`;
+  return `${outstanding} ${plural} in progress.`;
+}
