@@ -130,6 +130,14 @@ describe('applyBatch', () => {
     expect(t.explanation).toMatch(/^Replica \d is now prepared for #1: it holds the PRE-PREPARE and 2 matching PREPAREs \(2f = 2\)/);
   });
 
+  it("explains a run of the seed's protocol in its own quorum words", () => {
+    const sim = new Simulation(defaultScenario({ mode: 'seed' }));
+    const receive = receiver(sim.scenario);
+    let t = receive(emptyTimeline(), batchFrom(sim, [], true), 0);
+    for (let k = 0; k < 60 && !/matching PREPAREs for/.test(t.explanation); k++) t = receive(t, batchFrom(sim, sim.step()), 0);
+    expect(t.explanation).toMatch(/^Replica \d holds 2f\+1 = 3 matching PREPAREs for #1 \(the primary's counted too\)/);
+  });
+
   it('sets a caption only when the batch has events', () => {
     const sim = new Simulation(defaultScenario());
     const receive = receiver(sim.scenario);

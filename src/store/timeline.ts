@@ -96,7 +96,7 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, run: RunState
     stats: moment.stats,
     index: batch.traceLength,
     caption: captionFor(batch.events) ?? base.caption,
-    explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f }) : base.explanation,
+    explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f, mode: run.scenario?.mode }) : base.explanation,
     replayed: false,
   };
 }
@@ -150,7 +150,7 @@ export function pictureAt(run: RunState, index: number, viewTime: number, realNo
     stats: moment.stats,
     index: at,
     caption: at === 0 ? emptyTimeline().caption : (captionFor(step) ?? ''),
-    explanation: explain(step, { n: run.n, f: run.f }),
+    explanation: explain(step, { n: run.n, f: run.f, mode: run.scenario.mode }),
     replayed: true,
   };
 }
