@@ -1,3 +1,4 @@
+import { protocolOf } from './protocols';
 import { fnv1a, createRng } from './rng';
 import { defaultScenario, DEFAULT_BEHAVIOUR, toleratedFaults } from './scenario';
 import { Simulation } from './simulation';
@@ -115,7 +116,7 @@ export function runTrial(config: SweepConfig, m: number, trial: number): TrialRe
   const agreement = !stats.violations.some((v) => v.rule === 'agreement' || v.rule === 'total-order');
   let latenciesMs: number[];
   let success: boolean;
-  if (config.mode === 'seed') {
+  if (protocolOf(config.mode).trialSuccess === 'all-honest-executed') {
     // The seed's own definition: every honest replica committed (each request) before the timeout.
     latenciesMs = [];
     for (const request of sim.client.issued.values()) {

@@ -9,6 +9,7 @@
  * is (a person's interventions, `PictureSettings`), the clock, and whether anything more is scheduled.
  */
 import type { TraceDraft } from './protocols/contract';
+import { protocolOf } from './protocols';
 import { primaryOf } from './scenario';
 import type { TimedIntervention } from './session';
 import {
@@ -53,7 +54,7 @@ export interface PictureContext {
   clientTimeoutMs: number;
 }
 
-/** The seed's nodes have no watermarks: their high watermark is as far as a number goes (as SeedReplica says). */
+/** A protocol without watermarks: its high watermark is as far as a number goes (as the seed's replica says). */
 const UNBOUNDED_WATERMARK = Number.MAX_SAFE_INTEGER;
 
 export function pictureContext(scenario: Scenario, n: number, f: number): PictureContext {
@@ -62,7 +63,7 @@ export function pictureContext(scenario: Scenario, n: number, f: number): Pictur
     n,
     f,
     mode,
-    watermarkWindow: mode === 'seed' ? UNBOUNDED_WATERMARK : Math.max(1, scenario.watermarkWindow),
+    watermarkWindow: protocolOf(mode).picture.watermarks ? Math.max(1, scenario.watermarkWindow) : UNBOUNDED_WATERMARK,
     requests: scenario.requests,
     concurrency: scenario.concurrency,
     clientTimeoutMs: scenario.clientTimeoutMs,
@@ -185,13 +186,13 @@ export class Picture {
   private states: ReplicaState[] = [];
   private latencies: number[] = [];
   private readonly latencyLimit: number;
-  /** The seed's slots follow the request they were proposed with, PBFT's the digest they pre-prepared. */
+  /** Slots follow the request they were proposed with (the seed's), or the digest they pre-prepared (PBFT's). */
   private readonly followsRequest: boolean;
   violations: SafetyViolation[] = [];
 
   constructor(options: PictureOptions = {}) {
     this.flights = options.flights ? new Map() : null;
-    this.followsRequest = options.mode === 'seed';
+    this.followsRequest = protocolOf(options.mode).picture.slotFollowsRequest;
     this.latencyLimit = Math.max(1, options.latencyLimit ?? Infinity);
   }
 
@@ -477,8 +478,10 @@ export function waitingBecause(
   const plural = outstanding === 1 ? 'request is' : 'requests are';
   if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
   if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so PBFT cannot promise progress.`;
-  if (ctx.mode === 'seed' && replicas[0]?.behaviour) {
-    return `${outstanding} ${plural} waiting: the seed's protocol has no view change, so a lying primary (replica 0) stalls it for good.`;
+  const protocol = protocolOf(ctx.mode);
+  const primary = replicas.find((r) => r.isPrimary);
+  if (!protocol.picture.viewChange && primary?.behaviour) {
+    return `${outstanding} ${plural} waiting: ${protocol.name} has no view change, so a lying primary (replica ${primary.id}) stalls it for good.`;
   }
   const changing = replicas.filter((r) => r.viewChanging && !r.behaviour);
   if (changing.length > 0) {

@@ -66,4 +66,18 @@ export interface ProtocolDescriptor {
   narration: ProtocolNarration;
   /** The scenario parameters it reads (its rows of the parameter table). */
   parameters: readonly (keyof Scenario)[];
+  /** What the one picture (src/sim/picture.ts) must know of it. */
+  picture: {
+    /** Its replicas keep a watermark window H − h (without one, H is unbounded). */
+    watermarks: boolean;
+    /** A slot belongs to the request its PRE-PREPARE carried, not to the digest it pre-prepared (the seed's liars forge every digest). */
+    slotFollowsRequest: boolean;
+    /** It replaces a faulty primary by a view change; without one, a lying primary stalls it for good. */
+    viewChange: boolean;
+  };
+  /**
+   * What a sweep counts as a successful trial: the client accepted every request, or — the seed article's own
+   * definition — every honest replica executed each one before the timeout.
+   */
+  trialSuccess: 'client-accepted' | 'all-honest-executed';
 }

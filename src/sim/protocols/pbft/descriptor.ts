@@ -58,4 +58,6 @@ export const pbft: ProtocolDescriptor = {
     'viewChangeTimeoutMs',
     'clientTimeoutMs',
   ],
+  picture: { watermarks: true, slotFollowsRequest: false, viewChange: true },
+  trialSuccess: 'client-accepted',
 };

@@ -34,4 +34,6 @@ export const seed: ProtocolDescriptor = {
     },
   },
   parameters: ['f', 'n', 'seed', 'minDelayMs', 'maxDelayMs', 'dropRate', 'reorderRate', 'malicious', 'requests', 'concurrency', 'clientTimeoutMs'],
+  picture: { watermarks: false, slotFollowsRequest: true, viewChange: false },
+  trialSuccess: 'all-honest-executed',
 };
