@@ -10,7 +10,7 @@ import { parseRunArgs, parseSweepArgs } from './cli/args';
 import { BEHAVIOUR_PARAM, PARAM_LIST, PARAMS, replicaCount, toShown, type ChoiceParam, type NumberParam, type Param } from './sim/params';
 import { defaultScenario } from './sim/scenario';
 import { decodeShare, exportRun, importRun } from './sim/share';
-import type { TimedIntervention } from './sim/session';
+import type { TimedIntervention } from './sim/types';
 import { BEHAVIOURS, type BehaviourKind, type Scenario } from './sim/types';
 import { defaultForm, validateForm, type ExperimentForm, type FormField } from './store/experimentForm';
 import { createLabStore, type LabStore } from './store/labStore';

@@ -11,7 +11,6 @@
 import type { TraceDraft } from './protocols/contract';
 import { protocolOf } from './protocols';
 import { primaryOf } from './scenario';
-import type { TimedIntervention } from './session';
 import {
   MESSAGE_TYPES,
   type Behaviour,
@@ -24,6 +23,7 @@ import {
   type Scenario,
   type SimStats,
   type SlotPhase,
+  type TimedIntervention,
   type TraceEvent,
 } from './types';
 

@@ -1,18 +1,7 @@
 import { Simulation, type SimulationOptions } from './simulation';
-import type { Behaviour, NetworkParams, Scenario, TraceEvent } from './types';
+import type { Intervention, Scenario, TimedIntervention, TraceEvent } from './types';
 
-/** Something a person did to a running simulation. */
-export type Intervention =
-  | { kind: 'setNetwork'; params: Partial<NetworkParams> }
-  | { kind: 'setBehaviour'; id: number; behaviour: Behaviour | null }
-  | { kind: 'submitRequest' };
-
-/** An intervention pinned to the moment it happened: after `afterEvent` trace events, at virtual time `at`. */
-export interface TimedIntervention {
-  afterEvent: number;
-  at: number;
-  intervention: Intervention;
-}
+export type { Intervention, TimedIntervention };
 
 /**
  * A run that can travel in time. The core is deterministic, so a moment is (scenario, interventions, event index):

@@ -19,8 +19,7 @@ import {
   type Problem,
 } from './params';
 import { defaultScenario } from './scenario';
-import type { Intervention, TimedIntervention } from './session';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NetworkParams, type Scenario, type TraceEvent } from './types';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind, type Intervention, type NetworkParams, type Scenario, type TimedIntervention, type TraceEvent } from './types';
 
 /**
  * Scenarios travel as URLs and runs as JSON files. Both are read defensively: a bad value falls back to its default

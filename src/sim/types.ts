@@ -215,3 +215,16 @@ export interface ReplicaInspection {
   waiting: number;
   log: SlotInspection[];
 }
+
+/** Something a person did to a running simulation. */
+export type Intervention =
+  | { kind: 'setNetwork'; params: Partial<NetworkParams> }
+  | { kind: 'setBehaviour'; id: number; behaviour: Behaviour | null }
+  | { kind: 'submitRequest' };
+
+/** An intervention pinned to the moment it happened: after `afterEvent` trace events, at virtual time `at`. */
+export interface TimedIntervention {
+  afterEvent: number;
+  at: number;
+  intervention: Intervention;
+}

@@ -2,9 +2,8 @@
  * The only language spoken across the worker boundary. Commands go down (store → worker), events come up
  * (worker → store). Everything here is structured-clone safe: plain data, no classes, no functions.
  */
-import type { Intervention, TimedIntervention } from '../sim/session';
 import type { StepGrain, Steppable, SteppedWorld } from '../sim/stepping';
-import type { Behaviour, NetworkParams, ReplicaInspection, Scenario, TraceEvent } from '../sim/types';
+import type { Behaviour, Intervention, NetworkParams, ReplicaInspection, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 
 export type SimCommand =
   /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */

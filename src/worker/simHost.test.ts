@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Picture, pictureContext, settingsAt, type DerivedPicture } from '../sim/picture';
 import { defaultScenario } from '../sim/scenario';
-import { Session, type TimedIntervention } from '../sim/session';
+import { Session } from '../sim/session';
 import { Simulation } from '../sim/simulation';
-import type { TraceEvent } from '../sim/types';
+import type { TimedIntervention, TraceEvent } from '../sim/types';
 import { manualTime } from './manualTime';
 import type { BatchEvent, SessionLike, SimEvent } from './protocol';
 import { exportRun } from '../sim/share';

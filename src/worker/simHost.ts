@@ -1,7 +1,6 @@
-import type { TimedIntervention } from '../sim/session';
 import type { SimulationOptions } from '../sim/simulation';
 import { progress, stepBy, stepOnce, type Progress } from '../sim/stepping';
-import type { Scenario, TraceEvent } from '../sim/types';
+import type { Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
 import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
 import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent } from './protocol';
