@@ -4,7 +4,7 @@ import { summarize } from './messages';
 import { Network } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
-import type { ExecutedEntry, OutgoingMessage, ReplicaHost, ReplicaModel, TraceDraft } from './protocols/contract';
+import type { ExecutedEntry, ReplicaHost, ReplicaModel, TraceDraft } from './protocols/contract';
 import { Replica } from './protocols/pbft/replica';
 import { runtimeOf } from './protocols/runtime';
 import { createRng, type Rng } from './rng';
@@ -17,6 +17,7 @@ import type {
   MessageType,
   NetworkParams,
   NodeId,
+  OutgoingMessage,
   ReplicaInspection,
   ReplicaSummary,
   Scenario,

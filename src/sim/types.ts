@@ -90,6 +90,15 @@ export interface Message {
   payload?: unknown;
 }
 
+/** A message as its sender says it; the host stamps id, sender and receiver. */
+export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
+
+/**
+ * What a message does in its protocol. Adversaries act on roles, not on type names, so one lie fits every protocol:
+ * "withhold proposals and votes" means PRE-PREPARE, PREPARE and COMMIT in PBFT, and whatever plays those parts elsewhere.
+ */
+export type MessageRole = 'request' | 'proposal' | 'vote' | 'reply' | 'checkpoint' | 'view-change' | 'new-view';
+
 export interface ClientRequest {
   /** Operation o. */
   op: string;

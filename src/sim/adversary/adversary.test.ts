@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forgedDigest, makeRequest } from '../messages';
-import type { OutgoingMessage } from '../protocols/contract';
+import type { OutgoingMessage } from '../types';
 import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
 import type { NewViewPayload } from '../protocols/pbft/payloads';
 import type { Rng } from '../rng';

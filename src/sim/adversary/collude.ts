@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../protocols/contract';
+import type { OutgoingMessage } from '../types';
 import type { ClientRequest, MessageType, NodeId } from '../types';
 import { CollusionPlan } from './cabal';
 import type { AdversaryContext, AdversaryFactory } from './types';

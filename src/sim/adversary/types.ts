@@ -1,5 +1,4 @@
-import type { OutgoingMessage } from '../protocols/contract';
-import type { MessageRole } from '../protocols/descriptor';
+import type { MessageRole, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import type { Behaviour, ClientRequest, MessageType, NodeId } from '../types';
 import type { Cabal } from './cabal';

@@ -1,5 +1,5 @@
 import { forgedDigest } from '../messages';
-import type { OutgoingMessage } from '../protocols/contract';
+import type { OutgoingMessage } from '../types';
 import type { AdversaryContext } from './types';
 
 /** Sends `msg` to every replica but the liar itself, in id order (the order an honest multicast uses). */

@@ -3,13 +3,10 @@
  * sends and what it proposes; whether that goes out as said (a Byzantine replica's adversary may change it) is the
  * host's business, so no replica knows of behaviours at all.
  */
-import type { ClientRequest, Message, NodeId, ReplicaInspection, SlotPhase, TraceEvent } from '../types';
+import type { ClientRequest, Message, NodeId, OutgoingMessage, ReplicaInspection, SlotPhase, TraceEvent } from '../types';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 export type TraceDraft = DistributiveOmit<TraceEvent, 'i' | 't'>;
-
-/** A message as its sender says it; the host stamps id, sender and receiver. */
-export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
 
 /** What a replica asks of the world it lives in (the simulation provides it). */
 export interface ReplicaHost {

@@ -3,13 +3,7 @@
  * the scenario parameters it reads. Light by design — no replica code — so the page can import every descriptor while
  * only the simulation (in the worker) loads the replicas.
  */
-import type { MessageSummary, MessageType, ProtocolMode, Scenario, SlotPhase, TraceEvent } from '../types';
-
-/**
- * What a message does in its protocol. Adversaries act on roles, not on type names, so one lie fits every protocol:
- * "withhold proposals and votes" means PRE-PREPARE, PREPARE and COMMIT in PBFT, and whatever plays those parts elsewhere.
- */
-export type MessageRole = 'request' | 'proposal' | 'vote' | 'reply' | 'checkpoint' | 'view-change' | 'new-view';
+import type { MessageRole, MessageSummary, MessageType, ProtocolMode, Scenario, SlotPhase, TraceEvent } from '../types';
 
 export interface MessageWords {
   type: MessageType;

@@ -7,7 +7,7 @@ import type { MessageWords, ProtocolDescriptor } from './descriptor';
 import { pbft } from './pbft/descriptor';
 import { seed } from './seed/descriptor';
 
-export type { MessageRole, MessageWords, ProtocolDescriptor, QuorumRule } from './descriptor';
+export type { MessageWords, ProtocolDescriptor, QuorumRule } from './descriptor';
 
 export const PROTOCOLS: Readonly<Record<ProtocolMode, ProtocolDescriptor>> = { pbft, seed };
 

@@ -1,6 +1,6 @@
 import type { ProtocolKnowledge } from '../adversary/types';
-import type { MessageType } from '../types';
-import type { MessageRole, ProtocolDescriptor } from './descriptor';
+import type { MessageRole, MessageType } from '../types';
+import type { ProtocolDescriptor } from './descriptor';
 
 /**
  * What a lie needs to know of a protocol: what its vocabulary already says (each message's role, the final vote), and

@@ -1,8 +1,8 @@
 import type { ProtocolKnowledge } from '../../adversary/types';
 import { forgedDigest } from '../../messages';
-import type { OutgoingMessage } from '../contract';
 import { knowledgeOf } from '../knowledge';
 import { pbft } from './descriptor';
+import type { OutgoingMessage } from '../../types';
 import type { NewViewPayload } from './payloads';
 
 /** A NEW-VIEW whose O has one PRE-PREPARE more than V implies (a number past max-s, for a digest nobody sent). */

@@ -1,8 +1,8 @@
 import { INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from '../../messages';
 import { primaryOf } from '../../scenario';
-import type { ClientRequest, Message, NodeId, SlotPhase } from '../../types';
+import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
 import { CLIENT } from '../../types';
-import type { ExecutedEntry, OutgoingMessage, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
 import { slotPhase, VoteBook, type Slot } from './log';
 import type { CheckpointPayload, CheckpointProof, NewViewPayload, PreparedCertificate, ReProposal, ViewChangePayload } from './payloads';
 import { computeNewViewDecision, verifyNewView } from './viewChange';

@@ -1,6 +1,6 @@
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../../messages';
-import type { ClientRequest, Message, NodeId, SlotPhase } from '../../types';
-import type { ExecutedEntry, OutgoingMessage, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
+import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
 
 interface SeedSlot {
   seq: number;
