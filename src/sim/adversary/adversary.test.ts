@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { forgedDigest, makeRequest } from '../messages';
-import type { OutgoingMessage } from '../types';
+import type { Behaviour, NodeId, OutgoingMessage } from '../types';
 import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
 import type { NewViewPayload } from '../protocols/pbft/payloads';
 import type { Rng } from '../rng';
-import type { Behaviour, NodeId } from '../types';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';

@@ -1,5 +1,4 @@
-import type { OutgoingMessage } from '../types';
-import type { ClientRequest, MessageType, NodeId } from '../types';
+import type { ClientRequest, MessageType, NodeId, OutgoingMessage } from '../types';
 import { CollusionPlan } from './cabal';
 import type { AdversaryContext, AdversaryFactory } from './types';
 import { toEveryone } from './wire';

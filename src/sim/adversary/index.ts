@@ -2,9 +2,8 @@
  * The Byzantine behaviours, one module each, and the dispatcher the simulation sends a Byzantine replica's messages
  * through. A protocol may map behaviours to other adversaries (the seed article knew only one kind of liar).
  */
-import type { OutgoingMessage } from '../types';
+import type { Behaviour, BehaviourKind, ClientRequest, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
-import type { Behaviour, BehaviourKind, ClientRequest, NodeId } from '../types';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';

@@ -1,6 +1,5 @@
-import type { MessageRole, OutgoingMessage } from '../types';
+import type { Behaviour, ClientRequest, MessageRole, MessageType, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
-import type { Behaviour, ClientRequest, MessageType, NodeId } from '../types';
 import type { Cabal } from './cabal';
 
 /**
