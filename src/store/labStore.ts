@@ -22,7 +22,7 @@ import { workerSlice, type WorkerActions, type WorkerHooks, type WorkerState } f
 
 export type { InspectionState, Selection, Theme, UiState } from './pageSlice';
 export type { Playback } from './playbackSlice';
-export { behaviourFrom, type BehaviourChoice } from './scenarioSlice';
+export type { BehaviourChoice } from './scenarioSlice';
 
 export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions;
 

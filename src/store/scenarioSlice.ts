@@ -11,11 +11,8 @@ import type { Lab, LabStoreOptions, Slice } from './labStore';
 import { lessonById } from './lessons';
 import { acceptSeed, clampBehaviourKnobs, clampF, normaliseNetwork } from './scenarioRules';
 
-/** The knobs of the behaviours that take one, kept between switches. */
-interface BehaviourKnobs {
-  omitProbability: number;
-  extraDelayMs: number;
-}
+/** Every knob a behaviour may take (the parameter table says which behaviour takes which). */
+type BehaviourKnobs = Required<Omit<Behaviour, 'kind'>>;
 
 /** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
 export interface BehaviourChoice extends BehaviourKnobs {
