@@ -4,7 +4,7 @@
  * from the nearest snapshot of it (one every `snapshotEvery` events), so a jump folds at most that many (timeline.ts
  * derives what is shown from it, live or past). Memory is bounded: beyond `maxEvents` kept events the
  * oldest are compacted away (in chunks, at a snapshot) and the page says so. The worker re-simulates only when
- * someone plays on or acts from the past (see labStore). Pure functions and plain data, tested without React or a
+ * someone plays on or acts from the past (see playbackSlice). Pure functions and plain data, tested without React or a
  * worker.
  */
 import { Picture, type PictureOptions, type PictureSnapshot } from '../sim/picture';
@@ -306,4 +306,14 @@ export function workerReached(run: RunState, batch: Pick<BatchEvent, 'traceLengt
   if (batch.traceLength !== run.length) return;
   run.endTime = Math.max(run.endTime, batch.now);
   run.scheduledAtEnd = batch.nextEventAt !== null;
+}
+
+/**
+ * The run takes a batch's events: merged (a replay keeps the known future, a difference replaces it), the oldest
+ * compacted away (never at or after `protectFrom`), and where the worker now stands noted.
+ */
+export function takeBatch(run: RunState, batch: Pick<BatchEvent, 'events' | 'starts' | 'traceLength' | 'now' | 'nextEventAt'>, protectFrom = Number.POSITIVE_INFINITY): void {
+  mergeEvents(run, batch.traceLength - batch.events.length, batch.events, batch.starts);
+  compactRun(run, protectFrom);
+  workerReached(run, batch);
 }

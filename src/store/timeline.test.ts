@@ -22,7 +22,7 @@ function batchFrom(sim: Simulation, events: TraceEvent[], reset = false): BatchE
   };
 }
 
-/** The page's side of a batch, as labStore does it: the run takes its events, the live picture follows. */
+/** The page's side of a batch, as playbackSlice does it: the run takes its events, the live picture follows. */
 function receiver(scenario: Scenario) {
   let run: RunState = emptyRun(0, undefined, scenario);
   return (prev: TimelineState, batch: BatchEvent, realNow: number): TimelineState => {

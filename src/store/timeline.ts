@@ -75,7 +75,7 @@ export function emptyTimeline(): TimelineState {
   };
 }
 
-/** The live picture after a batch from the worker, once `run` has taken its events (labStore merges them first). */
+/** The live picture after a batch from the worker, once `run` has taken its events (playbackSlice has it take them first: replay.ts takeBatch). */
 export function applyBatch(prev: TimelineState, batch: BatchEvent, run: RunState, realNow: number): TimelineState {
   const moment = momentAt(run, batch.traceLength, batch.now, batch.nextEventAt !== null, batch.events);
   const generation = batch.reset ? prev.generation + 1 : prev.generation;

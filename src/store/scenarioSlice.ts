@@ -1,0 +1,128 @@
+/**
+ * The scenario: what run the lab sets up — the scenario itself, the lesson it came from, what a click on a replica
+ * makes it — and the actions that edit them. Changing f, the seed or the lesson starts a new run; a network or
+ * behaviour change acts on the running one at the moment on screen (playbackSlice's resume brings the worker there).
+ * What a control may send is clamped or refused by scenarioRules.ts, from the parameter table.
+ */
+import { BEHAVIOUR_PARAM, PARAMS } from '../sim/params';
+import { defaultScenario, replicaCount } from '../sim/scenario';
+import type { Behaviour, BehaviourKind, NetworkParams, Scenario } from '../sim/types';
+import type { Lab, LabStoreOptions, Slice } from './labStore';
+import { lessonById } from './lessons';
+import { acceptSeed, clampBehaviourKnobs, clampF, normaliseNetwork } from './scenarioRules';
+
+/** Every knob a behaviour may take (the parameter table says which behaviour takes which). */
+type BehaviourKnobs = Required<Omit<Behaviour, 'kind'>>;
+
+/** What the next replica the lecturer clicks becomes, with the knobs of every behaviour kept between switches. */
+export interface BehaviourChoice extends BehaviourKnobs {
+  kind: BehaviourKind;
+}
+
+export interface ScenarioState {
+  scenario: Scenario;
+  /** The lesson the scenario came from (kept in the URL), or null. */
+  preset: string | null;
+  behaviourChoice: BehaviourChoice;
+}
+
+export interface ScenarioActions {
+  /** Changes n = 3f + 1 and restarts from the same seed, keeping the malicious marks that still exist. */
+  setF(f: number): void;
+  setSeed(seed: number): void;
+  /** Applies to messages sent from now on; keeps minDelayMs ≤ maxDelayMs by moving the other bound. */
+  setNetwork(p: Partial<NetworkParams>): void;
+  chooseBehaviour(p: Partial<BehaviourChoice>): void;
+  toggleMalicious(id: number): void;
+  loadLesson(id: string): void;
+}
+
+/** The behaviour a click assigns: the chosen kind, with its knob when it takes one (the parameter table says which). */
+export function behaviourFrom(choice: BehaviourChoice): Behaviour {
+  const knob = BEHAVIOUR_PARAM[choice.kind]?.key as keyof BehaviourKnobs | undefined;
+  return knob ? { kind: choice.kind, [knob]: choice[knob] } : { kind: choice.kind };
+}
+
+function withoutMissingReplicas(malicious: Scenario['malicious'], n: number): Scenario['malicious'] {
+  const kept: Scenario['malicious'] = {};
+  for (const [id, b] of Object.entries(malicious)) if (Number(id) < n) kept[Number(id)] = b;
+  return kept;
+}
+
+export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario' | 'preset'>): Slice<ScenarioState, ScenarioActions> {
+  const { set, get } = lab;
+
+  const newRun = (scenario: Scenario) => {
+    set({ scenario });
+    lab.send({ type: 'configure', scenario });
+  };
+
+  const actions: ScenarioActions = {
+    setF(f) {
+      if (!Number.isFinite(f)) return;
+      const clamped = clampF(f);
+      const { scenario } = get();
+      if (clamped === scenario.f && scenario.n === undefined) return;
+      const next: Scenario = { ...scenario, f: clamped, n: undefined };
+      newRun({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) });
+    },
+    setSeed(seed) {
+      const s = acceptSeed(seed);
+      if (s === null || s === get().scenario.seed) return;
+      newRun({ ...get().scenario, seed: s });
+    },
+    setNetwork(p) {
+      const { scenario } = get();
+      const network = normaliseNetwork(scenario, p);
+      lab.resume(true);
+      set({ scenario: { ...scenario, ...network } });
+      lab.send({ type: 'setNetwork', network });
+    },
+    chooseBehaviour(p) {
+      const choice = { ...get().behaviourChoice, ...clampBehaviourKnobs(get().behaviourChoice, p) };
+      set({ behaviourChoice: choice });
+      // Dragging "Omit probability" or "Extra delay" also retunes the replicas already lying that way.
+      if (p.omitProbability !== undefined || p.extraDelayMs !== undefined) {
+        const malicious = { ...get().scenario.malicious };
+        const retune = Object.entries(malicious).filter(([, b]) => b.kind === choice.kind);
+        if (retune.length === 0) return;
+        lab.resume(true);
+        for (const [id] of retune) {
+          const retuned = behaviourFrom(choice);
+          malicious[Number(id)] = retuned;
+          lab.send({ type: 'setBehaviour', id: Number(id), behaviour: retuned });
+        }
+        set((s) => ({ scenario: { ...s.scenario, malicious } }));
+      }
+    },
+    toggleMalicious(id) {
+      const { scenario, behaviourChoice } = get();
+      if (id < 0 || id >= replicaCount(scenario)) return;
+      lab.resume(true);
+      const malicious = { ...scenario.malicious };
+      const behaviour = malicious[id] ? null : behaviourFrom(behaviourChoice);
+      if (behaviour) malicious[id] = behaviour;
+      else delete malicious[id];
+      set({ scenario: { ...scenario, malicious } });
+      lab.send({ type: 'setBehaviour', id, behaviour });
+    },
+    loadLesson(id) {
+      const lesson = lessonById(id);
+      if (!lesson) return;
+      set((s) => ({ preset: lesson.id, playback: { ...s.playback, playing: false }, selection: { replica: null, message: null }, inspection: null }));
+      get().actions.setSpeed(lesson.speed);
+      lab.send({ type: 'pause' });
+      newRun(structuredClone(lesson.scenario));
+    },
+  };
+
+  return {
+    state: {
+      scenario: options.scenario ?? defaultScenario(),
+      preset: options.preset ?? null,
+      behaviourChoice: { kind: 'silent', omitProbability: PARAMS.omitProbability.default, extraDelayMs: PARAMS.extraDelayMs.default },
+    },
+    actions,
+    hooks: {},
+  };
+}
