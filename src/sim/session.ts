@@ -1,8 +1,6 @@
 import { Simulation, type SimulationOptions } from './simulation';
 import type { Intervention, Scenario, TimedIntervention, TraceEvent } from './types';
 
-export type { Intervention, TimedIntervention };
-
 /**
  * A run that can travel in time. The core is deterministic, so a moment is (scenario, interventions, event index):
  * seeking rebuilds the world from the seed and replays the interventions at the points they happened, which gives

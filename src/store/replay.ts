@@ -8,8 +8,7 @@
  * worker.
  */
 import { Picture, type PictureOptions, type PictureSnapshot } from '../sim/picture';
-import type { TimedIntervention } from '../sim/session';
-import type { MessageSummary, Scenario, TraceEvent } from '../sim/types';
+import type { MessageSummary, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 
 /** One message from send to arrival or loss: an arrow in the space-time diagram (and a dot in a past picture). */
