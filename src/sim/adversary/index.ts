@@ -27,6 +27,8 @@ export interface LiarsOptions {
   /** The run's behaviours as they are now (they change mid-run). */
   behaviourOf(id: NodeId): Behaviour | null;
   transmit(from: NodeId, to: NodeId, msg: OutgoingMessage, delayMs: number): void;
+  /** `msg` signed in `from`'s own name (the host holds the keys). */
+  sign(from: NodeId, msg: OutgoingMessage): OutgoingMessage;
 }
 
 /** One context per Byzantine replica, its behaviour refreshed on every send. */
@@ -48,6 +50,9 @@ class Context implements AdversaryContext {
   }
   transmit(to: NodeId, msg: OutgoingMessage, delayMs = 0): void {
     this.liars.transmit(this.id, to, msg, delayMs);
+  }
+  sign(msg: OutgoingMessage): OutgoingMessage {
+    return this.liars.sign(this.id, msg);
   }
 }
 

@@ -1,0 +1,104 @@
+/**
+ * Unforgeable signatures, modelled (Castro & Liskov §4 with signatures: a message's sender is undeniable).
+ *
+ * Every replica holds a secret drawn from the run's seeded 'signatures' stream. A signature is a keyed 64-bit hash of
+ * a canonical encoding of what is signed — type, view, sequence number, digest, sender and a digest of any payload —
+ * and checking one means computing it again. Only the simulation holds the secrets: it signs what a replica sends in
+ * that replica's own name (a liar's adversary can ask for its own signature, never another's), so a liar may replay
+ * any message it has seen but can never make one in another's name. The model costs no memory per message (nothing
+ * is remembered of what was sent) and one hash per multicast, not per recipient.
+ *
+ * Which messages are signed, and how a payload is digested, is the protocol's business (its runtime says so).
+ */
+import { createRng } from './rng';
+import type { NodeId } from './types';
+
+/** What a signature covers: the header every message has, and its payload (digested by the protocol). */
+export interface Signable {
+  type: string;
+  view: number;
+  seq: number;
+  digest: string;
+  sender: NodeId;
+  payload?: unknown;
+}
+
+/** How a protocol signs: which message types, and the digest of a payload (anything, never throws). */
+export interface SigningRules {
+  signs(type: string): boolean;
+  payloadDigest(type: string, payload: unknown): string;
+}
+
+/** 32-bit FNV-1a of two strings read as one, keyed by `key` (the secret is the offset basis). */
+function keyedHash(key: number, head: string, tail: string): number {
+  let h = key >>> 0;
+  for (let k = 0; k < head.length; k++) {
+    h ^= head.charCodeAt(k);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= 0x7c; // '|'
+  h = Math.imul(h, 0x01000193);
+  for (let k = 0; k < tail.length; k++) {
+    h ^= tail.charCodeAt(k);
+    h = Math.imul(h, 0x01000193);
+  }
+  // A final avalanche so that nearby keys and texts differ in every bit.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hex8(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
+}
+
+export class Signatures {
+  /** Two 32-bit secrets per node. */
+  private readonly keys: Uint32Array;
+  /** Messages already found genuine: proofs are shared objects, checked once however many replicas read them. */
+  private readonly verified = new WeakSet<object>();
+
+  constructor(
+    seed: number,
+    private readonly nodes: number,
+    private readonly rules: SigningRules,
+  ) {
+    const rng = createRng(seed, 'signatures');
+    this.keys = new Uint32Array(2 * nodes);
+    for (let k = 0; k < this.keys.length; k++) this.keys[k] = Math.floor(rng.next() * 4294967296) >>> 0;
+  }
+
+  /** Whether this type of message carries a signature at all. */
+  signs(type: string): boolean {
+    return this.rules.signs(type);
+  }
+
+  /** The signature `signer` puts on `m` (whatever `m.sender` says: the encoding names the signer). */
+  sign(signer: NodeId, m: Omit<Signable, 'sender'>): string {
+    if (!Number.isInteger(signer) || signer < 0 || signer >= this.nodes) return '';
+    const head = `${m.type}|${m.view}|${m.seq}|${m.digest}|${signer}`;
+    const tail = m.payload === undefined ? '' : this.rules.payloadDigest(m.type, m.payload);
+    return hex8(keyedHash(this.keys[2 * signer], head, tail)) + hex8(keyedHash(this.keys[2 * signer + 1], head, tail));
+  }
+
+  /** True when `m.sig` is the signature its claimed sender would put on it. Never throws, whatever `m` is. */
+  verify(m: unknown): boolean {
+    if (typeof m !== 'object' || m === null) return false;
+    if (this.verified.has(m)) return true;
+    const s = m as Partial<Signable> & { sig?: unknown };
+    if (typeof s.sig !== 'string' || typeof s.type !== 'string' || typeof s.digest !== 'string') return false;
+    if (typeof s.view !== 'number' || typeof s.seq !== 'number' || typeof s.sender !== 'number') return false;
+    const ok = s.sig === this.sign(s.sender, s as Signable);
+    // Proofs are frozen when made (see freezeProof), so a message found genuine stays genuine.
+    if (ok && Object.isFrozen(m)) this.verified.add(m);
+    return ok;
+  }
+}
+
+/** Makes a signed message immutable, so a check of it holds for good (a liar must build a new one to lie). */
+export function freezeProof<T extends object>(m: T): Readonly<T> {
+  return Object.freeze(m);
+}
