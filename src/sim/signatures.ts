@@ -1,7 +1,7 @@
 /**
  * Unforgeable signatures, modelled (Castro & Liskov §4 with signatures: a message's sender is undeniable).
  *
- * Every replica holds a secret drawn from the run's seeded 'signatures' stream. A signature is a keyed 64-bit hash of
+ * Every replica holds a secret drawn from the run's seeded 'signatures' stream. A signature is a keyed 52-bit hash of
  * a canonical encoding of what is signed — type, view, sequence number, digest, sender and a digest of any payload —
  * and checking one means computing it again. Only the simulation holds the secrets: it signs what a replica sends in
  * that replica's own name (a liar's adversary can ask for its own signature, never another's), so a liar may replay
@@ -29,30 +29,44 @@ export interface SigningRules {
   payloadDigest(type: string, payload: unknown): string;
 }
 
-/** 32-bit FNV-1a of two strings read as one, keyed by `key` (the secret is the offset basis). */
-function keyedHash(key: number, head: string, tail: string): number {
+/** A signature: a 52-bit keyed hash, as a number (signing allocates nothing). */
+export type Signature = number;
+/** What an unsigned message carries: no key hashes to it. */
+export const NO_SIGNATURE: Signature = -1;
+
+const PRIME = 0x01000193;
+
+function mixString(h: number, text: string): number {
+  for (let k = 0; k < text.length; k++) {
+    h ^= text.charCodeAt(k);
+    h = Math.imul(h, PRIME);
+  }
+  return Math.imul(h ^ 0x7c, PRIME); // a separator, so "ab"+"c" and "a"+"bc" differ
+}
+
+function mixNumber(h: number, x: number): number {
+  if (x !== (x | 0)) return mixString(h, String(x));
+  h ^= x & 0xffff;
+  h = Math.imul(h, PRIME);
+  h ^= x >>> 16;
+  return Math.imul(h ^ 0x7c, PRIME);
+}
+
+/** FNV-1a over the signed content, keyed by `key` (the secret is the offset basis), with a final avalanche. */
+function keyedHash(key: number, type: string, view: number, seq: number, digest: string, signer: number, payload: string): number {
   let h = key >>> 0;
-  for (let k = 0; k < head.length; k++) {
-    h ^= head.charCodeAt(k);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= 0x7c; // '|'
-  h = Math.imul(h, 0x01000193);
-  for (let k = 0; k < tail.length; k++) {
-    h ^= tail.charCodeAt(k);
-    h = Math.imul(h, 0x01000193);
-  }
-  // A final avalanche so that nearby keys and texts differ in every bit.
+  h = mixString(h, type);
+  h = mixNumber(h, view);
+  h = mixNumber(h, seq);
+  h = mixString(h, digest);
+  h = mixNumber(h, signer);
+  h = mixString(h, payload);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-function hex8(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
 }
 
 export class Signatures {
@@ -77,11 +91,14 @@ export class Signatures {
   }
 
   /** The signature `signer` puts on `m` (whatever `m.sender` says: the encoding names the signer). */
-  sign(signer: NodeId, m: Omit<Signable, 'sender'>): string {
-    if (!Number.isInteger(signer) || signer < 0 || signer >= this.nodes) return '';
-    const head = `${m.type}|${m.view}|${m.seq}|${m.digest}|${signer}`;
-    const tail = m.payload === undefined ? '' : this.rules.payloadDigest(m.type, m.payload);
-    return hex8(keyedHash(this.keys[2 * signer], head, tail)) + hex8(keyedHash(this.keys[2 * signer + 1], head, tail));
+  sign(signer: NodeId, m: Omit<Signable, 'sender'>): Signature {
+    if (!Number.isInteger(signer) || signer < 0 || signer >= this.nodes) return NO_SIGNATURE;
+    const payload = m.payload === undefined ? '' : this.rules.payloadDigest(m.type, m.payload);
+    const type = String(m.type);
+    const digest = String(m.digest);
+    const high = keyedHash(this.keys[2 * signer], type, m.view, m.seq, digest, signer, payload);
+    const low = keyedHash(this.keys[2 * signer + 1], type, m.view, m.seq, digest, signer, payload);
+    return high * 0x100000 + (low >>> 12);
   }
 
   /** True when `m.sig` is the signature its claimed sender would put on it. Never throws, whatever `m` is. */
@@ -89,7 +106,7 @@ export class Signatures {
     if (typeof m !== 'object' || m === null) return false;
     if (this.verified.has(m)) return true;
     const s = m as Partial<Signable> & { sig?: unknown };
-    if (typeof s.sig !== 'string' || typeof s.type !== 'string' || typeof s.digest !== 'string') return false;
+    if (typeof s.sig !== 'number' || typeof s.type !== 'string' || typeof s.digest !== 'string') return false;
     if (typeof s.view !== 'number' || typeof s.seq !== 'number' || typeof s.sender !== 'number') return false;
     const ok = s.sig === this.sign(s.sender, s as Signable);
     // Proofs are frozen when made (see freezeProof), so a message found genuine stays genuine.

@@ -257,7 +257,7 @@ export class Simulation {
    * Test hook: `fields` signed as replica `id` signs them — what a liar can say in its own name, or a message of an
    * honest replica's it has seen (a test that plays a liar stands for both; the core itself never signs for another).
    */
-  signAs(id: NodeId, fields: OutgoingMessage): OutgoingMessage & { sender: NodeId; sig: string } {
+  signAs(id: NodeId, fields: OutgoingMessage): OutgoingMessage & { sender: NodeId; sig: number } {
     return Object.freeze({ ...fields, sender: id, sig: this.signatures.sign(id, fields) });
   }
 
@@ -486,25 +486,26 @@ export class Simulation {
 
   /**
    * `fields` signed in `from`'s name, where its protocol signs that type. An honest replica's fields are made for this
-   * one sending, so they are signed in place; anything else (a liar's words) is copied when its signature must change.
+   * one sending, so they are signed in place (one signature per multicast, nothing allocated); anything else (a liar's
+   * words) is copied when its signature must change — once for the same object told to everyone.
    */
   private signedBy(from: NodeId, fields: OutgoingMessage, inPlace = false): OutgoingMessage {
     if (!this.signatures.signs(fields.type)) return fields;
+    if (inPlace && !Object.isFrozen(fields)) {
+      fields.sig = this.signatures.sign(from, fields);
+      return fields;
+    }
     const memo = this.lastSigned;
     if (memo && memo.fields === fields && memo.from === from && memo.digest === fields.digest && memo.view === fields.view && memo.seq === fields.seq && memo.payload === fields.payload) {
       return memo.signed;
     }
     const sig = this.signatures.sign(from, fields);
-    let signed = fields;
-    if (fields.sig !== sig) {
-      if (inPlace && !Object.isFrozen(fields)) fields.sig = sig;
-      else signed = { ...fields, sig };
-    }
+    const signed = fields.sig === sig ? fields : { ...fields, sig };
     this.lastSigned = { from, fields, signed, digest: fields.digest, view: fields.view, seq: fields.seq, payload: fields.payload };
     return signed;
   }
 
-  /** The last message signed (a liar tells everyone the same object: one signature, not one per recipient). */
+  /** The last liar's message signed (a liar tells everyone the same object: one signature, not one per recipient). */
   private lastSigned: { from: NodeId; fields: OutgoingMessage; signed: OutgoingMessage; digest: string; view: number; seq: number; payload: unknown } | null = null;
 
   private onReplicaEvent(from: NodeId, event: TraceDraft): void {

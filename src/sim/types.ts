@@ -92,7 +92,7 @@ export interface Message {
    * The sender's signature, for the types its protocol signs (PBFT: PRE-PREPARE, PREPARE, CHECKPOINT, VIEW-CHANGE,
    * NEW-VIEW). The simulation signs what a replica sends in that replica's name only (src/sim/signatures.ts).
    */
-  sig?: string;
+  sig?: number;
   /**
    * A replica's retransmission: 'repeat' when it says again what it already said because it has seen no progress
    * (whoever has its own word on the matter answers), 'answer' for such an answer. Absent for everything else.

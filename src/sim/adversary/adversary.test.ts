@@ -137,7 +137,7 @@ describe('equivocate', () => {
   });
 
   it("as a new primary, hands every other backup a decision that does not follow from its proofs (the protocol's forgery)", () => {
-    const o = { type: 'PRE_PREPARE' as const, view: 1, seq: 5, digest: 'd', sender: 1, sig: 's', request: null };
+    const o = { type: 'PRE_PREPARE' as const, view: 1, seq: 5, digest: 'd', sender: 1, sig: 1, request: null };
     const payload: NewViewPayload = { viewChanges: [], prePrepares: [o] };
     const newView: OutgoingMessage = { type: 'NEW_VIEW', view: 1, seq: 0, digest: '', payload };
     const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });

@@ -3,7 +3,7 @@
  * sends and what it proposes; whether that goes out as said (a Byzantine replica's adversary may change it) is the
  * host's business, so no replica knows of behaviours at all.
  */
-import type { Signable } from '../signatures';
+import type { Signable, Signature } from '../signatures';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, ReplicaInspection, SlotPhase, TraceEvent } from '../types';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
@@ -27,7 +27,7 @@ export interface ReplicaHost {
    * The signature `from` puts on a message it makes for a proof (O's PRE-PREPAREs, a CHECKPOINT it reached by state
    * transfer). The host holds the keys and signs only in the asking replica's own name.
    */
-  sign(from: NodeId, content: Signable): string;
+  sign(from: NodeId, content: Signable): Signature;
   /** Whether a relayed message carries its claimed sender's genuine signature (anyone can check; never throws). */
   verify(message: unknown): boolean;
   /** Of the requests waiting for a number, those the primary proposes now, in order (`room`: numbers it may still assign). */

@@ -9,6 +9,7 @@ import type { ProtocolKnowledge } from '../../adversary/types';
 import { forgedDigest, NULL_DIGEST } from '../../messages';
 import type { NodeId, OutgoingMessage } from '../../types';
 import { knowledgeOf } from '../knowledge';
+import { NO_SIGNATURE } from '../../signatures';
 import { pbft } from './descriptor';
 import type { NewViewPayload, PreparedCertificate, SignedMessage, ViewChangePayload } from './payloads';
 import { computeNewViewDecision } from './viewChange';
@@ -18,7 +19,7 @@ export function forgeNewView(msg: OutgoingMessage, salt: number): OutgoingMessag
   const payload = msg.payload as NewViewPayload;
   const last = payload.prePrepares.at(-1);
   const seq = (last?.seq ?? 0) + 1;
-  const extra: SignedMessage = { type: 'PRE_PREPARE', view: msg.view, seq, digest: forgedDigest('O', salt), sender: -1, sig: '', request: null };
+  const extra: SignedMessage = { type: 'PRE_PREPARE', view: msg.view, seq, digest: forgedDigest('O', salt), sender: -1, sig: NO_SIGNATURE, request: null };
   return { ...msg, payload: { ...payload, prePrepares: [...payload.prePrepares, extra] } };
 }
 
@@ -44,10 +45,10 @@ export function fabricateNewView(view: number, seen: readonly SignedMessage[], l
 }
 
 /** `m` in the liar's own name, signed by it. */
-function signedAs(liar: NodeId, m: Omit<SignedMessage, 'sender' | 'sig'> & { sig?: string }, sign: (msg: OutgoingMessage) => OutgoingMessage): SignedMessage {
+function signedAs(liar: NodeId, m: Omit<SignedMessage, 'sender' | 'sig'> & { sig?: number }, sign: (msg: OutgoingMessage) => OutgoingMessage): SignedMessage {
   const { sig: _old, ...content } = m;
   const signed = sign({ ...content } as OutgoingMessage);
-  return { ...content, sender: liar, sig: signed.sig ?? '' } as SignedMessage;
+  return { ...content, sender: liar, sig: signed.sig ?? NO_SIGNATURE } as SignedMessage;
 }
 
 /** A fabrication: the VIEW-CHANGE claims its sender prepared nothing (hiding every certificate it carried). */

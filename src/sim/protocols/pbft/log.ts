@@ -1,3 +1,4 @@
+import type { Signature } from '../../signatures';
 import type { ClientRequest, NodeId, SlotPhase } from '../../types';
 
 /** The PRE-PREPARE a slot accepted: at most one digest per view and seq, with its primary's signature. */
@@ -6,7 +7,7 @@ export interface AcceptedPrePrepare {
   digest: string;
   request: ClientRequest | null;
   /** The primary's signature on it (its PRE-PREPARE, or its entry in O): the first half of a prepared certificate. */
-  sig: string;
+  sig: Signature;
 }
 
 /** The highest-view prepared certificate a slot holds: its PRE-PREPARE and the tally of matching PREPAREs. */
@@ -38,7 +39,7 @@ export interface Slot {
  */
 export class Tally {
   readonly voters: Uint8Array;
-  sigs: string[] | null = null;
+  sigs: Signature[] | null = null;
   count = 0;
   constructor(
     n: number,
@@ -47,21 +48,24 @@ export class Tally {
   ) {
     this.voters = new Uint8Array(n);
   }
-  add(id: NodeId, sig?: string): boolean {
+  add(id: NodeId, sig?: Signature): boolean {
     if (this.voters[id]) return false;
     this.voters[id] = 1;
     this.count++;
-    if (sig !== undefined) (this.sigs ??= [])[id] = sig;
+    if (sig !== undefined) {
+      if (this.sigs === null) this.sigs = [];
+      this.sigs[id] = sig;
+    }
     return true;
   }
   has(id: NodeId): boolean {
     return this.voters[id] === 1;
   }
   /** Voters in id order, with their signatures (those whose vote was signed). */
-  signed(): Array<{ sender: NodeId; sig: string }> {
-    const out: Array<{ sender: NodeId; sig: string }> = [];
+  signed(): Array<{ sender: NodeId; sig: Signature }> {
+    const out: Array<{ sender: NodeId; sig: Signature }> = [];
     if (!this.sigs) return out;
-    for (let id = 0; id < this.voters.length; id++) if (this.voters[id] && this.sigs[id] !== undefined) out.push({ sender: id, sig: this.sigs[id] });
+    for (let id = 0; id < this.voters.length; id++) if (this.voters[id] && this.sigs[id] !== undefined && this.sigs[id] >= 0) out.push({ sender: id, sig: this.sigs[id] });
     return out;
   }
 }
@@ -80,10 +84,11 @@ export class VoteBook {
   constructor(private readonly n: number) {}
 
   /** Counts a vote; false when this sender already voted in this view (for this digest or another). */
-  add(view: number, digest: string, sender: NodeId, sig?: string): boolean {
-    const target = this.tally(view, digest);
-    if (target.has(sender)) return false;
-    if (this.others.size > 1) for (const t of this.others.values()) if (t !== target && t.view === view && t.has(sender)) return false;
+  add(view: number, digest: string, sender: NodeId, sig?: Signature): boolean {
+    const focused = this.current !== null && view === this.view && digest === this.digest;
+    // A second vote in the same view is refused before it can cost a tally.
+    if (!focused || this.others.size > 1) for (const t of this.others.values()) if (t.view === view && t.has(sender)) return false;
+    const target = focused ? this.current! : this.tally(view, digest);
     return target.add(sender, sig);
   }
 

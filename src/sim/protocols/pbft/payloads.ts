@@ -1,3 +1,4 @@
+import { NO_SIGNATURE, type Signature } from '../../signatures';
 import type { ClientRequest, MessageType, NodeId } from '../../types';
 
 /**
@@ -11,7 +12,7 @@ export interface SignedMessage {
   readonly seq: number;
   readonly digest: string;
   readonly sender: NodeId;
-  readonly sig: string;
+  readonly sig: Signature;
   readonly request?: ClientRequest | null;
   readonly payload?: unknown;
 }
@@ -83,8 +84,8 @@ function sigs(list: readonly SignedMessage[]): string {
 }
 
 /** The header of a signed message as received (what a proof embeds). */
-export function signedCopy(m: { type: MessageType; view: number; seq: number; digest: string; sender: NodeId; sig?: string; request?: ClientRequest | null; payload?: unknown }): SignedMessage {
-  const out: { -readonly [K in keyof SignedMessage]: SignedMessage[K] } = { type: m.type, view: m.view, seq: m.seq, digest: m.digest, sender: m.sender, sig: m.sig ?? '' };
+export function signedCopy(m: { type: MessageType; view: number; seq: number; digest: string; sender: NodeId; sig?: Signature; request?: ClientRequest | null; payload?: unknown }): SignedMessage {
+  const out: { -readonly [K in keyof SignedMessage]: SignedMessage[K] } = { type: m.type, view: m.view, seq: m.seq, digest: m.digest, sender: m.sender, sig: m.sig ?? NO_SIGNATURE };
   if (m.request !== undefined) out.request = m.request;
   if (m.payload !== undefined) out.payload = m.payload;
   return Object.freeze(out);

@@ -2,6 +2,7 @@ import { INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from '../../messag
 import { primaryOf } from '../../scenario';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
 import { CLIENT } from '../../types';
+import { NO_SIGNATURE, type Signature } from '../../signatures';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { CheckpointVotes, HeldMessages } from './buffers';
 import { slotPhase, VoteBook, type Slot, type Tally } from './log';
@@ -204,7 +205,14 @@ export class Replica implements ReplicaModel {
 
   private onNormalCase(msg: Message, from: NodeId): string | undefined {
     if (!isWhole(msg.view) || !isWhole(msg.seq) || typeof msg.digest !== 'string') return `malformed ${msg.type}`;
-    if (msg.view < this.view) return `stale view ${msg.view} (replica is in view ${this.view})`;
+    if (msg.view < this.view) {
+      // A replica still in that view repeats itself: what this one said there may be what it lacks.
+      if (msg.retransmit === 'repeat' && msg.type !== 'COMMIT') {
+        const slot = this.log.get(msg.seq);
+        if (slot) this.answerForSlot(from, slot, msg.view);
+      }
+      return `stale view ${msg.view} (replica is in view ${this.view})`;
+    }
     const h = this.lowWatermark;
     const L = this.config.watermarkWindow;
     if (msg.seq <= h) {
@@ -232,15 +240,15 @@ export class Replica implements ReplicaModel {
     const slot = this.slot(msg.seq);
     if (slot.prePrepare && slot.prePrepare.view === msg.view) {
       if (slot.prePrepare.digest !== msg.digest) return `already accepted ${slot.prePrepare.digest} for #${msg.seq} in view ${msg.view}`;
-      if (msg.retransmit === 'repeat') this.answerForSlot(from, slot);
+      if (msg.retransmit === 'repeat') this.answerForSlot(from, slot, msg.view);
       return 'duplicate PRE-PREPARE';
     }
-    this.acceptPrePrepare(slot, msg.view, msg.digest, request, msg.sig ?? '');
+    this.acceptPrePrepare(slot, msg.view, msg.digest, request, msg.sig ?? NO_SIGNATURE);
     return undefined;
   }
 
   /** Takes a PRE-PREPARE into the log and, as a backup, votes for it. */
-  private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: string): void {
+  private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: Signature): void {
     this.setPrePrepare(slot, view, digest, request, sig);
     if (request && !this.replies.has(request.digest)) this.remember(request);
     this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
@@ -252,7 +260,7 @@ export class Replica implements ReplicaModel {
     this.wakeResend();
   }
 
-  private setPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: string): void {
+  private setPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: Signature): void {
     slot.prePrepare = { view, digest, request, sig };
     slot.prepares.focus(view, digest);
     slot.commits.focus(view, digest);
@@ -262,8 +270,8 @@ export class Replica implements ReplicaModel {
     // The primary's PRE-PREPARE is its vote; a PREPARE from it would let it be counted twice.
     if (from === primaryOf(msg.view, this.n)) return 'PREPARE from the primary is not counted';
     const slot = this.slot(msg.seq);
-    if (msg.retransmit === 'repeat') this.answerForSlot(from, slot);
-    if (!slot.prepares.add(msg.view, msg.digest, from, msg.sig ?? '')) return 'duplicate vote';
+    if (msg.retransmit === 'repeat') this.answerForSlot(from, slot, msg.view);
+    if (!slot.prepares.add(msg.view, msg.digest, from, msg.sig ?? NO_SIGNATURE)) return 'duplicate vote';
     this.checkCertificates(slot);
     return undefined;
   }
@@ -281,7 +289,7 @@ export class Replica implements ReplicaModel {
     if (!pp || pp.view !== this.view || this.viewChanging) return;
     const preparedNow = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
     if (!preparedNow && slot.prepares.count(pp.view, pp.digest) >= this.quorum - 1) {
-      slot.prepared = { ...pp, prepares: slot.prepares.tally(pp.view, pp.digest) };
+      slot.prepared = { view: pp.view, digest: pp.digest, request: pp.request, sig: pp.sig, prepares: slot.prepares.tally(pp.view, pp.digest) };
       this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'prepared' });
     }
     const prepared = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
@@ -362,7 +370,7 @@ export class Replica implements ReplicaModel {
       this.assigned.set(request.digest, seq);
       const slot = this.slot(seq);
       const own = this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
-      this.setPrePrepare(slot, this.view, request.digest, request, own?.sig ?? '');
+      this.setPrePrepare(slot, this.view, request.digest, request, own?.sig ?? NO_SIGNATURE);
       this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest: request.digest, phase: 'pre-prepared' });
       this.checkCertificates(slot);
     }
@@ -372,7 +380,7 @@ export class Replica implements ReplicaModel {
   /** Multicasts its PREPARE or COMMIT and logs the copy it keeps as its own vote. */
   private multicastVote(votes: VoteBook, type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
     const own = this.multicast({ type, view, seq, digest });
-    if (own) votes.add(view, own.digest, this.id, type === 'PREPARE' ? (own.sig ?? '') : undefined);
+    if (own) votes.add(view, own.digest, this.id, type === 'PREPARE' ? (own.sig ?? NO_SIGNATURE) : undefined);
   }
 
   private send(to: NodeId, fields: OutgoingMessage): void {
@@ -477,7 +485,7 @@ export class Replica implements ReplicaModel {
     return this.lastExecuted >= seq;
   }
 
-  private signAsSelf(type: Message['type'], view: number, seq: number, digest: string, payload?: unknown): string {
+  private signAsSelf(type: Message['type'], view: number, seq: number, digest: string, payload?: unknown): Signature {
     return this.host.sign(this.id, { type, view, seq, digest, sender: this.id, payload });
   }
 
@@ -498,14 +506,17 @@ export class Replica implements ReplicaModel {
   }
 
   /**
-   * Another replica repeats what it said for a slot, so it is missing something: it gets this replica's own votes for
-   * that slot, to it alone.
+   * Another replica repeats what it said for a slot in `view`, so it is missing something: it gets what this replica
+   * said there itself — its PREPARE and its COMMIT, to it alone. Only a replica done with that slot answers (it has
+   * committed it, or moved on to a later view: its words there stand); one still working on it repeats them itself.
    */
-  private answerForSlot(to: NodeId, slot: Slot): void {
+  private answerForSlot(to: NodeId, slot: Slot, view: number): void {
     const pp = slot.prePrepare;
-    if (!pp || pp.view !== this.view || this.viewChanging || to === this.id) return;
-    if (slot.prepareSentView === pp.view) this.send(to, { type: 'PREPARE', view: pp.view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
-    if (slot.commitSentView === pp.view) this.send(to, { type: 'COMMIT', view: pp.view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
+    if (!pp || pp.view !== view || to === this.id) return;
+    const done = slot.executed || slot.committedView === view || view < this.view;
+    if (!done) return;
+    if (slot.prepareSentView === view) this.send(to, { type: 'PREPARE', view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
+    if (slot.commitSentView === view) this.send(to, { type: 'COMMIT', view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
   }
 
   /** Another replica repeats something this one has already made stable and discarded: it gets this one's CHECKPOINT. */
@@ -683,7 +694,7 @@ export class Replica implements ReplicaModel {
     return Object.freeze({ stable: this.stableCheckpoint, prepared: Object.freeze(prepared) });
   }
 
-  private certificate(seq: number, p: { view: number; digest: string; request: ClientRequest | null; sig: string }, prepares: Tally): PreparedCertificate | null {
+  private certificate(seq: number, p: { view: number; digest: string; request: ClientRequest | null; sig: Signature }, prepares: Tally): PreparedCertificate | null {
     const votes = prepares.signed().slice(0, this.quorum - 1);
     if (votes.length < this.quorum - 1) return null;
     const prePrepare = signedCopy({ type: 'PRE_PREPARE', view: p.view, seq, digest: p.digest, sender: primaryOf(p.view, this.n), sig: p.sig, request: p.request });
@@ -722,6 +733,8 @@ export class Replica implements ReplicaModel {
         smallest = Math.min(smallest, vc.view);
       }
       if (asking >= this.f + 1) this.startViewChange(smallest);
+      // A VIEW-CHANGE for a later view also says its sender has left this one: it may complete the quorum that starts the timer.
+      else this.afterViewChangeVote(this.view);
       return undefined;
     }
     this.afterViewChangeVote(msg.view);
@@ -729,8 +742,10 @@ export class Replica implements ReplicaModel {
   }
 
   /**
-   * Another replica repeats its VIEW-CHANGE: the new primary of an installed view answers with its NEW-VIEW; a replica
-   * changing to the same view, or one already past it, answers with its own latest VIEW-CHANGE.
+   * Another replica repeats its VIEW-CHANGE for `view`, so it is missing something. The new primary of an installed view
+   * answers with its NEW-VIEW; a replica changing to the same view answers only if the one repeating is that view's new
+   * primary (which needs 2f+1 VIEW-CHANGEs; the others hear each other's repeats anyway); one already past that view
+   * answers with its own latest VIEW-CHANGE, so f+1 of them bring the laggard along.
    */
   private answerViewChange(to: NodeId, view: number): void {
     if (to === this.id || !this.isMember(to)) return;
@@ -739,7 +754,8 @@ export class Replica implements ReplicaModel {
       return;
     }
     const own = this.viewChanges[this.id];
-    if (own && own.view >= view && own.view === this.view) this.send(to, { ...viewChangeFields(own), retransmit: 'answer' });
+    if (!own || own.view !== this.view) return;
+    if (view < this.view || (this.viewChanging && to === primaryOf(view, this.n))) this.send(to, { ...viewChangeFields(own), retransmit: 'answer' });
   }
 
   /** The VIEW-CHANGEs it holds for `view`, by sender. */
@@ -749,15 +765,21 @@ export class Replica implements ReplicaModel {
     return out;
   }
 
-  /** With 2f+1 VIEW-CHANGEs for the view it is moving to, the new primary sends NEW-VIEW; backups wait T·2^(k−1) for it. */
+  /**
+   * With 2f+1 VIEW-CHANGEs for the view it is moving to, the new primary sends NEW-VIEW. A backup starts its timer
+   * (T·2^(k−1)) once 2f+1 replicas have asked for this view or a later one — they have all left the views before it —
+   * and moves on when no NEW-VIEW comes in time.
+   */
   private afterViewChangeVote(view: number): void {
     if (!this.viewChanging || view !== this.view) return;
     const collected = this.viewChangesFor(view);
-    if (collected.length < this.quorum) return;
     if (primaryOf(view, this.n) === this.id) {
-      if (!this.newViewSent) this.sendNewView(view, collected.slice(0, this.quorum));
+      if (!this.newViewSent && collected.length >= this.quorum) this.sendNewView(view, collected.slice(0, this.quorum));
       return;
     }
+    let leaving = 0;
+    for (const vc of this.viewChanges) if (vc && vc.view >= view) leaving++;
+    if (leaving < this.quorum) return;
     if (this.viewChangeQuorumSeen !== view) {
       this.viewChangeQuorumSeen = view;
       this.setTimer('view-change', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
