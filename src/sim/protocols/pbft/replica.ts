@@ -922,7 +922,7 @@ export class Replica implements ReplicaModel {
       log,
       viewChanges,
       held: this.held.size(),
-      resend: this.resendDeadline !== null ? { deadline: this.resendDeadline, attempt: this.resendRound } : null,
+      resend: this.resendDeadline !== null ? { deadline: Math.max(this.resendDeadline, this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS)), attempt: this.resendRound } : null,
     };
   }
 }
