@@ -455,7 +455,7 @@ function stillToIssue(ctx: PictureContext, accepted: number): number {
 }
 
 /** The view most honest replicas have installed (what the header shows as "the" view). */
-export function currentView(replicas: readonly ReplicaSummary[]): number {
+function currentView(replicas: readonly ReplicaSummary[]): number {
   const counts = new Map<number, number>();
   for (const r of replicas) {
     if (r.behaviour || r.viewChanging) continue;
@@ -470,7 +470,7 @@ export function currentView(replicas: readonly ReplicaSummary[]): number {
 /**
  * Liveness is not silent: when the client is still waiting, say what stands in the way, most telling reason first.
  */
-export function waitingBecause(
+function waitingBecause(
   outstanding: number,
   replicas: readonly ReplicaSummary[],
   ctx: PictureContext,
