@@ -50,7 +50,8 @@ export interface SimulationOptions {
 }
 
 /**
- * One PBFT world: n replicas, one client, a network and an adversary, advanced by a virtual clock.
+ * One world: n replicas of the scenario's protocol (a plug-in, src/sim/protocols), one client, a network and the
+ * adversaries of its lying replicas (src/sim/adversary), advanced by a virtual clock.
  * Nothing here reads real time or Math.random, so the same scenario always yields the same trace.
  */
 export class Simulation {
