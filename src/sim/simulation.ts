@@ -334,8 +334,9 @@ export class Simulation {
       if (outcome && typeof outcome === 'object') {
         this.record({ kind: 'deliver', msg: summarize(msg) });
         this.checker.onAccepted(outcome.request.digest, outcome.result, this.now);
+        const fooled = !this.checker.honestlyComputed(outcome.request.digest, outcome.result);
         this.forgetOldHistory(outcome.request.digest);
-        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
+        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled });
         if (this.toIssue > 0) {
           this.toIssue--;
           this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });

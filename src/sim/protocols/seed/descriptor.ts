@@ -18,6 +18,22 @@ export const seed: ProtocolDescriptor = {
     committed: { votes: 'COMMIT', formula: () => '2f+1' },
   },
   narration: {
+    // The seed's primary votes PREPARE too, for the digest it proposed.
+    sendsOn: (phase, byPrimary) => (phase === 'pre-prepared' ? (byPrimary ? ['PRE_PREPARE', 'PREPARE'] : ['PREPARE']) : phase === 'prepared' ? ['COMMIT'] : []),
+    afterDeed: (verdict, role, { quorum }) => {
+      if (role === 'proposal') {
+        if (verdict === 'withheld') return 'With no view change nothing can replace it: the request waits for ever.';
+        if (verdict === 'each-different' || verdict === 'split' || verdict === 'forged') {
+          return `The seed's nodes do not check a digest against the request, so each backup takes the digest it was given and votes PREPARE for it: only a digest told to 2f+1 = ${quorum} of them can go further, and with no view change this primary stays.`;
+        }
+        return null;
+      }
+      if (role === 'vote') {
+        if (verdict === 'withheld') return `The others need 2f+1 = ${quorum} matching votes without it.`;
+        if (verdict === 'forged' || verdict === 'split' || verdict === 'each-different') return 'A vote counts only for the digest it names.';
+      }
+      return null;
+    },
     prePrepared: (e, { who, n }, byPrimary) =>
       byPrimary
         ? `The primary (${who}) assigns #${e.seq} to the request and multicasts PRE-PREPARE to the ${n - 1} others; in the seed it also votes PREPARE itself, and it stays primary for ever.`
