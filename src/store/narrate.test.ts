@@ -159,3 +159,40 @@ describe('the narration says what a malicious replica actually did', () => {
     expect(pictureAt(run, proposed.i + 1, proposed.t, 0, 1).explanation).toMatch(/multicasts PRE-PREPARE/);
   });
 });
+
+describe('the narration claims no send that did not happen', () => {
+  /** The replica a sentence is about: the first one it names. */
+  const subjectOf = (words: string): NodeId | null => {
+    const m = /Replica (\d+)/.exec(words);
+    return m ? Number(m[1]) : null;
+  };
+  const TYPES: Record<string, MessageType> = { 'PRE-PREPARE': 'PRE_PREPARE', PREPARE: 'PREPARE', COMMIT: 'COMMIT', 'VIEW-CHANGE': 'VIEW_CHANGE', 'NEW-VIEW': 'NEW_VIEW', REPLY: 'REPLY' };
+
+  it('for every behaviour, in both protocols, every step of a run: what it says was sent was sent, what it says was withheld was not', () => {
+    let checked = 0;
+    for (const mode of ['pbft', 'seed'] as const) {
+      for (const kind of ['silent', 'equivocate', 'omit', 'slow', 'collude', 'seed'] as const) {
+        for (const seed of [1, 2, 3]) {
+          const liars: Record<number, Behaviour> = kind === 'collude' ? { 0: { kind }, 1: { kind } } : { [seed % 4]: { kind } };
+          const scenario = defaultScenario({ mode, f: 1, seed, requests: 2, concurrency: 2, dropRate: seed === 3 ? 0.1 : 0, malicious: liars });
+          for (const step of play(scenario, () => false, 400)) {
+            const words = narrate(scenario, step);
+            const who = subjectOf(words);
+            if (who === null) continue;
+            const sent = new Set(step.events.flatMap((e) => (e.kind === 'send' && e.msg.from === who ? [e.msg.type] : [])));
+            for (const m of words.matchAll(/(?:multicasts?|sends its|sends its [A-Z-]+ for it) (PRE-PREPARE|PREPARE|COMMIT|VIEW-CHANGE|NEW-VIEW|REPLY)\b/g)) {
+              expect(sent.has(TYPES[m[1]]), `${mode}/${kind}/seed ${seed}: "${words}" — ${m[1]} from replica ${who}`).toBe(true);
+              checked++;
+            }
+            if (/relays it to the primary/.test(words)) expect(sent.has('REQUEST'), words).toBe(true);
+            for (const m of words.matchAll(/(?:no|withholds its) (PRE-PREPARE|PREPARE|COMMIT|VIEW-CHANGE|NEW-VIEW)(?: for #\d+)? (?:leaves it|: nobody)/g)) {
+              expect(sent.has(TYPES[m[1]]), `${mode}/${kind}/seed ${seed}: "${words}"`).toBe(false);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { messageWords, protocolOf } from '../sim/protocols';
 import { primaryOf } from '../sim/scenario';
-import { CLIENT, type Behaviour, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
+import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { behaviourLabel, deedInBrief, deedInWords, deedsIn, mainDeed, type Deed } from './deeds';
 import { nodeName, typeLabel } from './describe';
 
@@ -45,7 +45,12 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   const { narration } = protocolOf(mode);
   const liar = (id: NodeId): Behaviour | null => (behaviours && id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
   const m = behaviours ? behaviours.filter(Boolean).length : 0;
-  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m });
+  const sentBy = (replica: NodeId): Set<MessageType> => {
+    const types = new Set<MessageType>();
+    for (const e of events) if (e.kind === 'send' && e.msg.from === replica) types.add(e.msg.type);
+    return types;
+  };
+  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m, sent: sentBy(replica) });
 
   const violation = find(events, 'violation');
   if (violation) {
@@ -129,13 +134,7 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
       if (vote !== null) return vote;
       if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
       if (msg.type === 'VIEW_CHANGE') return `${nodeName(msg.to)} records ${nodeName(msg.from)}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.`;
-      if (msg.type === 'REQUEST') {
-        const relayed = msg.from === CLIENT ? '' : `, relayed by ${nodeName(msg.from)}`;
-        const receiver = liar(msg.to);
-        if (receiver?.kind === 'silent') return `${nodeName(msg.to)} received the client's request${relayed}, but it is silent (crashed): nothing leaves it.`;
-        if (primaryOf(msg.view, n) === msg.to) return `${nodeName(msg.to)}, the primary, received the client's request${relayed}; it gives it a sequence number unless it already has (then it says again what it said).`;
-        return `${nodeName(msg.to)} received the client's request${relayed}; a backup relays it to the primary and starts its timer, so a silent primary is noticed.`;
-      }
+      if (msg.type === 'REQUEST') return requestStory(msg, sentBy(msg.to), liar(msg.to));
       return '';
     }
     default:
@@ -176,4 +175,19 @@ function deedStory(
   ];
   const after = protocolOf(mode).narration.afterDeed(deed.verdict, role, { who: nodeName(deed.liar), n, f, quorum, m });
   return [intro + deedInWords(deed, n), ...more, ...(after ? [after] : [])].join(' ');
+}
+
+/** A replica got the client's request (from the client or relayed by a backup): what it did with it, as its sends show. */
+function requestStory(msg: MessageSummary, sent: ReadonlySet<MessageType>, behaviour: Behaviour | null): string {
+  const got = `${nodeName(msg.to)} received the client's request${msg.from === CLIENT ? '' : `, relayed by ${nodeName(msg.from)}`}`;
+  if (behaviour?.kind === 'silent') return `${got}, but it is silent (crashed): nothing leaves it.`;
+  const did: string[] = [];
+  if (sent.has('REQUEST')) did.push('relays it to the primary; its view-change timer now waits for the request to execute, so a silent primary is noticed');
+  if (sent.has('REPLY')) did.push('has already executed it and sends its REPLY again (the first may have been lost)');
+  if (sent.has('PRE_PREPARE')) did.push('sends its PRE-PREPARE for it again');
+  if (sent.has('VIEW_CHANGE')) did.push('is changing view, so it repeats its VIEW-CHANGE instead');
+  const other = [...sent].filter((t) => t !== 'REQUEST' && t !== 'REPLY' && t !== 'PRE_PREPARE' && t !== 'VIEW_CHANGE');
+  if (other.length) did.push(`says again what it said (${other.map(typeLabel).join(', ')})`);
+  if (did.length === 0) return `${got}; it sends nothing in this step.`;
+  return `${got}: it ${did.join('; it ')}.`;
 }

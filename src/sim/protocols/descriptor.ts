@@ -36,6 +36,8 @@ export interface NarrationFacts {
   quorum: number;
   /** How many replicas lie at this moment (0 when unknown): beyond f, the protocol's guarantees are void. */
   m?: number;
+  /** The types of message the replica really sent in this step (a sentence claims no send that did not happen). */
+  sent?: ReadonlySet<MessageType>;
 }
 
 /**

@@ -60,8 +60,10 @@ export const pbft: ProtocolDescriptor = {
       `${who} is committed-local for #${e.seq}: it is prepared and holds ${quorum} matching COMMITs (2f+1 = ${quorum}). ${
         m > f ? `With at most f = ${f} liars a quorum would now be prepared and the order would survive any view change; here ${m} lie, so it need not.` : 'A quorum is prepared, so this order survives any view change.'
       }`,
-    executed: (e, { who }) =>
-      `${who} executed #${e.seq}: it is committed-local and every lower number is done, so it runs the operation and sends its REPLY to the client.`,
+    executed: (e, { who, sent }) =>
+      sent?.has('REPLY')
+        ? `${who} executed #${e.seq}: it is committed-local and every lower number is done, so it runs the operation and sends its REPLY to the client.`
+        : `${who} executed #${e.seq}: it is committed-local and every lower number is done. It sends no REPLY now (a number filled with the null request, a request it had already run, a history fetched from others — or a replica that says nothing).`,
     voteArrived: (msg, { who, n, f, quorum }) => {
       if (msg.type === 'PREPARE') {
         // The primary's PRE-PREPARE stands for its vote: it sends no PREPARE, so it counts the backups' only.

@@ -41,8 +41,8 @@ export const seed: ProtocolDescriptor = {
     prepared: (e, { who, quorum }) =>
       `${who} holds 2f+1 = ${quorum} matching PREPAREs for #${e.seq} (the primary's counted too), so it multicasts COMMIT. The seed checks this only when a PREPARE arrives.`,
     committed: (e, { who, quorum }) => `${who} holds 2f+1 = ${quorum} matching COMMITs for #${e.seq}: it commits.`,
-    executed: (e, { who }) =>
-      `${who} committed #${e.seq} and executes it at once (the seed does not wait for lower numbers), then replies to the client.`,
+    executed: (e, { who, sent }) =>
+      `${who} committed #${e.seq} and executes it at once (the seed does not wait for lower numbers)${sent?.has('REPLY') ? ', then replies to the client' : '; it sends no REPLY now'}.`,
     voteArrived: (msg, { who, quorum }) => {
       if (msg.type === 'PREPARE') return `${who} counts this PREPARE for #${msg.seq}; 2f+1 = ${quorum} matching ones (the primary's included) make it send COMMIT.`;
       if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it commits with 2f+1 = ${quorum} matching ones.`;
