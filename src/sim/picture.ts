@@ -482,8 +482,8 @@ function waitingBecause(
   const { dropRate } = settings;
   const plural = outstanding === 1 ? 'request is' : 'requests are';
   if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
-  if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so PBFT cannot promise progress.`;
   const protocol = protocolOf(ctx.mode);
+  if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so ${protocol.name} cannot promise progress.`;
   const primary = replicas.find((r) => r.isPrimary);
   if (!protocol.picture.viewChange && primary?.behaviour) {
     return `${outstanding} ${plural} waiting: ${protocol.name} has no view change, so a lying primary (replica ${primary.id}) stalls it for good.`;
