@@ -180,6 +180,8 @@ export function deedInWords(d: Deed, n: number): string {
     case 'late':
       return `${who} is slow: its ${label}${about} leaves on time but arrives ${d.behaviour.extraDelayMs} ms later than the network alone would deliver it.`;
     case 'honest':
+      // Only a digest it holds shows the content was true; what a VIEW-CHANGE or NEW-VIEW carries, the trace does not show.
+      if (d.held === null) return `${lying}: its ${label}${about} goes to every other replica; what it carries is not shown here.`;
       return `${lying}, but this time its ${label}${about} says what an honest replica would, to everyone.`;
   }
 }
