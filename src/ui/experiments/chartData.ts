@@ -50,7 +50,7 @@ export const SERIES_TITLE: Record<SeriesKey, string> = {
   pbft: 'PBFT (full protocol, view change)',
   seed: 'Seed mode (the article’s protocol, no view change)',
   article: 'Seed article, as reported (real time)',
-  'pbft-fooled': 'PBFT: client fooled (accepted a result no honest replica computed)',
+  'pbft-fooled': 'PBFT: client fooled',
   'seed-fooled': 'Seed mode: client fooled',
 };
 
