@@ -10,6 +10,7 @@ import {
   readNumber,
   replicaCount,
   ruleBreaks,
+  sweepModes,
   watermarkWindowFor,
   type ChoiceParam,
   type NumberParam,
@@ -200,9 +201,7 @@ export function parseSweepArgs(argv: string[]): SweepOptions | { command: 'help'
     const raw = argv[++k];
     if (param === PARAMS.mValues) mRaw = raw ?? '';
     else if (param === PARAMS.sweepMode) {
-      const mode = parseChoice(flag, raw, param);
-      // Seed mode first, as the Experiments panel runs them.
-      modes = mode === 'both' ? ['seed', 'pbft'] : [mode as ProtocolMode];
+      modes = sweepModes(parseChoice(flag, raw, param) as ProtocolMode | 'both');
     } else if (param.type === 'choice') (config as unknown as Record<string, string>)[param.key] = parseChoice(flag, raw, param);
     else if (param.type === 'number') (config as unknown as Record<string, number>)[param.key] = parseNumber(flag, raw, param);
   }

@@ -397,6 +397,11 @@ export const PARAMS = {
 
 export type ParamId = keyof typeof PARAMS;
 
+/** The protocols a sweep's mode runs, in the order the CLI and the Experiments panel both run them (the seed's first). */
+export function sweepModes(choice: ProtocolMode | 'both'): ProtocolMode[] {
+  return choice === 'both' ? ['seed', 'pbft'] : [choice];
+}
+
 /** Every parameter, in the table's order. */
 export const PARAM_LIST: readonly Param[] = Object.values(PARAMS);
 

@@ -64,6 +64,20 @@ describe('the one picture', () => {
     for (const m of picture.flights!.values()) expect(m.sendT).toBeLessThanOrEqual(12);
   });
 
+  it("shows a primary pre-prepared from its proposal's first send, before its own phase event (the seed's order)", () => {
+    const scenario = defaultScenario({ mode: 'seed', requests: 1 });
+    const session = new Session(scenario);
+    session.runUntil(50);
+    const first = session.trace.findIndex((e) => e.kind === 'send' && e.msg.type === 'PRE_PREPARE');
+    const own = session.trace.findIndex((e) => e.kind === 'phase' && e.replica === 0 && e.phase === 'pre-prepared');
+    expect(first).toBeGreaterThan(-1);
+    expect(own).toBeGreaterThan(first);
+    const picture = new Picture({ mode: 'seed' });
+    for (const e of session.trace.slice(0, first + 1)) picture.apply(e);
+    const settings = settingsAt(scenario, 4, [], first + 1);
+    expect(picture.replicas(pictureContext(scenario, 4, 1), settings)[0].phase).toBe('pre-prepared');
+  });
+
   it('a snapshot restores the very picture it froze', () => {
     const scenario = defaultScenario({ f: 2, requests: 4, dropRate: 0.05, malicious: { 1: { kind: 'silent' } } });
     const session = new Session(scenario);

@@ -188,11 +188,15 @@ export class Picture {
   private readonly latencyLimit: number;
   /** Slots follow the request they were proposed with (the seed's), or the digest they pre-prepared (PBFT's). */
   private readonly followsRequest: boolean;
+  /** The message types that play the proposal in the protocol (PBFT's and the seed's: PRE-PREPARE). */
+  private readonly proposals: ReadonlySet<MessageType>;
   violations: SafetyViolation[] = [];
 
   constructor(options: PictureOptions = {}) {
     this.flights = options.flights ? new Map() : null;
-    this.followsRequest = protocolOf(options.mode).picture.slotFollowsRequest;
+    const protocol = protocolOf(options.mode);
+    this.followsRequest = protocol.picture.slotFollowsRequest;
+    this.proposals = new Set(protocol.messages.filter((m) => m.role === 'proposal').map((m) => m.type));
     this.latencyLimit = Math.max(1, options.latencyLimit ?? Infinity);
   }
 
@@ -220,8 +224,9 @@ export class Picture {
 
   /** A message put on the wire (the simulation calls this as it sends, trace or not). */
   send(type: MessageType, from: NodeId, digest: string): void {
-    // A lying primary records what it proposed without saying so in a phase event.
-    if (type === 'PRE_PREPARE' && digest === this.newest) {
+    // A primary may put its proposal on the wire before its phase event says it pre-prepared (the seed's does): it
+    // stands pre-prepared from its first send, so a moment between the two (the event log can show one) draws it so.
+    if (digest === this.newest && this.proposals.has(type)) {
       const r = this.replica(from);
       if (r && r.newestPhase === null) r.newestPhase = 'pre-prepared';
     }
@@ -450,7 +455,7 @@ function stillToIssue(ctx: PictureContext, accepted: number): number {
 }
 
 /** The view most honest replicas have installed (what the header shows as "the" view). */
-export function currentView(replicas: readonly ReplicaSummary[]): number {
+function currentView(replicas: readonly ReplicaSummary[]): number {
   const counts = new Map<number, number>();
   for (const r of replicas) {
     if (r.behaviour || r.viewChanging) continue;
@@ -465,7 +470,7 @@ export function currentView(replicas: readonly ReplicaSummary[]): number {
 /**
  * Liveness is not silent: when the client is still waiting, say what stands in the way, most telling reason first.
  */
-export function waitingBecause(
+function waitingBecause(
   outstanding: number,
   replicas: readonly ReplicaSummary[],
   ctx: PictureContext,
@@ -477,8 +482,8 @@ export function waitingBecause(
   const { dropRate } = settings;
   const plural = outstanding === 1 ? 'request is' : 'requests are';
   if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
-  if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so PBFT cannot promise progress.`;
   const protocol = protocolOf(ctx.mode);
+  if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so ${protocol.name} cannot promise progress.`;
   const primary = replicas.find((r) => r.isPrimary);
   if (!protocol.picture.viewChange && primary?.behaviour) {
     return `${outstanding} ${plural} waiting: ${protocol.name} has no view change, so a lying primary (replica ${primary.id}) stalls it for good.`;

@@ -3,21 +3,6 @@ import { defaultBehaviour, PARAMS, watermarkWindowFor } from './params';
 
 export { replicaCount } from './params';
 
-type Range = { readonly min: number; readonly max: number };
-const range = (p: Range): Range => ({ min: p.min, max: p.max });
-
-/** The table's limits by their older names (src/sim/params.ts is where they are set). */
-export const LIMITS = {
-  f: range(PARAMS.f),
-  n: range(PARAMS.n),
-  delayMs: range(PARAMS.minDelayMs),
-  rate: range(PARAMS.dropRate),
-  requests: range(PARAMS.requests),
-  concurrency: range(PARAMS.concurrency),
-  checkpointInterval: range(PARAMS.checkpointInterval),
-  timeoutMs: range(PARAMS.viewChangeTimeoutMs),
-} as const;
-
 export const DEFAULT_BEHAVIOUR = Object.fromEntries(BEHAVIOURS.map((kind) => [kind, defaultBehaviour(kind)])) as Record<BehaviourKind, Behaviour>;
 
 /** What each behaviour does, in the words the UI and README use. */

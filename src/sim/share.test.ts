@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultScenario, replicaCount } from './scenario';
 import { Session } from './session';
-import { decodeShare, encodeShare, exportRun, F_SLIDER, importRun, ImportError, SPEED_LIMITS, validateScenario } from './share';
+import { PARAMS } from './params';
+import { decodeShare, encodeShare, exportRun, importRun, ImportError, validateScenario } from './share';
 import { BEHAVIOURS, type Behaviour, type Scenario } from './types';
 
 const shareable = fc
   .record({
-    f: fc.integer({ min: F_SLIDER.min, max: F_SLIDER.max }),
+    f: fc.integer({ min: PARAMS.f.min, max: PARAMS.f.max }),
     seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
     minDelayMs: fc.integer({ min: 0, max: 200 }),
     spread: fc.integer({ min: 0, max: 300 }),
@@ -19,7 +20,7 @@ const shareable = fc
     viewChangeTimeoutMs: fc.integer({ min: 10, max: 10_000 }),
     mode: fc.constantFrom('pbft' as const, 'seed' as const),
     liars: fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom(...BEHAVIOURS), p: fc.integer({ min: 0, max: 100 }), ms: fc.integer({ min: 0, max: 500 }) }), { maxLength: 6 }),
-    speed: fc.integer({ min: SPEED_LIMITS.min, max: SPEED_LIMITS.max }),
+    speed: fc.integer({ min: PARAMS.speed.min, max: PARAMS.speed.max }),
     preset: fc.option(fc.constantFrom('normal-case', 'silent-primary', 'lossy-network')),
   })
   .map((g) => {
@@ -68,7 +69,7 @@ describe('shareable URLs', () => {
     expect(back.scenario.dropRate).toBe(0);
     expect([back.scenario.minDelayMs, back.scenario.maxDelayMs]).toEqual([5, 40]);
     expect(back.scenario.malicious).toEqual({ 0: { kind: 'silent' } });
-    expect(back.speed).toBe(SPEED_LIMITS.default);
+    expect(back.speed).toBe(PARAMS.speed.default);
     expect(back.notices.join('\n')).toMatch(/f must be a number, got “abc”/);
     expect(back.notices.join('\n')).toMatch(/drop rate \(%\) must be between 0 and 100/);
     expect(back.notices.join('\n')).toMatch(/replica 99 does not exist/);
@@ -85,13 +86,13 @@ describe('shareable URLs', () => {
         const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
         const back = decodeShare(query);
         const s = back.scenario;
-        expect(s.f).toBeGreaterThanOrEqual(F_SLIDER.min);
-        expect(s.f).toBeLessThanOrEqual(F_SLIDER.max);
+        expect(s.f).toBeGreaterThanOrEqual(PARAMS.f.min);
+        expect(s.f).toBeLessThanOrEqual(PARAMS.f.max);
         expect(s.minDelayMs).toBeLessThanOrEqual(s.maxDelayMs);
         expect(s.dropRate).toBeGreaterThanOrEqual(0);
         expect(s.dropRate).toBeLessThanOrEqual(1);
         for (const id of Object.keys(s.malicious)) expect(Number(id)).toBeLessThan(replicaCount(s));
-        expect(back.speed).toBeGreaterThanOrEqual(SPEED_LIMITS.min);
+        expect(back.speed).toBeGreaterThanOrEqual(PARAMS.speed.min);
         expect(() => validateScenario(s)).not.toThrow();
       }),
       { numRuns: 500 },

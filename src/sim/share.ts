@@ -36,10 +36,6 @@ export interface SharedView {
   preset: string | null;
 }
 
-export const SPEED_LIMITS = { min: PARAMS.speed.min, max: PARAMS.speed.max, default: PARAMS.speed.default };
-/** The f slider's range (n = 3f+1 up to 100 replicas). */
-export const F_SLIDER = { min: PARAMS.f.min, max: PARAMS.f.max };
-
 /** What a link carries, in the order it writes them: the table's (f before mal, which needs n). */
 const URL_PARAMS = PARAM_LIST.filter((p) => p.url !== undefined && (p.scopes.includes('scenario') || p.scopes.includes('view')));
 
@@ -99,7 +95,7 @@ export function encodeShare(view: SharedView): string {
 }
 
 /** Reads a query string; every unusable value is replaced by its default and reported in `notices`. */
-export function decodeShare(query: string, base: SharedView = { scenario: defaultScenario(), speed: SPEED_LIMITS.default, preset: null }): SharedView & { notices: string[] } {
+export function decodeShare(query: string, base: SharedView = { scenario: defaultScenario(), speed: PARAMS.speed.default, preset: null }): SharedView & { notices: string[] } {
   const params = new URLSearchParams(query);
   const scenario: Scenario = { ...base.scenario, malicious: { ...base.scenario.malicious } };
   const fields = scenario as unknown as Record<string, unknown>;

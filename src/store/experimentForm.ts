@@ -3,7 +3,7 @@
  * function that turns it into sweep configs or says, field by field, what is wrong.
  */
 import { seedExperiment, type SweepConfig } from '../sim/experiment';
-import { PARAMS, problemOf, readMValues, readNumber, shownRange, toShown, WORKERS_BY_DEFAULT, type NumberParam, type Problem } from '../sim/params';
+import { PARAMS, problemOf, readMValues, readNumber, shownRange, sweepModes, toShown, WORKERS_BY_DEFAULT, type NumberParam, type Problem } from '../sim/params';
 import type { BehaviourKind, ProtocolMode } from '../sim/types';
 
 export type ModeChoice = ProtocolMode | 'both';
@@ -120,10 +120,6 @@ export function describeMValues(values: readonly number[]): string {
   return `m = ${values.join(', ')} (${values.length} value${values.length === 1 ? '' : 's'})`;
 }
 
-export function modesOf(choice: ModeChoice): ProtocolMode[] {
-  return choice === 'both' ? ['seed', 'pbft'] : [choice];
-}
-
 /** Every field checked; `plan` is null while any error remains. */
 export function validateForm(form: ExperimentForm): { errors: FormErrors; plan: ExperimentPlan | null } {
   const errors: FormErrors = {};
@@ -151,7 +147,7 @@ export function validateForm(form: ExperimentForm): { errors: FormErrors; plan: 
   if (problemOf(PARAMS.behaviour, form.behaviour)) errors.behaviour = `Unknown behaviour “${form.behaviour}”.`;
   if (problemOf(PARAMS.selection, form.selection)) errors.selection = 'Choose random replicas or the primary among them.';
   if (problemOf(PARAMS.sweepMode, form.mode)) errors.mode = 'Choose seed, PBFT or both.';
-  const modes = modesOf(form.mode);
+  const modes = sweepModes(form.mode);
   if (Array.isArray(mValues) && !errors.trials) {
     const total = mValues.length * trials * modes.length;
     if (total > PANEL_MAX_TRIALS) {

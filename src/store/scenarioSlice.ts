@@ -4,7 +4,7 @@
  * behaviour change acts on the running one at the moment on screen (playbackSlice's resume brings the worker there).
  * What a control may send is clamped or refused by scenarioRules.ts, from the parameter table.
  */
-import { BEHAVIOUR_PARAM, PARAMS } from '../sim/params';
+import { BEHAVIOUR_PARAM, PARAMS, replicaExists } from '../sim/params';
 import { defaultScenario, replicaCount } from '../sim/scenario';
 import type { Behaviour, BehaviourKind, NetworkParams, Scenario } from '../sim/types';
 import type { Lab, LabStoreOptions, Slice } from './labStore';
@@ -45,7 +45,7 @@ export function behaviourFrom(choice: BehaviourChoice): Behaviour {
 
 function withoutMissingReplicas(malicious: Scenario['malicious'], n: number): Scenario['malicious'] {
   const kept: Scenario['malicious'] = {};
-  for (const [id, b] of Object.entries(malicious)) if (Number(id) < n) kept[Number(id)] = b;
+  for (const [id, b] of Object.entries(malicious)) if (replicaExists(Number(id), n)) kept[Number(id)] = b;
   return kept;
 }
 

@@ -2,7 +2,8 @@
  * The scenario lives in the URL, so a copied link reopens the same run. Reading is defensive (decodeShare's
  * notices say what was ignored); writing uses replaceState so the back button is not flooded by slider moves.
  */
-import { decodeShare, encodeShare, SPEED_LIMITS, type SharedView } from '../sim/share';
+import { PARAMS } from '../sim/params';
+import { decodeShare, encodeShare, type SharedView } from '../sim/share';
 import { defaultScenario } from '../sim/scenario';
 import type { LabStore } from './labStore';
 import { lessonById } from './lessons';
@@ -18,7 +19,7 @@ export function readShare(query: string): SharedStart {
   const lesson = lessonById(presetId);
   const base: SharedView = lesson
     ? { scenario: structuredClone(lesson.scenario), speed: lesson.speed, preset: lesson.id }
-    : { scenario: defaultScenario(), speed: SPEED_LIMITS.default, preset: null };
+    : { scenario: defaultScenario(), speed: PARAMS.speed.default, preset: null };
   const decoded = decodeShare(query, base);
   const notices = [...decoded.notices];
   if (presetId !== null && !lesson) notices.push(`Ignored preset: there is no lesson “${presetId.slice(0, 40)}”; using the default scenario.`);

@@ -139,4 +139,3 @@ export interface SessionLike extends Steppable {
   seekToTime(t: number): void;
 }
 
-export { SPEED_LIMITS } from '../sim/share';

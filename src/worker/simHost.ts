@@ -1,9 +1,10 @@
+import { clampTo, PARAMS } from '../sim/params';
 import type { SimulationOptions } from '../sim/simulation';
 import { progress, stepBy, stepOnce, type Progress } from '../sim/stepping';
 import type { Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
 import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
-import { SPEED_LIMITS, type BatchEvent, type SessionLike, type SimCommand, type SimEvent } from './protocol';
+import type { BatchEvent, SessionLike, SimCommand, SimEvent } from './protocol';
 
 export interface SimHostDeps {
   createSession(scenario: Scenario, interventions: TimedIntervention[]): SessionLike;
@@ -58,7 +59,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   let runScenario: Scenario | null = null;
   let session: SessionLike | null = null;
   let playing = false;
-  let speed: number = SPEED_LIMITS.default;
+  let speed: number = PARAMS.speed.default;
   let unacked = 0;
   let lastTickReal = 0;
   let lastPostReal = Number.NEGATIVE_INFINITY;
@@ -295,7 +296,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       }
       case 'setSpeed': {
         const v = cmd.virtualMsPerSecond;
-        if (Number.isFinite(v)) speed = Math.min(SPEED_LIMITS.max, Math.max(SPEED_LIMITS.min, v));
+        if (Number.isFinite(v)) speed = clampTo(PARAMS.speed, v);
         return;
       }
       case 'setNetwork': {

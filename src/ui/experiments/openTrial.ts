@@ -5,7 +5,8 @@
  */
 import { trialScenario, type SweepConfig } from '../../sim/experiment';
 import { replicaCount } from '../../sim/scenario';
-import { encodeShare, SPEED_LIMITS } from '../../sim/share';
+import { PARAMS } from '../../sim/params';
+import { encodeShare } from '../../sim/share';
 import type { Scenario } from '../../sim/types';
 
 /** The visualizer's f slider draws n = 3f + 1 replicas, so only such n can be shown faithfully. */
@@ -15,7 +16,7 @@ export function visualizerCanShow(n: number): boolean {
 
 /** The page URL that opens `scenario` in the visualizer (relative to the current page). */
 export function visualizerHref(scenario: Scenario): string {
-  return `?${encodeShare({ scenario, speed: SPEED_LIMITS.default, preset: null })}`;
+  return `?${encodeShare({ scenario, speed: PARAMS.speed.default, preset: null })}`;
 }
 
 /** The link for one trial, or null when the visualizer cannot draw its n. */

@@ -3,6 +3,7 @@ import { nodeName, typeLabel } from '../../store/describe';
 import { useLab } from '../../store/context';
 import { wirePoint, type GraphLayout } from './layout';
 import { nodeAt } from './MessageLayer';
+import { colourClass } from './palette';
 
 /**
  * The message picked in the space-time diagram, drawn over its wire in the graph: the two views point at the same
@@ -19,7 +20,7 @@ export function SelectedMessage({ layout }: { layout: GraphLayout }) {
   const b = wirePoint(layout, from, to, 1, record.from === CLIENT, record.to === CLIENT);
   const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
   return (
-    <g className={`selected-message msg-${record.type.toLowerCase().replace('_', '-')}`} aria-label={`Selected: ${typeLabel(record.type)} from ${nodeName(record.from)} to ${nodeName(record.to)}`} role="img">
+    <g className={`selected-message ${colourClass(record.type)}`} aria-label={`Selected: ${typeLabel(record.type)} from ${nodeName(record.from)} to ${nodeName(record.to)}`} role="img">
       <line x1={a.x} y1={a.y} x2={b.x} y2={b.y} className="selected-wire-halo" />
       <line x1={a.x} y1={a.y} x2={b.x} y2={b.y} className={`selected-wire ${record.lost ? 'lost' : ''}`} />
       <text x={mid.x} y={mid.y - 12} className="selected-label">

@@ -8,6 +8,11 @@ import { MESSAGE_TYPES, type MessageType } from '../../sim/types';
  */
 export const MESSAGE_ABBREVIATION = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, messageWords(t).abbreviation])) as Record<MessageType, string>;
 
+/** The class that gives a message its colour (styles.css: .msg-pre-prepare, …). */
+export function colourClass(type: MessageType): string {
+  return `msg-${messageWords(type).colour}`;
+}
+
 export function messageClass(type: MessageType): string {
-  return `msg msg-${messageWords(type).colour}`;
+  return `msg ${colourClass(type)}`;
 }
