@@ -453,7 +453,9 @@ export class Simulation {
       send: (from, to, fields) => {
         const signed = this.signedBy(from, fields, true);
         const behaviour = this.behaviours[from];
-        if (behaviour) liars.send(from, behaviour, to, signed);
+        // A liar's answer to a retransmission is its lie again, told to one replica.
+        if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
+        else if (behaviour) liars.send(from, behaviour, to, signed);
         else this.transmit(from, to, signed);
       },
       multicast: (from, fields, repeat = false) => {

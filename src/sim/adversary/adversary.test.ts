@@ -287,6 +287,19 @@ describe('Liars', () => {
     expect(sent.map((s) => s[3])).toEqual([10, 30]);
   });
 
+  it("answers another's retransmission as its lie, to that replica only", () => {
+    const seedLiar: Behaviour = { kind: 'seed' };
+    const { l, sent } = liars([seedLiar]);
+    l.sendAgain(0, seedLiar, 2, commit);
+    expect(sent).toEqual([]); // the seed's liar never sends the vote that commits, answer or not
+    l.sendAgain(0, seedLiar, 2, prePrepare);
+    expect(sent.map(([from, to, msg]) => [from, to, msg.digest])).toEqual([[0, 2, forgedDigest(request.digest, 2)]]);
+    const late: Behaviour = { kind: 'slow', extraDelayMs: 40 };
+    const slowLiar = liars([late]);
+    slowLiar.l.sendAgain(0, late, 3, prepare);
+    expect(slowLiar.sent).toEqual([[0, 3, prepare, 40]]);
+  });
+
   it('keeps one adversary per replica and behaviour, so a colluder switched away and back remembers its early COMMITs', () => {
     const behaviours: Array<Behaviour | null> = [{ kind: 'collude' }, { kind: 'collude' }];
     const { l, sent } = liars(behaviours);

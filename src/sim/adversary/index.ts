@@ -79,6 +79,28 @@ export class Liars {
     this.adversary(from, behaviour.kind).send(ctx, to, msg);
   }
 
+  /**
+   * Its replica says again, to one replica only, what it said to all (an answer to another's retransmission). The
+   * adversary decides as for a repeated multicast — a liar that withholds its COMMITs withholds this one too — and only
+   * the copy meant for `to` leaves.
+   */
+  sendAgain(from: NodeId, behaviour: Behaviour, to: NodeId, msg: OutgoingMessage): void {
+    const ctx = this.context(from, behaviour);
+    const only: AdversaryContext = {
+      id: ctx.id,
+      n: ctx.n,
+      behaviour: ctx.behaviour,
+      rng: ctx.rng,
+      cabal: ctx.cabal,
+      protocol: ctx.protocol,
+      transmit: (recipient, m, delayMs) => {
+        if (recipient === to) ctx.transmit(recipient, m, delayMs);
+      },
+      sign: (m) => ctx.sign(m),
+    };
+    this.adversary(from, behaviour.kind).multicast(only, msg, true);
+  }
+
   proposals(from: NodeId, behaviour: Behaviour, pending: readonly ClientRequest[], room: number): readonly ClientRequest[] {
     const ctx = this.context(from, behaviour);
     const adversary = this.adversary(from, behaviour.kind);

@@ -614,7 +614,7 @@ export class Replica implements ReplicaModel {
     if (this.resendDeadline !== null && this.resendDeadline > this.quietSince + this.backoff(0, 0)) {
       this.resendDeadline = null;
       this.host.clearTimer(this.id, 'resend');
-      this.armResend();
+      this.armResend(false);
     }
   }
 
@@ -627,11 +627,14 @@ export class Replica implements ReplicaModel {
     this.armResend();
   }
 
-  /** Starts the retransmission timer if it has business and none runs. */
-  private armResend(): void {
+  /**
+   * Starts the retransmission timer if it has business and none runs. `fresh`: the business begins now (no timer ran),
+   * so the wait for progress counts from now.
+   */
+  private armResend(fresh = true): void {
     if (this.resendDeadline !== null || this.resendRound >= MAX_RESEND_ROUNDS || !this.hasBusiness()) return;
     const now = this.host.now();
-    if (this.resendRound === 0 && now - this.quietSince > this.backoff(0, 0)) this.quietSince = now;
+    if (fresh && this.resendRound === 0) this.quietSince = now;
     const at = Math.max(now, this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS));
     this.resendDeadline = at;
     this.host.setTimer(this.id, at - now, 'resend');
@@ -644,7 +647,8 @@ export class Replica implements ReplicaModel {
     const due = this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS);
     // Progress since it was armed, or a view change due this very moment: no retransmission yet.
     if (now < due || (this.timer !== null && this.timer.deadline <= now)) {
-      this.armResend();
+      if (now >= due) this.quietSince = now;
+      this.armResend(false);
       return;
     }
     const ahead = this.checkpointAhead;
@@ -660,7 +664,7 @@ export class Replica implements ReplicaModel {
       for (const slot of [...this.log.values()]) if (this.isOpen(slot)) this.resendForSlot(slot.seq);
     }
     this.resendLatestCheckpoint();
-    this.armResend();
+    this.armResend(false);
   }
 
   // ───────────────────────────── view change ─────────────────────────────
