@@ -653,8 +653,13 @@ export class Replica implements ReplicaModel {
     }
     const ahead = this.checkpointAhead;
     if (ahead && ahead.seq > this.lastExecuted && !this.viewChanging) {
+      // A quorum moved on without it: catching up is the progress it was waiting for.
+      const before = this.lastExecuted;
       this.checkStableAfterTransfer(ahead.seq, ahead.digest);
-      if (!this.hasBusiness()) return;
+      if (this.lastExecuted > before) {
+        this.armResend(false);
+        return;
+      }
     }
     this.resendRound++;
     this.quietSince = now;
