@@ -181,7 +181,12 @@ export class Replica implements ReplicaModel {
     if (this.isPrimary) {
       const seq = this.assigned.get(request.digest);
       if (seq !== undefined) {
-        if (from === CLIENT) this.resendForSlot(seq);
+        if (from === CLIENT) {
+          this.resendForSlot(seq);
+          // The client asks again for a request this primary ordered and has not executed: if its view cannot get it
+          // committed in time (an honest replica left it, say), it too asks for the next view.
+          this.startPrimaryTimer();
+        }
         return undefined;
       }
       this.proposePending();
@@ -544,6 +549,12 @@ export class Replica implements ReplicaModel {
    */
   private startRequestTimer(): void {
     if (this.timer || this.viewChanging || this.isPrimary || this.waiting.size === 0) return;
+    this.setTimer('request', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
+  }
+
+  /** The primary suspects its own view only when the client retransmits a request it ordered and has not executed. */
+  private startPrimaryTimer(): void {
+    if (this.timer || this.viewChanging || !this.isPrimary || this.waiting.size === 0) return;
     this.setTimer('request', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
   }
 
