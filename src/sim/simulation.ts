@@ -383,7 +383,7 @@ export class Simulation {
    * Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so); `retransmit` marks a
    * replica's retransmission (by default, what the fields say).
    */
-  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit: Retransmission | undefined = fields.retransmit): void {
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -398,17 +398,19 @@ export class Simulation {
       request: fields.request,
       payload: fields.payload,
       sig: fields.sig,
-      retransmit,
       at: 0,
       order: 0,
       lost: false,
     };
+    // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
+    const again = retransmit ?? fields.retransmit;
+    if (again) msg.retransmit = again;
     const transit = this.network.transit(this.now, extraDelayMs);
     this.picture.send(msg.type, from, msg.digest);
     if (this.recordTrace) {
       this.record(
-        retransmit
-          ? { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost, retransmit }
+        again
+          ? { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost, retransmit: again }
           : { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost },
       );
     }
@@ -451,7 +453,7 @@ export class Simulation {
     return {
       now: () => this.now,
       send: (from, to, fields) => {
-        const signed = this.signedBy(from, fields, true);
+        const signed = this.stamped(from, fields);
         const behaviour = this.behaviours[from];
         // A liar's answer to a retransmission is its lie again, told to one replica.
         if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
@@ -460,7 +462,7 @@ export class Simulation {
       },
       multicast: (from, fields, repeat = false) => {
         // One signature per multicast, not per recipient.
-        const signed = this.signedBy(from, fields, true);
+        const signed = this.stamped(from, fields);
         const behaviour = this.behaviours[from];
         if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
         const retransmit = repeat ? 'repeat' : signed.retransmit;
@@ -490,16 +492,30 @@ export class Simulation {
   }
 
   /**
-   * `fields` signed in `from`'s name, where its protocol signs that type. An honest replica's fields are made for this
-   * one sending, so they are signed in place (one signature per multicast, nothing allocated); anything else (a liar's
-   * words) is copied when its signature must change — once for the same object told to everyone.
+   * What a replica says, once per sending however many receive it: in one fixed shape (so every copy put on the wire
+   * is read from the same shape) and signed in its name where its protocol signs that type.
    */
-  private signedBy(from: NodeId, fields: OutgoingMessage, inPlace = false): OutgoingMessage {
+  private stamped(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
+    return {
+      type: fields.type,
+      view: fields.view,
+      seq: fields.seq,
+      digest: fields.digest,
+      timestamp: fields.timestamp,
+      result: fields.result,
+      request: fields.request,
+      payload: fields.payload,
+      sig: this.signatures.signs(fields.type) ? this.signatures.sign(from, fields) : undefined,
+      retransmit: fields.retransmit,
+    };
+  }
+
+  /**
+   * A liar's words signed in its own name, where its protocol signs that type: copied when the signature must change —
+   * once for the same object told to everyone.
+   */
+  private signedBy(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
     if (!this.signatures.signs(fields.type)) return fields;
-    if (inPlace && !Object.isFrozen(fields)) {
-      fields.sig = this.signatures.sign(from, fields);
-      return fields;
-    }
     const memo = this.lastSigned;
     if (memo && memo.fields === fields && memo.from === from && memo.digest === fields.digest && memo.view === fields.view && memo.seq === fields.seq && memo.payload === fields.payload) {
       return memo.signed;

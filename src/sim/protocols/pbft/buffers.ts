@@ -66,27 +66,37 @@ export class HeldMessages {
   }
 }
 
+/** One sender's CHECKPOINT as a replica keeps it: the signed message itself, so a stable checkpoint's proof is its votes. */
+export type CheckpointVote = SignedMessage;
+
+interface AtSeq {
+  /** One vote per sender (its first). */
+  readonly byVoter: Map<NodeId, CheckpointVote>;
+  /** Matching votes per state digest. */
+  readonly counts: Map<string, number>;
+}
+
 /**
  * CHECKPOINT votes, bounded per sender: one vote per sender and number (its first), for every number inside the
  * replica's window, and beyond the window only the sender's latest — enough to learn that a quorum moved on.
  */
 export class CheckpointVotes {
-  /** seq → digest → sender → the signed CHECKPOINT. */
-  private readonly votes = new Map<number, Map<string, Map<NodeId, SignedMessage>>>();
-  /** Per sender, the numbers it voted for, and its one vote beyond the window. */
-  private readonly bySender: Array<Set<number>>;
+  private readonly votes = new Map<number, AtSeq>();
+  /** Per sender: how many numbers it holds a vote at, and its one vote beyond the window. */
+  private readonly perSender: Int32Array;
   private readonly beyond: Array<number | null>;
+  private total = 0;
 
   constructor(n: number) {
-    this.bySender = Array.from({ length: n }, () => new Set());
+    this.perSender = new Int32Array(n);
     this.beyond = new Array(n).fill(null);
   }
 
   /** Records a vote; false when the sender already voted at that number (or holds a later vote beyond the window). */
-  add(vote: SignedMessage, windowTop: number): boolean {
+  add(vote: CheckpointVote, windowTop: number): boolean {
     const { seq, sender } = vote;
-    const mine = this.bySender[sender];
-    if (mine.has(seq)) return false;
+    let at = this.votes.get(seq);
+    if (at?.byVoter.has(sender)) return false;
     if (seq > windowTop) {
       const earlier = this.beyond[sender];
       if (earlier !== null && earlier > windowTop) {
@@ -95,48 +105,56 @@ export class CheckpointVotes {
       }
       this.beyond[sender] = seq;
     }
-    mine.add(seq);
-    let byDigest = this.votes.get(seq);
-    if (!byDigest) this.votes.set(seq, (byDigest = new Map()));
-    let voters = byDigest.get(vote.digest);
-    if (!voters) byDigest.set(vote.digest, (voters = new Map()));
-    voters.set(sender, vote);
+    if (!at) this.votes.set(seq, (at = { byVoter: new Map(), counts: new Map() }));
+    at.byVoter.set(sender, vote);
+    at.counts.set(vote.digest, (at.counts.get(vote.digest) ?? 0) + 1);
+    this.perSender[sender]++;
+    this.total++;
     return true;
   }
 
-  /** The matching votes for (seq, digest), by sender. */
-  voters(seq: number, digest: string): ReadonlyMap<NodeId, SignedMessage> | undefined {
-    return this.votes.get(seq)?.get(digest);
+  /** How many replicas voted for (seq, digest). */
+  count(seq: number, digest: string): number {
+    return this.votes.get(seq)?.counts.get(digest) ?? 0;
+  }
+
+  /** The matching votes for (seq, digest), in sender order. */
+  voters(seq: number, digest: string): CheckpointVote[] {
+    const out: CheckpointVote[] = [];
+    const at = this.votes.get(seq);
+    if (at) for (const vote of at.byVoter.values()) if (vote.digest === digest) out.push(vote);
+    return out.sort((a, b) => a.sender - b.sender);
   }
 
   /** Lets go of every vote at or below the stable checkpoint `low`. */
   forgetUpTo(low: number): void {
-    for (const seq of [...this.votes.keys()]) {
+    for (const [seq, at] of this.votes) {
       if (seq > low) continue;
-      for (const voters of this.votes.get(seq)!.values()) for (const sender of voters.keys()) this.bySender[sender].delete(seq);
+      for (const sender of at.byVoter.keys()) this.perSender[sender]--;
+      this.total -= at.byVoter.size;
       this.votes.delete(seq);
     }
     for (let s = 0; s < this.beyond.length; s++) if (this.beyond[s] !== null && this.beyond[s]! <= low) this.beyond[s] = null;
   }
 
   private remove(seq: number, sender: NodeId): void {
-    this.bySender[sender].delete(seq);
-    const byDigest = this.votes.get(seq);
-    if (!byDigest) return;
-    for (const [digest, voters] of byDigest) {
-      voters.delete(sender);
-      if (voters.size === 0) byDigest.delete(digest);
-    }
-    if (byDigest.size === 0) this.votes.delete(seq);
+    const at = this.votes.get(seq);
+    const vote = at?.byVoter.get(sender);
+    if (!at || !vote) return;
+    at.byVoter.delete(sender);
+    const left = (at.counts.get(vote.digest) ?? 1) - 1;
+    if (left > 0) at.counts.set(vote.digest, left);
+    else at.counts.delete(vote.digest);
+    if (at.byVoter.size === 0) this.votes.delete(seq);
+    this.perSender[sender]--;
+    this.total--;
   }
 
   size(): number {
-    let total = 0;
-    for (const s of this.bySender) total += s.size;
-    return total;
+    return this.total;
   }
 
   sizeOf(sender: NodeId): number {
-    return this.bySender[sender]?.size ?? 0;
+    return this.perSender[sender] ?? 0;
   }
 }

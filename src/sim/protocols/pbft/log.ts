@@ -53,7 +53,7 @@ export class Tally {
     this.voters[id] = 1;
     this.count++;
     if (sig !== undefined) {
-      if (this.sigs === null) this.sigs = [];
+      if (this.sigs === null) this.sigs = new Array<Signature>(this.voters.length);
       this.sigs[id] = sig;
     }
     return true;

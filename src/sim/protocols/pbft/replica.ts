@@ -421,14 +421,14 @@ export class Replica implements ReplicaModel {
       const mine = this.ownCheckpoints.get(msg.seq);
       if (mine) this.send(msg.sender, { ...checkpointFields(mine), retransmit: 'answer' });
     }
-    if (!this.checkpointVotes.add(signedCopy(msg), this.highWatermark)) return 'duplicate vote';
+    const vote: SignedMessage = { type: 'CHECKPOINT', view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig ?? NO_SIGNATURE };
+    if (!this.checkpointVotes.add(vote, this.highWatermark)) return 'duplicate vote';
     this.checkStable(msg.seq, msg.digest);
     return undefined;
   }
 
   private checkStable(seq: number, digest: string): void {
-    const voters = this.checkpointVotes.voters(seq, digest);
-    if (!voters || voters.size < this.quorum || seq <= this.lowWatermark) return;
+    if (this.checkpointVotes.count(seq, digest) < this.quorum || seq <= this.lowWatermark) return;
     if (this.lastExecuted < seq) {
       // The others are ahead. Slightly behind, it will get there by itself (its own checkpoint at `seq` finds
       // this quorum waiting); a whole checkpoint behind, or stuck when a timer fires, it fetches the state.
@@ -439,8 +439,8 @@ export class Replica implements ReplicaModel {
     }
     const own = this.ownCheckpoints.get(seq);
     if (own !== undefined && own.digest !== digest) return; // our own state differs: never adopt someone else's proof
-    const messages = [...voters.values()].sort((a, b) => a.sender - b.sender);
-    this.makeStable(Object.freeze({ seq, digest, messages: Object.freeze(messages) }));
+    // Its proof: the matching CHECKPOINTs, as their senders signed them.
+    this.makeStable({ seq, digest, messages: this.checkpointVotes.voters(seq, digest) });
     if (this.isPrimary) this.proposePending();
   }
 
@@ -539,7 +539,8 @@ export class Replica implements ReplicaModel {
 
   /** T · 2^k, with k bounded so the wait stays a finite number. */
   private backoff(k: number, cap: number): number {
-    return this.config.viewChangeTimeoutMs * 2 ** Math.max(0, Math.min(k, cap));
+    const T = this.config.viewChangeTimeoutMs;
+    return k <= 0 ? T : T * 2 ** Math.min(k, cap);
   }
 
   /**
@@ -622,7 +623,7 @@ export class Replica implements ReplicaModel {
     this.resendRound = 0;
     this.quietSince = this.host.now();
     // A timer backed off far into the future comes back to T from now.
-    if (this.resendDeadline !== null && this.resendDeadline > this.quietSince + this.backoff(0, 0)) {
+    if (this.resendDeadline !== null && this.resendDeadline > this.quietSince + this.config.viewChangeTimeoutMs) {
       this.resendDeadline = null;
       this.host.clearTimer(this.id, 'resend');
       this.armResend(false);
