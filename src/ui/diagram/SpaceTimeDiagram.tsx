@@ -1,6 +1,5 @@
-import { scaleLinear, type ScaleLinear } from 'd3';
 import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { CLIENT, type MessageType, type NodeId, type ReplicaSummary } from '../../sim/types';
+import { CLIENT, type MessageType, type ReplicaSummary } from '../../sim/types';
 import { nodeName, typeLabel } from '../../store/describe';
 import { useLab, useLabActions } from '../../store/context';
 import type { LabState } from '../../store/labStore';
@@ -9,10 +8,25 @@ import { thinningNote } from '../../store/thinning';
 import { CANVAS_ARROWS_PER_TYPE, CANVAS_DIAGRAM_ABOVE_N, PAINTED_REFRESH_WHILE_PLAYING_MS, PLAIN_ARROWS_ABOVE, SVG_ARROWS_PER_TYPE } from '../drawingRules';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
+import { ExportMenu } from '../stage/ExportMenu';
 import { useCrowdedInterval, useThrottledLab } from '../useThrottledLab';
-import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
+import {
+  arrowEnds,
+  arrowHead,
+  diagramContent,
+  diagramGeometry,
+  distanceToSegment,
+  DIAGRAM_MARGIN as MARGIN,
+  FLYING_FRONT,
+  LOST_CROSS,
+  lostCross,
+  lifelineLabels,
+  type ArrowState,
+  type DiagramArrow,
+  type DiagramGeometry,
+} from './arrows';
+import { exportDiagram, type PictureFormat } from '../export/diagramExport';
 
-const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
   { value: '1000', label: 'Last 1000 ms' },
@@ -53,26 +67,6 @@ interface ArrowProps {
   onSelect(id: number): void;
 }
 
-interface Geometry {
-  xOf(id: NodeId): number;
-  y: ScaleLinear<number, number>;
-}
-
-function lane(id: NodeId): number {
-  return id === CLIENT ? 0 : id + 1;
-}
-
-/** Where an arrow starts and where its drawn part ends, in pixels (rounded to a tenth, so equal frames diff equal). */
-function arrowEnds(a: DiagramArrow, g: Geometry): { x1: number; y1: number; x2: number; y2: number } {
-  const m = a.message;
-  const xa = g.xOf(m.from);
-  const xb = g.xOf(m.to);
-  const ya = g.y(m.sendT);
-  const yb = g.y(m.arriveAt);
-  const round = (v: number) => Math.round(v * 10) / 10;
-  return { x1: round(xa), y1: round(ya), x2: round(xa + (xb - xa) * a.reach), y2: round(ya + (yb - ya) * a.reach) };
-}
-
 function arrowLabel(a: DiagramArrow): string {
   const m = a.message;
   const route = `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}`;
@@ -85,9 +79,9 @@ function arrowLabel(a: DiagramArrow): string {
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */
 const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, selected, onSelect }: ArrowProps) {
-  const angle = Math.atan2(y2 - y1, x2 - x1);
-  const head = 7;
-  const tip = `${x2},${y2} ${x2 - head * Math.cos(angle - 0.45)},${y2 - head * Math.sin(angle - 0.45)} ${x2 - head * Math.cos(angle + 0.45)},${y2 - head * Math.sin(angle + 0.45)}`;
+  const tip = arrowHead({ x1, y1, x2, y2 })
+    .map(([x, y]) => `${x},${y}`)
+    .join(' ');
   const onClick = (e: MouseEvent) => {
     e.stopPropagation();
     onSelect(id);
@@ -99,14 +93,14 @@ const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, sele
       <line className="arrow-hit" x1={x1} y1={y1} x2={x2} y2={y2} />
       <line className="arrow-line" x1={x1} y1={y1} x2={x2} y2={y2} />
       {state === 'delivered' && <polygon className="arrow-head" points={tip} />}
-      {state === 'lost' && <path className="lost-cross" d={`M${x2 - 5},${y2 - 5}L${x2 + 5},${y2 + 5}M${x2 - 5},${y2 + 5}L${x2 + 5},${y2 - 5}`} />}
-      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={4} />}
+      {state === 'lost' && <path className="lost-cross" d={lostCross(x2, y2, LOST_CROSS).map(([a, b, c, d]) => `M${a},${b}L${c},${d}`).join('')} />}
+      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={FLYING_FRONT} />}
     </g>
   );
 });
 
 /** Paints arrows on a canvas: a few path fills per type and state, whatever the number of arrows. */
-function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArrow[], g: Geometry, colours: CanvasColours, selected: number | null, thin: boolean): void {
+function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArrow[], g: DiagramGeometry, colours: CanvasColours, selected: number | null, thin: boolean): void {
   const lines = new Map<string, Path2D>();
   const heads = new Map<MessageType, Path2D>();
   const crosses = new Path2D();
@@ -114,27 +108,28 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
   const path = (map: Map<string, Path2D>, key: string) => map.get(key) ?? (map.set(key, new Path2D()), map.get(key)!);
   let chosen: { a: DiagramArrow; x1: number; y1: number; x2: number; y2: number } | null = null;
   for (const a of arrows) {
-    const { x1, y1, x2, y2 } = arrowEnds(a, g);
+    const ends = arrowEnds(a, g);
+    const { x1, y1, x2, y2 } = ends;
     if (a.message.id === selected) chosen = { a, x1, y1, x2, y2 };
     const line = path(lines, `${a.message.type}|${a.state === 'flying' ? 'dash' : 'solid'}`);
     line.moveTo(x1, y1);
     line.lineTo(x2, y2);
     if (a.state === 'delivered' && !thin) {
-      const angle = Math.atan2(y2 - y1, x2 - x1);
       const head = path(heads as Map<string, Path2D>, a.message.type);
-      head.moveTo(x2, y2);
-      head.lineTo(x2 - 7 * Math.cos(angle - 0.45), y2 - 7 * Math.sin(angle - 0.45));
-      head.lineTo(x2 - 7 * Math.cos(angle + 0.45), y2 - 7 * Math.sin(angle + 0.45));
+      const [tip, left, right] = arrowHead(ends);
+      head.moveTo(...tip);
+      head.lineTo(...left);
+      head.lineTo(...right);
       head.closePath();
     } else if (a.state === 'lost') {
-      crosses.moveTo(x2 - 4, y2 - 4);
-      crosses.lineTo(x2 + 4, y2 + 4);
-      crosses.moveTo(x2 - 4, y2 + 4);
-      crosses.lineTo(x2 + 4, y2 - 4);
+      for (const [ax, ay, bx, by] of lostCross(x2, y2, LOST_CROSS - 1)) {
+        crosses.moveTo(ax, ay);
+        crosses.lineTo(bx, by);
+      }
     } else if (a.state === 'flying') {
       const front = path(fronts as Map<string, Path2D>, a.message.type);
-      front.moveTo(x2 + 3, y2);
-      front.arc(x2, y2, 3, 0, 2 * Math.PI);
+      front.moveTo(x2 + FLYING_FRONT - 1, y2);
+      front.arc(x2, y2, FLYING_FRONT - 1, 0, 2 * Math.PI);
     }
   }
   ctx.lineCap = 'butt';
@@ -184,9 +179,8 @@ interface LifelinesProps {
 
 /** The lifelines and their headers: redrawn only when a replica's role or the size changes, not every frame. */
 const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, selectedReplica, offenders }: LifelinesProps) {
-  const headerSize = Math.max(9, Math.min(16, laneWidth * 0.45));
   // With many replicas, name every k-th lifeline only, so the numbers stay legible.
-  const labelEvery = Math.max(1, Math.ceil((headerSize * 1.6) / Math.max(1, laneWidth)));
+  const { size: headerSize, every: labelEvery } = lifelineLabels(laneWidth);
   return (
     <g className="lifelines" aria-hidden="true">
       {Array.from({ length: lanes }, (_, k) => {
@@ -232,6 +226,9 @@ export function SpaceTimeDiagram() {
   const selectedReplica = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
   const theme = useLab((s) => s.ui.theme);
+  const embed = useLab((s) => s.ui.embed);
+  const scenario = useLab((s) => s.scenario);
+  const f = useLab((s) => s.timeline.f);
   const { selectMessage, seekTime } = useLabActions();
   const frame = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -253,17 +250,11 @@ export function SpaceTimeDiagram() {
   }, []);
 
   const { width, height } = size;
-  const lanes = n + 1;
-  const laneWidth = (width - MARGIN.left - MARGIN.right) / Math.max(1, lanes);
   const t1 = Math.max(busyUntil, run.baseTime + 10, 10);
   // The whole run starts where the kept history does.
   const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
-  const geometry = useMemo<Geometry>(() => {
-    const y = scaleLinear()
-      .domain([t0, t1 + (t1 - t0) * 0.03])
-      .range([MARGIN.top, height - MARGIN.bottom]);
-    return { xOf: (id: NodeId) => MARGIN.left + (lane(id) + 0.5) * laneWidth, y };
-  }, [t0, t1, height, laneWidth]);
+  const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1), [n, width, height, t0, t1]);
+  const { lanes, laneWidth } = geometry;
 
   const content = useMemo(
     () => diagramContent(run.messages, cursor, viewTime, t0, t1, run.maxTransit, painted ? CANVAS_ARROWS_PER_TYPE : SVG_ARROWS_PER_TYPE, selectedMessage),
@@ -334,9 +325,15 @@ export function SpaceTimeDiagram() {
     svgArrows.sort((a, b) => Number(a.selected) - Number(b.selected));
   }
   const total = content.delivered + content.lost + content.flying;
+  // The picture as it stands when the menu is used: the same window and moment, every message (not a sample).
+  const onExport = (format: PictureFormat) =>
+    exportDiagram(
+      { n, f, seed: scenario.seed, mode: scenario.mode, replicas, messages: run.messages, maxTransit: run.maxTransit, cursor, viewTime, t0, t1, width, height },
+      format,
+    );
   return (
-    <section className="diagram panel" aria-labelledby="diagram-heading">
-      <div className="diagram-head">
+    <section className="view diagram panel" aria-labelledby="diagram-heading">
+      <div className="diagram-head view-head">
         <h2 id="diagram-heading">Space-time</h2>
         <label htmlFor={selectId} className="visually-hidden">
           Diagram window
@@ -348,6 +345,7 @@ export function SpaceTimeDiagram() {
             </option>
           ))}
         </select>
+        {!embed && <ExportMenu what="space-time diagram" onExport={onExport} />}
       </div>
       <div className="diagram-frame" ref={frame}>
         <svg className="space-time" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="group" aria-label="Space-time diagram">
