@@ -48,7 +48,7 @@ self.addEventListener('activate', (event) => {
 });
 
 async function fromNetworkFirst(request: Request): Promise<Response> {
-  const cached = () => caches.open(CACHE).then((cache) => cache.match(index()));
+  const cached = () => caches.open(CACHE).then((cache) => cache.match(index(), { ignoreVary: true }));
   try {
     const response = await Promise.race([
       fetch(request),
@@ -65,7 +65,9 @@ async function fromNetworkFirst(request: Request): Promise<Response> {
 
 async function fromCacheFirst(request: Request): Promise<Response> {
   const cache = await caches.open(CACHE);
-  return (await cache.match(request)) ?? fetch(request);
+  // By address alone: a script loaded with `crossorigin` carries an Origin header its cached copy was not fetched
+  // with, and a server that answers `Vary: Origin` would otherwise never match.
+  return (await cache.match(request, { ignoreVary: true })) ?? fetch(request);
 }
 
 self.addEventListener('fetch', (event) => {

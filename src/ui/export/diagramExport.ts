@@ -57,7 +57,7 @@ function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: 
       : `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, ${a.state === 'lost' ? 'lost' : 'in flight'}`;
   return tag(
     'g',
-    { class: 'arrow', 'data-type': m.type, 'data-from': m.from === CLIENT ? 'client' : m.from, 'data-to': m.to === CLIENT ? 'client' : m.to, 'data-state': a.state },
+    { class: 'arrow', 'data-type': typeLabel(m.type), 'data-from': m.from === CLIENT ? 'client' : m.from, 'data-to': m.to === CLIENT ? 'client' : m.to, 'data-state': a.state },
     tag('title', {}, escapeXml(name)),
     ...parts,
   );
@@ -77,7 +77,7 @@ export function diagramSvg(p: DiagramPicture, palette: ExportPalette): string {
   const protocol = protocolOf(p.mode);
   const titleHeight = 34;
   const legend = legendSvg(protocol, palette, { x: 12, y: titleHeight + height + 6, width: width - 24, fontSize: 13, marks: 'diagram' });
-  const total = titleHeight + height + legend.height + 14;
+  const total = Math.ceil(titleHeight + height + legend.height + 14);
 
   const ticks = g.y.ticks(Math.max(2, Math.floor(height / 60)));
   const axis = ticks.map((t) =>

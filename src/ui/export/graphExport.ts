@@ -97,7 +97,7 @@ export function graphSvg(p: GraphPicture, palette: ExportPalette): string {
   const [vx, vy, vw, vh] = (p.svg.getAttribute('viewBox') ?? '0 0 1200 720').split(/[\s,]+/).map(Number);
   const heading = 44;
   const legend = legendSvg(protocolOf(p.mode), palette, { x: vx + 24, y: vy + vh + 8, width: vw - 48, fontSize: 22, marks: 'graph' });
-  const total = heading + vh + legend.height + 20;
+  const total = Math.ceil(heading + vh + legend.height + 20);
 
   const title = `PBFT Lab · n = ${p.n}, f = ${p.f}, seed ${p.seed} · t = ${p.now.toFixed(1)} ms`;
   const background = `<rect class="background" x="${vx}" y="${vy - heading}" width="${vw}" height="${total}" fill="${escapeXml(palette.background)}"/>`;
