@@ -26,6 +26,10 @@ async function expectScenarioKept(page: Page) {
 }
 
 test.describe('Faults', () => {
+  // These tests count and rewrite the worker script's fetches; the service worker (offline support) would answer a
+  // restarted worker from its cache instead, so here it is not registered (e2e/offline.spec.ts tests it).
+  test.use({ serviceWorkers: 'block' });
+
   test('an exception inside the worker is shown with a restart that keeps the scenario', async ({ page }) => {
     const problems = watchConsole(page, [/Injected worker fault/]);
     // The first worker the page starts is wrapped: the 10th message it receives after "play" throws, outside the
