@@ -25,7 +25,7 @@ import {
   type DiagramArrow,
   type DiagramGeometry,
 } from './arrows';
-import { exportDiagram, type PictureFormat } from '../export/diagramExport';
+import type { PictureFormat } from '../export/diagramExport';
 
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
@@ -326,11 +326,14 @@ export function SpaceTimeDiagram() {
   }
   const total = content.delivered + content.lost + content.flying;
   // The picture as it stands when the menu is used: the same window and moment, every message (not a sample).
-  const onExport = (format: PictureFormat) =>
-    exportDiagram(
+  // (The export's code is loaded when first asked for.)
+  const onExport = async (format: PictureFormat) => {
+    const { exportDiagram } = await import('../export/diagramExport');
+    await exportDiagram(
       { n, f, seed: scenario.seed, mode: scenario.mode, replicas, messages: run.messages, maxTransit: run.maxTransit, cursor, viewTime, t0, t1, width, height },
       format,
     );
+  };
   return (
     <section className="view diagram panel" aria-labelledby="diagram-heading">
       <div className="diagram-head view-head">

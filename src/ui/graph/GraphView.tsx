@@ -1,7 +1,6 @@
 import { useContext, useId, useRef } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import type { ReplicaClick } from '../../store/labStore';
-import { exportGraph } from '../export/graphExport';
 import type { PictureFormat } from '../export/diagramExport';
 import { ExportMenu } from '../stage/ExportMenu';
 import { dotAt, paintedSample } from './CanvasMessageLayer';
@@ -52,6 +51,8 @@ export function GraphView() {
           return at ? [{ ...at, r: layout.dotRadius, type: m.type }] : [];
         })
       : [];
+    // Loaded when first asked for: few visits export a picture, and the first paint need not wait for the code.
+    const { exportGraph } = await import('../export/graphExport');
     await exportGraph({ svg, dots, n: timeline.n, f: timeline.f, seed: scenario.seed, mode: scenario.mode, now: timeline.now }, format);
   };
   return (
