@@ -16,7 +16,7 @@ import {
   diagramContent,
   diagramGeometry,
   distanceToSegment,
-  DIAGRAM_MARGIN as MARGIN,
+  ARROW_HEAD,
   FLYING_FRONT,
   LOST_CROSS,
   lostCross,
@@ -55,6 +55,7 @@ const sameMoment = (a: Moment, b: Moment) => a.run === b.run && a.cursor === b.c
 const HIT_PX = 6;
 
 interface ArrowProps {
+  unit: number;
   id: number;
   type: MessageType;
   x1: number;
@@ -78,8 +79,8 @@ function arrowLabel(a: DiagramArrow): string {
 }
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */
-const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, selected, onSelect }: ArrowProps) {
-  const tip = arrowHead({ x1, y1, x2, y2 })
+const Arrow = memo(function Arrow({ unit, id, type, x1, y1, x2, y2, state, label, selected, onSelect }: ArrowProps) {
+  const tip = arrowHead({ x1, y1, x2, y2 }, ARROW_HEAD * unit)
     .map(([x, y]) => `${x},${y}`)
     .join(' ');
   const onClick = (e: MouseEvent) => {
@@ -93,8 +94,8 @@ const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, sele
       <line className="arrow-hit" x1={x1} y1={y1} x2={x2} y2={y2} />
       <line className="arrow-line" x1={x1} y1={y1} x2={x2} y2={y2} />
       {state === 'delivered' && <polygon className="arrow-head" points={tip} />}
-      {state === 'lost' && <path className="lost-cross" d={lostCross(x2, y2, LOST_CROSS).map(([a, b, c, d]) => `M${a},${b}L${c},${d}`).join('')} />}
-      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={FLYING_FRONT} />}
+      {state === 'lost' && <path className="lost-cross" d={lostCross(x2, y2, LOST_CROSS * unit).map(([a, b, c, d]) => `M${a},${b}L${c},${d}`).join('')} />}
+      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={FLYING_FRONT * unit} />}
     </g>
   );
 });
@@ -116,24 +117,25 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
     line.lineTo(x2, y2);
     if (a.state === 'delivered' && !thin) {
       const head = path(heads as Map<string, Path2D>, a.message.type);
-      const [tip, left, right] = arrowHead(ends);
+      const [tip, left, right] = arrowHead(ends, ARROW_HEAD * g.unit);
       head.moveTo(...tip);
       head.lineTo(...left);
       head.lineTo(...right);
       head.closePath();
     } else if (a.state === 'lost') {
-      for (const [ax, ay, bx, by] of lostCross(x2, y2, LOST_CROSS - 1)) {
+      for (const [ax, ay, bx, by] of lostCross(x2, y2, (LOST_CROSS - 1) * g.unit)) {
         crosses.moveTo(ax, ay);
         crosses.lineTo(bx, by);
       }
     } else if (a.state === 'flying') {
       const front = path(fronts as Map<string, Path2D>, a.message.type);
-      front.moveTo(x2 + FLYING_FRONT - 1, y2);
-      front.arc(x2, y2, FLYING_FRONT - 1, 0, 2 * Math.PI);
+      const r = (FLYING_FRONT - 1) * g.unit;
+      front.moveTo(x2 + r, y2);
+      front.arc(x2, y2, r, 0, 2 * Math.PI);
     }
   }
   ctx.lineCap = 'butt';
-  ctx.lineWidth = thin ? 1 : 1.5;
+  ctx.lineWidth = (thin ? 1 : 1.5) * g.unit;
   for (const [key, line] of lines) {
     const [type, dash] = key.split('|') as [MessageType, string];
     ctx.strokeStyle = colours.fill[type];
@@ -151,11 +153,11 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
     ctx.fill(front);
   }
   ctx.strokeStyle = colours.lost;
-  ctx.lineWidth = 2;
+  ctx.lineWidth = 2 * g.unit;
   ctx.stroke(crosses);
   if (chosen) {
     ctx.strokeStyle = colours.select;
-    ctx.lineWidth = 7;
+    ctx.lineWidth = 7 * g.unit;
     ctx.globalAlpha = 0.5;
     ctx.beginPath();
     ctx.moveTo(chosen.x1, chosen.y1);
@@ -163,24 +165,30 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
     ctx.stroke();
     ctx.globalAlpha = 1;
     ctx.strokeStyle = colours.fill[chosen.a.message.type];
-    ctx.lineWidth = 3;
+    ctx.lineWidth = 3 * g.unit;
     ctx.stroke();
   }
 }
 
 interface LifelinesProps {
+  /** From the geometry, as plain numbers: the lifelines redraw when these change, not when the time axis moves. */
   lanes: number;
   height: number;
   laneWidth: number;
+  unit: number;
+  marginTop: number;
+  marginLeft: number;
+  marginBottom: number;
   replicas: readonly ReplicaSummary[];
   selectedReplica: number | null;
   offenders: readonly number[] | undefined;
 }
 
 /** The lifelines and their headers: redrawn only when a replica's role or the size changes, not every frame. */
-const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, selectedReplica, offenders }: LifelinesProps) {
+const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, unit, marginTop, marginLeft, marginBottom, replicas, selectedReplica, offenders }: LifelinesProps) {
+  const MARGIN = { top: marginTop, left: marginLeft, bottom: marginBottom };
   // With many replicas, name every k-th lifeline only, so the numbers stay legible.
-  const { size: headerSize, every: labelEvery } = lifelineLabels(laneWidth);
+  const { size: headerSize, every: labelEvery } = lifelineLabels(laneWidth, unit);
   return (
     <g className="lifelines" aria-hidden="true">
       {Array.from({ length: lanes }, (_, k) => {
@@ -190,14 +198,14 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, 
         const x = MARGIN.left + (k + 0.5) * laneWidth;
         return (
           <g key={k} className={classes}>
-            <line x1={x} x2={x} y1={MARGIN.top - 6} y2={height - MARGIN.bottom} />
+            <line x1={x} x2={x} y1={MARGIN.top - 6 * unit} y2={height - MARGIN.bottom} />
             {k % labelEvery === 0 && (
-              <text x={x} y={MARGIN.top - 22} fontSize={headerSize} className="lane-label">
+              <text x={x} y={MARGIN.top - 22 * unit} fontSize={headerSize} className="lane-label">
                 {id === CLIENT ? 'C' : id}
               </text>
             )}
             {laneWidth > 14 && r && (r.isPrimary || r.behaviour) && (
-              <text x={x} y={MARGIN.top - 8} fontSize={headerSize * 0.85} className="lane-glyph">
+              <text x={x} y={MARGIN.top - 8 * unit} fontSize={headerSize * 0.85} className="lane-glyph">
                 {r.isPrimary ? '♛' : ''}
                 {r.behaviour ? '☠' : ''}
               </text>
@@ -234,7 +242,7 @@ export function SpaceTimeDiagram() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   /** The palette, read once per theme (reading it costs a style recalculation). */
   const colours = useRef<CanvasColours | null>(null);
-  const [size, setSize] = useState({ width: 360, height: 320 });
+  const [size, setSize] = useState({ width: 360, height: 320, unit: 1 });
   const [windowChoice, setWindowChoice] = useState<string>('all');
   const selectId = useId();
 
@@ -243,18 +251,20 @@ export function SpaceTimeDiagram() {
     if (!el || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
       const { width, height } = el.getBoundingClientRect();
-      if (width > 0 && height > 0) setSize({ width: Math.round(width), height: Math.round(height) });
+      // The page's type size (it grows with the screen and in presentation mode, and the frame with it).
+      const unit = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1;
+      if (width > 0 && height > 0) setSize({ width: Math.round(width), height: Math.round(height), unit: Math.round(unit * 100) / 100 });
     });
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
 
-  const { width, height } = size;
+  const { width, height, unit } = size;
   const t1 = Math.max(busyUntil, run.baseTime + 10, 10);
   // The whole run starts where the kept history does.
   const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
-  const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1), [n, width, height, t0, t1]);
-  const { lanes, laneWidth } = geometry;
+  const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1, unit), [n, width, height, t0, t1, unit]);
+  const MARGIN = geometry.margin;
 
   const content = useMemo(
     () => diagramContent(run.messages, cursor, viewTime, t0, t1, run.maxTransit, painted ? CANVAS_ARROWS_PER_TYPE : SVG_ARROWS_PER_TYPE, selectedMessage),
@@ -313,6 +323,7 @@ export function SpaceTimeDiagram() {
   let svgArrows: ArrowProps[] = [];
   if (!painted) {
     svgArrows = content.arrows.map((a) => ({
+      unit,
       id: a.message.id,
       type: a.message.type,
       ...arrowEnds(a, geometry),
@@ -330,7 +341,7 @@ export function SpaceTimeDiagram() {
   const onExport = async (format: PictureFormat) => {
     const { exportDiagram } = await import('../export/diagramExport');
     await exportDiagram(
-      { n, f, seed: scenario.seed, mode: scenario.mode, replicas, messages: run.messages, maxTransit: run.maxTransit, cursor, viewTime, t0, t1, width, height },
+      { n, f, seed: scenario.seed, mode: scenario.mode, replicas, messages: run.messages, maxTransit: run.maxTransit, cursor, viewTime, t0, t1, width, height, unit },
       format,
     );
   };
@@ -363,7 +374,18 @@ export function SpaceTimeDiagram() {
               </g>
             ))}
           </g>
-          <Lifelines lanes={lanes} height={height} laneWidth={laneWidth} replicas={replicas} selectedReplica={selectedReplica} offenders={offenders} />
+          <Lifelines
+            lanes={geometry.lanes}
+            height={height}
+            laneWidth={geometry.laneWidth}
+            unit={unit}
+            marginTop={MARGIN.top}
+            marginLeft={MARGIN.left}
+            marginBottom={MARGIN.bottom}
+            replicas={replicas}
+            selectedReplica={selectedReplica}
+            offenders={offenders}
+          />
           {!painted && (
             <g className="arrows">
               {svgArrows.map((a) => (

@@ -111,6 +111,10 @@ export function laneOf(id: NodeId): number {
 export interface DiagramGeometry {
   width: number;
   height: number;
+  /** The page's type size against 16 px (larger on a big screen and in presentation mode): marks and labels scale by it. */
+  unit: number;
+  /** DIAGRAM_MARGIN at this unit. */
+  margin: { top: number; right: number; bottom: number; left: number };
   /** The client and the n replicas. */
   lanes: number;
   laneWidth: number;
@@ -120,15 +124,18 @@ export interface DiagramGeometry {
   y: ScaleLinear<number, number>;
 }
 
-/** Lifelines side by side across `width`, the window [t0, t1] (plus a little room below) down `height`. */
-export function diagramGeometry(n: number, width: number, height: number, t0: number, t1: number): DiagramGeometry {
+/**
+ * Lifelines side by side across `width`, the window [t0, t1] (plus a little room below) down `height`; `unit` scales
+ * the room for labels (the page's type size against 16 px).
+ */
+export function diagramGeometry(n: number, width: number, height: number, t0: number, t1: number, unit = 1): DiagramGeometry {
   const lanes = n + 1;
-  const m = DIAGRAM_MARGIN;
+  const m = { top: DIAGRAM_MARGIN.top * unit, right: DIAGRAM_MARGIN.right, bottom: DIAGRAM_MARGIN.bottom, left: DIAGRAM_MARGIN.left * unit };
   const laneWidth = (width - m.left - m.right) / Math.max(1, lanes);
   const y = scaleLinear()
     .domain([t0, t1 + (t1 - t0) * 0.03])
     .range([m.top, height - m.bottom]);
-  return { width, height, lanes, laneWidth, xOf: (id: NodeId) => m.left + (laneOf(id) + 0.5) * laneWidth, y };
+  return { width, height, unit, margin: m, lanes, laneWidth, xOf: (id: NodeId) => m.left + (laneOf(id) + 0.5) * laneWidth, y };
 }
 
 export interface ArrowEnds {
@@ -176,7 +183,7 @@ export const LOST_CROSS = 5;
 export const FLYING_FRONT = 4;
 
 /** The lifelines' header size (px) and how often one is named: with many replicas every k-th, so numbers stay legible. */
-export function lifelineLabels(laneWidth: number): { size: number; every: number } {
-  const size = Math.max(9, Math.min(16, laneWidth * 0.45));
+export function lifelineLabels(laneWidth: number, unit = 1): { size: number; every: number } {
+  const size = Math.max(9, Math.min(16 * unit, laneWidth * 0.45));
   return { size, every: Math.max(1, Math.ceil((size * 1.6) / Math.max(1, laneWidth))) };
 }

@@ -9,7 +9,7 @@ import {
   arrowHead,
   diagramContent,
   diagramGeometry,
-  DIAGRAM_MARGIN as M,
+  ARROW_HEAD,
   FLYING_FRONT,
   lifelineLabels,
   LOST_CROSS,
@@ -36,21 +36,23 @@ export interface DiagramPicture {
   t1: number;
   width: number;
   height: number;
+  /** The page's type size against 16 px, as on screen (1 when left out). */
+  unit?: number;
 }
 
 /** Smallest exported size: a small frame on screen still makes a readable slide. */
 const MIN_WIDTH = 560;
 const MIN_HEIGHT = 420;
 
-function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: ExportPalette): string {
+function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: ExportPalette, unit: number): string {
   const m = a.message;
   const colour = palette.message[m.type];
   const { x1, y1, x2, y2 } = ends;
-  const parts = [tag('line', { x1, y1, x2, y2, stroke: colour, 'stroke-width': 2, 'stroke-dasharray': a.state === 'flying' ? '4 3' : undefined })];
-  if (a.state === 'delivered') parts.push(tag('polygon', { points: arrowHead(ends).map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), fill: colour }));
+  const parts = [tag('line', { x1, y1, x2, y2, stroke: colour, 'stroke-width': 2 * unit, 'stroke-dasharray': a.state === 'flying' ? '4 3' : undefined })];
+  if (a.state === 'delivered') parts.push(tag('polygon', { points: arrowHead(ends, ARROW_HEAD * unit).map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), fill: colour }));
   else if (a.state === 'lost')
-    parts.push(tag('path', { d: lostCross(x2, y2, LOST_CROSS).map(([p, q, r, s]) => `M${p},${q}L${r},${s}`).join(''), stroke: palette.lost, 'stroke-width': 4, 'stroke-linecap': 'round', fill: 'none' }));
-  else parts.push(tag('circle', { cx: x2, cy: y2, r: FLYING_FRONT, fill: colour, stroke: palette.outline, 'stroke-width': 1 }));
+    parts.push(tag('path', { d: lostCross(x2, y2, LOST_CROSS * unit).map(([p, q, r, s]) => `M${p},${q}L${r},${s}`).join(''), stroke: palette.lost, 'stroke-width': 4 * unit, 'stroke-linecap': 'round', fill: 'none' }));
+  else parts.push(tag('circle', { cx: x2, cy: y2, r: FLYING_FRONT * unit, fill: colour, stroke: palette.outline, 'stroke-width': 1 }));
   const name =
     a.state === 'delivered'
       ? `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, t=${m.sendT.toFixed(1)}–${m.arriveAt.toFixed(1)}`
@@ -72,7 +74,9 @@ function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: 
 export function diagramSvg(p: DiagramPicture, palette: ExportPalette): string {
   const width = Math.max(MIN_WIDTH, Math.round(p.width));
   const height = Math.max(MIN_HEIGHT, Math.round(p.height));
-  const g = diagramGeometry(p.n, width, height, p.t0, p.t1);
+  const unit = p.unit ?? 1;
+  const g = diagramGeometry(p.n, width, height, p.t0, p.t1, unit);
+  const M = g.margin;
   const content = diagramContent(p.messages, p.cursor, p.viewTime, p.t0, p.t1, p.maxTransit, EXPORT_ARROWS_PER_TYPE);
   const protocol = protocolOf(p.mode);
   const titleHeight = 34;
@@ -85,10 +89,10 @@ export function diagramSvg(p: DiagramPicture, palette: ExportPalette): string {
       'g',
       { class: 'tick' },
       tag('line', { x1: M.left - 4, x2: width - M.right, y1: g.y(t), y2: g.y(t), stroke: palette.line, 'stroke-width': 1 }),
-      text({ x: M.left - 6, y: g.y(t), dy: '0.35em', 'text-anchor': 'end', 'font-size': 11, fill: palette.muted }, String(t)),
+      text({ x: M.left - 6, y: g.y(t), dy: '0.35em', 'text-anchor': 'end', 'font-size': 11 * unit, fill: palette.muted }, String(t)),
     ),
   );
-  const { size: headerSize, every } = lifelineLabels(g.laneWidth);
+  const { size: headerSize, every } = lifelineLabels(g.laneWidth, unit);
   const lifelines = Array.from({ length: g.lanes }, (_, k) => {
     const id = k === 0 ? CLIENT : k - 1;
     const r = id === CLIENT ? null : p.replicas[id];
@@ -98,18 +102,18 @@ export function diagramSvg(p: DiagramPicture, palette: ExportPalette): string {
       'g',
       { class: 'lifeline', 'data-node': id === CLIENT ? 'client' : id },
       tag('title', {}, escapeXml(id === CLIENT ? 'Client' : `Replica ${id}${r?.isPrimary ? ' (primary)' : ''}${r?.behaviour ? `, malicious (${r.behaviour.kind})` : ''}`)),
-      tag('line', { x1: x, x2: x, y1: M.top - 6, y2: height - M.bottom, stroke: palette.node, 'stroke-width': 1.5, 'stroke-opacity': 0.7, 'stroke-dasharray': r?.behaviour ? '6 4' : undefined }),
-      k % every === 0 ? text({ x, y: M.top - 22, 'text-anchor': 'middle', 'font-size': headerSize, 'font-weight': 700, fill: palette.ink }, id === CLIENT ? 'C' : String(id)) : '',
-      glyph && g.laneWidth > 14 ? text({ x, y: M.top - 8, 'text-anchor': 'middle', 'font-size': headerSize * 0.85, fill: palette.ink }, glyph) : '',
+      tag('line', { x1: x, x2: x, y1: M.top - 6 * unit, y2: height - M.bottom, stroke: palette.node, 'stroke-width': 1.5 * unit, 'stroke-opacity': 0.7, 'stroke-dasharray': r?.behaviour ? '6 4' : undefined }),
+      k % every === 0 ? text({ x, y: M.top - 22 * unit, 'text-anchor': 'middle', 'font-size': headerSize, 'font-weight': 700, fill: palette.ink }, id === CLIENT ? 'C' : String(id)) : '',
+      glyph && g.laneWidth > 14 ? text({ x, y: M.top - 8 * unit, 'text-anchor': 'middle', 'font-size': headerSize * 0.85, fill: palette.ink }, glyph) : '',
     );
   });
-  const arrows = content.arrows.map((a) => arrowSvg(a, arrowEnds(a, g), palette));
+  const arrows = content.arrows.map((a) => arrowSvg(a, arrowEnds(a, g), palette, unit));
   const cursorY = Math.min(g.y(p.viewTime), height - M.bottom);
   const cursor = tag(
     'g',
     { class: 'time-cursor' },
-    tag('line', { x1: M.left - 4, x2: width - M.right, y1: cursorY, y2: cursorY, stroke: palette.accent, 'stroke-width': 2 }),
-    text({ x: width - M.right - 2, y: cursorY, dy: '-0.3em', 'text-anchor': 'end', 'font-size': 12, 'font-weight': 700, fill: palette.accent }, `t=${p.viewTime.toFixed(1)}`),
+    tag('line', { x1: M.left - 4, x2: width - M.right, y1: cursorY, y2: cursorY, stroke: palette.accent, 'stroke-width': 2 * unit }),
+    text({ x: width - M.right - 2, y: cursorY, dy: '-0.3em', 'text-anchor': 'end', 'font-size': 12 * unit, 'font-weight': 700, fill: palette.accent }, `t=${p.viewTime.toFixed(1)}`),
   );
   const note = thinningNote(content.strides, p.n);
   const heading = `PBFT Lab · space-time diagram · n = ${p.n}, f = ${p.f}, seed ${p.seed} · ${content.delivered} delivered, ${content.lost} lost, ${content.flying} in flight${note ? ` · ${note}` : ''}`;
