@@ -45,7 +45,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, dropRate: 0.2, requests: 2 }),
     speed: 100,
     explanation:
-      "One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message — but here the losses bite. Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs. When its timer runs out it retransmits to every replica, and they repeat what they said until it has them. Request 2 loses PREPAREs too: the replicas' timers expire and the view changes before it commits, in view 1. The status says why a request is still waiting.",
+      "One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message — but here the losses bite. Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs. The primary, still working on it, sees nothing move for T and says again what it said: replica 2 gets the PRE-PREPARE at last and commits, and the client has its second REPLY. Request 2 fares worse: its PRE-PREPARE to replica 2 is lost again, first and repeated, and replica 1 has already asked for view 1 (its timer ran out while request 1 was stuck); when replica 3's timer runs out too, the view changes before request 2 commits, in view 1. The status says why a request is still waiting.",
   },
   {
     id: 'f-plus-one-traitors',

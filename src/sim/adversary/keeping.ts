@@ -22,6 +22,7 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
             said = m;
             ctx.transmit(to, m, delayMs);
           },
+          sign: (m) => ctx.sign(m),
         };
         inner.multicast(watched, msg, repeat);
         return said;

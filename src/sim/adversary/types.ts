@@ -26,8 +26,16 @@ export interface AdversaryContext {
   /** The colluders' shared plans (they coordinate out of band). */
   readonly cabal: Cabal;
   readonly protocol: ProtocolKnowledge;
-  /** Puts one message from this replica on the wire, `delayMs` later than the network alone would. */
+  /**
+   * Puts one message from this replica on the wire, `delayMs` later than the network alone would. Whatever it puts
+   * there goes out under this replica's own signature.
+   */
   transmit(to: NodeId, msg: OutgoingMessage, delayMs?: number): void;
+  /**
+   * The message signed in this replica's own name — the only name it can sign in (for a message it builds into a
+   * proof). Messages it has seen keep the signatures they came with: it may replay them, never forge one.
+   */
+  sign(msg: OutgoingMessage): OutgoingMessage;
 }
 
 /**
