@@ -388,5 +388,21 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     expect(liars).toHaveLength(p.f);
     expect(committedViews(p, d)).toEqual([3]);
     expect(p.trace.some((e) => e.kind === 'accept' && !e.fooled)).toBe(true);
+    says(l, 'Each new primary gets twice the time of the last (T, then 2T, then 4T)');
+    // Every honest backup's wait in views 1, 2 and 3 (the timer it starts on entering the view) is T, 2T, 4T.
+    const T = p.scenario.viewChangeTimeoutMs;
+    for (let r = 0; r < p.n; r++) {
+      if (!honest(p, r) || r === primaryOf(3, p.n)) continue;
+      const waits = p.trace.flatMap((e) => {
+        if (e.kind !== 'new-view' || e.replica !== r) return [];
+        const timer = p.trace.find((t) => t.kind === 'timer' && t.replica === r && t.action === 'start' && t.i > e.i && t.t === e.t);
+        return timer?.kind === 'timer' ? [[e.view, timer.deadline - timer.t]] : [];
+      });
+      expect(waits, `replica ${r}`).toEqual([
+        [1, T],
+        [2, 2 * T],
+        [3, 4 * T],
+      ]);
+    }
   });
 });

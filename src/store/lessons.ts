@@ -61,7 +61,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 3, malicious: { 0: { kind: 'seed' }, 1: { kind: 'seed' }, 2: { kind: 'seed' } } }),
     speed: 400,
     explanation:
-      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f.",
+      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f. Each new primary gets twice the time of the last (T, then 2T, then 4T), so a slow network cannot make them change view for ever.",
   },
 ];
 
