@@ -104,4 +104,19 @@ describe('the one picture', () => {
     const twoLiars = { ...honest, behaviours: [{ kind: 'silent' as const }, { kind: 'silent' as const }, null, null] };
     expect(picture.derive(ctx, twoLiars, 0, true).stats.waitingBecause).toMatch(/2 malicious replicas exceed f = 1/);
   });
+
+  it('counts the requests a fooled client accepted: what the executed logs show, live and from the trace', () => {
+    // Four of the seed's liars at n = 10 (m > f) execute among themselves and fool the client with f+1 replies.
+    const scenario = defaultScenario({ n: 10, f: 3, seed: 11, malicious: { 0: { kind: 'seed' }, 2: { kind: 'seed' }, 5: { kind: 'seed' }, 9: { kind: 'seed' } } });
+    const session = new Session(scenario);
+    session.runUntil(2000);
+    const sim = session.sim;
+    const honestResults = new Set(sim.replicaList.filter((r) => !scenario.malicious[r.id]).flatMap((r) => r.executedLog.map((e) => `${e.digest}|${e.state}`)));
+    const accepts = session.trace.flatMap((e) => (e.kind === 'accept' ? [e] : []));
+    const digestOf = new Map(session.trace.flatMap((e) => (e.kind === 'request' ? [[e.timestamp, e.digest] as const] : [])));
+    const fooled = accepts.filter((a) => !honestResults.has(`${digestOf.get(a.timestamp)}|${a.result}`)).length;
+    expect(fooled).toBeGreaterThan(0);
+    expect(sim.stats().fooled).toBe(fooled);
+    expect(folded(session).derived.stats.fooled).toBe(fooled);
+  });
 });

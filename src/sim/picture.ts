@@ -157,6 +157,7 @@ export interface PictureSnapshot {
   dropped: number;
   issued: number;
   accepted: number;
+  fooled: number;
   newest: string | null;
   newestProposedAt: number;
   latencies: number[];
@@ -180,6 +181,8 @@ export class Picture {
   /** Requests the client issued (retransmissions aside) and accepted. */
   issued = 0;
   accepted = 0;
+  /** Accepted requests whose result no honest replica computed (the checker says so on the accept event). */
+  fooled = 0;
   /** The newest request's digest, and the sequence number its first PRE-PREPARE gave it (−1 until then). */
   newest: string | null = null;
   private newestProposedAt = -1;
@@ -268,6 +271,7 @@ export class Picture {
         return;
       case 'accept':
         this.accepted++;
+        if (e.fooled) this.fooled++;
         this.latencies.push(e.latencyMs);
         if (this.latencies.length > 2 * this.latencyLimit) this.latencies.splice(0, this.latencies.length - this.latencyLimit);
         return;
@@ -386,6 +390,7 @@ export class Picture {
       delivered: this.delivered,
       dropped: this.dropped,
       committed: this.accepted,
+      fooled: this.fooled,
       outstanding: clientOutstanding + stillToIssue(ctx, this.accepted),
       latenciesMs: latencies,
       lastLatencyMs: latencies.length ? latencies[latencies.length - 1] : null,
@@ -413,6 +418,7 @@ export class Picture {
       dropped: this.dropped,
       issued: this.issued,
       accepted: this.accepted,
+      fooled: this.fooled,
       newest: this.newest,
       newestProposedAt: this.newestProposedAt,
       latencies: this.latencies.slice(-this.latencyLimit),
@@ -439,6 +445,7 @@ export class Picture {
     p.dropped = snap.dropped;
     p.issued = snap.issued;
     p.accepted = snap.accepted;
+    p.fooled = snap.fooled;
     p.newest = snap.newest;
     p.newestProposedAt = snap.newestProposedAt;
     p.latencies = [...snap.latencies];

@@ -218,6 +218,8 @@ export interface SimStats {
   dropped: number;
   /** Requests the client accepted (f+1 matching replies). */
   committed: number;
+  /** Of those, the ones whose result no honest replica computed: the client was fooled (only beyond f liars). */
+  fooled: number;
   outstanding: number;
   latenciesMs: number[];
   lastLatencyMs: number | null;
