@@ -10,6 +10,7 @@ import { StepCaption } from './EventLog';
 import { GraphView } from './graph/GraphView';
 import { Legend } from './graph/Legend';
 import { Header } from './Header';
+import { PredictPanel } from './predict/PredictPanel';
 import { useShortcuts } from './shortcuts';
 import { useDock } from './stage/dock';
 import { Drawers } from './stage/Drawers';
@@ -46,6 +47,7 @@ export function App() {
               </div>
             </div>
             <StepCaption />
+            <PredictPanel />
             <SafetyBanner />
             <div className="views">
               <GraphView />

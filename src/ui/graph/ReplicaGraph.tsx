@@ -12,6 +12,7 @@ import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
 import { SelectedMessage } from './SelectedMessage';
 import { TimerLayer, ViewBadge } from './TimerLayer';
+import { PredictMarks } from '../predict/PredictMarks';
 
 /** Whether the graph paints its messages on a canvas (compact rings, or too many in flight for SVG elements). */
 export function graphPainted(layout: GraphLayout, inFlight: number): boolean {
@@ -68,6 +69,8 @@ export function ReplicaGraph() {
           })}
         </g>
         <TimerLayer layout={layout} />
+        {/* Predict mode's answer targets and verdict marks, over the replicas (src/ui/predict/). */}
+        <PredictMarks layout={layout} />
       </svg>
       <div className="graph-notes">
         <PacingNote />
