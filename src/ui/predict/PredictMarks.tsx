@@ -36,7 +36,7 @@ function AnswerTargets({ layout, question }: { layout: GraphLayout; question: Qu
     toggleAnswerReplica(id);
   };
   return (
-    <g className="predict-targets" role={one ? 'radiogroup' : 'group'} aria-label={`The room’s answer: ${question.text}`}>
+    <g className="predict-targets" role={one ? 'radiogroup' : 'group'} aria-label={`The room’s answer on the graph: ${question.text}`}>
       {layout.replicas.map((p, id) => (
         <g
           key={id}
@@ -53,7 +53,7 @@ function AnswerTargets({ layout, question }: { layout: GraphLayout; question: Qu
           <circle className="predict-hit" r={r + 12} />
           {chosen.has(id) && (
             <>
-              <circle className="predict-pick" r={r + 19} />
+              <circle className="predict-pick" r={r + 16} />
               <Badge r={r} mark="✓" kind="pick" />
             </>
           )}
@@ -78,7 +78,7 @@ function VerdictMarks({ layout, verdict }: { layout: GraphLayout; verdict: Verdi
         const mark = kind === 'hit' ? '✓' : kind === 'missed' ? '!' : kind === 'wrong' ? '✗' : null;
         return (
           <g key={id} className={`predict-mark mark-${kind}`} transform={`translate(${p.x},${p.y})`}>
-            <circle className="predict-ring" r={r + 19} />
+            <circle className="predict-ring" r={r + 16} />
             {mark && <Badge r={r} mark={mark} kind={kind} />}
           </g>
         );

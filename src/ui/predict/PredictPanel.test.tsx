@@ -46,7 +46,7 @@ describe('Predict mode on the page', () => {
       await settle();
     }
     expect(panel().textContent).toMatch(/Which replicas will send a PREPARE for request 1 \(#1\)/);
-    const answer = screen.getByRole('group', { name: /^The room’s answer/ });
+    const answer = screen.getByRole('group', { name: /^The room’s answer on the graph/ });
     const targets = within(answer).getAllByRole('checkbox');
     expect(targets.map((t) => t.getAttribute('aria-label'))).toEqual(['Answer: replica 0', 'Answer: replica 1', 'Answer: replica 2', 'Answer: replica 3']);
     // A click on the target over a replica marks the answer, whatever the graph's Click switch says (Malicious here).
@@ -65,7 +65,7 @@ describe('Predict mode on the page', () => {
     expect(panel().textContent).toMatch(/Replica 0 is the primary: its PRE-PREPARE stands for its vote, so it sends no PREPARE\./);
     expect(panel().textContent).toMatch(/Score: 1 of 1/);
     // The answer targets give way to the verdict's marks: replica clicks are the graph's own again.
-    expect(screen.queryByRole('group', { name: /^The room’s answer/ })).toBeNull();
+    expect(screen.queryByRole('group', { name: /^The room’s answer on the graph/ })).toBeNull();
 
     // Shift+→ closes the verdict and asks the next question; Q turns Predict off.
     fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true });

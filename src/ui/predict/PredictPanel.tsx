@@ -58,7 +58,7 @@ function PredictBody() {
         <p className="predict-line">
           <strong className={`predict-status status-${verdict.status}`}>
             <span aria-hidden="true">{status.mark} </span>
-            {status.words}
+            {status.words}.
           </strong>{' '}
           {verdict.given && (
             <span>
