@@ -34,6 +34,7 @@ type WireMessage = Message & Timed & { lost: boolean };
 type Happening =
   | WireMessage
   | ({ type: 'REPLICA_TIMER'; replica: NodeId; generation: number } & Timed)
+  | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
 
@@ -80,6 +81,7 @@ export class Simulation {
   private readonly acceptedOrder: string[] = [];
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
+  private liars!: Liars;
   private nextMessageId = 1;
   private eventIndex = 0;
   private toIssue: number;
@@ -159,7 +161,7 @@ export class Simulation {
   nextArrivingType(): MessageType | null {
     let best: { time: number; order: number; type: MessageType } | null = null;
     for (const h of this.scheduler.entries()) {
-      if (h.type === 'REPLICA_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
+      if (h.type === 'REPLICA_TIMER' || h.type === 'LIAR_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
       if (!best || h.at < best.time || (h.at === best.time && h.order < best.order)) best = { time: h.at, order: h.order, type: h.type };
     }
     return best?.type ?? null;
@@ -294,6 +296,8 @@ export class Simulation {
         if (h.generation !== this.timerGeneration[h.replica]) return false;
         this.replicaList[h.replica].onTimer();
         return true;
+      case 'LIAR_TIMER':
+        return this.liars.timerFired(h.replica, h.generation);
       case 'CLIENT_ISSUE':
         this.issueRequest();
         return true;
@@ -346,6 +350,9 @@ export class Simulation {
     }
     const replica = this.replicaList[msg.receiver];
     if (!replica) return;
+    // A liar learns what its replica is told (it may replay it, or lie about it).
+    const liar = this.behaviours[msg.receiver];
+    if (liar) this.liars.heard(msg.receiver, liar, msg, from);
     // The deliver event goes first so the trace reads cause → effect.
     const index = this.recordTrace ? this.pending.length : -1;
     if (this.recordTrace) this.record({ kind: 'deliver', msg: summarize(msg) });
@@ -405,14 +412,15 @@ export class Simulation {
    */
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
-    const liars = new Liars({
+    const liars = (this.liars = new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
       table: adversaries,
       behaviourOf: (id) => this.behaviours[id] ?? null,
       transmit: (from, to, msg, delayMs) => this.transmit(from, to, msg, delayMs),
-    });
+      setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
+    }));
     return {
       now: () => this.now,
       send: (from, to, fields) => {

@@ -1,3 +1,4 @@
+import { forgedDigest } from '../messages';
 import type { ClientRequest, NodeId } from '../types';
 
 /** A split the colluders agreed on for one (view, seq): which honest replicas are told which request. */
@@ -17,7 +18,10 @@ export class CollusionPlan {
   }
 }
 
-/** The colluders' shared memory: who they are (as the run says now) and the plans they agreed on. */
+/**
+ * The liars' shared memory: who the colluders are (as the run says now), the plans they agreed on, and the one wrong
+ * result every liar reports for a request.
+ */
 export class Cabal {
   private readonly plans = new Map<string, CollusionPlan>();
   constructor(readonly isMember: (id: NodeId) => boolean) {}
@@ -28,5 +32,13 @@ export class Cabal {
 
   agree(view: number, seq: number, plan: CollusionPlan): void {
     this.plans.set(`${view}|${seq}`, plan);
+  }
+
+  /**
+   * The wrong result the liars agreed on for the request with this digest: every liar reports the same one, so f of
+   * them make f matching replies and only the client's f+1 rule stands between it and the lie.
+   */
+  wrongResult(requestDigest: string): string {
+    return forgedDigest(requestDigest, -1);
   }
 }

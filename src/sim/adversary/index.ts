@@ -2,22 +2,35 @@
  * The Byzantine behaviours, one module each, and the dispatcher the simulation sends a Byzantine replica's messages
  * through. A protocol may map behaviours to other adversaries (the seed article knew only one kind of liar).
  */
-import type { Behaviour, BehaviourKind, ClientRequest, NodeId, OutgoingMessage } from '../types';
+import type { Behaviour, BehaviourKind, ClientRequest, Message, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';
+import { flood } from './flood';
 import { omit } from './omit';
+import { replay } from './replay';
 import { seed } from './seed';
 import { silent } from './silent';
 import { slow } from './slow';
+import { withholdNewView } from './withholdNewView';
 import type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
 
 export type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
 
 export type AdversaryTable = Readonly<Record<BehaviourKind, AdversaryFactory>>;
 
-export const ADVERSARIES: AdversaryTable = { silent, slow, omit, equivocate, collude, seed };
+export const ADVERSARIES: AdversaryTable = {
+  silent,
+  slow,
+  omit,
+  equivocate,
+  'withhold-new-view': withholdNewView,
+  replay,
+  flood,
+  collude,
+  seed,
+};
 
 export interface LiarsOptions {
   n: number;
@@ -27,6 +40,8 @@ export interface LiarsOptions {
   /** The run's behaviours as they are now (they change mid-run). */
   behaviourOf(id: NodeId): Behaviour | null;
   transmit(from: NodeId, to: NodeId, msg: OutgoingMessage, delayMs: number): void;
+  /** Schedules `timerFired(from, generation)` on the Liars `delayMs` of virtual time from now. */
+  setTimer(from: NodeId, delayMs: number, generation: number): void;
 }
 
 /** One context per Byzantine replica, its behaviour refreshed on every send. */
@@ -48,6 +63,11 @@ class Context implements AdversaryContext {
   }
   transmit(to: NodeId, msg: OutgoingMessage, delayMs = 0): void {
     this.liars.transmit(this.id, to, msg, delayMs);
+  }
+  /** Bumped on every setTimer: only the latest timer fires. */
+  timerGeneration = 0;
+  setTimer(delayMs: number): void {
+    this.liars.setTimer(this.id, Math.max(0, delayMs), ++this.timerGeneration);
   }
 }
 
@@ -78,6 +98,26 @@ export class Liars {
     const ctx = this.context(from, behaviour);
     const adversary = this.adversary(from, behaviour.kind);
     return adversary.proposals ? adversary.proposals(ctx, pending, room) : pending;
+  }
+
+  /** A message delivered to a Byzantine replica, before the replica reads it. */
+  heard(to: NodeId, behaviour: Behaviour, msg: Message, from: NodeId): void {
+    const ctx = this.context(to, behaviour);
+    this.adversary(to, behaviour.kind).heard?.(ctx, msg, from);
+  }
+
+  /**
+   * A liar's own timer fired; false when it was superseded, or its replica is honest now (a liar's timer dies with its
+   * behaviour: one switched back to honest stops flooding at once).
+   */
+  timerFired(id: NodeId, generation: number): boolean {
+    const ctx = this.contexts[id];
+    const behaviour = this.options.behaviourOf(id);
+    if (!ctx || generation !== ctx.timerGeneration || !behaviour) return false;
+    const adversary = this.adversary(id, behaviour.kind);
+    if (!adversary.onTimer) return false;
+    adversary.onTimer(this.context(id, behaviour));
+    return true;
   }
 
   private context(id: NodeId, behaviour: Behaviour): Context {

@@ -1,4 +1,4 @@
-import type { Behaviour, ClientRequest, MessageRole, MessageType, NodeId, OutgoingMessage } from '../types';
+import type { Behaviour, ClientRequest, Message, MessageRole, MessageType, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import type { Cabal } from './cabal';
 
@@ -13,6 +13,10 @@ export interface ProtocolKnowledge {
   finalVote: MessageType | null;
   /** A new-view decision whose contents do not follow from its proofs, different for each `salt`; absent if it has none. */
   forgeDecision?(msg: OutgoingMessage, salt: number): OutgoingMessage;
+  /** The digest of the protocol's null request (what fills a gap), if it has one: a proposal may name it instead of a request. */
+  nullDigest?: string;
+  /** Payloads that look like the protocol's own but are malformed (what a flooder sends besides plain garbage). */
+  malformedPayloads?: readonly unknown[];
 }
 
 /** What an adversary knows and can do, for the one Byzantine replica it speaks for. */
@@ -28,6 +32,11 @@ export interface AdversaryContext {
   readonly protocol: ProtocolKnowledge;
   /** Puts one message from this replica on the wire, `delayMs` later than the network alone would. */
   transmit(to: NodeId, msg: OutgoingMessage, delayMs?: number): void;
+  /**
+   * Starts (or restarts) the liar's own timer, on the virtual clock: its adversary's onTimer runs `delayMs` from now.
+   * A later call supersedes an earlier one. (A liar that keeps re-arming it keeps the run from ever going quiet.)
+   */
+  setTimer(delayMs: number): void;
 }
 
 /**
@@ -47,6 +56,10 @@ export interface Adversary {
   send(ctx: AdversaryContext, to: NodeId, msg: OutgoingMessage): void;
   /** Which waiting requests its replica proposes, as primary, and in which order; all of them, as they are, when absent. */
   proposals?(ctx: AdversaryContext, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
+  /** A message delivered to its replica, just before the replica reads it: what the liar learns from the wire. */
+  heard?(ctx: AdversaryContext, msg: Message, from: NodeId): void;
+  /** Its own timer fired (AdversaryContext.setTimer). */
+  onTimer?(ctx: AdversaryContext): void;
 }
 
 /** Makes one replica's adversary (some remember what they did, so each liar has its own). */
