@@ -145,6 +145,49 @@ test.describe('Experiments panel', () => {
     await expect(page.getByText('m = 0, 1, …, 4 (5 values). Lists and ranges; n stands for the replica count.')).toBeVisible();
   });
 
+  test('a client fooled by more than f liars: its own column in the table, its own series on the success chart', async ({ page, context }) => {
+    await openExperiments(page);
+    await page.getByRole('button', { name: 'Load the article’s experiment' }).click();
+    await page.getByRole('radio', { name: /^PBFT/ }).check();
+    await field(page, 'm values', '3,4');
+    await field(page, 'Trials per m', '20');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Done/ })).toHaveText('Done: 40 of 40 trials.');
+
+    // What the core says in Node for the same config: at m = 4 > f = 3 the four seed liars fool the client.
+    const config = seedExperiment({ mode: 'pbft', mValues: [3, 4], trials: 20 });
+    const rows = runSweep(config).rows;
+    const at4 = rows.find((r) => r.m === 4)!;
+    expect(at4.fooled).toBeGreaterThan(0);
+    expect(at4.successes + at4.fooled).toBeLessThanOrEqual(20);
+
+    // The table: a "Client fooled" column, the count in the row of m = 4.
+    const table = page.getByRole('table');
+    await expect(table.getByRole('columnheader', { name: /^Client fooled/ })).toBeVisible();
+    const headers = await table.getByRole('columnheader').allTextContents();
+    const column = headers.findIndex((h) => h.startsWith('Client fooled'));
+    const row4 = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^4 / }) });
+    await expect(row4.getByRole('cell').nth(column - 1)).toHaveText(`${at4.fooled} / 20`);
+    await expect(row4.getByRole('cell').nth(column - 2)).toHaveText(`${at4.successes} / 20`);
+
+    // The success chart: a second series, one named point per m, in the legend too; a point opens a fooled trial.
+    const chart = page.getByRole('group', { name: 'Success rate against m' });
+    for (const r of rows) await expect(chart.getByRole('link', { name: `m = ${r.m}: client fooled in ${r.fooled} of 20 (PBFT)`, exact: true })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Chart legend' })).toContainText('PBFT: client fooled');
+    const point = chart.getByRole('link', { name: `m = 4: client fooled in ${at4.fooled} of 20 (PBFT)` });
+    await expect(point).toHaveAttribute('aria-description', /^Opens trial \d+ \(failed, client fooled\) in the visualizer/);
+    const [visualizer] = await Promise.all([context.waitForEvent('page'), point.click()]);
+    await visualizer.waitForLoadState();
+    await expect(visualizer.getByRole('button', { name: /^Replica \d+, malicious/ })).toHaveCount(4);
+
+    // The downloads carry it: the CSV's fooled column, exactly the core's.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV (PBFT)' }).click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toBe(toCsv(rows));
+    expect(csv.split('\n')[0].split(',')).toContain('fooled');
+    await noSeriousAxeViolations(page, 'the Experiments tab with a fooled client');
+  });
+
   test('clicking a point opens that exact trial in the visualizer, its liars marked', async ({ page, context }) => {
     await openExperiments(page);
     await page.getByRole('button', { name: 'Load the article’s experiment' }).click();

@@ -6,6 +6,9 @@ function summary(r: RunReport): string {
   const lines = [
     `PBFT run: n = ${r.n}, f = ${r.f}, seed = ${r.seed}, virtual time ${r.virtualTimeMs} ms`,
     `requests accepted by the client: ${r.committed} (outstanding ${r.outstanding})`,
+    ...(r.fooled > 0
+      ? [`CLIENT FOOLED: ${r.fooled} of them ${r.fooled === 1 ? 'was' : 'were'} accepted although no honest replica executed ${r.fooled === 1 ? 'it' : 'them'} with that result (more than f liars answered)`]
+      : []),
     ...(r.waitingBecause ? [`why: ${r.waitingBecause}`] : []),
     `latency (virtual ms): ${r.latencyMs.length ? r.latencyMs.join(', ') : '—'}`,
     `messages sent: ${Object.entries(r.messages).map(([t, c]) => `${t} ${c}`).join(', ')}; delivered ${r.delivered}, dropped ${r.dropped}`,

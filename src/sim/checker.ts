@@ -1,10 +1,21 @@
 import { NULL_DIGEST } from './messages';
 import type { NodeId, SafetyViolation } from './types';
 
+/** A result the client accepted: the request (by digest), the result it took, and when (virtual ms). */
+export interface AcceptedResult {
+  digest: string;
+  result: string;
+  t: number;
+}
+
 /**
  * Watches what honest replicas commit and execute and reports the first evidence against PBFT's safety:
  * S1 agreement (one digest per sequence number), S2 total order (execution logs are prefixes of one another),
  * S5 only requests the client issued are executed, S6 no request executes twice at one replica.
+ *
+ * It also holds the one definition of a client that was **fooled**: it accepted a request that no honest replica
+ * executed, or a result that no honest replica computed for it. That is not a success, whatever f+1 replies said
+ * (with m > f the liars alone can make f+1).
  */
 export class SafetyChecker {
   readonly violations: SafetyViolation[] = [];
@@ -13,6 +24,12 @@ export class SafetyChecker {
   /** Which replicas executed each request (S6: at most once each). */
   private readonly executors = new Map<string, Set<NodeId>>();
   private readonly reported = new Set<string>();
+  /** The results honest replicas computed for each request (by digest) when they ran it. */
+  private readonly honestResults = new Map<string, Set<string>>();
+  /** What the client accepted, by request digest, in the order it accepted them. */
+  private readonly acceptedResults = new Map<string, AcceptedResult>();
+  /** Fooled acceptances already forgotten (a long session keeps its memory flat but not its count). */
+  private fooledForgotten = 0;
 
   constructor(
     private readonly isHonest: (replica: NodeId) => boolean,
@@ -37,9 +54,17 @@ export class SafetyChecker {
     });
   }
 
-  /** `ran` is false when the replica skipped a request it had already executed at a lower number. */
-  onExecuted(replica: NodeId, seq: number, digest: string, ran: boolean, t: number): SafetyViolation[] {
+  /**
+   * `ran` is false when the replica skipped a request it had already executed at a lower number; `result` is what it
+   * computed when it ran it (the result its REPLY reports).
+   */
+  onExecuted(replica: NodeId, seq: number, digest: string, ran: boolean, t: number, result?: string): SafetyViolation[] {
     if (!this.isHonest(replica)) return [];
+    if (ran && result !== undefined && digest !== NULL_DIGEST) {
+      let results = this.honestResults.get(digest);
+      if (!results) this.honestResults.set(digest, (results = new Set()));
+      results.add(result);
+    }
     const found: SafetyViolation[] = [];
     const first = this.executed.get(seq);
     if (!first) this.executed.set(seq, { replica, digest });
@@ -87,9 +112,42 @@ export class SafetyChecker {
     return found;
   }
 
+  /** The client accepted `result` for the request with this digest at time t. */
+  onAccepted(digest: string, result: string, t: number): void {
+    this.acceptedResults.set(digest, { digest, result, t });
+  }
+
+  /** Whether an honest replica executed this request and computed this result for it (so far). */
+  honestlyComputed(digest: string, result: string): boolean {
+    return this.honestResults.get(digest)?.has(result) ?? false;
+  }
+
+  /** Every result the client accepted (still remembered), in the order it accepted them. */
+  accepted(): IterableIterator<AcceptedResult> {
+    return this.acceptedResults.values();
+  }
+
+  /** The accepted results (still remembered) no honest replica has executed or computed so far: the client was fooled. */
+  fooledResults(): AcceptedResult[] {
+    const out: AcceptedResult[] = [];
+    for (const a of this.acceptedResults.values()) if (!this.honestlyComputed(a.digest, a.result)) out.push(a);
+    return out;
+  }
+
+  /** How many requests fooled the client so far (those forgotten included). */
+  fooledCount(): number {
+    return this.fooledForgotten + this.fooledResults().length;
+  }
+
   /** Forgets requests answered long ago and sequence numbers every replica executed long ago (flat memory). */
   forget(digests: string[], belowSeq: number): void {
-    for (const d of digests) this.executors.delete(d);
+    for (const d of digests) {
+      this.executors.delete(d);
+      const a = this.acceptedResults.get(d);
+      if (a && !this.honestlyComputed(d, a.result)) this.fooledForgotten++;
+      this.acceptedResults.delete(d);
+      this.honestResults.delete(d);
+    }
     const seq = belowSeq;
     for (const s of this.committed.keys()) if (s < seq) this.committed.delete(s);
     for (const s of this.executed.keys()) if (s < seq) this.executed.delete(s);

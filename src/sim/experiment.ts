@@ -48,9 +48,18 @@ export interface TrialResult {
   trial: number;
   /** The exact scenario, so the trial can be opened in the visualizer. */
   scenario: Scenario;
+  /** Every request done before the timeout (see `trialSuccess`), and the client fooled by none. */
   success: boolean;
   agreement: boolean;
-  /** Per completed request, virtual ms (client send → acceptance; in seed mode → the last honest commit). */
+  /**
+   * Requests the client accepted that no honest replica executed, or with a result no honest replica computed (the
+   * checker's verdict at the timeout): possible only with m > f, and never a success.
+   */
+  fooled: number;
+  /**
+   * Per completed request, virtual ms (client send → acceptance of a result honest replicas computed; in seed mode →
+   * the last honest commit).
+   */
   latenciesMs: number[];
   viewChanges: number;
   messages: number;
@@ -64,8 +73,12 @@ export interface SweepRow {
   m: number;
   trials: number;
   successes: number;
+  /** Trials in which the client accepted at least one result no honest replica computed (see TrialResult.fooled). */
+  fooled: number;
   agreements: number;
   successRate: number;
+  /** fooled / trials. */
+  fooledRate: number;
   agreementRate: number;
   /** Over the requests of successful trials; null when none succeeded. */
   meanLatencyMs: number | null;
@@ -112,10 +125,15 @@ export function runTrial(config: SweepConfig, m: number, trial: number): TrialRe
   const scenario = trialScenario(config, m, trial);
   const sim = new Simulation(scenario, { recordTrace: false });
   sim.runToQuiescence(config.timeoutMs);
+  return { m, trial, scenario, ...judgeTrial(sim, config) };
+}
+
+/** The verdict on a world run until a trial's timeout: what a sweep records of it. */
+export function judgeTrial(sim: Simulation, config: Pick<SweepConfig, 'mode' | 'requests' | 'timeoutMs'>): Omit<TrialOutcome, 'm' | 'trial'> {
   const stats = sim.stats();
   const agreement = !stats.violations.some((v) => v.rule === 'agreement' || v.rule === 'total-order');
+  const fooled = sim.checker.fooledCount();
   let latenciesMs: number[];
-  let success: boolean;
   if (protocolOf(config.mode).trialSuccess === 'all-honest-executed') {
     // The seed's own definition: every honest replica committed (each request) before the timeout.
     latenciesMs = [];
@@ -123,17 +141,17 @@ export function runTrial(config: SweepConfig, m: number, trial: number): TrialRe
       const done = sim.allHonestExecutedAt.get(request.digest);
       if (done !== undefined && done <= config.timeoutMs) latenciesMs.push(done - (sim.client.issuedAt.get(request.digest) ?? 0));
     }
-    success = latenciesMs.length === config.requests;
   } else {
-    latenciesMs = stats.latenciesMs;
-    success = stats.committed === config.requests;
+    // The client accepted a result, and it is one honest replicas computed: a fooled acceptance completes nothing.
+    latenciesMs = [];
+    for (const a of sim.checker.accepted()) {
+      if (sim.checker.honestlyComputed(a.digest, a.result)) latenciesMs.push(a.t - (sim.client.issuedAt.get(a.digest) ?? 0));
+    }
   }
   return {
-    m,
-    trial,
-    scenario,
-    success,
+    success: latenciesMs.length === config.requests && fooled === 0,
     agreement,
+    fooled,
     latenciesMs,
     viewChanges: stats.view,
     messages: stats.sentTotal,
@@ -146,13 +164,16 @@ export function summarizeTrials(m: number, trials: readonly TrialOutcome[]): Swe
   const latencies = successes.flatMap((t) => t.latenciesMs).sort((a, b) => a - b);
   const completed = trials.reduce((sum, t) => sum + t.completedRequests, 0);
   const messages = trials.reduce((sum, t) => sum + t.messages, 0);
+  const fooled = trials.filter((t) => t.fooled > 0).length;
   const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
   return {
     m,
     trials: trials.length,
     successes: successes.length,
+    fooled,
     agreements: trials.filter((t) => t.agreement).length,
     successRate: trials.length ? successes.length / trials.length : 0,
+    fooledRate: trials.length ? fooled / trials.length : 0,
     agreementRate: trials.length ? trials.filter((t) => t.agreement).length / trials.length : 0,
     meanLatencyMs: mean,
     ci95Ms: mean === null ? null : confidenceHalfWidth(latencies, mean),
@@ -225,7 +246,9 @@ export const CSV_COLUMNS = [
   'm',
   'trials',
   'successes',
+  'fooled',
   'success_rate',
+  'fooled_rate',
   'agreement_rate',
   'mean_latency_ms',
   'ci95_ms',
@@ -240,7 +263,7 @@ export function toCsv(rows: SweepRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     lines.push(
-      [r.m, r.trials, r.successes, r.successRate, r.agreementRate, r.meanLatencyMs, r.ci95Ms, r.p50LatencyMs, r.p95LatencyMs, r.viewChangesPerTrial, r.messagesPerCommittedRequest]
+      [r.m, r.trials, r.successes, r.fooled, r.successRate, r.fooledRate, r.agreementRate, r.meanLatencyMs, r.ci95Ms, r.p50LatencyMs, r.p95LatencyMs, r.viewChangesPerTrial, r.messagesPerCommittedRequest]
         .map(cell)
         .join(','),
     );
@@ -257,15 +280,17 @@ export function fromCsv(text: string): SweepRow[] {
       m: v[0]!,
       trials: v[1]!,
       successes: v[2]!,
-      successRate: v[3]!,
-      agreementRate: v[4]!,
-      agreements: Math.round(v[4]! * v[1]!),
-      meanLatencyMs: v[5],
-      ci95Ms: v[6],
-      p50LatencyMs: v[7],
-      p95LatencyMs: v[8],
-      viewChangesPerTrial: v[9]!,
-      messagesPerCommittedRequest: v[10],
+      fooled: v[3]!,
+      successRate: v[4]!,
+      fooledRate: v[5]!,
+      agreementRate: v[6]!,
+      agreements: Math.round(v[6]! * v[1]!),
+      meanLatencyMs: v[7],
+      ci95Ms: v[8],
+      p50LatencyMs: v[9],
+      p95LatencyMs: v[10],
+      viewChangesPerTrial: v[11]!,
+      messagesPerCommittedRequest: v[12],
     };
   });
 }
@@ -276,15 +301,15 @@ export function toMarkdown(result: SweepResult): string {
   const lines = [
     `n = ${result.config.n}, f = ${result.f}, mode = ${result.config.mode}, ${result.config.trials} trials per m, timeout ${result.config.timeoutMs} ms (virtual), seed ${result.config.seed}`,
     '',
-    '| m | successes | mean latency (ms, ±95 % CI) | agreement | p50 / p95 (ms) | view changes / trial | messages / committed request |',
-    '|---|---|---|---|---|---|---|',
+    '| m | successes | client fooled | mean latency (ms, ±95 % CI) | agreement | p50 / p95 (ms) | view changes / trial | messages / committed request |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
     const mean = r.meanLatencyMs === null ? 'NA (time out)' : `${ms(r.meanLatencyMs)} ± ${(r.ci95Ms ?? 0).toFixed(1)}`;
     const pct = r.p50LatencyMs === null ? '—' : `${ms(r.p50LatencyMs)} / ${ms(r.p95LatencyMs)}`;
     const bound = r.m <= result.f ? ' (≤ f)' : ' (> f)';
     lines.push(
-      `| ${r.m}${bound} | ${r.successes} / ${r.trials} | ${mean} | ${r.agreements} / ${r.trials} | ${pct} | ${r.viewChangesPerTrial.toFixed(2)} | ${r.messagesPerCommittedRequest === null ? '—' : r.messagesPerCommittedRequest.toFixed(0)} |`,
+      `| ${r.m}${bound} | ${r.successes} / ${r.trials} | ${r.fooled} / ${r.trials} | ${mean} | ${r.agreements} / ${r.trials} | ${pct} | ${r.viewChangesPerTrial.toFixed(2)} | ${r.messagesPerCommittedRequest === null ? '—' : r.messagesPerCommittedRequest.toFixed(0)} |`,
     );
   }
   return lines.join('\n');

@@ -11,8 +11,13 @@ export interface RunReport {
   sent: number;
   delivered: number;
   dropped: number;
-  /** Requests the client accepted (f+1 matching replies). */
+  /** Requests the client accepted (f+1 matching replies), fooled ones included. */
   committed: number;
+  /**
+   * Of those, requests no honest replica executed, or whose accepted result no honest replica computed: the client was
+   * fooled (only possible with more than f liars). A fooled request is never a success.
+   */
+  fooled: number;
   outstanding: number;
   /** Why requests are still outstanding, when some are. */
   waitingBecause: string | null;
@@ -40,6 +45,7 @@ export function reportOf(sim: Simulation): RunReport {
     delivered: stats.delivered,
     dropped: stats.dropped,
     committed: stats.committed,
+    fooled: sim.checker.fooledCount(),
     outstanding: stats.outstanding,
     waitingBecause: stats.waitingBecause,
     latencyMs: stats.latenciesMs.map(round),

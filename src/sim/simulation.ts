@@ -337,8 +337,10 @@ export class Simulation {
       const outcome = this.client.onReply(msg, from, this.now);
       if (outcome && typeof outcome === 'object') {
         this.record({ kind: 'deliver', msg: summarize(msg) });
+        this.checker.onAccepted(outcome.request.digest, outcome.result, this.now);
+        const fooled = !this.checker.honestlyComputed(outcome.request.digest, outcome.result);
         this.forgetOldHistory(outcome.request.digest);
-        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs });
+        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled });
         if (this.toIssue > 0) {
           this.toIssue--;
           this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
@@ -462,7 +464,8 @@ export class Simulation {
     else if (event.phase === 'executed') {
       const log = this.replicaList[from]?.executedLog;
       const entry = log?.[log.length - 1];
-      found = this.checker.onExecuted(from, event.seq, event.digest, entry?.seq === event.seq && entry.request !== null, this.now);
+      const ran = entry?.seq === event.seq && entry.request !== null;
+      found = this.checker.onExecuted(from, event.seq, event.digest, ran, this.now, ran ? entry.state : undefined);
       if (!this.everMalicious.has(from)) {
         const count = (this.honestExecutions.get(event.digest) ?? 0) + 1;
         this.honestExecutions.set(event.digest, count);

@@ -138,7 +138,19 @@ export type TraceEvent =
   | { kind: 'drop'; i: number; t: number; msg: MessageSummary }
   | { kind: 'phase'; i: number; t: number; replica: NodeId; view: number; seq: number; digest: string; phase: SlotPhase }
   | { kind: 'request'; i: number; t: number; timestamp: number; digest: string; op: string; retransmit: boolean }
-  | { kind: 'accept'; i: number; t: number; timestamp: number; result: string; latencyMs: number }
+  | {
+      kind: 'accept';
+      i: number;
+      t: number;
+      timestamp: number;
+      result: string;
+      latencyMs: number;
+      /**
+       * No honest replica had computed this result for the request when the client accepted it: f+1 liars answered
+       * alike (possible only with m > f). Absent in runs recorded before it was known.
+       */
+      fooled?: boolean;
+    }
   | { kind: 'view-change'; i: number; t: number; replica: NodeId; view: number }
   | { kind: 'new-view'; i: number; t: number; replica: NodeId; view: number; primary: NodeId }
   | { kind: 'timer'; i: number; t: number; replica: NodeId; action: 'start' | 'stop'; deadline: number }

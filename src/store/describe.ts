@@ -3,7 +3,8 @@
  * formats each event once, when it arrives, instead of on every render.
  */
 import { messageWords } from '../sim/protocols';
-import { CLIENT, type MessageSummary, type MessageType, type NodeId, type TraceEvent } from '../sim/types';
+import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
+import { deedInBrief, deedsIn } from './deeds';
 
 /** The message's name as its protocol's vocabulary writes it (the paper writes PRE-PREPARE; identifiers cannot). */
 export function typeLabel(type: MessageType): string {
@@ -46,7 +47,7 @@ export function describeEventBody(e: TraceEvent): string {
         ? `Client retransmits request ${e.timestamp} (${e.op})`
         : `Client issues request ${e.timestamp} (${e.op})`;
     case 'accept':
-      return `Client accepted result "${e.result}" for request ${e.timestamp} after ${e.latencyMs.toFixed(1)} ms`;
+      return `Client accepted result "${e.result}" for request ${e.timestamp} after ${e.latencyMs.toFixed(1)} ms${e.fooled ? ' — FOOLED: no honest replica computed that result' : ''}`;
     case 'view-change':
       return `${nodeName(e.replica)} starts a view change to v${e.view}`;
     case 'new-view':
@@ -80,9 +81,11 @@ function isCause(e: TraceEvent): boolean {
 /**
  * One line for the newest step in a batch: its cause, then what followed from it, e.g.
  * "t=14.2 Replica 1 received PRE-PREPARE v0 #1 from Replica 0 → pre-prepared; sent 3 PREPARE".
- * Returns null for an empty batch, so the previous caption stays.
+ * Messages of one type that carried different digests say so ("sent 3 PRE-PREPARE with 2 different digests"); with
+ * `behaviours` (who lies at that moment), what a liar withheld or twisted is said too ("sent no PRE-PREPARE
+ * (silent)"). Returns null for an empty batch, so the previous caption stays.
  */
-export function captionFor(events: readonly TraceEvent[]): string | null {
+export function captionFor(events: readonly TraceEvent[], liars?: { behaviours: ReadonlyArray<Behaviour | null>; mode?: ProtocolMode }): string | null {
   if (events.length === 0) return null;
   let start = events.length - 1;
   while (start > 0 && !isCause(events[start])) start--;
@@ -96,15 +99,28 @@ export function captionFor(events: readonly TraceEvent[]): string | null {
     const shown = byReplica.length === phases.length ? byReplica.map((p) => p.phase) : phases.map((p) => `${nodeName(p.replica)} ${p.phase}`);
     effects.push(shown.join(', '));
   }
-  const sent = new Map<MessageType, number>();
-  for (const e of rest) if (e.kind === 'send') sent.set(e.msg.type, (sent.get(e.msg.type) ?? 0) + 1);
+  const sent = new Map<MessageType, { count: number; digests: Set<string> }>();
+  for (const e of rest) {
+    if (e.kind !== 'send') continue;
+    const s = sent.get(e.msg.type) ?? { count: 0, digests: new Set<string>() };
+    s.count++;
+    s.digests.add(e.msg.digest);
+    sent.set(e.msg.type, s);
+  }
   if (sent.size > 0) {
     effects.push(
       'sent ' +
         [...sent]
-          .map(([type, count]) => `${count} ${typeLabel(type)}`)
+          .map(([type, { count, digests }]) => `${count} ${typeLabel(type)}${digests.size > 1 ? ` with ${digests.size} different digests` : ''}`)
           .join(', '),
     );
+  }
+  if (liars) {
+    for (const d of deedsIn(events.slice(start), { n: liars.behaviours.length, mode: liars.mode, behaviours: liars.behaviours })) {
+      // Different digests are said above already; a liar's silence, forgery, partial or late sending is said here.
+      if (d.verdict === 'honest' || d.verdict === 'each-different' || d.verdict === 'split') continue;
+      effects.push(`${nodeName(d.liar)} ${deedInBrief(d)}`);
+    }
   }
   for (const e of rest) {
     if (e.kind === 'accept' || e.kind === 'violation' || e.kind === 'new-view' || (e.kind === 'checkpoint' && e.stable)) {

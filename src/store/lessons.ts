@@ -21,7 +21,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1 }),
     speed: 20,
     explanation:
-      'Four replicas tolerate one fault. The client sends its request to the primary (replica 0), which proposes a sequence number in PRE-PREPARE. The backups echo it in PREPARE; with the PRE-PREPARE and 2f = 2 matching PREPAREs a replica is prepared and multicasts COMMIT; with 2f+1 = 3 COMMITs it is committed and executes. The client accepts after f+1 = 2 matching REPLYs. Step by phase to see each wave of messages.',
+      'Four replicas tolerate one fault. The client sends its request to the primary (replica 0), which proposes a sequence number in PRE-PREPARE. The backups echo it in PREPARE; with the PRE-PREPARE and 2f = 2 matching PREPAREs a replica is prepared and multicasts COMMIT; with 2f+1 = 3 COMMITs it is committed and executes. The client accepts after f+1 = 2 matching REPLYs. Press Next phase to see each wave of messages complete (waves overlap: a quick PREPARE may overtake a slow PRE-PREPARE).',
   },
   {
     id: 'silent-primary',
@@ -37,7 +37,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'equivocate' } } }),
     speed: 100,
     explanation:
-      'The primary tells different backups different things: each gets a PRE-PREPARE with another digest. The PREPARE round exposes it, because no digest gathers 2f = 2 matching PREPAREs, so no honest replica becomes prepared. Nothing wrong is committed; the backups time out, change view, and the next primary gets the request committed.',
+      "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request's digest and replica 2 a digest that matches no request, which replica 2 rejects. Replicas 1 and 3 still become prepared: each holds the PRE-PREPARE, and their two PREPAREs are the 2f = 2 it takes. But committing takes 2f+1 = 3 matching COMMITs: replica 2 never accepted a PRE-PREPARE and sends none, and the primary's COMMIT names a forged digest. No honest replica commits in view 0. The timers of replicas 1 and 3 expire, the view changes, and replica 1, the primary of view 1, gets the request committed.",
   },
   {
     id: 'lossy-network',
@@ -45,7 +45,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, dropRate: 0.2, requests: 2 }),
     speed: 100,
     explanation:
-      'One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message, so a few losses change nothing. When too many are lost, the client retransmits and replicas repeat what they said; the status says why a request is still waiting.',
+      "One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message — but here the losses bite. Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs. When its timer runs out it retransmits to every replica, and they repeat what they said until it has them. Request 2 loses PREPAREs too: the replicas' timers expire and the view changes before it commits, in view 1. The status says why a request is still waiting.",
   },
   {
     id: 'f-plus-one-traitors',
@@ -61,7 +61,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 3, malicious: { 0: { kind: 'seed' }, 1: { kind: 'seed' }, 2: { kind: 'seed' } } }),
     speed: 400,
     explanation:
-      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: the honest replicas change view past each lying primary (waiting T, then 2T, …) until replica 3, an honest one, leads, and the request commits with m = f.",
+      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f.",
   },
 ];
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../sim/types';
+import { settingsAt } from '../sim/picture';
+import { defaultScenario, replicaCount } from '../sim/scenario';
+import { Session } from '../sim/session';
+import { stepBy } from '../sim/stepping';
+import type { Behaviour, MessageType, NodeId, Scenario, TraceEvent } from '../sim/types';
+import { captionFor } from './describe';
 import { explain } from './narrate';
+import { emptyRun, mergeEvents } from './replay';
+import { pictureAt } from './timeline';
 
 describe("narration in the run's protocol's words", () => {
   const prepared: TraceEvent = { kind: 'phase', i: 0, t: 1, replica: 2, view: 0, seq: 1, digest: 'd', phase: 'prepared' };
@@ -8,5 +15,184 @@ describe("narration in the run's protocol's words", () => {
     expect(explain([prepared], { n: 4, f: 1 })).toContain('the PRE-PREPARE and 2 matching PREPAREs (2f = 2)');
     expect(explain([prepared], { n: 4, f: 1, mode: 'pbft' })).toBe(explain([prepared], { n: 4, f: 1 }));
     expect(explain([prepared], { n: 4, f: 1, mode: 'seed' })).toContain('2f+1 = 3 matching PREPAREs');
+  });
+});
+
+/** A run played happening by happening, as the page steps it, with who lied at each step. */
+interface Step {
+  events: TraceEvent[];
+  behaviours: ReadonlyArray<Behaviour | null>;
+}
+
+function play(scenario: Scenario, until: (events: TraceEvent[]) => boolean, max = 5000): Step[] {
+  const session = new Session(scenario);
+  const n = replicaCount(scenario);
+  const steps: Step[] = [];
+  for (let k = 0; k < max; k++) {
+    const p = stepBy(session, 'event');
+    if (p.events.length === 0) break;
+    steps.push({ events: p.events, behaviours: settingsAt(scenario, n, session.history, p.events[0].i).behaviours });
+    if (until(p.events)) break;
+  }
+  return steps;
+}
+
+const narrate = (scenario: Scenario, step: Step) =>
+  explain(step.events, { n: replicaCount(scenario), f: scenario.f, mode: scenario.mode, behaviours: step.behaviours });
+const caption = (scenario: Scenario, step: Step) => captionFor(step.events, { behaviours: step.behaviours, mode: scenario.mode });
+
+/** The messages of one type that really left `from` in this step: to whom, with which digest. */
+function sendsOf(step: Step, from: NodeId, type: MessageType): Array<{ to: NodeId; digest: string }> {
+  return step.events.flatMap((e) => (e.kind === 'send' && e.msg.from === from && e.msg.type === type ? [{ to: e.msg.to, digest: e.msg.digest }] : []));
+}
+
+function stepWhere(steps: Step[], test: (e: TraceEvent) => boolean): Step {
+  const step = steps.find((s) => s.events.some(test));
+  expect(step, 'the step exists in the run').toBeDefined();
+  return step!;
+}
+
+const proposalStep = (steps: Step[], primary: NodeId) => stepWhere(steps, (e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === primary && e.view === 0);
+
+describe('the narration says what a malicious replica actually did', () => {
+  it('a silent primary that receives a REQUEST sends nothing, and is not said to multicast PRE-PREPARE', () => {
+    const scenario = defaultScenario({ f: 1, malicious: { 0: { kind: 'silent' } } });
+    const steps = play(scenario, (events) => events.some((e) => e.kind === 'phase' && e.phase === 'pre-prepared'));
+    const step = proposalStep(steps, 0);
+    expect(step.events[0]).toMatchObject({ kind: 'deliver', msg: { type: 'REQUEST', to: 0 } });
+    expect(step.events.filter((e) => e.kind === 'send')).toEqual([]);
+    const words = narrate(scenario, step);
+    expect(words).not.toMatch(/multicasts PRE-PREPARE/);
+    expect(words).toContain('Replica 0 is silent (crashed)');
+    expect(words).toContain('no PRE-PREPARE for #1 leaves it');
+    expect(caption(scenario, step)).toContain('Replica 0 sent no PRE-PREPARE (silent)');
+    // Without knowing who lies, the narration would have told the honest story: that is what it must not assume.
+    expect(explain(step.events, { n: 4, f: 1 })).toMatch(/multicasts PRE-PREPARE to the 3 backups/);
+  });
+
+  it("the seed's liar as primary gives every backup a different digest, and is narrated as such", () => {
+    const scenario = defaultScenario({ f: 3, malicious: { 0: { kind: 'seed' }, 1: { kind: 'seed' }, 2: { kind: 'seed' } } });
+    const steps = play(scenario, (events) => events.some((e) => e.kind === 'phase' && e.phase === 'pre-prepared'));
+    const step = proposalStep(steps, 0);
+    const sent = sendsOf(step, 0, 'PRE_PREPARE');
+    const held = step.events.find((e) => e.kind === 'phase' && e.replica === 0)!;
+    expect(sent).toHaveLength(9);
+    expect(new Set(sent.map((s) => s.digest)).size).toBe(9);
+    expect(sent.some((s) => held.kind === 'phase' && s.digest === held.digest)).toBe(false);
+    const words = narrate(scenario, step);
+    expect(words).not.toMatch(/proposes an order/);
+    expect(words).toContain('gives each of the 9 other replicas a different digest');
+    expect(caption(scenario, step)).toContain('sent 9 PRE-PREPARE with 9 different digests');
+  });
+
+  it('an equivocating primary is narrated with who got which digest, as the sends show', () => {
+    const scenario = defaultScenario({ f: 1, malicious: { 0: { kind: 'equivocate' } } });
+    const steps = play(scenario, (events) => events.some((e) => e.kind === 'phase' && e.phase === 'pre-prepared'));
+    const step = proposalStep(steps, 0);
+    const held = step.events.find((e) => e.kind === 'phase' && e.replica === 0);
+    const sent = sendsOf(step, 0, 'PRE_PREPARE');
+    const told = sent.filter((s) => held?.kind === 'phase' && s.digest === held.digest).map((s) => s.to);
+    const lied = sent.filter((s) => !told.includes(s.to)).map((s) => s.to);
+    expect(told.length).toBeGreaterThan(0);
+    expect(lied.length).toBeGreaterThan(0);
+    const words = narrate(scenario, step);
+    expect(words).toContain('tells different replicas different things');
+    const name = (ids: NodeId[]) => (ids.length === 1 ? `replica ${ids[0]}` : `replicas ${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`);
+    expect(words).toContain(`${name(told)} the digest it holds`);
+    expect(words).toContain(`${name(lied)} digest`);
+  });
+
+  it('a forged vote, a withheld vote and a late one are called what they are', () => {
+    // Replica 1 lies as a backup; each behaviour in turn.
+    const cases: Array<[Behaviour, RegExp, (sent: Array<{ digest: string }>, held: string) => boolean]> = [
+      [{ kind: 'equivocate' }, /its PREPARE for #1 names digest \w+, not the one it holds \(\w+\) — a forged vote/, (sent, held) => sent.length === 3 && sent.every((s) => s.digest !== held)],
+      [{ kind: 'omit', omitProbability: 1 }, /withholds its PREPARE for #1: nobody receives it/, (sent) => sent.length === 0],
+      [{ kind: 'slow', extraDelayMs: 40 }, /arrives 40 ms later than the network alone/, (sent, held) => sent.length === 3 && sent.every((s) => s.digest === held)],
+    ];
+    for (const [behaviour, expected, wire] of cases) {
+      const scenario = defaultScenario({ f: 1, malicious: { 1: behaviour } });
+      const steps = play(scenario, (events) => events.some((e) => e.kind === 'phase' && e.replica === 1));
+      const step = stepWhere(steps, (e) => e.kind === 'phase' && e.replica === 1 && e.phase === 'pre-prepared');
+      const held = step.events.find((e) => e.kind === 'phase' && e.replica === 1);
+      expect(wire(sendsOf(step, 1, 'PREPARE'), held?.kind === 'phase' ? held.digest : ''), behaviour.kind).toBe(true);
+      expect(narrate(scenario, step), behaviour.kind).toMatch(expected);
+    }
+  });
+
+  it('a client fooled by more than f liars is told so, not that one reply must be honest', () => {
+    const scenario = defaultScenario({ n: 10, f: 3, seed: 11, malicious: { 0: { kind: 'seed' }, 2: { kind: 'seed' }, 5: { kind: 'seed' }, 9: { kind: 'seed' } } });
+    const steps = play(scenario, (events) => events.some((e) => e.kind === 'accept'), 20_000);
+    const step = stepWhere(steps, (e) => e.kind === 'accept');
+    const accept = step.events.find((e) => e.kind === 'accept')!;
+    expect(accept).toMatchObject({ fooled: true });
+    // The trace agrees: no replica that is not a liar executed anything before the client accepted.
+    const honestExecutions = steps.flatMap((s) => s.events).filter((e) => e.kind === 'phase' && e.phase === 'executed' && !scenario.malicious[e.replica]);
+    expect(honestExecutions).toEqual([]);
+    const words = narrate(scenario, step);
+    expect(words).toContain('The client has been fooled');
+    expect(words).not.toMatch(/at least one of them is honest/);
+    expect(caption(scenario, step)).toContain('FOOLED');
+  });
+
+  it('a replica made malicious mid-run is narrated as malicious from that moment on (the picture’s settings)', () => {
+    const scenario = defaultScenario({ f: 1 });
+    const session = new Session(scenario);
+    session.intervene({ kind: 'setBehaviour', id: 0, behaviour: { kind: 'silent' } });
+    const run = emptyRun(1, undefined, scenario);
+    run.n = 4;
+    run.f = 1;
+    run.interventions = [...session.history];
+    const events: TraceEvent[] = [];
+    const starts: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const p = stepBy(session, 'event');
+      events.push(...p.events);
+      starts.push(...p.starts);
+    }
+    mergeEvents(run, 0, events, starts);
+    const proposed = events.find((e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === 0)!;
+    const shown = pictureAt(run, proposed.i + 1, proposed.t, 0, 1);
+    expect(shown.explanation).toContain('Replica 0 is silent (crashed)');
+    expect(shown.caption).toContain('Replica 0 sent no PRE-PREPARE (silent)');
+    // The settings are what tells the narration who lies: without the intervention it would assume an honest primary.
+    run.interventions = [];
+    expect(pictureAt(run, proposed.i + 1, proposed.t, 0, 1).explanation).toMatch(/multicasts PRE-PREPARE/);
+  });
+});
+
+describe('the narration claims no send that did not happen', () => {
+  /** The replica a sentence is about: the first one it names. */
+  const subjectOf = (words: string): NodeId | null => {
+    const m = /Replica (\d+)/.exec(words);
+    return m ? Number(m[1]) : null;
+  };
+  const TYPES: Record<string, MessageType> = { 'PRE-PREPARE': 'PRE_PREPARE', PREPARE: 'PREPARE', COMMIT: 'COMMIT', 'VIEW-CHANGE': 'VIEW_CHANGE', 'NEW-VIEW': 'NEW_VIEW', REPLY: 'REPLY' };
+
+  it('for every behaviour, in both protocols, every step of a run: what it says was sent was sent, what it says was withheld was not', () => {
+    let checked = 0;
+    for (const mode of ['pbft', 'seed'] as const) {
+      for (const kind of ['silent', 'equivocate', 'omit', 'slow', 'collude', 'seed'] as const) {
+        for (const seed of [1, 2, 3]) {
+          const liars: Record<number, Behaviour> = kind === 'collude' ? { 0: { kind }, 1: { kind } } : { [seed % 4]: { kind } };
+          const scenario = defaultScenario({ mode, f: 1, seed, requests: 2, concurrency: 2, dropRate: seed === 3 ? 0.1 : 0, malicious: liars });
+          for (const step of play(scenario, () => false, 400)) {
+            const words = narrate(scenario, step);
+            const who = subjectOf(words);
+            if (who === null) continue;
+            const sent = new Set(step.events.flatMap((e) => (e.kind === 'send' && e.msg.from === who ? [e.msg.type] : [])));
+            for (const m of words.matchAll(/(?:multicasts?|sends its|sends its [A-Z-]+ for it) (PRE-PREPARE|PREPARE|COMMIT|VIEW-CHANGE|NEW-VIEW|REPLY)\b/g)) {
+              expect(sent.has(TYPES[m[1]]), `${mode}/${kind}/seed ${seed}: "${words}" — ${m[1]} from replica ${who}`).toBe(true);
+              checked++;
+            }
+            if (/relays it to the primary/.test(words)) expect(sent.has('REQUEST'), words).toBe(true);
+            for (const m of words.matchAll(/(?:no|withholds its) (PRE-PREPARE|PREPARE|COMMIT|VIEW-CHANGE|NEW-VIEW)(?: for #\d+)? (?:leaves it|: nobody)/g)) {
+              expect(sent.has(TYPES[m[1]]), `${mode}/${kind}/seed ${seed}: "${words}"`).toBe(false);
+              checked++;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });

@@ -1,10 +1,14 @@
 /**
  * The lecturer's voice: one or two sentences on what the last step did and why it matters for agreement.
  * The caption (describe.ts) says *what* happened in the paper's notation; this says *why anyone should care*.
+ *
+ * It never assumes a malicious replica behaved: what a liar did is read from the happening's own events — the
+ * messages that really left it, their digests and receivers (deeds.ts) — and from who lies at that moment.
  */
-import { protocolOf } from '../sim/protocols';
+import { messageWords, protocolOf } from '../sim/protocols';
 import { primaryOf } from '../sim/scenario';
-import { CLIENT, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
+import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
+import { behaviourLabel, deedInBrief, deedInWords, deedsIn, mainDeed, type Deed } from './deeds';
 import { nodeName, typeLabel } from './describe';
 
 export interface NarrationContext {
@@ -12,6 +16,11 @@ export interface NarrationContext {
   f: number;
   /** The run's protocol, whose own steps and quorum rules it words (PBFT when absent). */
   mode?: ProtocolMode;
+  /**
+   * Who lies at this moment, by replica id (the picture's settings: the scenario's liars changed by every intervention
+   * made by then). Absent: the narration knows of no liar, and says only what the events show.
+   */
+  behaviours?: ReadonlyArray<Behaviour | null>;
 }
 
 type Ev<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
@@ -29,12 +38,19 @@ function find<K extends TraceEvent['kind']>(events: readonly TraceEvent[], kind:
  * first: a broken safety property outranks an accepted result, which outranks a new view, and so on down to a vote
  * that merely arrived.
  */
-export function explain(events: readonly TraceEvent[], { n, f, mode }: NarrationContext): string {
+export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours }: NarrationContext): string {
   if (events.length === 0) return '';
   const cause = events[0];
   const quorum = 2 * f + 1;
   const { narration } = protocolOf(mode);
-  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum });
+  const liar = (id: NodeId): Behaviour | null => (behaviours && id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
+  const m = behaviours ? behaviours.filter(Boolean).length : 0;
+  const sentBy = (replica: NodeId): Set<MessageType> => {
+    const types = new Set<MessageType>();
+    for (const e of events) if (e.kind === 'send' && e.msg.from === replica) types.add(e.msg.type);
+    return types;
+  };
+  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m, sent: sentBy(replica) });
 
   const violation = find(events, 'violation');
   if (violation) {
@@ -44,13 +60,26 @@ export function explain(events: readonly TraceEvent[], { n, f, mode }: Narration
 
   const accept = find(events, 'accept');
   if (accept) {
-    return `The client accepted the result of request ${accept.timestamp} after ${accept.latencyMs.toFixed(1)} ms: f+1 = ${f + 1} replicas sent the same REPLY, so at least one of them is honest and the result is the agreed one.`;
+    const head = `The client accepted the result of request ${accept.timestamp} after ${accept.latencyMs.toFixed(1)} ms: f+1 = ${f + 1} replicas sent the same REPLY`;
+    if (accept.fooled) {
+      return `${head} — but no honest replica has computed that result: every matching REPLY came from a malicious replica. The client has been fooled. f+1 matching replies include an honest one only while at most f = ${f} replicas lie${m > 0 ? `; here ${m} do` : ''}.`;
+    }
+    if (m > f) {
+      return `${head}. With ${m} malicious replicas (more than f = ${f}) that alone proves nothing, but an honest replica did compute this result, so the client was not fooled.`;
+    }
+    return `${head}, so at least one of them is honest and the result is the agreed one.`;
   }
+
+  const deeds = deedsIn(events, { n, mode, behaviours });
+  const deed = mainDeed(deeds);
+  if (deed && deed.verdict !== 'honest') return deedStory(deed, deeds, events, { n, f, quorum, mode, m });
+  // A liar that told the truth this time: the honest story, and who told it.
+  const truthfully = deed ? ` ${deedInWords(deed, n)}` : '';
 
   const newView = find(events, 'new-view');
   if (newView) {
     if (newView.replica === newView.primary) {
-      return `${nodeName(newView.replica)} is the new primary of view ${newView.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.`;
+      return `${nodeName(newView.replica)} is the new primary of view ${newView.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.${truthfully}`;
     }
     return `${nodeName(newView.replica)} checked the NEW-VIEW and enters view ${newView.view} with ${nodeName(newView.primary)} as primary; agreement resumes there.`;
   }
@@ -61,20 +90,25 @@ export function explain(events: readonly TraceEvent[], { n, f, mode }: Narration
     const why = joined
       ? `it saw f+1 = ${f + 1} replicas ask for a higher view, so at least one honest replica suspects the primary, and it joins them`
       : `its timer expired before the request executed, so it suspects the primary (${nodeName(primaryOf(viewChange.view - 1, n))})`;
-    return `${nodeName(viewChange.replica)} starts a view change to view ${viewChange.view}: ${why}. It stops taking part in the old view and multicasts VIEW-CHANGE with its prepared certificates; ${nodeName(primaryOf(viewChange.view, n))} will lead the new view.`;
+    return `${nodeName(viewChange.replica)} starts a view change to view ${viewChange.view}: ${why}. It stops taking part in the old view and multicasts VIEW-CHANGE with its prepared certificates; ${nodeName(primaryOf(viewChange.view, n))} will lead the new view.${truthfully}`;
   }
 
+  // What a malicious replica commits or executes proves nothing to anyone else: say so beside the protocol's words.
+  const unproven = (replica: NodeId) => {
+    const b = liar(replica);
+    return b ? ` (${nodeName(replica)} is malicious (${behaviourLabel(b)}): what it commits and executes counts for nothing with the honest replicas.)` : '';
+  };
   const executed = find(events, 'phase', (e) => e.phase === 'executed');
-  if (executed) return narration.executed(executed, facts(executed.replica));
+  if (executed) return narration.executed(executed, facts(executed.replica)) + unproven(executed.replica);
 
   const committed = find(events, 'phase', (e) => e.phase === 'committed');
-  if (committed) return narration.committed(committed, facts(committed.replica));
+  if (committed) return narration.committed(committed, facts(committed.replica)) + unproven(committed.replica);
 
   const prepared = find(events, 'phase', (e) => e.phase === 'prepared');
-  if (prepared) return narration.prepared(prepared, facts(prepared.replica));
+  if (prepared) return narration.prepared(prepared, facts(prepared.replica)) + truthfully;
 
   const prePrepared = find(events, 'phase', (e) => e.phase === 'pre-prepared');
-  if (prePrepared) return narration.prePrepared(prePrepared, facts(prePrepared.replica), prePrepared.replica === primaryOf(prePrepared.view, n));
+  if (prePrepared) return narration.prePrepared(prePrepared, facts(prePrepared.replica), prePrepared.replica === primaryOf(prePrepared.view, n)) + truthfully;
 
   const stable = find(events, 'checkpoint', (e) => e.stable);
   if (stable) {
@@ -93,10 +127,14 @@ export function explain(events: readonly TraceEvent[], { n, f, mode }: Narration
       if (cause.ignored) return `${nodeName(msg.to)} ignored this ${typeLabel(msg.type)}: ${cause.ignored}. Replicas check every message, which is how liars are contained.`;
       if (msg.to === CLIENT && msg.type === 'REPLY') return `The client has a REPLY from ${nodeName(msg.from)}; it waits for f+1 = ${f + 1} matching ones, since up to f could lie.`;
       const vote = narration.voteArrived(msg, facts(msg.to));
+      const sender = liar(msg.from);
+      if (vote !== null && sender) {
+        return `${vote} But ${nodeName(msg.from)} is malicious (${behaviourLabel(sender)}): its vote counts only toward the digest it names (${msg.digest}), which need not be the one ${nodeName(msg.to)} holds.`;
+      }
       if (vote !== null) return vote;
       if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
       if (msg.type === 'VIEW_CHANGE') return `${nodeName(msg.to)} records ${nodeName(msg.from)}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.`;
-      if (msg.type === 'REQUEST') return `${nodeName(msg.to)} received the client's request; a backup relays it to the primary and starts its timer, so a silent primary is noticed.`;
+      if (msg.type === 'REQUEST') return requestStory(msg, sentBy(msg.to), liar(msg.to));
       return '';
     }
     default:
@@ -105,4 +143,51 @@ export function explain(events: readonly TraceEvent[], { n, f, mode }: Narration
   const timer = find(events, 'timer', (e) => e.action === 'start');
   if (timer) return `${nodeName(timer.replica)} starts its timer: if nothing executes by t=${timer.deadline.toFixed(1)}, it will suspect the primary.`;
   return '';
+}
+
+/** A liar's deed and what follows from it in the run's protocol, introduced by the step it belongs to. */
+function deedStory(
+  deed: Deed,
+  deeds: readonly Deed[],
+  events: readonly TraceEvent[],
+  { n, f, quorum, mode, m }: { n: number; f: number; quorum: number; mode?: ProtocolMode; m: number },
+): string {
+  const role = messageWords(deed.type).role;
+  const label = messageWords(deed.type).label;
+  let intro = '';
+  if (role === 'proposal') {
+    const proposed = events.flatMap((e) => (e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === deed.liar && e.replica === primaryOf(e.view, n) ? [e.seq] : []));
+    if (proposed.length === 1) intro = `The primary (${nodeName(deed.liar)}) assigns #${proposed[0]} to the request. `;
+    else if (proposed.length > 1) intro = `The primary (${nodeName(deed.liar)}) assigns ${proposed.map((s) => `#${s}`).join(' and ')} to ${proposed.length} requests. `;
+  } else if (role === 'view-change') {
+    const started = find(events, 'view-change', (e) => e.replica === deed.liar);
+    if (started) intro = `${nodeName(deed.liar)} starts a view change to view ${started.view}. `;
+  } else if (role === 'new-view') {
+    const took = find(events, 'new-view', (e) => e.replica === deed.liar);
+    if (took) intro = `${nodeName(deed.liar)} takes over as the primary of view ${took.view}. `;
+  }
+  // The same lie at other numbers, and its other lies in this step, in brief.
+  const alike = deeds.filter((d) => d !== deed && d.liar === deed.liar && d.type === deed.type && d.verdict === deed.verdict).map((d) => `#${d.seq}`);
+  const also = deeds.filter((d) => d.liar === deed.liar && d.type !== deed.type && d.verdict !== 'honest').map(deedInBrief);
+  const more = [
+    ...(alike.length ? [`The same for its ${label} for ${alike.join(' and ')}.`] : []),
+    ...(also.length ? [`It also ${[...new Set(also)].join('; ')}.`] : []),
+  ];
+  const after = protocolOf(mode).narration.afterDeed(deed.verdict, role, { who: nodeName(deed.liar), n, f, quorum, m });
+  return [intro + deedInWords(deed, n), ...more, ...(after ? [after] : [])].join(' ');
+}
+
+/** A replica got the client's request (from the client or relayed by a backup): what it did with it, as its sends show. */
+function requestStory(msg: MessageSummary, sent: ReadonlySet<MessageType>, behaviour: Behaviour | null): string {
+  const got = `${nodeName(msg.to)} received the client's request${msg.from === CLIENT ? '' : `, relayed by ${nodeName(msg.from)}`}`;
+  if (behaviour?.kind === 'silent') return `${got}, but it is silent (crashed): nothing leaves it.`;
+  const did: string[] = [];
+  if (sent.has('REQUEST')) did.push('relays it to the primary; its view-change timer now waits for the request to execute, so a silent primary is noticed');
+  if (sent.has('REPLY')) did.push('has already executed it and sends its REPLY again (the first may have been lost)');
+  if (sent.has('PRE_PREPARE')) did.push('sends its PRE-PREPARE for it again');
+  if (sent.has('VIEW_CHANGE')) did.push('is changing view, so it repeats its VIEW-CHANGE instead');
+  const other = [...sent].filter((t) => t !== 'REQUEST' && t !== 'REPLY' && t !== 'PRE_PREPARE' && t !== 'VIEW_CHANGE');
+  if (other.length) did.push(`says again what it said (${other.map(typeLabel).join(', ')})`);
+  if (did.length === 0) return `${got}; it sends nothing in this step.`;
+  return `${got}: it ${did.join('; it ')}.`;
 }

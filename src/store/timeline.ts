@@ -95,8 +95,7 @@ export function applyBatch(prev: TimelineState, batch: BatchEvent, run: RunState
     replicas: shareReplicas(base.replicas, moment.replicas),
     stats: moment.stats,
     index: batch.traceLength,
-    caption: captionFor(batch.events) ?? base.caption,
-    explanation: batch.events.length > 0 ? explain(lastHappening(batch), { n: batch.n, f: batch.f, mode: run.scenario?.mode }) : base.explanation,
+    ...wordsFor(run, lastHappening(batch), batch.n, batch.f, base),
     replayed: false,
   };
 }
@@ -149,9 +148,21 @@ export function pictureAt(run: RunState, index: number, viewTime: number, realNo
     replicas: moment.replicas,
     stats: moment.stats,
     index: at,
-    caption: at === 0 ? emptyTimeline().caption : (captionFor(step) ?? ''),
-    explanation: explain(step, { n: run.n, f: run.f, mode: run.scenario.mode }),
+    ...(at === 0 ? { caption: emptyTimeline().caption, explanation: '' } : wordsFor(run, step, run.n, run.f, { caption: '', explanation: '' })),
     replayed: true,
+  };
+}
+
+/**
+ * The caption and the explanation of one happening (the previous ones when it has no events), told with who lies at
+ * that moment: the scenario's liars as changed by every intervention made before the happening began.
+ */
+function wordsFor(run: RunState, happening: readonly TraceEvent[], n: number, f: number, previous: Pick<TimelineState, 'caption' | 'explanation'>): Pick<TimelineState, 'caption' | 'explanation'> {
+  if (happening.length === 0) return { caption: previous.caption, explanation: previous.explanation };
+  const behaviours = run.scenario ? settingsAt(run.scenario, n, run.interventions, happening[0].i).behaviours : undefined;
+  return {
+    caption: captionFor(happening, behaviours && { behaviours, mode: run.scenario?.mode }) ?? previous.caption,
+    explanation: explain(happening, { n, f, mode: run.scenario?.mode, behaviours }),
   };
 }
 

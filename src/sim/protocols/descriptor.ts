@@ -28,16 +28,35 @@ export interface QuorumRule {
 
 type PhaseEvent = Extract<TraceEvent, { kind: 'phase' }>;
 
-/** What a sentence may use: who acted (its name as the page writes it), the run's n and f, the quorum 2f+1. */
+/** What a sentence may use: who acted (its name as the page writes it), the run's n and f, the quorum 2f+1, the liars now. */
 export interface NarrationFacts {
   who: string;
   n: number;
   f: number;
   quorum: number;
+  /** How many replicas lie at this moment (0 when unknown): beyond f, the protocol's guarantees are void. */
+  m?: number;
+  /** The types of message the replica really sent in this step (a sentence claims no send that did not happen). */
+  sent?: ReadonlySet<MessageType>;
 }
+
+/**
+ * What a malicious replica did with one message it was due to send, as the wire shows it: nothing (`withheld`), a
+ * different digest to each receiver (`each-different`), different digests to different receivers (`split`), one
+ * digest other than the one it holds (`forged`), the message to only some (`partial`), the honest message late
+ * (`late`), or what an honest replica would have sent (`honest`).
+ */
+export type LieVerdict = 'withheld' | 'each-different' | 'split' | 'forged' | 'partial' | 'late' | 'honest';
 
 /** The narration's sentences about this protocol's own steps (the rest of the lecturer's voice is shared). */
 export interface ProtocolNarration {
+  /**
+   * What a replica of this protocol multicasts on reaching `phase` (`byPrimary`: the primary of that view, which
+   * proposed): the messages whose fate the narration reports when the replica is malicious.
+   */
+  sendsOn(phase: SlotPhase, byPrimary: boolean): readonly MessageType[];
+  /** What follows in this protocol from a liar's deed with a message of this role, in a sentence; null: nothing particular. */
+  afterDeed(verdict: LieVerdict, role: MessageRole, facts: NarrationFacts): string | null;
   /** `byPrimary`: the replica that pre-prepared is the primary of that view (it proposed rather than accepted). */
   prePrepared(e: PhaseEvent, facts: NarrationFacts, byPrimary: boolean): string;
   prepared(e: PhaseEvent, facts: NarrationFacts): string;

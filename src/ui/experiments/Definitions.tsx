@@ -7,8 +7,15 @@ export function Definitions() {
         <dt>Success</dt>
         <dd>
           <strong>PBFT:</strong> the client accepted f + 1 matching replies for every request of the trial before the trial’s (virtual)
-          timeout. <strong>Seed mode</strong> uses the seed article’s own definition: every honest replica committed every request before
-          the timeout.
+          timeout, and each result it accepted is one an honest replica computed when it executed the request. <strong>Seed mode</strong>{' '}
+          uses the seed article’s own definition: every honest replica committed every request before the timeout. In both, a trial in
+          which the client was fooled is not a success.
+        </dd>
+        <dt>Client fooled</dt>
+        <dd>
+          Trials in which the client accepted a result that no honest replica computed: no honest replica executed the request, or none
+          got that result. f + 1 matching replies prove the result only while at most f replicas lie; with more, the liars can execute a
+          request among themselves and answer alike (the checker judges this at the trial’s timeout).
         </dd>
         <dt>Agreement</dt>
         <dd>

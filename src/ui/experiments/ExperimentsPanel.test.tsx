@@ -77,9 +77,14 @@ describe('<ExperimentsPanel>', () => {
     expect(screen.getByRole('status').textContent).toBe('Done: 12 of 12 trials.');
     const expected = runSweep(seedExperiment({ trials: 3 }));
     const chart = screen.getByRole('group', { name: 'Success rate against m' });
-    const points = within(chart).getAllByRole('link');
+    const points = within(chart).getAllByRole('link', { name: /succeeded \(PBFT\)$/ });
     expect(points).toHaveLength(4);
     expect(points.map((p) => p.getAttribute('aria-label'))).toEqual(expected.rows.map((r) => `m = ${r.m}: ${r.successes} of 3 succeeded (PBFT)`));
+    // The fooled series beside it: one point per m, and a column in the table.
+    const fooled = within(chart).getAllByRole('link', { name: /client fooled/ });
+    expect(fooled.map((p) => p.getAttribute('aria-label'))).toEqual(expected.rows.map((r) => `m = ${r.m}: client fooled in ${r.fooled} of 3 (PBFT)`));
+    expect(screen.getByRole('columnheader', { name: /Client fooled/ })).toBeTruthy();
+    expect(screen.getByRole('list', { name: 'Chart legend' }).textContent).toContain('PBFT: client fooled');
     // The article's numbers sit beside ours (n = 10), not as links.
     expect(within(chart).getByRole('img', { name: 'm = 3: 5 of 6 succeeded (seed article, reported)' })).toBeTruthy();
     const table = screen.getByRole('table');

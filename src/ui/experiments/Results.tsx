@@ -81,7 +81,7 @@ export function Results() {
       )}
       <Legend keys={keys} />
       <div className="exp-charts">
-        <SweepChart title="Success rate against m" mValues={config.mValues} f={f} series={charts.success} yDomain={[0, 1]} yLabel="trials that succeeded" formatY={pct} focusable />
+        <SweepChart title="Success rate against m" mValues={config.mValues} f={f} series={charts.success} yDomain={[0, 1]} yLabel="share of trials" formatY={pct} focusable />
         <SweepChart title="Agreement rate against m" mValues={config.mValues} f={f} series={charts.agreement} yDomain={[0, 1]} yLabel="trials with agreement" formatY={pct} focusable={false} />
         <SweepChart
           title="Mean latency of successful trials (95 % CI)"
@@ -98,6 +98,10 @@ export function Results() {
             <strong>Click a point</strong> (or a trial in the table) to watch that exact run in the visualizer, in a new tab. A point opens a
             trial that shows what it is about: a failure on the success chart where there is one, a broken agreement on the agreement chart, a
             success on the latency chart.
+          </p>
+          <p>
+            Success rate: the triangles are the trials in which the client was <strong>fooled</strong> — it accepted a result no honest replica
+            computed (more than f liars answered alike). Those trials never count as successes.
           </p>
           <p>Latency: virtual ms over the successful trials; the bars are 95 % confidence intervals; ✕ on the axis: no trial succeeded.</p>
           <p>The visualizer keeps going past the trial’s {config.timeoutMs} ms timeout.</p>
@@ -117,7 +121,7 @@ export function Results() {
       <ResultsTable
         results={results}
         f={f}
-        caption={`Per m and protocol${partial ? ', counting only the trials that ran' : ''}. Latencies in virtual ms, over successful trials. Trials: ✓ succeeded, ✗ failed, ≠ agreement broken; click one to open it.`}
+        caption={`Per m and protocol${partial ? ', counting only the trials that ran' : ''}. Latencies in virtual ms, over successful trials. Trials: ✓ succeeded, ✗ failed, ⚠ client fooled, ≠ agreement broken; click one to open it.`}
         onReplay={(name, c, t) => setReplay({ name, command: trialCommand(c, t.m, t.trial) })}
       />
       <div className="exp-exports" role="group" aria-label="Export">

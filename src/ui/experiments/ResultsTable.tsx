@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { SweepRow, TrialOutcome } from '../../sim/experiment';
 import type { SweepOutcome } from '../../store/experimentStore';
 import { articleRowsFor, type ArticleRow } from './articleReference';
-import { MODE_LABEL, trialsByM, type SeriesKey } from './chartData';
+import { MODE_LABEL, trialsByM, verdict, type SeriesKey } from './chartData';
 import { trialHref } from './openTrial';
 import { markerPath } from './SweepChart';
 
@@ -41,18 +41,19 @@ function TrialLinks({ result, row, trials, onReplay }: TrialLinksProps) {
     <>
       <ul className="trial-list" aria-label={`Trials at m = ${row.m} (${label})`}>
         {shown.map((t) => {
-          const words = `${t.success ? 'succeeded' : 'failed'}${t.agreement ? '' : ', agreement broken'}`;
+          const words = verdict(t);
           const text = (
             <>
               {t.trial + 1}
               <span aria-hidden="true">{t.success ? '✓' : '✗'}</span>
+              {t.fooled > 0 && <span aria-hidden="true">⚠</span>}
               {!t.agreement && <span aria-hidden="true">≠</span>}
             </>
           );
           const href = trialHref(result.config, t.m, t.trial);
           const name = `Trial ${t.trial + 1} at m = ${t.m} (${label}): ${words}`;
           return (
-            <li key={t.trial} className={t.success ? 'ok' : 'failed'}>
+            <li key={t.trial} className={`${t.success ? 'ok' : 'failed'}${t.fooled > 0 ? ' fooled' : ''}`}>
               {href ? (
                 <a href={href} target="_blank" rel="noopener" aria-label={`${name}. Open in the visualizer (new tab)`}>
                   {text}
@@ -77,6 +78,7 @@ function ArticleCells({ r }: { r: ArticleRow }) {
       <td>
         {r.successes} / {r.trials}
       </td>
+      <td>not measured</td>
       <td>{r.latencySeconds === null ? 'NA (time out)' : `~${r.latencySeconds.toFixed(2)} s real`}</td>
       <td>
         {r.agreements} / {r.trials}
@@ -96,8 +98,9 @@ interface ResultsTableProps {
 }
 
 /**
- * The seed's columns (m, successes / trials, mean latency when successful, agreement) and ours. One row per m and
- * protocol, with the article's reported row beside ours where it has one.
+ * The seed's columns (m, successes / trials, mean latency when successful, agreement) and ours (among them the trials
+ * in which the client was fooled). One row per m and protocol, with the article's reported row beside ours where it
+ * has one.
  */
 export function ResultsTable({ results, f, caption, onReplay }: ResultsTableProps) {
   const config = results[0].config;
@@ -115,6 +118,9 @@ export function ResultsTable({ results, f, caption, onReplay }: ResultsTableProp
             <th scope="col">m</th>
             <th scope="col">Protocol</th>
             <th scope="col">Successes{partial ? ' / ran' : ''}</th>
+            <th scope="col">
+              Client fooled <span className="unit">trials</span>
+            </th>
             <th scope="col">
               Mean latency <span className="unit">± 95 % CI; p50 / p95 (ms)</span>
             </th>
@@ -164,6 +170,9 @@ function MRows({ m, f, byMode, article, onReplay }: MRowsProps) {
             <td>
               {row.successes} / {row.trials}
               {row.trials < result.config.trials && <span className="partial"> (of {result.config.trials} planned)</span>}
+            </td>
+            <td className={row.fooled > 0 ? 'fooled' : undefined}>
+              {row.fooled} / {row.trials}
             </td>
             <td>
               {row.meanLatencyMs === null ? 'NA (time out)' : `${ms(row.meanLatencyMs)} ± ${ms(row.ci95Ms ?? 0)}`}

@@ -1,4 +1,4 @@
-import { line, range, scaleLinear, symbol, symbolCircle, symbolDiamond, symbolSquare, type SymbolType } from 'd3';
+import { line, range, scaleLinear, symbol, symbolCircle, symbolDiamond, symbolSquare, symbolTriangle, type SymbolType } from 'd3';
 import { useId, useMemo } from 'react';
 import type { ChartSeries, SeriesKey } from './chartData';
 
@@ -10,11 +10,14 @@ const W = 480;
 const H = 300;
 const MARGIN = { top: 30, right: 14, bottom: 58, left: 70 };
 
-/** Each mode has its own marker and dash as well as its colour (colour is never the only cue). */
+/** Each series has its own marker and dash as well as its colour (colour is never the only cue). */
 export const SERIES_STYLE: Record<SeriesKey, { symbol: SymbolType; dash?: string; hollow?: boolean }> = {
   pbft: { symbol: symbolCircle },
   seed: { symbol: symbolSquare, dash: '9 5' },
   article: { symbol: symbolDiamond, dash: '2 5', hollow: true },
+  // The fooled share of a mode: its colour, a triangle and a dotted line.
+  'pbft-fooled': { symbol: symbolTriangle, dash: '1 5' },
+  'seed-fooled': { symbol: symbolTriangle, dash: '8 4 1 4' },
 };
 
 export function markerPath(key: SeriesKey, size = 150): string {

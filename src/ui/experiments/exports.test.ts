@@ -86,6 +86,27 @@ describe('opening a trial', () => {
       [0, 150],
       [3, 270],
     ]);
-    expect(chartSeries([outcome(seedExperiment({ n: 7, mValues: [0, 3] }))], 'success').map((s) => s.key)).toEqual(['pbft']);
+    expect(chartSeries([outcome(seedExperiment({ n: 7, mValues: [0, 3] }))], 'success').map((s) => s.key)).toEqual(['pbft', 'pbft-fooled']);
+  });
+
+  it('the success chart has a fooled series per mode; its point names the fooled trials and opens one', () => {
+    const config = seedExperiment({ mValues: [3, 4], trials: 8 });
+    const r = outcome(config);
+    const series = chartSeries([r], 'success');
+    expect(series.map((s) => s.key)).toEqual(['pbft', 'pbft-fooled', 'article']);
+    const fooled = series[1];
+    // Counted here from the trials, not from the rows the series is drawn from.
+    const at4 = r.trials.filter((t) => t.m === 4);
+    const fooledAt4 = at4.filter((t) => t.fooled > 0);
+    expect(fooledAt4.length).toBeGreaterThan(0);
+    expect(fooled.points.map((p) => [p.m, p.y])).toEqual([
+      [3, 0],
+      [4, fooledAt4.length / at4.length],
+    ]);
+    expect(fooled.points[1].name).toBe(`m = 4: client fooled in ${fooledAt4.length} of 8 (PBFT)`);
+    expect(fooled.points[1].href).toBe(trialHref(config, 4, fooledAt4[0].trial));
+    expect(fooled.points[1].description).toBe(`Opens trial ${fooledAt4[0].trial + 1} (failed, client fooled) in the visualizer, in a new tab.`);
+    // A fooled trial is never a success.
+    expect(at4.filter((t) => t.success && t.fooled > 0)).toEqual([]);
   });
 });

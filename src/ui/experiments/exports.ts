@@ -33,7 +33,7 @@ export function jsonExport(results: readonly SweepOutcome[], partial = false): E
     parts.push(`${k > 0 ? ',' : ''}${JSON.stringify(head).slice(0, -1)},"trials":[`);
     r.trials.forEach((t, i) => {
       // Same key order as runTrial's TrialResult, so the file matches the CLI's byte for byte.
-      const full = { m: t.m, trial: t.trial, scenario: trialScenario(r.config, t.m, t.trial), success: t.success, agreement: t.agreement, latenciesMs: t.latenciesMs, viewChanges: t.viewChanges, messages: t.messages, completedRequests: t.completedRequests };
+      const full = { m: t.m, trial: t.trial, scenario: trialScenario(r.config, t.m, t.trial), success: t.success, agreement: t.agreement, fooled: t.fooled, latenciesMs: t.latenciesMs, viewChanges: t.viewChanges, messages: t.messages, completedRequests: t.completedRequests };
       parts.push((i > 0 ? ',' : '') + JSON.stringify(full));
     });
     parts.push(']}');

@@ -26,18 +26,50 @@ export const pbft: ProtocolDescriptor = {
     committed: { votes: 'COMMIT', formula: (f) => (f > 0 ? '2f+1' : 'quorum') },
   },
   narration: {
+    sendsOn: (phase, byPrimary) => (phase === 'pre-prepared' ? [byPrimary ? 'PRE_PREPARE' : 'PREPARE'] : phase === 'prepared' ? ['COMMIT'] : []),
+    afterDeed: (verdict, role, { f, quorum }) => {
+      if (role === 'proposal') {
+        if (verdict === 'withheld') return 'The backups hear nothing of it; only their timers, started when they learn of the request, can expose this primary and replace it by a view change.';
+        if (verdict === 'each-different') return 'No two backups were told the same digest, so their PREPAREs cannot agree (a backup rejects outright a digest that is not its request’s): nothing prepares at this number, and only a view change can get past this primary.';
+        if (verdict === 'forged') return 'A backup accepts a PRE-PREPARE only if its digest is the digest of the request it carries; one that matches no request is rejected.';
+        if (verdict === 'split') return `A backup accepts a PRE-PREPARE only if its digest is the digest of the request it carries (one that matches no request is rejected), and only one per number in a view; the PREPAREs then tell everyone who was told what, and a version prepares only where it gathers 2f = ${2 * f} matching PREPAREs.`;
+        if (verdict === 'partial') return 'The backups left out hear nothing; if too few can prepare, their timers will force a view change.';
+        return null;
+      }
+      if (role === 'vote') {
+        if (verdict === 'withheld') return `Quorums leave room for f = ${f} replicas that say nothing: the others need their 2f+1 = ${quorum} matching votes without it.`;
+        if (verdict === 'forged') return 'A vote counts only for the digest it names, so this one adds to no quorum for the request.';
+        if (verdict === 'split' || verdict === 'each-different') return 'Each receiver counts it only toward the digest it names: one liar can add to two different quorums at once.';
+        return null;
+      }
+      if (role === 'view-change' && verdict === 'withheld') return `The others need 2f+1 = ${quorum} VIEW-CHANGEs without it.`;
+      if (role === 'new-view' && verdict === 'withheld') return 'The backups wait in vain; their timers will move them on to the next view.';
+      return null;
+    },
     prePrepared: (e, { who, n }, byPrimary) =>
       byPrimary
         ? `The primary (${who}) assigns sequence number #${e.seq} to the request and multicasts PRE-PREPARE to the ${n - 1} backups: it proposes an order, which the backups must now confirm.`
         : `${who} accepted the PRE-PREPARE for #${e.seq} in view ${e.view} and multicasts PREPARE: it tells everyone which request the primary proposed, so a lying primary is caught.`,
-    prepared: (e, { who, f }) =>
-      `${who} is now prepared for #${e.seq}: it holds the PRE-PREPARE and ${2 * f} matching PREPAREs (2f = ${2 * f}). No honest replica can prepare another request at #${e.seq} in view ${e.view}, so it multicasts COMMIT.`,
-    committed: (e, { who, quorum }) =>
-      `${who} is committed-local for #${e.seq}: it is prepared and holds ${quorum} matching COMMITs (2f+1 = ${quorum}). A quorum is prepared, so this order survives any view change.`,
-    executed: (e, { who }) =>
-      `${who} executed #${e.seq}: it is committed-local and every lower number is done, so it runs the operation and sends its REPLY to the client.`,
-    voteArrived: (msg, { who, f, quorum }) => {
-      if (msg.type === 'PREPARE') return `${who} counts this PREPARE for #${msg.seq}; it needs 2f = ${2 * f} matching ones (its own included) with the PRE-PREPARE to be prepared.`;
+    prepared: (e, { who, f, m = 0 }) =>
+      `${who} is now prepared for #${e.seq}: it holds the PRE-PREPARE and ${2 * f} matching PREPAREs (2f = ${2 * f}). ${
+        m > f
+          ? `While at most f = ${f} replicas lie, no honest replica could prepare another request at #${e.seq} in view ${e.view}; here ${m} lie, so that promise is void.`
+          : `No honest replica can prepare another request at #${e.seq} in view ${e.view}.`
+      } It multicasts COMMIT.`,
+    committed: (e, { who, f, quorum, m = 0 }) =>
+      `${who} is committed-local for #${e.seq}: it is prepared and holds ${quorum} matching COMMITs (2f+1 = ${quorum}). ${
+        m > f ? `With at most f = ${f} liars a quorum would now be prepared and the order would survive any view change; here ${m} lie, so it need not.` : 'A quorum is prepared, so this order survives any view change.'
+      }`,
+    executed: (e, { who, sent }) =>
+      sent?.has('REPLY')
+        ? `${who} executed #${e.seq}: it is committed-local and every lower number is done, so it runs the operation and sends its REPLY to the client.`
+        : `${who} executed #${e.seq}: it is committed-local and every lower number is done. It sends no REPLY now (a number filled with the null request, a request it had already run, a history fetched from others — or a replica that says nothing).`,
+    voteArrived: (msg, { who, n, f, quorum }) => {
+      if (msg.type === 'PREPARE') {
+        // The primary's PRE-PREPARE stands for its vote: it sends no PREPARE, so it counts the backups' only.
+        const own = msg.view % n === msg.to ? 'from backups' : '(its own included)';
+        return `${who} counts this PREPARE for #${msg.seq}; it needs 2f = ${2 * f} matching ones ${own} with the PRE-PREPARE to be prepared.`;
+      }
       if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it needs 2f+1 = ${quorum} matching ones (its own included) to be committed-local.`;
       return null;
     },

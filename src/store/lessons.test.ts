@@ -1,0 +1,378 @@
+/**
+ * Every lesson's paragraph is true of the run it opens. Each lesson is played as the app plays it — its scenario and
+ * seed, through the core's Session and stepBy — and every claim of its paragraph is checked against the trace
+ * computed here (who sent what to whom, who became prepared on which votes, who committed in which view, who led
+ * which view, whether and why the view changed), never against the code's own account of itself. The claims are
+ * timing-robust facts of the run, not a golden trace.
+ */
+import { describe, expect, it } from 'vitest';
+import { Picture, pictureContext, settingsAt } from '../sim/picture';
+import { primaryOf, replicaCount } from '../sim/scenario';
+import { Session } from '../sim/session';
+import { stepBy } from '../sim/stepping';
+import { CLIENT, type MessageSummary, type MessageType, type NodeId, type Scenario, type SlotPhase, type TraceEvent } from '../sim/types';
+import { LESSONS, type Lesson } from './lessons';
+
+// ───────────────────────────── playing a lesson ─────────────────────────────
+
+interface Played {
+  scenario: Scenario;
+  n: number;
+  f: number;
+  trace: TraceEvent[];
+  /** Where each happening began (stepBy's starts), so a claim can ask what caused an event. */
+  starts: number[];
+  /** stepBy stopped at a safety violation, as the app pauses there. */
+  stoppedAtViolation: boolean;
+  /** The status line ("why the client waits") at every happening, as the page would derive it. */
+  waiting: Array<{ i: number; why: string | null }>;
+}
+
+/** Presses "Next request" until the client accepted every request of the lesson, the run stops at a violation, or nothing is left. */
+function play(scenario: Scenario, presses = 20): Played {
+  const session = new Session(scenario);
+  const n = replicaCount(scenario);
+  const trace: TraceEvent[] = [];
+  const starts: number[] = [];
+  const waiting: Played['waiting'] = [];
+  const picture = new Picture({ mode: scenario.mode });
+  const ctx = pictureContext(scenario, n, session.sim.f);
+  let stoppedAtViolation = false;
+  for (let k = 0; k < presses; k++) {
+    const step = stepBy(session, 'request');
+    if (step.events.length === 0) break;
+    let start = 0;
+    for (const e of step.events) {
+      trace.push(e);
+      picture.apply(e);
+      if (start < step.starts.length && step.starts[start] === e.i) {
+        start++;
+        waiting.push({ i: e.i, why: picture.derive(ctx, settingsAt(scenario, n, [], e.i), e.t, true).stats.waitingBecause });
+      }
+    }
+    starts.push(...step.starts);
+    if (step.violation) {
+      stoppedAtViolation = true;
+      break;
+    }
+    if (trace.filter((e) => e.kind === 'accept').length >= scenario.requests) break;
+  }
+  return { scenario, n, f: session.sim.f, trace, starts, stoppedAtViolation, waiting };
+}
+
+/** The paragraph makes this claim, word for word: the checks that follow it are what makes it true. */
+function says(l: Lesson, claim: string): void {
+  expect(l.explanation, 'the paragraph says').toContain(claim);
+}
+
+function lesson(id: string): Lesson {
+  const found = LESSONS.find((l) => l.id === id);
+  if (!found) throw new Error(`no lesson ${id}`);
+  return found;
+}
+
+// ───────────────────────────── reading the trace ─────────────────────────────
+
+type Send = Extract<TraceEvent, { kind: 'send' }>;
+type Deliver = Extract<TraceEvent, { kind: 'deliver' }>;
+type Phase = Extract<TraceEvent, { kind: 'phase' }>;
+type Query = Partial<Pick<MessageSummary, 'type' | 'from' | 'to' | 'view' | 'seq' | 'digest'>>;
+
+const matches = (m: MessageSummary, q: Query) => (Object.keys(q) as Array<keyof Query>).every((k) => m[k] === q[k]);
+const sends = (p: Played, q: Query = {}): Send[] => p.trace.filter((e): e is Send => e.kind === 'send' && matches(e.msg, q));
+/** Messages that arrived and were taken (not ignored). */
+const taken = (p: Played, q: Query = {}): Deliver[] => p.trace.filter((e): e is Deliver => e.kind === 'deliver' && !e.ignored && matches(e.msg, q));
+const phases = (p: Played, phase: SlotPhase, q: Partial<Pick<Phase, 'replica' | 'view' | 'seq' | 'digest'>> = {}): Phase[] =>
+  p.trace.filter((e): e is Phase => e.kind === 'phase' && e.phase === phase && (Object.keys(q) as Array<keyof typeof q>).every((k) => e[k] === q[k]));
+const honest = (p: Played, id: NodeId) => p.scenario.malicious[id] === undefined;
+const replicas = (p: Played) => Array.from({ length: p.n }, (_, i) => i);
+const others = (p: Played, id: NodeId) => replicas(p).filter((r) => r !== id);
+const before = <E extends TraceEvent>(events: E[], i: number) => events.filter((e) => e.i < i);
+const ids = (events: Array<{ msg: MessageSummary }>, side: 'from' | 'to') => [...new Set(events.map((e) => e.msg[side]))].sort((a, b) => a - b);
+/** The digest the client gave its k-th request (1-based). */
+function digestOf(p: Played, k: number): string {
+  const issued = p.trace.filter((e) => e.kind === 'request' && !e.retransmit);
+  const e = issued[k - 1];
+  if (!e || e.kind !== 'request') throw new Error(`no request ${k}`);
+  return e.digest;
+}
+/** The event that began the happening an event belongs to. */
+function causeOf(p: Played, i: number): TraceEvent {
+  let start = 0;
+  for (const s of p.starts) if (s <= i) start = s;
+  return p.trace.find((e) => e.i === start)!;
+}
+/** A view change a replica started on its own timer, not by joining f+1 others (its happening began with no delivery). */
+const byTimer = (p: Played, e: TraceEvent) => causeOf(p, e.i).kind !== 'deliver';
+/** Views in which honest replicas committed the request with this digest. */
+const committedViews = (p: Played, digest: string) => [...new Set(phases(p, 'committed', { digest }).filter((e) => honest(p, e.replica)).map((e) => e.view))];
+
+/**
+ * A replica became prepared on real evidence: by then it had taken the view's PRE-PREPARE for that digest (or was
+ * the primary that proposed it) and matching PREPAREs from 2f distinct backups, its own included.
+ */
+function preparedOnEvidence(p: Played, e: Phase): boolean {
+  const q = { view: e.view, seq: e.seq, digest: e.digest };
+  const isPrimary = primaryOf(e.view, p.n) === e.replica;
+  const hasProposal = isPrimary || before(taken(p, { ...q, type: 'PRE_PREPARE', to: e.replica }), e.i).length > 0;
+  const voters = new Set(before(taken(p, { ...q, type: 'PREPARE', to: e.replica }), e.i).map((d) => d.msg.from));
+  if (!isPrimary && before(sends(p, { ...q, type: 'PREPARE', from: e.replica }), e.i).length > 0) voters.add(e.replica);
+  return hasProposal && voters.size >= 2 * p.f;
+}
+
+/** It committed on 2f+1 matching COMMITs from distinct replicas (its own included) taken by then. */
+function committedOnEvidence(p: Played, e: Phase): boolean {
+  const q = { view: e.view, seq: e.seq, digest: e.digest };
+  const voters = new Set(before(taken(p, { ...q, type: 'COMMIT', to: e.replica }), e.i).map((d) => d.msg.from));
+  if (sends(p, { ...q, type: 'COMMIT', from: e.replica }).some((s) => s.i < e.i)) voters.add(e.replica);
+  return voters.size >= 2 * p.f + 1;
+}
+
+// ───────────────────────────── the lessons ─────────────────────────────
+
+describe('every lesson’s paragraph is true of the run it opens', () => {
+  it('covers every lesson', () => {
+    expect(LESSONS.map((l) => l.id).sort()).toEqual(
+      ['equivocating-primary', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'seed-experiment', 'silent-primary'].sort(),
+    );
+  });
+
+  it('Normal case (f = 1)', () => {
+    const l = lesson('normal-case');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    says(l, 'Four replicas tolerate one fault.');
+    expect([p.n, p.f]).toEqual([4, 1]);
+    says(l, 'The client sends its request to the primary (replica 0), which proposes a sequence number in PRE-PREPARE.');
+    expect(primaryOf(0, p.n)).toBe(0);
+    expect(sends(p, { type: 'REQUEST', from: CLIENT }).map((s) => s.msg.to)).toEqual([0]);
+    const proposals = sends(p, { type: 'PRE_PREPARE', digest: d });
+    expect(ids(proposals, 'from')).toEqual([0]);
+    expect(ids(proposals, 'to')).toEqual([1, 2, 3]);
+    const seq = proposals[0].msg.seq;
+    says(l, 'The backups echo it in PREPARE');
+    for (const b of [1, 2, 3]) expect(ids(sends(p, { type: 'PREPARE', from: b, seq, digest: d }), 'to'), `replica ${b}`).toEqual(others(p, b));
+    says(l, 'with the PRE-PREPARE and 2f = 2 matching PREPAREs a replica is prepared and multicasts COMMIT');
+    const prepared = phases(p, 'prepared', { seq, digest: d });
+    expect(prepared.map((e) => e.replica).sort()).toEqual([0, 1, 2, 3]);
+    for (const e of prepared) {
+      expect(preparedOnEvidence(p, e), `replica ${e.replica}`).toBe(true);
+      expect(ids(sends(p, { type: 'COMMIT', from: e.replica, seq, digest: d }), 'to'), `replica ${e.replica}`).toEqual(others(p, e.replica));
+    }
+    says(l, 'with 2f+1 = 3 COMMITs it is committed and executes');
+    const committed = phases(p, 'committed', { seq, digest: d });
+    expect(committed.map((e) => e.replica).sort()).toEqual([0, 1, 2, 3]);
+    for (const e of committed) {
+      expect(committedOnEvidence(p, e), `replica ${e.replica}`).toBe(true);
+      expect(phases(p, 'executed', { replica: e.replica, seq, digest: d })).toHaveLength(1);
+    }
+    says(l, 'The client accepts after f+1 = 2 matching REPLYs.');
+    const accept = p.trace.find((e) => e.kind === 'accept')!;
+    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d }), accept.i + 1)).toHaveLength(2);
+    says(l, 'Press Next phase to see each wave of messages complete (waves overlap: a quick PREPARE may overtake a slow PRE-PREPARE)'); // each press of Next phase ends when no message of the next wave is left on the wire, the waves come
+    //  in the protocol's order, and in this run one of them carries messages of the next wave.
+    const session = new Session(l.scenario);
+    const waves: MessageType[] = [];
+    let overlapped = false;
+    for (let k = 0; k < 40 && waves[waves.length - 1] !== 'REPLY'; k++) {
+      const wave = session.sim.nextArrivingType();
+      const arrived = stepBy(session, 'phase').events.flatMap((e) => (e.kind === 'deliver' || e.kind === 'drop' ? [e.msg.type] : []));
+      if (wave === null) continue;
+      waves.push(wave);
+      expect(session.sim.inFlightOf(wave), `no ${wave} left on the wire`).toBe(0);
+      if (arrived.some((t) => t !== wave)) overlapped = true;
+    }
+    expect(waves).toEqual(['REQUEST', 'PRE_PREPARE', 'PREPARE', 'COMMIT', 'REPLY']);
+    expect(overlapped).toBe(true);
+  });
+
+  it('Silent primary → view change', () => {
+    const l = lesson('silent-primary');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    says(l, 'The primary has crashed: the request goes nowhere.');
+    expect(primaryOf(0, p.n)).toBe(0);
+    expect(p.scenario.malicious[0]).toEqual({ kind: 'silent' });
+    expect(sends(p, { from: 0 })).toEqual([]);
+    const retransmit = p.trace.find((e) => e.kind === 'request' && e.retransmit)!;
+    expect(retransmit).toBeDefined();
+    expect(before(taken(p), retransmit.i).filter((e) => e.msg.to !== 0)).toEqual([]);
+    says(l, 'The client times out and sends it to every replica');
+    expect(sends(p, { type: 'REQUEST', from: CLIENT }).filter((s) => s.i > retransmit.i && s.i < retransmit.i + 10).map((s) => s.msg.to)).toEqual([0, 1, 2, 3]);
+    says(l, 'the backups relay it and start their view-change timers');
+    for (const b of [1, 2, 3]) {
+      const got = taken(p, { type: 'REQUEST', from: CLIENT, to: b })[0];
+      expect(got, `replica ${b}`).toBeDefined();
+      const relay = sends(p, { type: 'REQUEST', from: b, to: 0 })[0];
+      expect(relay && causeOf(p, relay.i).i, `replica ${b} relays`).toBe(got.i);
+      expect(p.trace.some((e) => e.kind === 'timer' && e.replica === b && e.action === 'start' && causeOf(p, e.i).i === got.i), `replica ${b}'s timer`).toBe(true);
+    }
+    says(l, 'When a timer expires, that backup asks for view 1 in VIEW-CHANGE.');
+    const first = p.trace.find((e) => e.kind === 'view-change')!;
+    expect(first).toMatchObject({ view: 1 });
+    expect(first.kind === 'view-change' && first.replica).not.toBe(0);
+    expect(byTimer(p, first)).toBe(true);
+    if (first.kind === 'view-change') expect(ids(sends(p, { type: 'VIEW_CHANGE', from: first.replica, view: 1 }), 'to')).toEqual(others(p, first.replica));
+    says(l, 'Replica 1, the primary of view 1, collects 2f+1 = 3 of them and multicasts NEW-VIEW');
+    expect(primaryOf(1, p.n)).toBe(1);
+    const took = p.trace.find((e) => e.kind === 'new-view' && e.replica === 1 && e.view === 1)!;
+    const vcs = new Set(before(taken(p, { type: 'VIEW_CHANGE', to: 1, view: 1 }), took.i).map((e) => e.msg.from)).add(1);
+    expect(vcs.size).toBeGreaterThanOrEqual(2 * p.f + 1);
+    expect(ids(sends(p, { type: 'NEW_VIEW', from: 1, view: 1 }), 'to')).toEqual([0, 2, 3]);
+    says(l, 'the request then commits under the new primary');
+    expect(committedViews(p, d)).toEqual([1]);
+    expect(p.trace.some((e) => e.kind === 'accept')).toBe(true);
+  });
+
+  it('Equivocating primary', () => {
+    const l = lesson('equivocating-primary');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    const pp = sends(p, { type: 'PRE_PREPARE', from: 0, view: 0 });
+    const seq = pp[0].msg.seq;
+    says(l, "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request's digest and replica 2 a digest that matches no request, which replica 2 rejects.");
+    expect(p.scenario.malicious[0]).toEqual({ kind: 'equivocate' });
+    expect(pp.filter((s) => s.msg.digest === d).map((s) => s.msg.to)).toEqual([1, 3]);
+    const toTwo = pp.filter((s) => s.msg.to === 2);
+    expect(toTwo).toHaveLength(1);
+    expect(toTwo[0].msg.digest).not.toBe(d);
+    expect(p.trace.filter((e) => e.kind === 'request').every((e) => e.kind === 'request' && e.digest !== toTwo[0].msg.digest)).toBe(true);
+    expect(p.trace.some((e) => e.kind === 'deliver' && e.msg.id === toTwo[0].msg.id && e.ignored)).toBe(true);
+    says(l, 'Replicas 1 and 3 still become prepared: each holds the PRE-PREPARE, and their two PREPAREs are the 2f = 2 it takes.');
+    const prepared = phases(p, 'prepared', { view: 0, seq, digest: d }).filter((e) => honest(p, e.replica));
+    expect(prepared.map((e) => e.replica).sort()).toEqual([1, 3]);
+    for (const e of prepared) {
+      expect(preparedOnEvidence(p, e), `replica ${e.replica}`).toBe(true);
+      const other = e.replica === 1 ? 3 : 1;
+      expect(before(taken(p, { type: 'PREPARE', from: other, to: e.replica, view: 0, seq, digest: d }), e.i), `replica ${e.replica} has ${other}'s PREPARE`).toHaveLength(1);
+    }
+    says(l, "But committing takes 2f+1 = 3 matching COMMITs: replica 2 never accepted a PRE-PREPARE and sends none, and the primary's COMMIT names a forged digest. No honest replica commits in view 0.");
+    expect(phases(p, 'pre-prepared', { replica: 2, view: 0 })).toEqual([]);
+    expect(sends(p, { type: 'COMMIT', from: 2, view: 0 })).toEqual([]);
+    const primaryCommits = sends(p, { type: 'COMMIT', from: 0, view: 0 });
+    expect(primaryCommits.length).toBeGreaterThan(0);
+    expect(primaryCommits.every((s) => s.msg.digest !== d)).toBe(true);
+    expect(phases(p, 'committed', { view: 0 }).filter((e) => honest(p, e.replica))).toEqual([]);
+    says(l, 'The timers of replicas 1 and 3 expire, the view changes, and replica 1, the primary of view 1, gets the request committed.');
+    const timedOut = p.trace.filter((e) => e.kind === 'view-change' && e.view === 1 && honest(p, e.replica) && byTimer(p, e));
+    expect(timedOut.map((e) => e.kind === 'view-change' && e.replica).sort()).toEqual([1, 3]);
+    expect(p.trace.some((e) => e.kind === 'new-view' && e.view === 1 && e.primary === 1)).toBe(true);
+    expect(committedViews(p, d)).toEqual([1]);
+    expect(p.trace.some((e) => e.kind === 'accept')).toBe(true);
+  });
+
+  it('Lossy network', () => {
+    const l = lesson('lossy-network');
+    const p = play(l.scenario);
+    const [d1, d2] = [digestOf(p, 1), digestOf(p, 2)];
+    says(l, 'One message in five is lost');
+    expect(l.scenario.dropRate).toBe(0.2);
+    const lost = p.trace.filter((e) => e.kind === 'drop').length / sends(p).length;
+    expect(lost).toBeGreaterThan(0.1);
+    expect(lost).toBeLessThan(0.3);
+    says(l, "Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs.");
+    const retransmit = p.trace.find((e) => e.kind === 'request' && e.retransmit && e.digest === d1)!;
+    expect(retransmit).toBeDefined();
+    const dropped = (q: Query) => before(p.trace, retransmit.i).filter((e) => e.kind === 'drop' && matches(e.msg, q));
+    expect(dropped({ type: 'PRE_PREPARE', digest: d1, to: 2 })).toHaveLength(1);
+    expect(dropped({ type: 'COMMIT', digest: d1 })).toHaveLength(2);
+    expect(before(phases(p, 'committed', { digest: d1 }), retransmit.i).map((e) => e.replica)).toEqual([3]);
+    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d1 }), retransmit.i)).toHaveLength(1);
+    says(l, 'When its timer runs out it retransmits to every replica, and they repeat what they said until it has them.');
+    expect(sends(p, { type: 'REQUEST', from: CLIENT, digest: d1 }).filter((s) => s.i > retransmit.i).map((s) => s.msg.to).slice(0, 4)).toEqual([0, 1, 2, 3]);
+    const said = (s: Send) => `${s.msg.type}|${s.msg.from}|${s.msg.to}|${s.msg.view}|${s.msg.seq}|${s.msg.digest}`;
+    const earlier = new Set(before(sends(p), retransmit.i).map(said));
+    const accept1 = p.trace.find((e) => e.kind === 'accept' && e.timestamp === 1)!;
+    const repeated = sends(p).filter((s) => s.i > retransmit.i && s.i < accept1.i && s.msg.from !== CLIENT && earlier.has(said(s)));
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(accept1.i).toBeGreaterThan(retransmit.i);
+    says(l, "Request 2 loses PREPAREs too: the replicas' timers expire and the view changes before it commits, in view 1.");
+    expect(p.trace.some((e) => e.kind === 'drop' && e.msg.type === 'PREPARE' && e.msg.digest === d2)).toBe(true);
+    const changes = p.trace.filter((e) => e.kind === 'view-change' && e.view === 1 && e.i > accept1.i && byTimer(p, e));
+    expect(changes.length).toBeGreaterThanOrEqual(p.f + 1);
+    expect(committedViews(p, d2)).toEqual([1]);
+    expect(p.trace.filter((e) => e.kind === 'accept')).toHaveLength(2);
+    says(l, 'The status says why a request is still waiting.');
+    const whileWaiting = p.waiting.filter((w) => w.i > p.trace.find((e) => e.kind === 'drop')!.i && w.i < accept1.i);
+    expect(whileWaiting.some((w) => w.why?.includes('messages are being lost (20 %)'))).toBe(true);
+  });
+
+  it('f+1 traitors break agreement', () => {
+    const l = lesson('f-plus-one-traitors');
+    const p = play(l.scenario);
+    const [a, b] = [digestOf(p, 1), digestOf(p, 2)];
+    says(l, 'Here f = 1 but two replicas collude');
+    expect(p.f).toBe(1);
+    expect(Object.entries(p.scenario.malicious).map(([id, x]) => [Number(id), x.kind])).toEqual([
+      [0, 'collude'],
+      [1, 'collude'],
+    ]);
+    says(l, 'two concurrent requests'); // both issued before either is accepted.
+    const issued = p.trace.filter((e) => e.kind === 'request' && !e.retransmit);
+    const firstAccept = p.trace.find((e) => e.kind === 'accept');
+    expect(issued).toHaveLength(2);
+    if (firstAccept) expect(issued.every((e) => e.i < firstAccept.i)).toBe(true);
+    says(l, 'the primary gives two honest replicas opposite orders');
+    const honestOnes = replicas(p).filter((r) => honest(p, r));
+    expect(honestOnes).toEqual([2, 3]);
+    const orderOf = (r: NodeId) => sends(p, { type: 'PRE_PREPARE', from: 0, to: r, view: 0 }).sort((x, y) => x.msg.seq - y.msg.seq).map((s) => s.msg.digest);
+    expect(orderOf(2)).toEqual([a, b]);
+    expect(orderOf(3)).toEqual([b, a]);
+    says(l, 'and its accomplice votes for both'); // to each honest replica, for the version that replica was told.
+    for (const type of ['PREPARE', 'COMMIT'] as const) {
+      for (const [seq, k] of [
+        [1, 0],
+        [2, 1],
+      ] as const) {
+        expect(sends(p, { type, from: 1, to: 2, seq }).map((s) => s.msg.digest), `${type} #${seq} to 2`).toContain(orderOf(2)[k]);
+        expect(sends(p, { type, from: 1, to: 3, seq }).map((s) => s.msg.digest), `${type} #${seq} to 3`).toContain(orderOf(3)[k]);
+      }
+    }
+    says(l, 'Each honest replica sees a quorum of 2f+1 = 3 for its own version, because the two liars sit in both quorums.');
+    const violation = p.trace.find((e) => e.kind === 'violation' && e.violation.rule === 'agreement')!;
+    expect(violation).toBeDefined();
+    const seq = violation.kind === 'violation' ? violation.violation.seq : -1;
+    for (const r of [2, 3]) {
+      const mine = orderOf(r)[seq - 1];
+      const c = phases(p, 'committed', { replica: r, seq, digest: mine })[0];
+      expect(c, `replica ${r} commits its own version at #${seq}`).toBeDefined();
+      expect(committedOnEvidence(p, c)).toBe(true);
+      const voters = new Set(before(taken(p, { type: 'COMMIT', to: r, seq, digest: mine }), c.i).map((e) => e.msg.from));
+      expect(voters.has(0) && voters.has(1), `both liars in replica ${r}'s quorum`).toBe(true);
+    }
+    says(l, 'The checker catches honest replicas committing different requests at one sequence number, and the run stops there.');
+    expect(violation.kind === 'violation' && [...violation.violation.replicas].sort()).toEqual([2, 3]);
+    expect(p.stoppedAtViolation).toBe(true);
+    expect(p.trace[p.trace.length - 1].i - violation.i).toBeLessThan(10);
+  });
+
+  it("The seed's experiment (n = 10)", () => {
+    const l = lesson('seed-experiment');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    says(l, "ten replicas (f = 3) and three of the article's liars, the primary among them");
+    expect([p.n, p.f]).toEqual([10, 3]);
+    const liars = Object.entries(p.scenario.malicious);
+    expect(liars.map(([, x]) => x.kind)).toEqual(['seed', 'seed', 'seed']);
+    expect(p.scenario.malicious[primaryOf(0, p.n)]).toBeDefined();
+    says(l, 'Its simulator had no view change, so a lying primary stalled it'); // the same run in the seed's protocol.
+    const seedMode = play({ ...l.scenario, mode: 'seed' }, 3);
+    expect(seedMode.trace.some((e) => e.kind === 'view-change' || e.kind === 'new-view')).toBe(false);
+    expect(seedMode.trace.some((e) => e.kind === 'accept')).toBe(false);
+    expect(phases(seedMode, 'committed').filter((e) => honest(seedMode, e.replica))).toEqual([]);
+    says(l, "Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads");
+    const views = [...new Set(p.trace.flatMap((e) => (e.kind === 'new-view' ? [e.view] : [])))].sort((x, y) => x - y);
+    expect(views).toEqual([1, 2, 3]);
+    expect([0, 1, 2].map((v) => primaryOf(v, p.n))).toEqual([0, 1, 2]);
+    for (const v of [0, 1, 2]) {
+      expect(p.scenario.malicious[primaryOf(v, p.n)], `the primary of view ${v} lies`).toBeDefined();
+      expect(p.trace.some((e) => e.kind === 'view-change' && e.view === v + 1 && honest(p, e.replica) && byTimer(p, e)), `a timer leaves view ${v}`).toBe(true);
+    }
+    expect(primaryOf(3, p.n)).toBe(3);
+    expect(honest(p, 3)).toBe(true);
+    says(l, 'and the request commits with m = f'); // in view 3, and the client accepts it (a result honest replicas computed).
+    expect(liars).toHaveLength(p.f);
+    expect(committedViews(p, d)).toEqual([3]);
+    expect(p.trace.some((e) => e.kind === 'accept' && !e.fooled)).toBe(true);
+  });
+});
