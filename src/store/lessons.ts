@@ -37,7 +37,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'equivocate' } } }),
     speed: 100,
     explanation:
-      "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request's digest and replica 2 a digest that matches no request, which replica 2 rejects. Replicas 1 and 3 still become prepared: each holds the PRE-PREPARE, and their two PREPAREs are the 2f = 2 it takes. But committing takes 2f+1 = 3 matching COMMITs: replica 2 never accepted a PRE-PREPARE and sends none, and the primary's COMMIT names a forged digest. No honest replica commits in view 0. The timers of replicas 1 and 3 expire, the view changes, and replica 1, the primary of view 1, gets the request committed.",
+      "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request and replica 2 the null request, which a backup accepts only among a NEW-VIEW's re-proposals, so replica 2 rejects it. (The client signed only this request: a liar cannot propose one the client never sent.) Replicas 1 and 3 each hold the PRE-PREPARE and the other's PREPARE, the 2f = 2 it takes to be prepared; the primary's COMMIT to them names the request too, so they reach 2f+1 = 3 COMMITs and execute it in view 0. Replica 2 is left behind, but no honest replica executes anything else. Before all this the primary replied with a wrong result; the client waits for f+1 = 2 matching REPLYs and accepts the result of replicas 1 and 3.",
   },
   {
     id: 'lossy-network',
