@@ -5,6 +5,8 @@ import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
 import { CLIENT, MESSAGE_TYPES, type Behaviour, type NodeId, type OutgoingMessage } from '../types';
 import { delivered, fakeContext, scripted } from './fakes';
 import { flood, FLOOD_BURST, FLOOD_LINGER_BURSTS, FLOOD_PERIOD_MS } from './flood';
+import { Cabal } from './cabal';
+import { collude } from './collude';
 import { ADVERSARIES, Liars } from './index';
 import { keepingWhatItSaid } from './keeping';
 import { replay, REPLAY_MEMORY, REPLAYS_PER_MULTICAST } from './replay';
@@ -206,5 +208,73 @@ describe('the hooks a liar needs', () => {
     wrapped.onTimer!(ctx);
     expect(ctx.timers).toHaveLength(2);
     expect(ctx.sent.length).toBe(3 * FLOOD_BURST + 1);
+  });
+});
+
+describe('collude with a single request (the view-0 half of the split across a view change)', () => {
+  const commit: OutgoingMessage = { type: 'COMMIT', view: 0, seq: 1, digest: request.digest };
+  function colluders() {
+    const cabal = new Cabal((r) => r === 0 || r === 1);
+    return { primary: fakeContext({ kind: 'collude' }, { id: 0, cabal }), backup: fakeContext({ kind: 'collude' }, { id: 1, cabal }), cabal };
+  }
+
+  it('waits for a partner the first time a request is offered alone, and proposes it at two numbers the second time', () => {
+    const { primary } = colluders();
+    const a = collude();
+    expect(a.proposals!(primary, [request], 10)).toEqual([]);
+    expect(a.proposals!(primary, [request], 1)).toEqual([]); // no room for two numbers
+    expect(a.proposals!(primary, [request], 10)).toEqual([request, request]);
+  });
+
+  it('tells the hidden number to the colluders and one honest half, the shown number to the colluders and the other', () => {
+    const { primary, cabal } = colluders();
+    const a = collude();
+    a.proposals!(primary, [request], 10);
+    a.proposals!(primary, [request], 10);
+    a.multicast(primary, prePrepare);
+    a.multicast(primary, { ...prePrepare, seq: 2 });
+    expect(primary.sent.map((s) => [s.msg.seq, s.to])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 3],
+    ]);
+    const plan = cabal.acrossPlan(0)!;
+    expect([plan.hidden, plan.shown, [...plan.told], [...plan.left]]).toEqual([1, 2, [2], [3]]);
+  });
+
+  it("routes every colluder's votes by the plan: the hidden number's to the told half, the shown number's PREPARE to the other half, its COMMIT to no honest replica", () => {
+    const { primary, backup } = colluders();
+    const leader = collude();
+    leader.proposals!(primary, [request], 10);
+    leader.proposals!(primary, [request], 10);
+    leader.multicast(primary, prePrepare);
+    leader.multicast(primary, { ...prePrepare, seq: 2 });
+    const a = collude();
+    a.multicast(backup, prepare);
+    a.multicast(backup, commit);
+    a.multicast(backup, { ...prepare, seq: 2 });
+    a.multicast(backup, { ...commit, seq: 2 });
+    a.send(backup, 3, { ...commit, seq: 2 }); // say, an answer to a retransmission: not to the half it is hidden from
+    a.send(backup, 2, { ...commit, seq: 2 });
+    a.send(backup, 2, commit);
+    expect(backup.sent.map((s) => [s.msg.type, s.msg.seq, s.to])).toEqual([
+      ['PREPARE', 1, 0],
+      ['PREPARE', 1, 2],
+      ['COMMIT', 1, 0],
+      ['COMMIT', 1, 2],
+      ['PREPARE', 2, 0],
+      ['PREPARE', 2, 3],
+      ['COMMIT', 2, 0],
+      ['COMMIT', 1, 2],
+    ]);
+  });
+
+  it('does nothing of the kind when the honest halves could not each make a quorum with the colluders', () => {
+    const cabal = new Cabal((r) => r === 0);
+    const lone = fakeContext({ kind: 'collude' }, { id: 0, cabal });
+    const a = collude();
+    a.proposals!(lone, [request], 10);
+    expect(a.proposals!(lone, [request], 10)).toEqual([]);
   });
 });
