@@ -57,10 +57,21 @@ function bundleSizes(): { main: number; worker: number } {
   return { main, worker };
 }
 
+/**
+ * Opens or closes one of the drawers at the stage's side (the scenario's knobs, sharing). The frames are measured
+ * with the stage alone, as a lecture shows it, so every drawer opened for a control is closed again.
+ */
+async function drawer(page: Page, name: 'Scenario' | 'Share', open: boolean): Promise<void> {
+  const toggle = page.getByRole('navigation', { name: 'Drawers' }).getByRole('button', { name, exact: true });
+  if (((await toggle.getAttribute('aria-expanded')) === 'true') !== open) await toggle.click();
+}
+
 async function setF(page: Page, f: number): Promise<void> {
+  await drawer(page, 'Scenario', true);
   const slider = page.getByRole('slider', { name: 'f' });
   await slider.fill(String(f));
   await page.getByRole('button', { name: /^Replica \d+/ }).nth(3 * f).waitFor();
+  await drawer(page, 'Scenario', false);
 }
 
 async function setSpeed(page: Page, virtualMsPerSecond: number): Promise<void> {
@@ -126,8 +137,9 @@ async function stepLatencies(page: Page, count: number): Promise<number[]> {
 
 /** From moving the f slider to the first frame after the graph shows 3f+1 replicas. */
 async function sliderLatencies(page: Page, fFrom: number, count: number): Promise<number[]> {
+  await drawer(page, 'Scenario', true);
   const slider = await page.getByRole('slider', { name: 'f' }).elementHandle();
-  return page.evaluate(
+  const latencies = await page.evaluate(
     async ({ input, fFrom, count }) => {
       const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
       const replicaCount = () => document.querySelectorAll('[role="button"][aria-label^="Replica "]').length;
@@ -155,6 +167,8 @@ async function sliderLatencies(page: Page, fFrom: number, count: number): Promis
     },
     { input: slider, fFrom, count },
   );
+  await drawer(page, 'Scenario', false);
+  return latencies;
 }
 
 async function heapMB(page: Page): Promise<number | null> {
@@ -182,10 +196,12 @@ async function importLongRun(page: Page, events: number): Promise<{ importEvents
     });
     w.longTaskObserver.observe({ type: 'longtask' });
   });
+  await drawer(page, 'Share', true);
   const t0 = Date.now();
   await page.getByLabel('Run file to import').setInputFiles(file);
   await page.getByText('Imported long-run.json').waitFor({ timeout: 120_000 });
   const importMs = Date.now() - t0;
+  await drawer(page, 'Share', false);
   // Long tasks are reported a moment after they end.
   await page.waitForTimeout(500);
   const importLongestTaskMs = await page.evaluate(() => {

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { button, eventLog, noSeriousAxeViolations, open, replica, stat, stepAndWait, failOnConsoleErrors } from './helpers';
+import { button, eventLog, noSeriousAxeViolations, open, openDrawer, replica, stat, stepAndWait, failOnConsoleErrors, type DrawerName } from './helpers';
 
 /** What has the focus, and whether it shows: an outline or a ring a sighted keyboard user can see. */
 async function focused(page: Page): Promise<{ name: string; visible: boolean; inDialog: boolean } | null> {
@@ -70,32 +70,40 @@ test.describe('Accessibility', () => {
   test('Tab reaches every control, each shows its focus, and nothing traps it', async ({ page }) => {
     await open(page);
     for (let i = 0; i < 3; i++) await button(page, 'Step').click();
-    await page.locator('body').click({ position: { x: 2, y: 2 } });
-    const seen: string[] = [];
-    const invisible: string[] = [];
-    for (let k = 0; k < 120; k++) {
-      await page.keyboard.press('Tab');
-      const now = await focused(page);
-      if (!now) continue;
-      if (seen.length > 0 && seen[seen.length - 1] === now.name) throw new Error(`Tab is stuck on ${now.name}`);
-      if (seen.includes(now.name)) break; // wrapped around: nothing held on to the focus
-      seen.push(now.name);
-      if (!now.visible) invisible.push(now.name);
-    }
-    expect(invisible, 'focused elements without a visible focus indicator').toEqual([]);
-    const all = seen.join('\n');
-    for (const expected of [/button Play/, /timeline-scrubber/, /Replica 0/, /Replica 3/, /Event log/, /seed-input/, /select/, /Experiments/, /Export run/]) {
+    /** Tabs round the page once from the top, with one drawer open; the names of what took the focus. */
+    const walk = async (drawer: DrawerName) => {
+      await openDrawer(page, drawer);
+      await page.locator('body').click({ position: { x: 2, y: 2 } });
+      const seen: string[] = [];
+      const invisible: string[] = [];
+      for (let k = 0; k < 120; k++) {
+        await page.keyboard.press('Tab');
+        const now = await focused(page);
+        if (!now) continue;
+        if (seen.length > 0 && seen[seen.length - 1] === now.name) throw new Error(`Tab is stuck on ${now.name}`);
+        if (seen.includes(now.name)) break; // wrapped around: nothing held on to the focus
+        seen.push(now.name);
+        if (!now.visible) invisible.push(now.name);
+      }
+      expect(invisible, `focused elements without a visible focus indicator (${drawer} drawer open)`).toEqual([]);
+      // And the wrap-around happened well within the budget: focus went all the way round.
+      expect(seen.length).toBeLessThan(120);
+      return seen;
+    };
+    // The stage, the rail and each drawer's controls: every drawer is reached from the rail, one at a time.
+    const withStatus = await walk('Status');
+    // The log is one stop, not one per event.
+    expect(withStatus.filter((name) => /log|option/i.test(name))).toHaveLength(1);
+    const all = [...withStatus, ...(await walk('Scenario')), ...(await walk('Share'))].join('\n');
+    for (const expected of [/button Play/, /timeline-scrubber/, /Replica 0/, /Replica 3/, /Event log/, /seed-input/, /select/, /Experiments/, /Export run/, /Export the graph/, /Export the space-time diagram/, /button Scenario/]) {
       expect(all).toMatch(expected);
     }
-    // The log is one stop, not one per event.
-    expect(seen.filter((name) => /log|option/i.test(name))).toHaveLength(1);
-    // And the wrap-around happened well within the budget: focus went all the way round.
-    expect(seen.length).toBeLessThan(120);
   });
 
   test('the event log is a listbox: arrow keys, Page Up/Down, Home and End move through the run', async ({ page }) => {
     await open(page);
     for (let i = 0; i < 6; i++) await stepAndWait(page);
+    await openDrawer(page, 'Status');
     const log = eventLog(page);
     const sent = await stat(page, 'Messages sent').textContent();
     await log.focus();

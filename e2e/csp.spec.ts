@@ -21,6 +21,7 @@ test('the app runs under its Content-Security-Policy without a single violation'
   await speed.press('End');
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(page.getByLabel('Requests committed', { exact: true })).toHaveText('1', { timeout: 20_000 });
+  await page.getByRole('navigation', { name: 'Drawers' }).getByRole('button', { name: 'Scenario', exact: true }).click();
   const f = page.getByRole('slider', { name: 'f' });
   await f.focus();
   await f.press('ArrowRight');

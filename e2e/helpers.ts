@@ -8,6 +8,19 @@ export const button = (page: Page, name: string) => page.getByRole('button', { n
 export const slider = (page: Page, name: string) => page.getByRole('slider', { name, exact: true });
 export const eventLog = (page: Page) => page.getByRole('listbox', { name: 'Event log' });
 
+export type DrawerName = 'Status' | 'Scenario' | 'Inspector' | 'Lesson' | 'Share';
+export const rail = (page: Page) => page.getByRole('navigation', { name: 'Drawers' });
+
+/**
+ * Opens a drawer from the rail (the stage opens alone; the status and log, the scenario's knobs, the inspector, the
+ * lesson and sharing each live in one), unless it is open already.
+ */
+export async function openDrawer(page: Page, name: DrawerName) {
+  const toggle = rail(page).getByRole('button', { name, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
 /**
  * Collects console errors and uncaught exceptions; `expected` lists what a test provokes on purpose (an injected
  * fault), which is then allowed — and nothing else is.

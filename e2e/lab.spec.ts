@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { failOnConsoleErrors, noSeriousAxeViolations, open, replicas, setSpeedToMax, stat, watchConsole } from './helpers';
+import { failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, replicas, setSpeedToMax, stat, watchConsole } from './helpers';
 
 
 test.describe('PBFT Lab', () => {
@@ -7,6 +7,7 @@ test.describe('PBFT Lab', () => {
 
   test('moving f from 1 to 2 redraws 3f + 1 = 7 replicas', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     const f = page.getByRole('slider', { name: 'f' });
     await expect(f).toHaveValue('1');
     await f.focus();
@@ -25,6 +26,7 @@ test.describe('PBFT Lab', () => {
     await expect(page.getByText('1 malicious / 1 tolerated', { exact: true })).toBeVisible();
 
     const r1 = page.getByRole('button', { name: /^Replica 1\b/ });
+    await openDrawer(page, 'Scenario');
     await page.getByLabel('Behaviour').selectOption('equivocate');
     await r1.focus();
     await page.keyboard.press('Enter');
@@ -48,6 +50,7 @@ test.describe('PBFT Lab', () => {
 
   test('Step sends the client’s REQUEST: a dot is in flight and the log says so', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Status');
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect(page.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeVisible();
     await expect(page.getByRole('listbox', { name: 'Event log' })).toContainText('Client → Replica 0 REQUEST');
@@ -86,6 +89,7 @@ test.describe('PBFT Lab', () => {
 
   test('every control has its exact accessible name', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     for (const name of ['f', 'Min delay', 'Max delay', 'Drop rate', 'Reorder rate', 'Speed']) {
       await expect(page.getByRole('slider', { name, exact: true })).toBeVisible();
     }
@@ -115,6 +119,7 @@ test.describe('PBFT Lab', () => {
 
   test('min delay never exceeds max delay', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     const min = page.getByRole('slider', { name: 'Min delay' });
     const max = page.getByRole('slider', { name: 'Max delay' });
     await max.focus();
@@ -125,6 +130,7 @@ test.describe('PBFT Lab', () => {
 
   test('a normal run with drops and a malicious replica logs no console errors; screenshot', async ({ page }, testInfo) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     const drop = page.getByRole('slider', { name: 'Drop rate' });
     await drop.focus();
     for (let i = 0; i < 10; i++) await drop.press('ArrowRight');

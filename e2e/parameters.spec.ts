@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { button, failOnConsoleErrors, open, setSpeedToMax, slider, stat } from './helpers';
+import { button, failOnConsoleErrors, open, openDrawer, setSpeedToMax, slider, stat } from './helpers';
 
 /** The parameter table's extremes, in the page (the unit tests drive every other reader). */
 test.describe('Parameters at their limits', () => {
@@ -7,6 +7,7 @@ test.describe('Parameters at their limits', () => {
 
   test('f at its minimum (0): one replica, and a request still commits', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     const f = slider(page, 'f');
     await f.focus();
     await f.press('Home');

@@ -2,10 +2,11 @@ import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { exportRun } from '../src/sim/share';
 import { longRecordedRun } from '../src/sim/testkit';
-import { button, eventLog, noSeriousAxeViolations, open, press, replica, replicas, setSpeedToMax, slider, stat, stepAndWait, watchConsole, failOnConsoleErrors } from './helpers';
+import { button, eventLog, noSeriousAxeViolations, open, openDrawer, press, replica, replicas, setSpeedToMax, slider, stat, stepAndWait, watchConsole, failOnConsoleErrors } from './helpers';
 
 /** f = 2, replica 3 malicious, seed 42: the scenario a recovery must keep. */
 async function makeScenario(page: Page) {
+  await openDrawer(page, 'Scenario');
   await press(slider(page, 'f'), 'ArrowRight');
   await expect(replicas(page)).toHaveCount(7);
   await replica(page, 3).click();
@@ -16,6 +17,7 @@ async function makeScenario(page: Page) {
 
 async function expectScenarioKept(page: Page) {
   await expect(replicas(page)).toHaveCount(7);
+  await openDrawer(page, 'Scenario');
   await expect(slider(page, 'f')).toHaveValue('2');
   await expect(replica(page, 3)).toHaveAccessibleName(/malicious \(silent\)/);
   for (const id of [0, 1, 2, 4, 5, 6]) await expect(replica(page, id)).not.toHaveAccessibleName(/malicious/);
@@ -24,6 +26,10 @@ async function expectScenarioKept(page: Page) {
 }
 
 test.describe('Faults', () => {
+  // These tests count and rewrite the worker script's fetches; the service worker (offline support) would answer a
+  // restarted worker from its cache instead, so here it is not registered (e2e/offline.spec.ts tests it).
+  test.use({ serviceWorkers: 'block' });
+
   test('an exception inside the worker is shown with a restart that keeps the scenario', async ({ page }) => {
     const problems = watchConsole(page, [/Injected worker fault/]);
     // The first worker the page starts is wrapped: the 10th message it receives after "play" throws, outside the
@@ -138,6 +144,7 @@ test.describe('Bad input', () => {
     await expect(page.locator('img[src="x"]')).toHaveCount(0);
 
     // Defaults, and a run that works.
+    await openDrawer(page, 'Scenario');
     await expect(slider(page, 'f')).toHaveValue('1');
     await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('1');
     await expect(slider(page, 'Min delay')).toHaveValue('5');
@@ -154,6 +161,7 @@ test.describe('Bad input', () => {
     await open(page);
     for (let i = 0; i < 6; i++) await stepAndWait(page);
     await expect(stat(page, 'Messages sent')).not.toHaveText('0');
+    await openDrawer(page, 'Share');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export run' }).click();
     const good = testInfo.outputPath('run.json');
@@ -208,6 +216,7 @@ test.describe('Bad input', () => {
     writeFileSync(file, exportRun(scenario, [], sim.trace));
 
     await open(page);
+    await openDrawer(page, 'Share');
     await page.getByLabel('Run file to import').setInputFiles(file);
     await expect(page.getByText('Imported long-run.json')).toBeVisible({ timeout: 60_000 });
     await expect(replicas(page)).toHaveCount(10);
@@ -224,10 +233,12 @@ test.describe('Bad input', () => {
 
   test('drop rate 100 %: nothing commits and the page says why', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     await press(slider(page, 'Drop rate'), 'End');
     await expect(slider(page, 'Drop rate')).toHaveValue('100');
     await setSpeedToMax(page);
     await button(page, 'Play').click();
+    await openDrawer(page, 'Status');
     await expect(page.getByText('every message is lost (drop rate 100 %)')).toBeVisible();
     await expect.poll(async () => Number(await stat(page, 'Dropped').textContent())).toBeGreaterThan(10);
     await expect(stat(page, 'Delivered')).toHaveText('0');
@@ -236,6 +247,7 @@ test.describe('Bad input', () => {
 
   test('delay 0: messages arrive the moment they are sent, and the request commits', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     await press(slider(page, 'Max delay'), 'Home');
     await expect(slider(page, 'Min delay')).toHaveValue('0');
     await setSpeedToMax(page);
@@ -255,6 +267,7 @@ test.describe('Bad input', () => {
 
   test('f at its maximum: 100 replicas render and play; crowds are thinned, and the page says so', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     await press(slider(page, 'f'), 'End');
     await expect(slider(page, 'f')).toHaveValue('33');
     await expect(replicas(page)).toHaveCount(100);
@@ -298,6 +311,7 @@ test.describe('Bad input', () => {
     const oldest = Number(await stat(page, 'Messages sent').textContent());
     expect(oldest).toBeGreaterThan(0);
     expect(oldest).toBeLessThan(sent);
+    await openDrawer(page, 'Status');
     await expect(eventLog(page).getByRole('option').first()).toBeVisible();
     await button(page, 'Latest').click();
     await expect(stat(page, 'Messages sent')).toHaveText(String(sent));
@@ -305,6 +319,7 @@ test.describe('Bad input', () => {
 
   test('rapid slider changes while playing: no errors, and the run ends up with the last values', async ({ page }) => {
     await open(page);
+    await openDrawer(page, 'Scenario');
     const speed = slider(page, 'Speed');
     await press(speed, 'End');
     for (let k = 0; k < 20; k++) await speed.press('ArrowLeft');
@@ -355,6 +370,7 @@ test.describe('Bad input', () => {
     }
     await expect(stat(page, 'Dropped')).toHaveText('0');
     // The log is the new run's: it starts with the client's first request.
+    await openDrawer(page, 'Status');
     await eventLog(page).evaluate((el) => (el.scrollTop = 0));
     await expect(eventLog(page).getByRole('option').first()).toContainText('Client issues request');
   });

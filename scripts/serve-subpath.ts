@@ -18,6 +18,7 @@ const types: Record<string, string> = {
   '.png': 'image/png',
   '.json': 'application/json',
   '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
 };
 
 createServer((req, res) => {

@@ -4,7 +4,8 @@ import { LabStoreContext } from './store/context';
 import { ExperimentStoreContext } from './store/experimentContext';
 import { createExperimentStore } from './store/experimentStore';
 import { createLabStore } from './store/labStore';
-import { browserUrl, readShare, syncUrl } from './store/urlSync';
+import { browserUrl, readEmbed, readShare, syncUrl } from './store/urlSync';
+import { registerServiceWorker } from './serviceWorker/register';
 import { App } from './ui/App';
 import { storedTheme } from './ui/Chrome';
 import { connectSweepWorker } from './worker/sweepTransport';
@@ -23,6 +24,7 @@ const store = createLabStore({
   preset: shared.preset,
   notices: shared.notices,
   theme: storedTheme(),
+  embed: readEmbed(window.location.search),
 });
 const stopUrlSync = syncUrl(store, browserUrl());
 // Starts no worker until Run is pressed; lives as long as the page, so a sweep survives switching tabs.
@@ -40,6 +42,9 @@ createRoot(root).render(
     </LabStoreContext.Provider>
   </StrictMode>,
 );
+
+// Offline after one visit: production builds only (the dev server must never be cached).
+if (import.meta.env.PROD) registerServiceWorker();
 
 // Vite's hot reload would otherwise leave the old workers running beside the new ones.
 import.meta.hot?.dispose(() => {

@@ -20,7 +20,7 @@ import { runFilesSlice, type RunFilesActions, type RunFilesHooks, type RunFilesS
 import { scenarioSlice, type ScenarioActions, type ScenarioState } from './scenarioSlice';
 import { workerSlice, type WorkerActions, type WorkerHooks, type WorkerState } from './workerSlice';
 
-export type { InspectionState, Selection, Theme, UiState } from './pageSlice';
+export type { DrawerId, InspectionState, ReplicaClick, Selection, Theme, UiState } from './pageSlice';
 export type { Playback } from './playbackSlice';
 export type { BehaviourChoice } from './scenarioSlice';
 
@@ -37,6 +37,8 @@ export interface LabStoreOptions {
   preset?: string | null;
   notices?: string[];
   theme?: Theme;
+  /** The page is embedded (`?embed=1`): the stage and the playback bar only. */
+  embed?: boolean;
   /** Acks are sent from here, after React has rendered the batch. */
   requestFrame?: (cb: () => void) => void;
   clock?: () => number;

@@ -12,7 +12,7 @@ import { connectInProcess, type ConnectSim } from '../worker/transport';
 import { createLabStore } from './labStore';
 import type { HistoryLimits } from './replay';
 
-export function inProcessLab(options: { scenario?: Scenario; speed?: number; history?: HistoryLimits } = {}) {
+export function inProcessLab(options: { scenario?: Scenario; speed?: number; history?: HistoryLimits; preset?: string | null; embed?: boolean } = {}) {
   const time = manualTime();
   const frames: Array<() => void> = [];
   const sent: SimCommand[] = [];

@@ -10,10 +10,22 @@ import type { Lab, LabStoreOptions, Slice } from './labStore';
 
 export type Theme = 'system' | 'light' | 'dark';
 
+/** The drawers beside (or over) the stage; at most one is open. */
+export const DRAWERS = ['status', 'scenario', 'inspector', 'lesson', 'share'] as const;
+export type DrawerId = (typeof DRAWERS)[number];
+
+/** What a click (or a tap) on a replica does: toggle it malicious, or open it in the inspector. */
+export type ReplicaClick = 'malicious' | 'inspect';
+
 export interface UiState {
   theme: Theme;
   presentation: boolean;
   helpOpen: boolean;
+  /** The open drawer, or null: the stage alone. */
+  drawer: DrawerId | null;
+  replicaClick: ReplicaClick;
+  /** `?embed=1`: the stage and the playback bar only, for an iframe (no header, no drawers). */
+  embed: boolean;
 }
 
 export interface Selection {
@@ -44,6 +56,11 @@ export interface PageActions {
   setTheme(theme: Theme): void;
   togglePresentation(): void;
   setHelpOpen(open: boolean): void;
+  /** Opens one drawer (closing the one open), or closes it with null. */
+  setDrawer(drawer: DrawerId | null): void;
+  /** Opens a drawer, or closes it when it is the one open. */
+  toggleDrawer(drawer: DrawerId): void;
+  setReplicaClick(mode: ReplicaClick): void;
 }
 
 export interface PageHooks {
@@ -58,7 +75,7 @@ export function batchInspection(batch: BatchEvent, replica: number): InspectionS
   return batch.inspection ? { id: replica, at: batch.traceLength, data: batch.inspection } : null;
 }
 
-export function pageSlice(lab: Lab, options: Pick<LabStoreOptions, 'notices' | 'theme'>): Slice<PageState, PageActions, PageHooks> {
+export function pageSlice(lab: Lab, options: Pick<LabStoreOptions, 'notices' | 'theme' | 'preset' | 'embed'>): Slice<PageState, PageActions, PageHooks> {
   const { set, get } = lab;
   let inspectQueued = false;
 
@@ -79,7 +96,12 @@ export function pageSlice(lab: Lab, options: Pick<LabStoreOptions, 'notices' | '
     selectReplica(id) {
       const n = get().run.n || replicaCount(get().scenario);
       const replica = id !== null && id >= 0 && id < n ? id : null;
-      set((s) => ({ selection: { ...s.selection, replica }, inspection: replica === null ? null : s.inspection }));
+      // Choosing a replica opens the inspector, wherever it was chosen from (a number key, a tap in Inspect mode).
+      set((s) => ({
+        selection: { ...s.selection, replica },
+        inspection: replica === null ? null : s.inspection,
+        ui: replica === null || s.ui.drawer === 'inspector' ? s.ui : { ...s.ui, drawer: 'inspector' },
+      }));
       if (replica === null) lab.send({ type: 'inspect', id: null });
       else queueInspect(true);
     },
@@ -93,10 +115,20 @@ export function pageSlice(lab: Lab, options: Pick<LabStoreOptions, 'notices' | '
       set((s) => ({ ui: { ...s.ui, theme } }));
     },
     togglePresentation() {
-      set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation } }));
+      // Presentation is the picture for the room: a drawer open over it would hide part of it, so it closes.
+      set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation, drawer: s.ui.presentation ? s.ui.drawer : null } }));
     },
     setHelpOpen(open) {
       set((s) => ({ ui: { ...s.ui, helpOpen: open } }));
+    },
+    setDrawer(drawer) {
+      set((s) => (s.ui.drawer === drawer ? {} : { ui: { ...s.ui, drawer } }));
+    },
+    toggleDrawer(drawer) {
+      set((s) => ({ ui: { ...s.ui, drawer: s.ui.drawer === drawer ? null : drawer } }));
+    },
+    setReplicaClick(replicaClick) {
+      set((s) => ({ ui: { ...s.ui, replicaClick } }));
     },
   };
 
@@ -104,7 +136,16 @@ export function pageSlice(lab: Lab, options: Pick<LabStoreOptions, 'notices' | '
     state: {
       selection: { replica: null, message: null },
       inspection: null,
-      ui: { theme: options.theme ?? 'system', presentation: false, helpOpen: false },
+      ui: {
+        theme: options.theme ?? 'system',
+        presentation: false,
+        helpOpen: false,
+        // The stage alone; a lesson's link opens with its explanation beside it (never over it: where a drawer would
+        // lie over the stage the page closes it at once, src/ui/stage/dock.ts).
+        drawer: !options.embed && options.preset ? 'lesson' : null,
+        replicaClick: 'malicious',
+        embed: options.embed ?? false,
+      },
       notices: options.notices ?? [],
     },
     actions,

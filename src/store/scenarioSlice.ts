@@ -109,7 +109,14 @@ export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario
     loadLesson(id) {
       const lesson = lessonById(id);
       if (!lesson) return;
-      set((s) => ({ preset: lesson.id, playback: { ...s.playback, playing: false }, selection: { replica: null, message: null }, inspection: null }));
+      set((s) => ({
+        preset: lesson.id,
+        playback: { ...s.playback, playing: false },
+        selection: { replica: null, message: null },
+        inspection: null,
+        // The lesson's explanation takes the place of an open drawer (none opens over a bare stage).
+        ui: s.ui.drawer ? { ...s.ui, drawer: 'lesson' } : s.ui,
+      }));
       get().actions.setSpeed(lesson.speed);
       lab.send({ type: 'pause' });
       newRun(structuredClone(lesson.scenario));

@@ -6,7 +6,7 @@ import { WORKER_SESSION_OPTIONS } from '../worker/simHost';
 import { connectInProcess } from '../worker/transport';
 import { createLabStore } from './labStore';
 import { LESSONS } from './lessons';
-import { readShare, syncUrl, type UrlTarget } from './urlSync';
+import { readEmbed, readShare, syncUrl, type UrlTarget } from './urlSync';
 
 function fakeUrl(initial = '') {
   let query = initial;
@@ -111,5 +111,14 @@ describe('syncUrl (encode on change)', () => {
     expect(store.getState().notices).toEqual(['Ignored max: max delay must be a number, got “lots”; using 40.']);
     store.getState().actions.dismissNotice(0);
     expect(store.getState().notices).toEqual([]);
+  });
+});
+
+describe('the page’s own parameters', () => {
+  it('embed=1 embeds the page and is no scenario parameter (no notice)', () => {
+    expect(readEmbed('?embed=1&f=2')).toBe(true);
+    expect(readEmbed('?f=2')).toBe(false);
+    expect(readEmbed('?embed=0')).toBe(false);
+    expect(readShare('?embed=1&f=2')).toMatchObject({ notices: [], scenario: { f: 2 } });
   });
 });

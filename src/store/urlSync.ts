@@ -36,10 +36,37 @@ export interface UrlTarget {
   replace(query: string): void;
 }
 
+/**
+ * Parameters of the page rather than of the scenario: how it is shown (`embed=1`), kept in the address while the
+ * scenario's part is rewritten.
+ */
+export const PAGE_PARAMS = ['embed'] as const;
+
+/** Whether the page is embedded in another (`?embed=1`): the stage and the playback bar only. */
+export function readEmbed(query: string): boolean {
+  return new URLSearchParams(query).get('embed') === '1';
+}
+
+/** The query without the page's own parameters, and those parameters alone. */
+function splitQuery(query: string): { scenario: string; page: string } {
+  const params = new URLSearchParams(query);
+  if (!PAGE_PARAMS.some((key) => params.has(key))) return { scenario: query.replace(/^\?/, ''), page: '' };
+  const page = new URLSearchParams();
+  for (const key of PAGE_PARAMS) {
+    const value = params.get(key);
+    if (value !== null) page.set(key, value);
+    params.delete(key);
+  }
+  return { scenario: params.toString(), page: page.toString() };
+}
+
 export function browserUrl(): UrlTarget {
   return {
-    search: () => window.location.search,
-    replace: (query) => window.history.replaceState(window.history.state, '', `${window.location.pathname}?${query}${window.location.hash}`),
+    search: () => splitQuery(window.location.search).scenario,
+    replace: (query) => {
+      const { page } = splitQuery(window.location.search);
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}?${query}${page ? `&${page}` : ''}${window.location.hash}`);
+    },
   };
 }
 

@@ -28,6 +28,11 @@ function renderLab() {
 }
 
 const replicaButtons = () => screen.getAllByRole('button', { name: /^Replica \d+/ });
+/** The scenario's knobs, the status and the log live in drawers, opened from the rail (the stage alone at first). */
+const openDrawer = (name: 'Status' | 'Scenario' | 'Inspector' | 'Lesson' | 'Share') => {
+  const button = within(screen.getByRole('navigation', { name: 'Drawers' })).getByRole('button', { name });
+  if (button.getAttribute('aria-expanded') !== 'true') fireEvent.click(button);
+};
 
 afterEach(cleanup);
 
@@ -47,6 +52,7 @@ describe('<App>', () => {
   it('changing f redraws 7 replicas', async () => {
     const { settle } = renderLab();
     await settle();
+    openDrawer('Scenario');
     fireEvent.change(screen.getByRole('slider', { name: 'f' }), { target: { value: '2' } });
     await settle();
     expect(replicaButtons()).toHaveLength(7);
@@ -80,6 +86,7 @@ describe('<App>', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Step' }));
     await settle();
     expect(screen.getByRole('img', { name: 'REQUEST from Client to Replica 0' })).toBeTruthy();
+    openDrawer('Status');
     expect(screen.getByRole('listbox', { name: 'Event log' }).textContent).toMatch('Client → Replica 0 REQUEST');
     expect(screen.getByLabelText('Last step').textContent).toMatch('REQUEST');
     expect(screen.getByLabelText('Messages sent').textContent).toBe('1');
@@ -88,6 +95,7 @@ describe('<App>', () => {
   it('keeps min delay ≤ max delay and shows each value beside its slider', async () => {
     const { store, settle } = renderLab();
     await settle();
+    openDrawer('Scenario');
     fireEvent.change(screen.getByRole('slider', { name: 'Min delay' }), { target: { value: '80' } });
     expect(store.getState().scenario).toMatchObject({ minDelayMs: 80, maxDelayMs: 80 });
     expect((screen.getByRole('slider', { name: 'Max delay' }) as HTMLInputElement).value).toBe('80');
@@ -100,6 +108,7 @@ describe('<App>', () => {
   it('shows the omit and slow knobs only for those behaviours', async () => {
     const { settle } = renderLab();
     await settle();
+    openDrawer('Scenario');
     expect(screen.queryByRole('slider', { name: 'Omit probability' })).toBeNull();
     fireEvent.change(screen.getByRole('combobox', { name: 'Behaviour' }), { target: { value: 'omit' } });
     expect(screen.getByRole('slider', { name: 'Omit probability' })).toBeTruthy();
@@ -131,6 +140,9 @@ describe('<App>', () => {
     expect(store.getState().selection.replica).toBe(3);
     expect(screen.getByRole('button', { name: /^Replica 3\b/ }).getAttribute('aria-label')).toMatch(/malicious \(silent\)/);
 
+    // Choosing replica 3 opened the inspector; the seed is in the scenario's drawer.
+    expect(screen.getByRole('combobox', { name: 'Inspect' })).toBeTruthy();
+    openDrawer('Scenario');
     const seed = screen.getByRole('spinbutton', { name: 'Seed' });
     fireEvent.keyDown(seed, { key: 'n' });
     fireEvent.keyDown(seed, { key: 'ArrowRight' });
@@ -151,6 +163,7 @@ describe('<App>', () => {
     const sent = screen.getByLabelText('Messages sent').textContent;
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
     expect(store.getState().following).toBe(false);
+    openDrawer('Status');
     expect(screen.getByLabelText('Last step').textContent).toMatch(/^Replay/);
     fireEvent.click(screen.getByRole('option', { name: /Client → Replica 0 REQUEST/ }));
     expect(screen.getByLabelText('Messages sent').textContent).toBe('1');

@@ -1,66 +1,63 @@
 import { useLab } from '../store/context';
-import { AdversaryControls } from './controls/AdversaryControls';
 import { PlaybackBar } from './controls/PlaybackBar';
-import { NetworkControls, RunControls, SpeedControl } from './controls/SimulationControls';
+import { SpeedControl } from './controls/SimulationControls';
 import { Timeline } from './controls/Timeline';
-import { Notices, SafetyBanner, WaitingNote } from './Banners';
+import { Notices, SafetyBanner } from './Banners';
 import { HelpOverlay, useDocumentChrome } from './Chrome';
 import { SpaceTimeDiagram } from './diagram/SpaceTimeDiagram';
 import { ErrorBoundary, SimulationError } from './ErrorViews';
-import { EventLog, StepCaption } from './EventLog';
+import { StepCaption } from './EventLog';
+import { GraphView } from './graph/GraphView';
 import { Legend } from './graph/Legend';
-import { ReplicaGraph } from './graph/ReplicaGraph';
 import { Header } from './Header';
-import { ReplicaInspector } from './inspector/ReplicaInspector';
-import { LessonPanel } from './Lessons';
 import { useShortcuts } from './shortcuts';
-import { StatusPanel } from './StatusPanel';
+import { useDock } from './stage/dock';
+import { Drawers } from './stage/Drawers';
 import { ExperimentsView } from './experiments/ExperimentsView';
-import { useAppView, ViewTabs } from './experiments/views';
+import { useAppView } from './experiments/views';
 
+/**
+ * The stage: the graph and the space-time diagram own the screen, under the playback bar and the caption; everything
+ * else opens in drawers beside it or over it (stage/Drawers.tsx). Embedded (`?embed=1`) it is the stage and the
+ * playback bar alone.
+ */
 export function App() {
   const restart = useLab((s) => s.actions.restart);
-  const view = useAppView();
+  const embed = useLab((s) => s.ui.embed);
+  const hashView = useAppView();
+  const view = embed ? 'visualizer' : hashView;
+  const drawerOpen = useLab((s) => s.ui.drawer !== null);
   useShortcuts(view === 'visualizer');
   useDocumentChrome();
+  const dock = useDock();
   return (
-    <div className="app">
-      <Header />
-      <ViewTabs view={view} />
+    <div className={`app${embed ? ' embed' : ''}`}>
+      {!embed && <Header view={view} />}
       <SimulationError />
-      <Notices />
+      {!embed && <Notices />}
       <ErrorBoundary onRestart={restart}>
-        <main className="stage" hidden={view !== 'visualizer'}>
-          <section className="stage-main" aria-label="Protocol">
-            <PlaybackBar />
-            <Timeline />
+        <main className={`stage-layout${drawerOpen && !embed ? ' drawer-open' : ''}`} hidden={view !== 'visualizer'}>
+          <section className="stage" aria-label="Protocol">
+            <div className="transport">
+              <PlaybackBar />
+              <div className="time-row">
+                <Timeline />
+                <SpeedControl />
+              </div>
+            </div>
             <StepCaption />
             <SafetyBanner />
             <div className="views">
-              <div className="graph-column">
-                <ReplicaGraph />
-                <Legend />
-              </div>
+              <GraphView />
               <SpaceTimeDiagram />
             </div>
+            {/* One legend for both views: the colours, marks and rings mean the same in each. */}
+            <Legend />
           </section>
-          <aside className="sidebar">
-            <LessonPanel />
-            <StatusPanel />
-            <WaitingNote />
-            <ReplicaInspector />
-            <section className="panel controls" aria-labelledby="controls-heading">
-              <h2 id="controls-heading">Scenario</h2>
-              <RunControls />
-              <SpeedControl />
-              <NetworkControls />
-              <AdversaryControls />
-            </section>
-            <EventLog />
-          </aside>
+          {!embed && <Drawers mode={dock} />}
         </main>
       </ErrorBoundary>
-      <ExperimentsView active={view === 'experiments'} />
+      {!embed && <ExperimentsView active={view === 'experiments'} />}
       <HelpOverlay />
     </div>
   );

@@ -127,7 +127,10 @@ export function HelpOverlay() {
             ))}
           </tbody>
         </table>
-        <p className="hint">Shortcuts pause while you type in a field. Click a replica to toggle it malicious; Shift-click to inspect it.</p>
+        <p className="hint">
+          Shortcuts pause while you type in a field. Click a replica to toggle it malicious; Shift-click to inspect it — or set the graph’s Click to
+          Inspect (on a touch screen, tap). The drawers at the right hold the status and log, the scenario, the inspector, the lesson and sharing.
+        </p>
         <button ref={close} type="button" onClick={() => setHelpOpen(false)}>
           Close
         </button>

@@ -1,11 +1,14 @@
 import { replicaCount } from '../sim/scenario';
 import { useLab } from '../store/context';
 import { DisplayControls } from './Chrome';
+import { ViewTabs, type AppView } from './experiments/views';
 import { LessonPicker } from './Lessons';
-import { RunFiles } from './RunFiles';
 
-/** m malicious replicas against the f the protocol tolerates: the one number a lecture keeps coming back to. */
-export function Header() {
+/**
+ * One slim row over the stage: the name, m malicious against the f the protocol tolerates (the one number a lecture
+ * keeps coming back to), the lesson, the two views, and the display controls. Sharing and saving live in a drawer.
+ */
+export function Header({ view }: { view: AppView }) {
   const f = useLab((s) => s.scenario.f);
   const n = replicaCount({ f });
   const m = useLab((s) => Object.keys(s.scenario.malicious).filter((id) => Number(id) < n).length);
@@ -24,7 +27,7 @@ export function Header() {
       )}
       <div className="header-tools">
         <LessonPicker />
-        <RunFiles />
+        <ViewTabs view={view} />
         <DisplayControls />
       </div>
     </header>

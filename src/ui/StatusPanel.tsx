@@ -1,21 +1,23 @@
 import { useId } from 'react';
+import { protocolOf } from '../sim/protocols';
+import { useLab } from '../store/context';
 import { nodeName } from '../store/describe';
 import type { SimStats } from '../sim/types';
 import type { LabState } from '../store/labStore';
 import { useCrowdedInterval, useThrottledLab } from './useThrottledLab';
 import { injectRenderFault } from './faults';
 
-function Stat({ term, value, tone }: { term: string; value: string; tone?: 'alarm' }) {
+function Stat({ term, value, tone, name }: { term: string; value: string; tone?: 'alarm'; name?: string }) {
   const id = useId();
   return (
     <div className={`stat ${tone ?? ''}`}>
       <dt>
         <label htmlFor={id}>{term}</label>
       </dt>
-      {/* An <output> labelled by its term, so tests and assistive tech can ask for "Requests committed" directly;
-          aria-live off because these change many times a second while playing. */}
+      {/* An <output> labelled by its term (or `name`), so tests and assistive tech can ask for "Requests committed"
+          directly; aria-live off because these change many times a second while playing. */}
       <dd>
-        <output id={id} aria-live="off">
+        <output id={id} aria-live="off" aria-label={name}>
           {value}
         </output>
       </dd>
@@ -33,6 +35,7 @@ const sameShown = (a: Shown, b: Shown) => a.now === b.now && a.stats === b.stats
 /** The run's counters: exact, always (at large n, while playing, refreshed ten times a second). */
 export function StatusPanel() {
   const { now, stats } = useThrottledLab(selectShown, sameShown, useCrowdedInterval());
+  const protocol = protocolOf(useLab((s) => s.scenario.mode));
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
   const violations = stats?.violations.length ?? 0;
   // The ?fault=render test aid (see faults.ts): a rendering error the error boundary must catch.
@@ -50,6 +53,13 @@ export function StatusPanel() {
         <Stat term="Dropped" value={String(stats?.dropped ?? 0)} />
         <Stat term="Last latency" value={ms(stats?.lastLatencyMs)} />
         <Stat term="Safety violations" value={String(violations)} tone={violations > 0 ? 'alarm' : undefined} />
+      </dl>
+      {/* Messages sent by type, in the legend's order: the arrows a space-time diagram (or its exported SVG) draws. */}
+      <h3 className="by-type-heading">Sent by type</h3>
+      <dl className="by-type">
+        {protocol.messages.map((m) => (
+          <Stat key={m.type} term={m.label} name={`${m.label} sent`} value={String(stats?.sent[m.type] ?? 0)} />
+        ))}
       </dl>
     </section>
   );

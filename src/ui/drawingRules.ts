@@ -111,3 +111,12 @@ export const GRAPH_DOTS_PER_TYPE = 400;
 export const CANVAS_ARROWS_PER_TYPE = 250;
 /** Arrows per message type when the diagram is SVG (small n): each arrow is a few DOM nodes with a name. */
 export const SVG_ARROWS_PER_TYPE = 150;
+
+// ── Exported pictures ───────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Arrows per message type in an exported space-time diagram: a slide shows every message of a lecture's run (the
+ * normal case at n = 4 sends 29), and only a long run at large n is thinned (the file then says so), so an SVG stays
+ * a file a slide program opens.
+ */
+export const EXPORT_ARROWS_PER_TYPE = 5000;

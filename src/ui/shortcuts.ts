@@ -13,7 +13,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'N', what: 'The client sends a new request' },
   { keys: '0–9', what: 'Select a replica for the inspector (type 12 for replica 12)' },
   { keys: 'M', what: 'Toggle the selected replica malicious' },
-  { keys: 'Esc', what: 'Clear the selection, close this help' },
+  { keys: 'Esc', what: 'Clear the selection, close this help; in a drawer or an Export menu, close it' },
   { keys: '[ / ]', what: 'Slower / faster' },
   { keys: 'P', what: 'Presentation mode (large text)' },
   { keys: 'T', what: 'Light / dark theme' },

@@ -1,6 +1,5 @@
-import { scaleLinear, type ScaleLinear } from 'd3';
 import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { CLIENT, type MessageType, type NodeId, type ReplicaSummary } from '../../sim/types';
+import { CLIENT, type MessageType, type ReplicaSummary } from '../../sim/types';
 import { nodeName, typeLabel } from '../../store/describe';
 import { useLab, useLabActions } from '../../store/context';
 import type { LabState } from '../../store/labStore';
@@ -9,10 +8,25 @@ import { thinningNote } from '../../store/thinning';
 import { CANVAS_ARROWS_PER_TYPE, CANVAS_DIAGRAM_ABOVE_N, PAINTED_REFRESH_WHILE_PLAYING_MS, PLAIN_ARROWS_ABOVE, SVG_ARROWS_PER_TYPE } from '../drawingRules';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
+import { ExportMenu } from '../stage/ExportMenu';
 import { useCrowdedInterval, useThrottledLab } from '../useThrottledLab';
-import { diagramContent, distanceToSegment, type ArrowState, type DiagramArrow } from './arrows';
+import {
+  arrowEnds,
+  arrowHead,
+  diagramContent,
+  diagramGeometry,
+  distanceToSegment,
+  ARROW_HEAD,
+  FLYING_FRONT,
+  LOST_CROSS,
+  lostCross,
+  lifelineLabels,
+  type ArrowState,
+  type DiagramArrow,
+  type DiagramGeometry,
+} from './arrows';
+import type { PictureFormat } from '../export/diagramExport';
 
-const MARGIN = { top: 40, right: 10, bottom: 10, left: 46 };
 const WINDOWS = [
   { value: 'all', label: 'Whole run' },
   { value: '1000', label: 'Last 1000 ms' },
@@ -41,6 +55,7 @@ const sameMoment = (a: Moment, b: Moment) => a.run === b.run && a.cursor === b.c
 const HIT_PX = 6;
 
 interface ArrowProps {
+  unit: number;
   id: number;
   type: MessageType;
   x1: number;
@@ -51,26 +66,6 @@ interface ArrowProps {
   label: string;
   selected: boolean;
   onSelect(id: number): void;
-}
-
-interface Geometry {
-  xOf(id: NodeId): number;
-  y: ScaleLinear<number, number>;
-}
-
-function lane(id: NodeId): number {
-  return id === CLIENT ? 0 : id + 1;
-}
-
-/** Where an arrow starts and where its drawn part ends, in pixels (rounded to a tenth, so equal frames diff equal). */
-function arrowEnds(a: DiagramArrow, g: Geometry): { x1: number; y1: number; x2: number; y2: number } {
-  const m = a.message;
-  const xa = g.xOf(m.from);
-  const xb = g.xOf(m.to);
-  const ya = g.y(m.sendT);
-  const yb = g.y(m.arriveAt);
-  const round = (v: number) => Math.round(v * 10) / 10;
-  return { x1: round(xa), y1: round(ya), x2: round(xa + (xb - xa) * a.reach), y2: round(ya + (yb - ya) * a.reach) };
 }
 
 function arrowLabel(a: DiagramArrow): string {
@@ -84,10 +79,10 @@ function arrowLabel(a: DiagramArrow): string {
 }
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */
-const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, selected, onSelect }: ArrowProps) {
-  const angle = Math.atan2(y2 - y1, x2 - x1);
-  const head = 7;
-  const tip = `${x2},${y2} ${x2 - head * Math.cos(angle - 0.45)},${y2 - head * Math.sin(angle - 0.45)} ${x2 - head * Math.cos(angle + 0.45)},${y2 - head * Math.sin(angle + 0.45)}`;
+const Arrow = memo(function Arrow({ unit, id, type, x1, y1, x2, y2, state, label, selected, onSelect }: ArrowProps) {
+  const tip = arrowHead({ x1, y1, x2, y2 }, ARROW_HEAD * unit)
+    .map(([x, y]) => `${x},${y}`)
+    .join(' ');
   const onClick = (e: MouseEvent) => {
     e.stopPropagation();
     onSelect(id);
@@ -99,14 +94,14 @@ const Arrow = memo(function Arrow({ id, type, x1, y1, x2, y2, state, label, sele
       <line className="arrow-hit" x1={x1} y1={y1} x2={x2} y2={y2} />
       <line className="arrow-line" x1={x1} y1={y1} x2={x2} y2={y2} />
       {state === 'delivered' && <polygon className="arrow-head" points={tip} />}
-      {state === 'lost' && <path className="lost-cross" d={`M${x2 - 5},${y2 - 5}L${x2 + 5},${y2 + 5}M${x2 - 5},${y2 + 5}L${x2 + 5},${y2 - 5}`} />}
-      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={4} />}
+      {state === 'lost' && <path className="lost-cross" d={lostCross(x2, y2, LOST_CROSS * unit).map(([a, b, c, d]) => `M${a},${b}L${c},${d}`).join('')} />}
+      {state === 'flying' && <circle className="arrow-front" cx={x2} cy={y2} r={FLYING_FRONT * unit} />}
     </g>
   );
 });
 
 /** Paints arrows on a canvas: a few path fills per type and state, whatever the number of arrows. */
-function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArrow[], g: Geometry, colours: CanvasColours, selected: number | null, thin: boolean): void {
+function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArrow[], g: DiagramGeometry, colours: CanvasColours, selected: number | null, thin: boolean): void {
   const lines = new Map<string, Path2D>();
   const heads = new Map<MessageType, Path2D>();
   const crosses = new Path2D();
@@ -114,31 +109,33 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
   const path = (map: Map<string, Path2D>, key: string) => map.get(key) ?? (map.set(key, new Path2D()), map.get(key)!);
   let chosen: { a: DiagramArrow; x1: number; y1: number; x2: number; y2: number } | null = null;
   for (const a of arrows) {
-    const { x1, y1, x2, y2 } = arrowEnds(a, g);
+    const ends = arrowEnds(a, g);
+    const { x1, y1, x2, y2 } = ends;
     if (a.message.id === selected) chosen = { a, x1, y1, x2, y2 };
     const line = path(lines, `${a.message.type}|${a.state === 'flying' ? 'dash' : 'solid'}`);
     line.moveTo(x1, y1);
     line.lineTo(x2, y2);
     if (a.state === 'delivered' && !thin) {
-      const angle = Math.atan2(y2 - y1, x2 - x1);
       const head = path(heads as Map<string, Path2D>, a.message.type);
-      head.moveTo(x2, y2);
-      head.lineTo(x2 - 7 * Math.cos(angle - 0.45), y2 - 7 * Math.sin(angle - 0.45));
-      head.lineTo(x2 - 7 * Math.cos(angle + 0.45), y2 - 7 * Math.sin(angle + 0.45));
+      const [tip, left, right] = arrowHead(ends, ARROW_HEAD * g.unit);
+      head.moveTo(...tip);
+      head.lineTo(...left);
+      head.lineTo(...right);
       head.closePath();
     } else if (a.state === 'lost') {
-      crosses.moveTo(x2 - 4, y2 - 4);
-      crosses.lineTo(x2 + 4, y2 + 4);
-      crosses.moveTo(x2 - 4, y2 + 4);
-      crosses.lineTo(x2 + 4, y2 - 4);
+      for (const [ax, ay, bx, by] of lostCross(x2, y2, (LOST_CROSS - 1) * g.unit)) {
+        crosses.moveTo(ax, ay);
+        crosses.lineTo(bx, by);
+      }
     } else if (a.state === 'flying') {
       const front = path(fronts as Map<string, Path2D>, a.message.type);
-      front.moveTo(x2 + 3, y2);
-      front.arc(x2, y2, 3, 0, 2 * Math.PI);
+      const r = (FLYING_FRONT - 1) * g.unit;
+      front.moveTo(x2 + r, y2);
+      front.arc(x2, y2, r, 0, 2 * Math.PI);
     }
   }
   ctx.lineCap = 'butt';
-  ctx.lineWidth = thin ? 1 : 1.5;
+  ctx.lineWidth = (thin ? 1 : 1.5) * g.unit;
   for (const [key, line] of lines) {
     const [type, dash] = key.split('|') as [MessageType, string];
     ctx.strokeStyle = colours.fill[type];
@@ -156,11 +153,11 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
     ctx.fill(front);
   }
   ctx.strokeStyle = colours.lost;
-  ctx.lineWidth = 2;
+  ctx.lineWidth = 2 * g.unit;
   ctx.stroke(crosses);
   if (chosen) {
     ctx.strokeStyle = colours.select;
-    ctx.lineWidth = 7;
+    ctx.lineWidth = 7 * g.unit;
     ctx.globalAlpha = 0.5;
     ctx.beginPath();
     ctx.moveTo(chosen.x1, chosen.y1);
@@ -168,25 +165,30 @@ function paintArrows(ctx: CanvasRenderingContext2D, arrows: readonly DiagramArro
     ctx.stroke();
     ctx.globalAlpha = 1;
     ctx.strokeStyle = colours.fill[chosen.a.message.type];
-    ctx.lineWidth = 3;
+    ctx.lineWidth = 3 * g.unit;
     ctx.stroke();
   }
 }
 
 interface LifelinesProps {
+  /** From the geometry, as plain numbers: the lifelines redraw when these change, not when the time axis moves. */
   lanes: number;
   height: number;
   laneWidth: number;
+  unit: number;
+  marginTop: number;
+  marginLeft: number;
+  marginBottom: number;
   replicas: readonly ReplicaSummary[];
   selectedReplica: number | null;
   offenders: readonly number[] | undefined;
 }
 
 /** The lifelines and their headers: redrawn only when a replica's role or the size changes, not every frame. */
-const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, selectedReplica, offenders }: LifelinesProps) {
-  const headerSize = Math.max(9, Math.min(16, laneWidth * 0.45));
+const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, unit, marginTop, marginLeft, marginBottom, replicas, selectedReplica, offenders }: LifelinesProps) {
+  const MARGIN = { top: marginTop, left: marginLeft, bottom: marginBottom };
   // With many replicas, name every k-th lifeline only, so the numbers stay legible.
-  const labelEvery = Math.max(1, Math.ceil((headerSize * 1.6) / Math.max(1, laneWidth)));
+  const { size: headerSize, every: labelEvery } = lifelineLabels(laneWidth, unit);
   return (
     <g className="lifelines" aria-hidden="true">
       {Array.from({ length: lanes }, (_, k) => {
@@ -196,14 +198,14 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, replicas, 
         const x = MARGIN.left + (k + 0.5) * laneWidth;
         return (
           <g key={k} className={classes}>
-            <line x1={x} x2={x} y1={MARGIN.top - 6} y2={height - MARGIN.bottom} />
+            <line x1={x} x2={x} y1={MARGIN.top - 6 * unit} y2={height - MARGIN.bottom} />
             {k % labelEvery === 0 && (
-              <text x={x} y={MARGIN.top - 22} fontSize={headerSize} className="lane-label">
+              <text x={x} y={MARGIN.top - 22 * unit} fontSize={headerSize} className="lane-label">
                 {id === CLIENT ? 'C' : id}
               </text>
             )}
             {laneWidth > 14 && r && (r.isPrimary || r.behaviour) && (
-              <text x={x} y={MARGIN.top - 8} fontSize={headerSize * 0.85} className="lane-glyph">
+              <text x={x} y={MARGIN.top - 8 * unit} fontSize={headerSize * 0.85} className="lane-glyph">
                 {r.isPrimary ? '♛' : ''}
                 {r.behaviour ? '☠' : ''}
               </text>
@@ -232,12 +234,15 @@ export function SpaceTimeDiagram() {
   const selectedReplica = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
   const theme = useLab((s) => s.ui.theme);
+  const embed = useLab((s) => s.ui.embed);
+  const scenario = useLab((s) => s.scenario);
+  const f = useLab((s) => s.timeline.f);
   const { selectMessage, seekTime } = useLabActions();
   const frame = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   /** The palette, read once per theme (reading it costs a style recalculation). */
   const colours = useRef<CanvasColours | null>(null);
-  const [size, setSize] = useState({ width: 360, height: 320 });
+  const [size, setSize] = useState({ width: 360, height: 320, unit: 1 });
   const [windowChoice, setWindowChoice] = useState<string>('all');
   const selectId = useId();
 
@@ -246,24 +251,20 @@ export function SpaceTimeDiagram() {
     if (!el || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
       const { width, height } = el.getBoundingClientRect();
-      if (width > 0 && height > 0) setSize({ width: Math.round(width), height: Math.round(height) });
+      // The page's type size (it grows with the screen and in presentation mode, and the frame with it).
+      const unit = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1;
+      if (width > 0 && height > 0) setSize({ width: Math.round(width), height: Math.round(height), unit: Math.round(unit * 100) / 100 });
     });
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
 
-  const { width, height } = size;
-  const lanes = n + 1;
-  const laneWidth = (width - MARGIN.left - MARGIN.right) / Math.max(1, lanes);
+  const { width, height, unit } = size;
   const t1 = Math.max(busyUntil, run.baseTime + 10, 10);
   // The whole run starts where the kept history does.
   const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
-  const geometry = useMemo<Geometry>(() => {
-    const y = scaleLinear()
-      .domain([t0, t1 + (t1 - t0) * 0.03])
-      .range([MARGIN.top, height - MARGIN.bottom]);
-    return { xOf: (id: NodeId) => MARGIN.left + (lane(id) + 0.5) * laneWidth, y };
-  }, [t0, t1, height, laneWidth]);
+  const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1, unit), [n, width, height, t0, t1, unit]);
+  const MARGIN = geometry.margin;
 
   const content = useMemo(
     () => diagramContent(run.messages, cursor, viewTime, t0, t1, run.maxTransit, painted ? CANVAS_ARROWS_PER_TYPE : SVG_ARROWS_PER_TYPE, selectedMessage),
@@ -322,6 +323,7 @@ export function SpaceTimeDiagram() {
   let svgArrows: ArrowProps[] = [];
   if (!painted) {
     svgArrows = content.arrows.map((a) => ({
+      unit,
       id: a.message.id,
       type: a.message.type,
       ...arrowEnds(a, geometry),
@@ -334,9 +336,18 @@ export function SpaceTimeDiagram() {
     svgArrows.sort((a, b) => Number(a.selected) - Number(b.selected));
   }
   const total = content.delivered + content.lost + content.flying;
+  // The picture as it stands when the menu is used: the same window and moment, every message (not a sample).
+  // (The export's code is loaded when first asked for.)
+  const onExport = async (format: PictureFormat) => {
+    const { exportDiagram } = await import('../export/diagramExport');
+    await exportDiagram(
+      { n, f, seed: scenario.seed, mode: scenario.mode, replicas, messages: run.messages, maxTransit: run.maxTransit, cursor, viewTime, t0, t1, width, height, unit },
+      format,
+    );
+  };
   return (
-    <section className="diagram panel" aria-labelledby="diagram-heading">
-      <div className="diagram-head">
+    <section className="view diagram panel" aria-labelledby="diagram-heading">
+      <div className="diagram-head view-head">
         <h2 id="diagram-heading">Space-time</h2>
         <label htmlFor={selectId} className="visually-hidden">
           Diagram window
@@ -348,6 +359,7 @@ export function SpaceTimeDiagram() {
             </option>
           ))}
         </select>
+        {!embed && <ExportMenu what="space-time diagram" onExport={onExport} />}
       </div>
       <div className="diagram-frame" ref={frame}>
         <svg className="space-time" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="group" aria-label="Space-time diagram">
@@ -362,7 +374,18 @@ export function SpaceTimeDiagram() {
               </g>
             ))}
           </g>
-          <Lifelines lanes={lanes} height={height} laneWidth={laneWidth} replicas={replicas} selectedReplica={selectedReplica} offenders={offenders} />
+          <Lifelines
+            lanes={geometry.lanes}
+            height={height}
+            laneWidth={geometry.laneWidth}
+            unit={unit}
+            marginTop={MARGIN.top}
+            marginLeft={MARGIN.left}
+            marginBottom={MARGIN.bottom}
+            replicas={replicas}
+            selectedReplica={selectedReplica}
+            offenders={offenders}
+          />
           {!painted && (
             <g className="arrows">
               {svgArrows.map((a) => (

@@ -1,4 +1,5 @@
-import { MESSAGE_TYPES } from '../../sim/types';
+import { scaleLinear, type ScaleLinear } from 'd3';
+import { CLIENT, MESSAGE_TYPES, type NodeId } from '../../sim/types';
 import type { MessageRecord } from '../../store/replay';
 import { LOSS_FRACTION } from '../../store/timeline';
 import { countsFromSlots, stridesFor, typeSlot, type Strides } from '../../store/thinning';
@@ -95,4 +96,94 @@ export function distanceToSegment(px: number, py: number, ax: number, ay: number
   const length2 = dx * dx + dy * dy;
   const u = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / length2));
   return Math.hypot(px - (ax + u * dx), py - (ay + u * dy));
+}
+
+// ── Geometry: where lifelines and arrows are drawn, one computation for the SVG, the canvas and the export ────────
+
+/** Room around the lifelines: their headers above, the time axis's labels at the left. */
+export const DIAGRAM_MARGIN = { top: 40, right: 10, bottom: 10, left: 46 } as const;
+
+/** The client's lifeline is the first, replica i's the (i + 1)-th. */
+export function laneOf(id: NodeId): number {
+  return id === CLIENT ? 0 : id + 1;
+}
+
+export interface DiagramGeometry {
+  width: number;
+  height: number;
+  /** The page's type size against 16 px (larger on a big screen and in presentation mode): marks and labels scale by it. */
+  unit: number;
+  /** DIAGRAM_MARGIN at this unit. */
+  margin: { top: number; right: number; bottom: number; left: number };
+  /** The client and the n replicas. */
+  lanes: number;
+  laneWidth: number;
+  /** The x of a node's lifeline. */
+  xOf(id: NodeId): number;
+  /** Virtual time to y (time flows down). */
+  y: ScaleLinear<number, number>;
+}
+
+/**
+ * Lifelines side by side across `width`, the window [t0, t1] (plus a little room below) down `height`; `unit` scales
+ * the room for labels (the page's type size against 16 px).
+ */
+export function diagramGeometry(n: number, width: number, height: number, t0: number, t1: number, unit = 1): DiagramGeometry {
+  const lanes = n + 1;
+  const m = { top: DIAGRAM_MARGIN.top * unit, right: DIAGRAM_MARGIN.right, bottom: DIAGRAM_MARGIN.bottom, left: DIAGRAM_MARGIN.left * unit };
+  const laneWidth = (width - m.left - m.right) / Math.max(1, lanes);
+  const y = scaleLinear()
+    .domain([t0, t1 + (t1 - t0) * 0.03])
+    .range([m.top, height - m.bottom]);
+  return { width, height, unit, margin: m, lanes, laneWidth, xOf: (id: NodeId) => m.left + (laneOf(id) + 0.5) * laneWidth, y };
+}
+
+export interface ArrowEnds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** Where an arrow starts and where its drawn part ends, in pixels (rounded to a tenth, so equal frames diff equal). */
+export function arrowEnds(a: DiagramArrow, g: Pick<DiagramGeometry, 'xOf' | 'y'>): ArrowEnds {
+  const m = a.message;
+  const xa = g.xOf(m.from);
+  const xb = g.xOf(m.to);
+  const ya = g.y(m.sendT);
+  const yb = g.y(m.arriveAt);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { x1: round(xa), y1: round(ya), x2: round(xa + (xb - xa) * a.reach), y2: round(ya + (yb - ya) * a.reach) };
+}
+
+/** Length of an arrowhead's sides, px. */
+export const ARROW_HEAD = 7;
+
+/** The arrowhead at (x2, y2), pointing along the arrow: three corners, the tip first. */
+export function arrowHead({ x1, y1, x2, y2 }: ArrowEnds, size = ARROW_HEAD): Array<[number, number]> {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  return [
+    [x2, y2],
+    [x2 - size * Math.cos(angle - 0.45), y2 - size * Math.sin(angle - 0.45)],
+    [x2 - size * Math.cos(angle + 0.45), y2 - size * Math.sin(angle + 0.45)],
+  ];
+}
+
+/** The ✕ that cuts a lost message's arrow: two strokes, each [x1, y1, x2, y2]. */
+export function lostCross(x: number, y: number, half: number): Array<[number, number, number, number]> {
+  return [
+    [x - half, y - half, x + half, y + half],
+    [x - half, y + half, x + half, y - half],
+  ];
+}
+
+/** Half the size of a lost arrow's ✕ in the SVG (the painted one is a little smaller). */
+export const LOST_CROSS = 5;
+/** Radius of the dot at the front of a message still in flight. */
+export const FLYING_FRONT = 4;
+
+/** The lifelines' header size (px) and how often one is named: with many replicas every k-th, so numbers stay legible. */
+export function lifelineLabels(laneWidth: number, unit = 1): { size: number; every: number } {
+  const size = Math.max(9, Math.min(16 * unit, laneWidth * 0.45));
+  return { size, every: Math.max(1, Math.ceil((size * 1.6) / Math.max(1, laneWidth))) };
 }

@@ -22,6 +22,24 @@ export function graphStrides(inFlight: ReadonlyMap<number, FlightMessage>): Stri
   return strides;
 }
 
+/** Where a message in flight is drawn at virtual time `t`: on the canvas, as an SVG dot, and in an exported picture. */
+export function dotAt(layout: GraphLayout, m: FlightMessage, t: number): { x: number; y: number } | null {
+  const from = nodeAt(layout, m.from);
+  const to = nodeAt(layout, m.to);
+  if (!from || !to) return null;
+  return wirePoint(layout, from, to, progressAt(m, t) * (m.lost ? LOSS_FRACTION : 1), m.from === CLIENT, m.to === CLIENT);
+}
+
+/** The sample of the messages in flight the canvas paints: each type thinned to its budget (graphStrides). */
+export function paintedSample(inFlight: ReadonlyMap<number, FlightMessage>): FlightMessage[] {
+  const strides = graphStrides(inFlight);
+  const every = Int32Array.from(MESSAGE_TYPES, (type) => strides[type] ?? 1);
+  const drawn: FlightMessage[] = [];
+  // isDrawn, by slot: this loop runs over every message in flight.
+  for (const m of inFlight.values()) if (m.id % every[typeSlot(m.type)] === 0) drawn.push(m);
+  return drawn;
+}
+
 /**
  * Thousands of messages (n = 100 sends about 20 000 per request) are painted on one canvas under the SVG
  * nodes, straight from the store in a requestAnimationFrame loop: no React work and no DOM nodes per message.
@@ -70,11 +88,7 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       if (fitCanvas(canvas, w, h) || !colours) colours = readColours(canvas);
       if (timeline.inFlight !== drawnOf) {
         drawnOf = timeline.inFlight;
-        const strides = graphStrides(timeline.inFlight);
-        const every = Int32Array.from(MESSAGE_TYPES, (type) => strides[type] ?? 1);
-        drawn = [];
-        // isDrawn, by slot: this loop runs over every message in flight.
-        for (const m of timeline.inFlight.values()) if (m.id % every[typeSlot(m.type)] === 0) drawn.push(m);
+        drawn = paintedSample(timeline.inFlight);
       }
       if (timeline.dropped !== dropStridesOf) {
         dropStridesOf = timeline.dropped;
@@ -93,10 +107,9 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
       // One path per type: a few fills per frame however many messages fly.
       const paths = new Map<MessageType, Path2D>();
       for (const m of drawn) {
-        const from = nodeAt(layout, m.from);
-        const to = nodeAt(layout, m.to);
-        if (!from || !to) continue;
-        const { x, y } = wirePoint(layout, from, to, progressAt(m, t) * (m.lost ? LOSS_FRACTION : 1), m.from === CLIENT, m.to === CLIENT);
+        const at = dotAt(layout, m, t);
+        if (!at) continue;
+        const { x, y } = at;
         let path = paths.get(m.type);
         if (!path) paths.set(m.type, (path = new Path2D()));
         path.moveTo(x + r, y);

@@ -7,11 +7,16 @@ import { SVG_MESSAGE_LIMIT } from '../drawingRules';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
-import { graphLayout } from './layout';
+import { graphLayout, type GraphLayout } from './layout';
 import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
 import { SelectedMessage } from './SelectedMessage';
 import { TimerLayer, ViewBadge } from './TimerLayer';
+
+/** Whether the graph paints its messages on a canvas (compact rings, or too many in flight for SVG elements). */
+export function graphPainted(layout: GraphLayout, inFlight: number): boolean {
+  return layout.detail !== 'full' || inFlight > SVG_MESSAGE_LIMIT;
+}
 
 /** The ring of replicas, the client, and the messages between them. */
 export function ReplicaGraph() {
@@ -21,9 +26,10 @@ export function ReplicaGraph() {
   const crowded = useLab((s) => s.timeline.inFlight.size > SVG_MESSAGE_LIMIT);
   const selected = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
+  const clickInspects = useLab((s) => s.ui.replicaClick === 'inspect');
   const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
-  const painted = layout.detail !== 'full' || crowded;
+  const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
 
   return (
     <div className="graph-frame">
@@ -54,6 +60,7 @@ export function ReplicaGraph() {
                 detail={layout.detail}
                 selected={selected === r.id}
                 offending={offenders?.includes(r.id) ?? false}
+                clickInspects={clickInspects}
                 onToggleMalicious={toggleMalicious}
                 onSelect={selectReplica}
               />

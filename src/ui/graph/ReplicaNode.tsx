@@ -11,6 +11,8 @@ interface ReplicaNodeProps {
   selected: boolean;
   /** Named in the safety checker's evidence. */
   offending: boolean;
+  /** A click (or Enter) inspects instead of toggling malicious: the Inspect mode, for touch screens without Shift. */
+  clickInspects: boolean;
   onToggleMalicious(id: number): void;
   onSelect(id: number): void;
 }
@@ -44,7 +46,7 @@ export function replicaAccessibleName(r: ReplicaSummary): string {
  * One replica: a focusable toggle. Memoised on its (structurally shared) summary, so with n = 100 only the
  * replicas whose state changed re-render in a frame.
  */
-export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, selected, offending, onToggleMalicious, onSelect }: ReplicaNodeProps) {
+export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, selected, offending, clickInspects, onToggleMalicious, onSelect }: ReplicaNodeProps) {
   const { id, phase, behaviour, isPrimary, viewChanging } = replica;
   const malicious = behaviour !== null;
   const onKeyDown = (e: KeyboardEvent<SVGGElement>) => {
@@ -52,12 +54,13 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
       e.preventDefault();
       // The page's shortcuts must not also see this key (Space would play).
       e.stopPropagation();
-      if (e.shiftKey) onSelect(id);
+      if (e.shiftKey || clickInspects) onSelect(id);
       else onToggleMalicious(id);
     }
   };
-  // A plain click keeps issue 2's meaning (toggle malicious); Shift-click opens the inspector instead.
-  const onClick = (e: MouseEvent<SVGGElement>) => (e.shiftKey ? onSelect(id) : onToggleMalicious(id));
+  // A plain click keeps issue 2's meaning (toggle malicious); Shift-click, or any click in Inspect mode (a tablet has
+  // no Shift key), opens the inspector instead.
+  const onClick = (e: MouseEvent<SVGGElement>) => (e.shiftKey || clickInspects ? onSelect(id) : onToggleMalicious(id));
   const ring = phase ? PHASE_RING[phase] : null;
   const classes = [
     'replica',
@@ -84,7 +87,11 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
         onClick={onClick}
         onKeyDown={onKeyDown}
       >
-        <title>{`${malicious ? 'Click to make this replica honest again' : 'Click to make this replica malicious'}; Shift-click to inspect it`}</title>
+        <title>
+          {clickInspects
+            ? 'Click to inspect this replica'
+            : `${malicious ? 'Click to make this replica honest again' : 'Click to make this replica malicious'}; Shift-click to inspect it`}
+        </title>
         {offending && <circle className="offending-halo" r={radius + 20} />}
         {selected && <circle className="selected-ring" r={radius + 17} />}
         <circle className="focus-ring" r={radius + 14} />

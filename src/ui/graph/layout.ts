@@ -34,11 +34,19 @@ export const VIEW_HEIGHT = 720;
 
 const detailFor = scaleThreshold<number, Detail>().domain([COMPACT_FROM_N, MINIMAL_FROM_N]).range(['full', 'compact', 'minimal']);
 
+/**
+ * At the sizes a lecture shows (n = 4, 7) the replicas are drawn large and the ring drawn tighter, so a projected
+ * replica reads from the back of the room (at 1280×720 in presentation mode one is more than 80 px across at n = 4);
+ * by n = 10 they reach the size the ring's spacing allows.
+ */
+const fullNodeRadius = scaleLinear().domain([4, 10]).range([72, 46]).clamp(true);
+const fullRingRadius = scaleLinear().domain([4, 10]).range([200, 245]).clamp(true);
+
 export function graphLayout(n: number): GraphLayout {
   const center = { x: 690, y: 362 };
   const detail = detailFor(n);
   // Without captions beside the nodes the ring can use the room they took.
-  const ringRadius = detail === 'full' ? 245 : 318;
+  const ringRadius = detail === 'full' ? fullRingRadius(n) : 318;
   // Replica 0, the first primary, faces the client on the left so the first REQUEST has a short, clear path.
   const angle = scaleLinear().domain([0, Math.max(1, n)]).range([Math.PI, 3 * Math.PI]);
   const replicas = Array.from({ length: n }, (_, i) => {
@@ -46,7 +54,7 @@ export function graphLayout(n: number): GraphLayout {
     return { x: center.x + ringRadius * Math.cos(a), y: center.y + ringRadius * Math.sin(a), angle: a };
   });
   const spacing = (2 * Math.PI * ringRadius) / Math.max(1, n);
-  const nodeRadius = Math.max(7, Math.min(46, spacing * 0.32));
+  const nodeRadius = Math.max(7, Math.min(detail === 'full' ? fullNodeRadius(n) : 46, spacing * 0.32));
   return {
     width: VIEW_WIDTH,
     height: VIEW_HEIGHT,

@@ -111,7 +111,9 @@ export function ReplicaInspector() {
   const cursor = useLab((s) => s.cursor);
   const now = useLab((s) => s.timeline.now);
   const protocol = protocolOf(useLab((s) => s.scenario.mode));
-  const { selectReplica } = useLabActions();
+  const { selectReplica, toggleMalicious } = useLabActions();
+  const behaviour = useLab((s) => (selected === null ? null : (s.scenario.malicious[selected] ?? null)));
+  const choice = useLab((s) => s.behaviourChoice.kind);
   const id = useId();
   const data = inspection && inspection.id === selected ? inspection : null;
   return (
@@ -128,8 +130,15 @@ export function ReplicaInspector() {
           ))}
         </select>
       </div>
+      {selected !== null && (
+        // What a click on the replica does in the other mode, here too: on a touch screen inspecting and toggling
+        // both stay one tap away.
+        <button type="button" className="small toggle-malicious" onClick={() => toggleMalicious(selected)}>
+          {behaviour ? `Make replica ${selected} honest` : `Make replica ${selected} malicious (${choice})`}
+        </button>
+      )}
       {selected === null ? (
-        <p className="hint">Shift-click a replica (or press its number) to look inside it.</p>
+        <p className="hint">Shift-click a replica, press its number, or switch the graph’s Click to Inspect and tap one, to look inside it.</p>
       ) : data ? (
         <Details data={data.data} f={f} now={now} stale={data.at !== cursor} protocol={protocol} />
       ) : (
