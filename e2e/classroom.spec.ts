@@ -256,6 +256,10 @@ test.describe('Classroom', () => {
     await expect(inspector.getByRole('meter', { name: /^PREPARE \d of 2f = 2$/ })).toBeVisible();
     await expect(inspector.getByRole('meter', { name: /^COMMIT \d of 2f\+1 = 3$/ })).toBeVisible();
     await expect(inspector).toContainText('h = 0, H = 16');
+    // And who signed what it holds: the proofs a VIEW-CHANGE would carry.
+    await expect(inspector).toContainText('PRE-PREPARE from replica 0');
+    await expect(inspector).toContainText(/PREPAREs signed by replicas? [0-9]/);
+    await expect(inspector).toContainText('#0 (the initial state)');
   });
 
   test('export a run, import it back; a bad file is refused and the run is kept', async ({ page }, testInfo) => {

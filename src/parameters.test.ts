@@ -54,6 +54,8 @@ type Reader = (p: NumberParam, c: Case) => unknown;
 
 /** Values that no cross-field rule binds against: whatever one delay is set to, the other leaves room. */
 const LOOSE_NETWORK = { minDelayMs: PARAMS.minDelayMs.min, maxDelayMs: PARAMS.maxDelayMs.max };
+/** Nor the window rule (L ≥ 2K): the smallest checkpoint interval and the widest window. */
+const LOOSE_WINDOW = { checkpointInterval: PARAMS.checkpointInterval.min, watermarkWindow: PARAMS.watermarkWindow.max };
 const without = <T extends object>(o: T, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 
 function tryOr<T>(f: () => T): T | undefined {
@@ -67,16 +69,31 @@ function tryOr<T>(f: () => T): T | undefined {
 // ───────────────────────────── the readers ─────────────────────────────
 
 const url: Reader = (p, c) => {
-  const loose = without({ min: String(LOOSE_NETWORK.minDelayMs), max: String(LOOSE_NETWORK.maxDelayMs) }, p.url!);
+  const loose = without(
+    {
+      min: String(LOOSE_NETWORK.minDelayMs),
+      max: String(LOOSE_NETWORK.maxDelayMs),
+      [PARAMS.checkpointInterval.url!]: String(LOOSE_WINDOW.checkpointInterval),
+      [PARAMS.watermarkWindow.url!]: String(LOOSE_WINDOW.watermarkWindow),
+    },
+    p.url!,
+  );
   const back = decodeShare(new URLSearchParams({ ...loose, [p.url!]: shownText(p, c) }).toString());
   if (back.notices.length > 0) return undefined;
   return p === PARAMS.speed ? back.speed : (back.scenario as unknown as Record<string, unknown>)[p.key];
 };
 
-const looseFlags = (p: NumberParam) =>
+/** Flags that keep the cross-field rules loose; a sweep takes no checkpoint interval or window. */
+const looseFlags = (p: NumberParam, withWindow = true) =>
   [
     [PARAMS.minDelayMs, LOOSE_NETWORK.minDelayMs],
     [PARAMS.maxDelayMs, LOOSE_NETWORK.maxDelayMs],
+    ...(withWindow
+      ? [
+          [PARAMS.checkpointInterval, LOOSE_WINDOW.checkpointInterval],
+          [PARAMS.watermarkWindow, LOOSE_WINDOW.watermarkWindow],
+        ]
+      : []),
   ]
     .filter(([q]) => q !== p)
     .flatMap(([q, v]) => [(q as NumberParam).cli!, String(v)]);
@@ -90,11 +107,11 @@ const cliRun: Reader = (p, c) =>
 
 const cliSweep: Reader = (p, c) =>
   tryOr(() => {
-    const options = parseSweepArgs([...looseFlags(p), p.cli!, storedText(c)]);
+    const options = parseSweepArgs([...looseFlags(p, false), p.cli!, storedText(c)]);
     return options.command === 'sweep' ? (options.config as unknown as Record<string, unknown>)[p.key] : undefined;
   });
 
-const looseScenario = (): Scenario => defaultScenario(LOOSE_NETWORK);
+const looseScenario = (): Scenario => defaultScenario({ ...LOOSE_NETWORK, ...LOOSE_WINDOW });
 const importScenario = (scenario: unknown, interventions: unknown[] = []) =>
   tryOr(() => importRun(exportRun(scenario as Scenario, interventions as TimedIntervention[], [])));
 
@@ -362,5 +379,40 @@ describe('the table itself', () => {
       if (p.type === 'number' && p.default !== undefined) expect(p.default >= p.min && p.default <= p.max && (!p.integer || Number.isInteger(p.default)), p.key).toBe(true);
       if (p.type === 'choice' && p.default !== undefined) expect(p.choices).toContain(p.default);
     }
+  });
+});
+
+// ───────────────────────────── L ≥ 2K ─────────────────────────────
+
+describe('the watermark window is at least twice the checkpoint interval (L ≥ 2K) at every entry point', () => {
+  it('a reader given K but not L derives L = max(16, 2K)', () => {
+    const cli = parseRunArgs(['--checkpoint-interval', '17']);
+    expect(cli.command === 'run' && [cli.scenario.checkpointInterval, cli.scenario.watermarkWindow]).toEqual([17, 34]);
+    const small = parseRunArgs(['--checkpoint-interval', '2']);
+    expect(small.command === 'run' && small.scenario.watermarkWindow).toBe(16);
+    const fromScenario = parseRunArgs(['--scenario', '{"checkpointInterval":17}']);
+    expect(fromScenario.command === 'run' && fromScenario.scenario.watermarkWindow).toBe(34);
+    expect(decodeShare('k=17').scenario.watermarkWindow).toBe(34);
+    expect(decodeShare('k=17').notices).toEqual([]);
+    const { watermarkWindow: _l, ...withoutWindow } = defaultScenario({ checkpointInterval: 17 });
+    expect(importScenario(withoutWindow)?.scenario.watermarkWindow).toBe(34);
+    expect(defaultScenario({ checkpointInterval: 17 }).watermarkWindow).toBe(34);
+  });
+
+  it('a reader given both refuses (or, in a link, corrects) L < 2K, and keeps L = 2K', () => {
+    expect(() => parseRunArgs(['--checkpoint-interval', '17', '--watermark-window', '20'])).toThrow(/--watermark-window \(20\) must be at least twice --checkpoint-interval \(2 × 17 = 34\)/);
+    expect(() => parseRunArgs(['--scenario', '{"checkpointInterval":17,"watermarkWindow":20}'])).toThrow(/at least twice/);
+    const exact = parseRunArgs(['--scenario', '{"watermarkWindow":2}', '--checkpoint-interval', '1']);
+    expect(exact.command === 'run' && [exact.scenario.checkpointInterval, exact.scenario.watermarkWindow]).toEqual([1, 2]);
+    const link = decodeShare('k=17&wm=20');
+    expect(link.scenario.watermarkWindow).toBe(34);
+    expect(link.notices).toEqual(['Ignored wm: the watermark window (20) must be at least twice the checkpoint interval (2 × 17); using 34.']);
+    expect(importScenario(defaultScenario({ checkpointInterval: 17, watermarkWindow: 20 }))).toBeUndefined();
+    expect(() => importRun(exportRun(defaultScenario({ checkpointInterval: 17, watermarkWindow: 20 }), [], []))).toThrow(/less than twice its checkpoint interval/);
+  });
+
+  it('says so where a user sets K', () => {
+    expect(PARAMS.checkpointInterval.description).toMatch(/L ≥ 2K/);
+    expect(PARAMS.watermarkWindow.description).toMatch(/at least 2K/);
   });
 });

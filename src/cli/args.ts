@@ -11,6 +11,7 @@ import {
   replicaCount,
   ruleBreaks,
   sweepModes,
+  watermarkWindowFor,
   type ChoiceParam,
   type NumberParam,
   type Param,
@@ -95,6 +96,8 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
   let json = false;
   let limitMs: number = PARAMS.limit.default;
   let malicious: string | undefined;
+  /** Whether L was set (by its flag or in --scenario): if not, it follows K (L = max(16, 2K)). */
+  let windowGiven = false;
   for (let k = 0; k < argv.length; k++) {
     const flag = argv[k];
     if (flag === '--help' || flag === '-h') return { command: 'help' };
@@ -103,9 +106,12 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
       continue;
     }
     if (flag === '--scenario') {
-      scenario = parseScenario(argv[++k]);
+      const raw = argv[++k];
+      scenario = parseScenario(raw);
+      windowGiven = scenarioSets(raw, PARAMS.watermarkWindow.key);
       continue;
     }
+    if (flag === PARAMS.watermarkWindow.cli) windowGiven = true;
     const param = RUN_FLAGS.get(flag);
     if (!param) throw new UsageError(`unknown option "${flag}" (see --help)`);
     const raw = argv[++k];
@@ -118,12 +124,22 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
   }
   // The malicious list is read last, against the n the other options settled on.
   if (malicious !== undefined) scenario = { ...scenario, malicious: parseMalicious(malicious, Math.min(MAX_REPLICAS, replicaCount(scenario))) };
+  if (!windowGiven) scenario = { ...scenario, watermarkWindow: watermarkWindowFor(scenario.checkpointInterval) };
   for (const b of ruleBreaks(scenario)) {
     if (b.rule === 'delay-order') throw new UsageError(`--min-delay (${b.min}) exceeds --max-delay (${b.max})`);
+    if (b.rule === 'watermark-window') {
+      throw new UsageError(`--watermark-window (${b.l}) must be at least twice --checkpoint-interval (2 × ${b.k} = ${2 * b.k}), or the primary could wait at H for ever`);
+    }
     if (b.rule === 'replicas') throw new UsageError(`n = ${b.n} is more than ${MAX_REPLICAS} replicas`);
     throw new UsageError(`--malicious: replica ${b.id} does not exist (n = ${b.n})`);
   }
   return { command: 'run', scenario, json, limitMs };
+}
+
+/** Whether the JSON of --scenario sets `key` itself (read again only after parseScenario accepted it). */
+function scenarioSets(raw: string | undefined, key: string): boolean {
+  const data = JSON.parse(raw ?? '{}') as Record<string, unknown>;
+  return data[key] !== undefined;
 }
 
 /** --scenario: a whole scenario, checked exactly as an imported run file's. */
@@ -136,7 +152,8 @@ function parseScenario(raw: string | undefined): Scenario {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError('--scenario must be a JSON object');
   try {
-    return validateScenario(data);
+    // L ≥ 2K is checked once every flag is read (a later --checkpoint-interval may change K).
+    return validateScenario(data, { window: false });
   } catch (error) {
     if (error instanceof ImportError) throw new UsageError(`--scenario: ${error.message}`);
     throw error;

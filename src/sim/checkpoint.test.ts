@@ -19,7 +19,7 @@ describe('checkpoints and watermarks', () => {
     for (const id of [0, 2, 3]) {
       const r = sim.pbft(id);
       expect(r.lowWatermark).toBe(4);
-      expect(r.stableCheckpoint.signers.length).toBeGreaterThanOrEqual(3);
+      expect(r.stableCheckpoint.messages.length).toBeGreaterThanOrEqual(3);
       for (let seq = 1; seq <= 4; seq++) expect(r.hasSlot(seq)).toBe(false);
     }
     const lagging = sim.pbft(1);
@@ -32,13 +32,17 @@ describe('checkpoints and watermarks', () => {
     expect(lagging.logSize()).toBe(0);
   });
 
-  it('messages outside the watermarks are ignored', () => {
-    const sim = quietWorld({ watermarkWindow: 8 });
+  it('messages at or below h, or more than a window above H, are ignored; those just above H are held', () => {
+    const sim = quietWorld({ watermarkWindow: 8, checkpointInterval: 4 });
     const request = signedRequest(sim);
-    const above = sim.inject(1, msg('PRE_PREPARE', 0, { seq: 9, digest: request.digest, request }));
-    expect(ignoredReasons(above)).toEqual(['#9 is outside the watermarks (0, 8]']);
+    const far = sim.inject(1, msg('PRE_PREPARE', 0, { seq: 17, digest: request.digest, request }));
+    expect(ignoredReasons(far)).toEqual(['#17 is far above the watermarks (0, 8]']);
     const atLow = sim.inject(1, msg('PREPARE', 2, { seq: 0, digest: request.digest }));
     expect(ignoredReasons(atLow)).toEqual(['#0 is outside the watermarks (0, 8]']);
+    const above = sim.inject(1, msg('PRE_PREPARE', 0, { seq: 9, digest: request.digest, request }));
+    expect(ignoredReasons(above)).toEqual([]);
+    expect(sim.inspect(1).held).toBe(1);
+    expect(phasesOf(sim.trace, 1, 9)).toEqual([]);
     const inside = sim.inject(1, msg('PRE_PREPARE', 0, { seq: 8, digest: request.digest, request }));
     expect(ignoredReasons(inside)).toEqual([]);
   });

@@ -51,7 +51,7 @@ function expectSafeAndTrue(sim: Simulation, accepted: Array<{ digest: string; re
 describe('equivocate', () => {
   it('as primary, proposes two things for one (v, n) — at f = 2 the backups split 3 and 3, nothing prepares, and it is replaced', () => {
     const { sim, accepted } = run({ f: 2, requests: 3, malicious: { 0: { kind: 'equivocate' } } });
-    const first = sends(sim, (s) => s.msg.type === 'PRE_PREPARE' && s.msg.from === 0 && s.msg.view === 0 && s.msg.seq === 1);
+    const first = sends(sim, (s) => s.msg.type === 'PRE_PREPARE' && s.msg.from === 0 && s.msg.view === 0 && s.msg.seq === 1 && !s.retransmit);
     const genuine = new Set([...sim.client.issued.keys(), NULL_DIGEST]);
     expect(first.map((s) => s.msg.to)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(new Set(first.map((s) => s.msg.digest)).size).toBe(2);

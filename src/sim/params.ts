@@ -266,18 +266,19 @@ export const PARAMS = {
     max: 1000,
     integer: true,
     default: 4,
-    description: 'executed requests between checkpoints, K',
+    description: 'executed requests between checkpoints, K; the watermark window is kept at L ≥ 2K (L = max(16, 2K) when L is not given)',
   }),
   watermarkWindow: num('watermarkWindow', {
     scopes: ['scenario'],
     label: 'Watermark window',
     url: 'wm',
     cli: '--watermark-window',
-    min: 1,
+    // L ≥ 2K and K ≥ 1.
+    min: 2,
     max: 100_000,
     integer: true,
     default: 16,
-    description: 'sequence numbers a replica accepts above its stable checkpoint, L = H − h (below K the primary stalls)',
+    description: 'sequence numbers a replica accepts above its stable checkpoint, L = H − h; at least 2K (below K the primary would stall at H for ever)',
   }),
   viewChangeTimeoutMs: num('viewChangeTimeoutMs', {
     scopes: ['scenario'],
@@ -286,7 +287,7 @@ export const PARAMS = {
     cli: '--view-change-timeout',
     ...TIMER,
     default: 300,
-    description: 'view-change timer T; it doubles after each view change that fails',
+    description: 'view-change timer T; it doubles after each view change that executes nothing and is back to T once a request executes; replicas that see no progress for T re-send what they said, backing off',
   }),
   clientTimeoutMs: num('clientTimeoutMs', {
     scopes: ['scenario'],
@@ -473,10 +474,13 @@ export const RULES = {
   replicas: `At most ${MAX_REPLICAS} replicas, whether given as n or as 3f + 1.`,
   'malicious-id': 'Malicious replicas are numbered 0 … n − 1.',
   'm-at-most-n': 'A sweep corrupts at most n replicas (m ≤ n).',
+  'watermark-window':
+    'The watermark window is at least twice the checkpoint interval (L ≥ 2K), or the primary could wait at H for a checkpoint that never comes; a scenario that sets K but not L gets L = max(16, 2K).',
 } as const;
 
 export type RuleBreak =
   | { rule: 'delay-order'; min: number; max: number }
+  | { rule: 'watermark-window'; k: number; l: number }
   | { rule: 'replicas'; n: number }
   /** The id as written (a run file's key may be anything). */
   | { rule: 'malicious-id'; id: string; n: number };
@@ -485,10 +489,31 @@ export function replicaExists(id: number, n: number): boolean {
   return Number.isInteger(id) && id >= 0 && id < n;
 }
 
+/** The smallest watermark window a checkpoint interval K allows: L ≥ 2K. */
+export function minWatermarkWindow(checkpointInterval: number): number {
+  return 2 * checkpointInterval;
+}
+
+/** L for a scenario that sets K but not L: the default window, widened to 2K where K needs it. */
+export function watermarkWindowFor(checkpointInterval: number): number {
+  return Math.min(PARAMS.watermarkWindow.max, Math.max(PARAMS.watermarkWindow.default, minWatermarkWindow(checkpointInterval)));
+}
+
 /** The rules a scenario (or a sweep's network) breaks, first to last. */
-export function ruleBreaks(s: { f?: number; n?: number; minDelayMs: number; maxDelayMs: number; malicious?: object }): RuleBreak[] {
+export function ruleBreaks(s: {
+  f?: number;
+  n?: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  malicious?: object;
+  checkpointInterval?: number;
+  watermarkWindow?: number;
+}): RuleBreak[] {
   const breaks: RuleBreak[] = [];
   if (s.minDelayMs > s.maxDelayMs) breaks.push({ rule: 'delay-order', min: s.minDelayMs, max: s.maxDelayMs });
+  if (s.checkpointInterval !== undefined && s.watermarkWindow !== undefined && s.watermarkWindow < minWatermarkWindow(s.checkpointInterval)) {
+    breaks.push({ rule: 'watermark-window', k: s.checkpointInterval, l: s.watermarkWindow });
+  }
   if (s.f === undefined && s.n === undefined) return breaks;
   const n = replicaCount({ f: s.f ?? 0, n: s.n });
   if (n > MAX_REPLICAS) breaks.push({ rule: 'replicas', n });

@@ -1,5 +1,5 @@
 import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type Scenario } from './types';
-import { defaultBehaviour, PARAMS } from './params';
+import { defaultBehaviour, PARAMS, watermarkWindowFor } from './params';
 
 export { replicaCount } from './params';
 
@@ -19,8 +19,12 @@ export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
   seed: "The seed article's liar: as primary, gives every backup a different digest; as backup, stays silent half the time, otherwise votes for the true or a fake digest; never sends COMMIT.",
 };
 
-/** The seed article's network (5–40 ms) with one request, f = 1: the classroom's starting point (defaults: src/sim/params.ts). */
+/**
+ * The seed article's network (5–40 ms) with one request, f = 1: the classroom's starting point (defaults: src/sim/params.ts).
+ * Overrides that set the checkpoint interval K but not the window L get L = max(16, 2K), as every reader does.
+ */
 export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
+  const window = overrides.checkpointInterval !== undefined && overrides.watermarkWindow === undefined ? { watermarkWindow: watermarkWindowFor(overrides.checkpointInterval) } : {};
   return {
     f: PARAMS.f.default,
     seed: PARAMS.seed.default,
@@ -36,6 +40,7 @@ export function defaultScenario(overrides: Partial<Scenario> = {}): Scenario {
     viewChangeTimeoutMs: PARAMS.viewChangeTimeoutMs.default,
     clientTimeoutMs: PARAMS.clientTimeoutMs.default,
     ...overrides,
+    ...window,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   ruleBreaks,
   shownRange,
   toShown,
+  watermarkWindowFor,
   writeMalicious,
   type ChoiceParam,
   type MaliciousProblem,
@@ -123,6 +124,15 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
     scenario.minDelayMs = base.scenario.minDelayMs;
     scenario.maxDelayMs = Math.max(base.scenario.maxDelayMs, base.scenario.minDelayMs);
   }
+  // L ≥ 2K: a link that sets K but not L gets L = max(16, 2K); one whose L is too small for its K is corrected so.
+  const k = PARAMS.checkpointInterval.url!;
+  const wm = PARAMS.watermarkWindow.url!;
+  if (params.has(k) && !params.has(wm)) scenario.watermarkWindow = watermarkWindowFor(scenario.checkpointInterval);
+  else if (ruleBreaks(scenario).some((b) => b.rule === 'watermark-window')) {
+    const fixed = watermarkWindowFor(scenario.checkpointInterval);
+    notices.push(`Ignored ${wm}: the watermark window (${scenario.watermarkWindow}) must be at least twice the checkpoint interval (2 × ${scenario.checkpointInterval}); using ${fixed}.`);
+    scenario.watermarkWindow = fixed;
+  }
   const preset = params.get('preset');
   return { scenario, speed, preset: preset && /^[a-z0-9-]{1,40}$/.test(preset) ? preset : base.preset, notices };
 }
@@ -221,8 +231,11 @@ function validateBehaviour(b: unknown, id: number): Behaviour {
   return out;
 }
 
-/** A scenario from untrusted JSON: every field present, typed and in range, or an ImportError naming the first that is not. */
-export function validateScenario(raw: unknown): Scenario {
+/**
+ * A scenario from untrusted JSON: every field present, typed and in range, or an ImportError naming the first that is
+ * not. `window: false` leaves the rule L ≥ 2K to a caller that changes K or L afterwards (the CLI's flags after --scenario).
+ */
+export function validateScenario(raw: unknown, { window = true }: { window?: boolean } = {}): Scenario {
   if (!isObject(raw)) throw new ImportError('The run has no scenario.');
   const out: Scenario = { ...defaultScenario(), malicious: {} };
   for (const p of paramsIn('scenario')) {
@@ -231,10 +244,16 @@ export function validateScenario(raw: unknown): Scenario {
     if (problemOf(p, value)) throw invalid(`The scenario's ${p.key}`, value, p);
     (out as unknown as Record<string, unknown>)[p.key] = value;
   }
+  // A scenario that sets K but not L gets L = max(16, 2K) (L ≥ 2K, src/sim/params.ts).
+  if (raw.watermarkWindow === undefined) out.watermarkWindow = watermarkWindowFor(out.checkpointInterval);
   const malicious = raw.malicious ?? {};
   if (!isObject(malicious)) throw new ImportError("The scenario's malicious replicas are not a map.");
   for (const b of ruleBreaks({ ...out, malicious })) {
     if (b.rule === 'delay-order') throw new ImportError("The scenario's minimum delay exceeds its maximum.");
+    if (b.rule === 'watermark-window') {
+      if (!window) continue;
+      throw new ImportError(`The scenario's watermark window (${b.l}) is less than twice its checkpoint interval (2 × ${b.k} = ${2 * b.k}): the primary could wait at H for ever.`);
+    }
     if (b.rule === 'replicas') throw new ImportError(`The scenario has ${b.n} replicas; at most ${MAX_REPLICAS} are supported.`);
     throw new ImportError(`The scenario marks replica ${b.id} malicious, but n = ${b.n}.`);
   }

@@ -180,6 +180,28 @@ describe('inspector', () => {
     expect(done.log[0]).toMatchObject({ seq: 1, phase: 'executed', prepares: 3, commits: 4 });
     expect(sim.inspect(0).role).toBe('primary');
   });
+
+  it('shows the proofs it holds: who signed its PREPAREs and its stable checkpoint, and the VIEW-CHANGEs it collected', () => {
+    const done = new Simulation(defaultScenario({ f: 1, requests: 5, concurrency: 1, checkpointInterval: 4 }));
+    done.runToQuiescence(10_000);
+    const r = done.inspect(2);
+    // Checkpoint #4 is stable: it names the replicas whose CHECKPOINTs prove it (2f+1 or more of them).
+    expect(r.stableCheckpoint.seq).toBe(4);
+    expect(r.stableCheckpoint.signers.length).toBeGreaterThanOrEqual(3);
+    // #5: proposed by replica 0, PREPAREs signed by the three backups.
+    expect(r.log.find((s) => s.seq === 5)).toMatchObject({ proposer: 0, prepareSigners: [1, 2, 3] });
+    // A silent primary: while replica 2 changes view it lists the VIEW-CHANGEs it holds.
+    const vc = new Simulation(defaultScenario({ f: 1, malicious: { 0: { kind: 'silent' } } }));
+    let seen = null;
+    for (let k = 0; k < 2000 && !seen; k++) {
+      vc.step();
+      const i = vc.inspect(2);
+      if (i.viewChanging && i.viewChanges.length >= 2) seen = i;
+    }
+    expect(seen?.view).toBe(1);
+    expect(seen?.viewChanges.map((v) => v.sender)).toContain(2);
+    expect(seen?.viewChanges.every((v) => v.checkpoint === 0 && Array.isArray(v.prepared))).toBe(true);
+  });
 });
 
 describe('long runs', () => {

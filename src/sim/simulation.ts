@@ -4,12 +4,13 @@ import { summarize } from './messages';
 import { Network } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
-import type { ExecutedEntry, ReplicaHost, ReplicaModel, TraceDraft } from './protocols/contract';
+import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
 import { Replica } from './protocols/pbft/replica';
 import { runtimeOf } from './protocols/runtime';
 import { createRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler, type Timed } from './scheduler';
+import { Signatures } from './signatures';
 import type {
   Behaviour,
   ClientRequest,
@@ -19,6 +20,7 @@ import type {
   NodeId,
   OutgoingMessage,
   ReplicaInspection,
+  Retransmission,
   ReplicaSummary,
   Scenario,
   SimStats,
@@ -33,7 +35,7 @@ import { CLIENT } from './types';
 type WireMessage = Message & Timed & { lost: boolean };
 type Happening =
   | WireMessage
-  | ({ type: 'REPLICA_TIMER'; replica: NodeId; generation: number } & Timed)
+  | ({ type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed)
   | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
@@ -73,7 +75,10 @@ export class Simulation {
   private readonly byzantineRng: Rng;
   private readonly behaviours: Array<Behaviour | null>;
   private readonly everMalicious = new Set<NodeId>();
-  private readonly timerGeneration: number[];
+  /** Per replica and timer ('main', 'resend'): a timer that fires with an older generation was cancelled. */
+  private readonly timerGeneration: Record<ReplicaTimer, number[]>;
+  /** Every replica's signing key; only this world signs, and only in the sending replica's name. */
+  private readonly signatures: Signatures;
   private readonly recordTrace: boolean;
   private readonly keepTrace: boolean;
   private readonly historyLimit: number;
@@ -103,7 +108,8 @@ export class Simulation {
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
     this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
     this.behaviours.forEach((b, id) => b && this.everMalicious.add(id));
-    this.timerGeneration = new Array(this.n).fill(0);
+    this.timerGeneration = { main: new Array(this.n).fill(0), resend: new Array(this.n).fill(0) };
+    this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
     this.checker = new SafetyChecker(
       (r) => !this.everMalicious.has(r),
@@ -244,8 +250,18 @@ export class Simulation {
    */
   inject(to: NodeId, msg: Omit<Message, 'id' | 'receiver'>, from: NodeId = msg.sender): TraceEvent[] {
     const full: Message = { ...msg, id: this.nextMessageId++, receiver: to };
+    // As if `from` had sent it: signed in its name, unless the test brings a signature of its own.
+    if (full.sig === undefined && this.signatures.signs(full.type)) full.sig = this.signatures.sign(from, full);
     this.deliver(full, from);
     return this.flush();
+  }
+
+  /**
+   * Test hook: `fields` signed as replica `id` signs them — what a liar can say in its own name, or a message of an
+   * honest replica's it has seen (a test that plays a liar stands for both; the core itself never signs for another).
+   */
+  signAs(id: NodeId, fields: OutgoingMessage): OutgoingMessage & { sender: NodeId; sig: number } {
+    return Object.freeze({ ...fields, sender: id, sig: this.signatures.sign(id, fields) });
   }
 
   /** The counters and why the client waits, as the picture derives them. */
@@ -292,10 +308,13 @@ export class Simulation {
   /** Returns whether the happening did anything observable. */
   private process(h: Happening): boolean {
     switch (h.type) {
-      case 'REPLICA_TIMER':
-        if (h.generation !== this.timerGeneration[h.replica]) return false;
-        this.replicaList[h.replica].onTimer();
-        return true;
+      case 'REPLICA_TIMER': {
+        if (h.generation !== this.timerGeneration[h.which][h.replica]) return false;
+        const before = this.eventIndex;
+        this.replicaList[h.replica].onTimer(h.which);
+        // A retransmission timer that found nothing to say produced nothing to show.
+        return h.which === 'main' || this.eventIndex > before;
+      }
       case 'LIAR_TIMER':
         return this.liars.timerFired(h.replica, h.generation);
       case 'CLIENT_ISSUE':
@@ -367,8 +386,11 @@ export class Simulation {
     }
   }
 
-  /** Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so). */
-  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0): void {
+  /**
+   * Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so); `retransmit` marks a
+   * replica's retransmission (by default, what the fields say).
+   */
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -382,13 +404,23 @@ export class Simulation {
       result: fields.result,
       request: fields.request,
       payload: fields.payload,
+      sig: fields.sig,
       at: 0,
       order: 0,
       lost: false,
     };
+    // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
+    const again = retransmit ?? fields.retransmit;
+    if (again) msg.retransmit = again;
     const transit = this.network.transit(this.now, extraDelayMs);
     this.picture.send(msg.type, from, msg.digest);
-    if (this.recordTrace) this.record({ kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost });
+    if (this.recordTrace) {
+      this.record(
+        again
+          ? { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost, retransmit: again }
+          : { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost },
+      );
+    }
     msg.lost = transit.lost;
     this.scheduler.schedule(transit.at, msg);
   }
@@ -420,33 +452,44 @@ export class Simulation {
       protocol: knowledge,
       table: adversaries,
       behaviourOf: (id) => this.behaviours[id] ?? null,
-      transmit: (from, to, msg, delayMs) => this.transmit(from, to, msg, delayMs),
+      // Whatever a liar puts on the wire goes out under its own signature (it can sign anything in its own name;
+      // what it relays inside a proof keeps the signatures it came with).
+      transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
+      sign: (from, msg) => this.signedBy(from, msg),
       setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
     }));
     return {
       now: () => this.now,
       send: (from, to, fields) => {
+        const signed = this.stamped(from, fields);
         const behaviour = this.behaviours[from];
-        if (behaviour) liars.send(from, behaviour, to, fields);
-        else this.transmit(from, to, fields);
+        // A liar's answer to a retransmission is its lie again, told to one replica.
+        if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
+        else if (behaviour) liars.send(from, behaviour, to, signed);
+        else this.transmit(from, to, signed);
       },
       multicast: (from, fields, repeat = false) => {
+        // One signature per multicast, not per recipient.
+        const signed = this.stamped(from, fields);
         const behaviour = this.behaviours[from];
-        if (behaviour) return liars.multicast(from, behaviour, fields, repeat);
-        for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, fields);
-        return fields;
+        if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
+        const retransmit = repeat ? 'repeat' : signed.retransmit;
+        for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, signed, 0, retransmit);
+        return signed;
       },
+      sign: (from, content) => this.signatures.sign(from, content),
+      verify: (message) => this.signatures.verify(message),
       proposals: (from, pending, room) => {
         const behaviour = this.behaviours[from];
         return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
       },
       emit: (from, event) => this.onReplicaEvent(from, event),
-      setTimer: (replica, delay) => {
-        const generation = ++this.timerGeneration[replica];
-        this.scheduler.schedule(this.now + delay, { type: 'REPLICA_TIMER', replica, generation, at: 0, order: 0 });
+      setTimer: (replica, delay, which = 'main') => {
+        const generation = ++this.timerGeneration[which][replica];
+        this.scheduler.schedule(this.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
       },
-      clearTimer: (replica) => {
-        this.timerGeneration[replica]++;
+      clearTimer: (replica, which = 'main') => {
+        this.timerGeneration[which][replica]++;
       },
       isAuthentic: (request) => {
         const issued = this.client.issued.get(request.digest);
@@ -455,6 +498,44 @@ export class Simulation {
       fetchState: (seq, digest) => this.fetchState(seq, digest),
     };
   }
+
+  /**
+   * What a replica says, once per sending however many receive it: in one fixed shape (so every copy put on the wire
+   * is read from the same shape) and signed in its name where its protocol signs that type.
+   */
+  private stamped(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
+    return {
+      type: fields.type,
+      view: fields.view,
+      seq: fields.seq,
+      digest: fields.digest,
+      timestamp: fields.timestamp,
+      result: fields.result,
+      request: fields.request,
+      payload: fields.payload,
+      sig: this.signatures.signs(fields.type) ? this.signatures.sign(from, fields) : undefined,
+      retransmit: fields.retransmit,
+    };
+  }
+
+  /**
+   * A liar's words signed in its own name, where its protocol signs that type: copied when the signature must change —
+   * once for the same object told to everyone.
+   */
+  private signedBy(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
+    if (!this.signatures.signs(fields.type)) return fields;
+    const memo = this.lastSigned;
+    if (memo && memo.fields === fields && memo.from === from && memo.digest === fields.digest && memo.view === fields.view && memo.seq === fields.seq && memo.payload === fields.payload) {
+      return memo.signed;
+    }
+    const sig = this.signatures.sign(from, fields);
+    const signed = fields.sig === sig ? fields : { ...fields, sig };
+    this.lastSigned = { from, fields, signed, digest: fields.digest, view: fields.view, seq: fields.seq, payload: fields.payload };
+    return signed;
+  }
+
+  /** The last liar's message signed (a liar tells everyone the same object: one signature, not one per recipient). */
+  private lastSigned: { from: NodeId; fields: OutgoingMessage; signed: OutgoingMessage; digest: string; view: number; seq: number; payload: unknown } | null = null;
 
   private onReplicaEvent(from: NodeId, event: TraceDraft): void {
     this.record(event);

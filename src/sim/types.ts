@@ -88,7 +88,19 @@ export interface Message {
   request?: ClientRequest;
   /** VIEW_CHANGE / NEW_VIEW / CHECKPOINT payloads (opaque to the UI). */
   payload?: unknown;
+  /**
+   * The sender's signature, for the types its protocol signs (PBFT: PRE-PREPARE, PREPARE, CHECKPOINT, VIEW-CHANGE,
+   * NEW-VIEW). The simulation signs what a replica sends in that replica's name only (src/sim/signatures.ts).
+   */
+  sig?: number;
+  /**
+   * A replica's retransmission: 'repeat' when it says again what it already said because it has seen no progress
+   * (whoever has its own word on the matter answers), 'answer' for such an answer. Absent for everything else.
+   */
+  retransmit?: Retransmission;
 }
+
+export type Retransmission = 'repeat' | 'answer';
 
 /** A message as its sender says it; the host stamps id, sender and receiver. */
 export type OutgoingMessage = Omit<Message, 'id' | 'sender' | 'receiver'>;
@@ -126,7 +138,16 @@ export interface SafetyViolation {
  * Together they are the whole observable run: same scenario + seed ⇒ identical array.
  */
 export type TraceEvent =
-  | { kind: 'send'; i: number; t: number; msg: MessageSummary; arriveAt: number; lost: boolean }
+  | {
+      kind: 'send';
+      i: number;
+      t: number;
+      msg: MessageSummary;
+      arriveAt: number;
+      lost: boolean;
+      /** A replica's retransmission (a repeat, or an answer to one); absent for a first sending. */
+      retransmit?: Retransmission;
+    }
   | {
       kind: 'deliver';
       i: number;
@@ -218,6 +239,19 @@ export interface SlotInspection {
   /** Matching COMMITs (its own included) and how many "committed-local" needs (2f+1). */
   commits: number;
   commitQuorum: number;
+  /** Who signed the PRE-PREPARE it accepted (the primary of that view, or the new primary through O), or null. */
+  proposer: NodeId | null;
+  /** Who signed the matching PREPAREs it holds (its own included), in id order: its proof of "prepared". */
+  prepareSigners: NodeId[];
+}
+
+/** One VIEW-CHANGE a replica holds for the view it is moving to, as the inspector lists it. */
+export interface ViewChangeInspection {
+  sender: NodeId;
+  /** The stable checkpoint it proves (with 2f+1 CHECKPOINTs). */
+  checkpoint: number;
+  /** The numbers it proves prepared (each with a PRE-PREPARE and 2f PREPAREs). */
+  prepared: number[];
 }
 
 /** Everything the replica inspector shows. */
@@ -228,13 +262,20 @@ export interface ReplicaInspection {
   role: 'primary' | 'backup';
   viewChanging: boolean;
   lastExecuted: number;
-  stableCheckpoint: { seq: number; digest: string; signers: number };
+  /** Its stable checkpoint and who signed the 2f+1 CHECKPOINTs that prove it (none for the initial state). */
+  stableCheckpoint: { seq: number; digest: string; signers: NodeId[] };
   lowWatermark: number;
   highWatermark: number;
   timer: { kind: 'request' | 'view-change'; startedAt: number; deadline: number } | null;
   /** Requests it knows of and has not executed. */
   waiting: number;
   log: SlotInspection[];
+  /** While changing view: the VIEW-CHANGEs it holds for the view it is moving to (its own included). */
+  viewChanges: ViewChangeInspection[];
+  /** Messages it holds for later: for a view it has not entered, or for numbers just above H. */
+  held: number;
+  /** Its retransmission timer: when it next says again what it said, and how often it has since its last progress. */
+  resend: { deadline: number; attempt: number } | null;
 }
 
 /** Something a person did to a running simulation. */

@@ -285,25 +285,39 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     expect(lost).toBeGreaterThan(0.1);
     expect(lost).toBeLessThan(0.3);
     says(l, "Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs.");
-    const retransmit = p.trace.find((e) => e.kind === 'request' && e.retransmit && e.digest === d1)!;
-    expect(retransmit).toBeDefined();
-    const dropped = (q: Query) => before(p.trace, retransmit.i).filter((e) => e.kind === 'drop' && matches(e.msg, q));
+    const firstRepeat = sends(p, { digest: d1 }).find((s) => s.retransmit === 'repeat')!;
+    expect(firstRepeat).toBeDefined();
+    const dropped = (q: Query) => before(p.trace, firstRepeat.i).filter((e) => e.kind === 'drop' && matches(e.msg, q));
     expect(dropped({ type: 'PRE_PREPARE', digest: d1, to: 2 })).toHaveLength(1);
     expect(dropped({ type: 'COMMIT', digest: d1 })).toHaveLength(2);
-    expect(before(phases(p, 'committed', { digest: d1 }), retransmit.i).map((e) => e.replica)).toEqual([3]);
-    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d1 }), retransmit.i)).toHaveLength(1);
-    says(l, 'When its timer runs out it retransmits to every replica, and they repeat what they said until it has them.');
-    expect(sends(p, { type: 'REQUEST', from: CLIENT, digest: d1 }).filter((s) => s.i > retransmit.i).map((s) => s.msg.to).slice(0, 4)).toEqual([0, 1, 2, 3]);
-    const said = (s: Send) => `${s.msg.type}|${s.msg.from}|${s.msg.to}|${s.msg.view}|${s.msg.seq}|${s.msg.digest}`;
-    const earlier = new Set(before(sends(p), retransmit.i).map(said));
+    expect(before(phases(p, 'committed', { digest: d1 }), firstRepeat.i).map((e) => e.replica)).toEqual([3]);
+    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d1 }), firstRepeat.i)).toHaveLength(1);
+    says(l, 'The primary, still working on it, sees nothing move for T and says again what it said: replica 2 gets the PRE-PREPARE at last and commits, and the client has its second REPLY.');
+    const T = l.scenario.viewChangeTimeoutMs;
     const accept1 = p.trace.find((e) => e.kind === 'accept' && e.timestamp === 1)!;
-    const repeated = sends(p).filter((s) => s.i > retransmit.i && s.i < accept1.i && s.msg.from !== CLIENT && earlier.has(said(s)));
-    expect(repeated.length).toBeGreaterThan(0);
-    expect(accept1.i).toBeGreaterThan(retransmit.i);
-    says(l, "Request 2 loses PREPAREs too: the replicas' timers expire and the view changes before it commits, in view 1.");
-    expect(p.trace.some((e) => e.kind === 'drop' && e.msg.type === 'PREPARE' && e.msg.digest === d2)).toBe(true);
-    const changes = p.trace.filter((e) => e.kind === 'view-change' && e.view === 1 && e.i > accept1.i && byTimer(p, e));
-    expect(changes.length).toBeGreaterThanOrEqual(p.f + 1);
+    const repeats = sends(p, { digest: d1 }).filter((s) => s.retransmit === 'repeat' && s.i < accept1.i);
+    expect(ids(repeats, 'from')).toEqual([primaryOf(0, p.n)]);
+    const proposedAt = phases(p, 'pre-prepared', { replica: 0, digest: d1 })[0];
+    for (const s of repeats) expect(s.t - proposedAt.t).toBeGreaterThanOrEqual(T);
+    expect(before(phases(p, 'executed', { replica: 0, digest: d1 }), firstRepeat.i)).toHaveLength(0);
+    // What it repeats is what it had said.
+    const said = (s: Send) => `${s.msg.type}|${s.msg.from}|${s.msg.to}|${s.msg.view}|${s.msg.seq}|${s.msg.digest}`;
+    const earlier = new Set(before(sends(p), firstRepeat.i).map(said));
+    for (const s of repeats) expect(earlier.has(said(s)), said(s)).toBe(true);
+    const toTwo = before(taken(p, { type: 'PRE_PREPARE', digest: d1, to: 2 }), accept1.i);
+    expect(toTwo.length).toBeGreaterThan(0);
+    expect(toTwo[0].i).toBeGreaterThan(firstRepeat.i);
+    expect(before(phases(p, 'committed', { replica: 2, digest: d1 }), accept1.i)).toHaveLength(1);
+    const replies = before(taken(p, { type: 'REPLY', to: CLIENT, digest: d1 }), accept1.i + 1);
+    expect(ids(replies, 'from')).toEqual([2, 3]);
+    // The client did not have to ask again.
+    expect(p.trace.some((e) => e.kind === 'request' && e.retransmit && e.digest === d1 && e.i < accept1.i)).toBe(false);
+    says(l, "Request 2 fares worse: its PRE-PREPARE to replica 2 is lost again, first and repeated, and replica 1 has already asked for view 1 (its timer ran out while request 1 was stuck); when replica 3's timer runs out too, the view changes before request 2 commits, in view 1.");
+    const lostToTwo = p.trace.filter((e) => e.kind === 'drop' && matches(e.msg, { type: 'PRE_PREPARE', digest: d2, to: 2, view: 0 }));
+    expect(lostToTwo.length).toBeGreaterThanOrEqual(2);
+    const byTimers = p.trace.filter((e): e is Extract<TraceEvent, { kind: 'view-change' }> => e.kind === 'view-change' && e.view === 1 && byTimer(p, e));
+    expect(byTimers.filter((e) => e.i < accept1.i).map((e) => e.replica)).toEqual([1]);
+    expect(byTimers.filter((e) => e.i > accept1.i).map((e) => e.replica)).toContain(3);
     expect(committedViews(p, d2)).toEqual([1]);
     expect(p.trace.filter((e) => e.kind === 'accept')).toHaveLength(2);
     says(l, 'The status says why a request is still waiting.');
@@ -388,5 +402,21 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     expect(liars).toHaveLength(p.f);
     expect(committedViews(p, d)).toEqual([3]);
     expect(p.trace.some((e) => e.kind === 'accept' && !e.fooled)).toBe(true);
+    says(l, 'Each new primary gets twice the time of the last (T, then 2T, then 4T)');
+    // Every honest backup's wait in views 1, 2 and 3 (the timer it starts on entering the view) is T, 2T, 4T.
+    const T = p.scenario.viewChangeTimeoutMs;
+    for (let r = 0; r < p.n; r++) {
+      if (!honest(p, r) || r === primaryOf(3, p.n)) continue;
+      const waits = p.trace.flatMap((e) => {
+        if (e.kind !== 'new-view' || e.replica !== r) return [];
+        const timer = p.trace.find((t) => t.kind === 'timer' && t.replica === r && t.action === 'start' && t.i > e.i && t.t === e.t);
+        return timer?.kind === 'timer' ? [[e.view, timer.deadline - timer.t]] : [];
+      });
+      expect(waits, `replica ${r}`).toEqual([
+        [1, T],
+        [2, 2 * T],
+        [3, 4 * T],
+      ]);
+    }
   });
 });

@@ -45,7 +45,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, dropRate: 0.2, requests: 2 }),
     speed: 100,
     explanation:
-      "One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message — but here the losses bite. Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs. When its timer runs out it retransmits to every replica, and they repeat what they said until it has them. Request 2 loses PREPAREs too: the replicas' timers expire and the view changes before it commits, in view 1. The status says why a request is still waiting.",
+      "One message in five is lost (a red ✕ on the wire, a cut arrow in the space-time diagram). PBFT needs quorums, not every message — but here the losses bite. Request 1's PRE-PREPARE to replica 2 and two of its COMMITs are lost, so only replica 3 commits it, and the client holds one REPLY of the f+1 = 2 it needs. The primary, still working on it, sees nothing move for T and says again what it said: replica 2 gets the PRE-PREPARE at last and commits, and the client has its second REPLY. Request 2 fares worse: its PRE-PREPARE to replica 2 is lost again, first and repeated, and replica 1 has already asked for view 1 (its timer ran out while request 1 was stuck); when replica 3's timer runs out too, the view changes before request 2 commits, in view 1. The status says why a request is still waiting.",
   },
   {
     id: 'f-plus-one-traitors',
@@ -61,7 +61,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 3, malicious: { 0: { kind: 'seed' }, 1: { kind: 'seed' }, 2: { kind: 'seed' } } }),
     speed: 400,
     explanation:
-      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f.",
+      "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f. Each new primary gets twice the time of the last (T, then 2T, then 4T), so a slow network cannot make them change view for ever.",
   },
 ];
 

@@ -180,13 +180,17 @@ describe('equivocate', () => {
   });
 
   it("as a new primary, hands every other backup a decision that does not follow from its proofs (the protocol's forgery)", () => {
-    const payload: NewViewPayload = { viewChanges: [], minSeq: 4, checkpointDigest: 'c', prePrepares: [{ seq: 5, digest: 'd', request: null }] };
+    const o = { type: 'PRE_PREPARE' as const, view: 1, seq: 5, digest: 'd', sender: 1, sig: 1, request: null };
+    const payload: NewViewPayload = { viewChanges: [], prePrepares: [o] };
     const newView: OutgoingMessage = { type: 'NEW_VIEW', view: 1, seq: 0, digest: '', payload };
     const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });
     equivocate().multicast(ctx, newView);
     const told = ctx.sent.map((s) => (s.msg.payload as NewViewPayload).prePrepares);
     expect(told[0]).toEqual(payload.prePrepares);
-    expect(told[1]).toEqual([...payload.prePrepares, { seq: 6, digest: forgedDigest('O', 2), request: null }]);
+    expect(told[1].map((p) => [p.seq, p.digest])).toEqual([
+      [5, 'd'],
+      [6, forgedDigest('O', 2)],
+    ]);
     expect(told[2]).toEqual(payload.prePrepares);
     // As before its lies moved out of the replica: a repeated NEW-VIEW goes out as said.
     const again = fakeContext({ kind: 'equivocate' }, { id: 1 });
@@ -315,6 +319,7 @@ describe('Liars', () => {
       table: ADVERSARIES,
       behaviourOf: (id) => behaviours[id] ?? null,
       transmit: (from, to, msg, delayMs) => void sent.push([from, to, msg, delayMs]),
+      sign: (_from, msg) => msg,
       setTimer: (from, delayMs, generation) => void timers.push([from, delayMs, generation]),
     });
     return { l, sent, timers };
@@ -325,6 +330,19 @@ describe('Liars', () => {
     l.send(0, { kind: 'slow', extraDelayMs: 10 }, 1, commit);
     l.send(0, { kind: 'slow', extraDelayMs: 30 }, 1, commit);
     expect(sent.map((s) => s[3])).toEqual([10, 30]);
+  });
+
+  it("answers another's retransmission as its lie, to that replica only", () => {
+    const seedLiar: Behaviour = { kind: 'seed' };
+    const { l, sent } = liars([seedLiar]);
+    l.sendAgain(0, seedLiar, 2, commit);
+    expect(sent).toEqual([]); // the seed's liar never sends the vote that commits, answer or not
+    l.sendAgain(0, seedLiar, 2, prePrepare);
+    expect(sent.map(([from, to, msg]) => [from, to, msg.digest])).toEqual([[0, 2, forgedDigest(request.digest, 2)]]);
+    const late: Behaviour = { kind: 'slow', extraDelayMs: 40 };
+    const slowLiar = liars([late]);
+    slowLiar.l.sendAgain(0, late, 3, prepare);
+    expect(slowLiar.sent).toEqual([[0, 3, prepare, 40]]);
   });
 
   it('keeps one adversary per replica and behaviour, so a colluder switched away and back remembers its early COMMITs', () => {

@@ -47,6 +47,7 @@ export function fakeContext(
     cabal: cabal ?? new Cabal((r) => colluders.includes(r)),
     protocol: PBFT_KNOWLEDGE,
     transmit: (to, msg, delayMs = 0) => void sent.push({ to, msg, delayMs }),
+    sign: (msg) => msg,
     setTimer: (delayMs) => void timers.push(delayMs),
     sent,
     timers,

@@ -40,6 +40,8 @@ export interface LiarsOptions {
   /** The run's behaviours as they are now (they change mid-run). */
   behaviourOf(id: NodeId): Behaviour | null;
   transmit(from: NodeId, to: NodeId, msg: OutgoingMessage, delayMs: number): void;
+  /** `msg` signed in `from`'s own name (the host holds the keys). */
+  sign(from: NodeId, msg: OutgoingMessage): OutgoingMessage;
   /** Schedules `timerFired(from, generation)` on the Liars `delayMs` of virtual time from now. */
   setTimer(from: NodeId, delayMs: number, generation: number): void;
 }
@@ -63,6 +65,9 @@ class Context implements AdversaryContext {
   }
   transmit(to: NodeId, msg: OutgoingMessage, delayMs = 0): void {
     this.liars.transmit(this.id, to, msg, delayMs);
+  }
+  sign(msg: OutgoingMessage): OutgoingMessage {
+    return this.liars.sign(this.id, msg);
   }
   /** Bumped on every setTimer: only the latest timer fires. */
   timerGeneration = 0;
@@ -92,6 +97,29 @@ export class Liars {
   send(from: NodeId, behaviour: Behaviour, to: NodeId, msg: OutgoingMessage): void {
     const ctx = this.context(from, behaviour);
     this.adversary(from, behaviour.kind).send(ctx, to, msg);
+  }
+
+  /**
+   * Its replica says again, to one replica only, what it said to all (an answer to another's retransmission). The
+   * adversary decides as for a repeated multicast — a liar that withholds its COMMITs withholds this one too — and only
+   * the copy meant for `to` leaves.
+   */
+  sendAgain(from: NodeId, behaviour: Behaviour, to: NodeId, msg: OutgoingMessage): void {
+    const ctx = this.context(from, behaviour);
+    const only: AdversaryContext = {
+      id: ctx.id,
+      n: ctx.n,
+      behaviour: ctx.behaviour,
+      rng: ctx.rng,
+      cabal: ctx.cabal,
+      protocol: ctx.protocol,
+      transmit: (recipient, m, delayMs) => {
+        if (recipient === to) ctx.transmit(recipient, m, delayMs);
+      },
+      sign: (m) => ctx.sign(m),
+      setTimer: (delayMs) => ctx.setTimer(delayMs),
+    };
+    this.adversary(from, behaviour.kind).multicast(only, msg, true);
   }
 
   proposals(from: NodeId, behaviour: Behaviour, pending: readonly ClientRequest[], room: number): readonly ClientRequest[] {

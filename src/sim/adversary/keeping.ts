@@ -22,6 +22,7 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
             said = m;
             ctx.transmit(to, m, delayMs);
           },
+          sign: (m) => ctx.sign(m),
           setTimer: (delayMs) => ctx.setTimer(delayMs),
         };
         inner.multicast(watched, msg, repeat);

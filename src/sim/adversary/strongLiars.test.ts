@@ -160,6 +160,7 @@ describe('the hooks a liar needs', () => {
       table,
       behaviourOf: (id) => behaviours[id] ?? null,
       transmit: (from, to, msg) => void sent.push([from, to, msg]),
+      sign: (_from, msg) => msg,
       setTimer: (from, delayMs, generation) => void timers.push([from, delayMs, generation]),
     });
     return { l, sent, timers };

@@ -30,8 +30,16 @@ export interface AdversaryContext {
   /** The colluders' shared plans (they coordinate out of band). */
   readonly cabal: Cabal;
   readonly protocol: ProtocolKnowledge;
-  /** Puts one message from this replica on the wire, `delayMs` later than the network alone would. */
+  /**
+   * Puts one message from this replica on the wire, `delayMs` later than the network alone would. Whatever it puts
+   * there goes out under this replica's own signature.
+   */
   transmit(to: NodeId, msg: OutgoingMessage, delayMs?: number): void;
+  /**
+   * The message signed in this replica's own name — the only name it can sign in (for a message it builds into a
+   * proof). Messages it has seen keep the signatures they came with: it may replay them, never forge one.
+   */
+  sign(msg: OutgoingMessage): OutgoingMessage;
   /**
    * Starts (or restarts) the liar's own timer, on the virtual clock: its adversary's onTimer runs `delayMs` from now.
    * A later call supersedes an earlier one. (A liar that keeps re-arming it keeps the run from ever going quiet.)

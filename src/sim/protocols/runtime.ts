@@ -5,12 +5,14 @@
  * call at the top level are marked pure, or it would keep the adversaries.
  */
 import { ADVERSARIES, type AdversaryTable, type ProtocolKnowledge } from '../adversary';
+import type { SigningRules } from '../signatures';
 import type { ProtocolMode } from '../types';
 import type { ReplicaFactory } from './contract';
 import type { ProtocolDescriptor } from './descriptor';
 import { knowledgeOf } from './knowledge';
 import { pbft } from './pbft/descriptor';
 import { PBFT_KNOWLEDGE } from './pbft/lies';
+import { pbftPayloadDigest } from './pbft/payloads';
 import { Replica } from './pbft/replica';
 import { seed } from './seed/descriptor';
 import { SEED_ADVERSARIES } from './seed/adversaries';
@@ -22,11 +24,19 @@ export interface ProtocolRuntime {
   knowledge: ProtocolKnowledge;
   /** Which adversary acts for each behaviour in this protocol. */
   adversaries: AdversaryTable;
+  /** Which of its messages carry their sender's signature, and what a signature covers of a payload. */
+  signing: SigningRules;
 }
 
+/** PBFT signs what its proofs are made of (the OSDI paper's signature version); COMMIT, REQUEST and REPLY go unsigned. */
+const PBFT_SIGNED = new Set<string>(['PRE_PREPARE', 'PREPARE', 'CHECKPOINT', 'VIEW_CHANGE', 'NEW_VIEW']);
+const PBFT_SIGNING: SigningRules = { signs: (type) => PBFT_SIGNED.has(type), payloadDigest: pbftPayloadDigest };
+/** The seed article's protocol has no proofs to check: nothing is signed. */
+const NO_SIGNING: SigningRules = { signs: () => false, payloadDigest: () => '' };
+
 const RUNTIMES: Readonly<Record<ProtocolMode, ProtocolRuntime>> = {
-  pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES },
-  seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES },
+  pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES, signing: PBFT_SIGNING },
+  seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES, signing: NO_SIGNING },
 };
 
 export function runtimeOf(mode: ProtocolMode | undefined): ProtocolRuntime {

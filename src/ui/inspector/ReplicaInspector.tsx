@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { messageWords, protocolOf, type ProtocolDescriptor } from '../../sim/protocols';
 import { BEHAVIOUR_DESCRIPTIONS } from '../../sim/scenario';
-import type { ReplicaInspection, SlotInspection } from '../../sim/types';
+import type { NodeId, ReplicaInspection, SlotInspection } from '../../sim/types';
 import { formatTime } from '../../store/describe';
 import { useLab, useLabActions } from '../../store/context';
 
@@ -13,6 +13,27 @@ function Votes({ label, count, quorum, formula }: { label: string; count: number
       <meter min={0} max={Math.max(1, quorum)} value={Math.min(count, quorum)} aria-label={text} />
       <span>{text}</span>
     </div>
+  );
+}
+
+/** "0, 1 and 3": replicas as a sentence lists them. */
+function replicaList(ids: readonly NodeId[]): string {
+  if (ids.length === 0) return 'nobody';
+  return ids.length === 1 ? String(ids[0]) : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+}
+
+/**
+ * Who signed what it holds for a slot: the PRE-PREPARE's proposer and the PREPAREs' signers — for a prepared slot, the
+ * certificate a VIEW-CHANGE would carry (the seed signs nothing: it lists the voters it counted).
+ */
+function Proof({ slot, protocol }: { slot: SlotInspection; protocol: ProtocolDescriptor }) {
+  if (slot.proposer === null && slot.prepareSigners.length === 0) return null;
+  const prepares = messageWords(protocol.quorums.prepared.votes).label;
+  return (
+    <p className="proof">
+      {slot.proposer !== null && <>PRE-PREPARE from replica {slot.proposer}; </>}
+      {prepares}s signed by {slot.prepareSigners.length === 1 ? 'replica' : 'replicas'} {replicaList(slot.prepareSigners)}
+    </p>
   );
 }
 
@@ -29,7 +50,28 @@ function Slot({ slot, f, protocol }: { slot: SlotInspection; f: number; protocol
       </div>
       <Votes label={messageWords(prepared.votes).label} count={slot.prepares} quorum={slot.prepareQuorum} formula={prepared.formula(f)} />
       <Votes label={messageWords(committed.votes).label} count={slot.commits} quorum={slot.commitQuorum} formula={committed.formula(f)} />
+      <Proof slot={slot} protocol={protocol} />
     </li>
+  );
+}
+
+/** While it changes view: the VIEW-CHANGEs it holds for the view it moves to, and what each proves. */
+function ViewChanges({ data }: { data: ReplicaInspection }) {
+  if (!data.viewChanging) return null;
+  return (
+    <div className="view-changes">
+      <p>
+        VIEW-CHANGEs for view {data.view}: {data.viewChanges.length} (a NEW-VIEW carries 2f+1 of them)
+      </p>
+      <ul aria-label={`VIEW-CHANGEs for view ${data.view}`}>
+        {data.viewChanges.map((vc) => (
+          <li key={vc.sender}>
+            from replica {vc.sender}: checkpoint #{vc.checkpoint}
+            {vc.prepared.length > 0 ? `, prepared ${vc.prepared.map((s) => `#${s}`).join(', ')}` : ', nothing prepared'}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -66,7 +108,8 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
         <div>
           <dt>Stable checkpoint</dt>
           <dd>
-            #{data.stableCheckpoint.seq} ({data.stableCheckpoint.signers} signers)
+            #{data.stableCheckpoint.seq}{' '}
+            {data.stableCheckpoint.seq === 0 ? '(the initial state)' : `(CHECKPOINTs signed by ${replicaList(data.stableCheckpoint.signers)})`}
           </dd>
         </div>
         <div>
@@ -79,6 +122,10 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
           <dt>Waiting requests</dt>
           <dd>{data.waiting}</dd>
         </div>
+        <div>
+          <dt>Held for later</dt>
+          <dd>{data.held}</dd>
+        </div>
       </dl>
       {data.behaviour && (
         <p className="behaviour-note">
@@ -86,6 +133,13 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
         </p>
       )}
       {data.timer ? <TimerBar timer={data.timer} now={now} /> : <p className="muted">No timer running.</p>}
+      {data.resend && (
+        <p className="muted">
+          If nothing moves, it says again what it said at {formatTime(data.resend.deadline)}
+          {data.resend.attempt > 0 ? ` (it has already done so ${data.resend.attempt} ${data.resend.attempt === 1 ? 'time' : 'times'}; each wait is twice the last)` : ''}.
+        </p>
+      )}
+      <ViewChanges data={data} />
       {data.log.length === 0 ? (
         <p className="muted">The log is empty (nothing above the stable checkpoint).</p>
       ) : (
@@ -100,8 +154,9 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
 }
 
 /**
- * One replica from the inside: its view and role, its log with the votes it holds against each quorum, its
- * checkpoint, watermarks and timer. Shift-click a replica, press its number, or choose it here.
+ * One replica from the inside: its view and role, its log with the votes it holds against each quorum and who signed
+ * them, its checkpoint and its signers, the VIEW-CHANGEs it collected while changing view, watermarks and timers.
+ * Shift-click a replica, press its number, or choose it here.
  */
 export function ReplicaInspector() {
   const n = useLab((s) => s.timeline.n);

@@ -1,16 +1,31 @@
+import type { Signature } from '../../signatures';
 import type { ClientRequest, NodeId, SlotPhase } from '../../types';
-import type { PreparedCertificate } from './payloads';
+
+/** The PRE-PREPARE a slot accepted: at most one digest per view and seq, with its primary's signature. */
+export interface AcceptedPrePrepare {
+  view: number;
+  digest: string;
+  request: ClientRequest | null;
+  /** The primary's signature on it (its PRE-PREPARE, or its entry in O): the first half of a prepared certificate. */
+  sig: Signature;
+}
+
+/** The highest-view prepared certificate a slot holds: its PRE-PREPARE and the tally of matching PREPAREs. */
+export interface PreparedRecord extends AcceptedPrePrepare {
+  prepares: Tally;
+}
 
 /** Everything one replica knows about one sequence number. */
 export interface Slot {
   seq: number;
-  /** The PRE-PREPARE accepted in `prePrepare.view` (at most one digest per view and seq). */
-  prePrepare: { view: number; digest: string; request: ClientRequest | null } | null;
+  prePrepare: AcceptedPrePrepare | null;
   /** Votes are kept whatever order they arrive in; keyed by view and digest. */
   prepares: VoteBook;
   commits: VoteBook;
   /** The highest-view prepared certificate: what a VIEW-CHANGE carries. */
-  prepared: PreparedCertificate | null;
+  prepared: PreparedRecord | null;
+  /** View in which this replica sent its PREPARE (−1 before; a primary sends none). */
+  prepareSentView: number;
   /** View in which this replica sent its COMMIT (−1 before). */
   commitSentView: number;
   /** View in which it became committed-local (−1 before). */
@@ -18,24 +33,48 @@ export interface Slot {
   executed: boolean;
 }
 
-/** Distinct voters for one (view, digest): one flag per replica, so counting a vote allocates nothing. */
-class Tally {
+/**
+ * Distinct voters for one (view, digest): one flag per replica, so counting a vote allocates nothing; and each voter's
+ * signature where the vote is signed (a PREPARE), so the replica can later prove what it holds.
+ */
+export class Tally {
   readonly voters: Uint8Array;
+  sigs: Signature[] | null = null;
   count = 0;
-  constructor(n: number) {
+  constructor(
+    n: number,
+    readonly view: number,
+    readonly digest: string,
+  ) {
     this.voters = new Uint8Array(n);
   }
-  add(id: NodeId): boolean {
+  add(id: NodeId, sig?: Signature): boolean {
     if (this.voters[id]) return false;
     this.voters[id] = 1;
     this.count++;
+    if (sig !== undefined) {
+      if (this.sigs === null) this.sigs = new Array<Signature>(this.voters.length);
+      this.sigs[id] = sig;
+    }
     return true;
+  }
+  has(id: NodeId): boolean {
+    return this.voters[id] === 1;
+  }
+  /** Voters in id order, with their signatures (those whose vote was signed). */
+  signed(): Array<{ sender: NodeId; sig: Signature }> {
+    const out: Array<{ sender: NodeId; sig: Signature }> = [];
+    if (!this.sigs) return out;
+    for (let id = 0; id < this.voters.length; id++) if (this.voters[id] && this.sigs[id] !== undefined && this.sigs[id] >= 0) out.push({ sender: id, sig: this.sigs[id] });
+    return out;
   }
 }
 
 /**
  * The votes one slot holds, by (view, digest). Almost every vote matches the slot's own PRE-PREPARE, so that tally
- * is kept at hand; votes for anything else (another view, a lie) go to a map.
+ * is kept at hand; votes for anything else (another view, a lie) go to a map. A replica votes once per view: a second
+ * vote from the same sender in the same view (a liar's other digest) is refused, so a slot holds at most one vote per
+ * sender and view, and tallies of views before the current one are let go (all but the prepared certificate's).
  */
 export class VoteBook {
   private view = -1;
@@ -44,11 +83,20 @@ export class VoteBook {
   private readonly others = new Map<string, Tally>();
   constructor(private readonly n: number) {}
 
+  /** Counts a vote; false when this sender already voted in this view (for this digest or another). */
+  add(view: number, digest: string, sender: NodeId, sig?: Signature): boolean {
+    const focused = this.current !== null && view === this.view && digest === this.digest;
+    // A second vote in the same view is refused before it can cost a tally.
+    if (!focused || this.others.size > 1) for (const t of this.others.values()) if (t.view === view && t.has(sender)) return false;
+    const target = focused ? this.current! : this.tally(view, digest);
+    return target.add(sender, sig);
+  }
+
   tally(view: number, digest: string): Tally {
     if (this.current && view === this.view && digest === this.digest) return this.current;
     const key = `${view}|${digest}`;
     let t = this.others.get(key);
-    if (!t) this.others.set(key, (t = new Tally(this.n)));
+    if (!t) this.others.set(key, (t = new Tally(this.n, view, digest)));
     return t;
   }
 
@@ -64,6 +112,21 @@ export class VoteBook {
   count(view: number, digest: string): number {
     if (this.current && view === this.view && digest === this.digest) return this.current.count;
     return this.others.get(`${view}|${digest}`)?.count ?? 0;
+  }
+
+  /** Lets go of every tally of a view before `view`, except `keep`. */
+  forgetBefore(view: number, keep: Tally | null): void {
+    for (const [key, t] of this.others) if (t.view < view && t !== keep) this.others.delete(key);
+    if (this.current && this.current.view < view && this.current !== keep) {
+      this.current = null;
+      this.view = -1;
+      this.digest = '';
+    }
+  }
+
+  /** How many (view, digest) tallies it holds (a bound the flooding test reads). */
+  size(): number {
+    return this.others.size;
   }
 }
 

@@ -2,13 +2,27 @@ import { INITIAL_STATE_DIGEST, nextStateDigest, NULL_DIGEST } from '../../messag
 import { primaryOf } from '../../scenario';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
 import { CLIENT } from '../../types';
-import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
-import { slotPhase, VoteBook, type Slot } from './log';
-import type { CheckpointPayload, CheckpointProof, NewViewPayload, PreparedCertificate, ReProposal, ViewChangePayload } from './payloads';
-import { computeNewViewDecision, verifyNewView } from './viewChange';
+import { NO_SIGNATURE, type Signature } from '../../signatures';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
+import { CheckpointVotes, HeldMessages } from './buffers';
+import { slotPhase, VoteBook, type Slot, type Tally } from './log';
+import { signedCopy, type CheckpointPayload, type CheckpointProof, type NewViewDecision, type NewViewPayload, type PreparedCertificate, type SignedMessage, type ViewChangePayload } from './payloads';
+import { checkNewView, checkViewChange, computeNewViewDecision, type ProofRules } from './viewChange';
 
-/** Messages of a view this replica has not entered yet are held here and replayed when it gets there. */
-const FUTURE_BUFFER_LIMIT = 20_000;
+/** The view-change timeout doubles with each fruitless view change (§4.5.2), up to T · 2^30. */
+const MAX_VIEW_CHANGE_DOUBLINGS = 30;
+/** A replica's retransmissions back off from T to at most T · 2^5 between two of them… */
+const MAX_RESEND_DOUBLINGS = 5;
+/**
+ * …and stop after this many without progress (about 127 T), until something new happens: progress, new business, or
+ * the client's retransmission (which never stops while a request is outstanding). A run whose business cannot finish
+ * (replicas that moved to a view nobody else will join) so comes to rest.
+ */
+const MAX_RESEND_ROUNDS = 10;
+
+const GENESIS: CheckpointProof = Object.freeze({ seq: 0, digest: INITIAL_STATE_DIGEST, messages: Object.freeze([]) as readonly SignedMessage[] });
+
+const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class Replica implements ReplicaModel {
   readonly id: NodeId;
@@ -21,7 +35,7 @@ export class Replica implements ReplicaModel {
   lastExecuted = 0;
   /** Low watermark h = last stable checkpoint; H = h + L. */
   lowWatermark = 0;
-  stableCheckpoint: CheckpointProof = { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] };
+  stableCheckpoint: CheckpointProof = GENESIS;
   stateDigest = INITIAL_STATE_DIGEST;
   readonly executedLog: ExecutedEntry[] = [];
   /** Requests it knows of and has not executed: while any exist, a backup's view-change timer runs. */
@@ -30,22 +44,31 @@ export class Replica implements ReplicaModel {
 
   private readonly config: ReplicaConfig;
   private readonly host: ReplicaHost;
+  private readonly rules: ProofRules;
   private readonly log = new Map<number, Slot>();
   /** Executed requests by digest, with their results: deduplicates and answers client retransmissions. */
   private readonly replies = new Map<string, { timestamp: number; result: string }>();
-  private readonly checkpointVotes = new Map<number, Map<string, Set<NodeId>>>();
-  private ownCheckpoints = new Map<number, string>();
-  private readonly viewChanges = new Map<number, Map<NodeId, ViewChangePayload>>();
-  private futureBuffer: Array<{ msg: Message; from: NodeId }> = [];
+  private readonly checkpointVotes: CheckpointVotes;
+  /** Its own CHECKPOINTs, signed, by number (from the stable one up). */
+  private ownCheckpoints = new Map<number, SignedMessage>();
+  /** The latest VIEW-CHANGE from each replica (its own included): one per sender, whatever it floods. */
+  private readonly viewChanges: Array<SignedMessage | null>;
+  /** Normal-case messages for a view it has not entered, or just above H: used when it gets there. */
+  private readonly held: HeldMessages;
   /** Primary only: the last sequence number it assigned, and which digests hold a number in this view. */
   private lastAssigned = 0;
   private assigned = new Map<string, number>();
-  private newViewSent: NewViewPayload | null = null;
-  /** Consecutive view changes without progress: the next one waits T · 2^attempts. */
+  /** New primary: the NEW-VIEW it sent for its view. */
+  private newViewSent: OutgoingMessage | null = null;
+  /** View changes since it last executed anything: the next wait is T · 2^attempts. */
   private viewChangeAttempts = 0;
   private viewChangeQuorumSeen = -1;
   /** A checkpoint the others made stable beyond what this replica has executed. */
   private checkpointAhead: { seq: number; digest: string } | null = null;
+  /** Retransmission: when its timer fires (null when none runs), how often it re-sent since progress, since when it waits. */
+  private resendDeadline: number | null = null;
+  private resendRound = 0;
+  private quietSince = 0;
 
   constructor(config: ReplicaConfig, host: ReplicaHost) {
     this.config = config;
@@ -54,6 +77,16 @@ export class Replica implements ReplicaModel {
     this.n = config.n;
     this.f = config.f;
     this.quorum = config.quorum;
+    this.checkpointVotes = new CheckpointVotes(config.n);
+    this.viewChanges = new Array<SignedMessage | null>(config.n).fill(null);
+    this.held = new HeldMessages(config.n);
+    this.rules = {
+      n: config.n,
+      quorum: config.quorum,
+      maxPrepared: config.watermarkWindow,
+      verify: (m) => host.verify(m),
+      isAuthentic: (r) => host.isAuthentic(r),
+    };
   }
 
   get highWatermark(): number {
@@ -79,9 +112,27 @@ export class Replica implements ReplicaModel {
     return this.log.has(seq);
   }
 
+  /** What it keeps of others' messages, by buffer (the flooding test holds them to a bound). */
+  bufferSizes(): { held: number; checkpointVotes: number; viewChanges: number; slots: number; tallies: number } {
+    let tallies = 0;
+    for (const slot of this.log.values()) tallies += slot.prepares.size() + slot.commits.size();
+    return {
+      held: this.held.size(),
+      checkpointVotes: this.checkpointVotes.size(),
+      viewChanges: this.viewChanges.filter((m) => m !== null).length,
+      slots: this.log.size,
+      tallies,
+    };
+  }
+
+  /** The same, for one sender's share. */
+  bufferSizesOf(sender: NodeId): { held: number; checkpointVotes: number } {
+    return { held: this.held.sizeOf(sender), checkpointVotes: this.checkpointVotes.sizeOf(sender) };
+  }
+
   // ───────────────────────────── inbound ─────────────────────────────
 
-  /** Handles one delivered message; returns why it was ignored, or undefined when it was used. */
+  /** Handles one delivered message; returns why it was ignored, or undefined when it was used (or held for later). */
   receive(msg: Message, from: NodeId): string | undefined {
     if (msg.sender !== from) return `claims to be from ${msg.sender} but came from ${from}`;
     // Requests come from the client (or are relayed by a replica); everything else only from replicas.
@@ -122,6 +173,7 @@ export class Replica implements ReplicaModel {
     }
     const retransmitted = from === CLIENT && !this.isPrimary;
     this.remember(request);
+    if (from === CLIENT) this.wakeResend();
     if (this.viewChanging) {
       if (from === CLIENT) this.resendViewChange();
       return undefined;
@@ -129,7 +181,12 @@ export class Replica implements ReplicaModel {
     if (this.isPrimary) {
       const seq = this.assigned.get(request.digest);
       if (seq !== undefined) {
-        if (from === CLIENT) this.resendForSlot(seq);
+        if (from === CLIENT) {
+          this.resendForSlot(seq);
+          // The client asks again for a request this primary ordered and has not executed: if its view cannot get it
+          // committed in time (an honest replica left it, say), it too asks for the next view.
+          this.startPrimaryTimer();
+        }
         return undefined;
       }
       this.proposePending();
@@ -152,14 +209,27 @@ export class Replica implements ReplicaModel {
   }
 
   private onNormalCase(msg: Message, from: NodeId): string | undefined {
-    if (msg.view < this.view) return `stale view ${msg.view} (replica is in view ${this.view})`;
-    if (msg.view > this.view || this.viewChanging) {
-      this.futureBuffer.push({ msg, from });
-      if (this.futureBuffer.length > FUTURE_BUFFER_LIMIT) this.futureBuffer.shift();
-      return undefined;
+    if (!isWhole(msg.view) || !isWhole(msg.seq) || typeof msg.digest !== 'string') return `malformed ${msg.type}`;
+    if (msg.view < this.view) {
+      // A replica still in that view repeats itself: what this one said there may be what it lacks.
+      if (msg.retransmit === 'repeat' && msg.type !== 'COMMIT') {
+        const slot = this.log.get(msg.seq);
+        if (slot) this.answerForSlot(from, slot, msg.view);
+      }
+      return `stale view ${msg.view} (replica is in view ${this.view})`;
     }
-    if (!(msg.seq > this.lowWatermark && msg.seq <= this.highWatermark)) {
-      return `#${msg.seq} is outside the watermarks (${this.lowWatermark}, ${this.highWatermark}]`;
+    const h = this.lowWatermark;
+    const L = this.config.watermarkWindow;
+    if (msg.seq <= h) {
+      if (msg.retransmit === 'repeat') this.answerBehind(from);
+      return `#${msg.seq} is outside the watermarks (${h}, ${this.highWatermark}]`;
+    }
+    if (msg.view > this.view || this.viewChanging || msg.seq > this.highWatermark) {
+      // Held, not dropped: a view it has not entered yet, or a number just above H (a slower replica needs them once
+      // its window moves). Beyond one window above H it is no message an honest replica can send it yet.
+      if (msg.seq > h + 2 * L) return `#${msg.seq} is far above the watermarks (${h}, ${this.highWatermark}]`;
+      this.held.hold(msg, from);
+      return undefined;
     }
     if (msg.type === 'PRE_PREPARE') return this.onPrePrepare(msg, from);
     if (msg.type === 'PREPARE') return this.onPrepare(msg, from);
@@ -174,25 +244,29 @@ export class Replica implements ReplicaModel {
     if (!this.host.isAuthentic(request)) return 'request is not signed by the client';
     const slot = this.slot(msg.seq);
     if (slot.prePrepare && slot.prePrepare.view === msg.view) {
-      return slot.prePrepare.digest === msg.digest ? 'duplicate PRE-PREPARE' : `already accepted ${slot.prePrepare.digest} for #${msg.seq} in view ${msg.view}`;
+      if (slot.prePrepare.digest !== msg.digest) return `already accepted ${slot.prePrepare.digest} for #${msg.seq} in view ${msg.view}`;
+      if (msg.retransmit === 'repeat') this.answerForSlot(from, slot, msg.view);
+      return 'duplicate PRE-PREPARE';
     }
-    this.acceptPrePrepare(slot, msg.view, msg.digest, request);
+    this.acceptPrePrepare(slot, msg.view, msg.digest, request, msg.sig ?? NO_SIGNATURE);
     return undefined;
   }
 
   /** Takes a PRE-PREPARE into the log and, as a backup, votes for it. */
-  private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null): void {
-    this.setPrePrepare(slot, view, digest, request);
+  private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: Signature): void {
+    this.setPrePrepare(slot, view, digest, request, sig);
     if (request && !this.replies.has(request.digest)) this.remember(request);
     this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
     if (!this.isPrimary) {
+      slot.prepareSentView = view;
       this.multicastVote(slot.prepares, 'PREPARE', view, slot.seq, digest);
     }
     this.checkCertificates(slot);
+    this.wakeResend();
   }
 
-  private setPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null): void {
-    slot.prePrepare = { view, digest, request };
+  private setPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: Signature): void {
+    slot.prePrepare = { view, digest, request, sig };
     slot.prepares.focus(view, digest);
     slot.commits.focus(view, digest);
   }
@@ -201,21 +275,17 @@ export class Replica implements ReplicaModel {
     // The primary's PRE-PREPARE is its vote; a PREPARE from it would let it be counted twice.
     if (from === primaryOf(msg.view, this.n)) return 'PREPARE from the primary is not counted';
     const slot = this.slot(msg.seq);
-    if (!this.vote(slot.prepares, msg.view, msg.digest, from)) return 'duplicate vote';
+    if (msg.retransmit === 'repeat') this.answerForSlot(from, slot, msg.view);
+    if (!slot.prepares.add(msg.view, msg.digest, from, msg.sig ?? NO_SIGNATURE)) return 'duplicate vote';
     this.checkCertificates(slot);
     return undefined;
   }
 
   private onCommit(msg: Message, from: NodeId): string | undefined {
     const slot = this.slot(msg.seq);
-    if (!this.vote(slot.commits, msg.view, msg.digest, from)) return 'duplicate vote';
+    if (!slot.commits.add(msg.view, msg.digest, from)) return 'duplicate vote';
     this.checkCertificates(slot);
     return undefined;
-  }
-
-  /** Counts a vote once per sender; false if this sender had already voted for it. */
-  private vote(votes: VoteBook, view: number, digest: string, sender: NodeId): boolean {
-    return votes.tally(view, digest).add(sender);
   }
 
   /** prepared and committed-local, re-checked on every arrival since votes come in any order. */
@@ -224,7 +294,7 @@ export class Replica implements ReplicaModel {
     if (!pp || pp.view !== this.view || this.viewChanging) return;
     const preparedNow = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
     if (!preparedNow && slot.prepares.count(pp.view, pp.digest) >= this.quorum - 1) {
-      slot.prepared = { seq: slot.seq, view: pp.view, digest: pp.digest, request: pp.request };
+      slot.prepared = { view: pp.view, digest: pp.digest, request: pp.request, sig: pp.sig, prepares: slot.prepares.tally(pp.view, pp.digest) };
       this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'prepared' });
     }
     const prepared = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
@@ -251,10 +321,14 @@ export class Replica implements ReplicaModel {
       slot.executed = true;
       progressed = true;
     }
-    if (progressed) {
-      this.viewChangeAttempts = 0;
-      this.restartRequestTimer();
-    }
+    if (progressed) this.progressed();
+  }
+
+  /** Execution moved on: the view-change wait starts again from T, and so does the retransmission wait. */
+  private progressed(): void {
+    this.viewChangeAttempts = 0;
+    this.noteProgress();
+    this.restartRequestTimer();
   }
 
   private execute(seq: number, digest: string, request: ClientRequest | null): void {
@@ -296,25 +370,22 @@ export class Replica implements ReplicaModel {
     if (!this.isPrimary || this.viewChanging) return;
     const unassigned = [...this.waiting.values()].filter((r) => !this.assigned.has(r.digest));
     for (const request of this.host.proposals(this.id, unassigned, this.highWatermark - this.lastAssigned)) {
-      if (this.lastAssigned + 1 > this.highWatermark) return; // stalls until a checkpoint moves h
+      if (this.lastAssigned + 1 > this.highWatermark) break; // stalls until a checkpoint moves h
       const seq = ++this.lastAssigned;
       this.assigned.set(request.digest, seq);
       const slot = this.slot(seq);
-      this.setPrePrepare(slot, this.view, request.digest, request);
+      const own = this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
+      this.setPrePrepare(slot, this.view, request.digest, request, own?.sig ?? NO_SIGNATURE);
       this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest: request.digest, phase: 'pre-prepared' });
-      this.sendPrePrepares(seq, request);
       this.checkCertificates(slot);
     }
-  }
-
-  private sendPrePrepares(seq: number, request: ClientRequest, repeat = false): void {
-    this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request }, repeat);
+    this.wakeResend();
   }
 
   /** Multicasts its PREPARE or COMMIT and logs the copy it keeps as its own vote. */
   private multicastVote(votes: VoteBook, type: 'PREPARE' | 'COMMIT', view: number, seq: number, digest: string): void {
     const own = this.multicast({ type, view, seq, digest });
-    if (own) this.vote(votes, view, own.digest, this.id);
+    if (own) votes.add(view, own.digest, this.id, type === 'PREPARE' ? (own.sig ?? NO_SIGNATURE) : undefined);
   }
 
   private send(to: NodeId, fields: OutgoingMessage): void {
@@ -329,46 +400,47 @@ export class Replica implements ReplicaModel {
   // ───────────────────────────── checkpoints ─────────────────────────────
 
   private takeCheckpoint(seq: number): void {
-    this.ownCheckpoints.set(seq, this.stateDigest);
     const payload: CheckpointPayload = { stateDigest: this.stateDigest };
-    this.recordCheckpointVote(seq, this.stateDigest, this.id);
-    this.multicast({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, payload });
+    const own = this.multicast({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, payload });
+    const vote = signedCopy({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, sender: this.id, sig: own?.sig ?? this.signAsSelf('CHECKPOINT', this.view, seq, this.stateDigest), payload });
+    this.ownCheckpoints.set(seq, vote);
+    this.checkpointVotes.add(vote, this.highWatermark);
     this.emit({ kind: 'checkpoint', replica: this.id, seq, stable: false });
     this.checkStable(seq, this.stateDigest);
+    this.wakeResend();
   }
 
   private onCheckpoint(msg: Message): string | undefined {
-    if (typeof msg.digest !== 'string' || !Number.isInteger(msg.seq)) return 'malformed CHECKPOINT';
-    if (msg.seq <= this.lowWatermark) return `checkpoint #${msg.seq} is already below the low watermark`;
-    if (!this.recordCheckpointVote(msg.seq, msg.digest, msg.sender)) return 'duplicate vote';
+    if (typeof msg.digest !== 'string' || !isWhole(msg.seq) || !isWhole(msg.view)) return 'malformed CHECKPOINT';
+    if (msg.seq <= this.lowWatermark) {
+      if (msg.retransmit === 'repeat') this.answerBehind(msg.sender);
+      return `checkpoint #${msg.seq} is already below the low watermark`;
+    }
+    if (msg.seq % this.config.checkpointInterval !== 0) return `#${msg.seq} is not a checkpoint number (a multiple of K = ${this.config.checkpointInterval})`;
+    if (msg.retransmit === 'repeat') {
+      const mine = this.ownCheckpoints.get(msg.seq);
+      if (mine) this.send(msg.sender, { ...checkpointFields(mine), retransmit: 'answer' });
+    }
+    const vote: SignedMessage = { type: 'CHECKPOINT', view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig ?? NO_SIGNATURE };
+    if (!this.checkpointVotes.add(vote, this.highWatermark)) return 'duplicate vote';
     this.checkStable(msg.seq, msg.digest);
     return undefined;
   }
 
-  private recordCheckpointVote(seq: number, digest: string, sender: NodeId): boolean {
-    let byDigest = this.checkpointVotes.get(seq);
-    if (!byDigest) this.checkpointVotes.set(seq, (byDigest = new Map()));
-    let voters = byDigest.get(digest);
-    if (!voters) byDigest.set(digest, (voters = new Set()));
-    if (voters.has(sender)) return false;
-    voters.add(sender);
-    return true;
-  }
-
   private checkStable(seq: number, digest: string): void {
-    const voters = this.checkpointVotes.get(seq)?.get(digest);
-    if (!voters || voters.size < this.quorum || seq <= this.lowWatermark) return;
+    if (this.checkpointVotes.count(seq, digest) < this.quorum || seq <= this.lowWatermark) return;
     if (this.lastExecuted < seq) {
       // The others are ahead. Slightly behind, it will get there by itself (its own checkpoint at `seq` finds
-      // this quorum waiting); a whole checkpoint behind, or stuck when its timer fires, it fetches the state.
+      // this quorum waiting); a whole checkpoint behind, or stuck when a timer fires, it fetches the state.
       const earlier = this.checkpointAhead;
       const behind = earlier !== null && earlier.seq > this.lastExecuted && earlier.seq < seq;
       this.checkpointAhead = { seq, digest };
       if (!behind || !this.transferState(seq, digest)) return;
     }
     const own = this.ownCheckpoints.get(seq);
-    if (own !== undefined && own !== digest) return; // our own state differs: never adopt someone else's proof
-    this.makeStable({ seq, digest, signers: [...voters].sort((x, y) => x - y) });
+    if (own !== undefined && own.digest !== digest) return; // our own state differs: never adopt someone else's proof
+    // Its proof: the matching CHECKPOINTs, as their senders signed them.
+    this.makeStable({ seq, digest, messages: this.checkpointVotes.voters(seq, digest) });
     if (this.isPrimary) this.proposePending();
   }
 
@@ -383,15 +455,18 @@ export class Replica implements ReplicaModel {
     this.stableCheckpoint = proof;
     this.lowWatermark = proof.seq;
     for (const seq of [...this.log.keys()]) if (seq <= proof.seq) this.log.delete(seq);
-    for (const seq of [...this.checkpointVotes.keys()]) if (seq <= proof.seq) this.checkpointVotes.delete(seq);
+    this.checkpointVotes.forgetUpTo(proof.seq);
     for (const seq of [...this.ownCheckpoints.keys()]) if (seq < proof.seq) this.ownCheckpoints.delete(seq);
     this.emit({ kind: 'checkpoint', replica: this.id, seq: proof.seq, stable: true });
+    this.noteProgress();
+    this.releaseHeld();
   }
 
   /** A replica that fell behind fetches the certified state instead of re-running what it missed. */
   private transferState(seq: number, digest: string): boolean {
     const history = this.host.fetchState(seq, digest);
     if (!history) return false;
+    const before = this.lastExecuted;
     for (const entry of history) {
       if (entry.seq <= this.lastExecuted) continue;
       this.rememberExecuted(entry);
@@ -405,29 +480,54 @@ export class Replica implements ReplicaModel {
       }
       this.emit({ kind: 'phase', replica: this.id, view: this.view, seq: entry.seq, digest: entry.digest, phase: 'executed' });
     }
-    this.ownCheckpoints.set(seq, digest);
+    // It now holds that state and can say so in its own name.
+    if (!this.ownCheckpoints.has(seq) || this.ownCheckpoints.get(seq)!.digest !== digest) {
+      this.ownCheckpoints.set(seq, signedCopy({ type: 'CHECKPOINT', view: this.view, seq, digest, sender: this.id, sig: this.signAsSelf('CHECKPOINT', this.view, seq, digest), payload: { stateDigest: digest } }));
+    }
+    if (this.lastExecuted > before) this.progressed();
     this.executeReady();
     this.restartRequestTimer();
     return this.lastExecuted >= seq;
   }
 
-  private resendLatestCheckpoint(): void {
-    let latest = -1;
-    for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark && seq > latest) latest = seq;
-    if (latest < 0) return;
-    const digest = this.ownCheckpoints.get(latest)!;
-    this.multicast({ type: 'CHECKPOINT', view: this.view, seq: latest, digest, payload: { stateDigest: digest } }, true);
+  private signAsSelf(type: Message['type'], view: number, seq: number, digest: string, payload?: unknown): Signature {
+    return this.host.sign(this.id, { type, view, seq, digest, sender: this.id, payload });
   }
 
-  /** Under loss, a client's retransmission is the cue to repeat what this replica already said for that slot. */
+  private resendLatestCheckpoint(): void {
+    let latest: SignedMessage | null = null;
+    for (const [seq, m] of this.ownCheckpoints) if (seq > this.lowWatermark && (!latest || seq > latest.seq)) latest = m;
+    if (latest) this.multicast(checkpointFields(latest), true);
+  }
+
+  /** Under loss, a client's retransmission (or its own retransmission timer) is the cue to repeat what it said for that slot. */
   private resendForSlot(seq: number): void {
     const slot = this.log.get(seq);
     const pp = slot?.prePrepare;
     if (!slot || !pp || pp.view !== this.view) return;
-    if (this.isPrimary && pp.request) this.sendPrePrepares(seq, pp.request, true);
-    if (!this.isPrimary) this.multicast({ type: 'PREPARE', view: pp.view, seq, digest: pp.digest }, true);
+    if (this.isPrimary && pp.request) this.multicast({ type: 'PRE_PREPARE', view: pp.view, seq, digest: pp.digest, request: pp.request }, true);
+    if (!this.isPrimary && slot.prepareSentView === pp.view) this.multicast({ type: 'PREPARE', view: pp.view, seq, digest: pp.digest }, true);
     if (slot.commitSentView === pp.view) this.multicast({ type: 'COMMIT', view: pp.view, seq, digest: pp.digest }, true);
-    if (this.isPrimary && this.newViewSent) this.multicast({ type: 'NEW_VIEW', view: this.view, seq: 0, digest: '', payload: this.newViewSent }, true);
+  }
+
+  /**
+   * Another replica repeats what it said for a slot in `view`, so it is missing something: it gets what this replica
+   * said there itself — its PREPARE and its COMMIT, to it alone. Only a replica done with that slot answers (it has
+   * committed it, or moved on to a later view: its words there stand); one still working on it repeats them itself.
+   */
+  private answerForSlot(to: NodeId, slot: Slot, view: number): void {
+    const pp = slot.prePrepare;
+    if (!pp || pp.view !== view || to === this.id) return;
+    const done = slot.executed || slot.committedView === view || view < this.view;
+    if (!done) return;
+    if (slot.prepareSentView === view) this.send(to, { type: 'PREPARE', view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
+    if (slot.commitSentView === view) this.send(to, { type: 'COMMIT', view, seq: slot.seq, digest: pp.digest, retransmit: 'answer' });
+  }
+
+  /** Another replica repeats something this one has already made stable and discarded: it gets this one's CHECKPOINT. */
+  private answerBehind(to: NodeId): void {
+    const mine = this.ownCheckpoints.get(this.lowWatermark);
+    if (mine && to !== this.id && this.isMember(to)) this.send(to, { ...checkpointFields(mine), retransmit: 'answer' });
   }
 
   private seqOf(digest: string): number | undefined {
@@ -437,10 +537,26 @@ export class Replica implements ReplicaModel {
 
   // ───────────────────────────── timers ─────────────────────────────
 
-  /** A backup waiting for a request it knows of suspects the primary when the timer fires. */
+  /** T · 2^k, with k bounded so the wait stays a finite number. */
+  private backoff(k: number, cap: number): number {
+    const T = this.config.viewChangeTimeoutMs;
+    return k <= 0 ? T : T * 2 ** Math.min(k, cap);
+  }
+
+  /**
+   * A backup waiting for a request it knows of suspects the primary when the timer fires. The wait is T, and doubles
+   * with each view change that executed nothing (§4.5.2: the view change to v+1 waits T, the next 2T, then 4T …), across
+   * NEW-VIEWs too; any execution brings it back to T.
+   */
   private startRequestTimer(): void {
     if (this.timer || this.viewChanging || this.isPrimary || this.waiting.size === 0) return;
-    this.setTimer('request', this.config.viewChangeTimeoutMs);
+    this.setTimer('request', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
+  }
+
+  /** The primary suspects its own view only when the client retransmits a request it ordered and has not executed. */
+  private startPrimaryTimer(): void {
+    if (this.timer || this.viewChanging || !this.isPrimary || this.waiting.size === 0) return;
+    this.setTimer('request', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
   }
 
   /** After progress the wait starts afresh for whatever is still pending (the view-change timer is left alone). */
@@ -453,19 +569,23 @@ export class Replica implements ReplicaModel {
   private stopTimer(): void {
     if (!this.timer) return;
     this.timer = null;
-    this.host.clearTimer(this.id);
+    this.host.clearTimer(this.id, 'main');
     this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
   }
 
   private setTimer(kind: 'request' | 'view-change', delay: number): void {
     const now = this.host.now();
     this.timer = { startedAt: now, deadline: now + delay, kind };
-    this.host.setTimer(this.id, delay);
+    this.host.setTimer(this.id, delay, 'main');
     this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
   }
 
-  /** Called by the host when this replica's timer fires. */
-  onTimer(): void {
+  /** Called by the host when one of this replica's timers fires. */
+  onTimer(which: ReplicaTimer = 'main'): void {
+    if (which === 'resend') {
+      this.onResendTimer();
+      return;
+    }
     if (!this.timer) return;
     const kind = this.timer.kind;
     this.timer = null;
@@ -480,138 +600,282 @@ export class Replica implements ReplicaModel {
     this.startViewChange(this.view + 1);
   }
 
+  // ───────────────────────────── retransmission ─────────────────────────────
+
+  /**
+   * Unfinished business: a slot of this view it has spoken for and not executed, a checkpoint of its own not yet
+   * stable, or a view change not yet installed. While it has some and sees no progress, it says again what it said.
+   */
+  private hasBusiness(): boolean {
+    if (this.viewChanging) return true;
+    for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark) return true;
+    for (const slot of this.log.values()) if (this.isOpen(slot)) return true;
+    return false;
+  }
+
+  private isOpen(slot: Slot): boolean {
+    const pp = slot.prePrepare;
+    return !slot.executed && pp !== null && pp.view === this.view && (this.isPrimary || slot.prepareSentView === this.view);
+  }
+
+  /** Progress (or new business after none): the retransmission wait starts again from T. */
+  private noteProgress(): void {
+    this.resendRound = 0;
+    this.quietSince = this.host.now();
+    // A timer backed off far into the future comes back to T from now.
+    if (this.resendDeadline !== null && this.resendDeadline > this.quietSince + this.config.viewChangeTimeoutMs) {
+      this.resendDeadline = null;
+      this.host.clearTimer(this.id, 'resend');
+      this.armResend(false);
+    }
+  }
+
+  /** Something new to say (or the client asking again): a replica that had given up retransmitting starts again. */
+  private wakeResend(): void {
+    if (this.resendRound >= MAX_RESEND_ROUNDS) {
+      this.resendRound = 0;
+      this.quietSince = this.host.now();
+    }
+    this.armResend();
+  }
+
+  /**
+   * Starts the retransmission timer if it has business and none runs. `fresh`: the business begins now (no timer ran),
+   * so the wait for progress counts from now.
+   */
+  private armResend(fresh = true): void {
+    if (this.resendDeadline !== null || this.resendRound >= MAX_RESEND_ROUNDS || !this.hasBusiness()) return;
+    const now = this.host.now();
+    if (fresh && this.resendRound === 0) this.quietSince = now;
+    const at = Math.max(now, this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS));
+    this.resendDeadline = at;
+    this.host.setTimer(this.id, at - now, 'resend');
+  }
+
+  private onResendTimer(): void {
+    this.resendDeadline = null;
+    if (!this.hasBusiness()) return;
+    const now = this.host.now();
+    const due = this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS);
+    // Progress since it was armed, or a view change due this very moment: no retransmission yet.
+    if (now < due || (this.timer !== null && this.timer.deadline <= now)) {
+      if (now >= due) this.quietSince = now;
+      this.armResend(false);
+      return;
+    }
+    const ahead = this.checkpointAhead;
+    if (ahead && ahead.seq > this.lastExecuted && !this.viewChanging) {
+      // A quorum moved on without it: catching up is the progress it was waiting for.
+      const before = this.lastExecuted;
+      this.checkStableAfterTransfer(ahead.seq, ahead.digest);
+      if (this.lastExecuted > before) {
+        this.armResend(false);
+        return;
+      }
+    }
+    this.resendRound++;
+    this.quietSince = now;
+    if (this.viewChanging) this.resendViewChange();
+    else {
+      if (this.isPrimary && this.newViewSent && this.newViewSent.view === this.view) this.multicast(this.newViewSent, true);
+      for (const slot of [...this.log.values()]) if (this.isOpen(slot)) this.resendForSlot(slot.seq);
+    }
+    this.resendLatestCheckpoint();
+    this.armResend(false);
+  }
+
   // ───────────────────────────── view change ─────────────────────────────
 
   private startViewChange(target: number): void {
     if (target <= this.view) return;
-    if (this.viewChanging) this.viewChangeAttempts++;
+    this.viewChangeAttempts = Math.min(this.viewChangeAttempts + 1, MAX_VIEW_CHANGE_DOUBLINGS);
     this.stopTimer();
     this.view = target;
     this.viewChanging = true;
     this.newViewSent = null;
     this.assigned = new Map();
     const payload = this.viewChangePayload();
-    this.recordViewChange(target, this.id, payload);
     this.emit({ kind: 'view-change', replica: this.id, view: target });
-    this.multicast({ type: 'VIEW_CHANGE', view: target, seq: this.lowWatermark, digest: '', payload });
-    for (const v of [...this.viewChanges.keys()]) if (v < target) this.viewChanges.delete(v);
+    const own = this.multicast({ type: 'VIEW_CHANGE', view: target, seq: this.stableCheckpoint.seq, digest: '', payload });
+    this.viewChanges[this.id] = signedCopy({ type: 'VIEW_CHANGE', view: target, seq: this.stableCheckpoint.seq, digest: '', sender: this.id, sig: own?.sig ?? this.signAsSelf('VIEW_CHANGE', target, this.stableCheckpoint.seq, '', payload), payload });
+    this.noteProgress();
+    this.armResend();
     this.afterViewChangeVote(target);
   }
 
+  /** C and P, as proofs: the stable checkpoint's 2f+1 CHECKPOINTs, and each prepared slot's PRE-PREPARE and 2f PREPAREs. */
   private viewChangePayload(): ViewChangePayload {
     const prepared: PreparedCertificate[] = [];
-    for (const slot of this.log.values()) if (slot.prepared && slot.seq > this.lowWatermark) prepared.push(slot.prepared);
-    prepared.sort((a, b) => a.seq - b.seq);
-    return { stable: this.stableCheckpoint, prepared };
+    for (const slot of this.log.values()) {
+      if (!slot.prepared || slot.seq <= this.lowWatermark) continue;
+      const cert = this.certificate(slot.seq, slot.prepared, slot.prepared.prepares);
+      if (cert) prepared.push(cert);
+    }
+    prepared.sort((a, b) => a.prePrepare.seq - b.prePrepare.seq);
+    return Object.freeze({ stable: this.stableCheckpoint, prepared: Object.freeze(prepared) });
+  }
+
+  private certificate(seq: number, p: { view: number; digest: string; request: ClientRequest | null; sig: Signature }, prepares: Tally): PreparedCertificate | null {
+    const votes = prepares.signed().slice(0, this.quorum - 1);
+    if (votes.length < this.quorum - 1) return null;
+    const prePrepare = signedCopy({ type: 'PRE_PREPARE', view: p.view, seq, digest: p.digest, sender: primaryOf(p.view, this.n), sig: p.sig, request: p.request });
+    const list = votes.map(({ sender, sig }) => signedCopy({ type: 'PREPARE', view: p.view, seq, digest: p.digest, sender, sig }));
+    return Object.freeze({ prePrepare, prepares: Object.freeze(list) });
   }
 
   private resendViewChange(): void {
-    const own = this.viewChanges.get(this.view)?.get(this.id);
-    if (own) this.multicast({ type: 'VIEW_CHANGE', view: this.view, seq: own.stable.seq, digest: '', payload: own }, true);
-  }
-
-  private recordViewChange(view: number, sender: NodeId, payload: ViewChangePayload): boolean {
-    let senders = this.viewChanges.get(view);
-    if (!senders) this.viewChanges.set(view, (senders = new Map()));
-    if (senders.has(sender)) return false;
-    senders.set(sender, payload);
-    return true;
+    const own = this.viewChanges[this.id];
+    if (own && own.view === this.view && this.viewChanging) this.multicast(viewChangeFields(own), true);
   }
 
   private onViewChange(msg: Message): string | undefined {
-    if (msg.view < this.view || (msg.view === this.view && !this.viewChanging)) return `view ${msg.view} is not ahead of view ${this.view}`;
-    const payload = msg.payload as ViewChangePayload | undefined;
-    if (!payload || !payload.stable || !Array.isArray(payload.prepared)) return 'malformed VIEW-CHANGE';
-    if (!this.recordViewChange(msg.view, msg.sender, payload)) return 'duplicate VIEW-CHANGE';
+    if (!isWhole(msg.view)) return 'malformed VIEW-CHANGE';
+    const repeat = msg.retransmit === 'repeat';
+    if (msg.view < this.view || (msg.view === this.view && !this.viewChanging)) {
+      if (repeat) this.answerViewChange(msg.sender, msg.view);
+      return `view ${msg.view} is not ahead of view ${this.view}`;
+    }
+    const known = this.viewChanges[msg.sender];
+    if (known && known.view >= msg.view) {
+      if (repeat) this.answerViewChange(msg.sender, msg.view);
+      return known.view === msg.view ? 'duplicate VIEW-CHANGE' : `it already holds a VIEW-CHANGE for view ${known.view} from replica ${msg.sender}`;
+    }
+    const problem = checkViewChange(msg, msg.view, this.rules);
+    if (problem) return `rejected VIEW-CHANGE: ${problem}`;
+    this.viewChanges[msg.sender] = signedCopy(msg);
+    if (repeat) this.answerViewChange(msg.sender, msg.view);
     if (!(this.viewChanging && msg.view === this.view)) {
       // §4.5.2: f+1 replicas asking for higher views cannot all be faulty — join the smallest such view.
-      const ahead = new Map<NodeId, number>();
-      for (const [v, senders] of this.viewChanges) {
-        if (v <= this.view) continue;
-        for (const s of senders.keys()) if (s !== this.id && (!ahead.has(s) || v < ahead.get(s)!)) ahead.set(s, v);
+      let asking = 0;
+      let smallest = Infinity;
+      for (const vc of this.viewChanges) {
+        if (!vc || vc.sender === this.id || vc.view <= this.view) continue;
+        asking++;
+        smallest = Math.min(smallest, vc.view);
       }
-      if (ahead.size >= this.f + 1) this.startViewChange(Math.min(...ahead.values()));
+      if (asking >= this.f + 1) this.startViewChange(smallest);
+      // A VIEW-CHANGE for a later view also says its sender has left this one: it may complete the quorum that starts the timer.
+      else this.afterViewChangeVote(this.view);
       return undefined;
     }
     this.afterViewChangeVote(msg.view);
     return undefined;
   }
 
-  /** With 2f+1 VIEW-CHANGEs for the view it is moving to, the new primary sends NEW-VIEW; backups wait T·2^k for it. */
-  private afterViewChangeVote(view: number): void {
-    if (!this.viewChanging || view !== this.view) return;
-    const senders = this.viewChanges.get(view);
-    if (!senders || senders.size < this.quorum) return;
-    if (primaryOf(view, this.n) === this.id) {
-      if (!this.newViewSent) this.sendNewView(view, senders);
+  /**
+   * Another replica repeats its VIEW-CHANGE for `view`, so it is missing something. The new primary of an installed view
+   * answers with its NEW-VIEW; a replica changing to the same view answers only if the one repeating is that view's new
+   * primary (which needs 2f+1 VIEW-CHANGEs; the others hear each other's repeats anyway); one already past that view
+   * answers with its own latest VIEW-CHANGE, so f+1 of them bring the laggard along.
+   */
+  private answerViewChange(to: NodeId, view: number): void {
+    if (to === this.id || !this.isMember(to)) return;
+    if (!this.viewChanging && this.isPrimary && this.newViewSent && this.newViewSent.view === this.view && view <= this.view) {
+      this.send(to, { ...this.newViewSent, retransmit: 'answer' });
       return;
     }
+    const own = this.viewChanges[this.id];
+    if (!own || own.view !== this.view) return;
+    if (view < this.view || (this.viewChanging && to === primaryOf(view, this.n))) this.send(to, { ...viewChangeFields(own), retransmit: 'answer' });
+  }
+
+  /** The VIEW-CHANGEs it holds for `view`, by sender. */
+  private viewChangesFor(view: number): SignedMessage[] {
+    const out: SignedMessage[] = [];
+    for (const vc of this.viewChanges) if (vc && vc.view === view) out.push(vc);
+    return out;
+  }
+
+  /**
+   * With 2f+1 VIEW-CHANGEs for the view it is moving to, the new primary sends NEW-VIEW. A backup starts its timer
+   * (T·2^(k−1)) once 2f+1 replicas have asked for this view or a later one — they have all left the views before it —
+   * and moves on when no NEW-VIEW comes in time.
+   */
+  private afterViewChangeVote(view: number): void {
+    if (!this.viewChanging || view !== this.view) return;
+    const collected = this.viewChangesFor(view);
+    if (primaryOf(view, this.n) === this.id) {
+      if (!this.newViewSent && collected.length >= this.quorum) this.sendNewView(view, collected.slice(0, this.quorum));
+      return;
+    }
+    let leaving = 0;
+    for (const vc of this.viewChanges) if (vc && vc.view >= view) leaving++;
+    if (leaving < this.quorum) return;
     if (this.viewChangeQuorumSeen !== view) {
       this.viewChangeQuorumSeen = view;
-      this.setTimer('view-change', this.config.viewChangeTimeoutMs * 2 ** this.viewChangeAttempts);
+      this.setTimer('view-change', this.backoff(this.viewChangeAttempts - 1, MAX_VIEW_CHANGE_DOUBLINGS));
     }
   }
 
-  private sendNewView(view: number, senders: Map<NodeId, ViewChangePayload>): void {
-    const viewChanges = [...senders.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .slice(0, this.quorum)
-      .map(([sender, payload]) => ({ sender, payload }));
-    const payload: NewViewPayload = { viewChanges, ...computeNewViewDecision(viewChanges) };
-    this.newViewSent = payload;
-    this.multicast({ type: 'NEW_VIEW', view, seq: 0, digest: '', payload });
-    this.installView(view, payload);
+  private sendNewView(view: number, viewChanges: SignedMessage[]): void {
+    const decision = computeNewViewDecision(viewChanges);
+    const prePrepares = decision.prePrepares.map(({ seq, digest, request }) =>
+      signedCopy({ type: 'PRE_PREPARE', view, seq, digest, sender: this.id, sig: this.signAsSelf('PRE_PREPARE', view, seq, digest), request }),
+    );
+    const payload: NewViewPayload = Object.freeze({ viewChanges: Object.freeze(viewChanges), prePrepares: Object.freeze(prePrepares) });
+    const fields: OutgoingMessage = { type: 'NEW_VIEW', view, seq: 0, digest: '', payload };
+    this.newViewSent = this.multicast(fields) ?? fields;
+    this.installView(view, decision, prePrepares);
   }
 
   private onNewView(msg: Message): string | undefined {
+    if (!isWhole(msg.view)) return 'malformed NEW-VIEW';
     if (msg.view < this.view || (msg.view === this.view && !this.viewChanging)) return `view ${msg.view} is already installed or stale`;
     if (msg.sender !== primaryOf(msg.view, this.n)) return `NEW-VIEW from ${msg.sender}, who is not the primary of view ${msg.view}`;
-    const payload = msg.payload as NewViewPayload | undefined;
-    if (!payload || !Array.isArray(payload.viewChanges) || !Array.isArray(payload.prePrepares)) return 'malformed NEW-VIEW';
-    if (payload.viewChanges.some((vc) => !vc.payload || !vc.payload.stable || !Array.isArray(vc.payload.prepared))) return 'malformed NEW-VIEW';
-    const problem = verifyNewView(payload, this.quorum, this.n);
-    if (problem) return `rejected NEW-VIEW: ${problem}`;
-    this.installView(msg.view, payload);
+    const checked = checkNewView(msg.view, msg.sender, msg.payload, this.rules);
+    if ('problem' in checked) return `rejected NEW-VIEW: ${checked.problem}`;
+    this.installView(msg.view, checked.decision, (msg.payload as NewViewPayload).prePrepares);
     return undefined;
   }
 
   /** Enters `view` with the PRE-PREPAREs of O; backups vote for each of them again in the new view. */
-  private installView(view: number, decision: NewViewPayload): void {
+  private installView(view: number, decision: NewViewDecision, prePrepares: readonly SignedMessage[]): void {
     this.stopTimer();
-    if (decision.minSeq > this.lowWatermark) {
-      const signers = decision.viewChanges.find((vc) => vc.payload.stable.seq === decision.minSeq)?.payload.stable.signers ?? [];
-      if (this.lastExecuted < decision.minSeq) this.transferState(decision.minSeq, decision.checkpointDigest);
-      if (this.lastExecuted >= decision.minSeq) this.makeStable({ seq: decision.minSeq, digest: decision.checkpointDigest, signers });
+    const stable = decision.stable;
+    if (stable.seq > this.lowWatermark) {
+      if (this.lastExecuted < stable.seq) this.transferState(stable.seq, stable.digest);
+      if (this.lastExecuted >= stable.seq) this.makeStable(stable);
     }
     this.view = view;
     this.viewChanging = false;
     this.assigned = new Map();
     const primary = primaryOf(view, this.n);
     this.emit({ kind: 'new-view', replica: this.id, view, primary });
-    let maxSeq = decision.minSeq;
-    for (const entry of decision.prePrepares) {
-      maxSeq = Math.max(maxSeq, entry.seq);
-      if (entry.seq <= this.lowWatermark) continue;
-      if (entry.request) this.assigned.set(entry.digest, entry.seq);
-      this.acceptPrePrepare(this.slot(entry.seq), view, entry.digest, entry.request);
+    let maxSeq = stable.seq;
+    for (const pp of prePrepares) {
+      maxSeq = Math.max(maxSeq, pp.seq);
+      if (pp.seq <= this.lowWatermark) continue;
+      const request = pp.request ?? null;
+      if (request) this.assigned.set(pp.digest, pp.seq);
+      this.acceptPrePrepare(this.slot(pp.seq), view, pp.digest, request, pp.sig);
     }
     this.lastAssigned = Math.max(maxSeq, this.lowWatermark);
-    this.replayFutureMessages();
+    for (const slot of this.log.values()) {
+      slot.prepares.forgetBefore(view, slot.prepared?.prepares ?? null);
+      slot.commits.forgetBefore(view, null);
+    }
+    this.noteProgress();
+    this.releaseHeld();
     if (this.isPrimary) {
       this.proposePending();
     } else {
       for (const request of this.waiting.values()) {
-        if (!decision.prePrepares.some((e: ReProposal) => e.digest === request.digest)) {
+        if (!prePrepares.some((pp) => pp.digest === request.digest)) {
           this.send(primary, { type: 'REQUEST', view, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
         }
       }
       this.startRequestTimer();
     }
+    this.armResend();
   }
 
-  private replayFutureMessages(): void {
-    const ready = this.futureBuffer.filter((e) => e.msg.view === this.view);
-    this.futureBuffer = this.futureBuffer.filter((e) => e.msg.view > this.view);
+  /** Uses the held messages it can use now (its view, inside its window); lets go of those it never will. */
+  private releaseHeld(): void {
+    const ready = this.held.take((m) => {
+      if (m.view < this.view || m.seq <= this.lowWatermark) return 'dead';
+      if (m.view === this.view && !this.viewChanging && m.seq <= this.highWatermark) return 'ready';
+      return 'keep';
+    });
     for (const { msg, from } of ready) this.onNormalCase(msg, from);
   }
 
@@ -626,6 +890,7 @@ export class Replica implements ReplicaModel {
         prepares: new VoteBook(this.n),
         commits: new VoteBook(this.n),
         prepared: null,
+        prepareSentView: -1,
         commitSentView: -1,
         committedView: -1,
         executed: seq <= this.lastExecuted,
@@ -644,6 +909,7 @@ export class Replica implements ReplicaModel {
       .sort((a, b) => a.seq - b.seq)
       .map((slot) => {
         const pp = slot.prePrepare;
+        const prepares = pp ? slot.prepares.tally(pp.view, pp.digest) : null;
         return {
           seq: slot.seq,
           view: pp?.view ?? null,
@@ -653,20 +919,40 @@ export class Replica implements ReplicaModel {
           prepareQuorum: this.quorum - 1,
           commits: pp ? slot.commits.count(pp.view, pp.digest) : 0,
           commitQuorum: this.quorum,
+          proposer: pp ? primaryOf(pp.view, this.n) : null,
+          prepareSigners: prepares ? prepares.signed().map((v) => v.sender) : [],
         };
       });
+    const viewChanges = this.viewChanging
+      ? this.viewChangesFor(this.view).map((vc) => {
+          const p = vc.payload as ViewChangePayload;
+          return { sender: vc.sender, checkpoint: p.stable.seq, prepared: p.prepared.map((c) => c.prePrepare.seq) };
+        })
+      : [];
     return {
       id: this.id,
       view: this.view,
       role: this.isPrimary ? 'primary' : 'backup',
       viewChanging: this.viewChanging,
       lastExecuted: this.lastExecuted,
-      stableCheckpoint: { seq: this.stableCheckpoint.seq, digest: this.stableCheckpoint.digest, signers: this.stableCheckpoint.signers.length },
+      stableCheckpoint: { seq: this.stableCheckpoint.seq, digest: this.stableCheckpoint.digest, signers: this.stableCheckpoint.messages.map((m) => m.sender) },
       lowWatermark: this.lowWatermark,
       highWatermark: this.highWatermark,
       timer: this.timer ? { ...this.timer } : null,
       waiting: this.waiting.size,
       log,
+      viewChanges,
+      held: this.held.size(),
+      resend: this.resendDeadline !== null ? { deadline: Math.max(this.resendDeadline, this.quietSince + this.backoff(this.resendRound, MAX_RESEND_DOUBLINGS)), attempt: this.resendRound } : null,
     };
   }
+}
+
+/** A stored CHECKPOINT as fields to send again (the host signs them anew: the same words give the same signature). */
+function checkpointFields(m: SignedMessage): OutgoingMessage {
+  return { type: 'CHECKPOINT', view: m.view, seq: m.seq, digest: m.digest, payload: m.payload };
+}
+
+function viewChangeFields(m: SignedMessage): OutgoingMessage {
+  return { type: 'VIEW_CHANGE', view: m.view, seq: m.seq, digest: m.digest, payload: m.payload };
 }

@@ -1,15 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { NULL_DIGEST } from '../../messages';
-import type { NewViewPayload, ViewChangePayload } from './payloads';
+import { INITIAL_STATE_DIGEST, makeRequest, NULL_DIGEST } from '../../messages';
 import { defaultScenario } from '../../scenario';
+import { Signatures, type Signable } from '../../signatures';
 import { Simulation } from '../../simulation';
 import { ignoredReasons, msg, quietWorld } from '../../testkit';
-import type { Scenario, TraceEvent } from '../../types';
-import { computeNewViewDecision, verifyNewView } from './viewChange';
+import type { ClientRequest, Scenario, TraceEvent } from '../../types';
+import { runtimeOf } from '../runtime';
+import type { CheckpointProof, PreparedCertificate, SignedMessage, ViewChangePayload } from './payloads';
+import { checkCheckpointProof, checkNewView, checkPreparedCertificate, computeNewViewDecision, type ProofRules } from './viewChange';
 
 function world(overrides: Partial<Scenario>) {
   return new Simulation(defaultScenario(overrides));
 }
+
+/** Proofs made by hand for n = 4 (f = 1): every replica signs honestly with its own key, unless a test says otherwise. */
+function proofKit(authentic: (r: ClientRequest) => boolean = () => true) {
+  const keys = new Signatures(7, 4, runtimeOf('pbft').signing);
+  const signed = (m: Omit<SignedMessage, 'sig'>, signer = m.sender): SignedMessage => Object.freeze({ ...m, sig: keys.sign(signer, m as Signable) });
+  const rules: ProofRules = { n: 4, quorum: 3, maxPrepared: 16, verify: (m) => keys.verify(m), isAuthentic: authentic };
+  const cert = (view: number, seq: number, r: ClientRequest, voters = [1, 2, 3].filter((x) => x !== view % 4).slice(0, 2)): PreparedCertificate => ({
+    prePrepare: signed({ type: 'PRE_PREPARE', view, seq, digest: r.digest, sender: view % 4, request: r }),
+    prepares: voters.map((sender) => signed({ type: 'PREPARE', view, seq, digest: r.digest, sender })),
+  });
+  const genesis: CheckpointProof = { seq: 0, digest: INITIAL_STATE_DIGEST, messages: [] };
+  const viewChange = (sender: number, view: number, prepared: PreparedCertificate[], stable = genesis): SignedMessage =>
+    signed({ type: 'VIEW_CHANGE', view, seq: stable.seq, digest: '', sender, payload: { stable, prepared } satisfies ViewChangePayload });
+  const newView = (view: number, V: SignedMessage[]) => {
+    const primary = view % 4;
+    const prePrepares = computeNewViewDecision(V).prePrepares.map(({ seq, digest, request }) => signed({ type: 'PRE_PREPARE', view, seq, digest, sender: primary, request }));
+    return { payload: { viewChanges: V, prePrepares } };
+  };
+  return { keys, signed, rules, cert, viewChange, newView, genesis };
+}
+
+const proofs = proofKit();
+const a = makeRequest('op-a', 1, -1);
+const b = makeRequest('op-b', 2, -1);
+const c = makeRequest('op-c', 3, -1);
+const d = makeRequest('op-d', 4, -1);
 
 const executedBy = (sim: Simulation, id: number) => sim.replicas()[id].executed;
 const newViews = (trace: TraceEvent[]) => trace.filter((e) => e.kind === 'send' && e.msg.type === 'NEW_VIEW');
@@ -58,17 +86,15 @@ describe('view change', () => {
   });
 
   it('O fills a gap with the null request', () => {
-    const cert = (seq: number, view: number, digest: string) => ({ seq, view, digest, request: null });
-    const vc = (prepared: ViewChangePayload['prepared']): ViewChangePayload => ({ stable: { seq: 0, digest: 'genesis', signers: [] }, prepared });
     const decision = computeNewViewDecision([
-      { sender: 1, payload: vc([cert(1, 0, 'aaaa'), cert(3, 0, 'cccc')]) },
-      { sender: 2, payload: vc([cert(1, 0, 'aaaa')]) },
-      { sender: 3, payload: vc([cert(3, 1, 'dddd')]) },
+      proofs.viewChange(1, 1, [proofs.cert(0, 1, a), proofs.cert(0, 3, c)]),
+      proofs.viewChange(2, 1, [proofs.cert(0, 1, a)]),
+      proofs.viewChange(3, 1, [proofs.cert(1, 3, d)]),
     ]);
     expect(decision.prePrepares.map((p) => [p.seq, p.digest])).toEqual([
-      [1, 'aaaa'],
+      [1, a.digest],
       [2, NULL_DIGEST],
-      [3, 'dddd'], // the highest-view certificate wins
+      [3, d.digest], // the highest-view certificate wins
     ]);
   });
 
@@ -85,12 +111,12 @@ describe('view change', () => {
   });
 
   it('a backup rejects a NEW-VIEW whose O does not follow from V', () => {
-    const vc: ViewChangePayload = { stable: { seq: 0, digest: 'genesis', signers: [] }, prepared: [{ seq: 1, view: 0, digest: 'aaaa', request: null }] };
-    const viewChanges = [1, 2, 3].map((sender) => ({ sender, payload: vc }));
-    const honest: NewViewPayload = { viewChanges, ...computeNewViewDecision(viewChanges) };
-    expect(verifyNewView(honest, 3, 4)).toBeNull();
-    expect(verifyNewView({ ...honest, prePrepares: [{ seq: 1, digest: 'bbbb', request: null }] }, 3, 4)).toMatch(/O differs/);
-    expect(verifyNewView({ ...honest, viewChanges: viewChanges.slice(0, 2) }, 3, 4)).toMatch(/needs 3/);
+    const V = [1, 2, 3].map((sender) => proofs.viewChange(sender, 1, [proofs.cert(0, 1, a)]));
+    const honest = proofs.newView(1, V);
+    expect(checkNewView(1, 1, honest.payload, proofs.rules)).toHaveProperty('decision');
+    const otherO = { ...honest.payload, prePrepares: [proofs.signed({ type: 'PRE_PREPARE', view: 1, seq: 1, digest: b.digest, sender: 1, request: b })] };
+    expect(checkNewView(1, 1, otherO, proofs.rules)).toEqual({ problem: 'O differs from V at #1' });
+    expect(checkNewView(1, 1, { ...honest.payload, viewChanges: V.slice(0, 2) }, proofs.rules)).toEqual({ problem: 'V holds 2 VIEW-CHANGEs for view 1, needs 3' });
   });
 
   it('the new primary is also dead: replicas move on after T, then 2T', () => {
@@ -112,7 +138,7 @@ describe('view change', () => {
 
   it('a replica that sees f+1 VIEW-CHANGEs for higher views joins the smallest of them', () => {
     const sim = quietWorld({ f: 1 });
-    const vc = (view: number, sender: number) => msg('VIEW_CHANGE', sender, { view, seq: 0, payload: { stable: { seq: 0, digest: '00000000', signers: [] }, prepared: [] } });
+    const vc = (view: number, sender: number) => msg('VIEW_CHANGE', sender, { view, seq: 0, payload: { stable: { seq: 0, digest: INITIAL_STATE_DIGEST, messages: [] }, prepared: [] } });
     let trace = sim.inject(3, vc(3, 1));
     expect(trace.some((e) => e.kind === 'view-change')).toBe(false); // one is not enough: it may be faulty
     trace = sim.inject(3, vc(2, 2));
@@ -136,5 +162,90 @@ describe('view change', () => {
     expect(sim.stats().committed).toBe(2);
     expect(sim.stats().view).toBeGreaterThanOrEqual(2);
     expect(sim.stats().violations).toEqual([]);
+  });
+});
+
+describe('proofs in a view change (signatures)', () => {
+  it('a prepared certificate needs the PRE-PREPARE from that view\'s primary and 2f PREPAREs really sent by distinct backups', () => {
+    const { rules, cert, signed } = proofs;
+    expect(checkPreparedCertificate(cert(0, 1, a), 1, 0, rules)).toBeNull();
+    const one = { ...cert(0, 1, a), prepares: cert(0, 1, a).prepares.slice(0, 1) };
+    expect(checkPreparedCertificate(one, 1, 0, rules)).toBe('its prepared certificate for #1 holds 1 PREPAREs from distinct backups, needs 2');
+    const twice = { ...cert(0, 1, a), prepares: [cert(0, 1, a).prepares[0], cert(0, 1, a).prepares[0]] };
+    expect(checkPreparedCertificate(twice, 1, 0, rules)).toBe('its prepared certificate for #1 holds 1 PREPAREs from distinct backups, needs 2');
+    const fromPrimary = { ...cert(0, 1, a), prepares: [signed({ type: 'PREPARE', view: 0, seq: 1, digest: a.digest, sender: 0 }), cert(0, 1, a).prepares[0]] };
+    expect(checkPreparedCertificate(fromPrimary, 1, 0, rules)).toBe('its prepared certificate for #1 counts a PREPARE from the primary, replica 0');
+    // Replica 3 signs a PREPARE in replica 2's name: it can sign, but only as itself.
+    const forged = { ...cert(0, 1, a), prepares: [cert(0, 1, a).prepares[0], signed({ type: 'PREPARE', view: 0, seq: 1, digest: a.digest, sender: 2 }, 3)] };
+    expect(checkPreparedCertificate(forged, 1, 0, rules)).toBe('its prepared certificate for #1 holds a PREPARE from replica 2 that replica 2 did not send');
+    const relabelled = { prePrepare: { ...cert(0, 1, a).prePrepare, seq: 2 }, prepares: cert(0, 1, a).prepares.map((p) => ({ ...p, seq: 2 })) };
+    expect(checkPreparedCertificate(relabelled, 1, 0, rules)).toBe('its prepared certificate for #2 holds a PRE-PREPARE that replica 0 did not send');
+    const notPrimary = { ...cert(0, 1, a), prePrepare: signed({ type: 'PRE_PREPARE', view: 0, seq: 1, digest: a.digest, sender: 1, request: a }) };
+    expect(checkPreparedCertificate(notPrimary, 1, 0, rules)).toBe('its prepared certificate for #1 holds a PRE-PREPARE from replica 1, who is not the primary of view 0');
+    expect(checkPreparedCertificate(cert(1, 1, a), 1, 0, rules)).toBe('its prepared certificate for #1 is from view 1, not an earlier view');
+    expect(checkPreparedCertificate(cert(0, 1, a), 1, 1, rules)).toBe('its prepared certificate for #1 is at or below its stable checkpoint #1');
+  });
+
+  it("a certificate's request passes the checks any PRE-PREPARE's does: digest and client signature", () => {
+    const strict = proofKit((r) => r.digest !== b.digest);
+    const wrong = { ...strict.cert(0, 1, a), prePrepare: strict.signed({ type: 'PRE_PREPARE', view: 0, seq: 1, digest: a.digest, sender: 0, request: b }) };
+    expect(checkPreparedCertificate(wrong, 1, 0, strict.rules)).toBe('its prepared certificate for #1: digest does not match the request');
+    expect(checkPreparedCertificate(strict.cert(0, 1, b), 1, 0, strict.rules)).toBe('its prepared certificate for #1: its request is not signed by the client');
+  });
+
+  it('a stable checkpoint needs 2f+1 matching CHECKPOINTs really sent by distinct replicas', () => {
+    const { rules, signed } = proofs;
+    const vote = (sender: number, digest = 'state', signer = sender) => signed({ type: 'CHECKPOINT', view: 0, seq: 4, digest, sender }, signer);
+    expect(checkCheckpointProof({ seq: 4, digest: 'state', messages: [vote(0), vote(1), vote(2)] }, rules)).toBeNull();
+    expect(checkCheckpointProof({ seq: 4, digest: 'state', messages: [vote(0), vote(1)] }, rules)).toBe('its checkpoint proof for #4 holds 2 CHECKPOINTs from distinct replicas, needs 3');
+    expect(checkCheckpointProof({ seq: 4, digest: 'state', messages: [vote(0), vote(1), vote(1)] }, rules)).toBe('its checkpoint proof for #4 holds 2 CHECKPOINTs from distinct replicas, needs 3');
+    expect(checkCheckpointProof({ seq: 4, digest: 'state', messages: [vote(0), vote(1), vote(2, 'state', 3)] }, rules)).toBe('the CHECKPOINT from replica 2 in its checkpoint proof for #4 was not sent by replica 2');
+    expect(checkCheckpointProof({ seq: 4, digest: 'state', messages: [vote(0), vote(1), vote(2, 'other')] }, rules)).toBe('its checkpoint proof for #4 holds a message that is not a matching CHECKPOINT');
+    expect(checkCheckpointProof({ seq: 0, digest: INITIAL_STATE_DIGEST, messages: [] }, rules)).toBeNull();
+    expect(checkCheckpointProof({ seq: 0, digest: 'elsewhere', messages: [] }, rules)).toBe('it claims a state at #0 other than the initial one');
+  });
+
+  it('NEW-VIEW: V holds 2f+1 VIEW-CHANGEs for that very view, each sent by its sender; O is signed by the new primary', () => {
+    const { rules, viewChange, newView, cert, signed } = proofs;
+    const V = [0, 2, 3].map((sender) => viewChange(sender, 1, [cert(0, 1, a)]));
+    const good = newView(1, V);
+    expect(checkNewView(1, 1, good.payload, rules)).toHaveProperty('decision');
+    // Replica 1 rewrites replica 2's VIEW-CHANGE (it hides its certificate): the signature no longer fits.
+    const hidden = { ...V[1], payload: { ...(V[1].payload as ViewChangePayload), prepared: [] } };
+    expect(checkNewView(1, 1, newView(1, [V[0], hidden, V[2]]).payload, rules)).toEqual({ problem: 'the VIEW-CHANGE from replica 2 in V was not sent by replica 2' });
+    const stale = viewChange(2, 0, [cert(0, 1, a)]);
+    expect(checkNewView(1, 1, newView(1, [V[0], stale, V[2]]).payload, rules)).toEqual({ problem: 'the VIEW-CHANGE from replica 2 in V is for view 0, not 1' });
+    expect(checkNewView(1, 1, newView(1, [V[0], V[0], V[2]]).payload, rules)).toEqual({ problem: 'V holds two VIEW-CHANGEs from replica 0' });
+    const badCert = viewChange(2, 1, [{ ...cert(0, 1, a), prepares: cert(0, 1, a).prepares.slice(0, 1) }]);
+    expect(checkNewView(1, 1, newView(1, [V[0], badCert, V[2]]).payload, rules)).toEqual({
+      problem: 'the VIEW-CHANGE from replica 2 in V: its prepared certificate for #1 holds 1 PREPAREs from distinct backups, needs 2',
+    });
+    // O signed by someone else than the new primary.
+    const byOther = { ...good.payload, prePrepares: [signed({ type: 'PRE_PREPARE', view: 1, seq: 1, digest: a.digest, sender: 1, request: a }, 2)] };
+    expect(checkNewView(1, 1, byOther, rules)).toEqual({ problem: "O's PRE-PREPARE for #1 was not sent by replica 1" });
+    const missing = { ...good.payload, prePrepares: [] };
+    expect(checkNewView(1, 1, missing, rules)).toEqual({ problem: 'O re-proposes 0 numbers, but V implies 1 (#1…#1)' });
+  });
+
+  it("O's requests are checked like any PRE-PREPARE's", () => {
+    const strict = proofKit((r) => r.digest !== b.digest);
+    const V = [0, 2, 3].map((sender) => strict.viewChange(sender, 1, [strict.cert(0, 1, a)]));
+    const good = strict.newView(1, V);
+    const otherRequest = { ...good.payload, prePrepares: [strict.signed({ type: 'PRE_PREPARE', view: 1, seq: 1, digest: a.digest, sender: 1, request: b })] };
+    expect(checkNewView(1, 1, otherRequest, strict.rules)).toEqual({ problem: "O's PRE-PREPARE for #1: digest does not match the request" });
+    const unsigned = strict.newView(1, [0, 2, 3].map((sender) => strict.viewChange(sender, 1, [])));
+    expect(checkNewView(1, 1, unsigned.payload, strict.rules)).toHaveProperty('decision');
+  });
+
+  it('a forged VIEW-CHANGE is rejected on arrival, with the reason in the trace', () => {
+    const sim = quietWorld({ f: 1 });
+    const request = sim.client.issue(0);
+    // Replica 2 claims a certificate whose PREPAREs it made up in the names of replicas 1 and 3 (its own signature on them).
+    const fake = {
+      prePrepare: sim.signAs(0, { type: 'PRE_PREPARE', view: 0, seq: 1, digest: request.digest, request }),
+      prepares: [1, 3].map((sender) => ({ ...sim.signAs(2, { type: 'PREPARE', view: 0, seq: 1, digest: request.digest }), sender })),
+    };
+    const trace = sim.inject(3, msg('VIEW_CHANGE', 2, { view: 1, seq: 0, payload: { stable: proofs.genesis, prepared: [fake] } }));
+    expect(ignoredReasons(trace)).toEqual(['rejected VIEW-CHANGE: its prepared certificate for #1 holds a PREPARE from replica 1 that replica 1 did not send']);
   });
 });

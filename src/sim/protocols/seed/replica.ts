@@ -84,7 +84,7 @@ export class SeedReplica implements ReplicaModel {
       role: this.isPrimary ? 'primary' : 'backup',
       viewChanging: false,
       lastExecuted: this.lastExecuted,
-      stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: 0 },
+      stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] },
       lowWatermark: 0,
       highWatermark: this.highWatermark,
       timer: null,
@@ -100,7 +100,13 @@ export class SeedReplica implements ReplicaModel {
           prepareQuorum: this.quorum,
           commits: slot.digest ? (slot.commits.get(slot.digest)?.size ?? 0) : 0,
           commitQuorum: this.quorum,
+          proposer: slot.digest === null ? null : 0,
+          // The seed signs nothing: it holds votes, not proofs.
+          prepareSigners: slot.digest ? [...(slot.prepares.get(slot.digest) ?? [])].sort((x, y) => x - y) : [],
         })),
+      viewChanges: [],
+      held: 0,
+      resend: null,
     };
   }
 

@@ -1,0 +1,121 @@
+/**
+ * Unforgeable signatures, modelled (Castro & Liskov §4 with signatures: a message's sender is undeniable).
+ *
+ * Every replica holds a secret drawn from the run's seeded 'signatures' stream. A signature is a keyed 52-bit hash of
+ * a canonical encoding of what is signed — type, view, sequence number, digest, sender and a digest of any payload —
+ * and checking one means computing it again. Only the simulation holds the secrets: it signs what a replica sends in
+ * that replica's own name (a liar's adversary can ask for its own signature, never another's), so a liar may replay
+ * any message it has seen but can never make one in another's name. The model costs no memory per message (nothing
+ * is remembered of what was sent) and one hash per multicast, not per recipient.
+ *
+ * Which messages are signed, and how a payload is digested, is the protocol's business (its runtime says so).
+ */
+import { createRng } from './rng';
+import type { NodeId } from './types';
+
+/** What a signature covers: the header every message has, and its payload (digested by the protocol). */
+export interface Signable {
+  type: string;
+  view: number;
+  seq: number;
+  digest: string;
+  sender: NodeId;
+  payload?: unknown;
+}
+
+/** How a protocol signs: which message types, and the digest of a payload (anything, never throws). */
+export interface SigningRules {
+  signs(type: string): boolean;
+  payloadDigest(type: string, payload: unknown): string;
+}
+
+/** A signature: a 52-bit keyed hash, as a number (signing allocates nothing). */
+export type Signature = number;
+/** What an unsigned message carries: no key hashes to it. */
+export const NO_SIGNATURE: Signature = -1;
+
+const PRIME = 0x01000193;
+
+function mixString(h: number, text: string): number {
+  for (let k = 0; k < text.length; k++) {
+    h ^= text.charCodeAt(k);
+    h = Math.imul(h, PRIME);
+  }
+  return Math.imul(h ^ 0x7c, PRIME); // a separator, so "ab"+"c" and "a"+"bc" differ
+}
+
+function mixNumber(h: number, x: number): number {
+  if (x !== (x | 0)) return mixString(h, String(x));
+  h ^= x & 0xffff;
+  h = Math.imul(h, PRIME);
+  h ^= x >>> 16;
+  return Math.imul(h ^ 0x7c, PRIME);
+}
+
+/** FNV-1a over the signed content, keyed by `key` (the secret is the offset basis), with a final avalanche. */
+function keyedHash(key: number, type: string, view: number, seq: number, digest: string, signer: number, payload: string): number {
+  let h = key >>> 0;
+  h = mixString(h, type);
+  h = mixNumber(h, view);
+  h = mixNumber(h, seq);
+  h = mixString(h, digest);
+  h = mixNumber(h, signer);
+  h = mixString(h, payload);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export class Signatures {
+  /** Two 32-bit secrets per node. */
+  private readonly keys: Uint32Array;
+  /** Messages already found genuine: proofs are shared objects, checked once however many replicas read them. */
+  private readonly verified = new WeakSet<object>();
+
+  constructor(
+    seed: number,
+    private readonly nodes: number,
+    private readonly rules: SigningRules,
+  ) {
+    const rng = createRng(seed, 'signatures');
+    this.keys = new Uint32Array(2 * nodes);
+    for (let k = 0; k < this.keys.length; k++) this.keys[k] = Math.floor(rng.next() * 4294967296) >>> 0;
+  }
+
+  /** Whether this type of message carries a signature at all. */
+  signs(type: string): boolean {
+    return this.rules.signs(type);
+  }
+
+  /** The signature `signer` puts on `m` (whatever `m.sender` says: the encoding names the signer). */
+  sign(signer: NodeId, m: Omit<Signable, 'sender'>): Signature {
+    if (!Number.isInteger(signer) || signer < 0 || signer >= this.nodes) return NO_SIGNATURE;
+    const payload = m.payload === undefined ? '' : this.rules.payloadDigest(m.type, m.payload);
+    const type = String(m.type);
+    const digest = String(m.digest);
+    const high = keyedHash(this.keys[2 * signer], type, m.view, m.seq, digest, signer, payload);
+    const low = keyedHash(this.keys[2 * signer + 1], type, m.view, m.seq, digest, signer, payload);
+    return high * 0x100000 + (low >>> 12);
+  }
+
+  /** True when `m.sig` is the signature its claimed sender would put on it. Never throws, whatever `m` is. */
+  verify(m: unknown): boolean {
+    if (typeof m !== 'object' || m === null) return false;
+    if (this.verified.has(m)) return true;
+    const s = m as Partial<Signable> & { sig?: unknown };
+    if (typeof s.sig !== 'number' || typeof s.type !== 'string' || typeof s.digest !== 'string') return false;
+    if (typeof s.view !== 'number' || typeof s.seq !== 'number' || typeof s.sender !== 'number') return false;
+    const ok = s.sig === this.sign(s.sender, s as Signable);
+    // Proofs are frozen when made (see freezeProof), so a message found genuine stays genuine.
+    if (ok && Object.isFrozen(m)) this.verified.add(m);
+    return ok;
+  }
+}
+
+/** Makes a signed message immutable, so a check of it holds for good (a liar must build a new one to lie). */
+export function freezeProof<T extends object>(m: T): Readonly<T> {
+  return Object.freeze(m);
+}
