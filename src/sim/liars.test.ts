@@ -174,3 +174,78 @@ describe('flood', () => {
     expect(sim.nextEventTime()).toBeNull();
   });
 });
+
+/** Why honest replicas turned away the liar's messages of one type (the deliveries' `ignored`), all of them. */
+function turnedAway(sim: Simulation, from: NodeId, type: string): { delivered: number; reasons: string[] } {
+  const honest = new Set(honestIds(sim));
+  const got = sim.trace.filter((e): e is Extract<TraceEvent, { kind: 'deliver' }> => e.kind === 'deliver' && e.msg.from === from && e.msg.type === type && honest.has(e.msg.to));
+  return { delivered: got.length, reasons: got.flatMap((e) => (e.ignored ? [e.ignored] : [])) };
+}
+
+describe('forge-view-change', () => {
+  it('claims in its VIEW-CHANGEs what it cannot prove, a different forgery to each replica; every one is rejected, and the view changes without it', () => {
+    // The primary equivocates, so view 0 fails with PRE-PREPAREs the liar can build on.
+    const { sim, accepted } = run({ f: 2, requests: 4, concurrency: 2, malicious: { 0: { kind: 'equivocate' }, 3: { kind: 'forge-view-change' } } });
+    expect(accepted).toHaveLength(4);
+    expectSafeAndTrue(sim, accepted);
+    const { delivered, reasons } = turnedAway(sim, 3, 'VIEW_CHANGE');
+    expect(delivered).toBeGreaterThan(0);
+    // Nothing it claimed got through: each delivery was turned away (as a forgery, or as a repeat of one already refused).
+    expect(reasons).toHaveLength(delivered);
+    const forged = reasons.filter((r) => r.startsWith('rejected VIEW-CHANGE'));
+    expect(forged.some((r) => /CHECKPOINT from replica \d+ in its checkpoint proof for #\d+ was not sent by replica \d+/.test(r))).toBe(true);
+    expect(forged.some((r) => /holds a (PRE-PREPARE|PREPARE from replica \d+) that replica \d+ did not send/.test(r))).toBe(true);
+    expect(forged.some((r) => /holds 1 PREPAREs from distinct backups, needs 4/.test(r))).toBe(true);
+    expect(sim.stats().view).toBe(1);
+  });
+});
+
+describe('forge-new-view', () => {
+  it('as the new primary, hands different backups NEW-VIEWs from forged, stale or short material, or a valid one; the forgeries are rejected, and the run completes', () => {
+    // f = 3: replicas 0 and 1 are silent, so view 1 fails too, and the liar, primary of view 2, has heard view 1's VIEW-CHANGEs.
+    const { sim, accepted } = run({ f: 3, requests: 3, malicious: { 0: { kind: 'silent' }, 1: { kind: 'silent' }, 2: { kind: 'forge-new-view' } } }, 60_000);
+    expect(accepted).toHaveLength(3);
+    expectSafeAndTrue(sim, accepted);
+    const { delivered, reasons } = turnedAway(sim, 2, 'NEW_VIEW');
+    expect(delivered).toBeGreaterThan(0);
+    const forged = reasons.filter((r) => r.startsWith('rejected NEW-VIEW'));
+    expect(forged.some((r) => /the VIEW-CHANGE from replica \d+ in V was not sent by replica \d+/.test(r))).toBe(true);
+    expect(forged.some((r) => /the VIEW-CHANGE from replica \d+ in V is for view 1, not 2/.test(r))).toBe(true);
+    expect(forged.some((r) => /V holds 6 VIEW-CHANGEs for view 2, needs 7/.test(r))).toBe(true);
+    expect(forged.some((r) => /O differs from V at #\d+|O re-proposes \d+ numbers, but V implies \d+/.test(r))).toBe(true);
+    // Some backups took the valid one: they installed view 2 under the liar.
+    expect(sim.trace.some((e) => e.kind === 'new-view' && e.view === 2 && e.primary === 2 && e.replica !== 2)).toBe(true);
+  });
+});
+
+describe('collude beyond the bound: f + 1 colluders split the honest replicas with a single request across a view change', () => {
+  for (const f of [1, 2, 3]) {
+    it(`f = ${f}: the next primary hides the prepared certificate from V, and honest replicas execute different requests at #1`, () => {
+      const malicious = Object.fromEntries(Array.from({ length: f + 1 }, (_, id) => [id, { kind: 'collude' as const }]));
+      const { sim } = run({ f, requests: 1, malicious }, 10_000);
+      const honest = honestIds(sim);
+      const d = [...sim.client.issued.keys()][0];
+      // From the execution logs alone: some honest replicas ran the request at #1, the others the null request there.
+      const atOne = new Map(honest.map((id) => [id, sim.replicaList[id].executedLog.find((e) => e.seq === 1)?.digest]));
+      const ran = honest.filter((id) => atOne.get(id) === d);
+      const nulled = honest.filter((id) => atOne.get(id) === NULL_DIGEST);
+      expect(ran).toHaveLength(f);
+      expect(nulled).toHaveLength(f);
+      // The request committed at #1 in view 0 for the first; the null request at #1 in view 1 for the others.
+      const committedAt = (id: NodeId) => sim.trace.find((e) => e.kind === 'phase' && e.phase === 'committed' && e.replica === id && e.seq === 1);
+      for (const id of ran) expect(committedAt(id)).toMatchObject({ view: 0, digest: d });
+      for (const id of nulled) expect(committedAt(id)).toMatchObject({ view: 1, digest: NULL_DIGEST });
+      // They never saw #1 in view 0: the colluders told them the request at #2 only.
+      for (const id of nulled) expect(sim.trace.some((e) => e.kind === 'deliver' && e.msg.to === id && e.msg.type === 'PRE_PREPARE' && e.msg.view === 0 && e.msg.seq === 1)).toBe(false);
+      // And the simulation's own checker saw it too.
+      expect(sim.stats().violations.some((v) => v.rule === 'agreement' && v.seq === 1)).toBe(true);
+    });
+  }
+
+  it('the same colluders within the bound (m = f) cannot: the request is accepted and the honest replicas agree', () => {
+    const { sim, accepted } = run({ f: 2, requests: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } });
+    expect(accepted).toHaveLength(1);
+    expectSafeAndTrue(sim, accepted);
+    expect(sim.stats().violations).toEqual([]);
+  });
+});

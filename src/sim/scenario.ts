@@ -12,6 +12,10 @@ export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
   omit: 'Randomly withholds what it says: PRE-PREPAREs, votes, checkpoints, VIEW-CHANGEs, NEW-VIEWs and replies.',
   slow: 'Adds latency to everything it sends.',
   silent: 'Crashed: sends nothing at all.',
+  'forge-view-change':
+    "In its VIEW-CHANGEs, claims what it cannot prove: prepared certificates in other replicas' names or with too few PREPAREs, a stable checkpoint nobody signed, a certificate relabelled to another request.",
+  'forge-new-view':
+    'As a new primary, builds NEW-VIEWs from fabricated or stale material (rewritten or old VIEW-CHANGEs, too few of them, an O that does not follow from V), in turn with a valid one that reveals the least; each backup hears a different one.',
   'withhold-new-view': 'As a new primary, sends its NEW-VIEW to only some backups: the f after it never learn that the view started.',
   replay: 'Re-sends, word for word, messages it saw earlier (old views, old sequence numbers) each time it speaks.',
   flood: 'Floods everyone with garbage: any message type, far-future views and sequence numbers, malformed contents, every few milliseconds.',

@@ -21,7 +21,7 @@ export const MESSAGE_TYPES = [
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** How a malicious replica lies (src/sim/adversary: one module each). */
-export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'withhold-new-view', 'replay', 'flood', 'collude', 'seed'] as const;
+export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'forge-view-change', 'forge-new-view', 'withhold-new-view', 'replay', 'flood', 'collude', 'seed'] as const;
 export type BehaviourKind = (typeof BEHAVIOURS)[number];
 
 export interface Behaviour {

@@ -1,7 +1,8 @@
-import type { ClientRequest, MessageType, NodeId, OutgoingMessage } from '../types';
+import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage } from '../types';
 import { AcrossViewPlan, CollusionPlan } from './cabal';
 import type { AdversaryContext, AdversaryFactory } from './types';
-import { toleratedFaults } from '../scenario';
+import { primaryOf, quorumSize, toleratedFaults } from '../scenario';
+import { Hearing } from './hearing';
 import { keepRecent, toEveryone } from './wire';
 
 /** How many requests offered alone a colluding primary remembers. */
@@ -21,7 +22,11 @@ const MEMORY = 64;
  * a colluding primary whose successor is a colluder splits the honest replicas with that one request across a view
  * change (AcrossViewPlan): it proposes the request at two numbers, the first (hidden) to the colluders and one half of
  * the honest replicas, who commit it there, the second (shown) to the colluders and the other half, who become prepared
- * there and never commit; everything said about the two numbers reaches only those it was meant for.
+ * there and never commit; everything said about the two numbers reaches only those it was meant for. When that half
+ * asks for the next view, every colluder asks too, claiming nothing prepared (the checkpoint proof it replays from the
+ * honest VIEW-CHANGE); their new primary waits for the VIEW-CHANGEs of the half that never saw the hidden number, builds
+ * V of the colluders' and theirs only — a valid V that shows no certificate for it — and O, which re-proposes the null
+ * request there, and COMMITs to O at once. That half executes the null request where the other executed the request.
  */
 export const collude: AdversaryFactory = () => {
   /** Requests proposed as a pair, each with its partner: what the second half hears instead. */
@@ -32,6 +37,49 @@ export const collude: AdversaryFactory = () => {
   const offeredAlone = new Map<string, true>();
   /** Single requests proposed at two numbers, until both are known (first the hidden, then the shown). */
   const singles = new Map<string, AcrossViewPlan | null>();
+  /** The view-change material it heard, its own VIEW-CHANGE for each view it asked for, and its NEW-VIEWs as built. */
+  const hearing = new Hearing();
+  const ownViewChanges = new Map<number, OutgoingMessage & { sender: NodeId }>();
+  const newViews = new Map<number, OutgoingMessage>();
+
+  /** The single-request plan a view change to `view` finishes: the previous view's, if the new primary is a colluder. */
+  function finishing(ctx: AdversaryContext, view: number): AcrossViewPlan | undefined {
+    const plan = ctx.cabal.acrossPlan(view - 1);
+    return plan && ctx.cabal.isMember(primaryOf(view, ctx.n)) ? plan : undefined;
+  }
+
+  /** Asks for `view` in its own name (once), claiming nothing prepared. */
+  function ask(ctx: AdversaryContext, vc: OutgoingMessage): void {
+    if (ownViewChanges.has(vc.view)) return;
+    const signed = { ...ctx.sign(vc), sender: ctx.id };
+    ownViewChanges.set(vc.view, signed);
+    toEveryone(ctx, signed);
+  }
+
+  /**
+   * As the new primary of `view`: the NEW-VIEW that hides the plan's number — V of the colluders' VIEW-CHANGEs and the
+   * honest ones that show no certificate for it — sent with its COMMITs to O; null while too few such VIEW-CHANGEs came.
+   */
+  function hidingNewView(ctx: AdversaryContext, view: number, plan: AcrossViewPlan): OutgoingMessage | null {
+    const built = newViews.get(view);
+    const lies = ctx.protocol.viewChange;
+    if (built || !lies) return built ?? null;
+    const bySender = new Map<NodeId, OutgoingMessage & { sender: NodeId }>();
+    const own = ownViewChanges.get(view);
+    if (own) bySender.set(ctx.id, own);
+    for (const m of hearing.all()) if (m.view === view && lies.isViewChange(m) && !bySender.has(m.sender)) bySender.set(m.sender, m);
+    const colluding = [...bySender.values()].filter((vc) => ctx.cabal.isMember(vc.sender));
+    const blind = [...bySender.values()].filter((vc) => !ctx.cabal.isMember(vc.sender) && !lies.reveals(vc, plan.hidden));
+    const quorum = quorumSize(ctx.n, toleratedFaults(ctx.n));
+    const chosen = [...colluding, ...blind];
+    if (chosen.length < quorum) return null;
+    const { msg, decision } = lies.newViewOf(view, chosen.slice(0, quorum), ctx);
+    newViews.set(view, msg);
+    toEveryone(ctx, msg);
+    const finalVote = ctx.protocol.finalVote;
+    if (finalVote) for (const { seq, digest } of decision) toEveryone(ctx, { type: finalVote, view, seq, digest });
+    return msg;
+  }
 
   /**
    * The honest replicas, in two halves, when a single-request split can work: each half with the colluders must make a
@@ -102,9 +150,32 @@ export const collude: AdversaryFactory = () => {
       return [a, b];
     },
 
+    heard(ctx, msg: Message, from: NodeId) {
+      hearing.add(ctx, msg);
+      const lies = ctx.protocol.viewChange;
+      const plan = lies && lies.isViewChange(msg) ? finishing(ctx, msg.view) : undefined;
+      if (!lies || !plan) return;
+      // An honest replica asks for the view that finishes the plan: the colluders ask too, so the rest follow.
+      if (!ctx.cabal.isMember(from)) ask(ctx, lies.joining(msg.view, msg));
+      if (primaryOf(msg.view, ctx.n) === ctx.id && !newViews.has(msg.view) && ownViewChanges.has(msg.view)) hidingNewView(ctx, msg.view, plan);
+    },
+
     multicast(ctx, msg, repeat) {
       const role = ctx.protocol.roleOf(msg.type);
       const finalVote = ctx.protocol.finalVote;
+      const lies = ctx.protocol.viewChange;
+      const across = lies && (role === 'view-change' || role === 'new-view') ? finishing(ctx, msg.view) : undefined;
+      if (lies && across && role === 'view-change') {
+        ask(ctx, lies.hidingEverything(msg));
+        return msg;
+      }
+      if (across && role === 'new-view') {
+        const hiding = newViews.get(msg.view);
+        // Repeated (or answered), the same NEW-VIEW again; the first time, as soon as V can hide the number.
+        if (hiding) toEveryone(ctx, hiding);
+        else hidingNewView(ctx, msg.view, across);
+        return msg;
+      }
       if (role === 'proposal' && !repeat && msg.request && singles.has(msg.request.digest)) {
         const halves = acrossHalves(ctx);
         let plan = singles.get(msg.request.digest) ?? null;

@@ -8,6 +8,8 @@ import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';
 import { flood } from './flood';
+import { forgeNewView } from './forgeNewView';
+import { forgeViewChange } from './forgeViewChange';
 import { omit } from './omit';
 import { replay } from './replay';
 import { seed } from './seed';
@@ -25,6 +27,8 @@ export const ADVERSARIES: AdversaryTable = {
   slow,
   omit,
   equivocate,
+  'forge-view-change': forgeViewChange,
+  'forge-new-view': forgeNewView,
   'withhold-new-view': withholdNewView,
   replay,
   flood,

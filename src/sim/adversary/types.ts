@@ -17,6 +17,37 @@ export interface ProtocolKnowledge {
   nullDigest?: string;
   /** Payloads that look like the protocol's own but are malformed (what a flooder sends besides plain garbage). */
   malformedPayloads?: readonly unknown[];
+  /** The lies its view change admits; absent if it has no view change. */
+  viewChange?: ViewChangeLies;
+}
+
+/**
+ * The lies a protocol's view change admits, as its plug-in builds them (PBFT's: src/sim/protocols/pbft/lies.ts). Each is
+ * made of what the liar really holds — its replica's genuine message, the signed messages delivered to it — and signed
+ * only in its own name (ctx.sign), so whatever it claims in another's name is a claim it cannot back.
+ */
+export interface ViewChangeLies {
+  /** The forged VIEW-CHANGEs it can make, by name: forgeViewChange's `kind` is taken modulo their number. */
+  readonly viewChangeForgeries: readonly string[];
+  /** Its replica's VIEW-CHANGE, claiming certificates or a checkpoint it cannot prove (forgery `kind`). */
+  forgeViewChange(msg: OutgoingMessage, kind: number, heard: readonly Message[], ctx: AdversaryContext): OutgoingMessage;
+  /** The NEW-VIEWs it can build as a new primary from fabricated or stale material, by name (the last one is valid). */
+  readonly newViewForgeries: readonly string[];
+  /** Its replica's genuine NEW-VIEW, rebuilt as forgery `kind`. */
+  forgeNewView(msg: OutgoingMessage, kind: number, heard: readonly Message[], ctx: AdversaryContext): OutgoingMessage;
+  /** Its replica's VIEW-CHANGE, claiming nothing prepared: a lie about itself that nobody can catch. */
+  hidingEverything(msg: OutgoingMessage): OutgoingMessage;
+  /** A VIEW-CHANGE for `view` in its own name, claiming nothing prepared, with the checkpoint proof `like` carries. */
+  joining(view: number, like: Message): OutgoingMessage;
+  /** Whether a message it heard is a VIEW-CHANGE of the right shape (material it can use; its signatures unchecked). */
+  isViewChange(m: Message): boolean;
+  /** Whether a VIEW-CHANGE (of the right shape) shows a prepared certificate for `seq`. */
+  reveals(viewChange: OutgoingMessage, seq: number): boolean;
+  /**
+   * A NEW-VIEW for `view` whose V is exactly `viewChanges` (signed VIEW-CHANGEs it holds, each with its sender) and whose
+   * O is what they imply, signed by the liar; with O's numbers and digests.
+   */
+  newViewOf(view: number, viewChanges: ReadonlyArray<OutgoingMessage & { sender: NodeId }>, ctx: AdversaryContext): { msg: OutgoingMessage; decision: ReadonlyArray<{ seq: number; digest: string }> };
 }
 
 /** What an adversary knows and can do, for the one Byzantine replica it speaks for. */

@@ -3,7 +3,7 @@ import type { MessageRole, MessageType } from '../types';
 import type { ProtocolDescriptor } from './descriptor';
 
 /** What a protocol's plug-in adds for its liars beyond its vocabulary (each optional: a protocol may have none). */
-export type ProtocolLies = Partial<Pick<ProtocolKnowledge, 'forgeDecision' | 'nullDigest' | 'malformedPayloads'>>;
+export type ProtocolLies = Partial<Pick<ProtocolKnowledge, 'forgeDecision' | 'nullDigest' | 'malformedPayloads' | 'viewChange'>>;
 
 /**
  * What a lie needs to know of a protocol: what its vocabulary already says (each message's role, the final vote), and

@@ -16,6 +16,8 @@ function asTheSeedModelled(): AdversaryTable {
     ...ADVERSARIES,
     omit: seedLiar((ctx, msg) => (ctx.rng.chance(ctx.behaviour.omitProbability ?? 0.5) ? null : msg)),
     equivocate: liar,
+    'forge-view-change': liar,
+    'forge-new-view': liar,
     'withhold-new-view': liar,
     replay: liar,
     flood: liar,
