@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { makeRequest } from '../messages';
 import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
 import { CLIENT, MESSAGE_TYPES, type Behaviour, type NodeId, type OutgoingMessage } from '../types';
-import { delivered, fakeContext, scripted } from './fakes';
+import { delivered, fakeContext, scripted, type FakeContext } from './fakes';
+import { forgeNewView } from './forgeNewView';
+import { forgeViewChange } from './forgeViewChange';
 import { flood, FLOOD_BURST, FLOOD_LINGER_BURSTS, FLOOD_PERIOD_MS } from './flood';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { ADVERSARIES, Liars } from './index';
 import { keepingWhatItSaid } from './keeping';
 import { replay, REPLAY_MEMORY, REPLAYS_PER_MULTICAST } from './replay';
-import type { AdversaryFactory } from './types';
+import type { AdversaryFactory, ViewChangeLies } from './types';
 import { withholdNewView } from './withholdNewView';
 
 const request = makeRequest('op-a', 1, -1);
@@ -277,5 +279,136 @@ describe('collude with a single request (the view-0 half of the split across a v
     const a = collude();
     a.proposals!(lone, [request], 10);
     expect(a.proposals!(lone, [request], 10)).toEqual([]);
+  });
+});
+
+/** A protocol whose view-change lies are labels, so a test sees which lie went where. */
+function labelledLies(): ViewChangeLies & { newViewsBuilt: Array<ReadonlyArray<OutgoingMessage & { sender: NodeId }>> } {
+  const newViewsBuilt: Array<ReadonlyArray<OutgoingMessage & { sender: NodeId }>> = [];
+  return {
+    viewChangeForgeries: ['a', 'b', 'c'],
+    forgeViewChange: (msg, kind, heard) => ({ ...msg, digest: `vc-lie-${kind % 3}`, result: String(heard.length) }),
+    newViewForgeries: ['p', 'q'],
+    forgeNewView: (msg, kind) => ({ ...msg, digest: `nv-lie-${kind % 2}` }),
+    hidingEverything: (msg) => ({ ...msg, digest: 'hides' }),
+    joining: (view, like) => ({ type: 'VIEW_CHANGE', view, seq: like.seq, digest: 'joins' }),
+    isViewChange: (m) => m.type === 'VIEW_CHANGE',
+    reveals: (vc, seq) => vc.digest === `reveals-${seq}`,
+    newViewOf: (view, viewChanges) => {
+      newViewsBuilt.push(viewChanges);
+      return { msg: { type: 'NEW_VIEW', view, seq: 0, digest: `from-${viewChanges.map((v) => v.sender).join('')}` }, decision: [{ seq: 1, digest: 'null' }] };
+    },
+    newViewsBuilt,
+  };
+}
+
+function withLies(ctx: FakeContext, lies: ViewChangeLies): FakeContext {
+  return { ...ctx, protocol: { ...ctx.protocol, viewChange: lies } };
+}
+
+describe("forge-view-change and forge-new-view (each forgery is the protocol's: src/sim/protocols/pbft/lies.test.ts)", () => {
+  const viewChangeMsg: OutgoingMessage = { type: 'VIEW_CHANGE', view: 1, seq: 0, digest: '', payload: {} };
+
+  it('forge-view-change tells each replica the next forgery in turn, with what it heard, and keeps its own words', () => {
+    const ctx = withLies(fakeContext({ kind: 'forge-view-change' }, { id: 2 }), labelledLies());
+    const a = forgeViewChange();
+    a.heard!(ctx, delivered(prePrepare, 0, 2), 0);
+    expect(a.multicast(ctx, viewChangeMsg)).toBe(viewChangeMsg);
+    a.send(ctx, 0, viewChangeMsg);
+    a.multicast(ctx, prepare);
+    expect(ctx.sent.map((s) => [s.to, s.msg.digest])).toEqual([
+      [0, 'vc-lie-0'],
+      [1, 'vc-lie-1'],
+      [3, 'vc-lie-2'],
+      [0, 'vc-lie-1'],
+      [0, request.digest],
+      [1, request.digest],
+      [3, request.digest],
+    ]);
+    expect(ctx.sent[0].msg.result).toBe('1');
+  });
+
+  it('forge-new-view tells each backup the next NEW-VIEW in turn, and again when it repeats; everything else as said', () => {
+    const ctx = withLies(fakeContext({ kind: 'forge-new-view' }, { id: 1 }), labelledLies());
+    const a = forgeNewView();
+    expect(a.multicast(ctx, newView)).toBe(newView);
+    a.multicast(ctx, newView, true);
+    a.multicast(ctx, viewChangeMsg);
+    expect(ctx.sent.map((s) => [s.to, s.msg.digest])).toEqual([
+      [0, 'nv-lie-0'],
+      [2, 'nv-lie-1'],
+      [3, 'nv-lie-0'],
+      [0, 'nv-lie-1'],
+      [2, 'nv-lie-0'],
+      [3, 'nv-lie-1'],
+      [0, ''],
+      [2, ''],
+      [3, ''],
+    ]);
+  });
+
+  it('a protocol without a view change leaves both honest', () => {
+    const ctx = fakeContext({ kind: 'forge-new-view' }, { id: 1 });
+    const bare = { ...ctx, protocol: { ...ctx.protocol, viewChange: undefined } };
+    forgeNewView().multicast(bare, newView);
+    forgeViewChange().multicast(bare, viewChangeMsg);
+    expect(ctx.sent.map((s) => s.msg)).toEqual([newView, newView, newView, viewChangeMsg, viewChangeMsg, viewChangeMsg]);
+  });
+});
+
+describe('collude with a single request (the view-change half)', () => {
+  /** Colluders 0 and 1 after the view-0 half: #1 hidden from replica 3, #2 shown to it. */
+  function afterViewZero() {
+    const lies = labelledLies();
+    const cabal = new Cabal((r) => r === 0 || r === 1);
+    const primary = withLies(fakeContext({ kind: 'collude' }, { id: 0, cabal }), lies);
+    const leader = collude();
+    leader.proposals!(primary, [request], 10);
+    leader.proposals!(primary, [request], 10);
+    leader.multicast(primary, prePrepare);
+    leader.multicast(primary, { ...prePrepare, seq: 2 });
+    const next = withLies(fakeContext({ kind: 'collude' }, { id: 1, cabal }), lies);
+    return { lies, primary, leader, next, nextPrimary: collude() };
+  }
+  const vc = (sender: NodeId, digest = '') => delivered({ type: 'VIEW_CHANGE', view: 1, seq: 0, digest, payload: {} }, sender, 1);
+
+  it('when an honest replica asks for view 1, every colluder asks too (once), claiming nothing, on its checkpoint proof', () => {
+    const { leader, primary } = afterViewZero();
+    primary.sent.length = 0;
+    leader.heard!(primary, vc(3), 3);
+    leader.heard!(primary, vc(2), 2);
+    expect(primary.sent.map((s) => [s.to, s.msg.type, s.msg.view, s.msg.digest])).toEqual([
+      [1, 'VIEW_CHANGE', 1, 'joins'],
+      [2, 'VIEW_CHANGE', 1, 'joins'],
+      [3, 'VIEW_CHANGE', 1, 'joins'],
+    ]);
+    // Its replica's own VIEW-CHANGE for that view changes nothing: it has asked already.
+    leader.multicast(primary, vc(0));
+    expect(primary.sent).toHaveLength(3);
+  });
+
+  it("the next primary waits for VIEW-CHANGEs that show no certificate for the hidden number, builds V of those, and COMMITs to O at once", () => {
+    const { lies, next, nextPrimary } = afterViewZero();
+    nextPrimary.heard!(next, vc(0, 'joins'), 0);
+    nextPrimary.heard!(next, vc(2, 'reveals-1'), 2); // replica 2 executed the request at #1: its VIEW-CHANGE would show it
+    nextPrimary.multicast(next, { type: 'VIEW_CHANGE', view: 1, seq: 0, digest: '', payload: {} });
+    next.sent.length = 0;
+    // Its replica has 2f+1 and sends NEW-VIEW: withheld, V could not hide #1 yet.
+    expect(nextPrimary.multicast(next, newView)).toBe(newView);
+    expect(next.sent).toEqual([]);
+    nextPrimary.heard!(next, vc(3), 3);
+    expect(lies.newViewsBuilt.map((v) => v.map((m) => m.sender))).toEqual([[1, 0, 3]]);
+    expect(next.sent.map((s) => [s.to, s.msg.type, s.msg.digest])).toEqual([
+      [0, 'NEW_VIEW', 'from-103'],
+      [2, 'NEW_VIEW', 'from-103'],
+      [3, 'NEW_VIEW', 'from-103'],
+      [0, 'COMMIT', 'null'],
+      [2, 'COMMIT', 'null'],
+      [3, 'COMMIT', 'null'],
+    ]);
+    // Repeated, the same NEW-VIEW goes out again.
+    next.sent.length = 0;
+    nextPrimary.multicast(next, newView, true);
+    expect(next.sent.map((s) => s.msg.digest)).toEqual(['from-103', 'from-103', 'from-103']);
   });
 });
