@@ -213,7 +213,7 @@ export const PARAMS = {
     ...RATE,
     default: 0.5,
     slider: true,
-    description: 'chance that an omit replica withholds each PRE-PREPARE or vote (0–1 in a list: 2:omit=0.3)',
+    description: 'chance that an omit replica withholds each message it says but a relayed request (0–1 in a list: 2:omit=0.3)',
   }),
   extraDelayMs: num('extraDelayMs', {
     scopes: ['behaviour'],
@@ -548,7 +548,7 @@ export function readMalicious(raw: string, n: number): { malicious: Record<numbe
   const problems: MaliciousProblem[] = [];
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
-    const match = /^\s*(\d+)\s*:\s*([a-z]+)\s*(?:=\s*([^\s,]*))?\s*$/.exec(part);
+    const match = /^\s*(\d+)\s*:\s*([a-z]+(?:-[a-z]+)*)\s*(?:=\s*([^\s,]*))?\s*$/.exec(part);
     if (!match) {
       problems.push({ problem: 'syntax', part });
       continue;

@@ -36,6 +36,7 @@ type WireMessage = Message & Timed & { lost: boolean };
 type Happening =
   | WireMessage
   | ({ type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed)
+  | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
 
@@ -85,6 +86,7 @@ export class Simulation {
   private readonly acceptedOrder: string[] = [];
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
+  private liars!: Liars;
   private nextMessageId = 1;
   private eventIndex = 0;
   private toIssue: number;
@@ -165,7 +167,7 @@ export class Simulation {
   nextArrivingType(): MessageType | null {
     let best: { time: number; order: number; type: MessageType } | null = null;
     for (const h of this.scheduler.entries()) {
-      if (h.type === 'REPLICA_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
+      if (h.type === 'REPLICA_TIMER' || h.type === 'LIAR_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
       if (!best || h.at < best.time || (h.at === best.time && h.order < best.order)) best = { time: h.at, order: h.order, type: h.type };
     }
     return best?.type ?? null;
@@ -313,6 +315,8 @@ export class Simulation {
         // A retransmission timer that found nothing to say produced nothing to show.
         return h.which === 'main' || this.eventIndex > before;
       }
+      case 'LIAR_TIMER':
+        return this.liars.timerFired(h.replica, h.generation);
       case 'CLIENT_ISSUE':
         this.issueRequest();
         return true;
@@ -367,6 +371,9 @@ export class Simulation {
     }
     const replica = this.replicaList[msg.receiver];
     if (!replica) return;
+    // A liar learns what its replica is told (it may replay it, or lie about it).
+    const liar = this.behaviours[msg.receiver];
+    if (liar) this.liars.heard(msg.receiver, liar, msg, from);
     // The deliver event goes first so the trace reads cause → effect.
     const index = this.recordTrace ? this.pending.length : -1;
     if (this.recordTrace) this.record({ kind: 'deliver', msg: summarize(msg) });
@@ -439,7 +446,7 @@ export class Simulation {
    */
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
-    const liars = new Liars({
+    const liars = (this.liars = new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
@@ -449,7 +456,8 @@ export class Simulation {
       // what it relays inside a proof keeps the signatures it came with).
       transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
       sign: (from, msg) => this.signedBy(from, msg),
-    });
+      setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
+    }));
     return {
       now: () => this.now,
       send: (from, to, fields) => {

@@ -20,13 +20,13 @@ export const MESSAGE_TYPES = [
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-/** How a malicious replica lies. */
-export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'collude', 'seed'] as const;
+/** How a malicious replica lies (src/sim/adversary: one module each). */
+export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'forge-view-change', 'forge-new-view', 'withhold-new-view', 'replay', 'flood', 'collude', 'seed'] as const;
 export type BehaviourKind = (typeof BEHAVIOURS)[number];
 
 export interface Behaviour {
   kind: BehaviourKind;
-  /** omit: probability that each vote it should send is withheld (0..1). */
+  /** omit: probability that each message it should send (but a relayed request) is withheld (0..1). */
   omitProbability?: number;
   /** slow: virtual ms added to everything it sends. */
   extraDelayMs?: number;
