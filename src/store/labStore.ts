@@ -6,7 +6,8 @@
  * - playbackSlice.ts — playing and speed, the run the worker reported, stepping and time travel (seek and resume);
  * - runFilesSlice.ts — run files in and out, each matched by request to the worker's answer;
  * - workerSlice.ts — the worker's life (connect, error, restart, dispose) and where each thing it says goes;
- * - pageSlice.ts — theme, presentation, help, selection, the inspector's data, notices.
+ * - pageSlice.ts — theme, presentation, help, selection, the inspector's data, notices;
+ * - partitionSlice.ts — partitions and faulty links drawn by hand (the graph's network tools, the dialog).
  * What is on screen (the live picture or a past one) is kept consistent after every update by onScreen.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -14,6 +15,7 @@ import type { Scenario } from '../sim/types';
 import type { ConnectSim } from '../worker/transport';
 import { keepOnScreen } from './onScreen';
 import { pageSlice, type PageActions, type PageHooks, type PageState, type Theme } from './pageSlice';
+import { partitionSlice, type PartitionActions, type PartitionState } from './partitionSlice';
 import { playbackSlice, type PlaybackActions, type PlaybackHooks, type PlaybackState } from './playbackSlice';
 import { DEFAULT_HISTORY, type HistoryLimits } from './replay';
 import { runFilesSlice, type RunFilesActions, type RunFilesHooks, type RunFilesState } from './runFilesSlice';
@@ -24,9 +26,9 @@ export type { DrawerId, InspectionState, ReplicaClick, Selection, Theme, UiState
 export type { Playback } from './playbackSlice';
 export type { BehaviourChoice } from './scenarioSlice';
 
-export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions;
+export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions;
 
-export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & { actions: LabActions };
+export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & { actions: LabActions };
 
 export type LabStore = StoreApi<LabState>;
 
@@ -82,6 +84,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       const files = runFilesSlice(lab);
       const worker = workerSlice(lab, options);
       const page = pageSlice(lab, options);
+      const partitions = partitionSlice(lab);
       const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks);
       start = complete.connect;
       return {
@@ -90,7 +93,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         ...files.state,
         ...worker.state,
         ...page.state,
-        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions },
+        ...partitions.state,
+        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions },
       };
     }),
   );
