@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs, parseSweepArgs } from './cli/args';
-import { BEHAVIOUR_PARAM, PARAM_LIST, PARAMS, replicaCount, toShown, type ChoiceParam, type NumberParam, type Param } from './sim/params';
+import { BEHAVIOUR_PARAM, LINK_KNOBS, PARAM_LIST, PARAMS, replicaCount, toShown, type ChoiceParam, type NumberParam, type Param } from './sim/params';
 import { defaultScenario } from './sim/scenario';
-import { decodeShare, exportRun, importRun } from './sim/share';
+import { decodeShare, encodeShare, exportRun, importRun } from './sim/share';
 import type { TimedIntervention } from './sim/types';
 import { BEHAVIOURS, type BehaviourKind, type Scenario } from './sim/types';
 import { defaultForm, validateForm, type ExperimentForm, type FormField } from './store/experimentForm';
@@ -148,6 +148,30 @@ const runFileKnob: Reader = (p, c) => {
   return inScenario;
 };
 
+const knobOf = (p: NumberParam) => Object.entries(LINK_KNOBS).find(([, q]) => q === p)![0];
+
+/** A link's knob in the URL's and the CLI's list: "0-1:slow=150". */
+const urlLinkKnob: Reader = (p, c) => {
+  const back = decodeShare(`links=${encodeURIComponent(`0-1:${knobOf(p)}=${storedText(c)}`)}`);
+  return back.notices.length > 0 ? undefined : (back.scenario.links?.[0] as unknown as Record<string, unknown> | undefined)?.[p.key];
+};
+const cliLinkKnob: Reader = (p, c) =>
+  tryOr(() => {
+    const options = parseRunArgs(['--links', `0-1:${knobOf(p)}=${storedText(c)}`]);
+    return options.command === 'run' ? (options.scenario.links?.[0] as unknown as Record<string, unknown> | undefined)?.[p.key] : undefined;
+  });
+/** In a run file: a link of the scenario, and a setLink intervention, which must agree. */
+const runFileLinkKnob: Reader = (p, c) => {
+  const fault = { extraDelayMs: 0, dropRate: 0, [p.key]: c.value };
+  const file = importScenario({ ...looseScenario(), links: [{ a: 0, b: 1, ...fault }] }, [{ afterEvent: 0, at: 0, intervention: { kind: 'setLink', a: 1, b: 2, fault } }]);
+  if (!file) return undefined;
+  const inScenario = (file.scenario.links?.[0] as unknown as Record<string, unknown> | undefined)?.[p.key];
+  const i = file.interventions[0].intervention;
+  const inIntervention = i.kind === 'setLink' ? (i.fault as unknown as Record<string, unknown> | null)?.[p.key] : undefined;
+  expect(inIntervention).toEqual(inScenario);
+  return inScenario;
+};
+
 /** The Experiments form, with the other fields where no rule between fields binds (one m, one mode). */
 const form: Reader = (p, c) => {
   const field = p.form as FormField;
@@ -172,6 +196,8 @@ const STORE_DRIVERS: Partial<Record<keyof typeof PARAMS, (store: LabStore, value
   speed: (store, v) => (store.getState().actions.setSpeed(v), store.getState().playback.speed),
   omitProbability: (store, v) => (store.getState().actions.chooseBehaviour({ omitProbability: v }), store.getState().behaviourChoice.omitProbability),
   extraDelayMs: (store, v) => (store.getState().actions.chooseBehaviour({ extraDelayMs: v }), store.getState().behaviourChoice.extraDelayMs),
+  linkDelayMs: (store, v) => (store.getState().actions.chooseLinkKnobs({ extraDelayMs: v }), store.getState().partitionUi.linkChoice.extraDelayMs),
+  linkDropRate: (store, v) => (store.getState().actions.chooseLinkKnobs({ dropRate: v }), store.getState().partitionUi.linkChoice.dropRate),
 };
 
 function network(store: LabStore, key: 'minDelayMs' | 'maxDelayMs' | 'dropRate' | 'reorderRate', value: number): unknown {
@@ -192,6 +218,7 @@ function readersOf(id: keyof typeof PARAMS, p: NumberParam): Array<[string, Read
   if (inScenario) readers.push(['run file', runFile]);
   if (inScenario && p.live) readers.push(['run file setNetwork', runFileIntervention]);
   if (p.scopes.includes('behaviour')) readers.push(['URL mal', urlKnob], ['CLI --malicious', cliKnob], ['run file behaviour', runFileKnob]);
+  if (p.scopes.includes('link')) readers.push(['URL links', urlLinkKnob], ['CLI --links', cliLinkKnob], ['run file link', runFileLinkKnob]);
   if (p.form) readers.push(['form', form]);
   if (STORE_DRIVERS[id]) readers.push(['store', storeAction(id)]);
   return readers;
@@ -332,6 +359,52 @@ describe('malicious replicas: the same ids and behaviours are kept by the URL, t
   it('a run file refuses ids that are not replicas', () => {
     for (const id of ['-1', '1.5', 'abc', String(n)]) expect(importScenario({ ...defaultScenario(), malicious: { [id]: { kind: 'silent' } } })).toBeUndefined();
   });
+});
+
+describe('a partition: the same sides are kept by the URL, the CLI, a run file and the store', () => {
+  const f = PARAMS.f.default;
+  const n = replicaCount({ f });
+  const cases: Array<{ raw: string; side: number[] | null }> = [
+    { raw: '0', side: [0] },
+    { raw: `${n - 1}`, side: [n - 1] },
+    { raw: 'c', side: [-1] },
+    { raw: '0,1,c', side: [-1, 0, 1] },
+    { raw: '1,0,1', side: [0, 1] },
+    { raw: `${n}`, side: null },
+    { raw: '-1', side: null },
+    { raw: 'x', side: null },
+    { raw: '1.5', side: null },
+    { raw: `c,${Array.from({ length: n }, (_, k) => k).join(',')}`, side: null },
+  ];
+  for (const { raw, side } of cases) {
+    it(`“${raw}” → ${side ? side.join(',') : 'refused'}`, () => {
+      const urlBack = decodeShare(`f=${f}&cut=${encodeURIComponent(raw)}`);
+      const cli = tryOr(() => parseRunArgs(['--f', String(f), '--partition', raw]));
+      // As JSON and as the store's action take it: c is the client (−1); a token that is no node stays as written.
+      const asData = raw.split(',').map((t): unknown => (t === 'c' ? -1 : /^\d+$/.test(t) ? Number(t) : t));
+      const file = importScenario({ ...defaultScenario({ f }), partition: asData });
+      const store = labStore();
+      const cut = store.getState().actions.cut(asData.filter((x): x is number => typeof x === 'number'));
+      expect({
+        URL: urlBack.notices.length === 0 ? (urlBack.scenario.partition ?? null) : null,
+        'CLI run': cli?.command === 'run' ? (cli.scenario.partition ?? null) : null,
+        'run file': file ? (file.scenario.partition ?? null) : null,
+        store: cut ? (store.getState().scenario.partition ?? null) : null,
+      }).toEqual({ URL: side, 'CLI run': side, 'run file': side, store: side });
+    });
+  }
+  it('the cut rule travels with it, and a link written either way round is one link', () => {
+    const back = decodeShare(encodeShare({ scenario: defaultScenario({ partition: [-1, 2], partitionRule: 'hold', links: [{ a: -1, b: 1, extraDelayMs: 50, dropRate: 0.25 }] }), speed: 20, preset: null }));
+    expect(back.notices).toEqual([]);
+    expect([back.scenario.partition, back.scenario.partitionRule, back.scenario.links]).toEqual([[-1, 2], 'hold', [{ a: -1, b: 1, extraDelayMs: 50, dropRate: 0.25 }]]);
+    expect(decodeShare('links=1-0:slow=20').scenario.links).toEqual(decodeShare('links=0-1:slow=20').scenario.links);
+  });
+  for (const garbage of ['0-0:slow', '0-9:slow', '0-1', '0-1:fast=3', '0-1:lossy=2', '0-1:slow=-1', 'a-b:slow']) {
+    it(`link “${garbage}” is not kept by the URL or the CLI`, () => {
+      expect(decodeShare(`links=${encodeURIComponent(garbage)}`).notices).not.toEqual([]);
+      expect(() => parseRunArgs(['--links', garbage])).toThrow();
+    });
+  }
 });
 
 describe('m values: the CLI sweep and the form read the same lists the same way', () => {

@@ -5,8 +5,10 @@ import {
   PARAM_LIST,
   PARAMS,
   problemOf,
+  readLinks,
   readMalicious,
   readMValues,
+  readPartition,
   readNumber,
   replicaCount,
   ruleBreaks,
@@ -20,7 +22,7 @@ import {
 import { cliOptionLines } from '../sim/paramsDoc';
 import { defaultScenario } from '../sim/scenario';
 import { ImportError, validateScenario } from '../sim/share';
-import type { Behaviour, ProtocolMode, Scenario } from '../sim/types';
+import type { Behaviour, LinkFault, NodeId, ProtocolMode, Scenario } from '../sim/types';
 
 /** Options, their ranges and their help lines all come from the parameter table (src/sim/params.ts). */
 
@@ -72,6 +74,40 @@ function parseChoice(flag: string, raw: string | undefined, param: ChoiceParam):
   return raw;
 }
 
+/** "0,1,c" → one side of a partition (replica ids below n, c the client). */
+export function parsePartition(raw: string, n = MAX_REPLICAS): NodeId[] {
+  const { side, problems } = readPartition(raw, n);
+  const p = problems[0];
+  if (!p) return side;
+  switch (p.problem) {
+    case 'syntax':
+      throw new UsageError(`--partition: cannot read "${p.part}" (expected replica ids and c for the client, e.g. 0,1,c)`);
+    case 'node':
+      throw new UsageError(`--partition: replica ${p.part.trim()} does not exist (n = ${p.n})`);
+    case 'everyone':
+      throw new UsageError(`--partition: the side holds every node, so nothing is cut off`);
+  }
+}
+
+/** "0-1:slow=100,2-c:lossy=0.3" → link faults. */
+export function parseLinks(raw: string, n = MAX_REPLICAS): LinkFault[] {
+  const { links, problems } = readLinks(raw, n);
+  const p = problems[0];
+  if (!p) return links;
+  switch (p.problem) {
+    case 'syntax':
+      throw new UsageError(`--links: cannot read "${p.part}" (expected a-b:slow=ms or a-b:lossy=p, e.g. 0-1:slow=100)`);
+    case 'node':
+      throw new UsageError(`--links: "${p.part}" names a replica that does not exist (n = ${p.n})`);
+    case 'same':
+      throw new UsageError(`--links: "${p.part}" joins a node to itself`);
+    case 'knob':
+      throw new UsageError(`--links: unknown knob "${p.knob}" (slow or lossy)`);
+    case 'value':
+      throw numberError(`--links ${p.param === PARAMS.linkDelayMs ? 'slow' : 'lossy'}=`, p.raw, p.param, p.reason);
+  }
+}
+
 /** "0:equivocate,3:silent,2:omit=0.3,1:slow=150" → behaviours by replica id (ids below n). */
 export function parseMalicious(raw: string, n = MAX_REPLICAS): Record<number, Behaviour> {
   const { malicious, problems } = readMalicious(raw, n);
@@ -95,7 +131,8 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
   let scenario = defaultScenario();
   let json = false;
   let limitMs: number = PARAMS.limit.default;
-  let malicious: string | undefined;
+  /** The lists, read last, against the n the other options settled on. */
+  const lists = new Map<Param, string>();
   /** Whether L was set (by its flag or in --scenario): if not, it follows K (L = max(16, 2K)). */
   let windowGiven = false;
   for (let k = 0; k < argv.length; k++) {
@@ -117,13 +154,27 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     const raw = argv[++k];
     if (param.type === 'list') {
       if (raw === undefined) throw new UsageError(`${flag} needs a value`);
-      malicious = raw;
+      lists.set(param, raw);
     } else if (param.type === 'choice') scenario = { ...scenario, [param.key]: parseChoice(flag, raw, param) };
     else if (param === PARAMS.limit) limitMs = parseNumber(flag, raw, param);
     else scenario = { ...scenario, [param.key]: parseNumber(flag, raw, param) };
   }
-  // The malicious list is read last, against the n the other options settled on.
-  if (malicious !== undefined) scenario = { ...scenario, malicious: parseMalicious(malicious, Math.min(MAX_REPLICAS, replicaCount(scenario))) };
+  // The lists are read last, against the n the other options settled on.
+  const n = Math.min(MAX_REPLICAS, replicaCount(scenario));
+  const malicious = lists.get(PARAMS.malicious);
+  if (malicious !== undefined) scenario = { ...scenario, malicious: parseMalicious(malicious, n) };
+  const partition = lists.get(PARAMS.partition);
+  if (partition !== undefined) {
+    const side = parsePartition(partition, n);
+    const { partition: _old, ...rest } = scenario;
+    scenario = side.length > 0 ? { ...rest, partition: side } : rest;
+  }
+  const links = lists.get(PARAMS.links);
+  if (links !== undefined) {
+    const faults = parseLinks(links, n);
+    const { links: _old, ...rest } = scenario;
+    scenario = faults.length > 0 ? { ...rest, links: faults } : rest;
+  }
   if (!windowGiven) scenario = { ...scenario, watermarkWindow: watermarkWindowFor(scenario.checkpointInterval) };
   for (const b of ruleBreaks(scenario)) {
     if (b.rule === 'delay-order') throw new UsageError(`--min-delay (${b.min}) exceeds --max-delay (${b.max})`);
@@ -131,6 +182,8 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
       throw new UsageError(`--watermark-window (${b.l}) must be at least twice --checkpoint-interval (2 × ${b.k} = ${2 * b.k}), or the primary could wait at H for ever`);
     }
     if (b.rule === 'replicas') throw new UsageError(`n = ${b.n} is more than ${MAX_REPLICAS} replicas`);
+    if (b.rule === 'partition') throw new UsageError(b.id === undefined ? '--partition: the side holds every node' : `--partition: replica ${b.id} does not exist (n = ${b.n})`);
+    if (b.rule === 'link-ends') throw new UsageError(`--links: the link ${b.a}-${b.b} does not join two different nodes of n = ${b.n}`);
     throw new UsageError(`--malicious: replica ${b.id} does not exist (n = ${b.n})`);
   }
   return { command: 'run', scenario, json, limitMs };

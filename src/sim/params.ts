@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { PROTOCOLS } from './protocols';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind, type ProtocolMode } from './types';
+import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode } from './types';
 
 /** The protocols a scenario can run: every plug-in in the registry (src/sim/protocols). */
 export const PROTOCOL_MODES = Object.keys(PROTOCOLS) as ProtocolMode[];
@@ -18,10 +18,11 @@ export const MAX_REPLICAS = 100;
 export const WORKERS_BY_DEFAULT = 8;
 
 /**
- * Where a parameter lives: a Scenario field, a malicious replica's Behaviour field, the page's view (URL and
- * store), a CLI run, a sweep (SweepConfig: the CLI's sweep and the Experiments form), or the Experiments panel only.
+ * Where a parameter lives: a Scenario field, a malicious replica's Behaviour field, a faulty link's field (LinkKnobs),
+ * the page's view (URL and store), a CLI run, a sweep (SweepConfig: the CLI's sweep and the Experiments form), or the
+ * Experiments panel only.
  */
-export type Scope = 'scenario' | 'behaviour' | 'view' | 'run' | 'sweep' | 'panel';
+export type Scope = 'scenario' | 'behaviour' | 'link' | 'view' | 'run' | 'sweep' | 'panel';
 
 interface ParamBase {
   /** Property name in the object of its scope (Scenario, Behaviour, SweepConfig, the form). */
@@ -213,7 +214,7 @@ export const PARAMS = {
     ...RATE,
     default: 0.5,
     slider: true,
-    description: 'chance that an omit replica withholds each PRE-PREPARE or vote (0–1 in a list: 2:omit=0.3)',
+    description: 'chance that an omit replica withholds each message it says but a relayed request (0–1 in a list: 2:omit=0.3)',
   }),
   extraDelayMs: num('extraDelayMs', {
     scopes: ['behaviour'],
@@ -222,6 +223,57 @@ export const PARAMS = {
     default: 100,
     slider: true,
     description: 'latency a slow replica adds to everything it sends (1:slow=150)',
+  }),
+  partition: {
+    type: 'list',
+    key: 'partition',
+    scopes: ['scenario'],
+    label: 'Partition',
+    url: 'cut',
+    cli: '--partition',
+    syntax: '<ids>',
+    example: '0 or 0,1,c',
+    range: 'ids 0 … n − 1, c',
+    defaultText: 'none',
+    description: 'one side of a network partition standing from the start: replica ids, and c for the client; every other node is on the other side, and no message crosses the cut until Heal',
+  } satisfies ListParam as ListParam,
+  partitionRule: choice('partitionRule', {
+    scopes: ['scenario'],
+    label: 'Cut rule',
+    url: 'cutrule',
+    cli: '--cut-rule',
+    choices: CUT_RULES,
+    default: 'lose',
+    description: 'what a partition does to a message across its cut: lose it, or hold it and deliver it after Heal, in the order sent',
+  }),
+  links: {
+    type: 'list',
+    key: 'links',
+    scopes: ['scenario'],
+    label: 'Link faults',
+    url: 'links',
+    cli: '--links',
+    syntax: '<list>',
+    example: '0-1:slow=100,2-c:lossy=0.3',
+    range: 'ends 0 … n − 1, c',
+    defaultText: 'none',
+    description: 'slow or lossy links from the start, as a-b:slow=ms or a-b:lossy=p (both: a-b:slow=ms:lossy=p; c is the client)',
+  } satisfies ListParam as ListParam,
+  linkDelayMs: num('extraDelayMs', {
+    scopes: ['link'],
+    label: 'Link delay',
+    ...DELAY,
+    default: 100,
+    slider: true,
+    description: 'latency a slow link adds to every message across it, both ways (0-1:slow=150)',
+  }),
+  linkDropRate: num('dropRate', {
+    scopes: ['link'],
+    label: 'Link drop rate',
+    ...RATE,
+    default: 0.3,
+    slider: true,
+    description: 'chance that a lossy link loses each message across it, both ways, besides the drop rate (0–1 in a list: 0-1:lossy=0.3)',
   }),
   speed: num('speed', {
     scopes: ['view'],
@@ -476,6 +528,8 @@ export const RULES = {
   'm-at-most-n': 'A sweep corrupts at most n replicas (m ≤ n).',
   'watermark-window':
     'The watermark window is at least twice the checkpoint interval (L ≥ 2K), or the primary could wait at H for a checkpoint that never comes; a scenario that sets K but not L gets L = max(16, 2K).',
+  partition: 'A partition’s side names replicas 0 … n − 1 (and c, the client) and leaves at least one node on the other side.',
+  'link-ends': 'A faulty link joins two different nodes: replicas 0 … n − 1, or c, the client.',
 } as const;
 
 export type RuleBreak =
@@ -483,10 +537,18 @@ export type RuleBreak =
   | { rule: 'watermark-window'; k: number; l: number }
   | { rule: 'replicas'; n: number }
   /** The id as written (a run file's key may be anything). */
-  | { rule: 'malicious-id'; id: string; n: number };
+  | { rule: 'malicious-id'; id: string; n: number }
+  /** An id of the side that is no node (as written), or none when the side holds every node. */
+  | { rule: 'partition'; n: number; id?: string }
+  | { rule: 'link-ends'; a: string; b: string; n: number };
 
 export function replicaExists(id: number, n: number): boolean {
   return Number.isInteger(id) && id >= 0 && id < n;
+}
+
+/** A replica of n, or the client (CLIENT = −1): an end of a link or a member of a partition's side. */
+export function nodeExists(id: unknown, n: number): boolean {
+  return typeof id === 'number' && (id === CLIENT || replicaExists(id, n));
 }
 
 /** The smallest watermark window a checkpoint interval K allows: L ≥ 2K. */
@@ -508,6 +570,8 @@ export function ruleBreaks(s: {
   malicious?: object;
   checkpointInterval?: number;
   watermarkWindow?: number;
+  partition?: readonly unknown[];
+  links?: readonly unknown[];
 }): RuleBreak[] {
   const breaks: RuleBreak[] = [];
   if (s.minDelayMs > s.maxDelayMs) breaks.push({ rule: 'delay-order', min: s.minDelayMs, max: s.maxDelayMs });
@@ -518,6 +582,15 @@ export function ruleBreaks(s: {
   const n = replicaCount({ f: s.f ?? 0, n: s.n });
   if (n > MAX_REPLICAS) breaks.push({ rule: 'replicas', n });
   for (const id of Object.keys(s.malicious ?? {})) if (!replicaExists(Number(id), n)) breaks.push({ rule: 'malicious-id', id, n });
+  if (s.partition && s.partition.length > 0) {
+    const bad = s.partition.find((id) => !nodeExists(id, n));
+    if (bad !== undefined) breaks.push({ rule: 'partition', n, id: String(bad) });
+    else if (new Set(s.partition).size >= n + 1) breaks.push({ rule: 'partition', n });
+  }
+  for (const l of s.links ?? []) {
+    const { a, b } = (l ?? {}) as { a?: unknown; b?: unknown };
+    if (!nodeExists(a, n) || !nodeExists(b, n) || a === b) breaks.push({ rule: 'link-ends', a: String(a), b: String(b), n });
+  }
   return breaks;
 }
 
@@ -548,7 +621,7 @@ export function readMalicious(raw: string, n: number): { malicious: Record<numbe
   const problems: MaliciousProblem[] = [];
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
-    const match = /^\s*(\d+)\s*:\s*([a-z]+)\s*(?:=\s*([^\s,]*))?\s*$/.exec(part);
+    const match = /^\s*(\d+)\s*:\s*([a-z]+(?:-[a-z]+)*)\s*(?:=\s*([^\s,]*))?\s*$/.exec(part);
     if (!match) {
       problems.push({ problem: 'syntax', part });
       continue;
@@ -585,6 +658,114 @@ export function writeMalicious(malicious: Record<number, Behaviour>): string {
       const param = BEHAVIOUR_PARAM[b.kind];
       const value = param ? (b as unknown as Record<string, number | undefined>)[param.key] : undefined;
       return `${id}:${b.kind}${value !== undefined ? `=${value}` : ''}`;
+    })
+    .join(',');
+}
+
+/** "c" or a replica number → a node id (CLIENT for c); null when it is neither. */
+function readNode(token: string): NodeId | null {
+  const t = token.trim();
+  if (t === 'c') return CLIENT;
+  return /^\d+$/.test(t) ? Number(t) : null;
+}
+
+/** A node id as lists write it: c for the client. */
+export function writeNode(id: NodeId): string {
+  return id === CLIENT ? 'c' : String(id);
+}
+
+export type PartitionProblem = { problem: 'syntax'; part: string } | { problem: 'node'; part: string; n: number } | { problem: 'everyone'; n: number };
+
+/** "0,1,c" → one side of a partition (sorted, the client first), and what could not be read; "" is no partition. */
+export function readPartition(raw: string, n: number): { side: NodeId[]; problems: PartitionProblem[] } {
+  const side = new Set<NodeId>();
+  const problems: PartitionProblem[] = [];
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const id = readNode(part);
+    if (id === null) problems.push({ problem: 'syntax', part });
+    else if (!nodeExists(id, n)) problems.push({ problem: 'node', part, n });
+    else side.add(id);
+  }
+  if (side.size >= n + 1) {
+    problems.push({ problem: 'everyone', n });
+    return { side: [], problems };
+  }
+  return { side: [...side].sort((a, b) => a - b), problems };
+}
+
+/** One side of a partition → "0,1,c" (the client last, as people write it). */
+export function writePartition(side: readonly NodeId[]): string {
+  return [...side.filter((id) => id !== CLIENT).sort((a, b) => a - b), ...(side.includes(CLIENT) ? [CLIENT] : [])].map(writeNode).join(',');
+}
+
+/** The knobs a link takes after ":" in a list, by name (the parameter table says which field each sets). */
+export const LINK_KNOBS = { slow: PARAMS.linkDelayMs, lossy: PARAMS.linkDropRate } as const;
+
+export type LinksProblem =
+  | { problem: 'syntax'; part: string }
+  | { problem: 'node'; part: string; n: number }
+  | { problem: 'same'; part: string }
+  | { problem: 'knob'; part: string; knob: string }
+  | { problem: 'value'; part: string; param: NumberParam; raw: string; reason: Problem };
+
+/**
+ * "0-1:slow=100,2-c:lossy=0.3,1-3:slow=50:lossy=0.1" → link faults (ends in order, c is the client), and what could
+ * not be read. A knob without a value takes its default; one with a bad value is left out; so is an unreadable entry.
+ */
+export function readLinks(raw: string, n: number): { links: LinkFault[]; problems: LinksProblem[] } {
+  const found = new Map<string, LinkFault>();
+  const problems: LinksProblem[] = [];
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const match = /^\s*(\d+|c)\s*-\s*(\d+|c)\s*((?::\s*[a-z]+\s*(?:=\s*[^\s:,]*)?\s*)+)$/.exec(part);
+    if (!match) {
+      problems.push({ problem: 'syntax', part });
+      continue;
+    }
+    const x = readNode(match[1])!;
+    const y = readNode(match[2])!;
+    if (!nodeExists(x, n) || !nodeExists(y, n)) {
+      problems.push({ problem: 'node', part, n });
+      continue;
+    }
+    if (x === y) {
+      problems.push({ problem: 'same', part });
+      continue;
+    }
+    const [a, b] = x < y ? [x, y] : [y, x];
+    const knobs: LinkKnobs = { extraDelayMs: 0, dropRate: 0 };
+    let ok = true;
+    for (const knob of match[3].split(':').slice(1)) {
+      const [name, value] = knob.split('=').map((t) => t.trim());
+      const param = LINK_KNOBS[name as keyof typeof LINK_KNOBS];
+      if (!param) {
+        problems.push({ problem: 'knob', part, knob: name });
+        ok = false;
+        continue;
+      }
+      if (value === undefined) {
+        (knobs as unknown as Record<string, number>)[param.key] = param.default;
+        continue;
+      }
+      const reading = readNumber(param, value);
+      if (reading.problem) {
+        problems.push({ problem: 'value', part, param, raw: value, reason: reading.problem });
+        ok = false;
+      } else (knobs as unknown as Record<string, number>)[param.key] = reading.value;
+    }
+    if (ok) found.set(`${a}-${b}`, { a, b, ...knobs });
+  }
+  return { links: [...found.values()].sort((l, m) => l.a - m.a || l.b - m.b), problems };
+}
+
+/** Link faults → "0-1:slow=100,2-c:lossy=0.3" (a knob at 0 is left out). */
+export function writeLinks(links: readonly LinkFault[]): string {
+  return links
+    .map((l) => {
+      const [a, b] = l.a === CLIENT || l.b === CLIENT ? [Math.max(l.a, l.b), CLIENT] : [l.a, l.b];
+      const knobs = [l.extraDelayMs > 0 ? `slow=${l.extraDelayMs}` : '', l.dropRate > 0 ? `lossy=${l.dropRate}` : ''].filter(Boolean);
+      return `${writeNode(a)}-${writeNode(b)}${(knobs.length > 0 ? knobs : ['slow=0']).map((k) => `:${k}`).join('')}`;
     })
     .join(',');
 }

@@ -59,14 +59,16 @@ function defaultCell(p: Param): string {
   return notes.length ? `${own} (${notes.join('; ')})` : own;
 }
 
-/** A behaviour's knob travels inside the malicious list ("2:omit=0.3"). */
+/** A behaviour's knob travels inside the malicious list ("2:omit=0.3"), a link's inside the links list ("0-1:slow=100"). */
 function urlCell(p: Param): string {
   if (p.scopes.includes('behaviour')) return `in \`${PARAMS.malicious.url}\``;
+  if (p.scopes.includes('link')) return `in \`${PARAMS.links.url}\``;
   return p.url ? `\`${p.url}\`` : '—';
 }
 
 function cliCell(p: Param): string {
   if (p.scopes.includes('behaviour')) return `in \`${PARAMS.malicious.cli}\``;
+  if (p.scopes.includes('link')) return `in \`${PARAMS.links.cli}\``;
   if (p.cli === undefined) return '—';
   const flags: string[] = [];
   if (p.scopes.includes('scenario') || p.scopes.includes('run')) flags.push(`\`${p.cli}\``);
@@ -92,7 +94,7 @@ export function parametersMarkdown(): string {
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
     '',
-    `Rates are fractions (0–1) in a scenario, a run file and the CLI, and percent in the URL, the sliders and the form. ${PARAMS.omitProbability.label} and ${PARAMS.extraDelayMs.label.toLowerCase()} are the knobs of the *omit* and *slow* behaviours. Rules between parameters:`,
+    `Rates are fractions (0–1) in a scenario, a run file and the CLI, and percent in the URL, the sliders and the form. ${PARAMS.omitProbability.label} and ${PARAMS.extraDelayMs.label.toLowerCase()} are the knobs of the *omit* and *slow* behaviours; ${PARAMS.linkDelayMs.label.toLowerCase()} and ${PARAMS.linkDropRate.label.toLowerCase()} those of a *slow* and a *lossy* link. Rules between parameters:`,
     '',
     ...Object.values(RULES).map((r) => `- ${r}`),
   ].join('\n');

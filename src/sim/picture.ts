@@ -10,13 +10,18 @@
  */
 import type { TraceDraft } from './protocols/contract';
 import { protocolOf } from './protocols';
-import { primaryOf } from './scenario';
+import { partitionOf, separates, withLink } from './network';
+import { primaryOf, quorumSize } from './scenario';
 import {
+  CLIENT,
   MESSAGE_TYPES,
   type Behaviour,
+  type LinkFault,
+  type LossCause,
   type MessageSummary,
   type MessageType,
   type NodeId,
+  type Partition,
   type ProtocolMode,
   type ReplicaSummary,
   type SafetyViolation,
@@ -31,14 +36,20 @@ import {
 export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
   /** Virtual time it was sent. */
   sendT: number;
-  /** Virtual time it arrives, or is lost when `lost`. */
+  /** Virtual time it arrives, or is lost when `lost` (when held: reaches the cut; once released: arrives). */
   arriveAt: number;
   lost: boolean;
+  /** What loses it besides the drop rate — a partition's cut (it vanishes at the cut) or a lossy link — or null. */
+  by: LossCause | null;
+  /** Waiting at a partition's cut for Heal. */
+  held: boolean;
+  /** When Heal released it from the cut (it travels on from there, arriving at `arriveAt`), or −1. */
+  releasedAt: number;
 }
 
 /** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
-export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean): FlightMessage {
-  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost };
+export function flightOf(msg: Omit<MessageSummary, 'digest'>, sendT: number, arriveAt: number, lost: boolean, by: LossCause | null = null, held = false): FlightMessage {
+  return { id: msg.id, type: msg.type, from: msg.from, to: msg.to, view: msg.view, seq: msg.seq, sendT, arriveAt, lost, by, held, releasedAt: -1 };
 }
 
 /** What the picture needs of a run's scenario: constants for the whole run. */
@@ -70,10 +81,15 @@ export function pictureContext(scenario: Scenario, n: number, f: number): Pictur
   };
 }
 
-/** What a person changes by hand rather than events: who lies (by replica id), and how lossy the network is. */
+/**
+ * What a person changes by hand rather than events: who lies (by replica id), how lossy the network is, the partition
+ * standing (or null) and the slow or lossy links.
+ */
 export interface PictureSettings {
   behaviours: ReadonlyArray<Behaviour | null>;
   dropRate: number;
+  partition: Partition | null;
+  links: readonly LinkFault[];
 }
 
 /** The settings after `index` events: the scenario's, changed by every intervention made by then. */
@@ -86,7 +102,20 @@ export function settingsAt(scenario: Scenario, n: number, interventions: readonl
     if (i.kind === 'setBehaviour' && i.id < n) behaviours[i.id] = i.behaviour;
     else if (i.kind === 'setNetwork' && i.params.dropRate !== undefined) dropRate = i.params.dropRate;
   }
-  return { behaviours, dropRate };
+  return { behaviours, dropRate, ...networkAt(scenario, interventions, index) };
+}
+
+/** The partition standing and the faulty links after `index` events: the scenario's, changed by every cut, heal and link since. */
+export function networkAt(scenario: Scenario, interventions: readonly TimedIntervention[], index: number): Pick<PictureSettings, 'partition' | 'links'> {
+  let partition = partitionOf(scenario);
+  let links: readonly LinkFault[] = scenario.links ?? [];
+  for (const h of interventions) {
+    if (h.afterEvent > index) break;
+    const i = h.intervention;
+    if (i.kind === 'setPartition') partition = i.partition && i.partition.side.length > 0 ? i.partition : null;
+    else if (i.kind === 'setLink') links = withLink(links, i.a, i.b, i.fault);
+  }
+  return { partition, links };
 }
 
 export interface PictureOptions {
@@ -155,6 +184,9 @@ export interface PictureSnapshot {
   sentTotal: number;
   delivered: number;
   dropped: number;
+  held: number;
+  /** Messages in flight whose drawing a hold or a release changed (the rest are the page's records as they are). */
+  altered: FlightMessage[];
   issued: number;
   accepted: number;
   fooled: number;
@@ -178,6 +210,10 @@ export class Picture {
   sentTotal = 0;
   delivered = 0;
   dropped = 0;
+  /** Messages waiting at a partition's cut (they are not on the wire: `inFlight` leaves them out). */
+  held = 0;
+  /** Ids of the messages in flight whose drawing a hold or a release changed. */
+  private altered = new Set<number>();
   /** Requests the client issued (retransmissions aside) and accepted. */
   issued = 0;
   accepted = 0;
@@ -212,13 +248,20 @@ export class Picture {
     switch (e.kind) {
       case 'send':
         this.send(e.msg.type, e.msg.from, e.msg.digest);
-        this.flights?.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost));
+        this.flights?.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost, e.held ? 'partition' : (e.by ?? null), e.held === true));
+        if (e.held) this.hold(e.msg.type);
+        return;
+      case 'hold':
+        this.hold(e.msg.type, e.msg.id);
+        return;
+      case 'release':
+        this.release(e.msg.type, e.msg.id, e.t, e.arriveAt);
         return;
       case 'deliver':
         this.deliver(e.msg.type, e.msg.id);
         return;
       case 'drop':
-        this.drop(e.msg.type, e.msg.id);
+        this.drop(e.msg.type, e.msg.id, e.held === true);
         return;
       default:
         this.note(e, e.t);
@@ -244,15 +287,45 @@ export class Picture {
     this.arrive(type, id);
   }
 
-  /** A message off the wire, lost. */
-  drop(type: MessageType, id: number): void {
+  /** A message off the wire, lost; `held`: it was waiting at a cut (a new cut that loses messages lost it there). */
+  drop(type: MessageType, id: number, held = false): void {
     this.dropped++;
+    if (held) {
+      this.held--;
+      this.inFlight[type]++;
+    }
     this.arrive(type, id);
   }
 
   private arrive(type: MessageType, id: number): void {
     this.inFlight[type]--;
     this.flights?.delete(id);
+    if (this.altered.size > 0) this.altered.delete(id);
+  }
+
+  /**
+   * A message stops at a partition's cut to wait for Heal: it leaves the wire's count (a phase step does not wait for
+   * it). With `id`, a message caught on the wire: drawn waiting at the cut from now on.
+   */
+  hold(type: MessageType, id?: number): void {
+    this.inFlight[type]--;
+    this.held++;
+    const f = id === undefined ? undefined : this.flights?.get(id);
+    if (f && id !== undefined) {
+      this.flights!.set(id, { ...f, held: true, by: 'partition' });
+      this.altered.add(id);
+    }
+  }
+
+  /** Heal lets a held message go on: back on the wire, drawn from the cut at `t` to its arrival at `arriveAt`. */
+  release(type: MessageType, id?: number, t = 0, arriveAt = t): void {
+    this.inFlight[type]++;
+    this.held--;
+    const f = id === undefined ? undefined : this.flights?.get(id);
+    if (f && id !== undefined) {
+      this.flights!.set(id, { ...f, held: false, releasedAt: t, arriveAt });
+      this.altered.add(id);
+    }
   }
 
   /** Every event but a message's: the client's, the replicas', the checker's. */
@@ -389,6 +462,7 @@ export class Picture {
       sentTotal: this.sentTotal,
       delivered: this.delivered,
       dropped: this.dropped,
+      held: this.held,
       committed: this.accepted,
       fooled: this.fooled,
       outstanding: clientOutstanding + stillToIssue(ctx, this.accepted),
@@ -416,6 +490,11 @@ export class Picture {
       sentTotal: this.sentTotal,
       delivered: this.delivered,
       dropped: this.dropped,
+      held: this.held,
+      altered: [...this.altered].flatMap((id) => {
+        const f = this.flights?.get(id);
+        return f ? [{ ...f }] : [];
+      }),
       issued: this.issued,
       accepted: this.accepted,
       fooled: this.fooled,
@@ -438,11 +517,16 @@ export class Picture {
         const m = message(id);
         if (m) p.flights.set(id, m);
       }
+      for (const f of snap.altered) {
+        p.flights.set(f.id, { ...f });
+        p.altered.add(f.id);
+      }
     }
     p.sent = { ...snap.sent };
     p.sentTotal = snap.sentTotal;
     p.delivered = snap.delivered;
     p.dropped = snap.dropped;
+    p.held = snap.held;
     p.issued = snap.issued;
     p.accepted = snap.accepted;
     p.fooled = snap.fooled;
@@ -491,6 +575,17 @@ function waitingBecause(
   if (dropRate >= 1) return `${outstanding} ${plural} waiting: every message is lost (drop rate 100 %).`;
   const protocol = protocolOf(ctx.mode);
   if (m > ctx.f) return `${outstanding} ${plural} waiting: ${m} malicious replicas exceed f = ${ctx.f}, so ${protocol.name} cannot promise progress.`;
+  const cut = settings.partition;
+  // The replicas the client can reach, and whether the primary most replicas follow is among them.
+  const withClient = cut ? replicas.filter((r) => !separates(cut, CLIENT, r.id)) : replicas;
+  const quorum = quorumSize(ctx.n, ctx.f);
+  const honestWithClient = withClient.filter((r) => !r.behaviour).length;
+  if (cut && honestWithClient < quorum) {
+    const side = withClient.length === 0 ? 'no replica' : `${honestWithClient} honest replica${honestWithClient === 1 ? '' : 's'}`;
+    return `${outstanding} ${plural} waiting: the network is partitioned and the client's side of the cut has ${side}, fewer than the ${quorum} a quorum needs, so nothing can commit until Heal joins the sides again.`;
+  }
+  const leader = primaryOf(currentView(replicas), ctx.n);
+  const primaryCutOff = cut !== null && separates(cut, CLIENT, leader);
   const primary = replicas.find((r) => r.isPrimary);
   if (!protocol.picture.viewChange && primary?.behaviour) {
     return `${outstanding} ${plural} waiting: ${protocol.name} has no view change, so a lying primary (replica ${primary.id}) stalls it for good.`;
@@ -498,7 +593,14 @@ function waitingBecause(
   const changing = replicas.filter((r) => r.viewChanging && !r.behaviour);
   if (changing.length > 0) {
     const target = Math.max(...changing.map((r) => r.view));
-    return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).`;
+    const why = primaryCutOff ? ` The network is partitioned: the primary (replica ${leader}) is on the other side of the cut.` : '';
+    return `${outstanding} ${plural} waiting: ${changing.length} honest replica${changing.length === 1 ? ' is' : 's are'} changing view (to view ${target}).${why}`;
+  }
+  if (primaryCutOff) {
+    return `${outstanding} ${plural} waiting: the network is partitioned and the primary (replica ${leader}) is on the other side of the cut; ${protocol.picture.viewChange ? "the backups on the client's side will time out and change view." : `${protocol.name} has no view change, so nothing commits until Heal.`}`;
+  }
+  if (cut && withClient.length < replicas.length && !scheduled) {
+    return `${outstanding} ${plural} waiting: the network is partitioned and nothing more is scheduled on the client's side; Heal joins the sides again.`;
   }
   if (dropRate > 0) return `${outstanding} ${plural} waiting: messages are being lost (${Math.round(dropRate * 100)} %); the client retransmits every ${ctx.clientTimeoutMs} ms.`;
   if (!scheduled) return `${outstanding} ${plural} waiting and nothing more is scheduled.`;

@@ -7,10 +7,18 @@ export const DEFAULT_BEHAVIOUR = Object.fromEntries(BEHAVIOURS.map((kind) => [ki
 
 /** What each behaviour does, in the words the UI and README use. */
 export const BEHAVIOUR_DESCRIPTIONS: Record<BehaviourKind, string> = {
-  equivocate: 'As primary, sends conflicting digests to different backups; as backup, votes for a digest it never received and replies with a wrong result.',
-  omit: 'Randomly withholds its PRE-PREPAREs and votes.',
+  equivocate:
+    'As primary, proposes two different genuine requests (or a request and the null request) for one sequence number to different backups; its votes name one request to some replicas and another to the rest; it tells the client the wrong result every liar agreed on.',
+  omit: 'Randomly withholds what it says: PRE-PREPAREs, votes, checkpoints, VIEW-CHANGEs, NEW-VIEWs and replies.',
   slow: 'Adds latency to everything it sends.',
   silent: 'Crashed: sends nothing at all.',
+  'forge-view-change':
+    "In its VIEW-CHANGEs, claims what it cannot prove: prepared certificates in other replicas' names or with too few PREPAREs, a stable checkpoint nobody signed, a certificate relabelled to another request.",
+  'forge-new-view':
+    'As a new primary, builds NEW-VIEWs from fabricated or stale material (rewritten or old VIEW-CHANGEs, too few of them, an O that does not follow from V), in turn with a valid one that reveals the least; each backup hears a different one.',
+  'withhold-new-view': 'As a new primary, sends its NEW-VIEW to only some backups: the f after it never learn that the view started.',
+  replay: 'Re-sends, word for word, messages it saw earlier (old views, old sequence numbers) each time it speaks.',
+  flood: 'Floods everyone with garbage: any message type, far-future views and sequence numbers, malformed contents, every few milliseconds.',
   collude: 'Coordinates with the other colluders: as primary, tells half the honest replicas one order of two requests and the other half the opposite; as backup, votes for both.',
   seed: "The seed article's liar: as primary, gives every backup a different digest; as backup, stays silent half the time, otherwise votes for the true or a fake digest; never sends COMMIT.",
 };

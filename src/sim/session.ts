@@ -116,6 +116,11 @@ export class Session {
         return [];
       case 'submitRequest':
         return this.sim.submitRequest();
+      case 'setPartition':
+        return this.sim.setPartition(intervention.partition);
+      case 'setLink':
+        this.sim.setLink(intervention.a, intervention.b, intervention.fault);
+        return [];
     }
   }
 }

@@ -5,22 +5,45 @@ import {
   PARAMS,
   paramsIn,
   problemOf,
+  readLinks,
   readMalicious,
   readNumber,
+  readPartition,
   replicaCount,
   replicaExists,
   ruleBreaks,
   shownRange,
   toShown,
   watermarkWindowFor,
+  writeLinks,
   writeMalicious,
+  writePartition,
+  nodeExists,
+  LINK_KNOBS,
   type ChoiceParam,
+  type LinksProblem,
   type MaliciousProblem,
   type NumberParam,
+  type PartitionProblem,
   type Problem,
 } from './params';
 import { defaultScenario } from './scenario';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind, type Intervention, type NetworkParams, type Scenario, type TimedIntervention, type TraceEvent } from './types';
+import {
+  BEHAVIOURS,
+  CUT_RULES,
+  type Behaviour,
+  type BehaviourKind,
+  type CutRule,
+  type Intervention,
+  type LinkFault,
+  type LinkKnobs,
+  type NetworkParams,
+  type NodeId,
+  type Partition,
+  type Scenario,
+  type TimedIntervention,
+  type TraceEvent,
+} from './types';
 
 /**
  * Scenarios travel as URLs and runs as JSON files. Both are read defensively: a bad value falls back to its default
@@ -70,6 +93,32 @@ function maliciousNotice(p: MaliciousProblem): string {
   }
 }
 
+function partitionNotice(p: PartitionProblem): string {
+  switch (p.problem) {
+    case 'syntax':
+      return `“${p.part}” is neither a replica number nor c (the client)`;
+    case 'node':
+      return `replica ${p.part.trim()} does not exist with n = ${p.n}`;
+    case 'everyone':
+      return 'the side holds every node, so nothing is cut off';
+  }
+}
+
+function linksNotice(p: LinksProblem): string {
+  switch (p.problem) {
+    case 'syntax':
+      return `link “${p.part}” is not a-b:slow=ms or a-b:lossy=p`;
+    case 'node':
+      return `link “${p.part}” names a replica that does not exist with n = ${p.n}`;
+    case 'same':
+      return `link “${p.part}” joins a node to itself`;
+    case 'knob':
+      return `link “${p.part}”: unknown knob “${p.knob}” (slow or lossy)`;
+    case 'value':
+      return `link “${p.part}”: ${p.param.label.toLowerCase()} must be ${expectation(p.param)}`;
+  }
+}
+
 /** "0:equivocate,3:omit=0.3" → behaviours by replica id, and a notice for each part that could not be used. */
 export function decodeMalicious(raw: string, n: number): { malicious: Record<number, Behaviour>; problems: string[] } {
   const { malicious, problems } = readMalicious(raw, n);
@@ -85,6 +134,10 @@ export function encodeShare(view: SharedView): string {
     if (p === PARAMS.malicious) {
       const mal = writeMalicious(view.scenario.malicious);
       if (mal) params.set(key, mal);
+    } else if (p === PARAMS.partition) {
+      if (view.scenario.partition && view.scenario.partition.length > 0) params.set(key, writePartition(view.scenario.partition));
+    } else if (p === PARAMS.links) {
+      if (view.scenario.links && view.scenario.links.length > 0) params.set(key, writeLinks(view.scenario.links));
     } else if (p.type === 'number') {
       const [value, byDefault] = p === PARAMS.speed ? [view.speed, p.default] : [s[p.key] as number, defaults[p.key]];
       if (p.urlAlways || value !== byDefault) params.set(key, String(toShown(p, value)));
@@ -108,6 +161,16 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
       const { malicious, problems } = decodeMalicious(raw, replicaCount({ f: scenario.f }));
       scenario.malicious = malicious;
       for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${problem}.`);
+    } else if (p === PARAMS.partition) {
+      const { side, problems } = readPartition(raw, replicaCount({ f: scenario.f }));
+      if (side.length > 0) scenario.partition = side;
+      else delete scenario.partition;
+      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${partitionNotice(problem)}.`);
+    } else if (p === PARAMS.links) {
+      const { links, problems } = readLinks(raw, replicaCount({ f: scenario.f }));
+      if (links.length > 0) scenario.links = links;
+      else delete scenario.links;
+      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${linksNotice(problem)}.`);
     } else if (p.type === 'choice') {
       if (problemOf(p, raw) === null) fields[p.key] = raw;
       else notices.push(`Ignored ${p.url}: “${raw}” is neither ${p.choices.join(' nor ')}.`);
@@ -203,6 +266,18 @@ function validateInterventions(list: unknown[], scenario: Scenario): TimedInterv
       const n = replicaCount(scenario);
       if (typeof i.id !== 'number' || !replicaExists(i.id, n)) throw bad(`: replica ${JSON.stringify(i.id)} does not exist with n = ${n}`);
       intervention = { kind: 'setBehaviour', id: i.id, behaviour: i.behaviour === null ? null : validateBehaviour(i.behaviour, i.id) };
+    } else if (i.kind === 'setPartition') {
+      if (i.partition === null) intervention = { kind: 'setPartition', partition: null };
+      else {
+        const partition = validatePartition(i.partition, replicaCount(scenario));
+        if (typeof partition === 'string') throw bad(`: ${partition}`);
+        intervention = { kind: 'setPartition', partition };
+      }
+    } else if (i.kind === 'setLink') {
+      const n = replicaCount(scenario);
+      if (!nodeExists(i.a, n) || !nodeExists(i.b, n) || i.a === i.b) throw bad(`: the link ${JSON.stringify(i.a)}–${JSON.stringify(i.b)} does not join two nodes of n = ${n}`);
+      const fault = i.fault === null ? null : validateLinkKnobs(i.fault, `The link ${String(i.a)}–${String(i.b)}`);
+      intervention = { kind: 'setLink', a: i.a as NodeId, b: i.b as NodeId, fault };
     } else if (i.kind === 'setNetwork' && isObject(i.params)) {
       const params: Partial<NetworkParams> = {};
       for (const [key, value] of Object.entries(i.params)) {
@@ -217,6 +292,30 @@ function validateInterventions(list: unknown[], scenario: Scenario): TimedInterv
     } else throw bad();
     return { afterEvent: x.afterEvent, at: x.at, intervention };
   });
+}
+
+/** A partition from untrusted JSON, or why it is not one. */
+function validatePartition(p: unknown, n: number): Partition | string {
+  if (!isObject(p) || !Array.isArray(p.side)) return 'the partition has no side';
+  if (!CUT_RULES.includes(p.rule as CutRule)) return `the partition's rule ${JSON.stringify(p.rule)} is not ${CUT_RULES.join(' or ')}`;
+  const bad = p.side.find((id) => !nodeExists(id, n));
+  if (bad !== undefined) return `the partition names ${JSON.stringify(bad)}, which is no node of n = ${n}`;
+  const side = [...new Set(p.side as NodeId[])];
+  if (side.length === 0 || side.length >= n + 1) return 'the partition leaves no node on one side';
+  return { side, rule: p.rule as CutRule };
+}
+
+/** A link's knobs from untrusted JSON (each in the table's range). */
+function validateLinkKnobs(k: unknown, what: string): LinkKnobs {
+  if (!isObject(k)) throw new ImportError(`${what} has no knobs.`);
+  const out: LinkKnobs = { extraDelayMs: 0, dropRate: 0 };
+  for (const p of Object.values(LINK_KNOBS)) {
+    const value = k[p.key];
+    if (value === undefined) continue;
+    if (problemOf(p, value)) throw invalid(`${what}'s ${p.label.toLowerCase()}`, value, p);
+    (out as unknown as Record<string, unknown>)[p.key] = value;
+  }
+  return out;
 }
 
 function validateBehaviour(b: unknown, id: number): Behaviour {
@@ -248,16 +347,30 @@ export function validateScenario(raw: unknown, { window = true }: { window?: boo
   if (raw.watermarkWindow === undefined) out.watermarkWindow = watermarkWindowFor(out.checkpointInterval);
   const malicious = raw.malicious ?? {};
   if (!isObject(malicious)) throw new ImportError("The scenario's malicious replicas are not a map.");
-  for (const b of ruleBreaks({ ...out, malicious })) {
+  const partition = raw.partition ?? [];
+  if (!Array.isArray(partition)) throw new ImportError("The scenario's partition is not a list of nodes.");
+  const links = raw.links ?? [];
+  if (!Array.isArray(links) || !links.every(isObject)) throw new ImportError("The scenario's link faults are not a list of links.");
+  for (const b of ruleBreaks({ ...out, malicious, partition, links })) {
     if (b.rule === 'delay-order') throw new ImportError("The scenario's minimum delay exceeds its maximum.");
     if (b.rule === 'watermark-window') {
       if (!window) continue;
       throw new ImportError(`The scenario's watermark window (${b.l}) is less than twice its checkpoint interval (2 × ${b.k} = ${2 * b.k}): the primary could wait at H for ever.`);
     }
     if (b.rule === 'replicas') throw new ImportError(`The scenario has ${b.n} replicas; at most ${MAX_REPLICAS} are supported.`);
+    if (b.rule === 'partition') {
+      throw new ImportError(b.id === undefined ? "The scenario's partition puts every node on one side." : `The scenario's partition names ${b.id}, which is no node of n = ${b.n}.`);
+    }
+    if (b.rule === 'link-ends') throw new ImportError(`The scenario's link ${b.a}–${b.b} does not join two different nodes of n = ${b.n}.`);
     throw new ImportError(`The scenario marks replica ${b.id} malicious, but n = ${b.n}.`);
   }
   for (const [id, b] of Object.entries(malicious)) out.malicious[Number(id)] = validateBehaviour(b, Number(id));
+  if (partition.length > 0) out.partition = [...new Set(partition as NodeId[])].sort((a, b) => a - b);
+  const faults: LinkFault[] = (links as Array<Record<string, unknown>>).map((l) => {
+    const [a, b] = [l.a as NodeId, l.b as NodeId].sort((x, y) => x - y);
+    return { a, b, ...validateLinkKnobs(l, `The scenario's link ${a}–${b}`) };
+  });
+  if (faults.length > 0) out.links = faults.sort((l, m) => l.a - m.a || l.b - m.b);
   return out;
 }
 

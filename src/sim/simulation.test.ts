@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from './scenario';
+import { NULL_DIGEST } from './messages';
 import { Simulation } from './simulation';
 import { CLIENT } from './types';
 
@@ -122,12 +123,18 @@ describe('byzantine behaviours', () => {
     expect(omitter).toBeGreaterThan(0);
   });
 
-  it('an equivocating backup votes for digests nobody proposed, and the others still agree', () => {
+  it('an equivocating backup votes for different requests to different replicas, and the others still agree', () => {
     const sim = runAll({ requests: 3, malicious: { 3: { kind: 'equivocate' } } });
-    const genuine = new Set([...sim.client.issued.keys()]);
-    const votes = sim.trace.filter((e) => e.kind === 'send' && e.msg.from === 3 && (e.msg.type === 'PREPARE' || e.msg.type === 'COMMIT'));
-    expect(votes.length).toBeGreaterThan(0);
-    for (const v of votes) if (v.kind === 'send') expect(genuine.has(v.msg.digest)).toBe(false);
+    const genuine = new Set([...sim.client.issued.keys(), NULL_DIGEST]);
+    const told = new Map<string, Set<string>>();
+    for (const e of sim.trace) {
+      if (e.kind !== 'send' || e.msg.from !== 3 || (e.msg.type !== 'PREPARE' && e.msg.type !== 'COMMIT')) continue;
+      expect(genuine.has(e.msg.digest)).toBe(true);
+      const key = `${e.msg.type}|${e.msg.view}|${e.msg.seq}`;
+      told.set(key, (told.get(key) ?? new Set()).add(e.msg.digest));
+    }
+    expect(told.size).toBeGreaterThan(0);
+    for (const digests of told.values()) expect(digests.size).toBe(2);
     expect(sim.stats().committed).toBe(3);
     expect(sim.stats().violations).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { SafetyChecker } from './checker';
 import { Client } from './client';
 import { summarize } from './messages';
-import { Network } from './network';
+import { Network, partitionOf } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
 import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
@@ -14,11 +14,14 @@ import { Signatures } from './signatures';
 import type {
   Behaviour,
   ClientRequest,
+  LinkKnobs,
+  LossCause,
   Message,
   MessageType,
   NetworkParams,
   NodeId,
   OutgoingMessage,
+  Partition,
   ReplicaInspection,
   Retransmission,
   ReplicaSummary,
@@ -32,12 +35,26 @@ import { CLIENT } from './types';
  * What the virtual clock can have due. A message on the wire is scheduled as itself (arriving, or vanishing when
  * `lost`); the rest are small records. Every one carries the scheduler's key (`at`, `order`).
  */
-type WireMessage = Message & Timed & { lost: boolean };
+type WireMessage = Message & Timed & {
+  lost: boolean;
+  /** What loses it besides the drop rate (a partition's cut, a lossy link), or null. */
+  by: LossCause | null;
+  /** A new cut caught it on the wire (lost or held there): its place in the clock's queue is void. */
+  caught: boolean;
+  /** When it was sent (a cut that catches it on the wire holds it with its flight). */
+  sentT: number;
+};
 type Happening =
   | WireMessage
   | ({ type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed)
+  | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+
+/** A message on the wire, as opposed to a timer or the client's next issue. */
+function onTheWire(h: Happening): h is WireMessage {
+  return h.type !== 'REPLICA_TIMER' && h.type !== 'LIAR_TIMER' && h.type !== 'CLIENT_ISSUE' && h.type !== 'CLIENT_TIMER';
+}
 
 export interface SimulationOptions {
   /** Produce trace events at all (benchmarks and sweeps need not; violations are reported regardless). */
@@ -70,7 +87,7 @@ export class Simulation {
   readonly checker: SafetyChecker;
 
   private readonly scheduler = new Scheduler<Happening>();
-  private readonly network: Network;
+  private readonly network: Network<WireMessage>;
   private readonly byzantineRng: Rng;
   private readonly behaviours: Array<Behaviour | null>;
   private readonly everMalicious = new Set<NodeId>();
@@ -85,6 +102,7 @@ export class Simulation {
   private readonly acceptedOrder: string[] = [];
   private pending: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
+  private liars!: Liars;
   private nextMessageId = 1;
   private eventIndex = 0;
   private toIssue: number;
@@ -102,7 +120,10 @@ export class Simulation {
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
     this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
-    this.network = new Network(scenario, createRng(scenario.seed, 'network'));
+    this.network = new Network<WireMessage>(scenario, createRng(scenario.seed, 'network'), createRng(scenario.seed, 'links'));
+    // A partition or faulty links standing from the start (nothing is on the wire yet).
+    this.network.setPartition(partitionOf(scenario), 0);
+    for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
     this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
     this.behaviours.forEach((b, id) => b && this.everMalicious.add(id));
@@ -165,7 +186,7 @@ export class Simulation {
   nextArrivingType(): MessageType | null {
     let best: { time: number; order: number; type: MessageType } | null = null;
     for (const h of this.scheduler.entries()) {
-      if (h.type === 'REPLICA_TIMER' || h.type === 'CLIENT_ISSUE' || h.type === 'CLIENT_TIMER') continue;
+      if (!onTheWire(h) || h.caught) continue;
       if (!best || h.at < best.time || (h.at === best.time && h.order < best.order)) best = { time: h.at, order: h.order, type: h.type };
     }
     return best?.type ?? null;
@@ -221,6 +242,60 @@ export class Simulation {
   setNetwork(params: Partial<NetworkParams>): void {
     this.network.params = { ...this.network.params, ...params };
     Object.assign(this.scenario, params);
+  }
+
+  /**
+   * Cuts the network in two (replacing the partition standing), or heals it with null. Messages on the wire across the
+   * new cut are caught there at once — lost, or held under the hold rule — and what waited at the old cut and is not
+   * cut off any more goes on, arriving in the order it was sent (network.ts has the rule).
+   */
+  setPartition(partition: Partition | null): TraceEvent[] {
+    const cut = partition && partition.side.length > 0 ? partition : null;
+    const { released, lost } = this.network.setPartition(cut, this.now);
+    if (cut) {
+      this.scenario.partition = [...this.network.partition!.side];
+      this.scenario.partitionRule = cut.rule;
+    } else {
+      delete this.scenario.partition;
+    }
+    if (cut) {
+      const caught = this.scheduler
+        .entries()
+        .filter((h): h is WireMessage => onTheWire(h) && !h.lost && !h.caught && this.network.separated(h.sender, h.receiver))
+        .sort((x, y) => x.id - y.id);
+      for (const h of caught) {
+        h.caught = true;
+        if (cut.rule === 'lose') this.loseToCut(h);
+        else {
+          // A fresh copy waits at the cut: the caught one stays void in the clock's queue.
+          this.network.hold({ msg: { ...h, caught: false }, id: h.id, from: h.sender, to: h.receiver, sendT: h.sentT, arriveAt: h.at });
+          this.picture.hold(h.type);
+          if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(h) });
+        }
+      }
+    }
+    for (const h of lost) this.loseToCut(h.msg, true);
+    for (const h of released) {
+      const msg: WireMessage = { ...h.msg, by: null, caught: false, lost: false };
+      this.picture.release(msg.type);
+      if (this.recordTrace) this.record({ kind: 'release', msg: summarize(msg), arriveAt: h.arrival });
+      this.scheduler.schedule(h.arrival, msg);
+    }
+    return this.flush();
+  }
+
+  /** Makes the link between a and b slow and/or lossy for messages sent from now on, or normal again with null. */
+  setLink(a: NodeId, b: NodeId, fault: LinkKnobs | null): void {
+    this.network.setLink(a, b, fault);
+    const links = this.network.linkFaults;
+    if (links.length > 0) this.scenario.links = links;
+    else delete this.scenario.links;
+  }
+
+  /** A message the cut loses now: caught on the wire, or (`held`) waiting at a cut replaced by one that loses messages. */
+  private loseToCut(h: WireMessage, held = false): void {
+    this.picture.drop(h.type, h.id, held);
+    if (this.recordTrace) this.record(held ? { kind: 'drop', msg: summarize(h), by: 'partition', held: true } : { kind: 'drop', msg: summarize(h), by: 'partition' });
   }
 
   setBehaviour(id: NodeId, behaviour: Behaviour | null): void {
@@ -279,7 +354,7 @@ export class Simulation {
 
   /** What the picture cannot learn from events: who lies now, and how lossy the network is. */
   private settings(): PictureSettings {
-    return { behaviours: this.behaviours, dropRate: this.network.params.dropRate };
+    return { behaviours: this.behaviours, dropRate: this.network.params.dropRate, partition: this.network.partition, links: this.network.linkFaults };
   }
 
   /** What the replica inspector shows for one replica. */
@@ -313,6 +388,8 @@ export class Simulation {
         // A retransmission timer that found nothing to say produced nothing to show.
         return h.which === 'main' || this.eventIndex > before;
       }
+      case 'LIAR_TIMER':
+        return this.liars.timerFired(h.replica, h.generation);
       case 'CLIENT_ISSUE':
         this.issueRequest();
         return true;
@@ -325,9 +402,10 @@ export class Simulation {
         return true;
       }
       default:
+        if (h.caught) return false;
         if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
           this.picture.drop(h.type, h.id);
-          if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(h) });
+          if (this.recordTrace) this.record(h.by && h.lost ? { kind: 'drop', msg: summarize(h), by: h.by } : { kind: 'drop', msg: summarize(h) });
         } else {
           this.picture.deliver(h.type, h.id);
           this.deliver(h, h.sender);
@@ -367,6 +445,9 @@ export class Simulation {
     }
     const replica = this.replicaList[msg.receiver];
     if (!replica) return;
+    // A liar learns what its replica is told (it may replay it, or lie about it).
+    const liar = this.behaviours[msg.receiver];
+    if (liar) this.liars.heard(msg.receiver, liar, msg, from);
     // The deliver event goes first so the trace reads cause → effect.
     const index = this.recordTrace ? this.pending.length : -1;
     if (this.recordTrace) this.record({ kind: 'deliver', msg: summarize(msg) });
@@ -401,20 +482,39 @@ export class Simulation {
       at: 0,
       order: 0,
       lost: false,
+      by: null,
+      caught: false,
+      sentT: this.now,
     };
     // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
     const again = retransmit ?? fields.retransmit;
     if (again) msg.retransmit = again;
-    const transit = this.network.transit(this.now, extraDelayMs);
+    const transit = this.network.transit(this.now, extraDelayMs, from, to);
     this.picture.send(msg.type, from, msg.digest);
     if (this.recordTrace) {
-      this.record(
-        again
-          ? { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost, retransmit: again }
-          : { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost },
-      );
+      const event: TraceDraft =
+        transit.by === null
+          ? again
+            ? { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost, retransmit: again }
+            : { kind: 'send', msg: summarize(msg), arriveAt: transit.at, lost: transit.lost }
+          : {
+              kind: 'send',
+              msg: summarize(msg),
+              arriveAt: transit.at,
+              lost: transit.lost,
+              ...(transit.held ? { held: true as const } : { by: transit.by }),
+              ...(again ? { retransmit: again } : {}),
+            };
+      this.record(event);
+    }
+    if (transit.held) {
+      // It waits at the cut until Heal; when it was sent is kept for the release.
+      this.picture.hold(msg.type);
+      this.network.hold({ msg, id: msg.id, from, to, sendT: this.now, arriveAt: transit.at });
+      return;
     }
     msg.lost = transit.lost;
+    msg.by = transit.by;
     this.scheduler.schedule(transit.at, msg);
   }
 
@@ -439,7 +539,7 @@ export class Simulation {
    */
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
-    const liars = new Liars({
+    const liars = (this.liars = new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
@@ -449,7 +549,8 @@ export class Simulation {
       // what it relays inside a proof keeps the signatures it came with).
       transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
       sign: (from, msg) => this.signedBy(from, msg),
-    });
+      setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
+    }));
     return {
       now: () => this.now,
       send: (from, to, fields) => {

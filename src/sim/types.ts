@@ -20,13 +20,13 @@ export const MESSAGE_TYPES = [
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-/** How a malicious replica lies. */
-export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'collude', 'seed'] as const;
+/** How a malicious replica lies (src/sim/adversary: one module each). */
+export const BEHAVIOURS = ['equivocate', 'omit', 'slow', 'silent', 'forge-view-change', 'forge-new-view', 'withhold-new-view', 'replay', 'flood', 'collude', 'seed'] as const;
 export type BehaviourKind = (typeof BEHAVIOURS)[number];
 
 export interface Behaviour {
   kind: BehaviourKind;
-  /** omit: probability that each vote it should send is withheld (0..1). */
+  /** omit: probability that each message it should send (but a relayed request) is withheld (0..1). */
   omitProbability?: number;
   /** slow: virtual ms added to everything it sends. */
   extraDelayMs?: number;
@@ -41,6 +41,36 @@ export interface NetworkParams {
   /** Probability that a message is held back by up to an extra maxDelayMs, so it overtakes later ones (0..1). */
   reorderRate: number;
 }
+
+/** What a partition does to a message that would cross its cut: lose it, or hold it at the cut until Heal. */
+export const CUT_RULES = ['lose', 'hold'] as const;
+export type CutRule = (typeof CUT_RULES)[number];
+
+/**
+ * The network cut in two: `side` (replica ids, and CLIENT for the client) on one side, every other node on the other.
+ * While it stands no message crosses the cut: each is lost, or held at the cut and delivered after Heal, in order.
+ */
+export interface Partition {
+  side: NodeId[];
+  rule: CutRule;
+}
+
+/** What makes one link (both directions between two nodes) unlike the rest of the network. */
+export interface LinkKnobs {
+  /** Virtual ms added to every message across it. */
+  extraDelayMs: number;
+  /** Probability that it loses a message across it (0..1), on top of the network's drop rate. */
+  dropRate: number;
+}
+
+/** A slow or lossy link between nodes a and b (a < b; CLIENT is −1, so the client comes first). */
+export interface LinkFault extends LinkKnobs {
+  a: NodeId;
+  b: NodeId;
+}
+
+/** Why a message was lost when not by the network's own drop rate: a partition's cut, or a lossy link. */
+export type LossCause = 'partition' | 'link';
 
 /**
  * 'pbft' is the full protocol; 'seed' reproduces the seed article's simulator (fixed primary, no view change, no
@@ -70,6 +100,12 @@ export interface Scenario extends NetworkParams {
   viewChangeTimeoutMs: number;
   /** Client retransmission timer (virtual ms). */
   clientTimeoutMs: number;
+  /** One side of a partition standing from the start (absent: none); see Partition. */
+  partition?: NodeId[];
+  /** What that partition, and one drawn later by default, does to a message across its cut (default 'lose'). */
+  partitionRule?: CutRule;
+  /** Slow or lossy links from the start (absent: none). */
+  links?: LinkFault[];
 }
 
 /** A message as it travels. `digest` is '' where the type has none. */
@@ -145,6 +181,13 @@ export type TraceEvent =
       msg: MessageSummary;
       arriveAt: number;
       lost: boolean;
+      /** Why it will be lost, when a partition's cut or a lossy link loses it (absent: the drop rate, or not lost). */
+      by?: LossCause;
+      /**
+       * It crosses a partition's cut that holds messages: it travels to the cut (reaching it at `arriveAt`) and waits
+       * there until Heal releases it (a `release` event says when it arrives).
+       */
+      held?: true;
       /** A replica's retransmission (a repeat, or an answer to one); absent for a first sending. */
       retransmit?: Retransmission;
     }
@@ -156,7 +199,12 @@ export type TraceEvent =
       /** Why the receiver ignored it, when it did ("stale view", "digest mismatch", ...). */
       ignored?: string;
     }
-  | { kind: 'drop'; i: number; t: number; msg: MessageSummary }
+  /** `held`: it was waiting at a partition's cut, and a new cut that loses messages lost it there. */
+  | { kind: 'drop'; i: number; t: number; msg: MessageSummary; by?: LossCause; held?: true }
+  /** A partition made with the hold rule caught this message on the wire across its cut: it waits at the cut. */
+  | { kind: 'hold'; i: number; t: number; msg: MessageSummary }
+  /** Heal (or a new cut that no longer separates its ends) let a held message go on: it arrives at `arriveAt`. */
+  | { kind: 'release'; i: number; t: number; msg: MessageSummary; arriveAt: number }
   | { kind: 'phase'; i: number; t: number; replica: NodeId; view: number; seq: number; digest: string; phase: SlotPhase }
   | { kind: 'request'; i: number; t: number; timestamp: number; digest: string; op: string; retransmit: boolean }
   | {
@@ -216,6 +264,8 @@ export interface SimStats {
   sentTotal: number;
   delivered: number;
   dropped: number;
+  /** Messages waiting at a partition's cut for Heal (the hold rule). */
+  held: number;
   /** Requests the client accepted (f+1 matching replies). */
   committed: number;
   /** Of those, the ones whose result no honest replica computed: the client was fooled (only beyond f liars). */
@@ -284,7 +334,11 @@ export interface ReplicaInspection {
 export type Intervention =
   | { kind: 'setNetwork'; params: Partial<NetworkParams> }
   | { kind: 'setBehaviour'; id: number; behaviour: Behaviour | null }
-  | { kind: 'submitRequest' };
+  | { kind: 'submitRequest' }
+  /** Cuts the network in two (replacing any partition standing), or heals it with null. */
+  | { kind: 'setPartition'; partition: Partition | null }
+  /** Makes the link between a and b slow and/or lossy, or normal again with null. */
+  | { kind: 'setLink'; a: NodeId; b: NodeId; fault: LinkKnobs | null };
 
 /** An intervention pinned to the moment it happened: after `afterEvent` trace events, at virtual time `at`. */
 export interface TimedIntervention {

@@ -3,7 +3,7 @@
  * formats each event once, when it arrives, instead of on every render.
  */
 import { messageWords } from '../sim/protocols';
-import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
+import { CLIENT, type Behaviour, type LossCause, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { deedInBrief, deedsIn } from './deeds';
 
 /** The message's name as its protocol's vocabulary writes it (the paper writes PRE-PREPARE; identifiers cannot). */
@@ -29,17 +29,33 @@ export function messageLabel(msg: Pick<MessageSummary, 'type' | 'view' | 'seq'>)
   return parts.join(' ');
 }
 
+/** Why a message was lost, as the end of "… was lost". */
+export const LOSS_WORDS: Record<LossCause | 'network', string> = {
+  network: '',
+  partition: ': the network is partitioned',
+  link: ' on the lossy link',
+};
+
 /** The sentence after "t=…": what happened, in the paper's vocabulary. */
 export function describeEventBody(e: TraceEvent): string {
   switch (e.kind) {
-    case 'send':
-      return `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)} ${messageLabel(e.msg)}`;
+    case 'send': {
+      const route = `${nodeName(e.msg.from)} → ${nodeName(e.msg.to)} ${messageLabel(e.msg)}`;
+      if (e.held) return `${route} (held at the cut: the network is partitioned)`;
+      if (e.by === 'partition') return `${route} (lost: the network is partitioned)`;
+      if (e.by === 'link') return `${route} (lost on the lossy link)`;
+      return route;
+    }
     case 'deliver':
       return e.ignored
         ? `${nodeName(e.msg.to)} ignored ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} (${e.ignored})`
         : `${nodeName(e.msg.to)} received ${messageLabel(e.msg)} from ${nodeName(e.msg.from)}`;
     case 'drop':
-      return `✕ ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} to ${nodeName(e.msg.to)} was lost`;
+      return `✕ ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} to ${nodeName(e.msg.to)} was lost${LOSS_WORDS[e.by ?? 'network']}`;
+    case 'hold':
+      return `${messageLabel(e.msg)} from ${nodeName(e.msg.from)} to ${nodeName(e.msg.to)} is held at the cut until Heal`;
+    case 'release':
+      return `Heal releases ${messageLabel(e.msg)} from ${nodeName(e.msg.from)} to ${nodeName(e.msg.to)} (arrives at ${formatTime(e.arriveAt)})`;
     case 'phase':
       return `${nodeName(e.replica)} ${e.phase} v${e.view} #${e.seq}`;
     case 'request':
@@ -75,7 +91,7 @@ export function describeEvent(e: TraceEvent): string {
 
 /** Events that start a step; sends, phases and the rest are their consequences. */
 function isCause(e: TraceEvent): boolean {
-  return e.kind === 'deliver' || e.kind === 'drop' || e.kind === 'request' || e.kind === 'view-change';
+  return e.kind === 'deliver' || e.kind === 'drop' || e.kind === 'request' || e.kind === 'view-change' || e.kind === 'hold' || e.kind === 'release';
 }
 
 /**

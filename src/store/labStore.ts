@@ -7,6 +7,7 @@
  * - runFilesSlice.ts — run files in and out, each matched by request to the worker's answer;
  * - workerSlice.ts — the worker's life (connect, error, restart, dispose) and where each thing it says goes;
  * - pageSlice.ts — theme, presentation, help, selection, the inspector's data, notices;
+ * - partitionSlice.ts — partitions and faulty links drawn by hand (the graph's network tools, the dialog).
  * - predictSlice.ts — Predict mode: the room's answer to the question of the moment, the verdict, the score.
  * What is on screen (the live picture or a past one) is kept consistent after every update by onScreen.ts.
  */
@@ -15,6 +16,7 @@ import type { Scenario } from '../sim/types';
 import type { ConnectSim } from '../worker/transport';
 import { keepOnScreen } from './onScreen';
 import { pageSlice, type PageActions, type PageHooks, type PageState, type Theme } from './pageSlice';
+import { partitionSlice, type PartitionActions, type PartitionState } from './partitionSlice';
 import { predictSlice, type PredictActions, type PredictHooks, type PredictState } from './predictSlice';
 import { playbackSlice, type PlaybackActions, type PlaybackHooks, type PlaybackState } from './playbackSlice';
 import { DEFAULT_HISTORY, type HistoryLimits } from './replay';
@@ -26,9 +28,9 @@ export type { DrawerId, InspectionState, ReplicaClick, Selection, Theme, UiState
 export type { Playback } from './playbackSlice';
 export type { BehaviourChoice } from './scenarioSlice';
 
-export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PredictActions;
+export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions & PredictActions;
 
-export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PredictState & { actions: LabActions };
+export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & PredictState & { actions: LabActions };
 
 export type LabStore = StoreApi<LabState>;
 
@@ -84,6 +86,7 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       const files = runFilesSlice(lab);
       const worker = workerSlice(lab, options);
       const page = pageSlice(lab, options);
+      const partitions = partitionSlice(lab);
       const predict = predictSlice(lab);
       const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks, predict.hooks);
       start = complete.connect;
@@ -93,8 +96,9 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         ...files.state,
         ...worker.state,
         ...page.state,
+        ...partitions.state,
         ...predict.state,
-        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...predict.actions },
+        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions, ...predict.actions },
       };
     }),
   );

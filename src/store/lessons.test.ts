@@ -10,7 +10,7 @@ import { Picture, pictureContext, settingsAt } from '../sim/picture';
 import { primaryOf, replicaCount } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { stepBy } from '../sim/stepping';
-import { CLIENT, type MessageSummary, type MessageType, type NodeId, type Scenario, type SlotPhase, type TraceEvent } from '../sim/types';
+import { CLIENT, type Message, type MessageSummary, type MessageType, type NodeId, type Scenario, type SlotPhase, type TraceEvent } from '../sim/types';
 import { LESSONS, type Lesson } from './lessons';
 
 // ───────────────────────────── playing a lesson ─────────────────────────────
@@ -133,7 +133,7 @@ function committedOnEvidence(p: Played, e: Phase): boolean {
 describe('every lesson’s paragraph is true of the run it opens', () => {
   it('covers every lesson', () => {
     expect(LESSONS.map((l) => l.id).sort()).toEqual(
-      ['equivocating-primary', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'seed-experiment', 'silent-primary'].sort(),
+      ['equivocating-primary', 'f-plus-one-across-view-change', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'seed-experiment', 'silent-primary'].sort(),
     );
   });
 
@@ -230,15 +230,15 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     const d = digestOf(p, 1);
     const pp = sends(p, { type: 'PRE_PREPARE', from: 0, view: 0 });
     const seq = pp[0].msg.seq;
-    says(l, "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request's digest and replica 2 a digest that matches no request, which replica 2 rejects.");
+    says(l, 'The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request and replica 2 the null request');
     expect(p.scenario.malicious[0]).toEqual({ kind: 'equivocate' });
+    expect(pp.every((s) => s.msg.seq === seq)).toBe(true);
     expect(pp.filter((s) => s.msg.digest === d).map((s) => s.msg.to)).toEqual([1, 3]);
     const toTwo = pp.filter((s) => s.msg.to === 2);
-    expect(toTwo).toHaveLength(1);
-    expect(toTwo[0].msg.digest).not.toBe(d);
-    expect(p.trace.filter((e) => e.kind === 'request').every((e) => e.kind === 'request' && e.digest !== toTwo[0].msg.digest)).toBe(true);
+    expect(toTwo.map((s) => s.msg.digest)).toEqual(['null']);
+    says(l, 'so replica 2 rejects it');
     expect(p.trace.some((e) => e.kind === 'deliver' && e.msg.id === toTwo[0].msg.id && e.ignored)).toBe(true);
-    says(l, 'Replicas 1 and 3 still become prepared: each holds the PRE-PREPARE, and their two PREPAREs are the 2f = 2 it takes.');
+    says(l, "Replicas 1 and 3 each hold the PRE-PREPARE and the other's PREPARE, the 2f = 2 it takes to be prepared");
     const prepared = phases(p, 'prepared', { view: 0, seq, digest: d }).filter((e) => honest(p, e.replica));
     expect(prepared.map((e) => e.replica).sort()).toEqual([1, 3]);
     for (const e of prepared) {
@@ -246,19 +246,33 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
       const other = e.replica === 1 ? 3 : 1;
       expect(before(taken(p, { type: 'PREPARE', from: other, to: e.replica, view: 0, seq, digest: d }), e.i), `replica ${e.replica} has ${other}'s PREPARE`).toHaveLength(1);
     }
-    says(l, "But committing takes 2f+1 = 3 matching COMMITs: replica 2 never accepted a PRE-PREPARE and sends none, and the primary's COMMIT names a forged digest. No honest replica commits in view 0.");
-    expect(phases(p, 'pre-prepared', { replica: 2, view: 0 })).toEqual([]);
-    expect(sends(p, { type: 'COMMIT', from: 2, view: 0 })).toEqual([]);
-    const primaryCommits = sends(p, { type: 'COMMIT', from: 0, view: 0 });
-    expect(primaryCommits.length).toBeGreaterThan(0);
-    expect(primaryCommits.every((s) => s.msg.digest !== d)).toBe(true);
-    expect(phases(p, 'committed', { view: 0 }).filter((e) => honest(p, e.replica))).toEqual([]);
-    says(l, 'The timers of replicas 1 and 3 expire, the view changes, and replica 1, the primary of view 1, gets the request committed.');
-    const timedOut = p.trace.filter((e) => e.kind === 'view-change' && e.view === 1 && honest(p, e.replica) && byTimer(p, e));
-    expect(timedOut.map((e) => e.kind === 'view-change' && e.replica).sort()).toEqual([1, 3]);
-    expect(p.trace.some((e) => e.kind === 'new-view' && e.view === 1 && e.primary === 1)).toBe(true);
-    expect(committedViews(p, d)).toEqual([1]);
-    expect(p.trace.some((e) => e.kind === 'accept')).toBe(true);
+    says(l, "the primary's COMMIT to them names the request too, so they reach 2f+1 = 3 COMMITs and execute it in view 0.");
+    expect(sends(p, { type: 'COMMIT', from: 0, view: 0, seq }).filter((s) => s.msg.to !== 2).map((s) => [s.msg.to, s.msg.digest])).toEqual([
+      [1, d],
+      [3, d],
+    ]);
+    const committed = phases(p, 'committed', { view: 0, seq, digest: d }).filter((e) => honest(p, e.replica));
+    expect(committed.map((e) => e.replica).sort()).toEqual([1, 3]);
+    for (const e of committed) {
+      expect(committedOnEvidence(p, e), `replica ${e.replica}`).toBe(true);
+      expect(before(taken(p, { type: 'COMMIT', from: 0, to: e.replica, view: 0, seq, digest: d }), e.i), `replica ${e.replica} counts the primary's COMMIT`).toHaveLength(1);
+      expect(phases(p, 'executed', { replica: e.replica, seq, digest: d })).toHaveLength(1);
+    }
+    expect(committedViews(p, d)).toEqual([0]);
+    says(l, 'Replica 2 is left behind, but no honest replica executes anything else.');
+    expect(phases(p, 'pre-prepared', { replica: 2 })).toEqual([]);
+    expect(phases(p, 'executed', { replica: 2 })).toEqual([]);
+    expect(phases(p, 'executed').filter((e) => honest(p, e.replica) && e.digest !== d)).toEqual([]);
+    says(l, 'Before all this the primary replied with a wrong result; the client waits for f+1 = 2 matching REPLYs and accepts the result of replicas 1 and 3.');
+    const primaryReply = sends(p, { type: 'REPLY', from: 0, to: CLIENT })[0];
+    expect(primaryReply.i).toBeLessThan(pp[0].i);
+    const accept = p.trace.find((e) => e.kind === 'accept')!;
+    const replies = before(taken(p, { type: 'REPLY', to: CLIENT, digest: d }), accept.i);
+    // The primary's reply came first; had it matched replica 1's, those two would have been the f+1 = 2 the client
+    // needs. It accepted only on replica 3's: the primary's result was another.
+    expect(replies.map((r) => r.msg.from)).toEqual([0, 1, 3]);
+    expect(causeOf(p, accept.i)).toBe(replies[2]);
+    expect(accept.kind === 'accept' && accept.fooled).toBe(false);
   });
 
   it('Lossy network', () => {
@@ -404,5 +418,102 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
         [3, 4 * T],
       ]);
     }
+  });
+
+  it('f+1 traitors across a view change', () => {
+    const l = lesson('f-plus-one-across-view-change');
+    // Played as the app plays it — press after press, past the client's acceptance — until the checker stops it. The
+    // NEW-VIEW's contents and the VIEW-CHANGEs' are not in the trace: they are read off the wire as they pass, unchanged.
+    const session = new Session(l.scenario);
+    const onTheWire: Message[] = [];
+    session.sim.setDeliveryFilter((m) => {
+      if (m.type === 'VIEW_CHANGE' || m.type === 'NEW_VIEW') onTheWire.push(m);
+      return true;
+    });
+    const trace: TraceEvent[] = [];
+    const starts: number[] = [];
+    let stopped = false;
+    for (let k = 0; k < 20 && !stopped; k++) {
+      const step = stepBy(session, 'request');
+      trace.push(...step.events);
+      starts.push(...step.starts);
+      stopped = Boolean(step.violation);
+      if (step.events.length === 0) break;
+    }
+    const p: Played = { scenario: l.scenario, n: 4, f: 1, trace, starts, stoppedAtViolation: stopped, waiting: [] };
+    const d = digestOf(p, 1);
+    const prepared = (vc: Message) => (vc.payload as { prepared: Array<{ prePrepare: { seq: number } }> }).prepared.map((c) => c.prePrepare.seq);
+
+    says(l, 'Here f = 1 and two replicas collude, the primary (replica 0) and the next primary (replica 1), with a single request.');
+    expect(p.f).toBe(1);
+    expect(Object.entries(p.scenario.malicious).map(([id, x]) => [Number(id), x.kind])).toEqual([
+      [0, 'collude'],
+      [1, 'collude'],
+    ]);
+    expect([primaryOf(0, p.n), primaryOf(1, p.n)]).toEqual([0, 1]);
+    expect(p.trace.filter((e) => e.kind === 'request' && !e.retransmit)).toHaveLength(1);
+
+    says(l, 'Replica 0 proposes it twice: at #1 to replicas 1 and 2 only, at #2 to replicas 1 and 3 only.');
+    const proposed = sends(p, { type: 'PRE_PREPARE', from: 0, view: 0 });
+    expect(proposed.every((s) => s.msg.digest === d)).toBe(true);
+    expect(ids(proposed.filter((s) => s.msg.seq === 1), 'to')).toEqual([1, 2]);
+    expect(ids(proposed.filter((s) => s.msg.seq === 2), 'to')).toEqual([1, 3]);
+    expect(proposed.every((s) => s.msg.seq === 1 || s.msg.seq === 2)).toBe(true);
+
+    says(l, "Replica 2 gets 2f+1 = 3 COMMITs for #1 (its own and the two liars') and executes the request in view 0");
+    const twoCommitted = phases(p, 'committed', { replica: 2, seq: 1 });
+    expect(twoCommitted.map((e) => [e.view, e.digest])).toEqual([[0, d]]);
+    expect(committedOnEvidence(p, twoCommitted[0])).toBe(true);
+    expect(new Set(before(taken(p, { type: 'COMMIT', to: 2, view: 0, seq: 1, digest: d }), twoCommitted[0].i).map((e) => e.msg.from))).toEqual(new Set([0, 1]));
+    expect(phases(p, 'executed', { replica: 2, seq: 1, digest: d })).toHaveLength(1);
+    says(l, 'the client accepts f+1 = 2 matching replies');
+    const accept = p.trace.find((e) => e.kind === 'accept')!;
+    expect(accept).toBeDefined();
+    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d }), accept.i + 1).length).toBeGreaterThanOrEqual(2);
+
+    says(l, 'Replica 3 is prepared at #2 but hears no COMMIT from the liars, so its timer expires and it asks for view 1.');
+    const threePrepared = phases(p, 'prepared', { replica: 3, view: 0, seq: 2, digest: d });
+    expect(threePrepared).toHaveLength(1);
+    expect(preparedOnEvidence(p, threePrepared[0])).toBe(true);
+    expect(sends(p, { type: 'COMMIT', to: 3, view: 0 }).filter((s) => s.msg.from === 0 || s.msg.from === 1)).toEqual([]);
+    expect(phases(p, 'committed', { replica: 3, view: 0 })).toEqual([]);
+    const asks = p.trace.find((e) => e.kind === 'view-change' && e.replica === 3)!;
+    expect(asks).toMatchObject({ view: 1 });
+    expect(byTimer(p, asks)).toBe(true);
+
+    says(l, 'The liars ask too, claiming they prepared nothing.');
+    for (const liar of [0, 1]) {
+      const theirs = onTheWire.filter((m) => m.type === 'VIEW_CHANGE' && m.sender === liar && m.view === 1);
+      expect(theirs.length, `replica ${liar}`).toBeGreaterThan(0);
+      for (const vc of theirs) expect(prepared(vc)).toEqual([]);
+    }
+
+    says(l, "Replica 1, the new primary, builds V from 2f+1 = 3 VIEW-CHANGEs: the two liars' and replica 3's, which shows #2 prepared but not #1.");
+    const newViews = onTheWire.filter((m) => m.type === 'NEW_VIEW' && m.sender === 1 && m.view === 1);
+    expect(newViews.length).toBeGreaterThan(0);
+    const payloads = new Set(newViews.map((m) => m.payload));
+    expect(payloads.size).toBe(1); // one NEW-VIEW, told to everyone
+    const { viewChanges, prePrepares } = newViews[0].payload as { viewChanges: Message[]; prePrepares: Array<{ seq: number; digest: string }> };
+    expect(viewChanges.map((vc) => vc.sender).sort()).toEqual([0, 1, 3]);
+    expect(viewChanges.every((vc) => vc.view === 1)).toBe(true);
+    expect(prepared(viewChanges.find((vc) => vc.sender === 3)!)).toEqual([2]);
+    // Replica 2 asked for view 1 too, and its VIEW-CHANGE showed #1 prepared: that is the one left out.
+    expect(onTheWire.filter((m) => m.type === 'VIEW_CHANGE' && m.sender === 2 && m.view === 1).every((vc) => prepared(vc).includes(1))).toBe(true);
+
+    says(l, 'So O re-proposes the null request at #1.');
+    expect(prePrepares.map((pp) => [pp.seq, pp.digest])).toEqual([
+      [1, 'null'],
+      [2, d],
+    ]);
+
+    says(l, 'Replica 3 commits the null request at #1 in view 1: replicas 2 and 3 executed different requests at #1, and the checker stops the run.');
+    const threeCommitted = phases(p, 'committed', { replica: 3, seq: 1 });
+    expect(threeCommitted.map((e) => [e.view, e.digest])).toEqual([[1, 'null']]);
+    expect(committedOnEvidence(p, threeCommitted[0])).toBe(true);
+    expect(phases(p, 'executed', { replica: 3, seq: 1 }).map((e) => e.digest)).toEqual(['null']);
+    expect(phases(p, 'executed', { replica: 2, seq: 1 }).map((e) => e.digest)).toEqual([d]);
+    expect(p.stoppedAtViolation).toBe(true);
+    const violation = p.trace.find((e) => e.kind === 'violation');
+    expect(violation?.kind === 'violation' && [violation.violation.rule, violation.violation.seq]).toEqual(['agreement', 1]);
   });
 });

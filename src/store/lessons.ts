@@ -37,7 +37,7 @@ export const LESSONS: readonly Lesson[] = [
     scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'equivocate' } } }),
     speed: 100,
     explanation:
-      "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request's digest and replica 2 a digest that matches no request, which replica 2 rejects. Replicas 1 and 3 still become prepared: each holds the PRE-PREPARE, and their two PREPAREs are the 2f = 2 it takes. But committing takes 2f+1 = 3 matching COMMITs: replica 2 never accepted a PRE-PREPARE and sends none, and the primary's COMMIT names a forged digest. No honest replica commits in view 0. The timers of replicas 1 and 3 expire, the view changes, and replica 1, the primary of view 1, gets the request committed.",
+      "The primary tells different backups different things: its PRE-PREPARE gives replicas 1 and 3 the request and replica 2 the null request, which a backup accepts only among a NEW-VIEW's re-proposals, so replica 2 rejects it. (The client signed only this request: a liar cannot propose one the client never sent.) Replicas 1 and 3 each hold the PRE-PREPARE and the other's PREPARE, the 2f = 2 it takes to be prepared; the primary's COMMIT to them names the request too, so they reach 2f+1 = 3 COMMITs and execute it in view 0. Replica 2 is left behind, but no honest replica executes anything else. Before all this the primary replied with a wrong result; the client waits for f+1 = 2 matching REPLYs and accepts the result of replicas 1 and 3.",
   },
   {
     id: 'lossy-network',
@@ -62,6 +62,14 @@ export const LESSONS: readonly Lesson[] = [
     speed: 400,
     explanation:
       "The experiment from the article this lab grew out of: ten replicas (f = 3) and three of the article's liars, the primary among them. Its simulator had no view change, so a lying primary stalled it. Real PBFT survives: each time a lying primary stalls, the honest replicas' view-change timers expire and they change view, past replicas 0, 1 and 2, until replica 3, an honest one, leads, and the request commits with m = f. Each new primary gets twice the time of the last (T, then 2T, then 4T), so a slow network cannot make them change view for ever.",
+  },
+  {
+    id: 'f-plus-one-across-view-change',
+    title: 'f+1 traitors across a view change',
+    scenario: defaultScenario({ f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } }),
+    speed: 50,
+    explanation:
+      "Signatures stop liars from forging anything, but f+1 of them can still choose what to show. Here f = 1 and two replicas collude, the primary (replica 0) and the next primary (replica 1), with a single request. Replica 0 proposes it twice: at #1 to replicas 1 and 2 only, at #2 to replicas 1 and 3 only. Replica 2 gets 2f+1 = 3 COMMITs for #1 (its own and the two liars') and executes the request in view 0; the client accepts f+1 = 2 matching replies. Replica 3 is prepared at #2 but hears no COMMIT from the liars, so its timer expires and it asks for view 1. The liars ask too, claiming they prepared nothing. Replica 1, the new primary, builds V from 2f+1 = 3 VIEW-CHANGEs: the two liars' and replica 3's, which shows #2 prepared but not #1. So O re-proposes the null request at #1. Replica 3 commits the null request at #1 in view 1: replicas 2 and 3 executed different requests at #1, and the checker stops the run.",
   },
 ];
 

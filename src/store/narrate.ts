@@ -117,7 +117,17 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
 
   switch (cause.kind) {
     case 'drop':
+      if (cause.by === 'partition') {
+        return `Lost: the network is partitioned. ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} are on different sides of the cut, and no ${typeLabel(cause.msg.type)} crosses it while it stands. Whatever is lost, PBFT stays safe; it makes progress only on a side with a quorum of 2f+1 = ${quorum} replicas and the client.`;
+      }
+      if (cause.by === 'link') {
+        return `The lossy link between ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} lost this ${typeLabel(cause.msg.type)}; the rest of the network carries on. PBFT needs quorums, not every link.`;
+      }
       return `The network lost this ${typeLabel(cause.msg.type)}. PBFT needs only quorums, not every message; if too much is lost, the client's retransmission makes replicas repeat themselves.`;
+    case 'hold':
+      return `The new cut caught this ${typeLabel(cause.msg.type)} on the wire: it waits at the cut until Heal, and then goes on in the order it was sent.`;
+    case 'release':
+      return `Heal joined the two sides: the messages held at the cut go on, in the order they were sent, so the replicas that were cut off catch up on what they missed.`;
     case 'request':
       return cause.retransmit
         ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${cause.timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`

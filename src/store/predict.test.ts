@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flightOf } from '../sim/picture';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { stepBy } from '../sim/stepping';
@@ -58,7 +59,7 @@ describe('replicaList and quorumValue', () => {
 
 describe('nextWave', () => {
   it('is the simulation’s own next phase (the type Next phase plays until), read from the picture’s messages', () => {
-    for (const scenario of [lesson('normal-case'), lesson('silent-primary'), lesson('lossy-network'), lesson('equivocating-primary'), defaultScenario({ f: 1, mode: 'seed' })]) {
+    for (const scenario of [lesson('normal-case'), lesson('silent-primary'), lesson('lossy-network'), lesson('equivocating-primary'), defaultScenario({ f: 1, mode: 'seed' }), defaultScenario({ f: 1, partition: [3], partitionRule: 'hold' })]) {
       const session = new Session(scenario);
       const wire = new Map<number, WireMessage>();
       for (let k = 0; k < 60; k++) {
@@ -67,7 +68,9 @@ describe('nextWave', () => {
         const { events } = stepBy(session, 'phase');
         if (events.length === 0) break;
         for (const e of events) {
-          if (e.kind === 'send') wire.set(e.msg.id, { ...e.msg, sendT: e.t, arriveAt: e.arriveAt, lost: e.lost });
+          if (e.kind === 'send') wire.set(e.msg.id, { ...flightOf(e.msg, e.t, e.arriveAt, e.lost, e.by ?? null, e.held === true), digest: e.msg.digest });
+          else if (e.kind === 'hold') wire.set(e.msg.id, { ...wire.get(e.msg.id)!, held: true });
+          else if (e.kind === 'release') wire.set(e.msg.id, { ...wire.get(e.msg.id)!, held: false, releasedAt: e.t, arriveAt: e.arriveAt });
           else if (e.kind === 'deliver' || e.kind === 'drop') wire.delete(e.msg.id);
         }
       }
@@ -135,7 +138,7 @@ describe('choosing a question', () => {
     expect(next.reason).toBe('Replica 1 leads view 1: the primary of view v is v mod n, and 1 mod 4 = 1. It collected 2f+1 = 3 VIEW-CHANGEs and multicast NEW-VIEW.');
   });
 
-  it('an equivocating primary: replica 2 rejects its PRE-PREPARE and sends no PREPARE; the client cannot accept in view 0', async () => {
+  it('an equivocating primary: replica 2 rejects its PRE-PREPARE and sends no PREPARE; the liar’s COMMIT carries replicas 1 and 3 to committed, not replica 2', async () => {
     const lab = await labAt(lesson('equivocating-primary'), 'will-vote');
     const verdict = await reveal(lab, { replicas: [1, 2, 3] });
     expect(verdict).toMatchObject({ status: 'wrong', truth: { replicas: [1, 3] } });
@@ -147,10 +150,10 @@ describe('choosing a question', () => {
     }
     const q = questionOnScreen(lab.store.getState())!;
     const committed = await reveal({ ...lab, question: q }, { replicas: [] });
-    // Only the liar itself gets there: no honest replica holds 2f+1 matching COMMITs.
-    expect(committed.truth.replicas).toEqual([0]);
+    // The liar's own COMMIT to replicas 1 and 3 names the request, so with each other's they hold 2f+1.
+    expect(committed).toMatchObject({ status: 'wrong', truth: { replicas: [0, 1, 3] }, highlight: [0, 1, 3] });
+    expect(committed.reason).toMatch(/Replicas 0, 1 and 3 are committed for #1: each is prepared and holds 2f\+1 = 3 matching COMMITs\./);
     expect(committed.reason).toMatch(/Replica 0 is malicious \(equivocate\): what a liar holds proves nothing to the others\./);
-    expect(committed.reason).toMatch(/Replicas 1 and 3 each hold 2 matching COMMITs of the 3 they need\./);
     expect(committed.reason).toMatch(/Replica 2 is not prepared for #1, so it cannot commit\./);
   });
 

@@ -124,10 +124,16 @@ function quorumWords(formula: string, n: number, f: number): string {
 
 // ───────────────────────────── reading a moment ─────────────────────────────
 
-/** The message due to arrive (or be lost) first: what Next phase plays until none of its type is on the wire. */
+/**
+ * The message due to arrive (or be lost) first: what Next phase plays until none of its type is on the wire. One held
+ * at a partition's cut is not due until Heal, so it is not the next wave (the simulation's nextArrivingType skips it too).
+ */
 export function nextWave(wire: readonly WireMessage[]): WireMessage | null {
   let best: WireMessage | null = null;
-  for (const m of wire) if (!best || m.arriveAt < best.arriveAt || (m.arriveAt === best.arriveAt && m.id < best.id)) best = m;
+  for (const m of wire) {
+    if (m.held) continue;
+    if (!best || m.arriveAt < best.arriveAt || (m.arriveAt === best.arriveAt && m.id < best.id)) best = m;
+  }
   return best;
 }
 

@@ -8,17 +8,30 @@
  * worker.
  */
 import { Picture, type PictureOptions, type PictureSnapshot } from '../sim/picture';
-import type { MessageSummary, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
+import type { LossCause, MessageSummary, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 
 /** One message from send to arrival or loss: an arrow in the space-time diagram (and a dot in a past picture). */
 export interface MessageRecord extends MessageSummary {
   sendT: number;
+  /** As its send said: when it arrives (or vanishes, or reaches the cut that holds it). */
   arriveAt: number;
   lost: boolean;
+  /** What loses it besides the drop rate (a partition's cut, a lossy link), or null. */
+  by: LossCause | null;
+  /** Held at a partition's cut from its send on. */
+  held: boolean;
+  /** Always −1 here: a release is a later moment's, drawn from `releaseIndex` (the picture swaps in its own copy). */
+  releasedAt: number;
   /** Trace index of its send, and of its delivery or loss (−1 until the trace reaches it). */
   sendIndex: number;
   endIndex: number;
+  /** Trace index at which a new cut caught it on the wire and held it (−1: never). */
+  holdIndex: number;
+  /** Trace index at which Heal released it (−1: not yet), when, and when it then arrives. */
+  releaseIndex: number;
+  releaseT: number;
+  releaseArriveAt: number;
 }
 
 /** How much of a run the page remembers. */
@@ -168,7 +181,11 @@ export function truncateRun(run: RunState, at: number): void {
   while (run.messages.length > 0 && run.messages[run.messages.length - 1].sendIndex >= cut) {
     run.messageById.delete(run.messages.pop()!.id);
   }
-  for (const m of run.messages) if (m.endIndex >= cut) m.endIndex = -1;
+  for (const m of run.messages) {
+    if (m.endIndex >= cut) m.endIndex = -1;
+    if (m.releaseIndex >= cut) m.releaseIndex = -1;
+    if (m.holdIndex >= cut && !m.held) m.holdIndex = -1;
+  }
   while (run.snapshots.length > 1 && run.snapshots[run.snapshots.length - 1].index > cut) run.snapshots.pop();
   run.tip = foldAt(run, cut);
   run.endTime = timeAfter(run, cut);
@@ -192,8 +209,15 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
       sendT: e.t,
       arriveAt: e.arriveAt,
       lost: e.lost,
+      by: e.held ? 'partition' : (e.by ?? null),
+      held: e.held === true,
+      releasedAt: -1,
       sendIndex: e.i,
       endIndex: -1,
+      holdIndex: e.held ? e.i : -1,
+      releaseIndex: -1,
+      releaseT: -1,
+      releaseArriveAt: -1,
     };
     run.messageById.set(e.msg.id, record);
     run.messages.push(record);
@@ -203,6 +227,18 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
   if (e.kind === 'deliver' || e.kind === 'drop') {
     const record = run.messageById.get(e.msg.id);
     if (record) record.endIndex = e.i;
+  } else if (e.kind === 'hold') {
+    const record = run.messageById.get(e.msg.id);
+    if (record) record.holdIndex = e.i;
+  } else if (e.kind === 'release') {
+    const record = run.messageById.get(e.msg.id);
+    if (record) {
+      record.releaseIndex = e.i;
+      record.releaseT = e.t;
+      record.releaseArriveAt = e.arriveAt;
+      // Its arrow now spans the wait at the cut: the diagram finds it from further back.
+      run.maxTransit = Math.max(run.maxTransit, e.arriveAt - record.sendT);
+    }
   }
   return undefined;
 }

@@ -9,6 +9,7 @@ import { defaultScenario, replicaCount } from '../sim/scenario';
 import type { Behaviour, BehaviourKind, NetworkParams, Scenario } from '../sim/types';
 import type { Lab, LabStoreOptions, Slice } from './labStore';
 import { lessonById } from './lessons';
+import { withoutMissingNodes } from './partitionSlice';
 import { acceptSeed, clampBehaviourKnobs, clampF, normaliseNetwork } from './scenarioRules';
 
 /** Every knob a behaviour may take (the parameter table says which behaviour takes which). */
@@ -64,7 +65,7 @@ export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario
       const { scenario } = get();
       if (clamped === scenario.f && scenario.n === undefined) return;
       const next: Scenario = { ...scenario, f: clamped, n: undefined };
-      newRun({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) });
+      newRun(withoutMissingNodes({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) }, replicaCount(next)));
     },
     setSeed(seed) {
       const s = acceptSeed(seed);

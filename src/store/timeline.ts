@@ -4,6 +4,7 @@
  * the history in replay.ts); this adds what only the screen needs: the fading ✕ of lost messages, the caption and
  * explanation of the last step, the clock.
  */
+import { CUT_POINT } from '../sim/network';
 import { flightOf, pictureContext, settingsAt, type FlightMessage } from '../sim/picture';
 import type { ReplicaSummary, SimStats, TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
@@ -118,7 +119,7 @@ function lostIn(run: RunState, events: readonly TraceEvent[]): FlightMessage[] {
   const out: FlightMessage[] = [];
   for (const e of events) {
     if (e.kind !== 'drop') continue;
-    out.push(flightOf(e.msg, run.messageById.get(e.msg.id)?.sendT ?? e.t, e.t, true));
+    out.push(flightOf(e.msg, run.messageById.get(e.msg.id)?.sendT ?? e.t, e.t, true, e.by ?? null));
   }
   return out;
 }
@@ -222,6 +223,23 @@ export function extrapolatedTime(
   const ahead = (speed * Math.min(Math.max(0, realNow - t.receivedAtReal), maxRealAheadMs)) / 1000;
   const raw = t.now + ahead;
   return t.nextEventAt === null ? raw : Math.min(raw, Math.max(t.now, t.nextEventAt));
+}
+
+/**
+ * Where along its wire a message in flight is drawn at virtual time `t` (0 at its sender, 1 at its receiver): one that
+ * will be lost stops where it vanishes (at the cut, for a partition's loss), one held waits at the cut, one released
+ * travels on from the cut.
+ */
+export function wireFraction(m: FlightMessage, t: number): number {
+  if (m.held) return CUT_POINT * progressAt(m, t);
+  if (m.releasedAt >= 0) return CUT_POINT + (1 - CUT_POINT) * progressAt({ sendT: m.releasedAt, arriveAt: m.arriveAt }, t);
+  if (m.lost) return progressAt(m, t) * lossFraction(m);
+  return progressAt(m, t);
+}
+
+/** Where along its wire a lost message vanishes: at the cut when a partition lost it, else part-way. */
+export function lossFraction(m: Pick<FlightMessage, 'by'>): number {
+  return m.by === 'partition' ? CUT_POINT : LOSS_FRACTION;
 }
 
 /** Fraction of its edge a message has covered at virtual time `now` (0 at send, 1 on arrival or loss). */

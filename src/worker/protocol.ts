@@ -3,7 +3,7 @@
  * (worker → store). Everything here is structured-clone safe: plain data, no classes, no functions.
  */
 import type { StepGrain, Steppable, SteppedWorld } from '../sim/stepping';
-import type { Behaviour, Intervention, NetworkParams, ReplicaInspection, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
+import type { Behaviour, Intervention, LinkKnobs, NetworkParams, NodeId, Partition, ReplicaInspection, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 
 export type SimCommand =
   /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */
@@ -29,6 +29,10 @@ export type SimCommand =
   | { type: 'setSpeed'; virtualMsPerSecond: number }
   | { type: 'setNetwork'; network: Partial<NetworkParams> }
   | { type: 'setBehaviour'; id: number; behaviour: Behaviour | null }
+  /** Cut the network in two now (replacing any partition), or heal it with null. */
+  | { type: 'setPartition'; partition: Partition | null }
+  /** Make the link between a and b slow and/or lossy from now on, or normal again with null. */
+  | { type: 'setLink'; a: NodeId; b: NodeId; fault: LinkKnobs | null }
   /**
    * Which replica the inspector shows. Without `at`, every later batch carries its live inspection; with `at`,
    * the worker answers once with the replica as it was after trace event `at` (the page is looking at the past).

@@ -1,6 +1,7 @@
 import { clampTo, PARAMS } from '../sim/params';
 import type { SimulationOptions } from '../sim/simulation';
 import { progress, stepBy, stepOnce, type Progress } from '../sim/stepping';
+import { withLink } from '../sim/network';
 import type { Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
 import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
@@ -317,6 +318,25 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
         }
         if (!session) return;
         act(session, { kind: 'setBehaviour', id: cmd.id, behaviour: cmd.behaviour });
+        return;
+      }
+      case 'setPartition': {
+        if (scenario) {
+          const { partition: _old, ...rest } = scenario;
+          scenario = cmd.partition ? { ...rest, partition: [...cmd.partition.side], partitionRule: cmd.partition.rule } : rest;
+        }
+        if (!session) return;
+        act(session, { kind: 'setPartition', partition: cmd.partition });
+        return;
+      }
+      case 'setLink': {
+        if (scenario) {
+          const links = withLink(scenario.links, cmd.a, cmd.b, cmd.fault);
+          const { links: _old, ...rest } = scenario;
+          scenario = links.length > 0 ? { ...rest, links } : rest;
+        }
+        if (!session) return;
+        act(session, { kind: 'setLink', a: cmd.a, b: cmd.b, fault: cmd.fault });
         return;
       }
       case 'inspect': {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { forgedDigest, makeRequest } from '../messages';
+import { forgedDigest, makeRequest, NULL_DIGEST } from '../messages';
 import type { Behaviour, NodeId, OutgoingMessage } from '../types';
 import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
 import type { NewViewPayload } from '../protocols/pbft/payloads';
-import type { Rng } from '../rng';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';
@@ -13,44 +12,7 @@ import { omit } from './omit';
 import { coinFlipVote, seed, seedLiar } from './seed';
 import { silent } from './silent';
 import { slow } from './slow';
-import type { AdversaryContext } from './types';
-
-/** A random stream that returns the values it is given, and counts how many were drawn. */
-function scripted(values: number[]): Rng & { drawn: number } {
-  const rng = {
-    drawn: 0,
-    next: () => {
-      rng.drawn++;
-      return values.shift() ?? 0.99;
-    },
-    uniform: (min: number, max: number) => min + (max - min) * rng.next(),
-    chance: (p: number) => p > 0 && rng.next() < p,
-    int: (n: number) => Math.floor(rng.next() * n),
-  };
-  return rng;
-}
-
-interface Sent {
-  to: NodeId;
-  msg: OutgoingMessage;
-  delayMs: number;
-}
-
-/** Replica `id` of n = 4 speaking PBFT, with what it put on the wire. */
-function fakeContext(behaviour: Behaviour, { id = 0, rng = scripted([]), colluders = [] as NodeId[] } = {}): AdversaryContext & { sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    id,
-    n: 4,
-    behaviour,
-    rng,
-    cabal: new Cabal((r) => colluders.includes(r)),
-    protocol: PBFT_KNOWLEDGE,
-    transmit: (to, msg, delayMs = 0) => void sent.push({ to, msg, delayMs }),
-    sign: (msg) => msg,
-    sent,
-  };
-}
+import { delivered, fakeContext, scripted } from './fakes';
 
 const request = makeRequest('op-a', 1, -1);
 const other = makeRequest('op-b', 2, -1);
@@ -100,40 +62,121 @@ describe('omit', () => {
     expect(rng.drawn).toBe(2);
   });
 
-  it('never withholds anything else, and draws nothing for it', () => {
+  it('withholds its checkpoints, view changes, new-view decisions and replies too, one draw each', () => {
+    const viewChange: OutgoingMessage = { type: 'VIEW_CHANGE', view: 1, seq: 0, digest: '', payload: {} };
+    const newView: OutgoingMessage = { type: 'NEW_VIEW', view: 1, seq: 0, digest: '', payload: {} };
+    const rng = scripted([0.1, 0.1, 0.1, 0.1, 0.9, 0.9]);
+    const ctx = fakeContext({ kind: 'omit', omitProbability: 0.5 }, { rng });
+    const a = omit();
+    a.multicast(ctx, checkpoint);
+    a.multicast(ctx, viewChange);
+    a.multicast(ctx, newView);
+    a.send(ctx, -1, reply);
+    expect(ctx.sent).toEqual([]);
+    a.multicast(ctx, viewChange);
+    a.send(ctx, -1, reply);
+    expect(ctx.sent.map((s) => [s.to, s.msg.type])).toEqual([
+      [1, 'VIEW_CHANGE'],
+      [2, 'VIEW_CHANGE'],
+      [3, 'VIEW_CHANGE'],
+      [-1, 'REPLY'],
+    ]);
+    expect(rng.drawn).toBe(6);
+  });
+
+  it('relays requests as said, and draws nothing for them', () => {
     const rng = scripted([0]);
     const ctx = fakeContext({ kind: 'omit', omitProbability: 1 }, { rng });
-    omit().multicast(ctx, checkpoint);
-    omit().send(ctx, -1, reply);
-    expect(ctx.sent).toHaveLength(4);
+    const relay: OutgoingMessage = { type: 'REQUEST', view: 0, seq: 0, digest: request.digest, request, timestamp: 1 };
+    omit().send(ctx, 0, relay);
+    expect(ctx.sent.map((s) => s.msg)).toEqual([relay]);
     expect(rng.drawn).toBe(0);
   });
 });
 
 describe('equivocate', () => {
-  it('as proposer, tells every other recipient a digest no request has, with the genuine request attached', () => {
-    const ctx = fakeContext({ kind: 'equivocate' });
-    equivocate().multicast(ctx, prePrepare);
-    expect(ctx.sent.map((s) => s.msg.digest)).toEqual([request.digest, forgedDigest(request.digest, 2), request.digest]);
-    expect(ctx.sent.every((s) => s.msg.request === request)).toBe(true);
-  });
+  const requestFrom = (r: typeof request): OutgoingMessage => ({ type: 'REQUEST', view: 0, seq: 0, digest: r.digest, request: r, timestamp: r.timestamp });
 
-  it('votes for a digest it never received, to everyone, and keeps the truth', () => {
-    const ctx = fakeContext({ kind: 'equivocate' }, { id: 2 });
-    expect(equivocate().multicast(ctx, prepare)).toBe(prepare);
-    expect(ctx.sent.map((s) => [s.to, s.msg.digest])).toEqual([
-      [0, forgedDigest(request.digest, 2)],
-      [1, forgedDigest(request.digest, 2)],
-      [3, forgedDigest(request.digest, 2)],
+  it('as primary, tells every second backup another genuine request it has seen for the same (v, n)', () => {
+    const ctx = fakeContext({ kind: 'equivocate' });
+    const a = equivocate();
+    a.proposals!(ctx, [other, request], 10);
+    a.multicast(ctx, prePrepare);
+    expect(ctx.sent.map((s) => [s.to, s.msg.view, s.msg.seq, s.msg.digest, s.msg.request])).toEqual([
+      [1, 0, 1, request.digest, request],
+      [2, 0, 1, other.digest, other],
+      [3, 0, 1, request.digest, request],
     ]);
   });
 
-  it('replies with a wrong result and says the rest honestly', () => {
+  it('knowing no other request, tells every second backup the null request', () => {
+    const ctx = fakeContext({ kind: 'equivocate' });
+    equivocate().multicast(ctx, prePrepare);
+    expect(ctx.sent.map((s) => [s.msg.digest, s.msg.request])).toEqual([
+      [request.digest, request],
+      [NULL_DIGEST, undefined],
+      [request.digest, request],
+    ]);
+  });
+
+  it("as primary, votes for that slot to each backup for what it was told; a repeat tells the same split", () => {
+    const ctx = fakeContext({ kind: 'equivocate' });
+    const a = equivocate();
+    a.heard!(ctx, delivered(requestFrom(other), -1, 0), -1);
+    a.multicast(ctx, prePrepare);
+    a.heard!(ctx, delivered(requestFrom(makeRequest('op-c', 3, -1)), -1, 0), -1); // learning more changes no split
+    a.multicast(ctx, prePrepare, true);
+    expect(a.multicast(ctx, commit)).toBe(commit);
+    const byType = (type: string) => ctx.sent.filter((s) => s.msg.type === type).map((s) => [s.to, s.msg.digest]);
+    const split = [
+      [1, request.digest],
+      [2, other.digest],
+      [3, request.digest],
+    ];
+    expect(byType('PRE_PREPARE')).toEqual([...split, ...split]);
+    expect(byType('COMMIT')).toEqual(split);
+  });
+
+  it('as backup, votes for the true digest to some replicas and for another genuine request to the rest, and keeps the truth', () => {
+    const ctx = fakeContext({ kind: 'equivocate' }, { id: 2 });
+    const a = equivocate();
+    a.heard!(ctx, delivered(prePrepare, 0, 2), 0);
+    a.heard!(ctx, delivered(requestFrom(other), -1, 2), -1);
+    expect(a.multicast(ctx, prepare)).toBe(prepare);
+    expect(ctx.sent.filter((s) => s.msg.type === 'PREPARE').map((s) => [s.to, s.msg.digest])).toEqual([
+      [0, request.digest],
+      [1, other.digest],
+      [3, request.digest],
+    ]);
+  });
+
+  it('votes for a digest no request has when it knows no other request', () => {
     const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });
-    equivocate().send(ctx, -1, reply);
+    equivocate().multicast(ctx, prepare);
+    expect(ctx.sent.map((s) => s.msg.digest)).toEqual([request.digest, NULL_DIGEST, request.digest]);
+  });
+
+  it('tells the client, as soon as it hears of a request and when it executes it, the one wrong result every liar agreed on', () => {
+    const cabal = new Cabal(() => false);
+    const first = fakeContext({ kind: 'equivocate' }, { id: 1, cabal });
+    const second = fakeContext({ kind: 'equivocate' }, { id: 2, cabal });
+    const a = equivocate();
+    a.heard!(first, delivered(prePrepare, 0, 1), 0);
+    a.heard!(first, delivered(requestFrom(request), -1, 1), -1); // heard again: it has already replied
+    equivocate().heard!(second, delivered(prePrepare, 0, 2), 0);
+    const wrong = cabal.wrongResult(request.digest);
+    expect(wrong).not.toBe('r');
+    for (const ctx of [first, second]) {
+      expect(ctx.sent.map((s) => [s.to, s.msg])).toEqual([[-1, { type: 'REPLY', view: 0, seq: 0, digest: request.digest, timestamp: 1, result: wrong }]]);
+    }
+    a.send(first, -1, reply);
+    expect(first.sent[1].msg).toEqual({ ...reply, result: wrong });
+  });
+
+  it('says its checkpoints and view changes honestly', () => {
+    const ctx = fakeContext({ kind: 'equivocate' }, { id: 1 });
     equivocate().multicast(ctx, checkpoint);
-    expect(ctx.sent[0].msg).toEqual({ ...reply, result: forgedDigest('r', 1) });
-    expect(ctx.sent.slice(1).every((s) => s.msg === checkpoint)).toBe(true);
+    expect(ctx.sent.every((s) => s.msg === checkpoint)).toBe(true);
   });
 
   it("as a new primary, hands every other backup a decision that does not follow from its proofs (the protocol's forgery)", () => {
@@ -268,6 +311,7 @@ describe('keepingWhatItSaid', () => {
 describe('Liars', () => {
   function liars(behaviours: Array<Behaviour | null>, rng = scripted([])) {
     const sent: Array<[NodeId, NodeId, OutgoingMessage, number]> = [];
+    const timers: Array<[NodeId, number, number]> = [];
     const l = new Liars({
       n: 4,
       rng,
@@ -276,8 +320,9 @@ describe('Liars', () => {
       behaviourOf: (id) => behaviours[id] ?? null,
       transmit: (from, to, msg, delayMs) => void sent.push([from, to, msg, delayMs]),
       sign: (_from, msg) => msg,
+      setTimer: (from, delayMs, generation) => void timers.push([from, delayMs, generation]),
     });
-    return { l, sent };
+    return { l, sent, timers };
   }
 
   it("reads the behaviour's parameters on every send, so a change mid-run acts at once", () => {

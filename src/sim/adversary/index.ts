@@ -2,22 +2,39 @@
  * The Byzantine behaviours, one module each, and the dispatcher the simulation sends a Byzantine replica's messages
  * through. A protocol may map behaviours to other adversaries (the seed article knew only one kind of liar).
  */
-import type { Behaviour, BehaviourKind, ClientRequest, NodeId, OutgoingMessage } from '../types';
+import type { Behaviour, BehaviourKind, ClientRequest, Message, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import { Cabal } from './cabal';
 import { collude } from './collude';
 import { equivocate } from './equivocate';
+import { flood } from './flood';
+import { forgeNewView } from './forgeNewView';
+import { forgeViewChange } from './forgeViewChange';
 import { omit } from './omit';
+import { replay } from './replay';
 import { seed } from './seed';
 import { silent } from './silent';
 import { slow } from './slow';
+import { withholdNewView } from './withholdNewView';
 import type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
 
 export type { Adversary, AdversaryContext, AdversaryFactory, ProtocolKnowledge } from './types';
 
 export type AdversaryTable = Readonly<Record<BehaviourKind, AdversaryFactory>>;
 
-export const ADVERSARIES: AdversaryTable = { silent, slow, omit, equivocate, collude, seed };
+export const ADVERSARIES: AdversaryTable = {
+  silent,
+  slow,
+  omit,
+  equivocate,
+  'forge-view-change': forgeViewChange,
+  'forge-new-view': forgeNewView,
+  'withhold-new-view': withholdNewView,
+  replay,
+  flood,
+  collude,
+  seed,
+};
 
 export interface LiarsOptions {
   n: number;
@@ -29,6 +46,8 @@ export interface LiarsOptions {
   transmit(from: NodeId, to: NodeId, msg: OutgoingMessage, delayMs: number): void;
   /** `msg` signed in `from`'s own name (the host holds the keys). */
   sign(from: NodeId, msg: OutgoingMessage): OutgoingMessage;
+  /** Schedules `timerFired(from, generation)` on the Liars `delayMs` of virtual time from now. */
+  setTimer(from: NodeId, delayMs: number, generation: number): void;
 }
 
 /** One context per Byzantine replica, its behaviour refreshed on every send. */
@@ -53,6 +72,11 @@ class Context implements AdversaryContext {
   }
   sign(msg: OutgoingMessage): OutgoingMessage {
     return this.liars.sign(this.id, msg);
+  }
+  /** Bumped on every setTimer: only the latest timer fires. */
+  timerGeneration = 0;
+  setTimer(delayMs: number): void {
+    this.liars.setTimer(this.id, Math.max(0, delayMs), ++this.timerGeneration);
   }
 }
 
@@ -97,6 +121,7 @@ export class Liars {
         if (recipient === to) ctx.transmit(recipient, m, delayMs);
       },
       sign: (m) => ctx.sign(m),
+      setTimer: (delayMs) => ctx.setTimer(delayMs),
     };
     this.adversary(from, behaviour.kind).multicast(only, msg, true);
   }
@@ -105,6 +130,26 @@ export class Liars {
     const ctx = this.context(from, behaviour);
     const adversary = this.adversary(from, behaviour.kind);
     return adversary.proposals ? adversary.proposals(ctx, pending, room) : pending;
+  }
+
+  /** A message delivered to a Byzantine replica, before the replica reads it. */
+  heard(to: NodeId, behaviour: Behaviour, msg: Message, from: NodeId): void {
+    const ctx = this.context(to, behaviour);
+    this.adversary(to, behaviour.kind).heard?.(ctx, msg, from);
+  }
+
+  /**
+   * A liar's own timer fired; false when it was superseded, or its replica is honest now (a liar's timer dies with its
+   * behaviour: one switched back to honest stops flooding at once).
+   */
+  timerFired(id: NodeId, generation: number): boolean {
+    const ctx = this.contexts[id];
+    const behaviour = this.options.behaviourOf(id);
+    if (!ctx || generation !== ctx.timerGeneration || !behaviour) return false;
+    const adversary = this.adversary(id, behaviour.kind);
+    if (!adversary.onTimer) return false;
+    adversary.onTimer(this.context(id, behaviour));
+    return true;
   }
 
   private context(id: NodeId, behaviour: Behaviour): Context {

@@ -23,12 +23,15 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
             ctx.transmit(to, m, delayMs);
           },
           sign: (m) => ctx.sign(m),
+          setTimer: (delayMs) => ctx.setTimer(delayMs),
         };
         inner.multicast(watched, msg, repeat);
         return said;
       },
       send: (ctx, to, msg) => inner.send(ctx, to, msg),
       ...(inner.proposals ? { proposals: (ctx, pending, room) => inner.proposals!(ctx, pending, room) } : {}),
+      ...(inner.heard ? { heard: (ctx, msg, from) => inner.heard!(ctx, msg, from) } : {}),
+      ...(inner.onTimer ? { onTimer: (ctx) => inner.onTimer!(ctx) } : {}),
     };
   };
 }

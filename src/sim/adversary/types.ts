@@ -1,4 +1,4 @@
-import type { Behaviour, ClientRequest, MessageRole, MessageType, NodeId, OutgoingMessage } from '../types';
+import type { Behaviour, ClientRequest, Message, MessageRole, MessageType, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import type { Cabal } from './cabal';
 
@@ -13,6 +13,41 @@ export interface ProtocolKnowledge {
   finalVote: MessageType | null;
   /** A new-view decision whose contents do not follow from its proofs, different for each `salt`; absent if it has none. */
   forgeDecision?(msg: OutgoingMessage, salt: number): OutgoingMessage;
+  /** The digest of the protocol's null request (what fills a gap), if it has one: a proposal may name it instead of a request. */
+  nullDigest?: string;
+  /** Payloads that look like the protocol's own but are malformed (what a flooder sends besides plain garbage). */
+  malformedPayloads?: readonly unknown[];
+  /** The lies its view change admits; absent if it has no view change. */
+  viewChange?: ViewChangeLies;
+}
+
+/**
+ * The lies a protocol's view change admits, as its plug-in builds them (PBFT's: src/sim/protocols/pbft/lies.ts). Each is
+ * made of what the liar really holds — its replica's genuine message, the signed messages delivered to it — and signed
+ * only in its own name (ctx.sign), so whatever it claims in another's name is a claim it cannot back.
+ */
+export interface ViewChangeLies {
+  /** The forged VIEW-CHANGEs it can make, by name: forgeViewChange's `kind` is taken modulo their number. */
+  readonly viewChangeForgeries: readonly string[];
+  /** Its replica's VIEW-CHANGE, claiming certificates or a checkpoint it cannot prove (forgery `kind`). */
+  forgeViewChange(msg: OutgoingMessage, kind: number, heard: readonly Message[], ctx: AdversaryContext): OutgoingMessage;
+  /** The NEW-VIEWs it can build as a new primary from fabricated or stale material, by name (the last one is valid). */
+  readonly newViewForgeries: readonly string[];
+  /** Its replica's genuine NEW-VIEW, rebuilt as forgery `kind`. */
+  forgeNewView(msg: OutgoingMessage, kind: number, heard: readonly Message[], ctx: AdversaryContext): OutgoingMessage;
+  /** Its replica's VIEW-CHANGE, claiming nothing prepared: a lie about itself that nobody can catch. */
+  hidingEverything(msg: OutgoingMessage): OutgoingMessage;
+  /** A VIEW-CHANGE for `view` in its own name, claiming nothing prepared, with the checkpoint proof `like` carries. */
+  joining(view: number, like: Message): OutgoingMessage;
+  /** Whether a message it heard is a VIEW-CHANGE of the right shape (material it can use; its signatures unchecked). */
+  isViewChange(m: Message): boolean;
+  /** Whether a VIEW-CHANGE (of the right shape) shows a prepared certificate for `seq`. */
+  reveals(viewChange: OutgoingMessage, seq: number): boolean;
+  /**
+   * A NEW-VIEW for `view` whose V is exactly `viewChanges` (signed VIEW-CHANGEs it holds, each with its sender) and whose
+   * O is what they imply, signed by the liar; with O's numbers and digests.
+   */
+  newViewOf(view: number, viewChanges: ReadonlyArray<OutgoingMessage & { sender: NodeId }>, ctx: AdversaryContext): { msg: OutgoingMessage; decision: ReadonlyArray<{ seq: number; digest: string }> };
 }
 
 /** What an adversary knows and can do, for the one Byzantine replica it speaks for. */
@@ -36,6 +71,11 @@ export interface AdversaryContext {
    * proof). Messages it has seen keep the signatures they came with: it may replay them, never forge one.
    */
   sign(msg: OutgoingMessage): OutgoingMessage;
+  /**
+   * Starts (or restarts) the liar's own timer, on the virtual clock: its adversary's onTimer runs `delayMs` from now.
+   * A later call supersedes an earlier one. (A liar that keeps re-arming it keeps the run from ever going quiet.)
+   */
+  setTimer(delayMs: number): void;
 }
 
 /**
@@ -55,6 +95,10 @@ export interface Adversary {
   send(ctx: AdversaryContext, to: NodeId, msg: OutgoingMessage): void;
   /** Which waiting requests its replica proposes, as primary, and in which order; all of them, as they are, when absent. */
   proposals?(ctx: AdversaryContext, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
+  /** A message delivered to its replica, just before the replica reads it: what the liar learns from the wire. */
+  heard?(ctx: AdversaryContext, msg: Message, from: NodeId): void;
+  /** Its own timer fired (AdversaryContext.setTimer). */
+  onTimer?(ctx: AdversaryContext): void;
 }
 
 /** Makes one replica's adversary (some remember what they did, so each liar has its own). */

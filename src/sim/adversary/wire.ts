@@ -12,3 +12,9 @@ export function toEveryone(ctx: AdversaryContext, msg: OutgoingMessage, delayMs 
 export function withForgedDigest(msg: OutgoingMessage, salt: number): OutgoingMessage {
   return { ...msg, digest: forgedDigest(msg.digest, salt) };
 }
+
+/** Sets `key` in a map used as a memory of the `limit` most recent entries: the oldest is forgotten first. */
+export function keepRecent<K, V>(memory: Map<K, V>, key: K, value: V, limit: number): void {
+  memory.set(key, value);
+  if (memory.size > limit) memory.delete(memory.keys().next().value as K);
+}

@@ -72,10 +72,10 @@ function arrowLabel(a: DiagramArrow): string {
   const m = a.message;
   const route = `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}`;
   return a.state === 'delivered'
-    ? `${route}, t=${m.sendT.toFixed(1)}–${m.arriveAt.toFixed(1)}`
+    ? `${route}, t=${m.sendT.toFixed(1)}–${a.arriveAt.toFixed(1)}`
     : a.state === 'lost'
-      ? `${route}, lost at t=${m.arriveAt.toFixed(1)}`
-      : `${route}, sent t=${m.sendT.toFixed(1)}, in flight`;
+      ? `${route}, lost at t=${a.arriveAt.toFixed(1)}${m.by === 'partition' ? ': the network is partitioned' : m.by === 'link' ? ' on the lossy link' : ''}`
+      : `${route}, sent t=${m.sendT.toFixed(1)}, ${a.held ? 'held at the cut' : 'in flight'}`;
 }
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */

@@ -1,7 +1,8 @@
 import { scaleLinear, type ScaleLinear } from 'd3';
 import { CLIENT, MESSAGE_TYPES, type NodeId } from '../../sim/types';
 import type { MessageRecord } from '../../store/replay';
-import { LOSS_FRACTION } from '../../store/timeline';
+import { CUT_POINT } from '../../sim/network';
+import { lossFraction } from '../../store/timeline';
 import { countsFromSlots, stridesFor, typeSlot, type Strides } from '../../store/thinning';
 
 export type ArrowState = 'delivered' | 'lost' | 'flying';
@@ -10,8 +11,19 @@ export type ArrowState = 'delivered' | 'lost' | 'flying';
 export interface DiagramArrow {
   message: MessageRecord;
   state: ArrowState;
-  /** How far along from send to arrival the arrow is drawn: 1 delivered, LOSS_FRACTION lost, progress in flight. */
+  /** How far along from send to arrival the arrow is drawn: 1 delivered, where it vanished if lost, progress in flight. */
   reach: number;
+  /** Its arrival as known at the moment drawn: after a partition held it and Heal released it, the release's. */
+  arriveAt: number;
+  /** Waiting at a partition's cut at the moment drawn (drawn in flight, up to the cut). */
+  held: boolean;
+}
+
+/** A message's arrival and whether it waits at a cut, as known after the first `cursor` events. */
+function flightAt(m: MessageRecord, cursor: number): { arriveAt: number; held: boolean } {
+  const released = m.releaseIndex >= 0 && m.releaseIndex < cursor;
+  if (released) return { arriveAt: m.releaseArriveAt, held: false };
+  return { arriveAt: m.arriveAt, held: m.held || (m.holdIndex >= 0 && m.holdIndex < cursor) };
 }
 
 export interface DiagramContent {
@@ -62,7 +74,8 @@ export function diagramContent(
     if (m.sendT < t0 - maxTransit) break;
     first = k;
     const ended = m.endIndex >= 0 && m.endIndex < cursor;
-    const endT = ended ? m.arriveAt : Math.min(viewTime, m.arriveAt);
+    const { arriveAt, held } = flightAt(m, cursor);
+    const endT = ended ? arriveAt : held ? viewTime : Math.min(viewTime, arriveAt);
     if (endT < t0 || m.sendT > t1) continue;
     slots[typeSlot(m.type)]++;
     if (!ended) flying++;
@@ -77,13 +90,14 @@ export function diagramContent(
     // isDrawn, by slot.
     if (m.id % every[typeSlot(m.type)] !== 0 && m.id !== selected) continue;
     const ended = m.endIndex >= 0 && m.endIndex < cursor;
-    const endT = ended ? m.arriveAt : Math.min(viewTime, m.arriveAt);
+    const { arriveAt, held } = flightAt(m, cursor);
+    const endT = ended ? arriveAt : held ? viewTime : Math.min(viewTime, arriveAt);
     if (endT < t0 || m.sendT > t1) continue;
     if (ended) {
-      arrows.push({ message: m, state: m.lost ? 'lost' : 'delivered', reach: m.lost ? LOSS_FRACTION : 1 });
+      arrows.push({ message: m, state: m.lost ? 'lost' : 'delivered', reach: m.lost ? lossFraction(m) : 1, arriveAt, held: false });
     } else {
-      const p = m.arriveAt > m.sendT ? Math.min(1, Math.max(0, (viewTime - m.sendT) / (m.arriveAt - m.sendT))) : 1;
-      arrows.push({ message: m, state: 'flying', reach: m.lost ? p * LOSS_FRACTION : p });
+      const p = arriveAt > m.sendT ? Math.min(1, Math.max(0, (viewTime - m.sendT) / (arriveAt - m.sendT))) : 1;
+      arrows.push({ message: m, state: 'flying', reach: held ? p * CUT_POINT : m.lost ? p * lossFraction(m) : p, arriveAt, held });
     }
   }
   return { arrows, delivered, lost, flying, strides };
@@ -151,7 +165,7 @@ export function arrowEnds(a: DiagramArrow, g: Pick<DiagramGeometry, 'xOf' | 'y'>
   const xa = g.xOf(m.from);
   const xb = g.xOf(m.to);
   const ya = g.y(m.sendT);
-  const yb = g.y(m.arriveAt);
+  const yb = g.y(a.arriveAt);
   const round = (v: number) => Math.round(v * 10) / 10;
   return { x1: round(xa), y1: round(ya), x2: round(xa + (xb - xa) * a.reach), y2: round(ya + (yb - ya) * a.reach) };
 }

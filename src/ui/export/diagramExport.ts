@@ -55,8 +55,8 @@ function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: 
   else parts.push(tag('circle', { cx: x2, cy: y2, r: FLYING_FRONT * unit, fill: colour, stroke: palette.outline, 'stroke-width': 1 }));
   const name =
     a.state === 'delivered'
-      ? `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, t=${m.sendT.toFixed(1)}–${m.arriveAt.toFixed(1)}`
-      : `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, ${a.state === 'lost' ? 'lost' : 'in flight'}`;
+      ? `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, t=${m.sendT.toFixed(1)}–${a.arriveAt.toFixed(1)}`
+      : `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, ${a.state === 'lost' ? (m.by === 'partition' ? 'lost: the network is partitioned' : 'lost') : a.held ? 'held at the cut' : 'in flight'}`;
   return tag(
     'g',
     { class: 'arrow', 'data-type': typeLabel(m.type), 'data-from': m.from === CLIENT ? 'client' : m.from, 'data-to': m.to === CLIENT ? 'client' : m.to, 'data-state': a.state },

@@ -2,7 +2,7 @@ import { useContext, useEffect, useRef } from 'react';
 import { CLIENT, MESSAGE_TYPES, type MessageType } from '../../sim/types';
 import { LabStoreContext, useLab } from '../../store/context';
 import { countByType, isDrawn, stridesFor, typeSlot, type Strides } from '../../store/thinning';
-import { DROP_FADE_MS, LOSS_FRACTION, progressAt, type FlightMessage } from '../../store/timeline';
+import { DROP_FADE_MS, lossFraction, wireFraction, type FlightMessage } from '../../store/timeline';
 import { CROWDED_N, CROWDED_PAINT_MS, DOT_OUTLINE_FROM_RADIUS, GRAPH_DOTS_PER_TYPE } from '../drawingRules';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
@@ -27,7 +27,7 @@ export function dotAt(layout: GraphLayout, m: FlightMessage, t: number): { x: nu
   const from = nodeAt(layout, m.from);
   const to = nodeAt(layout, m.to);
   if (!from || !to) return null;
-  return wirePoint(layout, from, to, progressAt(m, t) * (m.lost ? LOSS_FRACTION : 1), m.from === CLIENT, m.to === CLIENT);
+  return wirePoint(layout, from, to, wireFraction(m, t), m.from === CLIENT, m.to === CLIENT);
 }
 
 /** The sample of the messages in flight the canvas paints: each type thinned to its budget (graphStrides). */
@@ -136,7 +136,7 @@ export function CanvasMessageLayer({ layout }: { layout: GraphLayout }) {
         const from = nodeAt(layout, d.from);
         const to = nodeAt(layout, d.to);
         if (!from || !to) continue;
-        const { x, y } = wirePoint(layout, from, to, LOSS_FRACTION, d.from === CLIENT, d.to === CLIENT);
+        const { x, y } = wirePoint(layout, from, to, lossFraction(d), d.from === CLIENT, d.to === CLIENT);
         const s = r * 1.2;
         ctx.globalAlpha = reducedMotion ? 1 : 1 - age / DROP_FADE_MS;
         ctx.beginPath();

@@ -2,7 +2,7 @@ import { memo, useContext, useEffect, useState, type ReactElement } from 'react'
 import { CLIENT, type NodeId } from '../../sim/types';
 import { nodeName, typeLabel } from '../../store/describe';
 import { LabStoreContext, useLab } from '../../store/context';
-import { DROP_FADE_MS, LOSS_FRACTION, progressAt, type DroppedMessage, type FlightMessage } from '../../store/timeline';
+import { DROP_FADE_MS, lossFraction, wireFraction, type DroppedMessage, type FlightMessage } from '../../store/timeline';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
 import { type GraphLayout, type NodePosition, wirePoint } from './layout';
@@ -58,7 +58,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
     const from = nodeAt(layout, m.from);
     const to = nodeAt(layout, m.to);
     if (!from || !to) continue;
-    const { x, y } = wirePoint(layout, from, to, progressAt(m, t) * (m.lost ? LOSS_FRACTION : 1), m.from === CLIENT, m.to === CLIENT);
+    const { x, y } = wirePoint(layout, from, to, wireFraction(m, t), m.from === CLIENT, m.to === CLIENT);
     dots.push(<MessageDot key={m.id} message={m} x={x} y={y} r={layout.dotRadius} abbreviate={showAbbreviation} selected={m.id === selectedId} />);
   }
   const crosses: ReactElement[] = [];
@@ -68,7 +68,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
     const from = nodeAt(layout, d.from);
     const to = nodeAt(layout, d.to);
     if (!from || !to) continue;
-    const { x, y } = wirePoint(layout, from, to, LOSS_FRACTION, d.from === CLIENT, d.to === CLIENT);
+    const { x, y } = wirePoint(layout, from, to, lossFraction(d), d.from === CLIENT, d.to === CLIENT);
     const opacity = reducedMotion ? 1 : 1 - age / DROP_FADE_MS;
     crosses.push(<LostMessage key={d.id} message={d} x={x} y={y} r={layout.dotRadius} opacity={opacity} />);
   }

@@ -57,7 +57,8 @@ describe('view change', () => {
   });
 
   it('an equivocating primary is replaced', () => {
-    const sim = world({ requests: 3, malicious: { 0: { kind: 'equivocate' } } });
+    // f = 2: it splits the six backups three and three, so neither request gathers 2f = 4 PREPAREs.
+    const sim = world({ f: 2, requests: 3, malicious: { 0: { kind: 'equivocate' } } });
     sim.runToQuiescence(20_000);
     expect(sim.stats().committed).toBe(3);
     expect(sim.stats().view).toBeGreaterThanOrEqual(1);
