@@ -7,7 +7,7 @@ import type { Scenario } from '../sim/types';
 import { inProcessLab } from './labTestkit';
 import { lessonById } from './lessons';
 import { chooseQuestion, judge, nextWave, quorumValue, replicaList, type Question, type QuestionKind, type WireMessage } from './predict';
-import { predictMoment, questionOnScreen, verdictOnScreen } from './predictSlice';
+import { loadPredict, predictMoment, questionOnScreen, verdictOnScreen } from './predictSlice';
 
 /**
  * A lab on this thread (the real worker host and core) with Predict on, stepped phase by phase until the question of
@@ -17,6 +17,8 @@ async function labAt(scenario: Scenario, kind: QuestionKind, maxPhases = 40) {
   const lab = inProcessLab({ scenario });
   await lab.frame();
   lab.actions.togglePredict();
+  // The questions load the first time Predict is turned on.
+  await loadPredict();
   for (let k = 0; k < maxPhases; k++) {
     const q = questionOnScreen(lab.store.getState());
     if (q?.kind === kind) return { ...lab, question: q };
@@ -193,6 +195,7 @@ describe('choosing a question', () => {
     const lab = inProcessLab({ scenario: defaultScenario({ f: 1, mode: 'seed', malicious: { 0: { kind: 'silent' } } }) });
     await lab.frame();
     lab.actions.togglePredict();
+    await loadPredict();
     const kinds = new Set<string>();
     for (let k = 0; k < 12; k++) {
       const q = questionOnScreen(lab.store.getState());

@@ -6,11 +6,14 @@
  * The question is derived, never stored: it is a function of the moment on screen (`questionOnScreen`). What the
  * store keeps is the room's answer (for one question, by its key), the question being revealed while its phase plays,
  * the last verdict, and the score.
+ *
+ * The questions and their judging (predict.ts) load the first time Predict is turned on, like the picture export:
+ * few sessions use it, and the first paint need not wait for its sentences.
  */
 import type { TraceEvent } from '../sim/types';
 import type { BatchEvent } from '../worker/protocol';
 import type { Lab, LabState, Slice } from './labStore';
-import { chooseQuestion, judge, type Answer, type PredictMoment, type Question, type Verdict, type WireMessage } from './predict';
+import type { Answer, PredictMoment, Question, Verdict, WireMessage } from './predict';
 import type { RunState } from './replay';
 import type { TimelineState } from './timeline';
 
@@ -23,6 +26,8 @@ export interface PredictScore {
 export interface PredictState {
   predict: {
     on: boolean;
+    /** The question code has loaded (questions are asked from then on). */
+    ready: boolean;
     /** The room's answer to the question whose key it carries. */
     answer: (Answer & { key: string }) | null;
     /** Revealed: its phase is playing; judged when the worker's step arrives. */
@@ -55,6 +60,16 @@ export interface PredictActions {
 export interface PredictHooks {
   /** After the store has taken a batch: judges a revealed question once its phase has played. */
   predictBatch(batch: BatchEvent): void;
+}
+
+type PredictLogic = typeof import('./predict');
+let logic: PredictLogic | null = null;
+let loading: Promise<PredictLogic> | null = null;
+
+/** Loads the questions and their judging (once for the page); resolves when they are there. */
+export function loadPredict(): Promise<PredictLogic> {
+  loading ??= import('./predict').then((m) => (logic = m));
+  return loading;
 }
 
 /** The messages on the wire at a moment, with the digests the run's records carry. */
@@ -94,9 +109,9 @@ const asked = new WeakMap<TimelineState, Question | null>();
 /** The question asked at the moment on screen (null: Predict is off, the run plays, a phase is being revealed, or none fits). */
 export function questionOnScreen(s: LabState): Question | null {
   const p = s.predict;
-  if (!p.on || s.playback.playing || p.pending || s.error) return null;
+  if (!p.on || !p.ready || !logic || s.playback.playing || p.pending || s.error) return null;
   if (asked.has(s.timeline)) return asked.get(s.timeline) ?? null;
-  const q = chooseQuestion(predictMoment(s));
+  const q = logic.chooseQuestion(predictMoment(s));
   asked.set(s.timeline, q);
   return q;
 }
@@ -133,6 +148,12 @@ export function predictSlice(lab: Lab): Slice<PredictState, PredictActions, Pred
   const actions: PredictActions = {
     togglePredict() {
       set((s) => ({ predict: { ...s.predict, on: !s.predict.on, pending: null, verdict: null, answer: null } }));
+      if (!get().predict.ready) {
+        loadPredict().then(
+          () => patch({ ready: true }),
+          () => set((s) => ({ notices: [...s.notices, 'Predict mode could not load its questions (is the network down?).'], predict: { ...s.predict, on: false } })),
+        );
+      }
     },
     toggleAnswerReplica(id) {
       const s = get();
@@ -177,7 +198,7 @@ export function predictSlice(lab: Lab): Slice<PredictState, PredictActions, Pred
   const predictBatch = (batch: BatchEvent) => {
     const s = get();
     const p = s.predict.pending;
-    if (!p) return;
+    if (!p || !logic) return;
     if (batch.reset || s.run.generation !== p.generation || s.error) return patch({ pending: null });
     // A seek's tail (starts: []) or a pause comes first; the phase is the batch that steps.
     if (batch.starts.length === 0) return;
@@ -186,7 +207,7 @@ export function predictSlice(lab: Lab): Slice<PredictState, PredictActions, Pred
     // kept after a seek from the past, is not part of it).
     const from = Math.max(p.from, run.base);
     const step = run.trace.slice(from - run.base, Math.min(batch.traceLength, run.length) - run.base);
-    const verdict = judge(p.question, p.answer, p.moment, step, live.replicas);
+    const verdict = logic.judge(p.question, p.answer, p.moment, step, live.replicas);
     const at = live.index;
     const scored = verdict.status === 'right' || verdict.status === 'wrong';
     patch({
@@ -197,7 +218,7 @@ export function predictSlice(lab: Lab): Slice<PredictState, PredictActions, Pred
   };
 
   return {
-    state: { predict: { on: false, answer: null, pending: null, verdict: null, score: { asked: 0, right: 0 } } },
+    state: { predict: { on: false, ready: logic !== null, answer: null, pending: null, verdict: null, score: { asked: 0, right: 0 } } },
     actions,
     hooks: { predictBatch },
   };

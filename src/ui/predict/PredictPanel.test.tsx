@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LabStoreContext } from '../../store/context';
 import { ExperimentStoreContext } from '../../store/experimentContext';
 import { inProcessLab } from '../../store/labTestkit';
+import { loadPredict } from '../../store/predictSlice';
 import { inProcessExperiments } from '../../store/sweepTestkit';
 import { App } from '../App';
 
@@ -27,6 +28,16 @@ function renderLab() {
 
 const panel = () => screen.getByRole('region', { name: 'Predict' });
 
+/** Turns Predict on and waits for its code (loaded the first time) and its panel. */
+async function turnOn(settle: () => Promise<void>) {
+  fireEvent.click(screen.getByRole('button', { name: 'Predict' }));
+  await act(async () => {
+    await loadPredict();
+  });
+  await screen.findByRole('region', { name: 'Predict' });
+  await settle();
+}
+
 afterEach(cleanup);
 
 describe('Predict mode on the page', () => {
@@ -36,7 +47,7 @@ describe('Predict mode on the page', () => {
     const toggle = screen.getByRole('button', { name: 'Predict' });
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
     expect(screen.queryByRole('region', { name: 'Predict' })).toBeNull();
-    fireEvent.click(toggle);
+    await turnOn(settle);
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
     expect(panel().textContent).toMatch(/Nothing to predict before this phase/);
 
@@ -46,7 +57,7 @@ describe('Predict mode on the page', () => {
       await settle();
     }
     expect(panel().textContent).toMatch(/Which replicas will send a PREPARE for request 1 \(#1\)/);
-    const answer = screen.getByRole('group', { name: /^The room’s answer on the graph/ });
+    const answer = await screen.findByRole('group', { name: /^The room’s answer on the graph/ });
     const targets = within(answer).getAllByRole('checkbox');
     expect(targets.map((t) => t.getAttribute('aria-label'))).toEqual(['Answer: replica 0', 'Answer: replica 1', 'Answer: replica 2', 'Answer: replica 3']);
     // A click on the target over a replica marks the answer, whatever the graph's Click switch says (Malicious here).
@@ -79,7 +90,7 @@ describe('Predict mode on the page', () => {
   it('a yes / no question is answered with its buttons; Reveal waits for an answer', async () => {
     const { store, settle } = renderLab();
     await settle();
-    fireEvent.click(screen.getByRole('button', { name: 'Predict' }));
+    await turnOn(settle);
     for (let k = 0; k < 12 && store.getState().predict.on && !/Will the client accept/.test(panel().textContent ?? ''); k++) {
       fireEvent.click(screen.getByRole('button', { name: 'Next phase' }));
       await settle();

@@ -1,5 +1,6 @@
 import { useLab, useLabActions } from '../../store/context';
 import { Icon } from '../controls/icons';
+import './toggle.css';
 
 /** Predict mode on or off: a toggle in the playback bar, so it is there in presentation mode and in embed mode too. */
 export function PredictToggle() {
