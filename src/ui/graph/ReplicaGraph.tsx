@@ -1,4 +1,4 @@
-import { useContext, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { MAX_EVENTS_PER_BATCH } from '../../store/pacing';
 import { formatSpeed } from '../controls/speedScale';
@@ -12,6 +12,9 @@ import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
 import { SelectedMessage } from './SelectedMessage';
 import { TimerLayer, ViewBadge } from './TimerLayer';
+
+/** Predict mode's answer targets and verdict marks: loaded with Predict mode (src/ui/predict/). */
+const PredictMarks = lazy(() => import('../predict/PredictMarks').then((m) => ({ default: m.PredictMarks })));
 
 /** Whether the graph paints its messages on a canvas (compact rings, or too many in flight for SVG elements). */
 export function graphPainted(layout: GraphLayout, inFlight: number): boolean {
@@ -27,6 +30,7 @@ export function ReplicaGraph() {
   const selected = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
   const clickInspects = useLab((s) => s.ui.replicaClick === 'inspect');
+  const predicting = useLab((s) => s.predict.on && s.predict.ready);
   const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
   const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
@@ -68,6 +72,12 @@ export function ReplicaGraph() {
           })}
         </g>
         <TimerLayer layout={layout} />
+        {/* Predict mode's answer targets and verdict marks, over the replicas (src/ui/predict/). */}
+        {predicting && (
+          <Suspense fallback={null}>
+            <PredictMarks layout={layout} />
+          </Suspense>
+        )}
       </svg>
       <div className="graph-notes">
         <PacingNote />
