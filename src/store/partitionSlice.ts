@@ -100,7 +100,14 @@ export function partitionSlice(lab: Lab): Slice<PartitionState, PartitionActions
       lab.send({ type: 'setPartition', partition: null });
     },
     openLink(link) {
-      ui({ link: link ? { a: linkEnds(link.a, link.b)[0], b: linkEnds(link.a, link.b)[1] } : null });
+      if (!link) return ui({ link: null });
+      const [a, b] = linkEnds(link.a, link.b);
+      // The menu starts from the link's own knobs; a normal link's from another faulty link on screen, so "slow as
+      // well" means as slow as the one already drawn.
+      const { links } = networkAt(get().run.scenario ?? get().scenario, get().run.interventions, get().cursor);
+      const own = links.find((l) => l.a === a && l.b === b);
+      const like = own ?? links.at(-1);
+      ui({ link: { a, b }, ...(like ? { linkChoice: { ...get().partitionUi.linkChoice, ...nonZero(like) } } : {}) });
     },
     setLinkFault(a, b, fault) {
       const n = nodes();
