@@ -7,6 +7,8 @@ import { SVG_MESSAGE_LIMIT } from '../drawingRules';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
+import { NetworkMarks, PartitionShading, useNetworkOnScreen } from './NetworkLayer';
+import { DrawingSurface, LinkMenu, type MenuAnchor } from './NetworkTools';
 import { graphLayout, type GraphLayout } from './layout';
 import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
@@ -29,20 +31,25 @@ export function ReplicaGraph() {
   const clickInspects = useLab((s) => s.ui.replicaClick === 'inspect');
   const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
+  const tools = useLab((s) => s.partitionUi.tools);
+  const network = useNetworkOnScreen();
+  const [menuAt, setMenuAt] = useState<MenuAnchor | null>(null);
   const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
 
   return (
     <div className="graph-frame">
       {painted && <CanvasMessageLayer layout={layout} />}
       <svg
-        className="graph"
+        className={`graph${tools ? ' drawing-on' : ''}`}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
         preserveAspectRatio="xMidYMid meet"
         role="group"
         aria-label={`${n} replicas and the client`}
       >
         <ViewBadge />
+        <PartitionShading layout={layout} network={network} />
         <Edges layout={layout} />
+        <NetworkMarks layout={layout} network={network} />
         <SelectedMessage layout={layout} />
         {/* Messages pass under the nodes, so they visibly leave and enter them. */}
         {!painted && <MessageLayer layout={layout} />}
@@ -68,7 +75,9 @@ export function ReplicaGraph() {
           })}
         </g>
         <TimerLayer layout={layout} />
+        {tools && <DrawingSurface layout={layout} onWire={setMenuAt} />}
       </svg>
+      {tools && menuAt && <LinkMenu anchor={menuAt} onClose={() => setMenuAt(null)} />}
       <div className="graph-notes">
         <PacingNote />
         {painted && <GraphThinningNote n={n} />}

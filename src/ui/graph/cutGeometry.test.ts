@@ -121,6 +121,9 @@ describe('which wire a click means', () => {
     expect(wireAt(layout, on01)).toEqual({ a: 0, b: 1 });
     const onClientWire = { x: (layout.client.x + r1.x) / 2, y: (layout.client.y + r1.y) / 2 };
     expect(wireAt(layout, onClientWire)).toEqual({ a: CLIENT, b: 1 });
+    // The client's wire to replica 2 runs under replica 0's: a click there means the shorter, 0–2, wherever it falls.
+    for (const dy of [-0.4, 0, 0.4]) expect(wireAt(layout, { x: r0.x + 120, y: r0.y + dy })).toEqual({ a: 0, b: 2 });
+    expect(wireAt(layout, { x: (layout.client.x + r0.x) / 2, y: r0.y })).toEqual({ a: CLIENT, b: 0 });
     expect(wireAt(layout, r2)).toBeNull();
     expect(wireAt(layout, layout.client)).toBeNull();
     expect(wireAt(layout, { x: 1150, y: 40 })).toBeNull();

@@ -7,7 +7,7 @@
 import { polygonContains, polygonHull } from 'd3';
 import { CUT_POINT, separates } from '../../sim/network';
 import { CLIENT, type NodeId } from '../../sim/types';
-import { wirePoint, type GraphLayout, type NodePosition } from './layout';
+import { CLIENT_HALF, wirePoint, type GraphLayout, type NodePosition } from './layout';
 
 export interface Point {
   x: number;
@@ -119,27 +119,29 @@ export function wiresOf(n: number): Array<{ a: NodeId; b: NodeId }> {
 
 export const positionOf = (layout: GraphLayout, id: NodeId): NodePosition => (id === CLIENT ? layout.client : layout.replicas[id]);
 
-/** The client's box is wider than a replica: a click within it is on the client, not on a wire. */
-const CLIENT_HALF = { x: 62, y: 36 };
-
 function onANode(layout: GraphLayout, p: Point): boolean {
   if (Math.abs(p.x - layout.client.x) <= CLIENT_HALF.x && Math.abs(p.y - layout.client.y) <= CLIENT_HALF.y) return true;
   return layout.replicas.some((r) => Math.hypot(p.x - r.x, p.y - r.y) <= layout.nodeRadius);
 }
 
-/** The wire a click at p means: the nearest within WIRE_PICK, unless the click is on a node; null when none. */
+/**
+ * The wire a click at p means: the nearest within WIRE_PICK, unless the click is on a node; null when none. Wires
+ * can lie on one another (the client faces replica 0, so its wire to the replica opposite runs along 0's): of wires
+ * as near as each other, the shorter — the one whose both ends the eye sees near the click.
+ */
 export function wireAt(layout: GraphLayout, p: Point): { a: NodeId; b: NodeId } | null {
   if (onANode(layout, p)) return null;
-  let best: { a: NodeId; b: NodeId } | null = null;
-  let bestDistance = WIRE_PICK;
-  for (const w of wiresOf(layout.replicas.length)) {
-    const d = distanceToSegment(p, positionOf(layout, w.a), positionOf(layout, w.b));
-    if (d <= bestDistance) {
-      best = w;
-      bestDistance = d;
-    }
+  let best: { wire: { a: NodeId; b: NodeId }; distance: number; length: number } | null = null;
+  for (const wire of wiresOf(layout.replicas.length)) {
+    const a = positionOf(layout, wire.a);
+    const b = positionOf(layout, wire.b);
+    const distance = distanceToSegment(p, a, b);
+    if (distance > WIRE_PICK) continue;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    const nearer = !best || distance < best.distance - 1 || (Math.abs(distance - best.distance) <= 1 && length < best.length);
+    if (nearer) best = { wire, distance, length };
   }
-  return best;
+  return best?.wire ?? null;
 }
 
 /** Where a wire meets the cut (the core's CUT_POINT, where held messages wait), and the wire's direction there. */
