@@ -204,6 +204,37 @@ test.describe('Partitions drawn by hand', () => {
   });
 });
 
+test.describe('The lessons do what their words say', () => {
+  failOnConsoleErrors();
+
+  test('"A slow link": Network tools, click the wire between 0 and 2, Slow — as slow as the link already drawn', async ({ page }) => {
+    await page.goto('./?preset=slow-link');
+    await expect(replicas(page)).toHaveCount(4);
+    await expect(page.getByRole('listitem', { name: 'Link replica 0 – replica 3: slow +300 ms' })).toBeVisible();
+    await tools(page).click();
+    const at = await toScreen(page);
+    const p = at(RING[0].x + (RING[2].x - RING[0].x) * 0.3, RING[0].y);
+    await page.mouse.click(p.x, p.y);
+    await page.getByRole('dialog', { name: 'Link replica 0 – replica 2' }).getByRole('button', { name: 'Slow' }).click();
+    await expect(page.getByRole('listitem', { name: 'Link replica 0 – replica 2: slow +300 ms' })).toBeVisible();
+    await page.screenshot({ path: 'test-results-4305/slow-link.png' });
+  });
+
+  test('"Partition the primary away": Heal is above the graph while the cut stands', async ({ page }) => {
+    await page.goto('./?preset=partition-primary');
+    await expect(replicas(page)).toHaveCount(4);
+    await expect(shading(page)).toHaveAccessibleName('Partition: replica 0 cut off from the client and replicas 1, 2 and 3; messages across the cut are held until Heal');
+    await stepAndWait(page, 'Next request');
+    await page.screenshot({ path: 'test-results-4305/partition-primary.png' });
+    const graph = page.getByRole('region', { name: 'Replicas' });
+    const healBox = (await heal(page).boundingBox())!;
+    const svgBox = (await graph.locator('svg.graph').boundingBox())!;
+    expect(healBox.y + healBox.height).toBeLessThanOrEqual(svgBox.y + 1);
+    await heal(page).click();
+    await expect(shading(page)).toHaveCount(0);
+  });
+});
+
 test.describe('Partitions on a tablet', () => {
   failOnConsoleErrors();
   test.use({ viewport: { width: 768, height: 1024 }, hasTouch: true });
