@@ -112,6 +112,7 @@ const strokePath = (points: readonly Point[]) => `M${points.map((p) => `${p.x.to
 export function DrawingSurface({ layout, onWire }: { layout: GraphLayout; onWire(anchor: MenuAnchor): void }) {
   const { cut, openLink, setNetworkNote } = useLabActions();
   const rule = useLab((s) => s.partitionUi.rule);
+  const menuOpen = useLab((s) => s.partitionUi.link !== null);
   const n = layout.replicas.length;
   const [points, setPoints] = useState<Point[] | null>(null);
   const down = useRef<{ id: number; x: number; y: number } | null>(null);
@@ -178,6 +179,8 @@ export function DrawingSurface({ layout, onWire }: { layout: GraphLayout; onWire
           const p = toGraph(e);
           if (!p) return;
           e.currentTarget.setPointerCapture(e.pointerId);
+          // A press anywhere else on the graph puts an open wire's menu away.
+          if (menuOpen) openLink(null);
           down.current = { id: e.pointerId, x: e.clientX, y: e.clientY };
           setPoints([p]);
         }}
