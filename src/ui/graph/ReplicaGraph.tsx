@@ -7,6 +7,8 @@ import { SVG_MESSAGE_LIMIT } from '../drawingRules';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
+import { NetworkMarks, PartitionShading, useNetworkOnScreen } from './NetworkLayer';
+import { DrawingSurface, LinkMenu, type MenuAnchor } from './NetworkTools';
 import { graphLayout, type GraphLayout } from './layout';
 import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
@@ -33,20 +35,25 @@ export function ReplicaGraph() {
   const predicting = useLab((s) => s.predict.on && s.predict.ready);
   const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
+  const tools = useLab((s) => s.partitionUi.tools);
+  const network = useNetworkOnScreen();
+  const [menuAt, setMenuAt] = useState<MenuAnchor | null>(null);
   const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
 
   return (
     <div className="graph-frame">
       {painted && <CanvasMessageLayer layout={layout} />}
       <svg
-        className="graph"
+        className={`graph${tools ? ' drawing-on' : ''}`}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
         preserveAspectRatio="xMidYMid meet"
         role="group"
         aria-label={`${n} replicas and the client`}
       >
         <ViewBadge />
+        <PartitionShading layout={layout} network={network} />
         <Edges layout={layout} />
+        <NetworkMarks layout={layout} network={network} />
         <SelectedMessage layout={layout} />
         {/* Messages pass under the nodes, so they visibly leave and enter them. */}
         {!painted && <MessageLayer layout={layout} />}
@@ -72,6 +79,7 @@ export function ReplicaGraph() {
           })}
         </g>
         <TimerLayer layout={layout} />
+        {tools && <DrawingSurface layout={layout} onWire={setMenuAt} />}
         {/* Predict mode's answer targets and verdict marks, over the replicas (src/ui/predict/). */}
         {predicting && (
           <Suspense fallback={null}>
@@ -79,6 +87,7 @@ export function ReplicaGraph() {
           </Suspense>
         )}
       </svg>
+      {tools && menuAt && <LinkMenu anchor={menuAt} onClose={() => setMenuAt(null)} />}
       <div className="graph-notes">
         <PacingNote />
         {painted && <GraphThinningNote n={n} />}
