@@ -86,6 +86,11 @@ export interface LeaderPayload {
 
 export interface NewViewPayload {
   qc: QC;
+  /**
+   * The commitQC of the last view it decided, if any: a leader whose own DECIDE is late learns the commit from it, and
+   * does not propose an empty leaf only to commit a branch that is already committed.
+   */
+  decided?: QC;
 }
 
 export function nodeId(parent: string, height: number, view: number, requestDigest: string): string {
@@ -218,6 +223,8 @@ export class HotStuffReplica implements ReplicaModel {
     if (msg.view > this.view + FUTURE_VIEWS * this.n) return 'NEW-VIEW too far ahead';
     const qc = (msg.payload as Partial<NewViewPayload> | undefined)?.qc;
     if (!this.validQC(qc, 'prepare')) return 'NEW-VIEW carries an invalid prepareQC';
+    const decided = (msg.payload as Partial<NewViewPayload>).decided;
+    if (decided !== undefined && this.validQC(decided, 'commit')) this.commit(decided.node, decided.view);
     let senders = this.newViews.get(msg.view);
     if (!senders) this.newViews.set(msg.view, (senders = new Map()));
     senders.set(from, qc);
@@ -260,6 +267,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.store(p.branch);
     if (phase === 'commit') {
       // A commitQC proves its branch committed whoever relays it and whenever.
+      if (!this.decidedQC || qc.view > this.decidedQC.view) this.decidedQC = qc;
       this.commit(qc.node, qc.view);
       if (msg.view >= this.view) this.enterView(msg.view + 1, true);
       return undefined;
@@ -299,7 +307,8 @@ export class HotStuffReplica implements ReplicaModel {
   onTimer(which: ReplicaTimer = 'main'): void {
     if (which === 'resend') {
       this.resendArmed = false;
-      if (this.words.length === 0) return;
+      // Nothing waits: nothing to insist on (the run comes to rest).
+      if (this.words.length === 0 || (this.app.pending.size === 0 && this.committedTip === null)) return;
       this.resends++;
       for (const w of this.words) {
         if (w.to === null) this.host.multicast(this.id, w.fields, true);
@@ -382,6 +391,7 @@ export class HotStuffReplica implements ReplicaModel {
       this.reach(node.id, 'prepared', proposal.view, node);
       this.vote('commit', proposal.view, node);
     } else if (phase === 'commit') {
+      this.decidedQC = qc;
       this.commit(node.id, proposal.view);
       this.enterView(proposal.view + 1, true);
     }
@@ -411,7 +421,8 @@ export class HotStuffReplica implements ReplicaModel {
     this.emit({ kind: 'new-view', replica: this.id, view, primary: this.leaderOf(view) });
     if (announce) {
       const leader = this.leaderOf(view);
-      const fields: OutgoingMessage = { type: 'HS_NEW_VIEW', view, seq: this.app.lastExecuted, digest: '', payload: { qc: this.prepareQC } satisfies NewViewPayload };
+      const payload: NewViewPayload = this.decidedQC ? { qc: this.prepareQC, decided: this.decidedQC } : { qc: this.prepareQC };
+      const fields: OutgoingMessage = { type: 'HS_NEW_VIEW', view, seq: this.app.lastExecuted, digest: '', payload };
       if (leader === this.id) {
         let senders = this.newViews.get(view);
         if (!senders) this.newViews.set(view, (senders = new Map()));
@@ -426,7 +437,9 @@ export class HotStuffReplica implements ReplicaModel {
   /** Sends (to one replica, or multicasts when `to` is null) and remembers it for retransmission. */
   private say(to: NodeId | null, fields: OutgoingMessage): void {
     this.words.push({ to, fields });
+    // Progress: the retransmission clock starts again.
     this.resends = 0;
+    this.resendArmed = false;
     this.armResend();
     if (to === null) this.host.multicast(this.id, fields);
     else this.host.send(this.id, to, fields);
@@ -470,6 +483,9 @@ export class HotStuffReplica implements ReplicaModel {
     this.host.setTimer(this.id, delay);
     this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
   }
+
+  /** The commitQC it last acted on (what its next NEW-VIEW tells the leader). */
+  private decidedQC: QC | null = null;
 
   /** Commits `tip` and its ancestors: executes what it can, in height order. */
   private commit(tip: string, view: number): void {

@@ -151,7 +151,8 @@ export class TendermintReplica implements ReplicaModel {
     if (msg.seq < this.height) {
       // A laggard: what this replica said at its height (or, idle, in its last round of the height before — the
       // PRECOMMIT that decided it) tells the laggard where the others are.
-      if (msg.retransmit !== 'answer') for (const m of this.said.length > 0 ? this.said : this.previous) this.host.send(this.id, from, { ...m, retransmit: 'answer' });
+      // Only a replica that says something again is stuck; a vote merely late is not answered.
+      if (msg.retransmit === 'repeat') for (const m of this.said.length > 0 ? this.said : this.previous) this.host.send(this.id, from, { ...m, retransmit: 'answer' });
       return 'a height already decided';
     }
     if (msg.seq > this.height) this.catchUp(base, from);
@@ -357,7 +358,9 @@ export class TendermintReplica implements ReplicaModel {
   /** Multicasts a message of its round, remembered for gossip; returns the copy it keeps. */
   private say(fields: OutgoingMessage): OutgoingMessage | null {
     this.said.push(fields);
+    // Progress: the gossip clock starts again.
     this.resends = 0;
+    this.resendArmed = false;
     this.armGossip();
     return this.host.multicast(this.id, fields);
   }
