@@ -105,6 +105,12 @@ export function payloadDigest(type: string, payload: unknown): string {
 
 export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
 
+/**
+ * Frozen QCs already found valid. A QC object lives in one world only (it is made by that world's replicas from that
+ * world's signatures) and its validity there is the same for every replica, so the check is shared.
+ */
+const VALID_QCS = new WeakSet<QC>();
+
 const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class HotStuffReplica implements ReplicaModel {
@@ -130,8 +136,8 @@ export class HotStuffReplica implements ReplicaModel {
   private executedNode = GENESIS_ID;
   /** The highest node it knows committed but could not execute yet (an ancestor missing). */
   private committedTip: string | null = null;
-  /** QCs found valid (shared objects: each checked once). */
-  private readonly validQCs = new WeakSet<QC>();
+  /** QCs found valid: every replica of the world that made them (frozen objects: each is checked once, by the first reader). */
+  private readonly validQCs = VALID_QCS;
   /** The last view in which it voted in each phase (one vote per phase per view). */
   private readonly votedIn: Record<Phase, number> = { prepare: -1, 'pre-commit': -1, commit: -1 };
   /** Where it stands per node (by id), for the inspector and the picture. */
@@ -225,6 +231,12 @@ export class HotStuffReplica implements ReplicaModel {
     if (!this.validQC(qc, 'prepare')) return 'NEW-VIEW carries an invalid prepareQC';
     const decided = (msg.payload as Partial<NewViewPayload>).decided;
     if (decided !== undefined && this.validQC(decided, 'commit')) this.commit(decided.node, decided.view);
+    // The sender has not executed what this leader knows decided (its DECIDE was lost): it is told again — a commitQC
+    // proves itself, whoever relays it.
+    if (this.decidedQC && msg.seq < this.decidedQC.height) {
+      const node = this.nodes.get(this.decidedQC.node);
+      if (node) this.host.send(this.id, from, { type: 'HS_DECIDE', view: this.decidedQC.view, seq: node.height, digest: node.id, payload: { qc: this.decidedQC, branch: this.ancestorsAbove(node, msg.seq), base: this.base() } satisfies LeaderPayload, retransmit: 'answer' });
+    }
     let senders = this.newViews.get(msg.view);
     if (!senders) this.newViews.set(msg.view, (senders = new Map()));
     senders.set(from, qc);
@@ -305,8 +317,15 @@ export class HotStuffReplica implements ReplicaModel {
   }
 
   onTimer(which: ReplicaTimer = 'main'): void {
+    const now = this.host.now();
     if (which === 'resend') {
       this.resendArmed = false;
+      // Progress since it was set: the rest of the wait.
+      if (this.resendDue > now) {
+        this.resendArmed = true;
+        this.host.setTimer(this.id, this.resendDue - now, 'resend');
+        return;
+      }
       // Nothing waits: nothing to insist on (the run comes to rest).
       if (this.words.length === 0 || (this.app.pending.size === 0 && this.committedTip === null)) return;
       this.resends++;
@@ -315,6 +334,12 @@ export class HotStuffReplica implements ReplicaModel {
         else this.host.send(this.id, w.to, { ...w.fields, retransmit: 'repeat' });
       }
       this.armResend();
+      return;
+    }
+    this.hostTimerAt = null;
+    if (this.timer && this.timer.deadline > now) {
+      this.hostTimerAt = this.timer.deadline;
+      this.host.setTimer(this.id, this.timer.deadline - now);
       return;
     }
     this.timer = null;
@@ -439,16 +464,21 @@ export class HotStuffReplica implements ReplicaModel {
     this.words.push({ to, fields });
     // Progress: the retransmission clock starts again.
     this.resends = 0;
-    this.resendArmed = false;
     this.armResend();
     if (to === null) this.host.multicast(this.id, fields);
     else this.host.send(this.id, to, fields);
   }
 
+  /** When it next says again what it said (the host's resend timer may fire earlier and is then set for the rest). */
+  private resendDue = 0;
+
   private armResend(): void {
-    if (this.resendArmed || this.words.length === 0 || this.resends >= MAX_RESENDS) return;
+    if (this.words.length === 0 || this.resends >= MAX_RESENDS) return;
+    const delay = (this.baseTimeout / 2) * 2 ** Math.min(this.resends, MAX_RESEND_DOUBLINGS);
+    this.resendDue = this.host.now() + delay;
+    if (this.resendArmed) return;
     this.resendArmed = true;
-    this.host.setTimer(this.id, (this.baseTimeout / 2) * 2 ** Math.min(this.resends, MAX_RESEND_DOUBLINGS), 'resend');
+    this.host.setTimer(this.id, delay, 'resend');
   }
 
   /** A valid message of the leader of a later view: it joins that view (no NEW-VIEW: the leader already has a quorum). */
@@ -470,6 +500,7 @@ export class HotStuffReplica implements ReplicaModel {
     if (this.app.pending.size === 0 && this.committedTip === null) {
       if (this.timer) {
         this.timer = null;
+        this.hostTimerAt = null;
         this.host.clearTimer(this.id);
         this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
       }
@@ -480,9 +511,17 @@ export class HotStuffReplica implements ReplicaModel {
     const delay = this.baseTimeout * 2 ** k;
     const now = this.host.now();
     this.timer = { startedAt: now, deadline: now + delay };
-    this.host.setTimer(this.id, delay);
+    // A restart that only puts the deadline off leaves the host's timer as it is: when it fires early, it is set again
+    // for the rest (one scheduled event per view instead of one per QC: the hot path).
+    if (this.hostTimerAt === null || this.hostTimerAt > now + delay) {
+      this.hostTimerAt = now + delay;
+      this.host.setTimer(this.id, delay);
+    }
     this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
   }
+
+  /** When the host's view timer will fire (null: none set). */
+  private hostTimerAt: number | null = null;
 
   /** The commitQC it last acted on (what its next NEW-VIEW tells the leader). */
   private decidedQC: QC | null = null;
@@ -579,6 +618,17 @@ export class HotStuffReplica implements ReplicaModel {
     const out: HsNode[] = [];
     let at: HsNode | undefined = node;
     while (at && at.height > this.app.lastExecuted) {
+      out.push(at);
+      at = this.nodes.get(at.parent);
+    }
+    return out;
+  }
+
+  /** The node and its ancestors above height `h`. */
+  private ancestorsAbove(node: HsNode, h: number): HsNode[] {
+    const out: HsNode[] = [];
+    let at: HsNode | undefined = node;
+    while (at && at.height > h) {
       out.push(at);
       at = this.nodes.get(at.parent);
     }

@@ -3,8 +3,9 @@
  *
  * Heights h (one decision each; the execution log's sequence numbers) and rounds r within a height; proposer(h, r) =
  * (h + r) mod n. Values are client requests, id(v) their digest; nil is the empty digest. The rules below carry the
- * paper's line numbers. Every message goes to every replica; each counts what it received (2f+1 of n = 3f+1), so no
- * message is relayed as a proof and none needs a signature.
+ * paper's line numbers. Every message goes to every replica; each counts what it received (2f+1 of n = 3f+1). Votes
+ * are signed: a re-proposal (validRound ≥ 0) carries the 2f+1 PREVOTEs of that round as proof of lock, as real
+ * Tendermint's gossip spreads them, so a replica that missed some can still check line 28's condition.
  *
  * Where the simulation adds to Algorithm 1 (the paper assumes gossip that eventually delivers every message; here the
  * network loses some for good): a proposer proposes only when it has a value (a waiting request, or validValue); a
@@ -34,16 +35,39 @@ export type Step = 'propose' | 'prevote' | 'precommit';
 export interface VotePayload {
   /** Where the sender's execution stands: height h − 1 and the state after it. */
   base: ExecutedBase;
+  /**
+   * An answer to a laggard: the 2f+1 signed PRECOMMITs that decided this height (real Tendermint's commit, which its
+   * gossip spreads); not covered by the carrier's signature, as each vote carries its own.
+   */
+  commit?: readonly SignedVote[];
 }
 
 export interface ProposalPayload extends VotePayload {
   validRound: number;
+  /**
+   * With validRound ≥ 0: the 2f+1 signed PREVOTEs for the value in that round the proposer holds (real Tendermint's
+   * proof of lock, which its gossip spreads): a replica that missed some of them counts them too.
+   */
+  pol?: readonly SignedVote[];
 }
+
+export type SignedVote = OutgoingMessage & { sender: NodeId; sig: number };
+
+/** What a signature on a vote covers of its payload: the base it claims. */
+export function payloadDigest(_type: string, payload: unknown): string {
+  const base = (payload as Partial<VotePayload> | null)?.base;
+  return isBase(base) ? `${base.seq}|${base.state}` : '';
+}
+
+export const TENDERMINT_SIGNED = new Set<string>(['PREVOTE', 'PRECOMMIT']);
 
 interface RoundMessages {
   proposal: { value: ClientRequest; validRound: number } | null;
-  prevotes: Map<NodeId, string>;
-  precommits: Map<NodeId, string>;
+  prevotes: Tally;
+  /** The signed PREVOTEs behind `prevotes` (what a proof of lock is made of), and PRECOMMITs (a commit). */
+  signedPrevotes: Map<NodeId, SignedVote>;
+  signedPrecommits: Map<NodeId, SignedVote>;
+  precommits: Tally;
 }
 
 const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
@@ -152,7 +176,16 @@ export class TendermintReplica implements ReplicaModel {
       // A laggard: what this replica said at its height (or, idle, in its last round of the height before — the
       // PRECOMMIT that decided it) tells the laggard where the others are.
       // Only a replica that says something again is stuck; a vote merely late is not answered.
-      if (msg.retransmit === 'repeat') for (const m of this.said.length > 0 ? this.said : this.previous) this.host.send(this.id, from, { ...m, retransmit: 'answer' });
+      if (msg.retransmit === 'repeat') {
+        const words = this.said.length > 0 ? this.said : this.previous;
+        for (const m of words) this.host.send(this.id, from, { ...m, retransmit: 'answer' });
+        // The laggard's height is the one just decided: the commit goes with a PRECOMMIT for the decided value in the
+        // deciding round (safe to say: nothing else can be decided at that height).
+        const d = this.lastDecision;
+        if (d && msg.seq === this.height - 1 && d.commit.length > 0) {
+          this.host.send(this.id, from, { type: 'PRECOMMIT', view: d.round, seq: msg.seq, digest: d.digest, payload: { base: d.base, commit: d.commit } satisfies VotePayload, retransmit: 'answer' });
+        }
+      }
       return 'a height already decided';
     }
     if (msg.seq > this.height) this.catchUp(base, from);
@@ -160,18 +193,49 @@ export class TendermintReplica implements ReplicaModel {
     const at = this.roundOf(msg.seq, msg.view);
     if (msg.type === 'PROPOSAL') {
       if (at.proposal) return 'already has a PROPOSAL for this round';
-      at.proposal = { value: msg.request!, validRound: (msg.payload as ProposalPayload).validRound };
+      const payload = msg.payload as ProposalPayload;
+      at.proposal = { value: msg.request!, validRound: payload.validRound };
+      if (payload.validRound >= 0 && Array.isArray(payload.pol)) this.takeProof(msg.seq, payload.validRound, msg.digest, payload.pol);
     } else {
       const votes = msg.type === 'PREVOTE' ? at.prevotes : at.precommits;
-      if (votes.has(from)) return 'already voted in this round';
-      votes.set(from, msg.digest);
+      if (!votes.add(from, msg.digest)) return 'already voted so in this round';
+      if (typeof msg.sig === 'number') {
+        const signed: SignedVote = { type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, payload: { base }, sender: from, sig: msg.sig };
+        (msg.type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(from, signed);
+      }
     }
+    const commit = (msg.payload as Partial<VotePayload>).commit;
+    if (Array.isArray(commit) && msg.seq === this.height) this.takeCommit(msg.seq, commit);
     if (msg.seq === this.height) {
       this.active = true;
       this.evaluate();
       this.wake();
     }
     return undefined;
+  }
+
+  /** The signed PREVOTEs of a proof of lock: each genuine one for (h, vr, v) counts as if it had arrived. */
+  private takeProof(h: number, vr: number, digest: string, pol: readonly unknown[]): void {
+    const at = this.roundOf(h, vr);
+    for (const raw of pol) {
+      const v = raw as Partial<SignedVote> | null;
+      if (!v || v.type !== 'PREVOTE' || v.seq !== h || v.view !== vr || v.digest !== digest || typeof v.sender !== 'number' || at.prevotes.hasVote(v.sender, digest)) continue;
+      if (!this.host.verify(v)) continue;
+      at.prevotes.add(v.sender, digest);
+      at.signedPrevotes.set(v.sender, v as SignedVote);
+    }
+  }
+
+  /** The signed PRECOMMITs of a commit: each genuine one counts as if it had arrived. */
+  private takeCommit(h: number, commit: readonly unknown[]): void {
+    for (const raw of commit) {
+      const v = raw as Partial<SignedVote> | null;
+      if (!v || v.type !== 'PRECOMMIT' || v.seq !== h || !isWhole(v.view) || v.view > this.round + ROUNDS_AHEAD || typeof v.digest !== 'string' || typeof v.sender !== 'number') continue;
+      const at = this.roundOf(h, v.view);
+      if (at.precommits.hasVote(v.sender, v.digest) || !this.host.verify(v)) continue;
+      at.precommits.add(v.sender, v.digest);
+      at.signedPrecommits.set(v.sender, v as SignedVote);
+    }
   }
 
   /** f+1 replicas of later heights agree where their execution stands: at least one is honest, so it fetches that history. */
@@ -214,7 +278,8 @@ export class TendermintReplica implements ReplicaModel {
   private startRound(r: number): void {
     this.round = r;
     this.step = 'propose';
-    this.said = [];
+    // Gossip keeps what it said in the round before too: a replica still there may need it to end that round.
+    this.said = this.said.filter((m) => m.seq === this.height && m.view >= r - 1);
     this.resends = 0;
     this.fired.prevoteTimer.delete(r);
     this.emit({ kind: 'new-view', replica: this.id, view: r, primary: this.proposer(this.height, r) });
@@ -242,7 +307,7 @@ export class TendermintReplica implements ReplicaModel {
         seq: this.height,
         digest: value.digest,
         request: value,
-        payload: { validRound: this.validRound, base: this.app.base } satisfies ProposalPayload,
+        payload: (this.validRound >= 0 ? { validRound: this.validRound, base: this.app.base, pol: this.proofOf(this.validRound, value.digest) } : { validRound: -1, base: this.app.base }) satisfies ProposalPayload,
       });
       // Its own proposal, as the others read it.
       const at = this.roundOf(this.height, r);
@@ -270,7 +335,7 @@ export class TendermintReplica implements ReplicaModel {
     // Line 49: a decision, in any round.
     for (const [round, at] of this.heights.get(h) ?? []) {
       const p = at.proposal;
-      if (p && count(at.precommits, p.value.digest) >= q && this.valid(p.value)) {
+      if (p && tally(at.precommits, p.value.digest) >= q && this.valid(p.value)) {
         this.decide(p.value, round);
         return true;
       }
@@ -278,7 +343,7 @@ export class TendermintReplica implements ReplicaModel {
     // Line 55: f+1 messages of a later round.
     for (const [round, at] of this.heights.get(h) ?? []) {
       if (round <= r) continue;
-      const senders = new Set<NodeId>([...at.prevotes.keys(), ...at.precommits.keys()]);
+      const senders = new Set<NodeId>([...at.prevotes.voters(), ...at.precommits.voters()]);
       if (at.proposal) senders.add(this.proposer(h, round));
       if (senders.size >= this.f + 1) {
         this.startRound(round);
@@ -295,7 +360,7 @@ export class TendermintReplica implements ReplicaModel {
       // Line 28: a re-proposal of a value 2f+1 prevoted in round vr < r.
       const vr = p.validRound;
       const then = this.heights.get(h)?.get(vr);
-      if (vr < r && then && count(then.prevotes, p.value.digest) >= q) {
+      if (vr < r && then && tally(then.prevotes, p.value.digest) >= q) {
         this.prevote(this.valid(p.value) && (this.lockedRound <= vr || this.lockedValue?.digest === p.value.digest) ? p.value.digest : NIL, p.value);
         return true;
       }
@@ -306,7 +371,7 @@ export class TendermintReplica implements ReplicaModel {
       this.schedule('prevote');
     }
     // Line 36: the proposal and 2f+1 prevotes for it: lock (if still prevoting) and record it as valid.
-    if (p && this.step !== 'propose' && !this.fired.lockLine.has(r) && count(cur.prevotes, p.value.digest) >= q && this.valid(p.value)) {
+    if (p && this.step !== 'propose' && !this.fired.lockLine.has(r) && tally(cur.prevotes, p.value.digest) >= q && this.valid(p.value)) {
       this.fired.lockLine.add(r);
       if (this.step === 'prevote') {
         this.lockedValue = p.value;
@@ -319,7 +384,7 @@ export class TendermintReplica implements ReplicaModel {
       return true;
     }
     // Line 44: 2f+1 prevotes for nil.
-    if (this.step === 'prevote' && count(cur.prevotes, NIL) >= q) {
+    if (this.step === 'prevote' && tally(cur.prevotes, NIL) >= q) {
       this.precommit(NIL);
       return true;
     }
@@ -351,8 +416,15 @@ export class TendermintReplica implements ReplicaModel {
     if (said) {
       const at = this.roundOf(this.height, this.round);
       const votes = type === 'PREVOTE' ? at.prevotes : at.precommits;
-      if (!votes.has(this.id)) votes.set(this.id, said.digest);
+      if (votes.add(this.id, said.digest)) {
+        if (typeof said.sig === 'number') (type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(this.id, { ...said, sender: this.id, sig: said.sig });
+      }
     }
+  }
+
+  private proofOf(vr: number, digest: string): SignedVote[] {
+    const at = this.heights.get(this.height)?.get(vr);
+    return at ? [...at.signedPrevotes.values()].filter((v) => v.digest === digest) : [];
   }
 
   /** Multicasts a message of its round, remembered for gossip; returns the copy it keeps. */
@@ -381,7 +453,13 @@ export class TendermintReplica implements ReplicaModel {
   }
 
   /** Line 49: decide v at h; reset the locks and valid values; height h + 1, round 0. */
+  /** The last height's decision: its round, value, the base before it and the signed PRECOMMITs that decided it. */
+  private lastDecision: { round: number; digest: string; base: ExecutedBase; commit: SignedVote[] } | null = null;
+
   private decide(value: ClientRequest, round: number): void {
+    const at = this.heights.get(this.height)?.get(round);
+    const commit = at ? [...at.signedPrecommits.values()].filter((v) => v.digest === value.digest) : [];
+    this.lastDecision = { round, digest: value.digest, base: this.app.base, commit };
     this.app.execute(this.height, round, value, value.digest);
     this.enterHeight(this.height + 1);
   }
@@ -400,6 +478,7 @@ export class TendermintReplica implements ReplicaModel {
     this.fired.lockLine.clear();
     this.fired.precommitTimer.clear();
     this.previous = this.said;
+    this.said = [];
     this.startRound(0);
   }
 
@@ -431,7 +510,7 @@ export class TendermintReplica implements ReplicaModel {
     let rounds = this.heights.get(h);
     if (!rounds) this.heights.set(h, (rounds = new Map()));
     let at = rounds.get(r);
-    if (!at) rounds.set(r, (at = { proposal: null, prevotes: new Map(), precommits: new Map() }));
+    if (!at) rounds.set(r, (at = { proposal: null, prevotes: new Tally(), signedPrevotes: new Map(), precommits: new Tally(), signedPrecommits: new Map() }));
     return at;
   }
 
@@ -460,12 +539,12 @@ export class TendermintReplica implements ReplicaModel {
         view: at.round,
         digest,
         phase,
-        prepares: votes ? count(votes.prevotes, digest) : 0,
+        prepares: votes ? tally(votes.prevotes, digest) : 0,
         prepareQuorum: this.quorum,
-        commits: votes ? count(votes.precommits, digest) : 0,
+        commits: votes ? tally(votes.precommits, digest) : 0,
         commitQuorum: this.quorum,
         proposer: this.proposer(at.seq, at.round),
-        prepareSigners: votes ? [...votes.prevotes].filter(([, d]) => d === digest).map(([s]) => s).sort((a, b) => a - b) : [],
+        prepareSigners: votes ? votes.prevotes.votersFor(digest) : [],
       });
     }
     const value = (v: ClientRequest | null) => (v ? v.digest : 'nil');
@@ -499,10 +578,48 @@ export class TendermintReplica implements ReplicaModel {
   }
 }
 
-function count(votes: Map<NodeId, string>, digest: string): number {
-  let c = 0;
-  for (const d of votes.values()) if (d === digest) c++;
-  return c;
+function tally(votes: Tally, digest: string): number {
+  return votes.count(digest);
+}
+
+/**
+ * Votes of one kind in one round: who voted for what. A liar may have voted for two values (each vote genuine, one
+ * arriving directly and another inside a proof): both count, each toward its own value — two quorums for different
+ * values still share an honest voter, who votes once — while "2f+1 of any kind" counts each voter once.
+ */
+export class Tally {
+  private readonly byDigest = new Map<string, Set<NodeId>>();
+  private readonly all = new Set<NodeId>();
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  hasVote(voter: NodeId, digest: string): boolean {
+    return this.byDigest.get(digest)?.has(voter) ?? false;
+  }
+
+  /** false when this voter's vote for this value was already counted. */
+  add(voter: NodeId, digest: string): boolean {
+    let set = this.byDigest.get(digest);
+    if (!set) this.byDigest.set(digest, (set = new Set()));
+    if (set.has(voter)) return false;
+    set.add(voter);
+    this.all.add(voter);
+    return true;
+  }
+
+  count(digest: string): number {
+    return this.byDigest.get(digest)?.size ?? 0;
+  }
+
+  voters(): Iterable<NodeId> {
+    return this.all;
+  }
+
+  votersFor(digest: string): NodeId[] {
+    return [...(this.byDigest.get(digest) ?? [])].sort((a, b) => a - b);
+  }
 }
 
 export type { OutgoingMessage };
