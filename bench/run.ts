@@ -7,6 +7,7 @@
  */
 import { benchBrowser } from './browser';
 import { benchCore } from './core';
+import { benchProtocol } from './protocols';
 import { benchSweeps } from './sweeps';
 
 const json = process.argv.includes('--json');
@@ -26,6 +27,25 @@ if (withNode) {
     log(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
   }
   out.coreMsgsPerSec = coreMsgsPerSec;
+
+  log('');
+  log('Protocols (Node, normal case, no faults, trace off): delivered messages and decisions per second');
+  const protocolMsgsPerSec: Record<string, Record<string, number>> = {};
+  const protocolDecisionsPerSec: Record<string, Record<string, number>> = {};
+  for (const protocol of ['pbft', 'hotstuff', 'tendermint'] as const) {
+    protocolMsgsPerSec[protocol] = {};
+    protocolDecisionsPerSec[protocol] = {};
+    for (const n of [4, 16, 64]) {
+      const fig = benchProtocol(protocol, n, quick ? 100_000 : 500_000);
+      protocolMsgsPerSec[protocol][String(n)] = Math.round(fig.msgsPerSec);
+      protocolDecisionsPerSec[protocol][String(n)] = Math.round(fig.decisionsPerSec);
+      log(
+        `  ${protocol.padEnd(10)} n = ${String(n).padStart(2)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s, ${Math.round(fig.decisionsPerSec).toLocaleString('en-US').padStart(7)} decisions/s  (${fig.usPerMsg.toFixed(2)} µs per message)`,
+      );
+    }
+  }
+  out.protocolMsgsPerSec = protocolMsgsPerSec;
+  out.protocolDecisionsPerSec = protocolDecisionsPerSec;
 
   const sweeps = benchSweeps(quick);
   out.seedSweepMs = sweeps.seedSweepMs;

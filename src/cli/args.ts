@@ -20,6 +20,7 @@ import {
   type Problem,
 } from '../sim/params';
 import { cliOptionLines } from '../sim/paramsDoc';
+import { PROTOCOLS } from '../sim/protocols';
 import { defaultScenario } from '../sim/scenario';
 import { ImportError, validateScenario } from '../sim/share';
 import type { Behaviour, LinkFault, NodeId, ProtocolMode, Scenario } from '../sim/types';
@@ -184,6 +185,7 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     if (b.rule === 'replicas') throw new UsageError(`n = ${b.n} is more than ${MAX_REPLICAS} replicas`);
     if (b.rule === 'partition') throw new UsageError(b.id === undefined ? '--partition: the side holds every node' : `--partition: replica ${b.id} does not exist (n = ${b.n})`);
     if (b.rule === 'link-ends') throw new UsageError(`--links: the link ${b.a}-${b.b} does not join two different nodes of n = ${b.n}`);
+    if (b.rule === 'behaviour-protocol') throw new UsageError(`--malicious: ${b.kind} does not apply to ${b.protocol} (replica ${b.id}); it applies to ${orList(PROTOCOLS[b.protocol].behaviours)}`);
     throw new UsageError(`--malicious: replica ${b.id} does not exist (n = ${b.n})`);
   }
   return { command: 'run', scenario, json, limitMs };

@@ -354,10 +354,11 @@ export const PARAMS = {
     scopes: ['scenario'],
     label: 'Protocol',
     url: 'mode',
-    cli: '--mode',
+    cli: '--protocol',
     choices: PROTOCOL_MODES,
     default: 'pbft',
-    description: "the full protocol (pbft) or the seed article's (seed: fixed primary, no view change, no checkpoints)",
+    description:
+      "the full protocol (pbft), the seed article's (seed: fixed primary, no view change, no checkpoints), basic HotStuff (hotstuff) or Tendermint (tendermint); the last two read the view-change timeout as their base timeout",
   }),
   limit: num('limit', {
     scopes: ['run'],
@@ -530,6 +531,7 @@ export const RULES = {
     'The watermark window is at least twice the checkpoint interval (L ≥ 2K), or the primary could wait at H for a checkpoint that never comes; a scenario that sets K but not L gets L = max(16, 2K).',
   partition: 'A partition’s side names replicas 0 … n − 1 (and c, the client) and leaves at least one node on the other side.',
   'link-ends': 'A faulty link joins two different nodes: replicas 0 … n − 1, or c, the client.',
+  'behaviour-protocol': "A replica's behaviour must mean something in the scenario's protocol (each protocol's descriptor lists those that do).",
 } as const;
 
 export type RuleBreak =
@@ -540,7 +542,9 @@ export type RuleBreak =
   | { rule: 'malicious-id'; id: string; n: number }
   /** An id of the side that is no node (as written), or none when the side holds every node. */
   | { rule: 'partition'; n: number; id?: string }
-  | { rule: 'link-ends'; a: string; b: string; n: number };
+  | { rule: 'link-ends'; a: string; b: string; n: number }
+  /** A behaviour that means nothing in the protocol (PBFT's view-change lies in HotStuff, say). */
+  | { rule: 'behaviour-protocol'; id: string; kind: string; protocol: ProtocolMode };
 
 export function replicaExists(id: number, n: number): boolean {
   return Number.isInteger(id) && id >= 0 && id < n;
@@ -572,6 +576,7 @@ export function ruleBreaks(s: {
   watermarkWindow?: number;
   partition?: readonly unknown[];
   links?: readonly unknown[];
+  mode?: ProtocolMode;
 }): RuleBreak[] {
   const breaks: RuleBreak[] = [];
   if (s.minDelayMs > s.maxDelayMs) breaks.push({ rule: 'delay-order', min: s.minDelayMs, max: s.maxDelayMs });
@@ -582,6 +587,13 @@ export function ruleBreaks(s: {
   const n = replicaCount({ f: s.f ?? 0, n: s.n });
   if (n > MAX_REPLICAS) breaks.push({ rule: 'replicas', n });
   for (const id of Object.keys(s.malicious ?? {})) if (!replicaExists(Number(id), n)) breaks.push({ rule: 'malicious-id', id, n });
+  const protocol = PROTOCOLS[s.mode ?? 'pbft'];
+  for (const [id, b] of Object.entries(s.malicious ?? {}) as Array<[string, { kind?: unknown } | null]>) {
+    const kind = b?.kind;
+    if (protocol && typeof kind === 'string' && (BEHAVIOURS as readonly string[]).includes(kind) && !protocol.behaviours.includes(kind as BehaviourKind)) {
+      breaks.push({ rule: 'behaviour-protocol', id, kind, protocol: protocol.mode });
+    }
+  }
   if (s.partition && s.partition.length > 0) {
     const bad = s.partition.find((id) => !nodeExists(id, n));
     if (bad !== undefined) breaks.push({ rule: 'partition', n, id: String(bad) });

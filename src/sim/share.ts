@@ -27,6 +27,7 @@ import {
   type PartitionProblem,
   type Problem,
 } from './params';
+import { PROTOCOLS } from './protocols';
 import { defaultScenario } from './scenario';
 import {
   BEHAVIOURS,
@@ -181,6 +182,11 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
       else if (p === PARAMS.speed) speed = reading.value;
       else fields[p.key] = reading.value;
     }
+  }
+  for (const b of ruleBreaks(scenario)) {
+    if (b.rule !== 'behaviour-protocol') continue;
+    notices.push(`Ignored replica ${b.id}'s behaviour: ${b.kind} does not apply to ${PROTOCOLS[b.protocol].name}.`);
+    delete scenario.malicious[Number(b.id)];
   }
   if (ruleBreaks(scenario).some((b) => b.rule === 'delay-order')) {
     notices.push(`Ignored min/max delay: min (${scenario.minDelayMs}) exceeds max (${scenario.maxDelayMs}); using ${base.scenario.minDelayMs}–${base.scenario.maxDelayMs} ms.`);
@@ -362,6 +368,7 @@ export function validateScenario(raw: unknown, { window = true }: { window?: boo
       throw new ImportError(b.id === undefined ? "The scenario's partition puts every node on one side." : `The scenario's partition names ${b.id}, which is no node of n = ${b.n}.`);
     }
     if (b.rule === 'link-ends') throw new ImportError(`The scenario's link ${b.a}–${b.b} does not join two different nodes of n = ${b.n}.`);
+    if (b.rule === 'behaviour-protocol') throw new ImportError(`The scenario makes replica ${b.id} ${b.kind}, which does not apply to ${PROTOCOLS[b.protocol].name}.`);
     throw new ImportError(`The scenario marks replica ${b.id} malicious, but n = ${b.n}.`);
   }
   for (const [id, b] of Object.entries(malicious)) out.malicious[Number(id)] = validateBehaviour(b, Number(id));

@@ -17,6 +17,19 @@ export const MESSAGE_TYPES = [
   'CHECKPOINT',
   'VIEW_CHANGE',
   'NEW_VIEW',
+  // Basic HotStuff (Yin et al., PODC 2019): the leader's four phase messages, the replicas' three votes, NEW-VIEW.
+  'HS_NEW_VIEW',
+  'HS_PREPARE',
+  'HS_PRE_COMMIT',
+  'HS_COMMIT',
+  'HS_DECIDE',
+  'HS_VOTE_PREPARE',
+  'HS_VOTE_PRE_COMMIT',
+  'HS_VOTE_COMMIT',
+  // Tendermint (Buchman, Kwon, Milosevic 2018).
+  'PROPOSAL',
+  'PREVOTE',
+  'PRECOMMIT',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
@@ -74,9 +87,10 @@ export type LossCause = 'partition' | 'link';
 
 /**
  * 'pbft' is the full protocol; 'seed' reproduces the seed article's simulator (fixed primary, no view change, no
- * checkpoints) so the two can be compared on the same seeds.
+ * checkpoints) so the two can be compared on the same seeds; 'hotstuff' is basic HotStuff (Algorithm 2 of the PODC
+ * 2019 paper) and 'tendermint' Algorithm 1 of "The latest gossip on BFT consensus".
  */
-export type ProtocolMode = 'pbft' | 'seed';
+export type ProtocolMode = 'pbft' | 'seed' | 'hotstuff' | 'tendermint';
 
 export interface Scenario extends NetworkParams {
   /** Which protocol the replicas run (default 'pbft'). */
@@ -328,6 +342,11 @@ export interface ReplicaInspection {
   held: number;
   /** Its retransmission timer: when it next says again what it said, and how often it has since its last progress. */
   resend: { deadline: number; attempt: number } | null;
+  /**
+   * What its protocol keeps beyond PBFT's shape, in the protocol's own words, in order: HotStuff's prepareQC and
+   * lockedQC, Tendermint's height, round, step, lockedValue/lockedRound and validValue/validRound. Absent for PBFT.
+   */
+  protocolState?: ReadonlyArray<{ name: string; value: string }>;
 }
 
 /** Something a person did to a running simulation. */

@@ -63,6 +63,28 @@ export function typeSlot(type: MessageType): number {
       return 6;
     case 'NEW_VIEW':
       return 7;
+    case 'HS_NEW_VIEW':
+      return 8;
+    case 'HS_PREPARE':
+      return 9;
+    case 'HS_PRE_COMMIT':
+      return 10;
+    case 'HS_COMMIT':
+      return 11;
+    case 'HS_DECIDE':
+      return 12;
+    case 'HS_VOTE_PREPARE':
+      return 13;
+    case 'HS_VOTE_PRE_COMMIT':
+      return 14;
+    case 'HS_VOTE_COMMIT':
+      return 15;
+    case 'PROPOSAL':
+      return 16;
+    case 'PREVOTE':
+      return 17;
+    case 'PRECOMMIT':
+      return 18;
   }
 }
 

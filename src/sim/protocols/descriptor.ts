@@ -3,7 +3,7 @@
  * the scenario parameters it reads. Light by design — no replica code — so the page can import every descriptor while
  * only the simulation (in the worker) loads the replicas.
  */
-import type { MessageRole, MessageSummary, MessageType, ProtocolMode, Scenario, SlotPhase, TraceEvent } from '../types';
+import type { BehaviourKind, MessageRole, MessageSummary, MessageType, ProtocolMode, Scenario, SlotPhase, TraceEvent } from '../types';
 
 export interface MessageWords {
   type: MessageType;
@@ -75,6 +75,13 @@ export interface ProtocolDescriptor {
   finalVote: MessageType | null;
   /** Where a replica can stand for one request, in order. */
   phases: readonly SlotPhase[];
+  /** Each phase in the protocol's own words (HotStuff's "prepared" is where it locks). */
+  phaseNames: Readonly<Record<SlotPhase, string>>;
+  /**
+   * The Byzantine behaviours that mean something in this protocol; a scenario giving a replica another is refused
+   * (params.ts, rule 'behaviour-protocol'), so nobody reads a run of a lie that was never told.
+   */
+  behaviours: readonly BehaviourKind[];
   quorums: { prepared: QuorumRule; committed: QuorumRule };
   narration: ProtocolNarration;
   /** The scenario parameters it reads (its rows of the parameter table). */

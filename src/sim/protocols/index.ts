@@ -6,10 +6,12 @@ import type { MessageType, ProtocolMode } from '../types';
 import type { MessageWords, ProtocolDescriptor } from './descriptor';
 import { pbft } from './pbft/descriptor';
 import { seed } from './seed/descriptor';
+import { hotstuff } from './hotstuff/descriptor';
+import { tendermint } from './tendermint/descriptor';
 
 export type { MessageWords, ProtocolDescriptor, QuorumRule } from './descriptor';
 
-export const PROTOCOLS: Readonly<Record<ProtocolMode, ProtocolDescriptor>> = { pbft, seed };
+export const PROTOCOLS: Readonly<Record<ProtocolMode, ProtocolDescriptor>> = { pbft, seed, hotstuff, tendermint };
 
 /** The descriptor of a scenario's protocol (PBFT unless it says otherwise). */
 export function protocolOf(mode: ProtocolMode | undefined): ProtocolDescriptor {

@@ -23,10 +23,23 @@ describe('protocol descriptors', () => {
   it('every message type on the wire has words: a label, a dot label and a colour', () => {
     for (const type of MESSAGE_TYPES) {
       const words = messageWords(type);
-      expect(words.label).toBe(type.replace('_', '-'));
+      // HotStuff's types carry the prefix HS_ (its PREPARE and COMMIT are not PBFT's); the paper's words do not, and
+      // its votes read "vote PREPARE" as the paper's voteMsg does.
+      const paper = type.replace(/^HS_/, '').replaceAll('_', '-');
+      expect([paper, `vote ${paper.replace(/^VOTE-/, '')}`]).toContain(words.label);
       expect(words.abbreviation.length).toBeGreaterThan(0);
-      expect(words.colour).toBe(type.toLowerCase().replace('_', '-'));
+      expect(words.colour).toBe(type.toLowerCase().replaceAll('_', '-'));
     }
+  });
+
+  it('each protocol names its behaviours and phases', () => {
+    for (const protocol of Object.values(PROTOCOLS)) {
+      expect(protocol.behaviours.length).toBeGreaterThan(0);
+      for (const phase of protocol.phases) expect(protocol.phaseNames[phase].length).toBeGreaterThan(0);
+    }
+    expect(PROTOCOLS.hotstuff.behaviours).not.toContain('forge-view-change');
+    expect(PROTOCOLS.tendermint.quorums.committed.formula(1)).toBe('2f+1');
+    expect(PROTOCOLS.hotstuff.quorums.committed.formula(1)).toBe('n − f');
   });
 
   it("the seed speaks only the normal case, and its certificates are 2f+1 of everything", () => {
@@ -50,7 +63,7 @@ describe('protocol descriptors', () => {
 
 describe('one definition of a replica phase', () => {
   it("what a replica answers about a request is what its inspector shows for that request's slot", () => {
-    for (const mode of ['pbft', 'seed'] as const) {
+    for (const mode of ['pbft', 'seed', 'hotstuff', 'tendermint'] as const) {
       const sim = new Simulation(defaultScenario({ mode, f: 1, requests: 8, concurrency: 3, dropRate: 0.1, reorderRate: 0.2, malicious: { 3: { kind: 'equivocate' } } }));
       for (let t = 10; t < 600; t += 10) {
         sim.runUntil(t);

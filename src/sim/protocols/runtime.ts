@@ -17,6 +17,12 @@ import { Replica } from './pbft/replica';
 import { seed } from './seed/descriptor';
 import { SEED_ADVERSARIES } from './seed/adversaries';
 import { SeedReplica } from './seed/replica';
+import { hotstuff } from './hotstuff/descriptor';
+import { HOTSTUFF_ADVERSARIES } from './hotstuff/adversaries';
+import { HOTSTUFF_SIGNED, HotStuffReplica, payloadDigest as hotstuffPayloadDigest } from './hotstuff/replica';
+import { tendermint } from './tendermint/descriptor';
+import { TENDERMINT_ADVERSARIES } from './tendermint/adversaries';
+import { payloadDigest as tendermintPayloadDigest, TENDERMINT_SIGNED, TendermintReplica } from './tendermint/replica';
 
 export interface ProtocolRuntime {
   descriptor: ProtocolDescriptor;
@@ -33,9 +39,15 @@ const PBFT_SIGNED = new Set<string>(['PRE_PREPARE', 'PREPARE', 'CHECKPOINT', 'VI
 const PBFT_SIGNING: SigningRules = { signs: (type) => PBFT_SIGNED.has(type), payloadDigest: pbftPayloadDigest };
 /** The seed article's protocol has no proofs to check: nothing is signed. */
 const NO_SIGNING: SigningRules = { signs: () => false, payloadDigest: () => '' };
+/** HotStuff signs its votes: a QC is n − f of them, and every receiver checks it. */
+/** Tendermint signs its votes: a re-proposal carries the 2f+1 PREVOTEs of its validRound as proof of lock. */
+const TENDERMINT_SIGNING: SigningRules = { signs: (type) => TENDERMINT_SIGNED.has(type), payloadDigest: tendermintPayloadDigest };
+const HOTSTUFF_SIGNING: SigningRules = { signs: (type) => HOTSTUFF_SIGNED.has(type), payloadDigest: hotstuffPayloadDigest };
 
 const RUNTIMES: Readonly<Record<ProtocolMode, ProtocolRuntime>> = {
   pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES, signing: PBFT_SIGNING },
+  hotstuff: { descriptor: hotstuff, createReplica: (config, host) => new HotStuffReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(hotstuff), adversaries: HOTSTUFF_ADVERSARIES, signing: HOTSTUFF_SIGNING },
+  tendermint: { descriptor: tendermint, createReplica: (config, host) => new TendermintReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(tendermint), adversaries: TENDERMINT_ADVERSARIES, signing: TENDERMINT_SIGNING },
   seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES, signing: NO_SIGNING },
 };
 

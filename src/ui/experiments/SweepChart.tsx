@@ -18,6 +18,11 @@ export const SERIES_STYLE: Record<SeriesKey, { symbol: SymbolType; dash?: string
   // The fooled share of a mode: its colour, a triangle and a dotted line.
   'pbft-fooled': { symbol: symbolTriangle, dash: '1 5' },
   'seed-fooled': { symbol: symbolTriangle, dash: '8 4 1 4' },
+  // Placeholders until the Compare work styles the new protocols.
+  hotstuff: { symbol: symbolCircle, dash: '4 2' },
+  tendermint: { symbol: symbolSquare, dash: '6 2 2 2' },
+  'hotstuff-fooled': { symbol: symbolTriangle, dash: '1 3' },
+  'tendermint-fooled': { symbol: symbolTriangle, dash: '3 3' },
 };
 
 export function markerPath(key: SeriesKey, size = 150): string {

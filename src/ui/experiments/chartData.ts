@@ -43,6 +43,10 @@ export const MODE_LABEL: Record<SeriesKey, string> = {
   article: ARTICLE_LABEL,
   'pbft-fooled': 'PBFT, client fooled',
   'seed-fooled': 'seed mode, client fooled',
+  hotstuff: 'HotStuff',
+  tendermint: 'Tendermint',
+  'hotstuff-fooled': 'HotStuff, client fooled',
+  'tendermint-fooled': 'Tendermint, client fooled',
 };
 
 /** Long names for legends and headings. */
@@ -52,6 +56,10 @@ export const SERIES_TITLE: Record<SeriesKey, string> = {
   article: 'Seed article, as reported (real time)',
   'pbft-fooled': 'PBFT: client fooled',
   'seed-fooled': 'Seed mode: client fooled',
+  hotstuff: 'HotStuff (basic, Algorithm 2)',
+  tendermint: 'Tendermint (Algorithm 1)',
+  'hotstuff-fooled': 'HotStuff: client fooled',
+  'tendermint-fooled': 'Tendermint: client fooled',
 };
 
 /** A sweep's trials grouped by m, each group in trial order. */

@@ -1,3 +1,4 @@
+import { BEHAVIOURS } from '../../types';
 import type { MessageWords, ProtocolDescriptor } from '../descriptor';
 
 /** PBFT's messages as the paper names them; the seed article's protocol speaks a subset of this vocabulary. */
@@ -19,6 +20,8 @@ export const pbft: ProtocolDescriptor = {
   messages: PBFT_MESSAGES,
   finalVote: 'COMMIT',
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
+  phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed-local', executed: 'executed' },
+  behaviours: BEHAVIOURS,
   quorums: {
     // prepared = the PRE-PREPARE + 2f matching PREPAREs from distinct backups (the primary sends none).
     prepared: { votes: 'PREPARE', formula: () => '2f' },

@@ -1,3 +1,4 @@
+import { BEHAVIOURS } from '../../types';
 import type { ProtocolDescriptor } from '../descriptor';
 import { PBFT_MESSAGES } from '../pbft/descriptor';
 
@@ -13,6 +14,9 @@ export const seed: ProtocolDescriptor = {
   messages: PBFT_MESSAGES.filter((m) => SPOKEN.has(m.type)),
   finalVote: 'COMMIT',
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
+  phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed', executed: 'executed' },
+  // Every lie acts as the seed's one liar (./adversaries.ts).
+  behaviours: BEHAVIOURS,
   quorums: {
     prepared: { votes: 'PREPARE', formula: () => '2f+1' },
     committed: { votes: 'COMMIT', formula: () => '2f+1' },

@@ -1,0 +1,104 @@
+/**
+ * Basic HotStuff's named scenarios from the paper, each judged from the replicas' logs and the wire as the test reads them.
+ */
+import { describe, expect, it } from 'vitest';
+import { NULL_DIGEST } from '../../messages';
+import { defaultScenario } from '../../scenario';
+import { Simulation } from '../../simulation';
+import type { Scenario, TraceEvent } from '../../types';
+import { GENESIS_ID, GENESIS_QC, HotStuffReplica } from './replica';
+
+const HS_TYPES = ['HS_NEW_VIEW', 'HS_PREPARE', 'HS_VOTE_PREPARE', 'HS_PRE_COMMIT', 'HS_VOTE_PRE_COMMIT', 'HS_COMMIT', 'HS_VOTE_COMMIT', 'HS_DECIDE'];
+
+function run(overrides: Partial<Scenario>, limit = 60_000): Simulation {
+  const sim = new Simulation(defaultScenario({ mode: 'hotstuff', ...overrides }));
+  sim.runToQuiescence(limit);
+  return sim;
+}
+
+function honestLogs(sim: Simulation): string[][] {
+  return sim.replicaList.filter((r) => !sim.scenario.malicious[r.id]).map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
+}
+
+function agree(logs: string[][]): boolean {
+  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
+  return logs.every((log) => log.every((x, k) => x === longest[k]));
+}
+
+const delivered = (sim: Simulation, type: string) => sim.trace.filter((e): e is Extract<TraceEvent, { kind: 'deliver' }> => e.kind === 'deliver' && e.msg.type === type);
+
+describe('basic HotStuff', () => {
+  it('normal case: each decision costs 8(n − 1) messages — linear in n', () => {
+    for (const f of [1, 2, 4]) {
+      const n = 3 * f + 1;
+      const sim = run({ f, requests: 3 });
+      expect(sim.stats().committed).toBe(3);
+      for (const log of honestLogs(sim)) expect(log).toHaveLength(3);
+      const sent = sim.stats().sent;
+      const hs = HS_TYPES.reduce((sum, t) => sum + sent[t as keyof typeof sent], 0);
+      expect(hs).toBe(3 * 8 * (n - 1));
+    }
+  });
+
+  it('a QC is n − f signed votes: a replica shown a QC short of a vote, or with a vote it did not get signed, refuses it', () => {
+    const sim = new Simulation(defaultScenario({ mode: 'hotstuff', f: 1, requests: 1 }));
+    sim.runToQuiescence(10_000);
+    const r1 = sim.replicaList[1] as HotStuffReplica;
+    const qc = r1.prepareQC;
+    expect(qc.votes.length).toBe(3);
+    const base = { seq: 1, state: r1.executedLog[0].state, node: qc.node };
+    const leafFor = (justify: unknown) => ({ type: 'HS_PREPARE' as const, view: 4, seq: qc.height + 1, digest: NULL_DIGEST, sender: 0, payload: { qc: justify, branch: [], base } });
+    const short = { ...qc, votes: qc.votes.slice(0, 2) };
+    const forged = { ...qc, votes: [...qc.votes.slice(0, 2), { ...qc.votes[2], sig: qc.votes[2].sig + 1 }] };
+    const ignored = (events: TraceEvent[]) => events.find((e) => e.kind === 'deliver')?.kind === 'deliver' ? (events.find((e) => e.kind === 'deliver') as Extract<TraceEvent, { kind: 'deliver' }>).ignored : undefined;
+    expect(ignored(sim.inject(2, leafFor(short)))).toBe('invalid QC');
+    expect(ignored(sim.inject(2, leafFor(forged)))).toBe('invalid QC');
+  });
+
+  it('a silent leader: the replicas’ view timers move them on, and a later leader decides', () => {
+    const sim = run({ f: 1, requests: 2, malicious: { 0: { kind: 'silent' } } });
+    expect(sim.stats().committed).toBe(2);
+    expect(agree(honestLogs(sim))).toBe(true);
+    const decides = delivered(sim, 'HS_DECIDE');
+    expect(Math.min(...decides.map((e) => e.msg.view))).toBeGreaterThanOrEqual(1);
+    expect(sim.trace.some((e) => e.kind === 'view-change')).toBe(true);
+  });
+
+  it('an equivocating leader: each replica votes for the leaf it was shown, yet at most one node is decided per height', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const sim = run({ f: 1, seed, requests: 3, concurrency: 2, malicious: { 0: { kind: 'equivocate' } } });
+      expect(agree(honestLogs(sim))).toBe(true);
+      expect(sim.stats().committed).toBe(3);
+      expect(sim.stats().violations).toEqual([]);
+    }
+  });
+
+  it('a replica locked on a branch the next leader does not extend refuses it (safeNode), and the locked node is what gets decided', () => {
+    // View 0: leader 0 proposes A. Its COMMIT (the precommitQC) reaches replica 2 only, and its DECIDE nobody: replicas 0
+    // and 2 are locked on A, replicas 1 and 3 only hold its prepareQC.
+    const sim = new Simulation(defaultScenario({ mode: 'hotstuff', f: 1, requests: 1 }));
+    sim.setDeliveryFilter((m) => !(m.type === 'HS_COMMIT' && m.view === 0 && m.receiver !== 2) && !(m.type === 'HS_DECIDE' && m.view === 0));
+    const r2 = sim.replicaList[2] as HotStuffReplica;
+    const r3 = sim.replicaList[3] as HotStuffReplica;
+    for (let t = 0; t < 2000 && r2.lockedQC.view < 0; t += 5) sim.runUntil(t);
+    expect(r2.lockedQC.view).toBe(0);
+    expect(r3.lockedQC).toBe(GENESIS_QC);
+    const a = r2.lockedQC.node;
+    // The leader of view 1 proposes a leaf that does not extend A, justified by the genesis QC (older than the lock).
+    const fork = { type: 'HS_PREPARE' as const, view: 1, seq: 1, digest: NULL_DIGEST, sender: 1, payload: { qc: GENESIS_QC, branch: [], base: { seq: 0, state: '00000000', node: GENESIS_ID } } };
+    const toLocked = sim.inject(2, fork).find((e) => e.kind === 'deliver') as Extract<TraceEvent, { kind: 'deliver' }>;
+    expect(toLocked.ignored).toMatch(/^not safe/);
+    expect(sim.trace.some((e) => e.kind === 'send' && e.msg.type === 'HS_VOTE_PREPARE' && e.msg.from === 2 && e.msg.view === 1)).toBe(false);
+    // A replica that is not locked finds it safe and votes.
+    sim.inject(3, fork);
+    expect(sim.trace.some((e) => e.kind === 'send' && e.msg.type === 'HS_VOTE_PREPARE' && e.msg.from === 3 && e.msg.view === 1)).toBe(true);
+    // The network heals: later leaders extend the highest prepareQC (A's), and A is decided at height 1.
+    sim.setDeliveryFilter(null);
+    sim.runToQuiescence(60_000);
+    expect(sim.stats().committed).toBe(1);
+    const nodeAt1 = (sim.replicaList[0] as HotStuffReplica).executedLog[0];
+    expect(nodeAt1.request?.digest).toBe(sim.client.latest?.digest);
+    expect(agree(honestLogs(sim))).toBe(true);
+    expect(a).toBeTruthy();
+  });
+});

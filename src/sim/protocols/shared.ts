@@ -1,0 +1,101 @@
+/**
+ * What the leader-based plug-ins (HotStuff, Tendermint) share and PBFT does its own way: the requests a replica knows
+ * of and has not executed, executing one into its log, and catching up by state transfer on a leader's word.
+ */
+import { INITIAL_STATE_DIGEST, nextStateDigest } from '../messages';
+import type { ClientRequest, Message, NodeId } from '../types';
+import { CLIENT } from '../types';
+import type { ExecutedEntry, ReplicaHost, TraceDraft } from './contract';
+
+/** Where an executed history stands: its last number and the state digest after it (what a leader's message carries). */
+export interface ExecutedBase {
+  seq: number;
+  state: string;
+}
+
+export function isBase(x: unknown): x is ExecutedBase {
+  const b = x as Partial<ExecutedBase> | null;
+  return typeof b === 'object' && b !== null && Number.isInteger(b.seq) && (b.seq as number) >= 0 && typeof b.state === 'string';
+}
+
+/**
+ * A replica's application: the requests it knows of and has not executed (while any exist, its timer runs), what it
+ * executed (one entry per decided number, the request or null when it had already run that request) and the replies
+ * it owes.
+ */
+export class Application {
+  readonly executedLog: ExecutedEntry[] = [];
+  readonly pending = new Map<string, ClientRequest>();
+  /** Executed requests by digest, with the result it replied: a retransmission is answered again, never re-run. */
+  readonly results = new Map<string, { timestamp: number; result: string; seq: number }>();
+  lastExecuted = 0;
+  state = INITIAL_STATE_DIGEST;
+
+  constructor(
+    private readonly id: NodeId,
+    private readonly host: ReplicaHost,
+  ) {}
+
+  get base(): ExecutedBase {
+    return { seq: this.lastExecuted, state: this.state };
+  }
+
+  /**
+   * A REQUEST that reached it: a genuine one it has not executed is kept (and, when it came from the client itself,
+   * relayed to every replica, as leaders rotate and each must know what waits); one it executed is answered again.
+   * Returns why it is ignored, or undefined.
+   */
+  onRequest(msg: Message, from: NodeId, view: number, relay: (request: ClientRequest) => void): string | undefined {
+    const request = msg.request;
+    if (!request || typeof request.digest !== 'string' || !this.host.isAuthentic(request)) return 'request is not signed by the client';
+    const done = this.results.get(request.digest);
+    if (done) {
+      if (from === CLIENT) this.reply(request, done.result, view);
+      return undefined;
+    }
+    if (this.pending.has(request.digest)) return from === CLIENT ? undefined : 'already known';
+    this.pending.set(request.digest, request);
+    if (from === CLIENT) relay(request);
+    return undefined;
+  }
+
+  /** Executes one decided number: the request (null when it already ran, or none), emitting what the checker reads. */
+  execute(seq: number, view: number, request: ClientRequest | null, digest: string, reply = true): void {
+    const fresh = request !== null && !this.results.has(request.digest);
+    if (fresh) this.state = nextStateDigest(this.state, request.op, seq);
+    this.lastExecuted = seq;
+    this.executedLog.push({ seq, digest, request: fresh ? request : null, state: this.state });
+    if (request) this.pending.delete(request.digest);
+    this.emit({ kind: 'phase', replica: this.id, view, seq, digest, phase: 'committed' });
+    this.emit({ kind: 'phase', replica: this.id, view, seq, digest, phase: 'executed' });
+    if (fresh) {
+      this.results.set(request.digest, { timestamp: request.timestamp, result: this.state, seq });
+      if (reply) this.reply(request, this.state, view);
+    }
+  }
+
+  /**
+   * State transfer: the history of a replica whose state after `base.seq` was `base.state` (a leader says where it
+   * stands); the numbers this replica missed are adopted as executed (no replies: the client has its f+1 elsewhere).
+   * Returns whether it now stands at base.seq.
+   */
+  catchUp(base: ExecutedBase, view: number): boolean {
+    if (base.seq <= this.lastExecuted) return base.seq === this.lastExecuted && base.state === this.state;
+    const history = this.host.fetchState(base.seq, base.state);
+    if (!history) return false;
+    for (const e of history) {
+      if (e.seq <= this.lastExecuted) continue;
+      this.execute(e.seq, view, e.request, e.digest, false);
+    }
+    // Whatever the source computed is what its state digest says; a history with a gap would not get here.
+    return this.lastExecuted === base.seq && this.state === base.state;
+  }
+
+  private reply(request: ClientRequest, result: string, view: number): void {
+    this.host.send(this.id, request.client, { type: 'REPLY', view, seq: 0, digest: request.digest, timestamp: request.timestamp, result });
+  }
+
+  private emit(event: TraceDraft): void {
+    this.host.emit(this.id, event);
+  }
+}

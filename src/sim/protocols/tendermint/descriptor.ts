@@ -1,0 +1,65 @@
+import type { MessageWords, ProtocolDescriptor } from '../descriptor';
+import { PBFT_MESSAGES } from '../pbft/descriptor';
+
+const shared = (type: string) => PBFT_MESSAGES.find((m) => m.type === type)!;
+
+/** Tendermint's messages as the paper names them: every one goes to every replica. */
+export const TENDERMINT_MESSAGES: readonly MessageWords[] = [
+  shared('REQUEST'),
+  { type: 'PROPOSAL', label: 'PROPOSAL', abbreviation: 'Pr', colour: 'proposal', role: 'proposal', numbered: true },
+  { type: 'PREVOTE', label: 'PREVOTE', abbreviation: 'PV', colour: 'prevote', role: 'vote', numbered: true },
+  { type: 'PRECOMMIT', label: 'PRECOMMIT', abbreviation: 'PC', colour: 'precommit', role: 'vote', numbered: true },
+  shared('REPLY'),
+];
+
+/** Tendermint (Buchman, Kwon, Milosevic, "The latest gossip on BFT consensus", 2018, Algorithm 1). */
+export const tendermint: ProtocolDescriptor = {
+  mode: 'tendermint',
+  name: 'Tendermint',
+  messages: TENDERMINT_MESSAGES,
+  finalVote: 'PRECOMMIT',
+  phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
+  phaseNames: { 'pre-prepared': 'prevoted', prepared: 'locked (precommitted)', committed: 'decided', executed: 'executed' },
+  quorums: {
+    // A replica locks on 2f+1 PREVOTEs for the proposal, and decides on 2f+1 PRECOMMITs.
+    prepared: { votes: 'PREVOTE', formula: () => '2f+1' },
+    committed: { votes: 'PRECOMMIT', formula: () => '2f+1' },
+  },
+  behaviours: ['silent', 'slow', 'omit', 'equivocate', 'replay', 'flood', 'collude'],
+  narration: {
+    sendsOn: (phase, byPrimary) => (phase === 'pre-prepared' ? (byPrimary ? ['PROPOSAL', 'PREVOTE'] : ['PREVOTE']) : phase === 'prepared' ? ['PRECOMMIT'] : []),
+    afterDeed: (verdict, role, { f, quorum }) => {
+      if (role === 'proposal') {
+        if (verdict === 'withheld') return 'Nobody hears a proposal: each replica’s timeoutPropose expires, it prevotes nil, and the round ends; the next round has another proposer.';
+        if (verdict === 'each-different' || verdict === 'split' || verdict === 'forged') {
+          return `Each replica prevotes the value it was shown (if it is not locked on another); only a value with 2f+1 = ${quorum} PREVOTEs gets locked, so at most one can be.`;
+        }
+        if (verdict === 'partial') return 'The replicas left out prevote nil when timeoutPropose expires.';
+        return null;
+      }
+      if (role === 'vote') {
+        if (verdict === 'withheld') return `The others need 2f+1 = ${quorum} votes without it: quorums leave room for f = ${f} that say nothing.`;
+        if (verdict === 'forged' || verdict === 'split' || verdict === 'each-different') return 'A vote counts only for the value it names; one liar can add to two quorums, but f of them cannot make two 2f+1 quorums.';
+        return null;
+      }
+      return null;
+    },
+    prePrepared: (e, { who }, byPrimary) =>
+      byPrimary
+        ? `The proposer of height ${e.seq}, round ${e.view} (${who}) multicasts PROPOSAL — its validValue if it has one, else a waiting request — and prevotes it.`
+        : `${who} prevotes the value proposed for height ${e.seq} in round ${e.view}: it is not locked, or locked on this value (or the proposal shows 2f+1 PREVOTEs from a round at or after its lock).`,
+    prepared: (e, { who, quorum }) =>
+      `${who} saw 2f+1 = ${quorum} PREVOTEs for the proposal of round ${e.view}: it locks on the value (lockedValue, lockedRound = ${e.view}) and multicasts PRECOMMIT. In later rounds it prevotes only this value, unless shown 2f+1 PREVOTEs for another from a round after its lock.`,
+    committed: (e, { who, quorum }) => `${who} holds the proposal and 2f+1 = ${quorum} PRECOMMITs for it: it decides height ${e.seq}.`,
+    executed: (e, { who, sent }) => `${who} executes height ${e.seq}${sent?.has('REPLY') ? ' and replies to the client' : ' (it sends no REPLY now)'}, resets its locks and starts height ${e.seq + 1} at round 0.`,
+    voteArrived: (msg, { who, quorum }) => {
+      if (msg.type === 'PREVOTE') return `${who} counts this PREVOTE for height ${msg.seq}, round ${msg.view}; 2f+1 = ${quorum} for the proposal make it lock and PRECOMMIT.`;
+      if (msg.type === 'PRECOMMIT') return `${who} counts this PRECOMMIT for height ${msg.seq}, round ${msg.view}; 2f+1 = ${quorum} for one value decide it.`;
+      return null;
+    },
+  },
+  parameters: ['f', 'n', 'seed', 'minDelayMs', 'maxDelayMs', 'dropRate', 'reorderRate', 'malicious', 'requests', 'concurrency', 'viewChangeTimeoutMs', 'clientTimeoutMs'],
+  // Rounds play the part of views: a faulty proposer is replaced at the next round, without a view-change protocol.
+  picture: { watermarks: false, slotFollowsRequest: true, viewChange: true },
+  trialSuccess: 'client-accepted',
+};
