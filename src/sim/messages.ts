@@ -35,3 +35,10 @@ export const INITIAL_STATE_DIGEST = '00000000';
 export function summarize(msg: Message): MessageSummary {
   return { id: msg.id, type: msg.type, from: msg.sender, to: msg.receiver, view: msg.view, seq: msg.seq, digest: msg.digest };
 }
+
+/** The shape of a request, before its signature is checked (a flooder's garbage may be anything). */
+export function isClientRequest(r: unknown): r is ClientRequest {
+  if (typeof r !== 'object' || r === null) return false;
+  const q = r as Record<string, unknown>;
+  return typeof q.digest === 'string' && typeof q.op === 'string' && typeof q.timestamp === 'number' && typeof q.client === 'number';
+}

@@ -537,6 +537,12 @@ export class Simulation {
    * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
    * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
    */
+  /** Models the client's signature: true only for a request the client really issued, exactly as issued. */
+  private isAuthentic(request: ClientRequest): boolean {
+    const issued = this.client.issued.get(request.digest);
+    return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
+  }
+
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
     const liars = (this.liars = new Liars({
@@ -550,6 +556,7 @@ export class Simulation {
       transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
       sign: (from, msg) => this.signedBy(from, msg),
       setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
+      isAuthentic: (request) => this.isAuthentic(request),
     }));
     return {
       now: () => this.now,
@@ -584,10 +591,7 @@ export class Simulation {
       clearTimer: (replica, which = 'main') => {
         this.timerGeneration[which][replica]++;
       },
-      isAuthentic: (request) => {
-        const issued = this.client.issued.get(request.digest);
-        return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
-      },
+      isAuthentic: (request) => this.isAuthentic(request),
       fetchState: (seq, digest) => this.fetchState(seq, digest),
     };
   }

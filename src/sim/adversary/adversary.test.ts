@@ -109,6 +109,19 @@ describe('equivocate', () => {
     ]);
   });
 
+  it('neither answers nor proposes a request the client never signed (a flooder garbage it heard)', () => {
+    const ctx = { ...fakeContext({ kind: 'equivocate' }), genuine: (r: unknown): r is typeof request => r === request };
+    const a = equivocate();
+    const fake = makeRequest('op-forged', 9, -1);
+    for (const junk of [fake, {}, 'request', { digest: 'x' }]) {
+      a.heard!(ctx, delivered({ type: 'REQUEST', view: 0.5, seq: 0, digest: 'x', request: junk as typeof request }, 5, 0), 5);
+    }
+    expect(ctx.sent).toEqual([]);
+    a.multicast(ctx, prePrepare);
+    // It knows no genuine request but this one, so its other half is told the null request, never the forged one.
+    expect(ctx.sent.map((s) => s.msg.digest)).toEqual([request.digest, NULL_DIGEST, request.digest]);
+  });
+
   it('knowing no other request, tells every second backup the null request', () => {
     const ctx = fakeContext({ kind: 'equivocate' });
     equivocate().multicast(ctx, prePrepare);
@@ -314,6 +327,7 @@ describe('Liars', () => {
     const timers: Array<[NodeId, number, number]> = [];
     const l = new Liars({
       n: 4,
+      isAuthentic: () => true,
       rng,
       protocol: PBFT_KNOWLEDGE,
       table: ADVERSARIES,

@@ -37,8 +37,8 @@ export const equivocate: AdversaryFactory = () => {
   const splits = new Map<string, Split>();
   const repliedEarly = new Map<string, true>();
 
-  function learn(request: ClientRequest | undefined): void {
-    if (!request || typeof request.digest !== 'string') return;
+  function learn(ctx: AdversaryContext, request: unknown): void {
+    if (!ctx.genuine(request)) return;
     known.delete(request.digest);
     keepRecent(known, request.digest, request, MEMORY);
   }
@@ -57,7 +57,7 @@ export const equivocate: AdversaryFactory = () => {
 
   function replyEarly(ctx: AdversaryContext, msg: Message): void {
     const request = msg.request;
-    if (!request || ctx.protocol.roleOf('REPLY') !== 'reply' || repliedEarly.has(request.digest)) return;
+    if (!ctx.genuine(request) || ctx.protocol.roleOf('REPLY') !== 'reply' || repliedEarly.has(request.digest)) return;
     keepRecent(repliedEarly, request.digest, true, MEMORY);
     ctx.transmit(request.client, {
       type: 'REPLY',
@@ -70,15 +70,15 @@ export const equivocate: AdversaryFactory = () => {
   }
 
   return {
-    proposals(_ctx, pending) {
-      for (const r of pending) learn(r);
+    proposals(ctx, pending) {
+      for (const r of pending) learn(ctx, r);
       return pending;
     },
 
     heard(ctx, msg: Message, _from: NodeId) {
       const role = ctx.protocol.roleOf(msg.type);
       if ((role !== 'request' && role !== 'proposal') || !msg.request) return;
-      learn(msg.request);
+      learn(ctx, msg.request);
       replyEarly(ctx, msg);
     },
 

@@ -1,7 +1,8 @@
 /** Test doubles for adversaries: a scripted random stream and a replica's context that records what it put on the wire. */
 import type { Rng } from '../rng';
 import { PBFT_KNOWLEDGE } from '../protocols/pbft/lies';
-import type { Behaviour, Message, NodeId, OutgoingMessage } from '../types';
+import type { Behaviour, ClientRequest, Message, NodeId, OutgoingMessage } from '../types';
+import { isClientRequest } from '../messages';
 import { Cabal } from './cabal';
 import type { AdversaryContext } from './types';
 
@@ -48,6 +49,8 @@ export function fakeContext(
     protocol: PBFT_KNOWLEDGE,
     transmit: (to, msg, delayMs = 0) => void sent.push({ to, msg, delayMs }),
     sign: (msg) => msg,
+    // A fake run has no client to ask: a request of the right shape counts as the client's.
+    genuine: (r): r is ClientRequest => isClientRequest(r),
     setTimer: (delayMs) => void timers.push(delayMs),
     sent,
     timers,

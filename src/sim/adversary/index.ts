@@ -5,6 +5,7 @@
 import type { Behaviour, BehaviourKind, ClientRequest, Message, NodeId, OutgoingMessage } from '../types';
 import type { Rng } from '../rng';
 import { Cabal } from './cabal';
+import { isClientRequest } from '../messages';
 import { collude } from './collude';
 import { equivocate } from './equivocate';
 import { flood } from './flood';
@@ -48,6 +49,8 @@ export interface LiarsOptions {
   sign(from: NodeId, msg: OutgoingMessage): OutgoingMessage;
   /** Schedules `timerFired(from, generation)` on the Liars `delayMs` of virtual time from now. */
   setTimer(from: NodeId, delayMs: number, generation: number): void;
+  /** Whether the client really issued this request (its signature checks out). */
+  isAuthentic(request: ClientRequest): boolean;
 }
 
 /** One context per Byzantine replica, its behaviour refreshed on every send. */
@@ -77,6 +80,9 @@ class Context implements AdversaryContext {
   timerGeneration = 0;
   setTimer(delayMs: number): void {
     this.liars.setTimer(this.id, Math.max(0, delayMs), ++this.timerGeneration);
+  }
+  genuine(request: unknown): request is ClientRequest {
+    return isClientRequest(request) && this.liars.isAuthentic(request);
   }
 }
 
@@ -122,6 +128,7 @@ export class Liars {
       },
       sign: (m) => ctx.sign(m),
       setTimer: (delayMs) => ctx.setTimer(delayMs),
+      genuine: (request): request is ClientRequest => ctx.genuine(request),
     };
     this.adversary(from, behaviour.kind).multicast(only, msg, true);
   }

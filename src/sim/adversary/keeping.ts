@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../types';
+import type { ClientRequest, OutgoingMessage } from '../types';
 import type { AdversaryContext, AdversaryFactory } from './types';
 
 /**
@@ -23,6 +23,7 @@ export function keepingWhatItSaid(factory: AdversaryFactory): AdversaryFactory {
             ctx.transmit(to, m, delayMs);
           },
           sign: (m) => ctx.sign(m),
+          genuine: (r): r is ClientRequest => ctx.genuine(r),
           setTimer: (delayMs) => ctx.setTimer(delayMs),
         };
         inner.multicast(watched, msg, repeat);

@@ -157,6 +157,7 @@ describe('the hooks a liar needs', () => {
     const timers: Array<[NodeId, number, number]> = [];
     const l = new Liars({
       n: 4,
+      isAuthentic: () => true,
       rng: scripted([]),
       protocol: PBFT_KNOWLEDGE,
       table,

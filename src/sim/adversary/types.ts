@@ -76,6 +76,11 @@ export interface AdversaryContext {
    * A later call supersedes an earlier one. (A liar that keeps re-arming it keeps the run from ever going quiet.)
    */
   setTimer(delayMs: number): void;
+  /**
+   * Whether `request` is one the client really issued (the client's signature: anyone can check it). A liar that
+   * wants to pass a request off as real uses only these: garbage it heard would be refused by every honest replica.
+   */
+  genuine(request: unknown): request is ClientRequest;
 }
 
 /**

@@ -9,7 +9,8 @@ import { Cabal } from '../../adversary/cabal';
 import type { AdversaryContext } from '../../adversary/types';
 import { defaultScenario } from '../../scenario';
 import { Simulation } from '../../simulation';
-import type { Message, NodeId, OutgoingMessage } from '../../types';
+import { isClientRequest } from '../../messages';
+import type { ClientRequest, Message, NodeId, OutgoingMessage } from '../../types';
 import { PBFT_KNOWLEDGE, PBFT_VIEW_CHANGE_LIES as LIES } from './lies';
 
 function stage() {
@@ -47,6 +48,7 @@ function liar(sim: Simulation, id: NodeId): AdversaryContext {
     transmit: () => {},
     sign: (m) => sim.signAs(id, m),
     setTimer: () => {},
+    genuine: (r): r is ClientRequest => isClientRequest(r),
   };
 }
 
