@@ -151,6 +151,10 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     if (flag === PARAMS.watermarkWindow.cli) windowGiven = true;
     const param = RUN_FLAGS.get(flag);
     if (!param) throw new UsageError(`unknown option "${flag}" (see --help)`);
+    if (param.type === 'flag') {
+      scenario = { ...scenario, [param.key]: true };
+      continue;
+    }
     const raw = argv[++k];
     if (param.type === 'list') {
       if (raw === undefined) throw new UsageError(`${flag} needs a value`);

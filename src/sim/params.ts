@@ -84,7 +84,14 @@ export interface ListParam extends ParamBase {
   readonly formDefault?: string;
 }
 
-export type Param = NumberParam | ChoiceParam | ListParam;
+/** A switch: on or off (true or false in a scenario and a run file, 1 or 0 in the URL, a bare flag on the command line). */
+export interface FlagParam extends ParamBase {
+  readonly type: 'flag';
+  readonly default: boolean;
+  readonly schema: v.GenericSchema<boolean>;
+}
+
+export type Param = NumberParam | ChoiceParam | ListParam | FlagParam;
 
 type NumberSpec = Omit<NumberParam, 'type' | 'key' | 'schema' | 'unit' | 'scale' | 'integer'> & Partial<Pick<NumberParam, 'unit' | 'scale' | 'integer'>>;
 
@@ -98,6 +105,10 @@ function num<const K extends string, const S extends NumberSpec>(key: K, spec: S
 
 function choice<const K extends string, const S extends Omit<ChoiceParam, 'type' | 'key' | 'schema'>>(key: K, spec: S): ChoiceParam & S & { readonly key: K } {
   return { type: 'choice', key, ...spec, schema: v.picklist(spec.choices) };
+}
+
+function flag<const K extends string, const S extends Omit<FlagParam, 'type' | 'key' | 'schema'>>(key: K, spec: S): FlagParam & S & { readonly key: K } {
+  return { type: 'flag', key, ...spec, schema: v.boolean() };
 }
 
 const DELAY = { min: 0, max: 1000, unit: 'ms' } as const;
@@ -359,6 +370,14 @@ export const PARAMS = {
     default: 'pbft',
     description: "the full protocol (pbft) or the seed article's (seed: fixed primary, no view change, no checkpoints)",
   }),
+  byHand: flag('byHand', {
+    scopes: ['scenario'],
+    label: 'Deliver by hand',
+    url: 'hand',
+    cli: '--by-hand',
+    default: false,
+    description: 'you are the network: no message is delivered and no timer fires by itself; each waits for a hand to deliver, drop, duplicate or fire it',
+  }),
   limit: num('limit', {
     scopes: ['run'],
     label: 'Time limit',
@@ -466,10 +485,10 @@ export function paramsIn(scope: Scope): Param[] {
 /** What is wrong with a value, for each reader to put into its own words. */
 export type Problem = 'empty' | 'number' | 'integer' | 'range' | 'choice';
 
-const PROBLEM_OF_ISSUE: Record<string, Problem> = { integer: 'integer', min_value: 'range', max_value: 'range', picklist: 'choice' };
+const PROBLEM_OF_ISSUE: Record<string, Problem> = { integer: 'integer', min_value: 'range', max_value: 'range', picklist: 'choice', boolean: 'choice' };
 
 /** null when `value` (in stored units: rates 0..1) is acceptable as it is. */
-export function problemOf(param: NumberParam | ChoiceParam, value: unknown): Problem | null {
+export function problemOf(param: NumberParam | ChoiceParam | FlagParam, value: unknown): Problem | null {
   const result = v.safeParse(param.schema, value, { abortPipeEarly: true });
   return result.success ? null : (PROBLEM_OF_ISSUE[result.issues[0].type] ?? 'number');
 }

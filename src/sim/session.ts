@@ -121,6 +121,18 @@ export class Session {
       case 'setLink':
         this.sim.setLink(intervention.a, intervention.b, intervention.fault);
         return [];
+      case 'setByHand':
+        return this.sim.setByHand(intervention.on);
+      case 'deliver':
+        return this.sim.deliverMessage(intervention.msg);
+      case 'dropMessage':
+        return this.sim.dropMessage(intervention.msg);
+      case 'duplicate':
+        return this.sim.duplicate(intervention.msg);
+      case 'fireTimer':
+        return this.sim.fireTimer(intervention.replica, intervention.timer);
+      case 'holdFrom':
+        return this.sim.holdFrom(intervention.replica, intervention.on);
     }
   }
 }
