@@ -401,6 +401,11 @@ export class Simulation {
     return r;
   }
 
+  /** Replicas that lied at any moment of the run (a liar switched back to honest still may have lied). */
+  get everMaliciousIds(): ReadonlySet<NodeId> {
+    return this.everMalicious;
+  }
+
   behaviourOf(id: NodeId): Behaviour | null {
     return this.behaviours[id] ?? null;
   }
