@@ -7,6 +7,7 @@
  * through every reader). Validation is a valibot schema per parameter; each reader words a refusal its own way.
  */
 import * as v from 'valibot';
+import { GOALS } from './attack/goals';
 import { PROTOCOLS } from './protocols';
 import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode } from './types';
 
@@ -22,7 +23,7 @@ export const WORKERS_BY_DEFAULT = 8;
  * the page's view (URL and store), a CLI run, a sweep (SweepConfig: the CLI's sweep and the Experiments form), or the
  * Experiments panel only.
  */
-export type Scope = 'scenario' | 'behaviour' | 'link' | 'view' | 'run' | 'sweep' | 'panel';
+export type Scope = 'scenario' | 'behaviour' | 'link' | 'view' | 'run' | 'sweep' | 'panel' | 'search';
 
 interface ParamBase {
   /** Property name in the object of its scope (Scenario, Behaviour, SweepConfig, the form). */
@@ -453,6 +454,43 @@ export const PARAMS = {
     choices: [...PROTOCOL_MODES, 'both'],
     formDefault: 'both',
     description: 'the protocol, or both on the same trials',
+  }),
+  goal: choice('goal', {
+    scopes: ['search'],
+    label: 'Goal',
+    cli: '--goal',
+    choices: GOALS,
+    default: 'agreement',
+    description:
+      'what the attack is after: agreement (two honest replicas execute different requests at one sequence number), fool (the client accepts a result no honest replica computed) or stall (a request not accepted within the bound after the network is calm)',
+  }),
+  budget: num('budget', {
+    scopes: ['search'],
+    label: 'Budget',
+    cli: '--budget',
+    min: 1,
+    max: 1e9,
+    integer: true,
+    default: 5000,
+    description: 'schedules the search tries at most (over every shard together)',
+  }),
+  budgetMs: num('budgetMs', {
+    scopes: ['search'],
+    label: 'Time budget',
+    cli: '--budget-ms',
+    min: 1,
+    max: 1e9,
+    unit: 'ms',
+    defaultText: 'none',
+    description: 'real milliseconds the search may take, at most (each shard on its own)',
+  }),
+  liars: choice('liars', {
+    scopes: ['search'],
+    label: 'Liars',
+    cli: '--liars',
+    choices: ['as-given', 'any'],
+    default: 'as-given',
+    description: 'as-given: each liar keeps its behaviour; any: the search also switches liars among every behaviour mid-run',
   }),
   workers: num('workers', {
     scopes: ['panel'],

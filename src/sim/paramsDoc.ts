@@ -75,6 +75,7 @@ function cliCell(p: Param): string {
   const flags: string[] = [];
   if (p.scopes.includes('scenario') || p.scopes.includes('run')) flags.push(`\`${p.cli}\``);
   if (p.scopes.includes('sweep')) flags.push(`\`sweep ${p.cli}\``);
+  if (p.scopes.includes('search')) flags.push(`\`search ${p.cli}\``);
   const stored = p.type === 'number' && p.scale !== 1 ? ` (${p.min}–${p.max})` : '';
   return flags.join(', ') + stored;
 }

@@ -259,6 +259,12 @@ function invalid(what: string, value: unknown, p: NumberParam | ChoiceParam | Fl
 /** The network knobs an intervention may change. */
 const LIVE = paramsIn('scenario').filter((p): p is NumberParam => p.type === 'number' && p.live === true);
 
+/** A schedule from untrusted JSON (a search's, a hand-written one): checked exactly as a run file's interventions. */
+export function validateSchedule(list: unknown, scenario: Scenario): TimedIntervention[] {
+  if (!Array.isArray(list)) throw new ImportError('The schedule is not a list of interventions.');
+  return validateInterventions(list, scenario);
+}
+
 function validateInterventions(list: unknown[], scenario: Scenario): TimedIntervention[] {
   // The network as each setNetwork leaves it, so min ≤ max is checked where it matters.
   let network: Pick<NetworkParams, 'minDelayMs' | 'maxDelayMs'> = { minDelayMs: scenario.minDelayMs, maxDelayMs: scenario.maxDelayMs };

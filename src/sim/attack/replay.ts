@@ -79,6 +79,14 @@ export function calmAndJudge(sim: Simulation, goal: Goal, boundMs: number): Goal
   return violated(goal, sim, { calmSince, stallBoundMs: boundMs });
 }
 
+/** The CLI's replay of a schedule: the steps, then the calm network until nothing is left or `limitMs` of virtual time. */
+export function replaySchedule(scenario: Scenario, steps: readonly TimedIntervention[], limitMs: number): Simulation {
+  const { sim } = play(scenario, steps);
+  for (const step of calmingSteps(sim)) applyIntervention(sim, step);
+  sim.runToQuiescence(limitMs);
+  return sim;
+}
+
 /**
  * The schedule as a session replays it (the visualizer's "Open", a run file): stamped where it applies, with the calming
  * steps spelled out at the moment the implicit calm happens.

@@ -59,6 +59,10 @@ export interface SearchOptions {
   /** Shrink what is found (default true). */
   shrink?: boolean;
   slice?: Slice;
+  /** Schedules beyond this number need not be tried (a searcher beside this one found one below it). */
+  stopBeyond?: () => number;
+  /** Told the number of the schedule that broke the goal as soon as it is known, before shrinking. */
+  onFound?: (k: number) => void;
 }
 
 export interface SearchResult {
@@ -179,6 +183,7 @@ export function search(options: SearchOptions): SearchResult {
     return elapsed > 0 ? Math.round((tried * 1000) / elapsed) : 0;
   };
   for (let k = offset; k < total; k += stride) {
+    if (options.stopBeyond && k > options.stopBeyond()) break;
     if (tried % PROGRESS_EVERY === 0 && tried > 0) {
       if (clock() >= deadline) break;
       if (options.onProgress?.({ schedulesTried: tried, schedulesPerSec: rate(), found: false }) === false) break;
@@ -187,6 +192,7 @@ export function search(options: SearchOptions): SearchResult {
     const { sim, steps } = generate(scenario, seed, k, options);
     const verdict = calmAndJudge(sim, goal, boundMs);
     if (!verdict) continue;
+    options.onFound?.(k);
     const schedulesPerSec = rate();
     // Shrinking starts from the steps as taken; its verdict and the one above agree (replay is exact).
     const schedule = options.shrink === false ? steps : shrink(scenario, steps, goal, { boundMs });
