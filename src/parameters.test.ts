@@ -6,7 +6,7 @@
  * as it is declared (a parameter the store takes must also be given a store driver below, or the test says so).
  */
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs, parseSweepArgs } from './cli/args';
+import { parseRunArgs, parseSearchArgs, parseSweepArgs } from './cli/args';
 import { BEHAVIOUR_PARAM, LINK_KNOBS, PARAM_LIST, PARAMS, replicaCount, toShown, type ChoiceParam, type NumberParam, type Param } from './sim/params';
 import { defaultScenario } from './sim/scenario';
 import { decodeShare, encodeShare, exportRun, importRun } from './sim/share';
@@ -109,6 +109,13 @@ const cliSweep: Reader = (p, c) =>
   tryOr(() => {
     const options = parseSweepArgs([...looseFlags(p, false), p.cli!, storedText(c)]);
     return options.command === 'sweep' ? (options.config as unknown as Record<string, unknown>)[p.key] : undefined;
+  });
+
+/** The search's knobs: `npm run sim -- search --budget 10`. */
+const cliSearch: Reader = (p, c) =>
+  tryOr(() => {
+    const options = parseSearchArgs([p.cli!, storedText(c)]);
+    return options.command === 'search' ? (options.search as unknown as Record<string, unknown>)[p.key] : undefined;
   });
 
 const looseScenario = (): Scenario => defaultScenario({ ...LOOSE_NETWORK, ...LOOSE_WINDOW });
@@ -215,6 +222,7 @@ function readersOf(id: keyof typeof PARAMS, p: NumberParam): Array<[string, Read
   if (p.url && (inScenario || p.scopes.includes('view'))) readers.push(['URL', url]);
   if (p.cli && (inScenario || p.scopes.includes('run'))) readers.push(['CLI run', cliRun]);
   if (p.cli && p.scopes.includes('sweep')) readers.push(['CLI sweep', cliSweep]);
+  if (p.cli && p.scopes.includes('search')) readers.push(['CLI search', cliSearch]);
   if (inScenario) readers.push(['run file', runFile]);
   if (inScenario && p.live) readers.push(['run file setNetwork', runFileIntervention]);
   if (p.scopes.includes('behaviour')) readers.push(['URL mal', urlKnob], ['CLI --malicious', cliKnob], ['run file behaviour', runFileKnob]);
@@ -283,6 +291,11 @@ const CHOICE_READERS: Record<string, ChoiceReader> = {
       if (p === PARAMS.sweepMode) return o.modes.length === 2 ? 'both' : o.modes[0];
       return (o.config as unknown as Record<string, unknown>)[p.key];
     }),
+  'CLI search': (p, value) =>
+    tryOr(() => {
+      const o = parseSearchArgs([p.cli!, value]);
+      return o.command === 'search' ? (o.search as unknown as Record<string, unknown>)[p.key] : undefined;
+    }),
   'run file': (p, value) => importScenario({ ...defaultScenario(), [p.key]: value })?.scenario[p.key as keyof Scenario],
   form: (p, value) => {
     const field = p.form as FormField;
@@ -299,6 +312,7 @@ function choiceReadersOf(p: ChoiceParam): string[] {
     ...(p.url && inScenario ? ['URL'] : []),
     ...(p.cli && inScenario ? ['CLI run'] : []),
     ...(p.cli && p.scopes.includes('sweep') ? ['CLI sweep'] : []),
+    ...(p.cli && p.scopes.includes('search') ? ['CLI search'] : []),
     ...(inScenario ? ['run file'] : []),
     ...(p.form ? ['form'] : []),
   ];
@@ -442,7 +456,7 @@ describe('the table itself', () => {
   it('URL keys and CLI flags are unique where they meet', () => {
     const urls = PARAM_LIST.map((p) => p.url).filter(Boolean);
     expect(new Set(urls).size).toBe(urls.length);
-    for (const scope of ['scenario', 'sweep'] as const) {
+    for (const scope of ['scenario', 'sweep', 'search'] as const) {
       const flags = PARAM_LIST.filter((p) => p.scopes.includes(scope) || (scope === 'scenario' && p.scopes.includes('run'))).map((p) => p.cli).filter(Boolean);
       expect(new Set(flags).size, scope).toBe(flags.length);
     }

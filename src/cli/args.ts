@@ -23,6 +23,7 @@ import { cliOptionLines } from '../sim/paramsDoc';
 import { PROTOCOLS } from '../sim/protocols';
 import { defaultScenario } from '../sim/scenario';
 import { ImportError, validateScenario } from '../sim/share';
+import type { Goal } from '../sim/attack/goals';
 import type { Behaviour, LinkFault, NodeId, ProtocolMode, Scenario } from '../sim/types';
 
 /** Options, their ranges and their help lines all come from the parameter table (src/sim/params.ts). */
@@ -34,28 +35,61 @@ export interface RunOptions {
   scenario: Scenario;
   json: boolean;
   limitMs: number;
+  /** A schedule file to replay (--schedule): a search's JSON, or a list of interventions. */
+  schedule?: string;
+}
+
+/** One shard of a campaign: "i/k", 0-based — the shard takes every k-th piece of work from the i-th on. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Options every parallel command shares: its shard, and how many threads it runs on (null: one per core). */
+export interface ParallelOptions {
+  shard: Shard | null;
+  workers: number | null;
 }
 
 const flagsOf = (params: Param[]) => new Map(params.map((p) => [p.cli!, p]));
 const RUN_PARAMS = PARAM_LIST.filter((p) => p.cli !== undefined && (p.scopes.includes('scenario') || p.scopes.includes('run')));
 const SWEEP_PARAMS = PARAM_LIST.filter((p) => p.cli !== undefined && p.scopes.includes('sweep'));
+const SEARCH_PARAMS = PARAM_LIST.filter((p) => p.cli !== undefined && p.scopes.includes('search'));
+const SEARCH_FLAGS = flagsOf(SEARCH_PARAMS);
 const RUN_FLAGS = flagsOf(RUN_PARAMS);
 const SWEEP_FLAGS = flagsOf(SWEEP_PARAMS);
+
+const PARALLEL_LINES = `  --shard <i/k>               run only shard i of k (0-based) and print its JSON, for merge
+  --workers <int>             threads to run on (default one per core); the result is the same for any number`;
 
 export const USAGE = `PBFT Lab — headless simulator
 
 Usage: npm run sim -- [options]           one run
        npm run sim -- sweep [options]     an experiment over m (see sweep --help)
+       npm run sim -- search [options]    hunt for an attack (see search --help)
+       npm run sim -- merge a.json b.json … --json    combine shard outputs into one run's JSON
 
 ${cliOptionLines(RUN_PARAMS).join('\n')}
   --scenario <json>           a whole scenario as JSON, checked like a run file (options after it override)
+  --schedule <file>           replay a schedule (a search's JSON, or a list of interventions), then the calm network
   --json                      print one JSON object instead of a summary
   --help                      this text`;
 
 export const SWEEP_USAGE = `Usage: npm run sim -- sweep [options]
 
 ${cliOptionLines(SWEEP_PARAMS, { ...seedExperiment() }).join('\n')}
+${PARALLEL_LINES}
   --csv | --json              output format (default markdown)`;
+
+export const SEARCH_USAGE = `Usage: npm run sim -- search [scenario options] [options]
+
+Tries schedules (delivery orders, losses, duplicates, timer firings, the liars' choices) on the scenario until one
+breaks the goal, shrinks it, and prints { found, schedulesTried, schedulesPerSec, schedule, violation }.
+The scenario options are those of a run (npm run sim -- --help); --seed also seeds the search.
+
+${cliOptionLines(SEARCH_PARAMS).join('\n')}
+${PARALLEL_LINES}
+  --json                      print one JSON object instead of a summary`;
 
 export function parseNumber(flag: string, raw: string | undefined, param: NumberParam): number {
   if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -132,6 +166,7 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
   let scenario = defaultScenario();
   let json = false;
   let limitMs: number = PARAMS.limit.default;
+  let schedule: string | undefined;
   /** The lists, read last, against the n the other options settled on. */
   const lists = new Map<Param, string>();
   /** Whether L was set (by its flag or in --scenario): if not, it follows K (L = max(16, 2K)). */
@@ -143,6 +178,11 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
       json = true;
       continue;
     }
+    if (flag === '--schedule') {
+      schedule = argv[++k];
+      if (schedule === undefined || schedule.startsWith('--')) throw new UsageError('--schedule needs a file');
+      continue;
+    }
     if (flag === '--scenario') {
       const raw = argv[++k];
       scenario = parseScenario(raw);
@@ -152,6 +192,10 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     if (flag === PARAMS.watermarkWindow.cli) windowGiven = true;
     const param = RUN_FLAGS.get(flag);
     if (!param) throw new UsageError(`unknown option "${flag}" (see --help)`);
+    if (param.type === 'flag') {
+      scenario = { ...scenario, [param.key]: true };
+      continue;
+    }
     const raw = argv[++k];
     if (param.type === 'list') {
       if (raw === undefined) throw new UsageError(`${flag} needs a value`);
@@ -188,7 +232,63 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     if (b.rule === 'behaviour-protocol') throw new UsageError(`--malicious: ${b.kind} does not apply to ${b.protocol} (replica ${b.id}); it applies to ${orList(PROTOCOLS[b.protocol].behaviours)}`);
     throw new UsageError(`--malicious: replica ${b.id} does not exist (n = ${b.n})`);
   }
-  return { command: 'run', scenario, json, limitMs };
+  return { command: 'run', scenario, json, limitMs, ...(schedule === undefined ? {} : { schedule }) };
+}
+
+/** "2/8" → shard 2 of 8 (0-based). */
+export function parseShard(raw: string | undefined): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw ?? '');
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new UsageError(`--shard must be i/k with 0 ≤ i < k (0-based), got "${raw ?? ''}"`);
+  return { index, count };
+}
+
+function parseWorkers(raw: string | undefined): number {
+  const value = Number(raw);
+  if (raw === undefined || !Number.isInteger(value) || value < 1 || value > 256) throw new UsageError(`--workers must be a whole number from 1 to 256, got "${raw ?? ''}"`);
+  return value;
+}
+
+/** Takes --shard and --workers out of argv; the rest is the command's own. */
+function parallelOf(argv: string[]): { parallel: ParallelOptions; rest: string[] } {
+  const parallel: ParallelOptions = { shard: null, workers: null };
+  const rest: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === '--shard') parallel.shard = parseShard(argv[++k]);
+    else if (argv[k] === '--workers') parallel.workers = parseWorkers(argv[++k]);
+    else rest.push(argv[k]);
+  }
+  return { parallel, rest };
+}
+
+export interface SearchCliOptions extends ParallelOptions {
+  command: 'search';
+  scenario: Scenario;
+  json: boolean;
+  /** The search's knobs by their key in the parameter table. */
+  search: { goal: Goal; budget: number; budgetMs?: number; liars: 'as-given' | 'any' };
+}
+
+export function parseSearchArgs(argv: string[]): SearchCliOptions | { command: 'help' } {
+  const { parallel, rest } = parallelOf(argv);
+  const search: SearchCliOptions['search'] = { goal: PARAMS.goal.default, budget: PARAMS.budget.default, liars: PARAMS.liars.default };
+  const runArgs: string[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const flag = rest[k];
+    const param = SEARCH_FLAGS.get(flag);
+    if (!param) {
+      runArgs.push(flag);
+      continue;
+    }
+    const raw = rest[++k];
+    if (param.type === 'choice') (search as unknown as Record<string, string>)[param.key] = parseChoice(flag, raw, param);
+    else if (param.type === 'number') (search as unknown as Record<string, number>)[param.key] = parseNumber(flag, raw, param);
+  }
+  const run = parseRunArgs(runArgs);
+  if (run.command === 'help') return run;
+  if (run.schedule !== undefined) throw new UsageError('search takes no --schedule (replay one with: npm run sim -- … --schedule FILE)');
+  return { command: 'search', scenario: run.scenario, json: run.json, search, ...parallel };
 }
 
 /** Whether the JSON of --scenario sets `key` itself (read again only after parseScenario accepted it). */
@@ -215,7 +315,7 @@ function parseScenario(raw: string | undefined): Scenario {
   }
 }
 
-export interface SweepOptions {
+export interface SweepOptions extends ParallelOptions {
   command: 'sweep';
   config: SweepConfig;
   modes: ProtocolMode[];
@@ -239,7 +339,8 @@ export function parseMList(raw: string | undefined, n: number): number[] {
   }
 }
 
-export function parseSweepArgs(argv: string[]): SweepOptions | { command: 'help' } {
+export function parseSweepArgs(args: string[]): SweepOptions | { command: 'help' } {
+  const { parallel, rest: argv } = parallelOf(args);
   const config = seedExperiment();
   let mRaw: string | undefined;
   let modes: ProtocolMode[] = [config.mode];
@@ -263,5 +364,5 @@ export function parseSweepArgs(argv: string[]): SweepOptions | { command: 'help'
   if (ruleBreaks(config).length > 0) throw new UsageError(`--min-delay (${config.minDelayMs}) exceeds --max-delay (${config.maxDelayMs})`);
   if (mRaw !== undefined) config.mValues = parseMList(mRaw, config.n);
   else config.mValues = config.mValues.filter((m) => m <= config.n);
-  return { command: 'sweep', config, modes, format };
+  return { command: 'sweep', config, modes, format, ...parallel };
 }

@@ -7,6 +7,7 @@
  * through every reader). Validation is a valibot schema per parameter; each reader words a refusal its own way.
  */
 import * as v from 'valibot';
+import { GOALS } from './attack/goals';
 import { PROTOCOLS } from './protocols';
 import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode } from './types';
 
@@ -22,7 +23,7 @@ export const WORKERS_BY_DEFAULT = 8;
  * the page's view (URL and store), a CLI run, a sweep (SweepConfig: the CLI's sweep and the Experiments form), or the
  * Experiments panel only.
  */
-export type Scope = 'scenario' | 'behaviour' | 'link' | 'view' | 'run' | 'sweep' | 'panel';
+export type Scope = 'scenario' | 'behaviour' | 'link' | 'view' | 'run' | 'sweep' | 'panel' | 'search';
 
 interface ParamBase {
   /** Property name in the object of its scope (Scenario, Behaviour, SweepConfig, the form). */
@@ -84,7 +85,14 @@ export interface ListParam extends ParamBase {
   readonly formDefault?: string;
 }
 
-export type Param = NumberParam | ChoiceParam | ListParam;
+/** A switch: on or off (true or false in a scenario and a run file, 1 or 0 in the URL, a bare flag on the command line). */
+export interface FlagParam extends ParamBase {
+  readonly type: 'flag';
+  readonly default: boolean;
+  readonly schema: v.GenericSchema<boolean>;
+}
+
+export type Param = NumberParam | ChoiceParam | ListParam | FlagParam;
 
 type NumberSpec = Omit<NumberParam, 'type' | 'key' | 'schema' | 'unit' | 'scale' | 'integer'> & Partial<Pick<NumberParam, 'unit' | 'scale' | 'integer'>>;
 
@@ -98,6 +106,10 @@ function num<const K extends string, const S extends NumberSpec>(key: K, spec: S
 
 function choice<const K extends string, const S extends Omit<ChoiceParam, 'type' | 'key' | 'schema'>>(key: K, spec: S): ChoiceParam & S & { readonly key: K } {
   return { type: 'choice', key, ...spec, schema: v.picklist(spec.choices) };
+}
+
+function flag<const K extends string, const S extends Omit<FlagParam, 'type' | 'key' | 'schema'>>(key: K, spec: S): FlagParam & S & { readonly key: K } {
+  return { type: 'flag', key, ...spec, schema: v.boolean() };
 }
 
 const DELAY = { min: 0, max: 1000, unit: 'ms' } as const;
@@ -360,6 +372,14 @@ export const PARAMS = {
     description:
       "the full protocol (pbft), the seed article's (seed: fixed primary, no view change, no checkpoints), basic HotStuff (hotstuff) or Tendermint (tendermint); the last two read the view-change timeout as their base timeout",
   }),
+  byHand: flag('byHand', {
+    scopes: ['scenario'],
+    label: 'Deliver by hand',
+    url: 'hand',
+    cli: '--by-hand',
+    default: false,
+    description: 'you are the network: no message is delivered and no timer fires by itself; each waits for a hand to deliver, drop, duplicate or fire it',
+  }),
   limit: num('limit', {
     scopes: ['run'],
     label: 'Time limit',
@@ -436,6 +456,43 @@ export const PARAMS = {
     formDefault: 'both',
     description: 'the protocol, or both on the same trials',
   }),
+  goal: choice('goal', {
+    scopes: ['search'],
+    label: 'Goal',
+    cli: '--goal',
+    choices: GOALS,
+    default: 'agreement',
+    description:
+      'what the attack is after: agreement (two honest replicas execute different requests at one sequence number), fool (the client accepts a result no honest replica computed) or stall (a request not accepted within the bound after the network is calm)',
+  }),
+  budget: num('budget', {
+    scopes: ['search'],
+    label: 'Budget',
+    cli: '--budget',
+    min: 1,
+    max: 1e9,
+    integer: true,
+    default: 5000,
+    description: 'schedules the search tries at most (over every shard together)',
+  }),
+  budgetMs: num('budgetMs', {
+    scopes: ['search'],
+    label: 'Time budget',
+    cli: '--budget-ms',
+    min: 1,
+    max: 1e9,
+    unit: 'ms',
+    defaultText: 'none',
+    description: 'real milliseconds the search may take, at most (each shard on its own)',
+  }),
+  liars: choice('liars', {
+    scopes: ['search'],
+    label: 'Liars',
+    cli: '--liars',
+    choices: ['as-given', 'any'],
+    default: 'as-given',
+    description: 'as-given: each liar keeps its behaviour; any: the search also switches liars among every behaviour mid-run',
+  }),
   workers: num('workers', {
     scopes: ['panel'],
     label: 'Worker threads',
@@ -467,10 +524,10 @@ export function paramsIn(scope: Scope): Param[] {
 /** What is wrong with a value, for each reader to put into its own words. */
 export type Problem = 'empty' | 'number' | 'integer' | 'range' | 'choice';
 
-const PROBLEM_OF_ISSUE: Record<string, Problem> = { integer: 'integer', min_value: 'range', max_value: 'range', picklist: 'choice' };
+const PROBLEM_OF_ISSUE: Record<string, Problem> = { integer: 'integer', min_value: 'range', max_value: 'range', picklist: 'choice', boolean: 'choice' };
 
 /** null when `value` (in stored units: rates 0..1) is acceptable as it is. */
-export function problemOf(param: NumberParam | ChoiceParam, value: unknown): Problem | null {
+export function problemOf(param: NumberParam | ChoiceParam | FlagParam, value: unknown): Problem | null {
   const result = v.safeParse(param.schema, value, { abortPipeEarly: true });
   return result.success ? null : (PROBLEM_OF_ISSUE[result.issues[0].type] ?? 'number');
 }

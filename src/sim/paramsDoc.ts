@@ -13,6 +13,7 @@ const en = (x: number) => x.toLocaleString('en');
 function placeholder(p: Param): string {
   if (p.type === 'choice') return p.choices.join('|');
   if (p.type === 'list') return p.syntax;
+  if (p.type === 'flag') return '';
   if (p.integer) return '<int>';
   if (p.unit === 'ms') return '<ms>';
   return `<${p.min}..${p.max}>`;
@@ -20,6 +21,7 @@ function placeholder(p: Param): string {
 
 function formatDefault(p: Param, value: unknown): string | undefined {
   if (value === undefined) return p.defaultText;
+  if (p.type === 'flag') return value ? 'on' : 'off';
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
@@ -73,6 +75,7 @@ function cliCell(p: Param): string {
   const flags: string[] = [];
   if (p.scopes.includes('scenario') || p.scopes.includes('run')) flags.push(`\`${p.cli}\``);
   if (p.scopes.includes('sweep')) flags.push(`\`sweep ${p.cli}\``);
+  if (p.scopes.includes('search')) flags.push(`\`search ${p.cli}\``);
   const stored = p.type === 'number' && p.scale !== 1 ? ` (${p.min}–${p.max})` : '';
   return flags.join(', ') + stored;
 }
@@ -80,6 +83,7 @@ function cliCell(p: Param): string {
 function rangeCell(p: Param): string {
   if (p.type === 'choice') return cell(p.choices.join(', '));
   if (p.type === 'list') return p.range;
+  if (p.type === 'flag') return 'on, off';
   const { min, max } = shownRange(p);
   return `${en(min)}–${en(max)}${p.integer ? ', whole' : ''}`;
 }

@@ -45,6 +45,8 @@ export interface FlightMessage extends Omit<MessageSummary, 'digest'> {
   held: boolean;
   /** When Heal released it from the cut (it travels on from there, arriving at `arriveAt`), or −1. */
   releasedAt: number;
+  /** It waits in flight for a hand (deliver by hand): `arriveAt` means nothing until it is handed back (`releasedAt`). */
+  hand?: boolean;
 }
 
 /** A message as the picture draws it: what it carries that the wire needs (who, which type, view and number) and its flight. */
@@ -168,8 +170,10 @@ function forgetNewest(r: ReplicaState): void {
   r.newestCommitted = false;
 }
 
+/** Built once from MESSAGE_TYPES and copied: every run makes a few, and the attack search makes thousands of runs a second. */
+const ZERO_COUNTS: Readonly<Record<MessageType, number>> = Object.freeze(Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>);
 function zeroCounts(): Record<MessageType, number> {
-  return Object.fromEntries(MESSAGE_TYPES.map((t) => [t, 0])) as Record<MessageType, number>;
+  return { ...ZERO_COUNTS };
 }
 
 /** A picture frozen at one index: small (in-flight messages by id only), so one every few thousand events is cheap. */
@@ -248,14 +252,16 @@ export class Picture {
     switch (e.kind) {
       case 'send':
         this.send(e.msg.type, e.msg.from, e.msg.digest);
-        this.flights?.set(e.msg.id, flight ?? flightOf(e.msg, e.t, e.arriveAt, e.lost, e.held ? 'partition' : (e.by ?? null), e.held === true));
+        this.flights?.set(e.msg.id, flight ?? (e.hand ? { ...flightOf(e.msg, e.t, e.arriveAt, false), hand: true } : flightOf(e.msg, e.t, e.arriveAt, e.lost, e.held ? 'partition' : (e.by ?? null), e.held === true)));
         if (e.held) this.hold(e.msg.type);
         return;
       case 'hold':
-        this.hold(e.msg.type, e.msg.id);
+        if (e.hand) this.byHand(e.msg.id, true, e.t);
+        else this.hold(e.msg.type, e.msg.id);
         return;
       case 'release':
-        this.release(e.msg.type, e.msg.id, e.t, e.arriveAt);
+        if (e.hand) this.byHand(e.msg.id, false, e.t, e.arriveAt);
+        else this.release(e.msg.type, e.msg.id, e.t, e.arriveAt);
         return;
       case 'deliver':
         this.deliver(e.msg.type, e.msg.id);
@@ -326,6 +332,17 @@ export class Picture {
       this.flights!.set(id, { ...f, held: false, releasedAt: t, arriveAt });
       this.altered.add(id);
     }
+  }
+
+  /**
+   * A message in flight begins to wait for a hand (`waits`), or is handed back to the network model at `t`, arriving at
+   * `arriveAt`. It stays in flight either way: only how it is drawn changes.
+   */
+  private byHand(id: number, waits: boolean, t: number, arriveAt = t): void {
+    const f = this.flights?.get(id);
+    if (!f) return;
+    this.flights!.set(id, waits ? { ...f, hand: true, lost: false, by: null } : { ...f, hand: false, releasedAt: t, arriveAt });
+    this.altered.add(id);
   }
 
   /** Every event but a message's: the client's, the replicas', the checker's. */

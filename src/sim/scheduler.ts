@@ -103,6 +103,18 @@ export class Scheduler<T extends Timed> {
     return out;
   }
 
+  /** Takes everything scheduled out (in no particular order), leaving the clock where it is. */
+  drain(): T[] {
+    const out = this.entries();
+    this.current = [];
+    this.pos = 0;
+    this.currentBucket = -Infinity;
+    this.buckets.clear();
+    this.bucketHeap.length = 0;
+    this.count = 0;
+    return out;
+  }
+
   /** Moves the clock forward to t without running anything (nothing may be due before t). */
   advanceTo(t: number): void {
     if (t > this.clock) this.clock = t;

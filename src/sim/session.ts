@@ -107,20 +107,37 @@ export class Session {
   }
 
   private apply(intervention: Intervention): TraceEvent[] {
-    switch (intervention.kind) {
-      case 'setNetwork':
-        this.sim.setNetwork(intervention.params);
-        return [];
-      case 'setBehaviour':
-        this.sim.setBehaviour(intervention.id, intervention.behaviour);
-        return [];
-      case 'submitRequest':
-        return this.sim.submitRequest();
-      case 'setPartition':
-        return this.sim.setPartition(intervention.partition);
-      case 'setLink':
-        this.sim.setLink(intervention.a, intervention.b, intervention.fault);
-        return [];
-    }
+    return applyIntervention(this.sim, intervention);
+  }
+}
+
+/** What each intervention does to a world: the one place that maps them to the simulation (sessions and the attack search). */
+export function applyIntervention(sim: Simulation, intervention: Intervention): TraceEvent[] {
+  switch (intervention.kind) {
+    case 'setNetwork':
+      sim.setNetwork(intervention.params);
+      return [];
+    case 'setBehaviour':
+      sim.setBehaviour(intervention.id, intervention.behaviour);
+      return [];
+    case 'submitRequest':
+      return sim.submitRequest();
+    case 'setPartition':
+      return sim.setPartition(intervention.partition);
+    case 'setLink':
+      sim.setLink(intervention.a, intervention.b, intervention.fault);
+      return [];
+    case 'setByHand':
+      return sim.setByHand(intervention.on);
+    case 'deliver':
+      return sim.deliverMessage(intervention.msg);
+    case 'dropMessage':
+      return sim.dropMessage(intervention.msg);
+    case 'duplicate':
+      return sim.duplicate(intervention.msg);
+    case 'fireTimer':
+      return sim.fireTimer(intervention.replica, intervention.timer);
+    case 'holdFrom':
+      return sim.holdFrom(intervention.replica, intervention.on);
   }
 }

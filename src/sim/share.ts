@@ -21,6 +21,7 @@ import {
   nodeExists,
   LINK_KNOBS,
   type ChoiceParam,
+  type FlagParam,
   type LinksProblem,
   type MaliciousProblem,
   type NumberParam,
@@ -143,6 +144,7 @@ export function encodeShare(view: SharedView): string {
       const [value, byDefault] = p === PARAMS.speed ? [view.speed, p.default] : [s[p.key] as number, defaults[p.key]];
       if (p.urlAlways || value !== byDefault) params.set(key, String(toShown(p, value)));
     } else if (p.type === 'choice' && s[p.key] !== undefined && s[p.key] !== p.default) params.set(key, String(s[p.key]));
+    else if (p.type === 'flag' && s[p.key] === true) params.set(key, '1');
   }
   if (view.preset) params.set('preset', view.preset);
   return params.toString();
@@ -172,6 +174,10 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
       if (links.length > 0) scenario.links = links;
       else delete scenario.links;
       for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${linksNotice(problem)}.`);
+    } else if (p.type === 'flag') {
+      if (raw === '1') fields[p.key] = true;
+      else if (raw === '0') delete fields[p.key];
+      else notices.push(`Ignored ${p.url}: “${raw}” is neither 1 nor 0.`);
     } else if (p.type === 'choice') {
       if (problemOf(p, raw) === null) fields[p.key] = raw;
       else notices.push(`Ignored ${p.url}: “${raw}” is neither ${p.choices.join(' nor ')}.`);
@@ -251,13 +257,19 @@ export function importRun(text: string): RunFile {
 }
 
 /** "The scenario's f is invalid (-4): it must be a whole number from 0 to 33." */
-function invalid(what: string, value: unknown, p: NumberParam | ChoiceParam): ImportError {
-  const should = p.type === 'number' ? expectation(p) : `one of ${p.choices.join(', ')}`;
+function invalid(what: string, value: unknown, p: NumberParam | ChoiceParam | FlagParam): ImportError {
+  const should = p.type === 'number' ? expectation(p) : p.type === 'flag' ? 'true or false' : `one of ${p.choices.join(', ')}`;
   return new ImportError(`${what} is invalid (${JSON.stringify(value)}): it must be ${should}.`);
 }
 
 /** The network knobs an intervention may change. */
 const LIVE = paramsIn('scenario').filter((p): p is NumberParam => p.type === 'number' && p.live === true);
+
+/** A schedule from untrusted JSON (a search's, a hand-written one): checked exactly as a run file's interventions. */
+export function validateSchedule(list: unknown, scenario: Scenario): TimedIntervention[] {
+  if (!Array.isArray(list)) throw new ImportError('The schedule is not a list of interventions.');
+  return validateInterventions(list, scenario);
+}
 
 function validateInterventions(list: unknown[], scenario: Scenario): TimedIntervention[] {
   // The network as each setNetwork leaves it, so min ≤ max is checked where it matters.
@@ -284,6 +296,23 @@ function validateInterventions(list: unknown[], scenario: Scenario): TimedInterv
       if (!nodeExists(i.a, n) || !nodeExists(i.b, n) || i.a === i.b) throw bad(`: the link ${JSON.stringify(i.a)}–${JSON.stringify(i.b)} does not join two nodes of n = ${n}`);
       const fault = i.fault === null ? null : validateLinkKnobs(i.fault, `The link ${String(i.a)}–${String(i.b)}`);
       intervention = { kind: 'setLink', a: i.a as NodeId, b: i.b as NodeId, fault };
+    } else if (i.kind === 'setByHand' || i.kind === 'holdFrom') {
+      const on = i.on;
+      if (typeof on !== 'boolean') throw bad(': “on” is not true or false');
+      if (i.kind === 'setByHand') intervention = { kind: 'setByHand', on };
+      else {
+        const n = replicaCount(scenario);
+        if (!nodeExists(i.replica, n)) throw bad(`: ${JSON.stringify(i.replica)} is no node of n = ${n}`);
+        intervention = { kind: 'holdFrom', replica: i.replica as NodeId, on };
+      }
+    } else if (i.kind === 'deliver' || i.kind === 'dropMessage' || i.kind === 'duplicate') {
+      if (typeof i.msg !== 'number' || !Number.isInteger(i.msg) || i.msg < 1) throw bad(`: ${JSON.stringify(i.msg)} is no message id`);
+      intervention = { kind: i.kind, msg: i.msg };
+    } else if (i.kind === 'fireTimer') {
+      const n = replicaCount(scenario);
+      if (!nodeExists(i.replica, n)) throw bad(`: ${JSON.stringify(i.replica)} is no node of n = ${n}`);
+      if (typeof i.timer !== 'string' || !/^(main|resend|liar|client:\d+)$/.test(i.timer)) throw bad(`: ${JSON.stringify(i.timer)} is no timer`);
+      intervention = { kind: 'fireTimer', replica: i.replica as NodeId, timer: i.timer };
     } else if (i.kind === 'setNetwork' && isObject(i.params)) {
       const params: Partial<NetworkParams> = {};
       for (const [key, value] of Object.entries(i.params)) {

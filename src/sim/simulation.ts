@@ -1,7 +1,7 @@
 import { SafetyChecker } from './checker';
 import { Client } from './client';
 import { summarize } from './messages';
-import { Network, partitionOf } from './network';
+import { Network, partitionOf, type Transit } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
 import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
@@ -22,6 +22,7 @@ import type {
   NodeId,
   OutgoingMessage,
   Partition,
+  PendingItem,
   ReplicaInspection,
   Retransmission,
   ReplicaSummary,
@@ -43,6 +44,8 @@ type WireMessage = Message & Timed & {
   caught: boolean;
   /** When it was sent (a cut that catches it on the wire holds it with its flight). */
   sentT: number;
+  /** Latency its sender adds (a slow liar's): kept so a message handed back to the network model travels as it would have. */
+  extraMs: number;
 };
 type Happening =
   | WireMessage
@@ -50,6 +53,33 @@ type Happening =
   | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+
+/** What a lean world's step returns when it has no violation to report. */
+const NOTHING: readonly TraceEvent[] = Object.freeze([]);
+
+type TimerHappening = Extract<Happening, { type: 'REPLICA_TIMER' | 'LIAR_TIMER' | 'CLIENT_TIMER' }>;
+
+/** A timer as PendingItem names it: 'main' / 'resend' (a replica's), 'liar', or 'client:<timestamp>' (replica CLIENT). */
+function timerName(h: TimerHappening): string {
+  return h.type === 'REPLICA_TIMER' ? h.which : h.type === 'LIAR_TIMER' ? 'liar' : `client:${h.timestamp}`;
+}
+
+/**
+ * A waiting timer's number, as cheap to make as the timer itself (replicas re-arm theirs on every step of progress): a
+ * replica's timers by replica and kind, the client's by the request's timestamp (negative).
+ */
+function timerKey(replica: NodeId, timer: string): number {
+  const kind = timer === 'main' ? 0 : timer === 'resend' ? 1 : timer === 'liar' ? 2 : NaN;
+  return replica >= 0 ? replica * 4 + kind : NaN;
+}
+
+function timerOwner(h: TimerHappening): NodeId {
+  return h.type === 'CLIENT_TIMER' ? CLIENT : h.replica;
+}
+
+function isTimer(h: Happening): h is TimerHappening {
+  return h.type === 'REPLICA_TIMER' || h.type === 'LIAR_TIMER' || h.type === 'CLIENT_TIMER';
+}
 
 /** A message on the wire, as opposed to a timer or the client's next issue. */
 function onTheWire(h: Happening): h is WireMessage {
@@ -100,11 +130,19 @@ export class Simulation {
   private readonly historyLimit: number;
   /** Accepted requests in order, so the oldest can be forgotten under `historyLimit`. */
   private readonly acceptedOrder: string[] = [];
-  private pending: TraceEvent[] = [];
+  private unflushed: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
   private liars!: Liars;
   private nextMessageId = 1;
   private eventIndex = 0;
+  /** Deliver by hand: the clock delivers nothing and fires nothing; messages and timers wait below. */
+  private byHand: boolean;
+  /** Replicas whose messages wait for a hand even when deliver by hand is off (holdFrom). */
+  private readonly holding = new Set<NodeId>();
+  /** Messages waiting in flight for a hand, by id. */
+  private readonly waiting = new Map<number, WireMessage>();
+  /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
+  private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
   /** What every view shows, folded from what this world records (whether or not it keeps a trace). */
   private readonly picture: Picture;
@@ -153,6 +191,7 @@ export class Simulation {
           host,
         ),
     );
+    this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
     for (let k = 0; k < first; k++) this.scheduler.schedule(0, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
@@ -271,6 +310,7 @@ export class Simulation {
           this.network.hold({ msg: { ...h, caught: false }, id: h.id, from: h.sender, to: h.receiver, sendT: h.sentT, arriveAt: h.at });
           this.picture.hold(h.type);
           if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(h) });
+          else this.eventIndex++;
         }
       }
     }
@@ -279,6 +319,7 @@ export class Simulation {
       const msg: WireMessage = { ...h.msg, by: null, caught: false, lost: false };
       this.picture.release(msg.type);
       if (this.recordTrace) this.record({ kind: 'release', msg: summarize(msg), arriveAt: h.arrival });
+      else this.eventIndex++;
       this.scheduler.schedule(h.arrival, msg);
     }
     return this.flush();
@@ -296,6 +337,7 @@ export class Simulation {
   private loseToCut(h: WireMessage, held = false): void {
     this.picture.drop(h.type, h.id, held);
     if (this.recordTrace) this.record(held ? { kind: 'drop', msg: summarize(h), by: 'partition', held: true } : { kind: 'drop', msg: summarize(h), by: 'partition' });
+    else this.eventIndex++;
   }
 
   setBehaviour(id: NodeId, behaviour: Behaviour | null): void {
@@ -371,6 +413,11 @@ export class Simulation {
     return r;
   }
 
+  /** Replicas that lied at any moment of the run (a liar switched back to honest still may have lied). */
+  get everMaliciousIds(): ReadonlySet<NodeId> {
+    return this.everMalicious;
+  }
+
   behaviourOf(id: NodeId): Behaviour | null {
     return this.behaviours[id] ?? null;
   }
@@ -398,7 +445,7 @@ export class Simulation {
         if (!entry) return false;
         this.record({ kind: 'request', timestamp: entry.request.timestamp, digest: entry.request.digest, op: entry.request.op, retransmit: true });
         for (let to = 0; to < this.n; to++) this.clientSend(to, entry.request);
-        this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, h);
+        this.later(this.now + this.scenario.clientTimeoutMs, h);
         return true;
       }
       default:
@@ -406,6 +453,7 @@ export class Simulation {
         if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
           this.picture.drop(h.type, h.id);
           if (this.recordTrace) this.record(h.by && h.lost ? { kind: 'drop', msg: summarize(h), by: h.by } : { kind: 'drop', msg: summarize(h) });
+          else this.eventIndex++;
         } else {
           this.picture.deliver(h.type, h.id);
           this.deliver(h, h.sender);
@@ -418,7 +466,7 @@ export class Simulation {
     const request = this.client.issue(this.now);
     this.record({ kind: 'request', timestamp: request.timestamp, digest: request.digest, op: request.op, retransmit: false });
     this.clientSend(primaryOf(this.client.believedView, this.n), request);
-    this.scheduler.schedule(this.now + this.scenario.clientTimeoutMs, { type: 'CLIENT_TIMER', timestamp: request.timestamp, at: 0, order: 0 });
+    this.later(this.now + this.scenario.clientTimeoutMs, { type: 'CLIENT_TIMER', timestamp: request.timestamp, at: 0, order: 0 });
   }
 
   private clientSend(to: NodeId, request: ClientRequest): void {
@@ -449,13 +497,14 @@ export class Simulation {
     const liar = this.behaviours[msg.receiver];
     if (liar) this.liars.heard(msg.receiver, liar, msg, from);
     // The deliver event goes first so the trace reads cause → effect.
-    const index = this.recordTrace ? this.pending.length : -1;
+    const index = this.recordTrace ? this.unflushed.length : -1;
     if (this.recordTrace) this.record({ kind: 'deliver', msg: summarize(msg) });
+    else this.eventIndex++;
     // No safety net here: a replica must never throw on any input (a property test feeds it garbage), and a bug
     // that makes it throw should surface as an error, not pass as an ignored message.
     const ignored = replica.receive(msg, from);
     if (ignored && index >= 0) {
-      const ev = this.pending[index];
+      const ev = this.unflushed[index];
       if (ev.kind === 'deliver') ev.ignored = ignored;
     }
   }
@@ -485,12 +534,30 @@ export class Simulation {
       by: null,
       caught: false,
       sentT: this.now,
+      extraMs: extraDelayMs,
     };
     // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
     const again = retransmit ?? fields.retransmit;
     if (again) msg.retransmit = again;
-    const transit = this.network.transit(this.now, extraDelayMs, from, to);
+    this.put(msg, again);
+  }
+
+  /** A message sent now: on the wire under the network's rule, or waiting for a hand. `copyOf`: a duplicate's original. */
+  private put(msg: WireMessage, again?: Retransmission, copyOf?: number): void {
+    const from = msg.sender;
     this.picture.send(msg.type, from, msg.digest);
+    if (this.byHand || (this.holding.size > 0 && this.holding.has(from))) {
+      // The network draws nothing for it: the hand decides when it arrives, if ever.
+      if (this.recordTrace) {
+        const event: TraceDraft = { kind: 'send', msg: summarize(msg), arriveAt: this.now, lost: false, hand: true };
+        if (again) event.retransmit = again;
+        if (copyOf !== undefined) event.copyOf = copyOf;
+        this.record(event);
+      } else this.eventIndex++;
+      this.waiting.set(msg.id, msg);
+      return;
+    }
+    const transit = this.network.transit(this.now, msg.extraMs, from, msg.receiver);
     if (this.recordTrace) {
       const event: TraceDraft =
         transit.by === null
@@ -505,12 +572,18 @@ export class Simulation {
               ...(transit.held ? { held: true as const } : { by: transit.by }),
               ...(again ? { retransmit: again } : {}),
             };
+      if (copyOf !== undefined) event.copyOf = copyOf;
       this.record(event);
-    }
+    } else this.eventIndex++;
+    this.launch(msg, transit);
+  }
+
+  /** Onto the wire (or to wait at a cut that holds), as the network's transit says. */
+  private launch(msg: WireMessage, transit: Transit): void {
     if (transit.held) {
       // It waits at the cut until Heal; when it was sent is kept for the release.
       this.picture.hold(msg.type);
-      this.network.hold({ msg, id: msg.id, from, to, sendT: this.now, arriveAt: transit.at });
+      this.network.hold({ msg, id: msg.id, from: msg.sender, to: msg.receiver, sendT: this.now, arriveAt: transit.at });
       return;
     }
     msg.lost = transit.lost;
@@ -518,81 +591,332 @@ export class Simulation {
     this.scheduler.schedule(transit.at, msg);
   }
 
-  private record(draft: TraceDraft): void {
-    // Messages are folded at the wire (send, deliver, drop), trace or not; everything else here.
-    this.picture.note(draft, this.now);
-    if (draft.kind === 'violation' || this.recordTrace) {
-      this.pending.push({ ...draft, i: this.eventIndex++, t: this.now } as TraceEvent);
+  /** A timer set for `time`: on the clock, or (deliver by hand) waiting for a hand, replacing its earlier self. */
+  private later(time: number, h: TimerHappening): void {
+    if (!this.byHand) {
+      this.scheduler.schedule(time, h);
+      return;
     }
+    h.at = time > this.now ? time : this.now;
+    const key = h.type === 'REPLICA_TIMER' ? timerKey(h.replica, h.which) : h.type === 'LIAR_TIMER' ? timerKey(h.replica, 'liar') : -h.timestamp;
+    // Re-inserted, so the map's order stays the order timers were set in.
+    this.waitingTimers.delete(key);
+    this.waitingTimers.set(key, h);
   }
 
-  private flush(): TraceEvent[] {
-    const out = this.pending;
-    this.pending = [];
-    if (this.keepTrace) for (const ev of out) this.trace.push(ev);
+  /** Whether a timer would still do something if it fired (a replica's not superseded or cleared, a request still outstanding). */
+  private timerLive(h: TimerHappening): boolean {
+    if (h.type === 'REPLICA_TIMER') return h.generation === this.timerGeneration[h.which][h.replica];
+    if (h.type === 'LIAR_TIMER') return this.liars.timerLive(h.replica, h.generation);
+    return this.client.outstanding.has(h.timestamp);
+  }
+
+  // ───────────────────────────── deliver by hand ─────────────────────────────
+
+  /** Whether deliver by hand is on. */
+  get deliveringByHand(): boolean {
+    return this.byHand;
+  }
+
+  /** Replicas whose messages wait for a hand (holdFrom), in id order. */
+  get heldSenders(): NodeId[] {
+    return [...this.holding].sort((a, b) => a - b);
+  }
+
+  /**
+   * What waits for a hand: messages in flight in send order (by id), then live timers by deadline (then owner and
+   * name). The order is stable: the same run gives the same list.
+   */
+  pending(): PendingItem[] {
+    const out: PendingItem[] = [];
+    for (const m of [...this.waiting.values()].sort((x, y) => x.id - y.id)) {
+      out.push({ kind: 'message', id: m.id, type: m.type, from: m.sender, to: m.receiver, view: m.view, seq: m.seq, digest: m.digest });
+    }
+    const timers: Array<PendingItem & { kind: 'timer' }> = [];
+    for (const h of this.waitingTimers.values()) if (this.timerLive(h)) timers.push({ kind: 'timer', replica: timerOwner(h), timer: timerName(h), deadline: h.at });
+    timers.sort((x, y) => x.deadline - y.deadline || x.replica - y.replica || (x.timer < y.timer ? -1 : x.timer > y.timer ? 1 : 0));
+    return [...out, ...timers];
+  }
+
+  /** Ids of the messages waiting for a hand, in the order they began to wait (the search's cheap view of `pending`). */
+  waitingKeys(): IterableIterator<number> {
+    return this.waiting.keys();
+  }
+
+  /** Requests the client has still to issue (it issues the next when one is accepted). */
+  get requestsToIssue(): number {
+    return this.toIssue;
+  }
+
+  /** How many messages wait for a hand. */
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
+  /** A message waiting for a hand (its receiver, sender and type), or undefined. */
+  waitingMessage(id: number): Readonly<Message> | undefined {
+    return this.waiting.get(id);
+  }
+
+  /** The live timers waiting for a hand, as fireTimer names them, in the order they were set. */
+  waitingTimerNames(): Array<{ replica: NodeId; timer: string; deadline: number }> {
+    const out: Array<{ replica: NodeId; timer: string; deadline: number }> = [];
+    for (const [key, h] of this.waitingTimers) {
+      if (this.timerLive(h)) out.push({ replica: timerOwner(h), timer: timerName(h), deadline: h.at });
+      else this.waitingTimers.delete(key);
+    }
     return out;
   }
 
   /**
-   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
-   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
+   * Deliver by hand on or off. On: every message on the wire and every timer on the clock begins to wait (messages at a
+   * partition's cut stay there). Off: what waits goes back to the network model in send order — each message drawn a
+   * fresh flight from now, as if sent now (the cut and the links apply), each timer due at its deadline (at once if
+   * past) — except messages of a held sender.
    */
+  setByHand(on: boolean): TraceEvent[] {
+    if (on === this.byHand) return [];
+    this.byHand = on;
+    if (on) {
+      const drained = this.scheduler.drain().sort((x, y) => x.order - y.order);
+      const wire: WireMessage[] = [];
+      for (const h of drained) {
+        if (onTheWire(h)) {
+          if (!h.caught) wire.push(h);
+        } else if (isTimer(h)) this.later(h.at, h);
+        else this.scheduler.schedule(h.at, h);
+      }
+      for (const m of wire.sort((x, y) => x.id - y.id)) this.waitForHand(m);
+    } else {
+      this.handBack(() => true);
+      const timers = [...this.waitingTimers.values()];
+      this.waitingTimers.clear();
+      for (const h of timers) if (this.timerLive(h)) this.scheduler.schedule(h.at, h);
+    }
+    return this.flush();
+  }
+
+  /**
+   * Holds everything `replica` sends (on) — what is on the wire from it too — or lets it go (off: back to the network
+   * model, unless deliver by hand is on).
+   */
+  holdFrom(replica: NodeId, on: boolean): TraceEvent[] {
+    if (on) {
+      if (this.holding.has(replica)) return [];
+      this.holding.add(replica);
+      if (!this.byHand) {
+        const caught = this.scheduler
+          .entries()
+          .filter((h): h is WireMessage => onTheWire(h) && !h.caught && h.sender === replica)
+          .sort((x, y) => x.id - y.id);
+        for (const h of caught) {
+          // Its place in the clock's queue is void; a fresh copy waits.
+          h.caught = true;
+          this.waitForHand({ ...h, caught: false });
+        }
+      }
+    } else {
+      if (!this.holding.delete(replica)) return [];
+      if (!this.byHand) this.handBack((m) => m.sender === replica);
+    }
+    return this.flush();
+  }
+
+  /** Delivers message `id` now, wherever it is in flight (a hand's delivery arrives no sooner than the shortest delay). */
+  deliverMessage(id: number): TraceEvent[] {
+    let m = this.waiting.get(id);
+    if (m) {
+      this.waiting.delete(id);
+      this.advanceClock(m.sentT + this.network.params.minDelayMs);
+    } else {
+      const onWire = this.onWire(id);
+      if (!onWire) return [];
+      onWire.caught = true;
+      m = { ...onWire, caught: false };
+    }
+    m.lost = false;
+    m.by = null;
+    this.process(m);
+    return this.flush();
+  }
+
+  /** Loses message `id` in flight (waiting for a hand or on the wire). */
+  dropMessage(id: number): TraceEvent[] {
+    let m = this.waiting.get(id);
+    if (m) this.waiting.delete(id);
+    else {
+      m = this.onWire(id);
+      if (!m) return [];
+      m.caught = true;
+    }
+    this.picture.drop(m.type, m.id);
+    if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(m), by: 'hand' });
+    else this.eventIndex++;
+    return this.flush();
+  }
+
+  /** The network copies message `id`: the copy, with an id of its own, travels (or waits) as a message sent now. */
+  duplicate(id: number): TraceEvent[] {
+    const m = this.waiting.get(id) ?? this.onWire(id);
+    if (!m) return [];
+    const copy: WireMessage = { ...m, id: this.nextMessageId++, at: 0, order: 0, lost: false, by: null, caught: false, sentT: this.now };
+    this.put(copy, m.retransmit, m.id);
+    return this.flush();
+  }
+
+  /** Fires a timer that waits for a hand (as `pending` names it); the clock moves on to its deadline if that is later. */
+  fireTimer(replica: NodeId, timer: string): TraceEvent[] {
+    const key = timer.startsWith('client:') ? (replica === CLIENT ? -Number(timer.slice(7)) : NaN) : timerKey(replica, timer);
+    const h = this.waitingTimers.get(key);
+    if (!h) return [];
+    this.waitingTimers.delete(key);
+    if (!this.timerLive(h)) return [];
+    this.advanceClock(h.at);
+    this.process(h);
+    return this.flush();
+  }
+
+  /** Processes the next due happening; false when nothing is scheduled (under deliver by hand: nothing due now). */
+  advance(): boolean {
+    const next = this.scheduler.popItem();
+    if (next === undefined) return false;
+    this.process(next);
+    return true;
+  }
+
+  /** A message still live on the wire (not lost, not caught), by id. */
+  private onWire(id: number): WireMessage | undefined {
+    for (const h of this.scheduler.entries()) if (onTheWire(h) && h.id === id && !h.caught && !h.lost) return h;
+    return undefined;
+  }
+
+  /** A message taken off the wire waits for a hand. */
+  private waitForHand(m: WireMessage): void {
+    m.lost = false;
+    m.by = null;
+    this.waiting.set(m.id, m);
+    if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(m), hand: true });
+    else this.eventIndex++;
+  }
+
+  /** The waiting messages `which` picks (and whose sender is not held) go back to the network model, in send order. */
+  private handBack(which: (m: WireMessage) => boolean): void {
+    const go = [...this.waiting.values()].filter((m) => which(m) && !this.holding.has(m.sender)).sort((x, y) => x.id - y.id);
+    for (const m of go) {
+      this.waiting.delete(m.id);
+      const transit = this.network.transit(this.now, m.extraMs, m.sender, m.receiver);
+      if (this.recordTrace) this.record({ kind: 'release', msg: summarize(m), arriveAt: transit.at, hand: true });
+      else this.eventIndex++;
+      m.sentT = this.now;
+      this.launch(m, transit);
+    }
+  }
+
+  private record(draft: TraceDraft): void {
+    // Messages are folded at the wire (send, deliver, drop), trace or not; everything else here.
+    this.picture.note(draft, this.now);
+    // Events are counted whether or not they are recorded, so a position (an intervention's afterEvent) means the same
+    // in a lean run (the attack search) as in a recorded one (its replay).
+    const i = this.eventIndex++;
+    if (draft.kind === 'violation' || this.recordTrace) this.unflushed.push({ ...draft, i, t: this.now } as TraceEvent);
+  }
+
+  private flush(): TraceEvent[] {
+    const out = this.unflushed;
+    // A lean world (no trace) has nothing to hand out but violations: no new list per step (the attack search steps
+    // millions of times a second). Nobody may add to what a step returns.
+    if (out.length === 0 && !this.recordTrace) return NOTHING as TraceEvent[];
+    this.unflushed = [];
+    if (this.keepTrace) for (const ev of out) this.trace.push(ev);
+    return out;
+  }
+
   /** Models the client's signature: true only for a request the client really issued, exactly as issued. */
   private isAuthentic(request: ClientRequest): boolean {
     const issued = this.client.issued.get(request.digest);
     return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
   }
 
+  /**
+   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
+   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
+   */
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
+    // Methods, not arrow functions, and `sim` for the world: every run builds these, and a named arrow function costs a
+    // name-keeping call each under tsx (the attack search builds thousands of runs a second).
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
     const liars = (this.liars = new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
       table: adversaries,
-      behaviourOf: (id) => this.behaviours[id] ?? null,
+      behaviourOf(id) {
+        return sim.behaviours[id] ?? null;
+      },
       // Whatever a liar puts on the wire goes out under its own signature (it can sign anything in its own name;
       // what it relays inside a proof keeps the signatures it came with).
-      transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
-      sign: (from, msg) => this.signedBy(from, msg),
-      setTimer: (replica, delay, generation) => this.scheduler.schedule(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
-      isAuthentic: (request) => this.isAuthentic(request),
+      transmit(from, to, msg, delayMs) {
+        sim.transmit(from, to, sim.signedBy(from, msg), delayMs);
+      },
+      sign(from, msg) {
+        return sim.signedBy(from, msg);
+      },
+      setTimer(replica, delay, generation) {
+        sim.later(sim.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 });
+      },
+      isAuthentic(request) {
+        return sim.isAuthentic(request);
+      },
     }));
     return {
-      now: () => this.now,
-      send: (from, to, fields) => {
-        const signed = this.stamped(from, fields);
-        const behaviour = this.behaviours[from];
+      now() {
+        return sim.now;
+      },
+      send(from, to, fields) {
+        const signed = sim.stamped(from, fields);
+        const behaviour = sim.behaviours[from];
         // A liar's answer to a retransmission is its lie again, told to one replica.
         if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
         else if (behaviour) liars.send(from, behaviour, to, signed);
-        else this.transmit(from, to, signed);
+        else sim.transmit(from, to, signed);
       },
-      multicast: (from, fields, repeat = false) => {
+      multicast(from, fields, repeat = false) {
         // One signature per multicast, not per recipient.
-        const signed = this.stamped(from, fields);
-        const behaviour = this.behaviours[from];
+        const signed = sim.stamped(from, fields);
+        const behaviour = sim.behaviours[from];
         if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
         const retransmit = repeat ? 'repeat' : signed.retransmit;
-        for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, signed, 0, retransmit);
+        for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit);
         return signed;
       },
-      sign: (from, content) => this.signatures.sign(from, content),
-      verify: (message) => this.signatures.verify(message),
-      proposals: (from, pending, room) => {
-        const behaviour = this.behaviours[from];
+      sign(from, content) {
+        return sim.signatures.sign(from, content);
+      },
+      verify(message) {
+        return sim.signatures.verify(message);
+      },
+      proposals(from, pending, room) {
+        const behaviour = sim.behaviours[from];
         return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
       },
-      emit: (from, event) => this.onReplicaEvent(from, event),
-      setTimer: (replica, delay, which = 'main') => {
-        const generation = ++this.timerGeneration[which][replica];
-        this.scheduler.schedule(this.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
+      emit(from, event) {
+        sim.onReplicaEvent(from, event);
       },
-      clearTimer: (replica, which = 'main') => {
-        this.timerGeneration[which][replica]++;
+      setTimer(replica, delay, which = 'main') {
+        const generation = ++sim.timerGeneration[which][replica];
+        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
       },
-      isAuthentic: (request) => this.isAuthentic(request),
-      fetchState: (seq, digest) => this.fetchState(seq, digest),
+      clearTimer(replica, which = 'main') {
+        sim.timerGeneration[which][replica]++;
+      },
+      isAuthentic(request) {
+        return sim.isAuthentic(request);
+      },
+      fetchState(seq, digest) {
+        return sim.fetchState(seq, digest);
+      },
     };
   }
 

@@ -82,8 +82,8 @@ export interface LinkFault extends LinkKnobs {
   b: NodeId;
 }
 
-/** Why a message was lost when not by the network's own drop rate: a partition's cut, or a lossy link. */
-export type LossCause = 'partition' | 'link';
+/** Why a message was lost when not by the network's own drop rate: a partition's cut, a lossy link, or a hand (dropMessage). */
+export type LossCause = 'partition' | 'link' | 'hand';
 
 /**
  * 'pbft' is the full protocol; 'seed' reproduces the seed article's simulator (fixed primary, no view change, no
@@ -120,6 +120,12 @@ export interface Scenario extends NetworkParams {
   partitionRule?: CutRule;
   /** Slow or lossy links from the start (absent: none). */
   links?: LinkFault[];
+  /**
+   * Deliver by hand: while true, the clock delivers no message and fires no timer — everything sent waits in flight and
+   * every timer waits, until a `deliver`, `dropMessage`, `duplicate` or `fireTimer` intervention (or switching it off,
+   * which hands what waits back to the network model). Absent: false.
+   */
+  byHand?: boolean;
 }
 
 /** A message as it travels. `digest` is '' where the type has none. */
@@ -204,6 +210,13 @@ export type TraceEvent =
       held?: true;
       /** A replica's retransmission (a repeat, or an answer to one); absent for a first sending. */
       retransmit?: Retransmission;
+      /**
+       * It waits in flight for a hand (deliver by hand, or its sender is held): `arriveAt` is only when it was sent; a
+       * `deliver`, a `drop` or a `release` (handed back to the network model) says what became of it.
+       */
+      hand?: true;
+      /** A copy the network made of message `copyOf` (the duplicate intervention): it arrives on its own. */
+      copyOf?: number;
     }
   | {
       kind: 'deliver';
@@ -215,10 +228,16 @@ export type TraceEvent =
     }
   /** `held`: it was waiting at a partition's cut, and a new cut that loses messages lost it there. */
   | { kind: 'drop'; i: number; t: number; msg: MessageSummary; by?: LossCause; held?: true }
-  /** A partition made with the hold rule caught this message on the wire across its cut: it waits at the cut. */
-  | { kind: 'hold'; i: number; t: number; msg: MessageSummary }
-  /** Heal (or a new cut that no longer separates its ends) let a held message go on: it arrives at `arriveAt`. */
-  | { kind: 'release'; i: number; t: number; msg: MessageSummary; arriveAt: number }
+  /**
+   * A partition made with the hold rule caught this message on the wire across its cut: it waits at the cut. `hand`:
+   * instead, deliver by hand (or holding its sender) took it off the wire: it waits in flight for a hand.
+   */
+  | { kind: 'hold'; i: number; t: number; msg: MessageSummary; hand?: true }
+  /**
+   * Heal (or a new cut that no longer separates its ends) let a held message go on: it arrives at `arriveAt`. `hand`:
+   * a message that waited for a hand was handed back to the network model (deliver by hand switched off).
+   */
+  | { kind: 'release'; i: number; t: number; msg: MessageSummary; arriveAt: number; hand?: true }
   | { kind: 'phase'; i: number; t: number; replica: NodeId; view: number; seq: number; digest: string; phase: SlotPhase }
   | { kind: 'request'; i: number; t: number; timestamp: number; digest: string; op: string; retransmit: boolean }
   | {
@@ -357,7 +376,28 @@ export type Intervention =
   /** Cuts the network in two (replacing any partition standing), or heals it with null. */
   | { kind: 'setPartition'; partition: Partition | null }
   /** Makes the link between a and b slow and/or lossy, or normal again with null. */
-  | { kind: 'setLink'; a: NodeId; b: NodeId; fault: LinkKnobs | null };
+  | { kind: 'setLink'; a: NodeId; b: NodeId; fault: LinkKnobs | null }
+  /** Deliver by hand on or off; off hands every message and timer that waits back to the network model, in send order. */
+  | { kind: 'setByHand'; on: boolean }
+  /** Delivers message `msg` (the id its send event carries) now, wherever it is in flight. */
+  | { kind: 'deliver'; msg: number }
+  /** Loses message `msg` in flight. */
+  | { kind: 'dropMessage'; msg: number }
+  /** The network copies message `msg`: the copy (a new id) travels, or waits, on its own. */
+  | { kind: 'duplicate'; msg: number }
+  /** Fires a timer that waits for a hand (PendingItem's `replica` and `timer`). */
+  | { kind: 'fireTimer'; replica: NodeId; timer: string }
+  /** While on, everything replica `replica` sends waits for a hand (off hands it back, unless deliver by hand is on). */
+  | { kind: 'holdFrom'; replica: NodeId; on: boolean };
+
+/** What waits for a hand: a message in flight, or a timer (Simulation.pending()). */
+export type PendingItem =
+  | { kind: 'message'; id: number; type: MessageType; from: NodeId; to: NodeId; view: number; seq: number; digest: string }
+  /**
+   * `timer`: a replica's 'main' (view-change) or 'resend' timer, a liar's own 'liar' timer, or the client's
+   * retransmission timer 'client:<timestamp>' (replica CLIENT). `deadline`: when the clock would have fired it.
+   */
+  | { kind: 'timer'; replica: NodeId; timer: string; deadline: number };
 
 /** An intervention pinned to the moment it happened: after `afterEvent` trace events, at virtual time `at`. */
 export interface TimedIntervention {

@@ -34,6 +34,7 @@ export const LOSS_WORDS: Record<LossCause | 'network', string> = {
   network: '',
   partition: ': the network is partitioned',
   link: ' on the lossy link',
+  hand: ': dropped by hand',
 };
 
 /** The sentence after "t=…": what happened, in the paper's vocabulary. */

@@ -159,6 +159,13 @@ export class Liars {
     return true;
   }
 
+  /** Whether a liar's timer set with `generation` would still fire (not superseded, its replica still lying). */
+  timerLive(id: NodeId, generation: number): boolean {
+    const ctx = this.contexts[id];
+    const behaviour = this.options.behaviourOf(id);
+    return !!ctx && generation === ctx.timerGeneration && !!behaviour && !!this.adversary(id, behaviour.kind).onTimer;
+  }
+
   private context(id: NodeId, behaviour: Behaviour): Context {
     const ctx = (this.contexts[id] ??= new Context(id, this.options, this.cabal));
     ctx.behaviour = behaviour;
