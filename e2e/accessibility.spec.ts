@@ -25,7 +25,9 @@ test.describe('Accessibility', () => {
   failOnConsoleErrors();
 
   // (The safety banner, the replay, a n = 100 run, an import error, the error views and the experiments with results
-  // are checked where they are produced: classroom, robustness and experiments specs.) One test per few views: an
+  // are checked where they are produced: classroom, robustness and experiments specs; the drawers, and a drawer over
+  // the stage in presentation mode, in the stage spec; the Predict panel with a question, with a verdict, and in
+  // presentation mode on a touch screen, in the predict spec.) One test per few views: an
   // audit takes seconds on a loaded machine.
   test('no serious or critical axe violations: the visualizer, idle and running', async ({ page }) => {
     await open(page);

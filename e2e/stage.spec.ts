@@ -96,6 +96,13 @@ async function expectTidy(page: Page, what: string) {
   for (const label of await page.locator('.lane-label').all()) expect(inside((await label.boundingBox())!, diagramFrame), `${what}: a lifeline label lies inside the diagram`).toBe(true);
 }
 
+/** The drawing surfaces of the two pictures: the graph's SVG (its canvas of messages lies under it, the same size) and the diagram's. */
+async function drawings(page: Page): Promise<{ graph: Box; diagram: Box }> {
+  const graph = (await page.locator('.graph-frame svg.graph').boundingBox())!;
+  const diagram = (await page.locator('.diagram-frame svg.space-time').boundingBox())!;
+  return { graph, diagram };
+}
+
 test.describe('The stage', () => {
   failOnConsoleErrors();
 
@@ -131,7 +138,7 @@ test.describe('The stage', () => {
     }
   });
 
-  test('presentation mode at 1280×720: the graph and the diagram cover at least 60 % of the viewport, a replica is at least 80 px across', async ({ page }) => {
+  test('presentation mode at 1280×720: the graph’s and the diagram’s drawings cover at least 60 % of the viewport, a replica is at least 80 px across', async ({ page }) => {
     await open(page);
     await openDrawer(page, 'Status');
     for (let i = 0; i < 3; i++) await stepAndWait(page, 'Next phase');
@@ -141,17 +148,41 @@ test.describe('The stage', () => {
     // Presentation is the picture for the room: the drawer closed, and opens over the stage when asked for.
     await expect(page.getByRole('complementary')).toBeHidden();
     await expect(page.locator('html')).toHaveAttribute('data-dock', 'over');
-    const graph = (await REGIONS.graph(page).boundingBox())!;
-    const diagram = (await REGIONS.diagram(page).boundingBox())!;
+    const { graph, diagram } = await drawings(page);
     expect(overlap(graph, diagram)).toBe(0);
     const share = (graph.width * graph.height + diagram.width * diagram.height) / (1280 * 720);
-    expect(share, 'the graph and the diagram together, of the viewport').toBeGreaterThanOrEqual(0.6);
+    expect(share, 'the two drawings together (no toolbars, headings, caption or legend), of the viewport').toBeGreaterThanOrEqual(0.6);
     for (const body of await page.locator('.replica-body').all()) expect((await body.boundingBox())!.width, 'a replica across, px').toBeGreaterThanOrEqual(80);
     await expectTidy(page, 'presentation mode, 1280×720');
     // Leaving presentation mode gives the normal layout back.
     await page.keyboard.press('p');
     await expect(page.locator('html')).not.toHaveAttribute('data-presentation', 'on');
     await expect(page.locator('html')).toHaveAttribute('data-dock', 'beside');
+  });
+
+  test('presentation mode keeps the pictures still from step to step: a long explanation is set smaller, not pushed under them', async ({ page }) => {
+    await open(page, '?preset=equivocating-primary');
+    await page.locator('body').click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press('p');
+    await expect(page.locator('html')).toHaveAttribute('data-presentation', 'on');
+    await stepAndWait(page);
+    const still = await drawings(page);
+    const full = await page.locator('.explanation').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    let fitted = 0;
+    for (let i = 0; i < 15; i++) {
+      await stepAndWait(page);
+      const text = page.locator('.explanation');
+      if ((await text.count()) === 0) continue;
+      const { size, clipped } = await page.locator('.narration').evaluate((n) => ({
+        size: parseFloat(getComputedStyle(n.querySelector('.explanation')!).fontSize),
+        clipped: n.scrollHeight > n.clientHeight + 1,
+      }));
+      expect(clipped, `step ${i}: the narration shows all it says`).toBe(false);
+      // Above the smallest type the fitting allows, the explanation fits the narration's one height: nothing moved.
+      if (size > full * 0.75 + 0.5) expect(await drawings(page), `step ${i}: the pictures stay where they were`).toEqual(still);
+      if (size < full - 0.5) fitted++;
+    }
+    expect(fitted, 'steps whose explanation was set smaller to fit').toBeGreaterThan(0);
   });
 
   test('drawers open from the rail: beside a wide stage, over a narrow one; Esc or Close shuts them and the focus goes back', async ({ page }) => {

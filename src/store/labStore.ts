@@ -8,6 +8,7 @@
  * - workerSlice.ts — the worker's life (connect, error, restart, dispose) and where each thing it says goes;
  * - pageSlice.ts — theme, presentation, help, selection, the inspector's data, notices;
  * - partitionSlice.ts — partitions and faulty links drawn by hand (the graph's network tools, the dialog).
+ * - predictSlice.ts — Predict mode: the room's answer to the question of the moment, the verdict, the score.
  * What is on screen (the live picture or a past one) is kept consistent after every update by onScreen.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -16,6 +17,7 @@ import type { ConnectSim } from '../worker/transport';
 import { keepOnScreen } from './onScreen';
 import { pageSlice, type PageActions, type PageHooks, type PageState, type Theme } from './pageSlice';
 import { partitionSlice, type PartitionActions, type PartitionState } from './partitionSlice';
+import { predictSlice, type PredictActions, type PredictHooks, type PredictState } from './predictSlice';
 import { playbackSlice, type PlaybackActions, type PlaybackHooks, type PlaybackState } from './playbackSlice';
 import { DEFAULT_HISTORY, type HistoryLimits } from './replay';
 import { runFilesSlice, type RunFilesActions, type RunFilesHooks, type RunFilesState } from './runFilesSlice';
@@ -26,9 +28,9 @@ export type { DrawerId, InspectionState, ReplicaClick, Selection, Theme, UiState
 export type { Playback } from './playbackSlice';
 export type { BehaviourChoice } from './scenarioSlice';
 
-export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions;
+export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions & PredictActions;
 
-export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & { actions: LabActions };
+export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & PredictState & { actions: LabActions };
 
 export type LabStore = StoreApi<LabState>;
 
@@ -61,7 +63,7 @@ export interface LabBase {
 }
 
 /** The base and what the slices offer one another besides actions (the worker's answers reach them through these). */
-export type Lab = LabBase & WorkerHooks & PlaybackHooks & RunFilesHooks & PageHooks;
+export type Lab = LabBase & WorkerHooks & PlaybackHooks & RunFilesHooks & PageHooks & PredictHooks;
 
 /** A concern's part of the store: its state, its actions, and the hooks the other slices call. */
 export interface Slice<S, A, H = object> {
@@ -85,7 +87,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       const worker = workerSlice(lab, options);
       const page = pageSlice(lab, options);
       const partitions = partitionSlice(lab);
-      const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks);
+      const predict = predictSlice(lab);
+      const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks, predict.hooks);
       start = complete.connect;
       return {
         ...scenario.state,
@@ -94,7 +97,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         ...worker.state,
         ...page.state,
         ...partitions.state,
-        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions },
+        ...predict.state,
+        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions, ...predict.actions },
       };
     }),
   );

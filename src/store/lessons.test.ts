@@ -6,6 +6,7 @@
  * timing-robust facts of the run, not a golden trace.
  */
 import { describe, expect, it } from 'vitest';
+import { separates } from '../sim/network';
 import { Picture, pictureContext, settingsAt } from '../sim/picture';
 import { primaryOf, replicaCount } from '../sim/scenario';
 import { Session } from '../sim/session';
@@ -133,7 +134,7 @@ function committedOnEvidence(p: Played, e: Phase): boolean {
 describe('every lesson’s paragraph is true of the run it opens', () => {
   it('covers every lesson', () => {
     expect(LESSONS.map((l) => l.id).sort()).toEqual(
-      ['equivocating-primary', 'f-plus-one-across-view-change', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'seed-experiment', 'silent-primary'].sort(),
+      ['equivocating-primary', 'f-plus-one-across-view-change', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'partition-primary', 'seed-experiment', 'silent-primary', 'slow-link'].sort(),
     );
   });
 
@@ -515,5 +516,161 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     expect(p.stoppedAtViolation).toBe(true);
     const violation = p.trace.find((e) => e.kind === 'violation');
     expect(violation?.kind === 'violation' && [violation.violation.rule, violation.violation.seq]).toEqual(['agreement', 1]);
+  });
+
+  it('Partition the primary away', () => {
+    const l = lesson('partition-primary');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    const cut = { side: l.scenario.partition ?? [] };
+    says(l, 'The network is cut in two: the primary, replica 0, alone on one side, the client and replicas 1, 2 and 3 on the other, and this cut holds every message across it until Heal.');
+    expect(l.scenario.partition).toEqual([0]);
+    expect(l.scenario.partitionRule).toBe('hold');
+    expect(primaryOf(0, p.n)).toBe(0);
+    for (const r of [1, 2, 3]) expect(separates(cut, CLIENT, r)).toBe(false);
+    expect(separates(cut, CLIENT, 0)).toBe(true);
+    const across = sends(p).filter((s) => separates(cut, s.msg.from, s.msg.to));
+    expect(across.length).toBeGreaterThan(0);
+    expect(across.every((s) => s.held === true)).toBe(true);
+    says(l, "The client's REQUEST waits at the cut.");
+    expect(sends(p, { type: 'REQUEST', from: CLIENT })[0]).toMatchObject({ msg: { to: 0 }, held: true });
+    says(l, 'Replica 0 hears nothing, sends nothing and stays in view 0: it does not even know it is cut off.');
+    expect(p.trace.filter((e) => e.kind === 'deliver' && e.msg.to === 0)).toEqual([]);
+    expect(sends(p, { from: 0 })).toEqual([]);
+    expect(p.trace.filter((e) => (e.kind === 'view-change' || e.kind === 'new-view') && e.replica === 0)).toEqual([]);
+    says(l, 'The status says why the client waits: the primary is on the other side of the cut.');
+    expect(p.waiting.some((w) => w.why?.includes('the network is partitioned and the primary (replica 0) is on the other side of the cut'))).toBe(true);
+    says(l, 'The client times out and sends the request to every replica; replicas 1, 2 and 3 relay it to the primary (it waits at the cut too) and start their timers.');
+    const retransmit = p.trace.find((e) => e.kind === 'request' && e.retransmit)!;
+    expect(sends(p, { type: 'REQUEST', from: CLIENT }).filter((s) => s.i > retransmit.i && s.i < retransmit.i + 10).map((s) => s.msg.to)).toEqual([0, 1, 2, 3]);
+    for (const b of [1, 2, 3]) {
+      const got = taken(p, { type: 'REQUEST', from: CLIENT, to: b })[0];
+      const relay = sends(p, { type: 'REQUEST', from: b, to: 0 })[0];
+      expect(relay && causeOf(p, relay.i).i, `replica ${b} relays`).toBe(got.i);
+      expect(relay.held, `replica ${b}'s relay waits at the cut`).toBe(true);
+      expect(p.trace.some((e) => e.kind === 'timer' && e.replica === b && e.action === 'start' && causeOf(p, e.i).i === got.i), `replica ${b}'s timer`).toBe(true);
+    }
+    says(l, 'When a timer expires, that replica asks for view 1, and the others follow.');
+    const asks = p.trace.filter((e): e is Extract<TraceEvent, { kind: 'view-change' }> => e.kind === 'view-change' && e.view === 1);
+    expect(byTimer(p, asks[0])).toBe(true);
+    expect(asks.map((e) => e.replica).sort()).toEqual([1, 2, 3]);
+    says(l, 'Replica 1, the primary of view 1, collects 2f+1 = 3 VIEW-CHANGEs');
+    expect(primaryOf(1, p.n)).toBe(1);
+    const took = p.trace.find((e) => e.kind === 'new-view' && e.replica === 1 && e.view === 1)!;
+    const vcs = new Set(before(taken(p, { type: 'VIEW_CHANGE', to: 1, view: 1 }), took.i).map((e) => e.msg.from)).add(1);
+    expect([...vcs].sort()).toEqual([1, 2, 3]);
+    says(l, 'and the request commits in view 1 without replica 0');
+    expect(committedViews(p, d)).toEqual([1]);
+    expect(phases(p, 'committed', { digest: d }).map((e) => e.replica).sort()).toEqual([1, 2, 3]);
+    const accept = p.trace.find((e) => e.kind === 'accept')!;
+    expect(accept).toBeDefined();
+
+    says(l, 'Now press Heal (above the graph): the messages held at the cut reach replica 0 in the order they were sent.');
+    const session = new Session(l.scenario);
+    while (session.position < p.trace.length) session.step();
+    const healedAt = session.position;
+    const held = sends(p).filter((s) => s.held).map((s) => s.msg.id);
+    const after = [...session.intervene({ kind: 'setPartition', partition: null })];
+    const starts = [...p.starts, healedAt];
+    for (let k = 0; k < 5_000 && session.sim.nextEventTime() !== null && session.sim.now < accept.t + 3_000; k++) {
+      const events = session.step();
+      if (events.length > 0) starts.push(events[0].i);
+      after.push(...events);
+    }
+    const healed: Played = { ...p, trace: [...p.trace, ...after], starts };
+    expect(after.filter((e) => e.kind === 'release').map((e) => e.kind === 'release' && e.msg.id)).toEqual(held);
+    const arrivals = after.filter((e) => e.kind === 'deliver' && held.includes(e.msg.id)).map((e) => e.kind === 'deliver' && e.msg.id);
+    expect(arrivals).toEqual(held);
+    says(l, "First the client's REQUEST: replica 0, still primary of view 0 as far as it knows, proposes it in view 0, and the others, in view 1, ignore that.");
+    const firstToZero = after.find((e) => e.kind === 'deliver' && e.msg.to === 0)!;
+    expect(firstToZero).toMatchObject({ msg: { type: 'REQUEST', from: CLIENT } });
+    const proposedInZero = phases(healed, 'pre-prepared', { replica: 0, view: 0, digest: d });
+    expect(proposedInZero).toHaveLength(1);
+    expect(causeOf(healed, proposedInZero[0].i).i).toBe(firstToZero.i);
+    const staleProposals = after.filter((e) => e.kind === 'deliver' && e.msg.type === 'PRE_PREPARE' && e.msg.from === 0 && e.msg.view === 0);
+    expect(staleProposals.length).toBeGreaterThan(0);
+    expect(staleProposals.every((e) => e.kind === 'deliver' && e.ignored?.includes('stale view'))).toBe(true);
+    says(l, 'Then the VIEW-CHANGEs: on f+1 = 2 of them it joins view 1');
+    const joins = after.find((e) => e.kind === 'view-change' && e.replica === 0)!;
+    expect(joins).toMatchObject({ view: 1 });
+    expect(causeOf(healed, joins.i)).toMatchObject({ kind: 'deliver', msg: { type: 'VIEW_CHANGE', to: 0 } });
+    expect(new Set(before(taken(healed, { type: 'VIEW_CHANGE', to: 0, view: 1 }), joins.i + 1).map((e) => e.msg.from)).size).toBe(p.f + 1);
+    says(l, 'and with the NEW-VIEW, the PRE-PREPARE, the PREPAREs and the COMMITs it executes the same request at the same number. All four agree.');
+    expect(after.some((e) => e.kind === 'new-view' && e.replica === 0 && e.view === 1)).toBe(true);
+    const executed = phases(healed, 'executed', { digest: d });
+    expect(executed.map((e) => e.replica).sort()).toEqual([0, 1, 2, 3]);
+    expect(new Set(executed.map((e) => `${e.view}|${e.seq}`)).size).toBe(1);
+    const logs = session.sim.replicas().map((r) => JSON.stringify(r.executed));
+    expect(new Set(logs).size).toBe(1);
+    expect(session.sim.stats().violations).toEqual([]);
+  });
+
+  it('A slow link', () => {
+    const l = lesson('slow-link');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    says(l, 'One link is slow: every message between the primary (replica 0) and replica 3 takes 300 ms longer, both ways.');
+    expect(l.scenario.links).toEqual([{ a: 0, b: 3, extraDelayMs: 300, dropRate: 0 }]);
+    const plain = play({ ...l.scenario, links: undefined });
+    // The same seed: the link adds exactly 300 ms to the flight of the primary's first PRE-PREPARE to replica 3.
+    const flight = (q: Played) => sends(q, { type: 'PRE_PREPARE', from: 0, to: 3 }).map((s) => s.arriveAt - s.t)[0];
+    expect(flight(p) - flight(plain)).toBeCloseTo(300, 6);
+    // Both ways: the link's extra time is in every flight between 0 and 3 and in no other, whatever the random delay.
+    const flights = (q: Played, from: NodeId, to: NodeId) => sends(q, { from, to }).map((s) => s.arriveAt - s.t);
+    expect(Math.min(...flights(p, 3, 0))).toBeGreaterThan(300);
+    expect(Math.min(...flights(p, 0, 3))).toBeGreaterThan(300);
+    for (const [a, b] of [[0, 1], [1, 0], [0, 2], [2, 0], [1, 3], [2, 3]]) expect(Math.max(...flights(p, a, b)), `${a} → ${b}`).toBeLessThan(300);
+    says(l, 'The others do not wait for it.');
+    says(l, 'Replicas 0, 1 and 2 are a quorum of 2f+1 = 3: they prepare, commit and execute without replica 3');
+    const accept = p.trace.find((e): e is Extract<TraceEvent, { kind: 'accept' }> => e.kind === 'accept')!;
+    const inTime = phases(p, 'executed', { digest: d }).filter((e) => e.i < accept.i);
+    expect(inTime.map((e) => e.replica).sort()).toEqual([0, 1, 2]);
+    for (const e of phases(p, 'committed', { digest: d }).filter((c) => c.replica !== 3)) {
+      expect(committedOnEvidence(p, e)).toBe(true);
+      expect(before(taken(p, { to: e.replica, from: 3 }), e.i).filter((x) => x.msg.type === 'PREPARE' || x.msg.type === 'COMMIT')).toEqual([]);
+    }
+    says(l, 'and the client accepts after f+1 = 2 REPLYs, barely later than with no slow link.');
+    expect(before(taken(p, { type: 'REPLY', to: CLIENT, digest: d }), accept.i + 1)).toHaveLength(2);
+    const plainAccept = plain.trace.find((e): e is Extract<TraceEvent, { kind: 'accept' }> => e.kind === 'accept')!;
+    expect(accept.latencyMs).toBeGreaterThanOrEqual(plainAccept.latencyMs);
+    expect(accept.latencyMs).toBeLessThan(plainAccept.latencyMs * 1.25);
+    says(l, 'Replica 3 gets the PRE-PREPARE 300 ms late; by then it holds the others\u2019 PREPAREs and COMMITs'.replace('\u2019', "'"));
+    const session = new Session(l.scenario);
+    const all: TraceEvent[] = [];
+    for (let k = 0; k < 5_000 && session.sim.nextEventTime() !== null && session.sim.now < 2_000; k++) all.push(...session.step());
+    const q: Played = { ...p, trace: all };
+    const ppAt3 = taken(q, { type: 'PRE_PREPARE', to: 3, digest: d })[0];
+    expect(ppAt3.t - sends(q, { type: 'PRE_PREPARE', to: 3, digest: d })[0].t).toBeGreaterThan(300);
+    expect(new Set(before(taken(q, { type: 'PREPARE', to: 3, digest: d }), ppAt3.i).map((e) => e.msg.from))).toEqual(new Set([1, 2]));
+    expect(before(taken(q, { type: 'COMMIT', to: 3, digest: d }), ppAt3.i).length).toBeGreaterThanOrEqual(2);
+    says(l, 'so it prepares, commits and executes at once — the same request at the same number.');
+    const mine = ['pre-prepared', 'prepared', 'committed', 'executed'].map((phase) => phases(q, phase as SlotPhase, { replica: 3, digest: d })[0]);
+    for (const e of mine) expect(e.t).toBe(ppAt3.t);
+    const seqs = new Set(phases(q, 'executed', { digest: d }).map((e) => `${e.view}|${e.seq}`));
+    expect(seqs.size).toBe(1);
+    says(l, 'A slow link costs the replica behind it, not the quorum.');
+    says(l, 'Now make the link from the primary to replica 2 slow as well');
+    const both = play({ ...l.scenario, links: [{ a: 0, b: 2, extraDelayMs: 300, dropRate: 0 }, ...(l.scenario.links ?? [])] });
+    says(l, 'the PRE-PREPARE reaches replicas 2 and 3 only after 300 ms, so replica 1 cannot prepare in time (its own PREPARE is not the 2f = 2 it needs).');
+    const T = l.scenario.viewChangeTimeoutMs;
+    const asks = both.trace.filter((e): e is Extract<TraceEvent, { kind: 'view-change' }> => e.kind === 'view-change' && e.view === 1);
+    const firstAsk = asks[0];
+    for (const r of [2, 3]) {
+      const sent = sends(both, { type: 'PRE_PREPARE', from: 0, to: r, view: 0 })[0];
+      expect(taken(both, { type: 'PRE_PREPARE', from: 0, to: r, view: 0 })[0].t - sent.t, `replica ${r}`).toBeGreaterThan(300);
+    }
+    expect(before(taken(both, { type: 'PRE_PREPARE', from: 0, to: 1, view: 0 }), firstAsk.i)).toHaveLength(1);
+    expect(before(taken(both, { type: 'PREPARE', to: 1, view: 0 }), firstAsk.i)).toEqual([]);
+    expect(phases(both, 'prepared', { replica: 1, view: 0 }).filter((e) => e.i < firstAsk.i)).toEqual([]);
+    says(l, 'The quorum must now wait for a slow link: replica 1\u2019s timer (T = 300 ms) expires first and it asks for view 1, the others follow when theirs run out, and the client accepts only after the view change.'.replace('\u2019', "'"));
+    expect(firstAsk.replica).toBe(1);
+    expect(byTimer(both, firstAsk)).toBe(true);
+    const started = both.trace.find((e) => e.kind === 'timer' && e.replica === 1 && e.action === 'start')!;
+    expect(firstAsk.t - started.t).toBeCloseTo(T, 6);
+    for (const r of [2, 3]) expect(asks.some((e) => e.replica === r && byTimer(both, e)), `replica ${r}'s own timer`).toBe(true);
+    const newView = both.trace.find((e) => e.kind === 'new-view' && e.view === 1)!;
+    const bothAccept = both.trace.find((e) => e.kind === 'accept')!;
+    expect(bothAccept.i).toBeGreaterThan(newView.i);
+    says(l, 'PBFT cannot tell a slow primary from a crashed one.');
   });
 });

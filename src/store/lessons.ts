@@ -71,6 +71,22 @@ export const LESSONS: readonly Lesson[] = [
     explanation:
       "Signatures stop liars from forging anything, but f+1 of them can still choose what to show. Here f = 1 and two replicas collude, the primary (replica 0) and the next primary (replica 1), with a single request. Replica 0 proposes it twice: at #1 to replicas 1 and 2 only, at #2 to replicas 1 and 3 only. Replica 2 gets 2f+1 = 3 COMMITs for #1 (its own and the two liars') and executes the request in view 0; the client accepts f+1 = 2 matching replies. Replica 3 is prepared at #2 but hears no COMMIT from the liars, so its timer expires and it asks for view 1. The liars ask too, claiming they prepared nothing. Replica 1, the new primary, builds V from 2f+1 = 3 VIEW-CHANGEs: the two liars' and replica 3's, which shows #2 prepared but not #1. So O re-proposes the null request at #1. Replica 3 commits the null request at #1 in view 1: replicas 2 and 3 executed different requests at #1, and the checker stops the run.",
   },
+  {
+    id: 'partition-primary',
+    title: 'Partition the primary away',
+    scenario: defaultScenario({ f: 1, partition: [0], partitionRule: 'hold' }),
+    speed: 200,
+    explanation:
+      "The network is cut in two: the primary, replica 0, alone on one side, the client and replicas 1, 2 and 3 on the other, and this cut holds every message across it until Heal. The client's REQUEST waits at the cut. Replica 0 hears nothing, sends nothing and stays in view 0: it does not even know it is cut off. The status says why the client waits: the primary is on the other side of the cut. The client times out and sends the request to every replica; replicas 1, 2 and 3 relay it to the primary (it waits at the cut too) and start their timers. When a timer expires, that replica asks for view 1, and the others follow. Replica 1, the primary of view 1, collects 2f+1 = 3 VIEW-CHANGEs — a quorum is all the majority side needs — and the request commits in view 1 without replica 0. Now press Heal (above the graph): the messages held at the cut reach replica 0 in the order they were sent. First the client's REQUEST: replica 0, still primary of view 0 as far as it knows, proposes it in view 0, and the others, in view 1, ignore that. Then the VIEW-CHANGEs: on f+1 = 2 of them it joins view 1, and with the NEW-VIEW, the PRE-PREPARE, the PREPAREs and the COMMITs it executes the same request at the same number. All four agree.",
+  },
+  {
+    id: 'slow-link',
+    title: 'A slow link',
+    scenario: defaultScenario({ f: 1, links: [{ a: 0, b: 3, extraDelayMs: 300, dropRate: 0 }] }),
+    speed: 100,
+    explanation:
+      "One link is slow: every message between the primary (replica 0) and replica 3 takes 300 ms longer, both ways. The others do not wait for it. Replicas 0, 1 and 2 are a quorum of 2f+1 = 3: they prepare, commit and execute without replica 3, and the client accepts after f+1 = 2 REPLYs, barely later than with no slow link. Replica 3 gets the PRE-PREPARE 300 ms late; by then it holds the others' PREPAREs and COMMITs, so it prepares, commits and executes at once — the same request at the same number. A slow link costs the replica behind it, not the quorum. Now make the link from the primary to replica 2 slow as well (Network tools, click the wire between 0 and 2, Slow): the PRE-PREPARE reaches replicas 2 and 3 only after 300 ms, so replica 1 cannot prepare in time (its own PREPARE is not the 2f = 2 it needs). The quorum must now wait for a slow link: replica 1's timer (T = 300 ms) expires first and it asks for view 1, the others follow when theirs run out, and the client accepts only after the view change. PBFT cannot tell a slow primary from a crashed one.",
+  },
 ];
 
 export function lessonById(id: string | null | undefined): Lesson | undefined {

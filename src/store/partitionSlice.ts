@@ -23,6 +23,8 @@ export interface PartitionUi {
   dialogOpen: boolean;
   /** The knobs a link's menu offers first (the last ones chosen). */
   linkChoice: LinkKnobs;
+  /** What the last stroke on the graph did, or why it did nothing. */
+  note: string | null;
 }
 
 export interface PartitionState {
@@ -46,6 +48,8 @@ export interface PartitionActions {
   /** The knobs a link's menu offers, clamped into the table's ranges. */
   chooseLinkKnobs(p: Partial<LinkKnobs>): void;
   setPartitionDialog(open: boolean): void;
+  /** Says what the last stroke did (or why nothing), under the tools. */
+  setNetworkNote(note: string | null): void;
 }
 
 /** One side of a cut as a set of existing nodes, sorted; null when it or the other side would be empty. */
@@ -77,7 +81,7 @@ export function partitionSlice(lab: Lab): Slice<PartitionState, PartitionActions
 
   const actions: PartitionActions = {
     setNetworkTools(tools) {
-      ui(tools ? { tools } : { tools, link: null });
+      ui(tools ? { tools } : { tools, link: null, note: null });
     },
     setCutRule(rule) {
       ui({ rule });
@@ -100,7 +104,14 @@ export function partitionSlice(lab: Lab): Slice<PartitionState, PartitionActions
       lab.send({ type: 'setPartition', partition: null });
     },
     openLink(link) {
-      ui({ link: link ? { a: linkEnds(link.a, link.b)[0], b: linkEnds(link.a, link.b)[1] } : null });
+      if (!link) return ui({ link: null });
+      const [a, b] = linkEnds(link.a, link.b);
+      // The menu starts from the link's own knobs; a normal link's from another faulty link on screen, so "slow as
+      // well" means as slow as the one already drawn.
+      const { links } = networkAt(get().run.scenario ?? get().scenario, get().run.interventions, get().cursor);
+      const own = links.find((l) => l.a === a && l.b === b);
+      const like = own ?? links.at(-1);
+      ui({ link: { a, b }, ...(like ? { linkChoice: { ...get().partitionUi.linkChoice, ...nonZero(like) } } : {}) });
     },
     setLinkFault(a, b, fault) {
       const n = nodes();
@@ -120,7 +131,10 @@ export function partitionSlice(lab: Lab): Slice<PartitionState, PartitionActions
       ui({ linkChoice: { ...get().partitionUi.linkChoice, ...clampKnobs({ ...get().partitionUi.linkChoice, ...p }) } });
     },
     setPartitionDialog(dialogOpen) {
-      ui({ dialogOpen });
+      ui(dialogOpen ? { dialogOpen, link: null } : { dialogOpen });
+    },
+    setNetworkNote(note) {
+      ui({ note });
     },
   };
 
@@ -131,6 +145,7 @@ export function partitionSlice(lab: Lab): Slice<PartitionState, PartitionActions
         rule: 'lose',
         link: null,
         dialogOpen: false,
+        note: null,
         linkChoice: { extraDelayMs: PARAMS.linkDelayMs.default, dropRate: PARAMS.linkDropRate.default },
       },
     },

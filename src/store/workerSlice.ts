@@ -52,6 +52,7 @@ export function workerSlice(lab: Lab, options: Pick<LabStoreOptions, 'connect'>)
         return lab.inspected(event);
       case 'batch': {
         lab.receive(event);
+        lab.predictBatch(event);
         // Back-pressure: the worker posts its next batch only after this frame has been drawn.
         const sentTo = transport;
         lab.requestFrame(() => sentTo?.send({ type: 'ack' }));

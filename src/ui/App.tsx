@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useLab } from '../store/context';
 import { PlaybackBar } from './controls/PlaybackBar';
 import { SpeedControl } from './controls/SimulationControls';
@@ -16,6 +17,9 @@ import { Drawers } from './stage/Drawers';
 import { ExperimentsView } from './experiments/ExperimentsView';
 import { useAppView } from './experiments/views';
 
+/** Predict mode's panel, loaded the first time Predict is turned on (src/store/predictSlice.ts loads its questions). */
+const PredictPanel = lazy(() => import('./predict/PredictPanel').then((m) => ({ default: m.PredictPanel })));
+
 /**
  * The stage: the graph and the space-time diagram own the screen, under the playback bar and the caption; everything
  * else opens in drawers beside it or over it (stage/Drawers.tsx). Embedded (`?embed=1`) it is the stage and the
@@ -27,6 +31,7 @@ export function App() {
   const hashView = useAppView();
   const view = embed ? 'visualizer' : hashView;
   const drawerOpen = useLab((s) => s.ui.drawer !== null);
+  const predicting = useLab((s) => s.predict.on && s.predict.ready);
   useShortcuts(view === 'visualizer');
   useDocumentChrome();
   const dock = useDock();
@@ -46,6 +51,11 @@ export function App() {
               </div>
             </div>
             <StepCaption />
+            {predicting && (
+              <Suspense fallback={null}>
+                <PredictPanel />
+              </Suspense>
+            )}
             <SafetyBanner />
             <div className="views">
               <GraphView />

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { describeEvent } from '../store/describe';
 import { useLab, useLabActions } from '../store/context';
 import type { LabState } from '../store/labStore';
@@ -192,13 +192,51 @@ interface Narration {
 const selectNarration = (s: LabState): Narration => ({ caption: s.timeline.caption, explanation: s.timeline.explanation });
 const sameNarration = (a: Narration, b: Narration) => a.caption === b.caption && a.explanation === b.explanation;
 
+/** In presentation mode the explanation's type shrinks to this share of its size, at the least, before its box grows. */
+export const FIT_FLOOR = 0.75;
+const FIT_STEP = 0.05;
+
+/**
+ * Presentation mode keeps the pictures still from step to step: the narration keeps one height (the headline and two
+ * lines of explanation), and a longer explanation is set in smaller type to fit it rather than pushing the pictures
+ * down (below FIT_FLOOR it is let grow, so nothing is ever cut off). Refitted when the text or the width changes.
+ */
+function useFittedExplanation(box: RefObject<HTMLDivElement | null>, explanation: string, on: boolean) {
+  useLayoutEffect(() => {
+    const el = box.current?.querySelector<HTMLElement>('.explanation');
+    if (!el) return;
+    const fit = () => {
+      el.style.removeProperty('font-size');
+      if (!on) return;
+      const style = getComputedStyle(el);
+      const full = parseFloat(style.fontSize);
+      const room = 2 * parseFloat(style.lineHeight) + 1;
+      for (let k = 1 - FIT_STEP; el.scrollHeight > room && k >= FIT_FLOOR - 1e-6; k -= FIT_STEP) el.style.fontSize = `${(full * k).toFixed(2)}px`;
+    };
+    fit();
+    if (!on || typeof ResizeObserver === 'undefined') return;
+    let width = el.clientWidth;
+    const observer = new ResizeObserver(() => {
+      // Only a new width changes where lines break; the height changes fitting makes must not refit again.
+      if (el.clientWidth === width) return;
+      width = el.clientWidth;
+      fit();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [box, explanation, on]);
+}
+
 /** What the last step did, and why it matters: announced while stepping, quiet while playing. */
 export function StepCaption() {
   const { caption, explanation } = useThrottledLab(selectNarration, sameNarration, useCrowdedInterval());
   const playing = useLab((s) => s.playback.playing);
   const replayed = useLab((s) => !s.following);
+  const presentation = useLab((s) => s.ui.presentation);
+  const box = useRef<HTMLDivElement>(null);
+  useFittedExplanation(box, explanation, presentation);
   return (
-    <div className="narration" role="status" aria-live={playing ? 'off' : 'polite'} aria-label="Last step">
+    <div className="narration" role="status" aria-live={playing ? 'off' : 'polite'} aria-label="Last step" ref={box}>
       <p className="caption">
         {replayed && <span className="replay-tag">Replay · </span>}
         {caption}

@@ -51,6 +51,7 @@ export function StatusPanel() {
         <Stat term="Messages sent" value={String(stats?.sentTotal ?? 0)} />
         <Stat term="Delivered" value={String(stats?.delivered ?? 0)} />
         <Stat term="Dropped" value={String(stats?.dropped ?? 0)} />
+        <Stat term="Held at the cut" value={String(stats?.held ?? 0)} />
         <Stat term="Last latency" value={ms(stats?.lastLatencyMs)} />
         <Stat term="Client fooled" value={String(stats?.fooled ?? 0)} tone={(stats?.fooled ?? 0) > 0 ? 'alarm' : undefined} />
         <Stat term="Safety violations" value={String(violations)} tone={violations > 0 ? 'alarm' : undefined} />

@@ -1,21 +1,23 @@
 import { useContext, useEffect } from 'react';
 import { LabStoreContext } from '../store/context';
 import type { LabStore } from '../store/labStore';
+import { questionOnScreen } from '../store/predictSlice';
 
 /** What the help overlay lists: the keys a presenter needs without touching the mouse. */
 export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: 'Space', what: 'Play / pause' },
   { keys: '→', what: 'Step: the next event' },
-  { keys: 'Shift + →', what: 'Next phase: until every message of this phase has arrived' },
+  { keys: 'Shift + →', what: 'Next phase: until every message of this phase has arrived (in Predict mode: reveal the open question first)' },
   { keys: 'Ctrl/⌘ + → or R', what: 'Next request: until the client accepts a result' },
   { keys: '←', what: 'Back one step' },
   { keys: 'Home / End', what: 'Jump to the start / to the newest moment' },
   { keys: 'N', what: 'The client sends a new request' },
-  { keys: '0–9', what: 'Select a replica for the inspector (type 12 for replica 12)' },
+  { keys: '0–9', what: 'Select a replica for the inspector (type 12 for replica 12); with a Predict question open, put it in the room’s answer or take it out' },
   { keys: 'M', what: 'Toggle the selected replica malicious' },
   { keys: 'Esc', what: 'Clear the selection, close this help; in a drawer or an Export menu, close it' },
   { keys: '[ / ]', what: 'Slower / faster' },
   { keys: 'P', what: 'Presentation mode (large text)' },
+  { keys: 'Q', what: 'Predict mode: the room answers a question before each phase' },
   { keys: 'T', what: 'Light / dark theme' },
   { keys: '?', what: 'This help' },
 ];
@@ -47,7 +49,8 @@ export function handleShortcut(store: LabStore, e: KeyboardEvent, digits: { text
       a.togglePlay();
       return true;
     case 'ArrowRight':
-      a.step(mod ? 'request' : e.shiftKey ? 'phase' : 'event');
+      if (e.shiftKey && !mod) a.nextPhase();
+      else a.step(mod ? 'request' : 'event');
       return true;
     case 'ArrowLeft':
       a.back();
@@ -88,6 +91,10 @@ export function handleShortcut(store: LabStore, e: KeyboardEvent, digits: { text
     case 'P':
       a.togglePresentation();
       return true;
+    case 'q':
+    case 'Q':
+      a.togglePredict();
+      return true;
     case 't':
     case 'T':
       a.setTheme(effectiveDark() ? 'light' : 'dark');
@@ -101,8 +108,16 @@ export function handleShortcut(store: LabStore, e: KeyboardEvent, digits: { text
         const n = state.run.n;
         // Keep the longest run of digits that still names a replica.
         const text = Number(joined) < n ? joined : e.key;
+        const previous = digits.text;
         digits.text = text;
         digits.at = e.timeStamp;
+        const question = questionOnScreen(state);
+        if (question && question.shape !== 'yes-no') {
+          // A Predict question is open: the digits mark the room's answer (1 then 2 is replica 12, not 1 and 12).
+          if (text !== e.key && previous) a.toggleAnswerReplica(Number(previous));
+          a.toggleAnswerReplica(Number(text));
+          return true;
+        }
         a.selectReplica(Number(text));
         return true;
       }

@@ -1,4 +1,5 @@
 import { useLab, useLabActions } from '../../store/context';
+import { PredictToggle } from '../predict/PredictToggle';
 import { Icon } from './icons';
 
 /** The lecturer's remote: big buttons, one per verb; the shortcut is in each tooltip. */
@@ -6,7 +7,7 @@ export function PlaybackBar() {
   const playing = useLab((s) => s.playback.playing);
   const failed = useLab((s) => s.error !== null);
   const atStart = useLab((s) => s.cursor === 0);
-  const { play, pause, step, back, reset, newRequest } = useLabActions();
+  const { play, pause, step, back, reset, newRequest, nextPhase } = useLabActions();
   return (
     <div className="playback" role="toolbar" aria-label="Playback">
       <button type="button" className="primary-action" onClick={play} disabled={playing || failed} title="Play (Space)">
@@ -25,7 +26,8 @@ export function PlaybackBar() {
         <Icon name="step" />
         Step
       </button>
-      <button type="button" onClick={() => step('phase')} disabled={failed} title="Until every message of the current phase has arrived (Shift+→)">
+      {/* In Predict mode Next phase asks first: with a question open it reveals the answer (src/store/predictSlice.ts). */}
+      <button type="button" onClick={nextPhase} disabled={failed} title="Until every message of the current phase has arrived (Shift+→)">
         <Icon name="phase" />
         Next phase
       </button>
@@ -41,6 +43,7 @@ export function PlaybackBar() {
         <Icon name="plus" />
         New request
       </button>
+      <PredictToggle />
     </div>
   );
 }

@@ -32,8 +32,8 @@ const SHAPE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-d
 const TEXT_PROPS = [...SHAPE_PROPS, 'paint-order', 'font-size', 'font-weight', 'font-style', 'font-family', 'text-anchor', 'letter-spacing'];
 const SHAPES = new Set(['circle', 'ellipse', 'line', 'path', 'polygon', 'polyline', 'rect']);
 const TEXTS = new Set(['text', 'tspan']);
-/** What a picture for slides leaves out: interaction marks (focus, selection rings) and invisible hit areas. */
-const CHROME = '.focus-ring, .selected-ring, .arrow-hit, title';
+/** What a picture for slides leaves out: interaction marks (focus, selection rings, a stroke being drawn) and invisible hit areas. */
+const CHROME = '.focus-ring, .selected-ring, .arrow-hit, .drawing, title';
 /** Attributes that only mean something on the page. */
 const PAGE_ATTRIBUTES = /^(role|tabindex|focusable|aria-.*|on.*)$/i;
 

@@ -5,6 +5,7 @@ import type { PictureFormat } from '../export/diagramExport';
 import { ExportMenu } from '../stage/ExportMenu';
 import { dotAt, paintedSample } from './CanvasMessageLayer';
 import { graphLayout } from './layout';
+import { HealButton, NetworkDialog, NetworkToolsBar, NetworkToolsToggle } from './NetworkTools';
 import { graphPainted, ReplicaGraph } from './ReplicaGraph';
 
 const CLICK_MODES: ReadonlyArray<{ mode: ReplicaClick; label: string; hint: string }> = [
@@ -39,6 +40,7 @@ function ReplicaClickMode() {
 export function GraphView() {
   const store = useContext(LabStoreContext);
   const embed = useLab((s) => s.ui.embed);
+  const tools = useLab((s) => s.partitionUi.tools);
   const frame = useRef<HTMLElement>(null);
   const onExport = async (format: PictureFormat) => {
     const svg = frame.current?.querySelector<SVGSVGElement>('svg.graph');
@@ -60,16 +62,20 @@ export function GraphView() {
       {!embed && (
         <div className="view-head">
           <h2 id="graph-heading">Replicas</h2>
+          <HealButton />
+          <NetworkToolsToggle />
           <ReplicaClickMode />
           <ExportMenu what="graph" onExport={onExport} />
         </div>
       )}
+      {!embed && tools && <NetworkToolsBar />}
       {embed && (
         <h2 id="graph-heading" className="visually-hidden">
           Replicas
         </h2>
       )}
       <ReplicaGraph />
+      {!embed && <NetworkDialog />}
     </section>
   );
 }

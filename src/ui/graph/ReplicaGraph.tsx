@@ -1,4 +1,4 @@
-import { useContext, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { MAX_EVENTS_PER_BATCH } from '../../store/pacing';
 import { formatSpeed } from '../controls/speedScale';
@@ -7,11 +7,16 @@ import { SVG_MESSAGE_LIMIT } from '../drawingRules';
 import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
+import { NetworkMarks, PartitionShading, useNetworkOnScreen } from './NetworkLayer';
+import { DrawingSurface, LinkMenu, type MenuAnchor } from './NetworkTools';
 import { graphLayout, type GraphLayout } from './layout';
 import { MessageLayer } from './MessageLayer';
 import { ReplicaNode } from './ReplicaNode';
 import { SelectedMessage } from './SelectedMessage';
 import { TimerLayer, ViewBadge } from './TimerLayer';
+
+/** Predict mode's answer targets and verdict marks: loaded with Predict mode (src/ui/predict/). */
+const PredictMarks = lazy(() => import('../predict/PredictMarks').then((m) => ({ default: m.PredictMarks })));
 
 /** Whether the graph paints its messages on a canvas (compact rings, or too many in flight for SVG elements). */
 export function graphPainted(layout: GraphLayout, inFlight: number): boolean {
@@ -27,22 +32,28 @@ export function ReplicaGraph() {
   const selected = useLab((s) => s.selection.replica);
   const offenders = useLab((s) => s.timeline.stats?.violations[0]?.replicas);
   const clickInspects = useLab((s) => s.ui.replicaClick === 'inspect');
+  const predicting = useLab((s) => s.predict.on && s.predict.ready);
   const { toggleMalicious, selectReplica } = useLabActions();
   const layout = useMemo(() => graphLayout(n), [n]);
+  const tools = useLab((s) => s.partitionUi.tools);
+  const network = useNetworkOnScreen();
+  const [menuAt, setMenuAt] = useState<MenuAnchor | null>(null);
   const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
 
   return (
     <div className="graph-frame">
       {painted && <CanvasMessageLayer layout={layout} />}
       <svg
-        className="graph"
+        className={`graph${tools ? ' drawing-on' : ''}`}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
         preserveAspectRatio="xMidYMid meet"
         role="group"
         aria-label={`${n} replicas and the client`}
       >
         <ViewBadge />
+        <PartitionShading layout={layout} network={network} />
         <Edges layout={layout} />
+        <NetworkMarks layout={layout} network={network} />
         <SelectedMessage layout={layout} />
         {/* Messages pass under the nodes, so they visibly leave and enter them. */}
         {!painted && <MessageLayer layout={layout} />}
@@ -68,7 +79,15 @@ export function ReplicaGraph() {
           })}
         </g>
         <TimerLayer layout={layout} />
+        {tools && <DrawingSurface layout={layout} onWire={setMenuAt} />}
+        {/* Predict mode's answer targets and verdict marks, over the replicas (src/ui/predict/). */}
+        {predicting && (
+          <Suspense fallback={null}>
+            <PredictMarks layout={layout} />
+          </Suspense>
+        )}
       </svg>
+      {tools && menuAt && <LinkMenu anchor={menuAt} onClose={() => setMenuAt(null)} />}
       <div className="graph-notes">
         <PacingNote />
         {painted && <GraphThinningNote n={n} />}

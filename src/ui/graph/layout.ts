@@ -83,6 +83,9 @@ export function wirePoint(layout: GraphLayout, a: NodePosition, b: NodePosition,
   return pointAlong(a, b, start + (end - start) * p);
 }
 
+/** Half the client's box, drawn centred on its position (a click within it is on the client, not on a wire). */
+export const CLIENT_HALF = { x: 62, y: 36 } as const;
+
 /** Roughly where a wire leaves the client's box. */
 const CLIENT_RIM = 50;
 

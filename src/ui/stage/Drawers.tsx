@@ -5,6 +5,7 @@ import { lessonById } from '../../store/lessons';
 import { WaitingNote } from '../Banners';
 import { AdversaryControls } from '../controls/AdversaryControls';
 import { Icon, type IconName } from '../controls/icons';
+import { NetworkFaults } from '../controls/NetworkFaults';
 import { NetworkControls, RunControls } from '../controls/SimulationControls';
 import { EventLog } from '../EventLog';
 import { ReplicaInspector } from '../inspector/ReplicaInspector';
@@ -106,6 +107,7 @@ export function Drawers({ mode }: { mode: DockMode }) {
             <h2 id="controls-heading">Scenario</h2>
             <RunControls />
             <NetworkControls />
+            <NetworkFaults />
             <AdversaryControls />
           </section>
         </Drawer>
