@@ -6,13 +6,15 @@ import { overlapWords, quorumOverlap } from '../store/quorums';
 import { eventAt, type RunState } from '../store/replay';
 
 /** The events the page holds up to the violation's moment. */
-function* eventsUpTo(run: RunState, v: SafetyViolation): Generator<TraceEvent> {
+function eventsUpTo(run: RunState, v: SafetyViolation): TraceEvent[] {
+  const out: TraceEvent[] = [];
   for (let i = run.base; i < run.length; i++) {
     const e = eventAt(run, i);
     if (!e) continue;
-    yield e;
-    if (e.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) return;
+    out.push(e);
+    if (e.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) break;
   }
+  return out;
 }
 
 function list(names: string[]): string {
@@ -35,7 +37,7 @@ export function SafetyBanner() {
     const state = store?.getState();
     if (!v || !state) return null;
     const liars = new Set(state.timeline.replicas.filter((r) => r.behaviour).map((r) => r.id));
-    const found = quorumOverlap(eventsUpTo(state.run, v), v, (state.run.scenario ?? state.scenario).mode, (id) => liars.has(id));
+    const found = quorumOverlap(eventsUpTo(state.run, v), v, state.timeline.n, (state.run.scenario ?? state.scenario).mode, (id) => liars.has(id));
     return found ? overlapWords(found, state.timeline.f) : null;
   }, [store, v]);
   if (!violations || violations.length === 0 || !v) return null;
