@@ -7,6 +7,7 @@
  */
 import { benchBrowser } from './browser';
 import { benchCore } from './core';
+import { benchSearch } from './search';
 import { benchSweeps } from './sweeps';
 
 const json = process.argv.includes('--json');
@@ -26,6 +27,21 @@ if (withNode) {
     log(`  n = ${String(fig.n).padStart(3)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s  (${fig.delivered.toLocaleString('en-US')} messages in ${fig.seconds.toFixed(2)} s)`);
   }
   out.coreMsgsPerSec = coreMsgsPerSec;
+
+  log('');
+  log('Attack search (Node, one core, one request, no liars, goal agreement): schedules tried per second');
+  const searchSchedulesPerSec: Record<string, number> = {};
+  const searchSchedulesPerCpuSec: Record<string, number> = {};
+  for (const n of [4, 7, 10]) {
+    const fig = benchSearch(n, (quick ? 400 : 2000) * (n === 4 ? 4 : n === 7 ? 1 : 0.5));
+    searchSchedulesPerSec[String(n)] = Math.round(fig.schedulesPerSec);
+    searchSchedulesPerCpuSec[String(n)] = Math.round(fig.schedulesPerCpuSec);
+    log(
+      `  n = ${String(n).padStart(3)}: ${Math.round(fig.schedulesPerSec).toLocaleString('en-US').padStart(11)} schedules/s  (${fig.schedules.toLocaleString('en-US')} schedules in ${fig.seconds.toFixed(2)} s; ${Math.round(fig.schedulesPerCpuSec).toLocaleString('en-US')} per CPU-second)`,
+    );
+  }
+  out.searchSchedulesPerSec = searchSchedulesPerSec;
+  out.searchSchedulesPerCpuSec = searchSchedulesPerCpuSec;
 
   const sweeps = benchSweeps(quick);
   out.seedSweepMs = sweeps.seedSweepMs;

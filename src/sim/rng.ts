@@ -23,31 +23,51 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** sfc32 (Small Fast Counting generator): passes PractRand, 128-bit state, fast in JS. */
-export function createRng(seed: number, stream = ''): Rng {
-  let a = fnv1a(stream, 0x9e3779b9 ^ (seed >>> 0));
-  let b = fnv1a(stream + '#b', seed >>> 0) | 0;
-  let c = fnv1a(stream + '#c', (seed * 2654435761) >>> 0) | 0;
-  let d = 1;
-  const next = (): number => {
-    a |= 0;
-    b |= 0;
-    c |= 0;
-    d |= 0;
+/**
+ * sfc32 (Small Fast Counting generator): passes PractRand, 128-bit state, fast in JS. A class, not closures: a run makes
+ * several streams, and the attack search makes thousands of runs a second, so a stream must cost next to nothing to make.
+ */
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d = 1;
+
+  constructor(seed: number, stream: string) {
+    this.a = fnv1a(stream, 0x9e3779b9 ^ (seed >>> 0));
+    this.b = fnv1a(stream + '#b', seed >>> 0) | 0;
+    this.c = fnv1a(stream + '#c', (seed * 2654435761) >>> 0) | 0;
+    // Warm up so that nearby seeds diverge immediately.
+    for (let k = 0; k < 12; k++) this.next();
+  }
+
+  next(): number {
+    const a = this.a | 0;
+    const b = this.b | 0;
+    const c = this.c | 0;
+    const d = this.d | 0;
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    const r = (c << 21) | (c >>> 11);
+    this.c = (r + t) | 0;
     return (t >>> 0) / 4294967296;
-  };
-  // Warm up so that nearby seeds diverge immediately.
-  for (let k = 0; k < 12; k++) next();
-  return {
-    next,
-    uniform: (min, max) => min + (max - min) * next(),
-    chance: (p) => p > 0 && next() < p,
-    int: (n) => Math.floor(next() * n),
-  };
+  }
+
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  chance(p: number): boolean {
+    return p > 0 && this.next() < p;
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+}
+
+export function createRng(seed: number, stream = ''): Rng {
+  return new Sfc32(seed, stream);
 }

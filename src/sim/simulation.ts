@@ -54,11 +54,23 @@ type Happening =
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
 
+/** What a lean world's step returns when it has no violation to report. */
+const NOTHING: readonly TraceEvent[] = Object.freeze([]);
+
 type TimerHappening = Extract<Happening, { type: 'REPLICA_TIMER' | 'LIAR_TIMER' | 'CLIENT_TIMER' }>;
 
 /** A timer as PendingItem names it: 'main' / 'resend' (a replica's), 'liar', or 'client:<timestamp>' (replica CLIENT). */
 function timerName(h: TimerHappening): string {
   return h.type === 'REPLICA_TIMER' ? h.which : h.type === 'LIAR_TIMER' ? 'liar' : `client:${h.timestamp}`;
+}
+
+/**
+ * A waiting timer's number, as cheap to make as the timer itself (replicas re-arm theirs on every step of progress): a
+ * replica's timers by replica and kind, the client's by the request's timestamp (negative).
+ */
+function timerKey(replica: NodeId, timer: string): number {
+  const kind = timer === 'main' ? 0 : timer === 'resend' ? 1 : timer === 'liar' ? 2 : NaN;
+  return replica >= 0 ? replica * 4 + kind : NaN;
 }
 
 function timerOwner(h: TimerHappening): NodeId {
@@ -130,7 +142,7 @@ export class Simulation {
   /** Messages waiting in flight for a hand, by id. */
   private readonly waiting = new Map<number, WireMessage>();
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
-  private readonly waitingTimers = new Map<string, TimerHappening>();
+  private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
   /** What every view shows, folded from what this world records (whether or not it keeps a trace). */
   private readonly picture: Picture;
@@ -586,7 +598,7 @@ export class Simulation {
       return;
     }
     h.at = time > this.now ? time : this.now;
-    const key = `${timerOwner(h)}|${timerName(h)}`;
+    const key = h.type === 'REPLICA_TIMER' ? timerKey(h.replica, h.which) : h.type === 'LIAR_TIMER' ? timerKey(h.replica, 'liar') : -h.timestamp;
     // Re-inserted, so the map's order stays the order timers were set in.
     this.waitingTimers.delete(key);
     this.waitingTimers.set(key, h);
@@ -627,8 +639,18 @@ export class Simulation {
   }
 
   /** Ids of the messages waiting for a hand, in the order they began to wait (the search's cheap view of `pending`). */
-  waitingIds(): number[] {
-    return [...this.waiting.keys()];
+  waitingKeys(): IterableIterator<number> {
+    return this.waiting.keys();
+  }
+
+  /** Requests the client has still to issue (it issues the next when one is accepted). */
+  get requestsToIssue(): number {
+    return this.toIssue;
+  }
+
+  /** How many messages wait for a hand. */
+  get waitingCount(): number {
+    return this.waiting.size;
   }
 
   /** A message waiting for a hand (its receiver, sender and type), or undefined. */
@@ -744,7 +766,7 @@ export class Simulation {
 
   /** Fires a timer that waits for a hand (as `pending` names it); the clock moves on to its deadline if that is later. */
   fireTimer(replica: NodeId, timer: string): TraceEvent[] {
-    const key = `${replica}|${timer}`;
+    const key = timer.startsWith('client:') ? (replica === CLIENT ? -Number(timer.slice(7)) : NaN) : timerKey(replica, timer);
     const h = this.waitingTimers.get(key);
     if (!h) return [];
     this.waitingTimers.delete(key);
@@ -801,6 +823,9 @@ export class Simulation {
 
   private flush(): TraceEvent[] {
     const out = this.unflushed;
+    // A lean world (no trace) has nothing to hand out but violations: no new list per step (the attack search steps
+    // millions of times a second). Nobody may add to what a step returns.
+    if (out.length === 0 && !this.recordTrace) return NOTHING as TraceEvent[];
     this.unflushed = [];
     if (this.keepTrace) for (const ev of out) this.trace.push(ev);
     return out;
@@ -812,56 +837,78 @@ export class Simulation {
    */
   private makeHost(): ReplicaHost {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
+    // Methods, not arrow functions, and `sim` for the world: every run builds these, and a named arrow function costs a
+    // name-keeping call each under tsx (the attack search builds thousands of runs a second).
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
     const liars = (this.liars = new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
       table: adversaries,
-      behaviourOf: (id) => this.behaviours[id] ?? null,
+      behaviourOf(id) {
+        return sim.behaviours[id] ?? null;
+      },
       // Whatever a liar puts on the wire goes out under its own signature (it can sign anything in its own name;
       // what it relays inside a proof keeps the signatures it came with).
-      transmit: (from, to, msg, delayMs) => this.transmit(from, to, this.signedBy(from, msg), delayMs),
-      sign: (from, msg) => this.signedBy(from, msg),
-      setTimer: (replica, delay, generation) => this.later(this.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 }),
+      transmit(from, to, msg, delayMs) {
+        sim.transmit(from, to, sim.signedBy(from, msg), delayMs);
+      },
+      sign(from, msg) {
+        return sim.signedBy(from, msg);
+      },
+      setTimer(replica, delay, generation) {
+        sim.later(sim.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 });
+      },
     }));
     return {
-      now: () => this.now,
-      send: (from, to, fields) => {
-        const signed = this.stamped(from, fields);
-        const behaviour = this.behaviours[from];
+      now() {
+        return sim.now;
+      },
+      send(from, to, fields) {
+        const signed = sim.stamped(from, fields);
+        const behaviour = sim.behaviours[from];
         // A liar's answer to a retransmission is its lie again, told to one replica.
         if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
         else if (behaviour) liars.send(from, behaviour, to, signed);
-        else this.transmit(from, to, signed);
+        else sim.transmit(from, to, signed);
       },
-      multicast: (from, fields, repeat = false) => {
+      multicast(from, fields, repeat = false) {
         // One signature per multicast, not per recipient.
-        const signed = this.stamped(from, fields);
-        const behaviour = this.behaviours[from];
+        const signed = sim.stamped(from, fields);
+        const behaviour = sim.behaviours[from];
         if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
         const retransmit = repeat ? 'repeat' : signed.retransmit;
-        for (let to = 0; to < this.n; to++) if (to !== from) this.transmit(from, to, signed, 0, retransmit);
+        for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit);
         return signed;
       },
-      sign: (from, content) => this.signatures.sign(from, content),
-      verify: (message) => this.signatures.verify(message),
-      proposals: (from, pending, room) => {
-        const behaviour = this.behaviours[from];
+      sign(from, content) {
+        return sim.signatures.sign(from, content);
+      },
+      verify(message) {
+        return sim.signatures.verify(message);
+      },
+      proposals(from, pending, room) {
+        const behaviour = sim.behaviours[from];
         return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
       },
-      emit: (from, event) => this.onReplicaEvent(from, event),
-      setTimer: (replica, delay, which = 'main') => {
-        const generation = ++this.timerGeneration[which][replica];
-        this.later(this.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
+      emit(from, event) {
+        sim.onReplicaEvent(from, event);
       },
-      clearTimer: (replica, which = 'main') => {
-        this.timerGeneration[which][replica]++;
+      setTimer(replica, delay, which = 'main') {
+        const generation = ++sim.timerGeneration[which][replica];
+        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
       },
-      isAuthentic: (request) => {
-        const issued = this.client.issued.get(request.digest);
+      clearTimer(replica, which = 'main') {
+        sim.timerGeneration[which][replica]++;
+      },
+      isAuthentic(request) {
+        const issued = sim.client.issued.get(request.digest);
         return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
       },
-      fetchState: (seq, digest) => this.fetchState(seq, digest),
+      fetchState(seq, digest) {
+        return sim.fetchState(seq, digest);
+      },
     };
   }
 

@@ -14,9 +14,8 @@
  * Schedule k depends only on (seed, k): a search split into shards or threads finds exactly what one search finds.
  */
 import { createRng, type Rng } from '../rng';
-import { applyIntervention } from '../session';
 import { Simulation } from '../simulation';
-import { BEHAVIOURS, type Behaviour, type Intervention, type NodeId, type Scenario, type TimedIntervention } from '../types';
+import { BEHAVIOURS, type BehaviourKind, type Intervention, type NodeId, type Scenario, type TimedIntervention } from '../types';
 import type { Goal, GoalViolation } from './goals';
 import { calmAndJudge, calmBoundMs, evaluate, settleNow } from './replay';
 import { shrink } from './shrink';
@@ -79,87 +78,161 @@ export interface SearchResult {
 
 const PROGRESS_EVERY = 256;
 
-/** The choices that shape one schedule, drawn first from its stream. */
-interface Temper {
-  dropRate: number;
-  duplicateRate: number;
-  timerRate: number;
-  /** Steps at which the message about to go is pushed to the back (PCT's d − 1 priority change points). */
-  changePoints: Set<number>;
-  liarSwitchRate: number;
+/**
+ * The choices that shape one schedule, drawn first from its stream: what happens at each step, as bits. Like PCT's
+ * priority change points, every fault is a bounded number of events at random steps, not a rate: a bug that needs two
+ * losses is found as often at n = 10 as at n = 4, and a schedule costs about one round of the protocol whatever n is.
+ */
+const CHANGE_POINT = 1; // the message about to go is pushed to the back (PCT's d − 1 priority change points)
+const LOSE = 2; // the message about to go is lost instead
+const COPY = 4; // … or copied
+const EARLY_TIMER = 8; // a timer fires before its turn
+const SWITCH_LIAR = 16; // a liar switches behaviour (liars: 'any')
+
+function temper(rng: Rng, horizon: number, liars: boolean): Uint8Array {
+  const marks = new Uint8Array(horizon);
+  const mark = (bit: number, most: number, none: number) => {
+    if (rng.chance(none)) return;
+    for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(horizon)] |= bit;
+  };
+  for (let k = rng.int(3); k > 0; k--) marks[rng.int(horizon)] |= CHANGE_POINT;
+  mark(LOSE, 3, 0.4);
+  mark(COPY, 2, 0.7);
+  mark(EARLY_TIMER, 3, 0.5);
+  if (liars) mark(SWITCH_LIAR, 2, 0.3);
+  return marks;
 }
 
-function temper(rng: Rng, maxSteps: number, liars: boolean): Temper {
-  const changePoints = new Set<number>();
-  const depth = 1 + rng.int(3);
-  for (let k = 1; k < depth; k++) changePoints.add(rng.int(maxSteps));
-  return {
-    dropRate: rng.chance(0.5) ? rng.next() * 0.2 : 0,
-    duplicateRate: rng.chance(0.3) ? rng.next() * 0.1 : 0,
-    timerRate: rng.next() * 0.08,
-    changePoints,
-    liarSwitchRate: liars ? rng.next() * 0.05 : 0,
-  };
+/**
+ * The steps of a schedule as the search takes them: flat arrays of numbers, made into interventions only for a schedule
+ * that broke the goal (most never do, and the search makes thousands a second).
+ */
+class StepLog {
+  private readonly kind: number[] = [];
+  private readonly a: number[] = [];
+  private readonly b: number[] = [];
+  private readonly event: number[] = [];
+  private readonly at: number[] = [];
+  /** Timer names and behaviours, by the index `b` holds. */
+  private readonly words: string[] = [];
+
+  add(sim: Simulation, kind: number, a = 0, word = ''): void {
+    this.kind.push(kind);
+    this.a.push(a);
+    this.b.push(word === '' ? -1 : this.words.push(word) - 1);
+    this.event.push(sim.eventCount);
+    this.at.push(sim.now);
+  }
+
+  get length(): number {
+    return this.kind.length;
+  }
+
+  interventions(): TimedIntervention[] {
+    return this.kind.map((kind, k) => ({ afterEvent: this.event[k], at: this.at[k], intervention: this.intervention(kind, this.a[k], this.words[this.b[k]] ?? '') }));
+  }
+
+  private intervention(kind: number, a: number, word: string): Intervention {
+    switch (kind) {
+      case HAND_ON:
+        return { kind: 'setByHand', on: true };
+      case DELIVER:
+        return { kind: 'deliver', msg: a };
+      case DROP:
+        return { kind: 'dropMessage', msg: a };
+      case DUPLICATE:
+        return { kind: 'duplicate', msg: a };
+      case FIRE:
+        return { kind: 'fireTimer', replica: a, timer: word };
+      default:
+        return { kind: 'setBehaviour', id: a, behaviour: { kind: word as BehaviourKind } };
+    }
+  }
 }
+
+const HAND_ON = 0;
+const DELIVER = 1;
+const DROP = 2;
+const DUPLICATE = 3;
+const FIRE = 4;
+const SWITCH = 5;
 
 /**
  * Schedule k: its hand steps, played on a lean world (no trace), each pinned where it was taken. The world is left
  * where the last step left it (settled), ready to be made calm and judged.
  */
-export function generate(scenario: Scenario, seed: number, k: number, options: { maxSteps?: number; liars?: 'as-given' | 'any' } = {}): { sim: Simulation; steps: TimedIntervention[] } {
+export function generate(scenario: Scenario, seed: number, k: number, options: { maxSteps?: number; liars?: 'as-given' | 'any' } = {}): { sim: Simulation; steps: () => TimedIntervention[] } {
   const rng = createRng(seed, `schedule ${k}`);
   const sim = new Simulation(scenario, { recordTrace: false });
   const maxSteps = options.maxSteps ?? 60 * sim.n;
   const liarIds = Object.keys(scenario.malicious).map(Number);
-  const t = temper(rng, maxSteps, options.liars === 'any' && liarIds.length > 0);
-  const steps: TimedIntervention[] = [];
-  const act = (intervention: Intervention) => {
-    steps.push({ afterEvent: sim.eventCount, at: sim.now, intervention });
-    applyIntervention(sim, intervention);
-  };
-  if (!sim.deliveringByHand) act({ kind: 'setByHand', on: true });
-  const priority = new Map<number, number>();
+  // About one round's messages: where the choices that matter fall.
+  const t = temper(rng, 2 * sim.n * (sim.n + 1), options.liars === 'any' && liarIds.length > 0);
+  const log = new StepLog();
+  if (!sim.deliveringByHand) {
+    log.add(sim, HAND_ON);
+    sim.setByHand(true);
+  }
+  /** Each message's priority, by id (drawn when first seen). */
+  const priority: number[] = [];
   for (let step = 0; step < maxSteps; step++) {
     settleNow(sim);
-    if (t.liarSwitchRate > 0 && rng.chance(t.liarSwitchRate)) {
+    const marks = step < t.length ? t[step] : 0;
+    if (marks & SWITCH_LIAR) {
       const id: NodeId = liarIds[rng.int(liarIds.length)];
-      const behaviour: Behaviour = { kind: BEHAVIOURS[rng.int(BEHAVIOURS.length)] };
-      act({ kind: 'setBehaviour', id, behaviour });
+      const kind = BEHAVIOURS[rng.int(BEHAVIOURS.length)];
+      log.add(sim, SWITCH, id, kind);
+      sim.setBehaviour(id, { kind });
       continue;
     }
-    const ids = sim.waitingIds();
-    if (ids.length === 0 || (t.timerRate > 0 && rng.chance(t.timerRate))) {
+    const waiting = sim.waitingCount;
+    // Nothing in flight and every request answered: what timers are left only say again what was said. The calm
+    // network plays them out; a hand spends its steps where choices matter.
+    if (waiting === 0 && sim.client.outstanding.size === 0 && sim.requestsToIssue === 0) break;
+    if (waiting === 0 || marks & EARLY_TIMER) {
       const timers = sim.waitingTimerNames();
       if (timers.length > 0) {
         // With nothing in flight, time passes: most often the timer due first, sometimes any.
         let pick = rng.int(timers.length);
-        if (ids.length === 0 && rng.chance(0.7)) for (let j = 0; j < timers.length; j++) if (timers[j].deadline < timers[pick].deadline) pick = j;
-        act({ kind: 'fireTimer', replica: timers[pick].replica, timer: timers[pick].timer });
+        if (waiting === 0 && rng.chance(0.7)) for (let j = 0; j < timers.length; j++) if (timers[j].deadline < timers[pick].deadline) pick = j;
+        log.add(sim, FIRE, timers[pick].replica, timers[pick].timer);
+        sim.fireTimer(timers[pick].replica, timers[pick].timer);
         continue;
       }
-      if (ids.length === 0) break;
+      if (waiting === 0) break;
     }
-    let best = highest(ids, priority, rng);
-    if (t.changePoints.has(step)) {
-      priority.set(best, -1 - step);
-      best = highest(ids, priority, rng);
+    let best = highest(sim, priority, rng);
+    if (marks & CHANGE_POINT) {
+      priority[best] = -1 - step;
+      best = highest(sim, priority, rng);
     }
-    const roll = rng.next();
-    if (roll < t.dropRate) act({ kind: 'dropMessage', msg: best });
-    else if (roll < t.dropRate + t.duplicateRate) act({ kind: 'duplicate', msg: best });
-    else act({ kind: 'deliver', msg: best });
+    if (marks & LOSE) {
+      log.add(sim, DROP, best);
+      sim.dropMessage(best);
+    } else if (marks & COPY) {
+      log.add(sim, DUPLICATE, best);
+      sim.duplicate(best);
+    } else {
+      log.add(sim, DELIVER, best);
+      sim.deliverMessage(best);
+    }
   }
   settleNow(sim);
-  return { sim, steps };
+  return {
+    sim,
+    steps() {
+      return log.interventions();
+    },
+  };
 }
 
-/** The waiting message of highest priority (each drawn when first seen). */
-function highest(ids: readonly number[], priority: Map<number, number>, rng: Rng): number {
-  let best = ids[0];
+/** The waiting message of highest priority (each drawn when first seen, in the order they began to wait). */
+function highest(sim: Simulation, priority: number[], rng: Rng): number {
+  let best = -1;
   let top = -Infinity;
-  for (const id of ids) {
-    let p = priority.get(id);
-    if (p === undefined) priority.set(id, (p = rng.next()));
+  for (const id of sim.waitingKeys()) {
+    let p = priority[id];
+    if (p === undefined) priority[id] = p = rng.next();
     if (p > top) {
       top = p;
       best = id;
@@ -195,7 +268,7 @@ export function search(options: SearchOptions): SearchResult {
     options.onFound?.(k);
     const schedulesPerSec = rate();
     // Shrinking starts from the steps as taken; its verdict and the one above agree (replay is exact).
-    const schedule = options.shrink === false ? steps : shrink(scenario, steps, goal, { boundMs });
+    const schedule = options.shrink === false ? steps() : shrink(scenario, steps(), goal, { boundMs });
     const final = evaluate(scenario, schedule, goal, boundMs);
     options.onProgress?.({ schedulesTried: tried, schedulesPerSec, found: true });
     return { found: true, schedulesTried: k + 1, schedulesPerSec, schedule: final.stamped, violation: final.violation, scheduleIndex: k };

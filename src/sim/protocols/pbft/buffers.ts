@@ -18,17 +18,18 @@ interface HeldEntry {
  * the highest view — so a sender occupies at most 3 × the numbers the replica agrees to hold.
  */
 export class HeldMessages {
-  private readonly bySender: Array<Map<string, HeldEntry>>;
+  /** Made when a sender first has something held (most never do: n maps per replica would cost every run n² of them). */
+  private readonly bySender: Array<Map<string, HeldEntry> | undefined>;
   private arrivals = 0;
   private count = 0;
 
   constructor(n: number) {
-    this.bySender = Array.from({ length: n }, () => new Map());
+    this.bySender = new Array<Map<string, HeldEntry> | undefined>(n);
   }
 
   /** Holds `msg` (a sender's later message for the same type and number replaces an earlier view's). */
   hold(msg: Message, from: NodeId): 'held' | 'older' {
-    const mine = this.bySender[from];
+    const mine = (this.bySender[from] ??= new Map());
     const key = `${msg.type}|${msg.seq}`;
     const known = mine.get(key);
     if (known && known.msg.view >= msg.view) return 'older';
@@ -45,6 +46,7 @@ export class HeldMessages {
     if (this.count === 0) return [];
     const ready: HeldEntry[] = [];
     for (const mine of this.bySender) {
+      if (!mine) continue;
       for (const [key, entry] of mine) {
         const v = verdict(entry.msg);
         if (v === 'keep') continue;
