@@ -82,7 +82,8 @@ export function handOnScreen(s: Pick<LabState, 'run' | 'cursor' | 'scenario' | '
     messages.push({ kind: 'message', id: m.id, type: m.type, from: m.from, to: m.to, view: m.view, seq: m.seq, digest });
   }
   messages.sort((a, b) => a.id - b.id);
-  const live = s.following && s.handPending.at === s.cursor;
+  // The worker's list is of its newest moment; an empty one stays empty until something waits again (no update per batch).
+  const live = s.following && (s.handPending.at === s.cursor || s.handPending.items.length === 0);
   const timers = live ? s.handPending.items.filter((p): p is WaitingTimer => p.kind === 'timer') : null;
   return { on, held, messages, timers };
 }
@@ -149,11 +150,8 @@ export function handSlice(lab: Lab): Slice<HandState, HandActions, HandHooks> {
     hooks: {
       handBatch(batch) {
         const items = batch.pending ?? [];
-        const was = get().handPending;
-        if (items.length === 0 && was.items.length === 0) {
-          if (was.at !== batch.traceLength) set({ handPending: { at: batch.traceLength, items: was.items } });
-          return;
-        }
+        // Nothing waited and nothing waits: no update, so a run played without a hand costs the page nothing here.
+        if (items.length === 0 && get().handPending.items.length === 0) return;
         set({ handPending: { at: batch.traceLength, items } });
       },
     },

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CLIENT, type MessageType, type NodeId } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
 import { nodeName, typeLabel } from '../../store/describe';
-import { handOnScreen, type WaitingMessage, type WaitingTimer } from '../../store/handSlice';
+import { handOnScreen, type HandOnScreen, type WaitingMessage, type WaitingTimer } from '../../store/handSlice';
 import './hand.css';
 
 /** A message as a row names it: "PREPARE 1 → 2 (view 0, #1)". */
@@ -29,21 +29,14 @@ function shortDigest(d: string): string {
  * moment on screen (src/store/handSlice.ts).
  */
 export function NetworkPanel() {
-  const run = useLab((s) => s.run);
-  const cursor = useLab((s) => s.cursor);
-  const scenario = useLab((s) => s.scenario);
-  const timeline = useLab((s) => s.timeline);
-  const handPending = useLab((s) => s.handPending);
+  // What waits, as a string that compares by value: the panel redraws when that changes, not on every batch, and a
+  // closed drawer costs nothing.
+  const key = useLab((s) => (s.ui.drawer === 'network' ? JSON.stringify(handOnScreen(s)) : ''));
+  const waiting = useMemo<HandOnScreen>(() => (key ? (JSON.parse(key) as HandOnScreen) : { on: false, held: [], messages: [], timers: null }), [key]);
   const following = useLab((s) => s.following);
   const selected = useLab((s) => s.selection.message);
   const n = useLab((s) => s.timeline.n || s.run.n);
   const a = useLabActions();
-  const waiting = useMemo(
-    () => handOnScreen({ run, cursor, scenario, timeline, handPending, following }),
-    // `run` is shared and mutated in place; its length and interventions say when it changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [run, run.length, run.interventions, cursor, scenario, timeline, handPending, following],
-  );
   const [replica, setReplica] = useState(0);
   const [phase, setPhase] = useState<MessageType | ''>('');
   const k = Math.min(replica, Math.max(0, n - 1));
