@@ -252,7 +252,11 @@ export class Picture {
     switch (e.kind) {
       case 'send':
         this.send(e.msg.type, e.msg.from, e.msg.digest);
-        this.flights?.set(e.msg.id, flight ?? (e.hand ? { ...flightOf(e.msg, e.t, e.arriveAt, false), hand: true } : flightOf(e.msg, e.t, e.arriveAt, e.lost, e.held ? 'partition' : (e.by ?? null), e.held === true)));
+        if (e.hand && flight && this.flights) {
+          // The page's flight is its shared record of the message: waiting for a hand is this moment's, so a copy says it.
+          this.flights.set(e.msg.id, { ...flight, hand: true });
+          this.altered.add(e.msg.id);
+        } else this.flights?.set(e.msg.id, flight ?? (e.hand ? { ...flightOf(e.msg, e.t, e.arriveAt, false), hand: true } : flightOf(e.msg, e.t, e.arriveAt, e.lost, e.held ? 'partition' : (e.by ?? null), e.held === true)));
         if (e.held) this.hold(e.msg.type);
         return;
       case 'hold':

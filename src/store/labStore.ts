@@ -8,13 +8,15 @@
  * - workerSlice.ts — the worker's life (connect, error, restart, dispose) and where each thing it says goes;
  * - pageSlice.ts — theme, presentation, help, selection, the inspector's data, notices;
  * - partitionSlice.ts — partitions and faulty links drawn by hand (the graph's network tools, the dialog).
+ * - handSlice.ts — deliver by hand: the Network panel's interventions and what waits for a hand.
  * - predictSlice.ts — Predict mode: the room's answer to the question of the moment, the verdict, the score.
  * What is on screen (the live picture or a past one) is kept consistent after every update by onScreen.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Scenario } from '../sim/types';
+import type { Scenario, TimedIntervention } from '../sim/types';
 import type { ConnectSim } from '../worker/transport';
 import { keepOnScreen } from './onScreen';
+import { handSlice, type HandActions, type HandHooks, type HandState } from './handSlice';
 import { pageSlice, type PageActions, type PageHooks, type PageState, type Theme } from './pageSlice';
 import { partitionSlice, type PartitionActions, type PartitionState } from './partitionSlice';
 import { predictSlice, type PredictActions, type PredictHooks, type PredictState } from './predictSlice';
@@ -28,9 +30,9 @@ export type { DrawerId, InspectionState, ReplicaClick, Selection, Theme, UiState
 export type { Playback } from './playbackSlice';
 export type { BehaviourChoice } from './scenarioSlice';
 
-export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions & PredictActions;
+export type LabActions = ScenarioActions & PlaybackActions & RunFilesActions & WorkerActions & PageActions & PartitionActions & PredictActions & HandActions;
 
-export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & PredictState & { actions: LabActions };
+export type LabState = ScenarioState & PlaybackState & RunFilesState & WorkerState & PageState & PartitionState & PredictState & HandState & { actions: LabActions };
 
 export type LabStore = StoreApi<LabState>;
 
@@ -46,6 +48,8 @@ export interface LabStoreOptions {
   /** Acks are sent from here, after React has rendered the batch. */
   requestFrame?: (cb: () => void) => void;
   clock?: () => number;
+  /** Interventions to replay from the start of the first run (a link that carries a schedule). */
+  interventions?: TimedIntervention[];
   /** How much of a run the page keeps (default DEFAULT_HISTORY: 100,000 events, a snapshot every 2,000). */
   history?: HistoryLimits;
 }
@@ -63,7 +67,7 @@ export interface LabBase {
 }
 
 /** The base and what the slices offer one another besides actions (the worker's answers reach them through these). */
-export type Lab = LabBase & WorkerHooks & PlaybackHooks & RunFilesHooks & PageHooks & PredictHooks;
+export type Lab = LabBase & WorkerHooks & PlaybackHooks & RunFilesHooks & PageHooks & PredictHooks & HandHooks;
 
 /** A concern's part of the store: its state, its actions, and the hooks the other slices call. */
 export interface Slice<S, A, H = object> {
@@ -88,7 +92,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
       const page = pageSlice(lab, options);
       const partitions = partitionSlice(lab);
       const predict = predictSlice(lab);
-      const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks, predict.hooks);
+      const hand = handSlice(lab);
+      const complete: Lab = Object.assign(base, worker.hooks, playback.hooks, files.hooks, page.hooks, predict.hooks, hand.hooks);
       start = complete.connect;
       return {
         ...scenario.state,
@@ -98,7 +103,8 @@ export function createLabStore(options: LabStoreOptions): LabStore {
         ...page.state,
         ...partitions.state,
         ...predict.state,
-        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions, ...predict.actions },
+        ...hand.state,
+        actions: { ...scenario.actions, ...playback.actions, ...files.actions, ...worker.actions, ...page.actions, ...partitions.actions, ...predict.actions, ...hand.actions },
       };
     }),
   );

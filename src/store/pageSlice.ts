@@ -11,7 +11,7 @@ import type { Lab, LabStoreOptions, Slice } from './labStore';
 export type Theme = 'system' | 'light' | 'dark';
 
 /** The drawers beside (or over) the stage; at most one is open. */
-export const DRAWERS = ['status', 'scenario', 'inspector', 'lesson', 'share'] as const;
+export const DRAWERS = ['status', 'scenario', 'network', 'attack', 'inspector', 'lesson', 'share'] as const;
 export type DrawerId = (typeof DRAWERS)[number];
 
 /** What a click (or a tap) on a replica does: toggle it malicious, or open it in the inspector. */

@@ -32,6 +32,8 @@ export interface MessageRecord extends MessageSummary {
   releaseIndex: number;
   releaseT: number;
   releaseArriveAt: number;
+  /** Trace index at which it was lost after being sent as not lost — dropped by a hand, or at a cut — (−1: never). */
+  lostIndex: number;
 }
 
 /** How much of a run the page remembers. */
@@ -184,6 +186,7 @@ export function truncateRun(run: RunState, at: number): void {
   for (const m of run.messages) {
     if (m.endIndex >= cut) m.endIndex = -1;
     if (m.releaseIndex >= cut) m.releaseIndex = -1;
+    if (m.lostIndex >= cut) m.lostIndex = -1;
     if (m.holdIndex >= cut && !m.held) m.holdIndex = -1;
   }
   while (run.snapshots.length > 1 && run.snapshots[run.snapshots.length - 1].index > cut) run.snapshots.pop();
@@ -214,10 +217,12 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
       releasedAt: -1,
       sendIndex: e.i,
       endIndex: -1,
-      holdIndex: e.held ? e.i : -1,
+      // Waiting for a hand is drawn as waiting at a cut: part-way along, until a hand (or the network model) takes it.
+      holdIndex: e.held || e.hand ? e.i : -1,
       releaseIndex: -1,
       releaseT: -1,
       releaseArriveAt: -1,
+      lostIndex: -1,
     };
     run.messageById.set(e.msg.id, record);
     run.messages.push(record);
@@ -226,7 +231,15 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
   }
   if (e.kind === 'deliver' || e.kind === 'drop') {
     const record = run.messageById.get(e.msg.id);
-    if (record) record.endIndex = e.i;
+    if (!record) return undefined;
+    record.endIndex = e.i;
+    if (e.kind === 'drop' && !record.lost) record.lostIndex = e.i;
+    // Taken off the wire by a hand (delivered or dropped now, not when its flight said): its arrow ends here.
+    if (record.releaseIndex < 0 && (record.holdIndex >= 0 || e.t < record.arriveAt)) {
+      record.releaseIndex = e.i;
+      record.releaseT = e.t;
+      record.releaseArriveAt = e.t;
+    }
   } else if (e.kind === 'hold') {
     const record = run.messageById.get(e.msg.id);
     if (record) record.holdIndex = e.i;

@@ -231,6 +231,8 @@ export function extrapolatedTime(
  * travels on from the cut.
  */
 export function wireFraction(m: FlightMessage, t: number): number {
+  // Waiting for a hand (deliver by hand): it stands part-way along its wire, where a cut would hold it.
+  if (m.hand) return CUT_POINT;
   if (m.held) return CUT_POINT * progressAt(m, t);
   if (m.releasedAt >= 0) return CUT_POINT + (1 - CUT_POINT) * progressAt({ sendT: m.releasedAt, arriveAt: m.arriveAt }, t);
   if (m.lost) return progressAt(m, t) * lossFraction(m);

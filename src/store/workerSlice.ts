@@ -27,9 +27,11 @@ export interface WorkerHooks {
   connect(): void;
 }
 
-export function workerSlice(lab: Lab, options: Pick<LabStoreOptions, 'connect'>): Slice<WorkerState, WorkerActions, WorkerHooks> {
+export function workerSlice(lab: Lab, options: Pick<LabStoreOptions, 'connect' | 'interventions'>): Slice<WorkerState, WorkerActions, WorkerHooks> {
   const { set, get } = lab;
   let transport: SimTransport | null = null;
+  /** A shared link's schedule replays on the first run only; a restart starts the scenario afresh. */
+  let firstInterventions = options.interventions;
 
   const stop = () => {
     transport?.dispose();
@@ -53,6 +55,7 @@ export function workerSlice(lab: Lab, options: Pick<LabStoreOptions, 'connect'>)
       case 'batch': {
         lab.receive(event);
         lab.predictBatch(event);
+        lab.handBatch(event);
         // Back-pressure: the worker posts its next batch only after this frame has been drawn.
         const sentTo = transport;
         lab.requestFrame(() => sentTo?.send({ type: 'ack' }));
@@ -75,7 +78,9 @@ export function workerSlice(lab: Lab, options: Pick<LabStoreOptions, 'connect'>)
     transport = current;
     const { scenario, playback } = get();
     current.send({ type: 'setSpeed', virtualMsPerSecond: playback.speed });
-    current.send({ type: 'configure', scenario });
+    const interventions = firstInterventions;
+    firstInterventions = undefined;
+    current.send({ type: 'configure', scenario, ...(interventions && interventions.length > 0 ? { interventions } : {}) });
   };
 
   return {

@@ -1,7 +1,21 @@
-import { useContext } from 'react';
+import { useContext, useMemo } from 'react';
+import type { SafetyViolation, TraceEvent } from '../sim/types';
 import { LabStoreContext, useLab, useLabActions } from '../store/context';
 import { nodeName } from '../store/describe';
-import { eventAt } from '../store/replay';
+import { overlapWords, quorumOverlap } from '../store/quorums';
+import { eventAt, type RunState } from '../store/replay';
+
+/** The events the page holds up to the violation's moment. */
+function eventsUpTo(run: RunState, v: SafetyViolation): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (let i = run.base; i < run.length; i++) {
+    const e = eventAt(run, i);
+    if (!e) continue;
+    out.push(e);
+    if (e.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) break;
+  }
+  return out;
+}
 
 function list(names: string[]): string {
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -17,8 +31,16 @@ export function SafetyBanner() {
   const m = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
   const store = useContext(LabStoreContext);
   const { seekEvent } = useLabActions();
-  if (!violations || violations.length === 0) return null;
-  const v = violations[0];
+  const v = violations?.[0];
+  const overlap = useMemo(() => {
+    // Read once per violation (not on every batch): which quorums overlapped, and in whom.
+    const state = store?.getState();
+    if (!v || !state) return null;
+    const liars = new Set(state.timeline.replicas.filter((r) => r.behaviour).map((r) => r.id));
+    const found = quorumOverlap(eventsUpTo(state.run, v), v, state.timeline.n, (state.run.scenario ?? state.scenario).mode, (id) => liars.has(id));
+    return found ? overlapWords(found, state.timeline.f) : null;
+  }, [store, v]);
+  if (!violations || violations.length === 0 || !v) return null;
   const showMoment = () => {
     // Read when clicked: subscribing to the run would redraw this banner on every batch.
     const run = store?.getState().run;
@@ -41,6 +63,7 @@ export function SafetyBanner() {
         </strong>{' '}
         {v.rule === 'agreement' || v.rule === 'total-order' ? '' : `${v.message} `}
         {why}
+        {overlap && ` ${overlap}`}
         {violations.length > 1 && ` (${violations.length} violations so far.)`}
       </p>
       <button type="button" className="small" onClick={showMoment}>

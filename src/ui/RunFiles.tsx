@@ -1,20 +1,39 @@
-import { useRef, useState } from 'react';
+import { useContext, useRef, useState } from 'react';
 import { MAX_IMPORT_BYTES } from '../sim/share';
-import { useLab, useLabActions } from '../store/context';
+import { LabStoreContext, useLab, useLabActions } from '../store/context';
+import { runLink } from '../store/scheduleLink';
+import { shareQuery } from '../store/urlSync';
 
 /** Share the scenario as a link; save a whole run (scenario, interventions, trace) and load it back. */
 export function RunFiles() {
   const { exportRunFile, importRunText, refuseImport } = useLabActions();
   const seed = useLab((s) => s.scenario.seed);
+  const store = useContext(LabStoreContext);
   const input = useRef<HTMLInputElement>(null);
+  const exportButton = useRef<HTMLButtonElement>(null);
   const [said, setSaid] = useState('');
 
   const copyLink = async () => {
+    const state = store?.getState();
+    let href = window.location.href;
+    if (state && state.run.interventions.length > 0) {
+      // A run someone acted on: the link carries the scenario it started from and every action since (deliveries by
+      // hand, drops, cuts …), so it reopens exactly this run.
+      const base = `${window.location.origin}${window.location.pathname}`;
+      const query = shareQuery({ scenario: state.run.scenario ?? state.scenario, speed: state.playback.speed, preset: null });
+      const link = await runLink(base, query, state.run.interventions);
+      if (!link.ok) {
+        setSaid(link.message);
+        exportButton.current?.focus();
+        return;
+      }
+      href = link.url;
+    }
     try {
-      await navigator.clipboard.writeText(window.location.href);
+      await navigator.clipboard.writeText(href);
       setSaid('Link copied');
     } catch {
-      setSaid('Copy the address bar: it holds the scenario');
+      setSaid(href === window.location.href ? 'Copy the address bar: it holds the scenario' : `Copy this link: ${href}`);
     }
   };
   const exportFile = async () => {
@@ -64,7 +83,7 @@ export function RunFiles() {
       <button type="button" className="small" onClick={copyLink}>
         Copy link
       </button>
-      <button type="button" className="small" onClick={() => void exportFile()} aria-label="Export run" title="Save this run (scenario, actions, trace) as a JSON file">
+      <button ref={exportButton} type="button" className="small" onClick={() => void exportFile()} aria-label="Export run" title="Save this run (scenario, actions, trace) as a JSON file">
         Export
       </button>
       <button type="button" className="small" onClick={() => input.current?.click()} aria-label="Import run" title="Load a run saved with Export">

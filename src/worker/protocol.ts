@@ -3,7 +3,12 @@
  * (worker → store). Everything here is structured-clone safe: plain data, no classes, no functions.
  */
 import type { StepGrain, Steppable, SteppedWorld } from '../sim/stepping';
-import type { Behaviour, Intervention, LinkKnobs, NetworkParams, NodeId, Partition, ReplicaInspection, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
+import type { Behaviour, Intervention, LinkKnobs, NetworkParams, NodeId, Partition, PendingItem, ReplicaInspection, Scenario, TimedIntervention, TraceEvent } from '../sim/types';
+
+/** What a person does as the network (deliver by hand): the interventions the Network panel sends. */
+export type HandIntervention = Extract<Intervention, { kind: 'setByHand' | 'deliver' | 'dropMessage' | 'duplicate' | 'fireTimer' | 'holdFrom' }>;
+
+export const HAND_KINDS: ReadonlySet<Intervention['kind']> = new Set(['setByHand', 'deliver', 'dropMessage', 'duplicate', 'fireTimer', 'holdFrom']);
 
 export type SimCommand =
   /** Build a fresh run from this scenario (keeps the playing state, so changing f mid-lecture keeps going). */
@@ -33,6 +38,11 @@ export type SimCommand =
   | { type: 'setPartition'; partition: Partition | null }
   /** Make the link between a and b slow and/or lossy from now on, or normal again with null. */
   | { type: 'setLink'; a: NodeId; b: NodeId; fault: LinkKnobs | null }
+  /**
+   * The person as the network: these interventions, in order, now (one click, one happening: Back undoes them
+   * together). A filter ("deliver everything to replica 2") arrives as one list.
+   */
+  | { type: 'hand'; interventions: HandIntervention[] }
   /**
    * Which replica the inspector shows. Without `at`, every later batch carries its live inspection; with `at`,
    * the worker answers once with the replica as it was after trace event `at` (the page is looking at the past).
@@ -76,6 +86,11 @@ export interface BatchEvent {
   interventions?: TimedIntervention[];
   /** The live inspection of the replica the inspector shows, or null when none is selected. */
   inspection?: ReplicaInspection | null;
+  /**
+   * What waits for a hand after this batch (messages, then timers: Simulation.pending()), while deliver by hand is on
+   * or a sender is held; absent when nothing can wait.
+   */
+  pending?: PendingItem[];
   /**
    * On the reset batch of an imported run: which import it answers, whether re-simulating gave another trace, and how
    * many events the replay holds (the batches that follow bring the rest).
@@ -125,6 +140,10 @@ export interface SimulationLike extends SteppedWorld {
   setNetwork(p: Partial<NetworkParams>): void;
   setBehaviour(id: number, b: Behaviour | null): void;
   inspect?(id: number): ReplicaInspection;
+  /** Deliver by hand (the core's; fakes may leave these out). */
+  readonly deliveringByHand?: boolean;
+  readonly heldSenders?: readonly NodeId[];
+  pending?(): PendingItem[];
 }
 
 /**

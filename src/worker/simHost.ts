@@ -5,7 +5,7 @@ import { withLink } from '../sim/network';
 import type { Scenario, TimedIntervention, TraceEvent } from '../sim/types';
 import { ImportError, importRun, type RunFile } from '../sim/share';
 import { BATCH_INTERVAL_MS, IMPORT_CHUNK_EVENTS, MAX_EVENTS_PER_BATCH, MAX_REAL_SLICE_MS } from './pacing';
-import type { BatchEvent, SessionLike, SimCommand, SimEvent } from './protocol';
+import { HAND_KINDS, type BatchEvent, type HandIntervention, type SessionLike, type SimCommand, type SimEvent } from './protocol';
 
 export interface SimHostDeps {
   createSession(scenario: Scenario, interventions: TimedIntervention[]): SessionLike;
@@ -95,6 +95,7 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
       ...(options.reset && runScenario ? { scenario: runScenario } : {}),
       ...(historyChanged ? { interventions: history.map((h) => structuredClone(h)) } : {}),
       inspection: inspected !== null && inspected < sim.n && sim.inspect ? sim.inspect(inspected) : null,
+      ...(sim.pending && (sim.deliveringByHand || (sim.heldSenders?.length ?? 0) > 0) ? { pending: sim.pending() } : {}),
       ...(options.imported ? { imported: options.imported } : {}),
     });
     unacked += 1;
@@ -157,6 +158,15 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
   function act(current: SessionLike, intervention: Parameters<SessionLike['intervene']>[0]): void {
     const before = current.position;
     const events = current.intervene(intervention);
+    scratch = null;
+    postBatch(current, { events, starts: events.length > 0 ? [before] : [], violation: false });
+  }
+
+  /** One click of the Network panel: every intervention in order, posted as one happening (Back undoes them together). */
+  function actByHand(current: SessionLike, interventions: readonly HandIntervention[]): void {
+    const before = current.position;
+    const events: TraceEvent[] = [];
+    for (const intervention of interventions) for (const e of current.intervene(intervention)) events.push(e);
     scratch = null;
     postBatch(current, { events, starts: events.length > 0 ? [before] : [], violation: false });
   }
@@ -337,6 +347,14 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
         }
         if (!session) return;
         act(session, { kind: 'setLink', a: cmd.a, b: cmd.b, fault: cmd.fault });
+        return;
+      }
+      case 'hand': {
+        const list = cmd.interventions.filter((i) => HAND_KINDS.has(i.kind));
+        // Deliver by hand is a setting of the run as it stands, so a reset keeps it (as a cut does).
+        for (const i of list) if (i.kind === 'setByHand' && scenario) scenario = { ...scenario, byHand: i.on };
+        if (!session || list.length === 0) return;
+        actByHand(session, list);
         return;
       }
       case 'inspect': {

@@ -237,7 +237,7 @@ export function SpaceTimeDiagram() {
   const embed = useLab((s) => s.ui.embed);
   const scenario = useLab((s) => s.scenario);
   const f = useLab((s) => s.timeline.f);
-  const { selectMessage, seekTime } = useLabActions();
+  const { pickMessage: selectMessage, seekTime } = useLabActions();
   const frame = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   /** The palette, read once per theme (reading it costs a style recalculation). */

@@ -26,6 +26,11 @@ function flightAt(m: MessageRecord, cursor: number): { arriveAt: number; held: b
   return { arriveAt: m.arriveAt, held: m.held || (m.holdIndex >= 0 && m.holdIndex < cursor) };
 }
 
+/** Whether the message is lost as known after `cursor` events: sent to be lost, or lost later (a hand's drop). */
+function lostBy(m: MessageRecord, cursor: number): boolean {
+  return m.lost || (m.lostIndex >= 0 && m.lostIndex < cursor);
+}
+
 export interface DiagramContent {
   /** Oldest first, so newer arrows are drawn on top. */
   arrows: DiagramArrow[];
@@ -79,7 +84,7 @@ export function diagramContent(
     if (endT < t0 || m.sendT > t1) continue;
     slots[typeSlot(m.type)]++;
     if (!ended) flying++;
-    else if (m.lost) lost++;
+    else if (lostBy(m, cursor)) lost++;
     else delivered++;
   }
   const strides = stridesFor(countsFromSlots(slots), budgetPerType);
@@ -94,7 +99,8 @@ export function diagramContent(
     const endT = ended ? arriveAt : held ? viewTime : Math.min(viewTime, arriveAt);
     if (endT < t0 || m.sendT > t1) continue;
     if (ended) {
-      arrows.push({ message: m, state: m.lost ? 'lost' : 'delivered', reach: m.lost ? lossFraction(m) : 1, arriveAt, held: false });
+      const gone = lostBy(m, cursor);
+      arrows.push({ message: m, state: gone ? 'lost' : 'delivered', reach: gone ? lossFraction(m) : 1, arriveAt, held: false });
     } else {
       const p = arriveAt > m.sendT ? Math.min(1, Math.max(0, (viewTime - m.sendT) / (arriveAt - m.sendT))) : 1;
       arrows.push({ message: m, state: 'flying', reach: held ? p * CUT_POINT : m.lost ? p * lossFraction(m) : p, arriveAt, held });

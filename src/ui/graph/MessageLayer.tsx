@@ -1,7 +1,7 @@
 import { memo, useContext, useEffect, useState, type ReactElement } from 'react';
 import { CLIENT, type NodeId } from '../../sim/types';
 import { nodeName, typeLabel } from '../../store/describe';
-import { LabStoreContext, useLab } from '../../store/context';
+import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { DROP_FADE_MS, lossFraction, wireFraction, type DroppedMessage, type FlightMessage } from '../../store/timeline';
 import { useReducedMotion } from '../useReducedMotion';
 import { createAnimationClock } from './animationClock';
@@ -30,6 +30,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
   const now = useLab((s) => s.timeline.now);
   const playing = useLab((s) => s.playback.playing);
   const selectedId = useLab((s) => s.selection.message);
+  const { pickMessage } = useLabActions();
   const reducedMotion = useReducedMotion();
   const [frame, setFrame] = useState<Frame | null>(null);
 
@@ -59,7 +60,7 @@ export function MessageLayer({ layout }: { layout: GraphLayout }) {
     const to = nodeAt(layout, m.to);
     if (!from || !to) continue;
     const { x, y } = wirePoint(layout, from, to, wireFraction(m, t), m.from === CLIENT, m.to === CLIENT);
-    dots.push(<MessageDot key={m.id} message={m} x={x} y={y} r={layout.dotRadius} abbreviate={showAbbreviation} selected={m.id === selectedId} />);
+    dots.push(<MessageDot key={m.id} message={m} x={x} y={y} r={layout.dotRadius} abbreviate={showAbbreviation} selected={m.id === selectedId} onPick={pickMessage} />);
   }
   const crosses: ReactElement[] = [];
   for (const d of dropped) {
@@ -92,6 +93,7 @@ const MessageDot = memo(function MessageDot({
   r,
   abbreviate,
   selected,
+  onPick,
 }: {
   message: FlightMessage;
   x: number;
@@ -99,13 +101,20 @@ const MessageDot = memo(function MessageDot({
   r: number;
   abbreviate: boolean;
   selected: boolean;
+  onPick: (id: number) => void;
 }) {
+  // A click picks it (its arrow in the diagram, its row in the Network panel); the keyboard's way is that panel's list.
   return (
     <g
-      className={`${messageClass(message.type)}${selected ? ' selected' : ''}`}
+      className={`${messageClass(message.type)}${selected ? ' selected' : ''}${message.hand ? ' by-hand' : ''}`}
       transform={`translate(${x.toFixed(1)},${y.toFixed(1)})`}
       role="img"
-      aria-label={messageAccessibleName(message)}
+      aria-label={`${messageAccessibleName(message)}${message.hand ? ', waiting for a hand' : ''}`}
+      data-message={message.id}
+      onClick={(e) => {
+        e.stopPropagation();
+        onPick(message.id);
+      }}
     >
       {selected && <circle className="selected-halo" r={r * 1.7} />}
       <circle r={r} />

@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AttackStoreContext } from '../../store/attackContext';
+import { inProcessAttacks } from '../../store/attackTestkit';
 import { LabStoreContext } from '../../store/context';
 import { ExperimentStoreContext } from '../../store/experimentContext';
 import { inProcessLab } from '../../store/labTestkit';
@@ -13,7 +15,9 @@ function renderLab() {
   render(
     <LabStoreContext.Provider value={store}>
       <ExperimentStoreContext.Provider value={inProcessExperiments()}>
-        <App />
+        <AttackStoreContext.Provider value={inProcessAttacks()}>
+          <App />
+        </AttackStoreContext.Provider>
       </ExperimentStoreContext.Provider>
     </LabStoreContext.Provider>,
   );

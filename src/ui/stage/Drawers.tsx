@@ -8,6 +8,8 @@ import { Icon, type IconName } from '../controls/icons';
 import { NetworkFaults } from '../controls/NetworkFaults';
 import { NetworkControls, RunControls } from '../controls/SimulationControls';
 import { EventLog } from '../EventLog';
+import { AttackPanel } from '../attack/AttackPanel';
+import { NetworkPanel } from '../hand/NetworkPanel';
 import { ReplicaInspector } from '../inspector/ReplicaInspector';
 import { LessonPanel } from '../Lessons';
 import { RunFiles } from '../RunFiles';
@@ -18,6 +20,8 @@ import type { DockMode } from './dock';
 const DRAWER_LIST: ReadonlyArray<{ id: DrawerId; label: string; icon: IconName; what: string }> = [
   { id: 'status', label: 'Status', icon: 'status', what: 'Counters, why the client waits, the event log' },
   { id: 'scenario', label: 'Scenario', icon: 'scenario', what: 'f, seed, network and adversary' },
+  { id: 'network', label: 'Network', icon: 'network', what: 'Deliver by hand: you are the network' },
+  { id: 'attack', label: 'Attack', icon: 'attack', what: 'Find an attack: the machine searches for a schedule that breaks PBFT' },
   { id: 'inspector', label: 'Inspector', icon: 'inspector', what: 'One replica from the inside' },
   { id: 'lesson', label: 'Lesson', icon: 'lesson', what: 'The lesson’s explanation' },
   { id: 'share', label: 'Share', icon: 'share', what: 'Copy link, export and import a run' },
@@ -110,6 +114,12 @@ export function Drawers({ mode }: { mode: DockMode }) {
             <NetworkFaults />
             <AdversaryControls />
           </section>
+        </Drawer>
+        <Drawer id="network" open={open === 'network'}>
+          <NetworkPanel />
+        </Drawer>
+        <Drawer id="attack" open={open === 'attack'}>
+          <AttackPanel />
         </Drawer>
         <Drawer id="inspector" open={open === 'inspector'}>
           <ReplicaInspector />

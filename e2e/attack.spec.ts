@@ -1,0 +1,143 @@
+import { expect, test, type Page } from '@playwright/test';
+import { button, failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, setSpeedToMax, stat, stepAndWait } from './helpers';
+
+const network = (page: Page) => page.getByRole('region', { name: 'Network', exact: true });
+const attack = (page: Page) => page.getByRole('region', { name: 'Find an attack' });
+const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
+
+async function openRail(page: Page, name: 'Network' | 'Attack') {
+  const toggle = page.getByRole('navigation', { name: 'Drawers' }).getByRole('button', { name, exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** Deliver by hand on, and the client's REQUEST issued: it waits in flight for a hand. */
+async function byHand(page: Page) {
+  await openRail(page, 'Network');
+  await network(page).getByRole('switch', { name: 'Deliver by hand' }).check();
+  await stepAndWait(page);
+  await expect(network(page).getByRole('button', { name: /^Deliver REQUEST client → 0/ })).toBeVisible();
+}
+
+test.describe('Attack lab', () => {
+  failOnConsoleErrors();
+
+  test('deliver by hand: a PBFT round in the order chosen, by keyboard and by filters, and the client accepts', async ({ page }) => {
+    await open(page);
+    await byHand(page);
+    const panel = network(page);
+    // Nothing moves by itself: the REQUEST is the one row (under the header).
+    await expect(panel.getByRole('row')).toHaveCount(2);
+    // By keyboard: focus the row's Deliver and press Enter.
+    await panel.getByRole('button', { name: /^Deliver REQUEST client → 0/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect(panel.getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(3);
+    // The order chosen: replica 3 first, then 1, then 2.
+    for (const to of [3, 1, 2]) await panel.getByRole('button', { name: new RegExp(`^Deliver PRE-PREPARE 0 → ${to}`) }).click();
+    await expect(panel.getByRole('button', { name: /^Deliver PRE-PREPARE/ })).toHaveCount(0);
+    // The event log shows the deliveries in the order chosen.
+    await openDrawer(page, 'Status');
+    const received = page.getByRole('listbox', { name: 'Event log' }).getByRole('option', { name: /received PRE-PREPARE/ });
+    await expect(received).toHaveCount(3);
+    expect((await received.allTextContents()).map((t) => t.match(/Replica (\d) received/)?.[1])).toEqual(['3', '1', '2']);
+    await openRail(page, 'Network');
+    // Each phase in one go: PREPARE, then COMMIT, then REPLY.
+    for (const phase of ['PREPARE', 'COMMIT', 'REPLY']) {
+      await panel.getByRole('combobox', { name: 'Phase to deliver' }).selectOption({ label: phase });
+      await panel.getByRole('button', { name: /^Deliver all of this phase/ }).click();
+      await expect(panel.getByRole('button', { name: new RegExp(`^Deliver ${phase} `) })).toHaveCount(0);
+    }
+    await openDrawer(page, 'Status');
+    await expect(stat(page, 'Requests committed')).toHaveText('1');
+    // Back undoes the last choice.
+    await button(page, 'Back').click();
+    await expect(stat(page, 'Requests committed')).toHaveText('0');
+  });
+
+  test('drop one PREPARE: that replica stays un-prepared while the others prepare (the inspector says so)', async ({ page }) => {
+    await open(page);
+    await byHand(page);
+    const panel = network(page);
+    await panel.getByRole('button', { name: /^Deliver REQUEST client → 0/ }).click();
+    await panel.getByRole('combobox', { name: 'Phase to deliver' }).selectOption({ label: 'PRE-PREPARE' });
+    await panel.getByRole('button', { name: /^Deliver all of this phase \(3\)/ }).click();
+    await expect(panel.getByRole('button', { name: /^Deliver PREPARE/ })).toHaveCount(9);
+    // The PREPARE from 1 to 3 is lost; the one from 2 to 3 waits; everything to 0, 1 and 2 is delivered.
+    await panel.getByRole('button', { name: /^Drop PREPARE 1 → 3/ }).click();
+    await expect(panel.getByRole('button', { name: /^Deliver PREPARE 1 → 3/ })).toHaveCount(0);
+    const replicaFilter = panel.getByRole('combobox', { name: 'Replica for the filters' });
+    for (const k of ['0', '1', '2']) {
+      await replicaFilter.selectOption(k);
+      await panel.getByRole('button', { name: new RegExp(`^Deliver everything to replica ${k}`) }).click();
+      await expect(panel.getByRole('button', { name: new RegExp(`^Deliver PREPARE \\d → ${k}`) })).toHaveCount(0);
+    }
+    await openDrawer(page, 'Inspector');
+    await inspector(page).getByLabel('Inspect').selectOption('3');
+    const slots = inspector(page).getByRole('list', { name: 'Log by sequence number' });
+    await expect(slots.getByRole('listitem').first()).toHaveClass(/phase-pre-prepared/);
+    await expect(slots.getByRole('meter', { name: /^PREPARE 1 of 2f = 2/ })).toBeVisible();
+    await inspector(page).getByLabel('Inspect').selectOption('1');
+    await expect(slots.getByRole('listitem').first()).toHaveClass(/phase-prepared/);
+    await expect(slots.getByRole('meter', { name: /^PREPARE [23] of 2f = 2/ })).toBeVisible();
+  });
+
+  test('a dot clicked in the graph selects its row; the panels pass axe', async ({ page }) => {
+    await open(page);
+    await byHand(page);
+    await noSeriousAxeViolations(page, 'the Network panel');
+    await page.locator('.messages .msg.by-hand').first().click();
+    await expect(network(page).locator('tr[aria-current="true"]')).toContainText('REQUEST');
+    await openRail(page, 'Attack');
+    await noSeriousAxeViolations(page, 'the Find an attack panel');
+  });
+
+  test('find the f+1-colluder attack, open it in the visualizer, see the banner with the quorums that overlapped', async ({ page }) => {
+    await open(page, '?f=1&mal=0:collude,1:collude');
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await expect(panel.getByText(/malicious 0: collude, 1: collude/)).toBeVisible();
+    await panel.getByRole('radio', { name: 'Break agreement' }).check();
+    await panel.getByRole('textbox', { name: /Budget/ }).fill('2000');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
+    await expect(panel.getByText(/schedules\/s/)).toBeVisible();
+    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
+    await expect(page.getByRole('slider', { name: 'Time' })).toHaveAttribute('aria-valuetext', /^t = 0.0 of 0.0 ms, event 0 of 0/);
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    const banner = page.locator('.safety-banner');
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText('Safety violated at #1');
+    await expect(banner).toContainText(/overlap only in replicas 0 and 1/);
+  });
+
+  test('with m ≤ f the search finds nothing, and says in how many schedules', async ({ page }) => {
+    await open(page, '?f=1&mal=0:collude');
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await panel.getByRole('textbox', { name: /Budget/ }).fill('400');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText('No attack found in 400 schedules.')).toBeVisible({ timeout: 30_000 });
+  });
+
+  test('a run played by hand travels in a link: Copy link carries the schedule, and the link replays it', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await open(page);
+    await byHand(page);
+    await network(page).getByRole('button', { name: /^Deliver REQUEST client → 0/ }).click();
+    await network(page).getByRole('button', { name: /^Drop PRE-PREPARE 0 → 2/ }).click();
+    await openDrawer(page, 'Share');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByText('Link copied')).toBeVisible();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/[?&]schedule=1\./);
+    await page.goto(link);
+    await expect(page.getByRole('button', { name: /^Replica \d+/ })).toHaveCount(4);
+    // The run opens at its start; playing replays every choice at its moment.
+    await button(page, 'Play').click();
+    await openRail(page, 'Network');
+    // The same moment: the REQUEST delivered, the PRE-PREPARE to 2 dropped, the other two waiting.
+    await expect(network(page).getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(2, { timeout: 15_000 });
+    await expect(network(page).getByRole('switch', { name: 'Deliver by hand' })).toBeChecked();
+  });
+});

@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultScenario } from '../../sim/scenario';
+import type { Scenario } from '../../sim/types';
+import { AttackStoreContext } from '../../store/attackContext';
+import { inProcessAttacks } from '../../store/attackTestkit';
+import { LabStoreContext } from '../../store/context';
+import { ExperimentStoreContext } from '../../store/experimentContext';
+import { inProcessLab } from '../../store/labTestkit';
+import { inProcessExperiments } from '../../store/sweepTestkit';
+import { App } from '../App';
+
+function renderLab(scenario?: Scenario) {
+  const { store, frames, sent } = inProcessLab(scenario ? { scenario } : {});
+  render(
+    <LabStoreContext.Provider value={store}>
+      <ExperimentStoreContext.Provider value={inProcessExperiments()}>
+        <AttackStoreContext.Provider value={inProcessAttacks()}>
+          <App />
+        </AttackStoreContext.Provider>
+      </ExperimentStoreContext.Provider>
+    </LabStoreContext.Provider>,
+  );
+  const settle = () =>
+    act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+      for (const cb of frames.splice(0)) cb();
+      await new Promise((r) => setTimeout(r, 0));
+    });
+  return { store, settle, sent };
+}
+
+const openDrawer = (name: 'Network' | 'Attack') => {
+  const button = within(screen.getByRole('navigation', { name: 'Drawers' })).getByRole('button', { name });
+  if (button.getAttribute('aria-expanded') !== 'true') fireEvent.click(button);
+};
+
+afterEach(cleanup);
+
+describe('the Network panel (deliver by hand)', () => {
+  it('the switch makes messages wait; each row delivers, drops or duplicates; the filters act on what waits', async () => {
+    const { settle, store } = renderLab();
+    await settle();
+    openDrawer('Network');
+    const panel = screen.getByRole('region', { name: 'Network' });
+    const toggle = within(panel).getByRole('switch', { name: 'Deliver by hand' });
+    expect((toggle as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(toggle);
+    await settle();
+    expect((within(panel).getByRole('switch', { name: 'Deliver by hand' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: /^Step$/ }));
+    await settle();
+    const deliverRequest = within(panel).getByRole('button', { name: /^Deliver REQUEST client → 0/ });
+    expect(within(panel).getAllByRole('row')).toHaveLength(2);
+    expect(within(panel).getByRole('button', { name: /^Fire timer: Client’s retransmission timer/ })).toBeTruthy();
+    fireEvent.click(deliverRequest);
+    await settle();
+    expect(within(panel).getAllByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveLength(3);
+    fireEvent.click(within(panel).getByRole('button', { name: /^Drop PRE-PREPARE 0 → 1/ }));
+    await settle();
+    expect(within(panel).queryByRole('button', { name: /^Deliver PRE-PREPARE 0 → 1/ })).toBeNull();
+    // "Deliver all of this phase": both PRE-PREPAREs left.
+    fireEvent.click(within(panel).getByRole('button', { name: /^Deliver all of this phase \(2\)/ }));
+    await settle();
+    expect(within(panel).queryByRole('button', { name: /^Deliver PRE-PREPARE/ })).toBeNull();
+    expect(within(panel).getAllByRole('button', { name: /^Deliver PREPARE/ }).length).toBeGreaterThan(0);
+    const kinds = store.getState().run.interventions.map((h) => h.intervention.kind);
+    expect(kinds).toEqual(['setByHand', 'deliver', 'dropMessage', 'deliver', 'deliver']);
+  });
+
+  it('a row picked elsewhere (a dot, an arrow) is marked; hold everything from a replica is a checkbox', async () => {
+    const { settle, store } = renderLab({ ...defaultScenario(), byHand: true });
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: /^Step$/ }));
+    await settle();
+    const waitingId = [...store.getState().timeline.inFlight.values()][0].id;
+    act(() => store.getState().actions.pickMessage(waitingId));
+    await settle();
+    const panel = screen.getByRole('region', { name: 'Network' });
+    expect(panel.closest('[hidden]')).toBeNull();
+    const row = within(panel).getAllByRole('row').find((r) => r.getAttribute('aria-current') === 'true');
+    expect(row?.textContent).toMatch(/REQUEST/);
+    fireEvent.change(within(panel).getByRole('combobox', { name: 'Replica for the filters' }), { target: { value: '2' } });
+    fireEvent.click(within(panel).getByRole('checkbox', { name: 'Hold everything from replica 2' }));
+    await settle();
+    expect(store.getState().run.interventions.at(-1)?.intervention).toEqual({ kind: 'holdFrom', replica: 2, on: true });
+    expect((within(panel).getByRole('checkbox', { name: 'Hold everything from replica 2' }) as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe('the Find an attack panel', () => {
+  it('a bad budget is refused with a message and kept; a search finds the f+1-colluder attack and opens it in the visualizer', async () => {
+    const colluders: Scenario = { ...defaultScenario(), f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } };
+    const { settle, store, sent } = renderLab(colluders);
+    await settle();
+    openDrawer('Attack');
+    const panel = screen.getByRole('region', { name: 'Find an attack' });
+    const budget = within(panel).getByRole('textbox', { name: /Budget \(schedules\)/ });
+    fireEvent.change(budget, { target: { value: '12abc' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    expect(within(panel).getByRole('alert').textContent).toMatch(/not a number of schedules/);
+    expect((budget as HTMLInputElement).value).toBe('12abc');
+    fireEvent.change(budget, { target: { value: '500' } });
+    expect(within(panel).queryByRole('alert')).toBeNull();
+    fireEvent.click(within(panel).getByRole('radio', { name: 'Break agreement' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(within(panel).getByRole('button', { name: 'Open in the visualizer' })).toBeTruthy(), { timeout: 20_000 });
+    expect(panel.textContent).toMatch(/Attack found/);
+    expect(panel.textContent).toMatch(/executed different requests/);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Open in the visualizer' }));
+    await settle();
+    const configure = sent.filter((c) => c.type === 'configure').at(-1);
+    expect(configure).toMatchObject({ type: 'configure', scenario: { malicious: colluders.malicious } });
+    expect(store.getState().cursor).toBe(0);
+  }, 30_000);
+
+  it('with m ≤ f nothing is found, and the panel says in how many schedules', async () => {
+    const { settle } = renderLab({ ...defaultScenario(), f: 1, malicious: { 0: { kind: 'collude' } } });
+    await settle();
+    openDrawer('Attack');
+    const panel = screen.getByRole('region', { name: 'Find an attack' });
+    fireEvent.change(within(panel).getByRole('textbox', { name: /Budget \(schedules\)/ }), { target: { value: '150' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(within(panel).getByText('No attack found in 150 schedules.')).toBeTruthy(), { timeout: 20_000 });
+  }, 30_000);
+});

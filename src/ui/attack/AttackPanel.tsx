@@ -1,0 +1,185 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Intervention, Scenario, TimedIntervention } from '../../sim/types';
+import { useAttack, useAttackActions } from '../../store/attackContext';
+import { BUDGET_RANGE, type AttackSearch, type BudgetKind, type Goal } from '../../store/attackStore';
+import { useLab, useLabActions } from '../../store/context';
+import { nodeName } from '../../store/describe';
+import '../hand/hand.css';
+
+const GOAL_WORDS: Record<Goal, { label: string; what: string }> = {
+  agreement: { label: 'Break agreement', what: 'two honest replicas execute different requests at one sequence number' },
+  fool: { label: 'Fool the client', what: 'the client accepts a result no honest replica computed' },
+  stall: { label: 'Stall', what: 'a request is not accepted within a bound after the network is calm' },
+};
+
+/** One step of a schedule in words. */
+export function stepWords(step: TimedIntervention): string {
+  const i: Intervention = step.intervention;
+  const when = `t=${step.at.toFixed(1)}`;
+  switch (i.kind) {
+    case 'deliver':
+      return `${when}: deliver message ${i.msg}`;
+    case 'dropMessage':
+      return `${when}: drop message ${i.msg}`;
+    case 'duplicate':
+      return `${when}: duplicate message ${i.msg}`;
+    case 'fireTimer':
+      return `${when}: fire ${nodeName(i.replica)}’s ${i.timer} timer`;
+    case 'setByHand':
+      return `${when}: deliver by hand ${i.on ? 'on' : 'off'}`;
+    case 'holdFrom':
+      return `${when}: ${i.on ? 'hold' : 'let go of'} everything from ${nodeName(i.replica)}`;
+    case 'setBehaviour':
+      return `${when}: ${nodeName(i.id)} ${i.behaviour ? `lies: ${i.behaviour.kind}` : 'turns honest'}`;
+    default:
+      return `${when}: ${i.kind}`;
+  }
+}
+
+/** The scenario in one line: what the search takes as given. */
+function scenarioWords(s: Scenario): string {
+  const n = s.n ?? 3 * s.f + 1;
+  const liars = Object.entries(s.malicious).map(([id, b]) => `${id}: ${b.kind}`);
+  return `n = ${n}, f = ${s.f}, seed ${s.seed}, ${s.requests} request${s.requests === 1 ? '' : 's'}; ${liars.length === 0 ? 'no malicious replica' : `malicious ${liars.join(', ')}`}`;
+}
+
+function Progress({ search }: { search: AttackSearch }) {
+  const [now, setNow] = useState(search.startedAt);
+  useEffect(() => {
+    // A time budget's bar moves with the clock, between the workers' reports.
+    if (search.status !== 'running' || search.budgetKind !== 'seconds') return;
+    const handle = setInterval(() => setNow(performance.now()), 250);
+    return () => clearInterval(handle);
+  }, [search.status, search.budgetKind]);
+  const running = search.status === 'running';
+  const done = search.budgetKind === 'schedules' ? search.schedulesTried / search.budget : Math.min(1, (now - search.startedAt) / (search.budget * 1000));
+  return (
+    <div className="attack-progress">
+      <progress aria-label="Search progress" max={1} value={running ? Math.min(1, done) : 1} />
+      <p className="hint" aria-live="polite">
+        {search.schedulesTried.toLocaleString('en')} schedules tried · {search.schedulesPerSec.toLocaleString('en')} schedules/s · {search.workers} workers
+      </p>
+    </div>
+  );
+}
+
+function Result({ search }: { search: AttackSearch }) {
+  const { openSchedule, setDrawer } = useLabActions();
+  const tried = search.schedulesTried.toLocaleString('en');
+  if (search.status === 'running') return null;
+  if (search.status === 'none') {
+    return (
+      <p className="attack-result" role="status">
+        No attack found in {tried} schedules.
+      </p>
+    );
+  }
+  if (search.status === 'cancelled') return <p className="attack-result" role="status">Cancelled after {tried} schedules; nothing found before.</p>;
+  if (search.status === 'error')
+    return (
+      <p className="attack-result problem" role="alert">
+        The search failed: {search.error}
+      </p>
+    );
+  const schedule = search.schedule ?? [];
+  const open = () => {
+    if (!search.opened) return;
+    openSchedule(search.scenario, search.opened);
+    setDrawer(null);
+  };
+  return (
+    <div className="attack-result" role="status">
+      <p>
+        <strong>Attack found</strong> after {tried} schedules: {search.violation?.message ?? GOAL_WORDS[search.goal].what}.
+      </p>
+      <p>
+        {schedule.length === 0
+          ? 'Shrunk to no intervention at all: the liars need only the network as it is, then calm.'
+          : `Shrunk to ${schedule.length} intervention${schedule.length === 1 ? '' : 's'} (removing any one of them, the attack fails), then the network is calm:`}
+      </p>
+      {schedule.length > 0 && (
+        <ol aria-label="The shrunk schedule">
+          {schedule.map((step, k) => (
+            <li key={k}>{stepWords(step)}</li>
+          ))}
+        </ol>
+      )}
+      <button type="button" onClick={open}>
+        Open in the visualizer
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Find an attack: the machine searches the scenario as it stands (n, who lies and how, the network) for a schedule —
+ * delivery orders, drops, duplicates, timer firings, the liars' choices — that breaks the goal, in a pool of workers.
+ */
+export function AttackPanel() {
+  const scenario = useLab((s) => s.scenario);
+  const form = useAttack((s) => s.form);
+  const problem = useAttack((s) => s.problem);
+  const search = useAttack((s) => s.search);
+  const a = useAttackActions();
+  const running = search?.status === 'running';
+  const range = BUDGET_RANGE[form.budgetKind];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (running) return;
+    a.start(scenario);
+  };
+  return (
+    <section className="panel attack-panel" aria-labelledby="attack-heading">
+      <h2 id="attack-heading">Find an attack</h2>
+      <p className="hint">Searches this scenario: {scenarioWords(scenario)}. Change it in the Scenario drawer.</p>
+      <form onSubmit={submit} noValidate>
+        <fieldset className="attack-goals">
+          <legend>Goal</legend>
+          {(Object.keys(GOAL_WORDS) as Goal[]).map((goal) => (
+            <label key={goal} title={GOAL_WORDS[goal].what}>
+              <span>
+                <input type="radio" name="attack-goal" value={goal} checked={form.goal === goal} onChange={() => a.setGoal(goal)} disabled={running} /> {GOAL_WORDS[goal].label}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Budget in
+          <select value={form.budgetKind} onChange={(e) => a.setBudgetKind(e.currentTarget.value as BudgetKind)} disabled={running}>
+            <option value="schedules">schedules</option>
+            <option value="seconds">seconds</option>
+          </select>
+        </label>
+        <label>
+          Budget ({form.budgetKind})
+          <input
+            type="text"
+            inputMode="numeric"
+            value={form.budget}
+            onChange={(e) => a.setBudget(e.currentTarget.value)}
+            aria-invalid={problem !== null}
+            aria-describedby={problem ? 'attack-budget-problem' : undefined}
+            disabled={running}
+            size={9}
+            title={`${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}`}
+          />
+        </label>
+        {running ? (
+          <button type="button" onClick={a.cancel}>
+            Cancel
+          </button>
+        ) : (
+          <button type="submit">Search</button>
+        )}
+      </form>
+      {problem && (
+        <p id="attack-budget-problem" className="hint problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <p className="hint">{GOAL_WORDS[form.goal].label}: {GOAL_WORDS[form.goal].what}.</p>
+      {search && <Progress search={search} />}
+      {search && <Result search={search} />}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * What the Find an attack panel and its search workers say to each other. Plain, structured-clone-safe data only.
+ *
+ * Schedules are numbered, and schedule k depends only on (scenario, seed, k) (src/sim/attack/search.ts), so the page
+ * hands each worker a block of numbers at a time: which worker tries which block never changes what is found, and the
+ * attack at the lowest number wins, as one search alone would have found it.
+ */
+import type { Goal, GoalViolation } from '../sim/attack/goals';
+import type { Scenario, TimedIntervention } from '../sim/types';
+
+export type AttackCommand = {
+  type: 'search';
+  /** Which block this is (the page's count), echoed in every answer. */
+  block: number;
+  scenario: Scenario;
+  goal: Goal;
+  seed: number;
+  /** Schedules from … to − 1. */
+  from: number;
+  to: number;
+  /** Real ms this block may take at most (a time budget), or absent. */
+  ms?: number;
+};
+
+/** An attack as a worker found and shrank it. */
+export interface FoundAttack {
+  /** The schedule's number. */
+  k: number;
+  /** The shrunk schedule, to replay from the scenario's seed (the calm network after it is implicit). */
+  schedule: TimedIntervention[];
+  violation: GoalViolation | null;
+  /** The schedule as the visualizer replays it: stamped where it applies, with the calming steps spelled out. */
+  opened: TimedIntervention[];
+}
+
+export type AttackEvent =
+  /** Schedules of this block tried so far. */
+  | { type: 'progress'; block: number; tried: number }
+  /** Schedule k broke the goal (said before shrinking, so the page stops handing out blocks beyond it). */
+  | { type: 'found-at'; block: number; k: number }
+  | { type: 'done'; block: number; tried: number; found: FoundAttack | null }
+  | { type: 'error'; block: number; message: string };
