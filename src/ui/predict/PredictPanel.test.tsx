@@ -31,6 +31,8 @@ function renderLab() {
 }
 
 const panel = () => screen.getByRole('region', { name: 'Predict' });
+/** The whole App renders in jsdom here: on a busy machine a lazy chunk and its render take seconds, not the default 1 s. */
+const PATIENCE = { timeout: 20_000 };
 
 /** Turns Predict on and waits for its code (loaded the first time) and its panel. */
 async function turnOn(settle: () => Promise<void>) {
@@ -38,7 +40,7 @@ async function turnOn(settle: () => Promise<void>) {
   await act(async () => {
     await loadPredict();
   });
-  await screen.findByRole('region', { name: 'Predict' });
+  await screen.findByRole('region', { name: 'Predict' }, PATIENCE);
   await settle();
 }
 
@@ -61,7 +63,7 @@ describe('Predict mode on the page', () => {
       await settle();
     }
     expect(panel().textContent).toMatch(/Which replicas will send a PREPARE for request 1 \(#1\)/);
-    const answer = await screen.findByRole('group', { name: /^The room’s answer on the graph/ });
+    const answer = await screen.findByRole('group', { name: /^The room’s answer on the graph/ }, PATIENCE);
     const targets = within(answer).getAllByRole('checkbox');
     expect(targets.map((t) => t.getAttribute('aria-label'))).toEqual(['Answer: replica 0', 'Answer: replica 1', 'Answer: replica 2', 'Answer: replica 3']);
     // A click on the target over a replica marks the answer, whatever the graph's Click switch says (Malicious here).
