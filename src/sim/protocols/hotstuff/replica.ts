@@ -111,6 +111,9 @@ export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
  */
 const VALID_QCS = new WeakSet<QC>();
 
+/** How far a node has come, in order (what `reach` may only move forward). */
+const RANK: Record<SlotPhase, number> = { 'pre-prepared': 0, prepared: 1, committed: 2, executed: 3 };
+
 const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class HotStuffReplica implements ReplicaModel {
@@ -259,7 +262,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.syncTo(p.base, msg.view);
     this.store(p.branch);
     // The leaf extends highQC.node by construction: its parent is the node the QC certifies.
-    const leaf: HsNode = { id: nodeId(p.qc.node, msg.seq, msg.view, msg.digest), parent: p.qc.node, height: msg.seq, view: msg.view, request };
+    const leaf = leafOf(p, msg.view, msg.seq, msg.digest, request);
     if (!this.nodes.has(leaf.id)) this.nodes.set(leaf.id, leaf);
     if (this.votedIn.prepare >= msg.view) return 'already voted PREPARE in this view';
     // safeNode: the leaf extends the locked branch, or its justify is newer than the lock.
@@ -310,6 +313,9 @@ export class HotStuffReplica implements ReplicaModel {
     const proposal = this.proposal;
     if (!proposal || msg.view !== proposal.view || msg.view !== this.view) return 'not a vote for its current proposal';
     if (msg.digest !== proposal.node.id || msg.seq !== proposal.node.height) return 'a vote for another node';
+    // Votes beyond the n − f of a QC already formed add nothing to it: not checked (a signature check is the vote's
+    // main cost, and at n = 64 a third of the votes arrive after the quorum).
+    if (this.formed.has(phase)) return 'its QC is already formed';
     if (!this.host.verify(msg)) return 'vote not signed by its sender';
     this.votes[phase].set(from, freezeVote(msg));
     this.tryForm(phase);
@@ -370,20 +376,16 @@ export class HotStuffReplica implements ReplicaModel {
     const chosen = this.host.proposals(this.id, waiting, 1)[0] ?? null;
     if (!chosen && onBranch.size === 0) return;
     const digest = chosen?.digest ?? NULL_DIGEST;
-    const leaf: HsNode = { id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen };
+    const leaf: HsNode = Object.freeze({ id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen });
     this.nodes.set(leaf.id, leaf);
     this.proposal = { view: v, node: leaf, highQC };
     this.votes = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
     this.formed = new Set();
     this.newViews.delete(v);
-    this.say(null, {
-      type: 'HS_PREPARE',
-      view: v,
-      seq: leaf.height,
-      digest,
-      ...(chosen ? { request: chosen } : {}),
-      payload: { qc: highQC, branch: this.branchAbove(parent), base: this.base() } satisfies LeaderPayload,
-    });
+    const payload: LeaderPayload = { qc: highQC, branch: this.branchAbove(parent), base: this.base() };
+    // The receivers make the same leaf from the header; they find it made.
+    LEAVES.set(payload, leaf);
+    this.say(null, { type: 'HS_PREPARE', view: v, seq: leaf.height, digest, ...(chosen ? { request: chosen } : {}), payload });
     // The leader is a replica too: it votes for its own proposal, if safe.
     const safe = this.extendsNode(leaf, this.lockedQC.node) || highQC.view > this.lockedQC.view;
     if (safe && this.votedIn.prepare < v) {
@@ -568,8 +570,12 @@ export class HotStuffReplica implements ReplicaModel {
 
   private store(branch: readonly HsNode[]): void {
     for (const raw of branch) {
+      // A node it holds is never replaced (the one it holds is genuine), so a known id needs no check: the common case,
+      // as every phase message carries its node again.
+      const known = typeof raw === 'object' && raw !== null && typeof (raw as Partial<HsNode>).id === 'string' && this.nodes.has((raw as HsNode).id);
+      if (known) continue;
       const node = checkNode(raw);
-      if (!node || this.nodes.has(node.id)) continue;
+      if (!node) continue;
       if (node.request && !this.host.isAuthentic(node.request)) continue;
       this.nodes.set(node.id, node);
     }
@@ -642,8 +648,7 @@ export class HotStuffReplica implements ReplicaModel {
 
   private reach(id: string, phase: SlotPhase, view: number, node: HsNode): void {
     const before = this.reached.get(id);
-    const order: SlotPhase[] = ['pre-prepared', 'prepared', 'committed', 'executed'];
-    if (before && order.indexOf(before) >= order.indexOf(phase)) return;
+    if (before && RANK[before] >= RANK[phase]) return;
     this.reached.set(id, phase);
     if (this.reached.size > 4096) this.reached.delete(this.reached.keys().next().value as string);
     this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
@@ -715,6 +720,22 @@ function freezeVote(msg: Message | SignedVote): SignedVote {
   return Object.freeze({ type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig as number });
 }
 
+/**
+ * The leaf a PREPARE's receivers make, by the payload it came with: every receiver of one multicast shares the payload
+ * and would hash the same four fields. A hit counts only when all four match (a liar may reuse a payload under another
+ * header), so what comes out is exactly what `nodeId` would give.
+ */
+const LEAVES = new WeakMap<object, HsNode>();
+
+function leafOf(p: LeaderPayload, view: number, height: number, digest: string, request: ClientRequest | null): HsNode {
+  const parent = p.qc.node;
+  const known = LEAVES.get(p);
+  if (known && known.view === view && known.height === height && known.parent === parent && (known.request?.digest ?? NULL_DIGEST) === digest) return known;
+  const leaf: HsNode = Object.freeze({ id: nodeId(parent, height, view, digest), parent, height, view, request });
+  LEAVES.set(p, leaf);
+  return leaf;
+}
+
 /** A node as received: well formed and its id the digest of its content, or null. */
 function checkNode(raw: unknown): HsNode | null {
   const n = raw as Partial<HsNode> | null;
@@ -722,5 +743,5 @@ function checkNode(raw: unknown): HsNode | null {
   const request = n.request ?? null;
   if (request !== null && (typeof request !== 'object' || typeof request.digest !== 'string')) return null;
   if (n.id !== nodeId(n.parent, n.height, n.view as number, request?.digest ?? NULL_DIGEST)) return null;
-  return { id: n.id, parent: n.parent, height: n.height, view: n.view as number, request };
+  return Object.freeze({ id: n.id, parent: n.parent, height: n.height, view: n.view as number, request });
 }
