@@ -275,12 +275,14 @@ export class HotStuffReplica implements ReplicaModel {
     this.store(p.branch);
     // The leaf extends highQC.node by construction: its parent is the node the QC certifies.
     const leaf = leafOf(p, msg.view, msg.seq, msg.digest, request);
-    if (leaf.id !== this.newest.id && !this.nodes.has(leaf.id)) this.keep(leaf);
+    // A leaf it never held (above what it may have forgotten) has no progress recorded either: `reach` need not look.
+    const unseen = leaf.id !== this.newest.id && !this.nodes.has(leaf.id);
+    if (unseen) this.keep(leaf);
     if (this.votedIn.prepare >= msg.view) return 'already voted PREPARE in this view';
     // safeNode: the leaf extends the locked branch, or its justify is newer than the lock.
     if (!(this.extendsNode(leaf, this.lockedQC.node) || p.qc.view > this.lockedQC.view)) return `not safe: does not extend the lock (${this.lockedQC.node}) and highQC is not newer`;
     this.votedIn.prepare = msg.view;
-    this.reach(leaf.id, 'pre-prepared', msg.view, leaf);
+    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.app.lastExecuted - KEPT);
     this.vote('prepare', msg.view, leaf);
     return undefined;
   }
@@ -468,7 +470,8 @@ export class HotStuffReplica implements ReplicaModel {
         senders.set(this.id, this.prepareQC);
       } else this.say(leader, fields);
     }
-    for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
+    // Only a leader holds NEW-VIEWs; walking an empty map that once held some still costs (its deleted slots).
+    if (this.newViews.size > 0) for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
     this.armTimer(true);
     this.tryPropose();
   }
@@ -682,8 +685,9 @@ export class HotStuffReplica implements ReplicaModel {
     return this.ancestors(node);
   }
 
-  private reach(id: string, phase: SlotPhase, view: number, node: HsNode): void {
-    const before = id === this.reachedId ? this.reachedPhase : this.reached.get(id);
+  /** Records progress on a node (forward only); `unseen`: the node is new to it, so nothing is recorded yet. */
+  private reach(id: string, phase: SlotPhase, view: number, node: HsNode, unseen = false): void {
+    const before = unseen ? undefined : id === this.reachedId ? this.reachedPhase : this.reached.get(id);
     if (before && RANK[before] >= RANK[phase]) return;
     this.reached.set(id, phase);
     this.reachedId = id;
