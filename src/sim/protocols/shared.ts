@@ -30,6 +30,8 @@ export class Application {
   readonly results = new Map<string, { timestamp: number; result: string; seq: number }>();
   lastExecuted = 0;
   state = INITIAL_STATE_DIGEST;
+  /** The newest timestamp among the requests it executed. */
+  private newestExecuted = -Infinity;
 
   constructor(
     private readonly id: NodeId,
@@ -48,7 +50,8 @@ export class Application {
   onRequest(msg: Message, from: NodeId, view: number, relay: (request: ClientRequest) => void): string | undefined {
     const request = msg.request;
     if (!request || typeof request.digest !== 'string' || !this.host.isAuthentic(request)) return 'request is not signed by the client';
-    const done = this.results.get(request.digest);
+    // A request newer than everything it executed cannot have been executed: no lookup in the ever-growing results.
+    const done = request.timestamp > this.newestExecuted ? undefined : this.results.get(request.digest);
     if (done) {
       if (from === CLIENT) this.reply(request, done.result, view);
       return undefined;
@@ -61,7 +64,9 @@ export class Application {
 
   /** Executes one decided number: the request (null when it already ran, or none), emitting what the checker reads. */
   execute(seq: number, view: number, request: ClientRequest | null, digest: string, reply = true): void {
-    const fresh = request !== null && !this.results.has(request.digest);
+    // A request it holds as waiting has not run (it is kept only if not executed, and dropped once it is): the small
+    // map answers before the ever-growing one.
+    const fresh = request !== null && (this.pending.has(request.digest) || !this.results.has(request.digest));
     if (fresh) this.state = nextStateDigest(this.state, request.op, seq);
     this.lastExecuted = seq;
     this.executedLog.push({ seq, digest, request: fresh ? request : null, state: this.state });
@@ -70,6 +75,7 @@ export class Application {
     this.emit({ kind: 'phase', replica: this.id, view, seq, digest, phase: 'executed' });
     if (fresh) {
       this.results.set(request.digest, { timestamp: request.timestamp, result: this.state, seq });
+      if (request.timestamp > this.newestExecuted) this.newestExecuted = request.timestamp;
       if (reply) this.reply(request, this.state, view);
     }
   }

@@ -102,3 +102,40 @@ describe('basic HotStuff', () => {
     expect(a).toBeTruthy();
   });
 });
+
+describe('basic HotStuff, colluders beyond the bound', () => {
+  /** Colluders 0 … count − 1: replica 0 leads view 0. */
+  const colluders = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, k) => [k, { kind: 'collude' as const }]));
+
+  it('f + 1 colluders (the leader among them) certify two leaves at one height: each honest half executes a different request there', () => {
+    for (const f of [1, 2]) {
+      const sim = run({ f, requests: 2, concurrency: 2, malicious: colluders(f + 1) }, 20_000);
+      const logs = honestLogs(sim);
+      // Judged from the honest replicas' own logs: two different entries at height 1, each from a genuine request.
+      const atHeight1 = new Set(logs.map((log) => log.find((e) => e.startsWith('1:'))).filter((e) => e !== undefined));
+      expect(atHeight1.size).toBe(2);
+      for (const entry of atHeight1) expect(sim.client.issued.has(entry!.slice(2))).toBe(true);
+      expect(agree(logs)).toBe(false);
+      // Two halves of f honest replicas each, every one of them executed what its half was shown.
+      for (const entry of atHeight1) expect(logs.filter((log) => log.includes(entry!)).length).toBe(f);
+      // Each decided through a DECIDE of view 0, whose commitQC is n − f signed votes for that node: the colluders voted twice.
+      const decides = delivered(sim, 'HS_DECIDE').filter((e) => e.msg.view === 0 && !sim.scenario.malicious[e.msg.to]);
+      expect(new Set(decides.map((e) => e.msg.digest)).size).toBe(2);
+      expect(sim.stats().violations.some((v) => v.rule === 'agreement')).toBe(true);
+    }
+  });
+
+  it('f colluders with the same plan break nothing: the half shown the other leaf never sees it certified', () => {
+    for (const f of [1, 2]) {
+      for (const seed of [1, 2, 3]) {
+        const sim = run({ f, seed, requests: 3, concurrency: 2, malicious: colluders(f) });
+        // The plan was tried: view 0's leader showed the honest replicas two different leaves.
+        const shown = delivered(sim, 'HS_PREPARE').filter((e) => e.msg.view === 0 && !sim.scenario.malicious[e.msg.to]);
+        expect(new Set(shown.map((e) => e.msg.digest)).size).toBe(2);
+        expect(agree(honestLogs(sim))).toBe(true);
+        expect(sim.stats().committed).toBe(3);
+        expect(sim.stats().violations).toEqual([]);
+      }
+    }
+  });
+});

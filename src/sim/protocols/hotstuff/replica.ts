@@ -111,6 +111,16 @@ export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
  */
 const VALID_QCS = new WeakSet<QC>();
 
+/**
+ * How many nodes (by height below what it executed) and how many nodes' progress it keeps: the rest is history nobody
+ * reads. Both are cut back in one go when they reach twice that — deleting the oldest entry of a Map one at a time
+ * walks past every entry deleted before it, a cost that grew with the run.
+ */
+const KEPT = 4096;
+
+/** How far a node has come, in order (what `reach` may only move forward). */
+const RANK: Record<SlotPhase, number> = { 'pre-prepared': 0, prepared: 1, committed: 2, executed: 3 };
+
 const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class HotStuffReplica implements ReplicaModel {
@@ -132,6 +142,11 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly baseTimeout: number;
   private readonly app: Application;
   private readonly nodes = new Map<string, HsNode>([[GENESIS_ID, GENESIS]]);
+  /** The node it stored last (see `node`). */
+  private newest: HsNode = GENESIS;
+  /** The last node whose progress `reach` recorded, and that progress (the map's entry, without a lookup). */
+  private reachedId = '';
+  private reachedPhase: SlotPhase | undefined;
   /** The node its execution stands on. */
   private executedNode = GENESIS_ID;
   /** The highest node it knows committed but could not execute yet (an ancestor missing). */
@@ -141,7 +156,7 @@ export class HotStuffReplica implements ReplicaModel {
   /** The last view in which it voted in each phase (one vote per phase per view). */
   private readonly votedIn: Record<Phase, number> = { prepare: -1, 'pre-commit': -1, commit: -1 };
   /** Where it stands per node (by id), for the inspector and the picture. */
-  private readonly reached = new Map<string, SlotPhase>();
+  private reached = new Map<string, SlotPhase>();
 
   // Leader state.
   /** NEW-VIEWs by view: sender → the prepareQC it carried. */
@@ -259,13 +274,15 @@ export class HotStuffReplica implements ReplicaModel {
     this.syncTo(p.base, msg.view);
     this.store(p.branch);
     // The leaf extends highQC.node by construction: its parent is the node the QC certifies.
-    const leaf: HsNode = { id: nodeId(p.qc.node, msg.seq, msg.view, msg.digest), parent: p.qc.node, height: msg.seq, view: msg.view, request };
-    if (!this.nodes.has(leaf.id)) this.nodes.set(leaf.id, leaf);
+    const leaf = leafOf(p, msg.view, msg.seq, msg.digest, request);
+    // A leaf it never held (above what it may have forgotten) has no progress recorded either: `reach` need not look.
+    const unseen = leaf.id !== this.newest.id && !this.nodes.has(leaf.id);
+    if (unseen) this.keep(leaf);
     if (this.votedIn.prepare >= msg.view) return 'already voted PREPARE in this view';
     // safeNode: the leaf extends the locked branch, or its justify is newer than the lock.
     if (!(this.extendsNode(leaf, this.lockedQC.node) || p.qc.view > this.lockedQC.view)) return `not safe: does not extend the lock (${this.lockedQC.node}) and highQC is not newer`;
     this.votedIn.prepare = msg.view;
-    this.reach(leaf.id, 'pre-prepared', msg.view, leaf);
+    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.app.lastExecuted - KEPT);
     this.vote('prepare', msg.view, leaf);
     return undefined;
   }
@@ -287,7 +304,7 @@ export class HotStuffReplica implements ReplicaModel {
     if (from !== this.leaderOf(msg.view)) return 'not from the leader of its view';
     if (msg.view < this.view) return 'stale view';
     this.join(msg.view, qc);
-    const node = this.nodes.get(qc.node);
+    const node = this.node(qc.node);
     if (!node) return 'unknown node';
     if (phase === 'prepare') {
       if (this.votedIn['pre-commit'] >= msg.view) return 'already voted PRE-COMMIT in this view';
@@ -310,6 +327,9 @@ export class HotStuffReplica implements ReplicaModel {
     const proposal = this.proposal;
     if (!proposal || msg.view !== proposal.view || msg.view !== this.view) return 'not a vote for its current proposal';
     if (msg.digest !== proposal.node.id || msg.seq !== proposal.node.height) return 'a vote for another node';
+    // Votes beyond the n − f of a QC already formed add nothing to it: not checked (a signature check is the vote's
+    // main cost, and at n = 64 a third of the votes arrive after the quorum).
+    if (this.formed.has(phase)) return 'its QC is already formed';
     if (!this.host.verify(msg)) return 'vote not signed by its sender';
     this.votes[phase].set(from, freezeVote(msg));
     this.tryForm(phase);
@@ -370,20 +390,16 @@ export class HotStuffReplica implements ReplicaModel {
     const chosen = this.host.proposals(this.id, waiting, 1)[0] ?? null;
     if (!chosen && onBranch.size === 0) return;
     const digest = chosen?.digest ?? NULL_DIGEST;
-    const leaf: HsNode = { id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen };
-    this.nodes.set(leaf.id, leaf);
+    const leaf: HsNode = Object.freeze({ id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen });
+    this.keep(leaf);
     this.proposal = { view: v, node: leaf, highQC };
     this.votes = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
     this.formed = new Set();
     this.newViews.delete(v);
-    this.say(null, {
-      type: 'HS_PREPARE',
-      view: v,
-      seq: leaf.height,
-      digest,
-      ...(chosen ? { request: chosen } : {}),
-      payload: { qc: highQC, branch: this.branchAbove(parent), base: this.base() } satisfies LeaderPayload,
-    });
+    const payload: LeaderPayload = { qc: highQC, branch: this.branchAbove(parent), base: this.base() };
+    // The receivers make the same leaf from the header; they find it made.
+    LEAVES.set(payload, leaf);
+    this.say(null, { type: 'HS_PREPARE', view: v, seq: leaf.height, digest, ...(chosen ? { request: chosen } : {}), payload });
     // The leader is a replica too: it votes for its own proposal, if safe.
     const safe = this.extendsNode(leaf, this.lockedQC.node) || highQC.view > this.lockedQC.view;
     if (safe && this.votedIn.prepare < v) {
@@ -432,7 +448,7 @@ export class HotStuffReplica implements ReplicaModel {
       return;
     }
     // Its own vote never travels: it signs it for its QC.
-    const own = freezeVote({ ...fields, sender: this.id, sig: this.host.sign(this.id, { ...fields, sender: this.id }) });
+    const own: SignedVote = Object.freeze({ type: fields.type, view, seq: fields.seq, digest: fields.digest, sender: this.id, sig: this.host.sign(this.id, { type: fields.type, view, seq: fields.seq, digest: fields.digest, sender: this.id }) });
     this.votes[phase].set(this.id, own);
     this.tryForm(phase);
   }
@@ -454,7 +470,8 @@ export class HotStuffReplica implements ReplicaModel {
         senders.set(this.id, this.prepareQC);
       } else this.say(leader, fields);
     }
-    for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
+    // Only a leader holds NEW-VIEWs; walking an empty map that once held some still costs (its deleted slots).
+    if (this.newViews.size > 0) for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
     this.armTimer(true);
     this.tryPropose();
   }
@@ -528,14 +545,14 @@ export class HotStuffReplica implements ReplicaModel {
 
   /** Commits `tip` and its ancestors: executes what it can, in height order. */
   private commit(tip: string, view: number): void {
-    const node = this.nodes.get(tip);
-    const current = this.committedTip ? this.nodes.get(this.committedTip) : undefined;
+    const node = this.node(tip);
+    const current = this.committedTip ? this.node(this.committedTip) : undefined;
     if (!current || (node && node.height > current.height)) this.committedTip = tip;
     this.executeCommitted(view);
   }
 
   private executeCommitted(view: number): void {
-    const tip = this.committedTip ? this.nodes.get(this.committedTip) : undefined;
+    const tip = this.committedTip ? this.node(this.committedTip) : undefined;
     if (!tip) return;
     const branch: HsNode[] = [];
     let at: HsNode | undefined = tip;
@@ -549,11 +566,34 @@ export class HotStuffReplica implements ReplicaModel {
       const node = branch[k];
       this.executedNode = node.id;
       this.reached.set(node.id, 'executed');
+      if (node.id === this.reachedId) this.reachedPhase = 'executed';
       this.app.execute(node.height, view, node.request, node.request?.digest ?? NULL_DIGEST);
     }
     this.committedTip = null;
+    if (this.nodes.size > 2 * KEPT) this.forgetNodesBelow(this.app.lastExecuted - KEPT);
     this.progressView = Math.max(this.progressView, view);
     this.armTimer(true);
+  }
+
+  /**
+   * The node with this id, if it holds it. The newest node it stored answers first: nearly every phase message is about
+   * it, and at large n the map of every node is cold in the cache by the time the next message comes.
+   */
+  private node(id: string): HsNode | undefined {
+    return id === this.newest.id ? this.newest : this.nodes.get(id);
+  }
+
+  private keep(node: HsNode): void {
+    this.nodes.set(node.id, node);
+    this.newest = node;
+  }
+
+  /**
+   * Forgets nodes below height `h` (genesis apart): every rule reads nodes from its lock, its QCs or what it executed
+   * upwards, and those stand far above `h`.
+   */
+  private forgetNodesBelow(h: number): void {
+    for (const [id, node] of this.nodes) if (node.height < h && id !== GENESIS_ID) this.nodes.delete(id);
   }
 
   /** A leader's word on where its execution stands: behind it, this replica fetches the history it missed. */
@@ -563,15 +603,20 @@ export class HotStuffReplica implements ReplicaModel {
   }
 
   private base(): ExecutedBase & { node: string } {
-    return { ...this.app.base, node: this.executedNode };
+    // Spelled out: a spread of the getter's object costs two objects and a generic copy per leader message.
+    return { seq: this.app.lastExecuted, state: this.app.state, node: this.executedNode };
   }
 
   private store(branch: readonly HsNode[]): void {
     for (const raw of branch) {
+      // A node it holds is never replaced (the one it holds is genuine), so a known id needs no check: the common case,
+      // as every phase message carries its node again.
+      const known = typeof raw === 'object' && raw !== null && typeof (raw as Partial<HsNode>).id === 'string' && ((raw as HsNode).id === this.newest.id || this.nodes.has((raw as HsNode).id));
+      if (known) continue;
       const node = checkNode(raw);
-      if (!node || this.nodes.has(node.id)) continue;
+      if (!node) continue;
       if (node.request && !this.host.isAuthentic(node.request)) continue;
-      this.nodes.set(node.id, node);
+      this.keep(node);
     }
     if (this.committedTip) this.executeCommitted(this.view);
   }
@@ -640,12 +685,14 @@ export class HotStuffReplica implements ReplicaModel {
     return this.ancestors(node);
   }
 
-  private reach(id: string, phase: SlotPhase, view: number, node: HsNode): void {
-    const before = this.reached.get(id);
-    const order: SlotPhase[] = ['pre-prepared', 'prepared', 'committed', 'executed'];
-    if (before && order.indexOf(before) >= order.indexOf(phase)) return;
+  /** Records progress on a node (forward only); `unseen`: the node is new to it, so nothing is recorded yet. */
+  private reach(id: string, phase: SlotPhase, view: number, node: HsNode, unseen = false): void {
+    const before = unseen ? undefined : id === this.reachedId ? this.reachedPhase : this.reached.get(id);
+    if (before && RANK[before] >= RANK[phase]) return;
     this.reached.set(id, phase);
-    if (this.reached.size > 4096) this.reached.delete(this.reached.keys().next().value as string);
+    this.reachedId = id;
+    this.reachedPhase = phase;
+    if (this.reached.size > 2 * KEPT) this.reached = new Map([...this.reached].slice(-KEPT));
     this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
   }
 
@@ -715,6 +762,22 @@ function freezeVote(msg: Message | SignedVote): SignedVote {
   return Object.freeze({ type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig as number });
 }
 
+/**
+ * The leaf a PREPARE's receivers make, by the payload it came with: every receiver of one multicast shares the payload
+ * and would hash the same four fields. A hit counts only when all four match (a liar may reuse a payload under another
+ * header), so what comes out is exactly what `nodeId` would give.
+ */
+const LEAVES = new WeakMap<object, HsNode>();
+
+function leafOf(p: LeaderPayload, view: number, height: number, digest: string, request: ClientRequest | null): HsNode {
+  const parent = p.qc.node;
+  const known = LEAVES.get(p);
+  if (known && known.view === view && known.height === height && known.parent === parent && (known.request?.digest ?? NULL_DIGEST) === digest) return known;
+  const leaf: HsNode = Object.freeze({ id: nodeId(parent, height, view, digest), parent, height, view, request });
+  LEAVES.set(p, leaf);
+  return leaf;
+}
+
 /** A node as received: well formed and its id the digest of its content, or null. */
 function checkNode(raw: unknown): HsNode | null {
   const n = raw as Partial<HsNode> | null;
@@ -722,5 +785,5 @@ function checkNode(raw: unknown): HsNode | null {
   const request = n.request ?? null;
   if (request !== null && (typeof request !== 'object' || typeof request.digest !== 'string')) return null;
   if (n.id !== nodeId(n.parent, n.height, n.view as number, request?.digest ?? NULL_DIGEST)) return null;
-  return { id: n.id, parent: n.parent, height: n.height, view: n.view as number, request };
+  return Object.freeze({ id: n.id, parent: n.parent, height: n.height, view: n.view as number, request });
 }
