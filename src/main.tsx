@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LabStoreContext } from './store/context';
+import { CompareStoreContext } from './store/compareContext';
+import { createCompareStore } from './store/compareStore';
 import { ExperimentStoreContext } from './store/experimentContext';
 import { createExperimentStore } from './store/experimentStore';
 import { createLabStore } from './store/labStore';
@@ -29,6 +31,11 @@ const store = createLabStore({
 const stopUrlSync = syncUrl(store, browserUrl());
 // Starts no worker until Run is pressed; lives as long as the page, so a sweep survives switching tabs.
 const experiments = createExperimentStore({ connect: connectSweepWorker });
+// Starts a worker per protocol only while the Compare tab is open; each run is a lab store of its own, shown like an
+// embedded page (the stage alone) in the visualizer's theme.
+const compare = createCompareStore({
+  createLab: (scenario, speed) => createLabStore({ connect: connectWorker, scenario, speed, theme: store.getState().ui.theme, embed: true }),
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -37,7 +44,9 @@ createRoot(root).render(
   <StrictMode>
     <LabStoreContext.Provider value={store}>
       <ExperimentStoreContext.Provider value={experiments}>
-        <App />
+        <CompareStoreContext.Provider value={compare}>
+          <App />
+        </CompareStoreContext.Provider>
       </ExperimentStoreContext.Provider>
     </LabStoreContext.Provider>
   </StrictMode>,
@@ -51,4 +60,5 @@ import.meta.hot?.dispose(() => {
   stopUrlSync();
   store.getState().actions.dispose();
   experiments.getState().actions.dispose();
+  compare.getState().actions.close();
 });
