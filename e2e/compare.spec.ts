@@ -58,4 +58,17 @@ test.describe('Three protocols side by side', () => {
     await page.screenshot({ path: '/tmp/compare.png' });
     await noSeriousAxeViolations(page, 'the Compare view');
   });
+
+  test('the protocol sweep draws messages per decision against n on log–log axes', async ({ page }) => {
+    await page.goto('./#experiments');
+    await page.getByLabel('n values', { exact: true }).fill('4, 7, 10');
+    await page.getByLabel('Trials', { exact: true }).fill('1');
+    await button(page, 'Run protocol sweep').click();
+    const chart = page.getByRole('group', { name: /Messages per decision against n/ });
+    await expect(chart).toBeVisible({ timeout: 40_000 });
+    await expect(chart.getByRole('img')).toHaveCount(3);
+    await expect(page.getByRole('list', { name: 'Slopes on log–log axes' })).toContainText(/HotStuff: slope [01]\.\d+ — grows as n/);
+    await expect(page.getByRole('table', { name: /What a faulty leader costs/ })).toBeVisible();
+    await noSeriousAxeViolations(page, 'the protocol sweep');
+  });
 });

@@ -4,6 +4,8 @@ import { LabStoreContext } from './store/context';
 import { CompareStoreContext } from './store/compareContext';
 import { createCompareStore } from './store/compareStore';
 import { ExperimentStoreContext } from './store/experimentContext';
+import { ProtocolSweepContext } from './store/protocolSweepContext';
+import { createProtocolSweepStore } from './store/protocolSweepStore';
 import { createExperimentStore } from './store/experimentStore';
 import { createLabStore } from './store/labStore';
 import { browserUrl, readEmbed, readShare, syncUrl } from './store/urlSync';
@@ -31,6 +33,8 @@ const store = createLabStore({
 const stopUrlSync = syncUrl(store, browserUrl());
 // Starts no worker until Run is pressed; lives as long as the page, so a sweep survives switching tabs.
 const experiments = createExperimentStore({ connect: connectSweepWorker });
+// The protocol × n × m experiment: starts its sweep workers only when run, like the first.
+const protocolSweep = createProtocolSweepStore({ connect: connectSweepWorker });
 // Starts a worker per protocol only while the Compare tab is open; each run is a lab store of its own, shown like an
 // embedded page (the stage alone) in the visualizer's theme.
 const compare = createCompareStore({
@@ -44,9 +48,11 @@ createRoot(root).render(
   <StrictMode>
     <LabStoreContext.Provider value={store}>
       <ExperimentStoreContext.Provider value={experiments}>
-        <CompareStoreContext.Provider value={compare}>
-          <App />
-        </CompareStoreContext.Provider>
+        <ProtocolSweepContext.Provider value={protocolSweep}>
+          <CompareStoreContext.Provider value={compare}>
+            <App />
+          </CompareStoreContext.Provider>
+        </ProtocolSweepContext.Provider>
       </ExperimentStoreContext.Provider>
     </LabStoreContext.Provider>
   </StrictMode>,
@@ -61,4 +67,5 @@ import.meta.hot?.dispose(() => {
   store.getState().actions.dispose();
   experiments.getState().actions.dispose();
   compare.getState().actions.close();
+  protocolSweep.getState().actions.dispose();
 });
