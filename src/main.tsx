@@ -4,8 +4,12 @@ import type { TimedIntervention } from './sim/types';
 import { AttackStoreContext } from './store/attackContext';
 import { createAttackStore } from './store/attackStore';
 import { LabStoreContext } from './store/context';
+import { CompareStoreContext } from './store/compareContext';
+import { createCompareStore } from './store/compareStore';
 import { decodeSchedule, SCHEDULE_KEY } from './store/scheduleLink';
 import { ExperimentStoreContext } from './store/experimentContext';
+import { ProtocolSweepContext } from './store/protocolSweepContext';
+import { createProtocolSweepStore } from './store/protocolSweepStore';
 import { createExperimentStore } from './store/experimentStore';
 import { createLabStore } from './store/labStore';
 import { browserUrl, readEmbed, readShare, syncUrl } from './store/urlSync';
@@ -52,6 +56,13 @@ async function start() {
   const experiments = createExperimentStore({ connect: connectSweepWorker });
   // Starts no worker until Search is pressed.
   const attacks = createAttackStore({ connect: connectAttackWorker });
+  // The protocol × n × m experiment: starts its sweep workers only when run, like the first.
+  const protocolSweep = createProtocolSweepStore({ connect: connectSweepWorker });
+  // Starts a worker per protocol only while the Compare tab is open; each run is a lab store of its own, shown like an
+  // embedded page (the stage alone) in the visualizer's theme.
+  const compare = createCompareStore({
+    createLab: (scenario, speed) => createLabStore({ connect: connectWorker, scenario, speed, theme: store.getState().ui.theme, embed: true }),
+  });
 
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
@@ -61,7 +72,11 @@ async function start() {
       <LabStoreContext.Provider value={store}>
         <ExperimentStoreContext.Provider value={experiments}>
           <AttackStoreContext.Provider value={attacks}>
-            <App />
+            <ProtocolSweepContext.Provider value={protocolSweep}>
+              <CompareStoreContext.Provider value={compare}>
+                <App />
+              </CompareStoreContext.Provider>
+            </ProtocolSweepContext.Provider>
           </AttackStoreContext.Provider>
         </ExperimentStoreContext.Provider>
       </LabStoreContext.Provider>
@@ -74,6 +89,8 @@ async function start() {
     store.getState().actions.dispose();
     experiments.getState().actions.dispose();
     attacks.getState().actions.dispose();
+    compare.getState().actions.close();
+    protocolSweep.getState().actions.dispose();
   });
 }
 

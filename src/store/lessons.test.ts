@@ -12,6 +12,7 @@ import { primaryOf, replicaCount } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { stepBy } from '../sim/stepping';
 import { CLIENT, type Message, type MessageSummary, type MessageType, type NodeId, type Scenario, type SlotPhase, type TraceEvent } from '../sim/types';
+import { compareCounters } from './compareCounters';
 import { LESSONS, type Lesson } from './lessons';
 
 // ───────────────────────────── playing a lesson ─────────────────────────────
@@ -134,7 +135,20 @@ function committedOnEvidence(p: Played, e: Phase): boolean {
 describe('every lesson’s paragraph is true of the run it opens', () => {
   it('covers every lesson', () => {
     expect(LESSONS.map((l) => l.id).sort()).toEqual(
-      ['equivocating-primary', 'f-plus-one-across-view-change', 'f-plus-one-traitors', 'lossy-network', 'normal-case', 'partition-primary', 'seed-experiment', 'silent-primary', 'slow-link'].sort(),
+      [
+        'equivocating-primary',
+        'f-plus-one-across-view-change',
+        'f-plus-one-traitors',
+        'lossy-network',
+        'normal-case',
+        'partition-primary',
+        'seed-experiment',
+        'silent-primary',
+        'slow-link',
+        'hotstuff-linear',
+        'tendermint-locks',
+        'compare-faulty-leader',
+      ].sort(),
     );
   });
 
@@ -672,5 +686,167 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     const bothAccept = both.trace.find((e) => e.kind === 'accept')!;
     expect(bothAccept.i).toBeGreaterThan(newView.i);
     says(l, 'PBFT cannot tell a slow primary from a crashed one.');
+  });
+
+  it('HotStuff: linear messages, one more round', () => {
+    const l = lesson('hotstuff-linear');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    const leader = (view: number) => view % p.n;
+    says(l, 'Seven replicas (f = 2) run basic HotStuff.');
+    expect([p.n, p.f, p.scenario.mode]).toEqual([7, 2, 'hotstuff']);
+    says(l, 'The leader of view 0 (replica 0) proposes the request in PREPARE to the n − 1 = 6 others');
+    const prepare = sends(p, { type: 'HS_PREPARE', digest: d });
+    expect(ids(prepare, 'from')).toEqual([0]);
+    expect(prepare.every((e) => e.msg.view === 0)).toBe(true);
+    expect(ids(prepare, 'to')).toEqual(others(p, 0));
+    says(l, 'each votes to the leader alone, never to the others.');
+    const votes = p.trace.filter((e): e is Send => e.kind === 'send' && e.msg.type.startsWith('HS_VOTE_'));
+    expect(votes.length).toBeGreaterThan(0);
+    for (const v of votes) expect(v.msg.to, `${v.msg.type} from ${v.msg.from}`).toBe(leader(v.msg.view));
+    says(l, 'From n − f = 5 votes (its own among them) the leader forms a quorum certificate and shows it to everyone in PRE-COMMIT; the same again gives COMMIT');
+    for (const [vote, next] of [
+      ['HS_VOTE_PREPARE', 'HS_PRE_COMMIT'],
+      ['HS_VOTE_PRE_COMMIT', 'HS_COMMIT'],
+      ['HS_VOTE_COMMIT', 'HS_DECIDE'],
+    ] as const) {
+      const shown = sends(p, { type: next, from: 0, view: 0 });
+      expect(ids(shown, 'to'), next).toEqual(others(p, 0));
+      const counted = new Set(before(taken(p, { type: vote, to: 0, view: 0 }), shown[0].i).map((e) => e.msg.from));
+      expect(counted.size + 1, `${vote} before ${next}`).toBeGreaterThanOrEqual(p.n - p.f);
+    }
+    says(l, "on which each replica locks (lockedQC), and DECIDE, on which it executes (the next leader may learn the decision first from a NEW-VIEW, which carries the sender’s commitQC).");
+    for (const r of others(p, 0)) {
+      const lock = phases(p, 'prepared', { replica: r, digest: d })[0];
+      const cause = causeOf(p, lock.i);
+      expect(cause.kind === 'deliver' && cause.msg.type, `replica ${r} locks on`).toBe('HS_COMMIT');
+      const exec = phases(p, 'executed', { replica: r, digest: d })[0];
+      const why = causeOf(p, exec.i);
+      const on = why.kind === 'deliver' ? why.msg.type : why.kind;
+      if (r === leader(1) && on === 'HS_NEW_VIEW') continue;
+      expect(on, `replica ${r} executes on`).toBe('HS_DECIDE');
+    }
+    says(l, 'Each phase is 6 messages out and 6 votes back: 42 for the decision, and 6 NEW-VIEWs to the next leader (replica 1), 48 = 8(n − 1) in all: linear in n.');
+    const phaseTypes: MessageType[] = ['HS_PREPARE', 'HS_VOTE_PREPARE', 'HS_PRE_COMMIT', 'HS_VOTE_PRE_COMMIT', 'HS_COMMIT', 'HS_VOTE_COMMIT', 'HS_DECIDE'];
+    for (const type of phaseTypes) expect(sends(p, { type }), type).toHaveLength(6);
+    const newViews = sends(p, { type: 'HS_NEW_VIEW' });
+    expect(newViews).toHaveLength(6);
+    expect(ids(newViews, 'to')).toEqual([1]);
+    expect(phaseTypes.length * 6 + newViews.length).toBe(8 * (p.n - 1));
+    says(l, 'On the same scenario PBFT sends 36 PREPAREs and 42 COMMITs, all to all: about 2n².');
+    const pbft = play({ ...l.scenario, mode: 'pbft' });
+    expect(sends(pbft, { type: 'PREPARE' })).toHaveLength(36);
+    expect(sends(pbft, { type: 'COMMIT' })).toHaveLength(42);
+    says(l, 'three rounds of votes where PBFT has two, each through the leader, so the client accepts 9 message delays after its request, against 5 in PBFT.');
+    const hops = (q: Played) => compareCounters(q.trace, { mode: q.scenario.mode ?? 'pbft', f: q.f, now: q.trace.at(-1)!.t, liars: new Set() }).hops;
+    expect(hops(p)).toBe(9);
+    expect(hops(pbft)).toBe(5);
+    expect(new Set(sends(pbft).map((e) => e.msg.type))).not.toContain('HS_VOTE_PRE_COMMIT');
+  });
+
+  it('Tendermint: locks instead of a view-change protocol', () => {
+    const l = lesson('tendermint-locks');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    const quorum = 2 * p.f + 1;
+    says(l, 'Tendermint has no view-change protocol: no VIEW-CHANGE, no NEW-VIEW.');
+    expect(sends(p).filter((e) => ['VIEW_CHANGE', 'NEW_VIEW', 'HS_NEW_VIEW'].includes(e.msg.type))).toEqual([]);
+    says(l, 'Here the proposer of height 1, round 0 (replica 1) is silent.');
+    expect(p.scenario.malicious[1]).toEqual({ kind: 'silent' });
+    expect(sends(p, { from: 1 })).toEqual([]);
+    expect(sends(p, { type: 'PROPOSAL', view: 0, seq: 1 })).toEqual([]);
+    says(l, 'The others wait out timeoutPropose, then PREVOTE nil; on 2f+1 = 3 PREVOTEs and no proposal they PRECOMMIT nil');
+    const honestOnes = replicas(p).filter((r) => honest(p, r));
+    for (const r of honestOnes) {
+      const nil = sends(p, { type: 'PREVOTE', from: r, view: 0, seq: 1 });
+      expect(nil.length, `replica ${r} prevotes in round 0`).toBeGreaterThan(0);
+      expect(nil.every((e) => e.msg.digest === '')).toBe(true);
+      expect(causeOf(p, nil[0].i).kind, `replica ${r}'s nil prevote follows its timer`).toBe('timer');
+      const nilCommit = sends(p, { type: 'PRECOMMIT', from: r, view: 0, seq: 1 });
+      expect(nilCommit.length).toBeGreaterThan(0);
+      expect(nilCommit.every((e) => e.msg.digest === '')).toBe(true);
+      const prevotes = new Set(before(taken(p, { type: 'PREVOTE', to: r, view: 0, seq: 1 }), nilCommit[0].i).map((e) => e.msg.from));
+      prevotes.add(r);
+      expect(prevotes.size, `replica ${r}'s PREVOTEs before its nil PRECOMMIT`).toBeGreaterThanOrEqual(quorum);
+    }
+    says(l, 'when timeoutPrecommit expires they start round 1, whose proposer is replica 2.');
+    const proposal = sends(p, { type: 'PROPOSAL', digest: d });
+    expect(ids(proposal, 'from')).toEqual([2]);
+    expect(proposal.every((e) => e.msg.view === 1 && e.msg.seq === 1)).toBe(true);
+    says(l, 'Nobody locked in round 0 (no value had 2f+1 PREVOTEs), so each is free to prevote replica 2’s proposal.'.replace('’', "'"));
+    expect(phases(p, 'prepared', { view: 0 })).toEqual([]);
+    for (const r of honestOnes) expect(sends(p, { type: 'PREVOTE', from: r, view: 1, seq: 1, digest: d }).length, `replica ${r}`).toBeGreaterThan(0);
+    says(l, 'On 2f+1 = 3 PREVOTEs for it each replica locks on the value (lockedRound = 1) and precommits it, and on 2f+1 = 3 PRECOMMITs it decides.');
+    for (const r of honestOnes) {
+      const lock = phases(p, 'prepared', { replica: r, view: 1, digest: d })[0];
+      expect(lock, `replica ${r} locks in round 1`).toBeDefined();
+      const voters = new Set(before(taken(p, { type: 'PREVOTE', to: r, view: 1, digest: d }), lock.i + 1).map((e) => e.msg.from));
+      if (sends(p, { type: 'PREVOTE', from: r, view: 1, digest: d }).some((e) => e.i <= lock.i)) voters.add(r);
+      expect(voters.size).toBeGreaterThanOrEqual(quorum);
+      expect(sends(p, { type: 'PRECOMMIT', from: r, view: 1, digest: d }).length).toBeGreaterThan(0);
+      const decided = phases(p, 'committed', { replica: r, digest: d })[0];
+      const commits = new Set(before(taken(p, { type: 'PRECOMMIT', to: r, view: 1, digest: d }), decided.i + 1).map((e) => e.msg.from));
+      if (sends(p, { type: 'PRECOMMIT', from: r, view: 1, digest: d }).some((e) => e.i <= decided.i)) commits.add(r);
+      expect(commits.size, `replica ${r} decides on`).toBeGreaterThanOrEqual(quorum);
+    }
+    expect(p.trace.filter((e) => e.kind === 'accept')).toHaveLength(1);
+    says(l, 'the inspector shows them.');
+    const session = new Session(l.scenario);
+    while (!session.sim.trace.some((e) => e.kind === 'phase' && e.phase === 'prepared' && e.replica === 0)) if (session.step().length === 0) break;
+    const state = session.sim.inspect(0).protocolState!;
+    expect(state.find((row) => row.name === 'lockedValue / lockedRound')?.value).toMatch(/ \/ 1$/);
+    expect(state.find((row) => row.name === 'validValue / validRound')?.value).toMatch(/ \/ 1$/);
+  });
+
+  it('Compare: the same faulty leader under all three', () => {
+    const l = lesson('compare-faulty-leader');
+    says(l, 'replica 0 is silent, f = 1, and the client makes four requests one after another.');
+    expect(l.scenario.malicious).toEqual({ 0: { kind: 'silent' } });
+    expect([l.scenario.f, l.scenario.requests, l.scenario.mode ?? 'pbft']).toEqual([1, 4, 'pbft']);
+    const [pbft, hotstuff, tendermint] = (['pbft', 'hotstuff', 'tendermint'] as const).map((mode) => play({ ...l.scenario, mode }));
+    says(l, "PBFT's primary is replica 0 from the start: the backups' timers expire, they send VIEW-CHANGEs, replica 1 sends NEW-VIEW and proposes all four requests in view 1 — one view change, paid once.");
+    expect(primaryOf(0, pbft.n)).toBe(0);
+    const asks = pbft.trace.filter((e) => e.kind === 'view-change');
+    expect(asks.some((e) => byTimer(pbft, e))).toBe(true);
+    expect(new Set(asks.map((e) => e.kind === 'view-change' && e.view))).toEqual(new Set([1]));
+    expect(sends(pbft, { type: 'VIEW_CHANGE' }).length).toBeGreaterThan(0);
+    expect(ids(sends(pbft, { type: 'NEW_VIEW' }), 'from')).toEqual([1]);
+    const pp = sends(pbft, { type: 'PRE_PREPARE' });
+    expect(ids(pp, 'from')).toEqual([1]);
+    expect(new Set(pp.map((e) => e.msg.view))).toEqual(new Set([1]));
+    expect(new Set(pp.map((e) => e.msg.seq)).size).toBe(4);
+    says(l, "HotStuff's leader changes every view, so replica 0's turn comes round again: views 0 and 4 are its, and each time the others wait out their view timer and send NEW-VIEW to the next leader; the requests are proposed by replicas 1, 2 and 3.");
+    const given = new Set(hotstuff.trace.flatMap((e) => (e.kind === 'view-change' ? [e.view] : [])));
+    expect(given.has(1) && given.has(5), `views given up: ${[...given]}`).toBe(true);
+    for (const v of [1, 5]) {
+      const timedOut = hotstuff.trace.filter((e) => e.kind === 'view-change' && e.view === v);
+      expect(timedOut.every((e) => causeOf(hotstuff, e.i).kind === 'timer')).toBe(true);
+      expect(ids(sends(hotstuff, { type: 'HS_NEW_VIEW', view: v }), 'to')).toEqual([v % hotstuff.n]);
+    }
+    const proposals = sends(hotstuff, { type: 'HS_PREPARE' });
+    expect(proposals.every((e) => e.msg.from === e.msg.view % hotstuff.n)).toBe(true);
+    expect(ids(proposals, 'from')).toEqual([1, 2, 3]);
+    expect(proposals.some((e) => e.msg.view === 0 || e.msg.view === 4)).toBe(false);
+    says(l, "Tendermint sends no view-change messages at all: the proposer rotates with the height, and at height 4, replica 0's turn, the others' timeoutPropose expires, they prevote and precommit nil, and round 1's proposer, replica 1, proposes the request.");
+    expect(sends(tendermint).filter((e) => ['VIEW_CHANGE', 'NEW_VIEW', 'HS_NEW_VIEW'].includes(e.msg.type))).toEqual([]);
+    for (const h of [1, 2, 3]) expect(ids(sends(tendermint, { type: 'PROPOSAL', seq: h, view: 0 }), 'from'), `height ${h}`).toEqual([h]);
+    expect(sends(tendermint, { type: 'PROPOSAL', seq: 4, view: 0 })).toEqual([]);
+    for (const r of [1, 2, 3]) {
+      const nilVote = sends(tendermint, { type: 'PREVOTE', from: r, seq: 4, view: 0 });
+      expect(nilVote.length > 0 && nilVote.every((e) => e.msg.digest === ''), `replica ${r} prevotes nil`).toBe(true);
+      expect(causeOf(tendermint, nilVote[0].i).kind).toBe('timer');
+      const nilCommit = sends(tendermint, { type: 'PRECOMMIT', from: r, seq: 4, view: 0 });
+      expect(nilCommit.length > 0 && nilCommit.every((e) => e.msg.digest === ''), `replica ${r} precommits nil`).toBe(true);
+    }
+    expect(ids(sends(tendermint, { type: 'PROPOSAL', seq: 4, view: 1 }), 'from')).toEqual([1]);
+    says(l, "All three decide all four requests; Compare's counters show each one's bill: view changes, what they cost in time and messages, and messages per decision.");
+    for (const q of [pbft, hotstuff, tendermint]) {
+      expect(q.trace.filter((e) => e.kind === 'accept' && !e.fooled), q.scenario.mode).toHaveLength(4);
+      const c = compareCounters(q.trace, { mode: q.scenario.mode!, f: q.f, now: q.trace.at(-1)!.t, liars: new Set([0]) });
+      expect(c.decisions).toBe(4);
+      expect(c.viewChanges, q.scenario.mode).toBeGreaterThanOrEqual(1);
+      expect(c.viewChangeMs, q.scenario.mode).toBeGreaterThan(0);
+      expect(c.viewChangeMessages, q.scenario.mode).toBeGreaterThan(0);
+    }
   });
 });

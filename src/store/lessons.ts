@@ -87,6 +87,30 @@ export const LESSONS: readonly Lesson[] = [
     explanation:
       "One link is slow: every message between the primary (replica 0) and replica 3 takes 300 ms longer, both ways. The others do not wait for it. Replicas 0, 1 and 2 are a quorum of 2f+1 = 3: they prepare, commit and execute without replica 3, and the client accepts after f+1 = 2 REPLYs, barely later than with no slow link. Replica 3 gets the PRE-PREPARE 300 ms late; by then it holds the others' PREPAREs and COMMITs, so it prepares, commits and executes at once — the same request at the same number. A slow link costs the replica behind it, not the quorum. Now make the link from the primary to replica 2 slow as well (Network tools, click the wire between 0 and 2, Slow): the PRE-PREPARE reaches replicas 2 and 3 only after 300 ms, so replica 1 cannot prepare in time (its own PREPARE is not the 2f = 2 it needs). The quorum must now wait for a slow link: replica 1's timer (T = 300 ms) expires first and it asks for view 1, the others follow when theirs run out, and the client accepts only after the view change. PBFT cannot tell a slow primary from a crashed one.",
   },
+  {
+    id: 'hotstuff-linear',
+    title: 'HotStuff: linear messages, one more round',
+    scenario: defaultScenario({ f: 2, mode: 'hotstuff' }),
+    speed: 60,
+    explanation:
+      'Seven replicas (f = 2) run basic HotStuff. The leader of view 0 (replica 0) proposes the request in PREPARE to the n − 1 = 6 others, and each votes to the leader alone, never to the others. From n − f = 5 votes (its own among them) the leader forms a quorum certificate and shows it to everyone in PRE-COMMIT; the same again gives COMMIT, on which each replica locks (lockedQC), and DECIDE, on which it executes (the next leader may learn the decision first from a NEW-VIEW, which carries the sender’s commitQC). Each phase is 6 messages out and 6 votes back: 42 for the decision, and 6 NEW-VIEWs to the next leader (replica 1), 48 = 8(n − 1) in all: linear in n. On the same scenario PBFT sends 36 PREPAREs and 42 COMMITs, all to all: about 2n². The price is a round: three rounds of votes where PBFT has two, each through the leader, so the client accepts 9 message delays after its request, against 5 in PBFT. Open the Compare tab to watch both at once.',
+  },
+  {
+    id: 'tendermint-locks',
+    title: 'Tendermint: locks instead of a view-change protocol',
+    scenario: defaultScenario({ f: 1, mode: 'tendermint', malicious: { 1: { kind: 'silent' } } }),
+    speed: 100,
+    explanation:
+      "Tendermint has no view-change protocol: no VIEW-CHANGE, no NEW-VIEW. Here the proposer of height 1, round 0 (replica 1) is silent. The others wait out timeoutPropose, then PREVOTE nil; on 2f+1 = 3 PREVOTEs and no proposal they PRECOMMIT nil, and when timeoutPrecommit expires they start round 1, whose proposer is replica 2. Nobody locked in round 0 (no value had 2f+1 PREVOTEs), so each is free to prevote replica 2's proposal. On 2f+1 = 3 PREVOTEs for it each replica locks on the value (lockedRound = 1) and precommits it, and on 2f+1 = 3 PRECOMMITs it decides. A new round is just the next proposer: what carries safety from round to round is each replica's lock (and valid value), not certificates sent around — the inspector shows them.",
+  },
+  {
+    id: 'compare-faulty-leader',
+    title: 'Compare: the same faulty leader under all three',
+    scenario: defaultScenario({ f: 1, requests: 4, malicious: { 0: { kind: 'silent' } } }),
+    speed: 200,
+    explanation:
+      "The same liar under all three protocols: replica 0 is silent, f = 1, and the client makes four requests one after another. Play it here under PBFT, then open the Compare tab and tick PBFT, HotStuff and Tendermint. PBFT's primary is replica 0 from the start: the backups' timers expire, they send VIEW-CHANGEs, replica 1 sends NEW-VIEW and proposes all four requests in view 1 — one view change, paid once. HotStuff's leader changes every view, so replica 0's turn comes round again: views 0 and 4 are its, and each time the others wait out their view timer and send NEW-VIEW to the next leader; the requests are proposed by replicas 1, 2 and 3. Tendermint sends no view-change messages at all: the proposer rotates with the height, and at height 4, replica 0's turn, the others' timeoutPropose expires, they prevote and precommit nil, and round 1's proposer, replica 1, proposes the request. All three decide all four requests; Compare's counters show each one's bill: view changes, what they cost in time and messages, and messages per decision.",
+  },
 ];
 
 export function lessonById(id: string | null | undefined): Lesson | undefined {

@@ -29,6 +29,8 @@ export interface PlaybackActions {
   pause(): void;
   togglePlay(): void;
   step(grain?: StepGrain): void;
+  /** Pauses and runs to virtual time t (the Compare view keeps several runs on one clock with it). */
+  advanceTo(t: number): void;
   /** Back one happening, from the trace the page has. */
   back(): void;
   /** Shows the moment at virtual time t (the scrubber). */
@@ -151,6 +153,12 @@ export function playbackSlice(lab: Lab, options: Pick<LabStoreOptions, 'speed'>)
       resume(false);
       set(stopped);
       lab.send({ type: 'step', grain });
+    },
+    advanceTo(t) {
+      if (get().error || !Number.isFinite(t)) return;
+      resume(false);
+      set(stopped);
+      lab.send({ type: 'advance', until: t });
     },
     back() {
       const { cursor, run } = get();

@@ -4,9 +4,10 @@
  * behaviour change acts on the running one at the moment on screen (playbackSlice's resume brings the worker there).
  * What a control may send is clamped or refused by scenarioRules.ts, from the parameter table.
  */
-import { BEHAVIOUR_PARAM, PARAMS, replicaExists } from '../sim/params';
+import { BEHAVIOUR_PARAM, PARAMS, replicaExists, ruleBreaks } from '../sim/params';
 import { defaultScenario, replicaCount } from '../sim/scenario';
-import type { Behaviour, BehaviourKind, NetworkParams, Scenario } from '../sim/types';
+import { protocolOf } from '../sim/protocols';
+import type { Behaviour, BehaviourKind, NetworkParams, ProtocolMode, Scenario } from '../sim/types';
 import type { Lab, LabStoreOptions, Slice } from './labStore';
 import { lessonById } from './lessons';
 import { withoutMissingNodes } from './partitionSlice';
@@ -35,6 +36,11 @@ export interface ScenarioActions {
   setNetwork(p: Partial<NetworkParams>): void;
   chooseBehaviour(p: Partial<BehaviourChoice>): void;
   toggleMalicious(id: number): void;
+  /**
+   * Runs the same scenario under another protocol (a new run from the same seed). Liars whose behaviour means nothing
+   * there become honest, and a notice says which.
+   */
+  setMode(mode: ProtocolMode): void;
   loadLesson(id: string): void;
 }
 
@@ -43,6 +49,20 @@ export function behaviourFrom(choice: BehaviourChoice): Behaviour {
   const knob = BEHAVIOUR_PARAM[choice.kind]?.key as keyof BehaviourKnobs | undefined;
   return knob ? { kind: choice.kind, [knob]: choice[knob] } : { kind: choice.kind };
 }
+
+/** Why a behaviour cannot be given in a protocol, for a person: the descriptor's list is the one rule. */
+export function notApplicable(kind: BehaviourKind, mode: ProtocolMode | undefined): string {
+  const protocol = protocolOf(mode);
+  return `${kind} does not apply to ${protocol.name}: ${NOT_APPLICABLE_WHY[kind] ?? 'it has no such step'}. It applies to ${protocol.behaviours.join(', ')}.`;
+}
+
+/** What the lie needs that the protocol does not have (only for behaviours some protocol lacks). */
+const NOT_APPLICABLE_WHY: Partial<Record<BehaviourKind, string>> = {
+  'forge-view-change': 'it forges PBFT’s VIEW-CHANGE certificates, and this protocol has no VIEW-CHANGE message',
+  'forge-new-view': 'it forges PBFT’s NEW-VIEW re-proposals, and this protocol has none',
+  'withhold-new-view': 'it withholds PBFT’s NEW-VIEW, and this protocol has no view-change protocol of that kind',
+  seed: 'it is the seed article’s lie, made for its protocol',
+};
 
 function withoutMissingReplicas(malicious: Scenario['malicious'], n: number): Scenario['malicious'] {
   const kept: Scenario['malicious'] = {};
@@ -96,9 +116,29 @@ export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario
         set((s) => ({ scenario: { ...s.scenario, malicious } }));
       }
     },
+    setMode(mode) {
+      const { scenario } = get();
+      if ((scenario.mode ?? 'pbft') === mode || !protocolOf(mode)) return;
+      const next: Scenario = { ...scenario, mode };
+      // The core's rule 'behaviour-protocol' decides what applies; here we only say what it cost.
+      const dropped = ruleBreaks(next).flatMap((b) => (b.rule === 'behaviour-protocol' ? [b] : []));
+      if (dropped.length > 0) {
+        const malicious = { ...next.malicious };
+        for (const b of dropped) delete malicious[Number(b.id)];
+        next.malicious = malicious;
+        const what = dropped.map((b) => `replica ${b.id} (${b.kind})`).join(', ');
+        set((s) => ({ notices: [...s.notices, `${protocolOf(mode).name} has no such lie: ${what} ${dropped.length === 1 ? 'is' : 'are'} honest in this run.`] }));
+      }
+      newRun(next);
+    },
     toggleMalicious(id) {
       const { scenario, behaviourChoice } = get();
       if (id < 0 || id >= replicaCount(scenario)) return;
+      const applies = protocolOf(scenario.mode).behaviours.includes(behaviourChoice.kind);
+      if (!scenario.malicious[id] && !applies) {
+        set((s) => ({ notices: [...s.notices, notApplicable(behaviourChoice.kind, scenario.mode)] }));
+        return;
+      }
       lab.resume(true);
       const malicious = { ...scenario.malicious };
       const behaviour = malicious[id] ? null : behaviourFrom(behaviourChoice);

@@ -6,6 +6,7 @@ import type { SweepHostDeps } from '../worker/sweepHost';
 import { connectSweepInProcess } from '../worker/sweepTransport';
 import type { ExperimentForm } from './experimentForm';
 import { createExperimentStore, type ExperimentStore } from './experimentStore';
+import { createProtocolSweepStore, type ProtocolSweepStore } from './protocolSweepStore';
 
 /** A clock that moves on by `stepMs` every time it is read. */
 export function steppingClock(stepMs = 20): () => number {
@@ -23,4 +24,9 @@ export interface InProcessExperimentsOptions {
 
 export function inProcessExperiments({ form, runTrial, clock }: InProcessExperimentsOptions = {}): ExperimentStore {
   return createExperimentStore({ connect: connectSweepInProcess({ clock: steppingClock(), runTrial }), form, clock });
+}
+
+/** The protocol × n × m experiment's store, its sweeps run by the real sweep host on this thread. */
+export function inProcessProtocolSweep(workers = 2): ProtocolSweepStore {
+  return createProtocolSweepStore({ connect: connectSweepInProcess({ clock: steppingClock() }), workers });
 }

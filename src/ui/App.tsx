@@ -14,6 +14,7 @@ import { Header } from './Header';
 import { useShortcuts } from './shortcuts';
 import { useDock } from './stage/dock';
 import { Drawers } from './stage/Drawers';
+import { CompareView } from './compare/CompareView';
 import { ExperimentsView } from './experiments/ExperimentsView';
 import { useAppView } from './experiments/views';
 
@@ -67,6 +68,8 @@ export function App() {
           {!embed && <Drawers mode={dock} />}
         </main>
       </ErrorBoundary>
+      {/* Mounted only while its tab is shown: its runs (a worker each) live as long as it does. */}
+      {!embed && view === 'compare' && <CompareView />}
       {!embed && <ExperimentsView active={view === 'experiments'} />}
       <HelpOverlay />
     </div>

@@ -21,6 +21,11 @@ export type SimCommand =
   | { type: 'import'; text: string; request: number }
   | { type: 'play' }
   | { type: 'pause' }
+  /**
+   * Pause and run up to virtual time `until` (the Compare view's one clock: every protocol's run is brought to the same
+   * moment). A batch says where it stopped: short of `until` when a batch was full or a safety violation paused it.
+   */
+  | { type: 'advance'; until: number }
   /** Pause and go forward by one grain (default: one happening). */
   | { type: 'step'; grain?: StepGrain }
   /**

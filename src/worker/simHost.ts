@@ -50,6 +50,25 @@ export function advanceTo(session: SessionLike, target: number): Progress {
 }
 
 /**
+ * Runs to virtual time `target` and never past it (a happening — what `advanceTo` steps by — may pass silent items and
+ * end later), so several runs can stand at one moment. Bounded like a batch; stops at a safety violation.
+ */
+export function advanceExactly(session: SessionLike, target: number): Progress {
+  const out = progress();
+  for (;;) {
+    const next = session.sim.nextEventTime();
+    const until = next === null || next > target ? target : next;
+    const events = session.runUntil(until);
+    if (events.length > 0) out.starts.push(events[0].i);
+    for (const e of events) {
+      out.events.push(e);
+      if (e.kind === 'violation') out.violation = true;
+    }
+    if (until >= target || out.violation || out.events.length >= MAX_EVENTS_PER_BATCH) return out;
+  }
+}
+
+/**
  * The worker's brain, without the Worker: it owns one Session, advances it by speed × real elapsed while
  * playing, and posts one batch per frame at most, waiting for the UI's ack before it posts the next while playing.
  */
@@ -288,6 +307,14 @@ export function createSimHost(post: (event: SimEvent) => void, deps: SimHostDeps
         playing = false;
         stopTimer();
         postBatch(session, stepBy(session, cmd.grain ?? 'event'));
+        return;
+      }
+      case 'advance': {
+        if (!session || !Number.isFinite(cmd.until)) return;
+        playing = false;
+        stopTimer();
+        const p = advanceExactly(session, Math.max(session.sim.now, cmd.until));
+        postBatch(session, p, p.violation ? { pausedBy: 'violation' } : {});
         return;
       }
       case 'seek': {

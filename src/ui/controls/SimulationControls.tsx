@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { PARAMS, shownRange, type NumberParam } from '../../sim/params';
+import { PROTOCOLS } from '../../sim/protocols';
+import type { ProtocolMode } from '../../sim/types';
 import { replicaCount } from '../../sim/scenario';
 import type { NetworkParams } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
@@ -22,7 +24,40 @@ export function RunControls() {
         hint="Faults tolerated; the run restarts with n = 3f + 1 replicas"
       />
       <SeedInput />
+      <ProtocolSelect />
     </>
+  );
+}
+
+/** The protocols in the order the select lists them: the full ones first, the seed article's last. */
+export const PROTOCOL_ORDER: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint', 'seed'];
+
+/** What each protocol is, in a line, under the select. */
+export const PROTOCOL_HINTS: Readonly<Record<ProtocolMode, string>> = {
+  pbft: 'Castro and Liskov: PRE-PREPARE, then PREPARE and COMMIT all-to-all (about 2n² messages); a view change replaces a faulty primary.',
+  hotstuff: 'Basic HotStuff: votes go to the leader only, who shows a quorum certificate to all: linear messages, one more round trip; a new view on timeout.',
+  tendermint: 'Tendermint: PROPOSAL, then PREVOTE and PRECOMMIT all-to-all; a faulty proposer costs a round, and locks carry safety across rounds.',
+  seed: 'The seed article’s protocol: fixed primary, no view change — a faulty primary means a time-out.',
+};
+
+/** The scenario's protocol: changing it starts the same scenario (n, seed, network, liars) under another. */
+function ProtocolSelect() {
+  const mode = useLab((s) => s.scenario.mode ?? 'pbft');
+  const { setMode } = useLabActions();
+  return (
+    <div className="field">
+      <label htmlFor="protocol-select">{PARAMS.mode.label}</label>
+      <select id="protocol-select" value={mode} onChange={(e) => setMode(e.currentTarget.value as ProtocolMode)} aria-describedby="protocol-hint">
+        {PROTOCOL_ORDER.map((m) => (
+          <option key={m} value={m}>
+            {m === 'seed' ? 'Seed article' : PROTOCOLS[m].name}
+          </option>
+        ))}
+      </select>
+      <p id="protocol-hint" className="hint">
+        {PROTOCOL_HINTS[mode]}
+      </p>
+    </div>
   );
 }
 

@@ -223,7 +223,11 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, unit, marg
  * selects that message in both, clicking elsewhere jumps to that time. Above CANVAS_DIAGRAM_ABOVE_N replicas the
  * arrows are painted on a canvas, and every crowded message type is thinned to a budget (the page says so).
  */
-export function SpaceTimeDiagram() {
+/**
+ * `until`: the time axis reaches at least this far (the Compare view gives every diagram its one clock, so the same
+ * height means the same virtual time in each column).
+ */
+export function SpaceTimeDiagram({ until = 0 }: { until?: number } = {}) {
   const n = useLab((s) => s.run.n);
   const painted = n > CANVAS_DIAGRAM_ABOVE_N;
   // A crowded run (SVG or painted) follows at the counters' pace: there every view shares a busy frame.
@@ -245,6 +249,8 @@ export function SpaceTimeDiagram() {
   const [size, setSize] = useState({ width: 360, height: 320, unit: 1 });
   const [windowChoice, setWindowChoice] = useState<string>('all');
   const selectId = useId();
+  // Unique: the Compare view draws one diagram per protocol on the same page.
+  const headingId = useId();
 
   useLayoutEffect(() => {
     const el = frame.current;
@@ -260,7 +266,7 @@ export function SpaceTimeDiagram() {
   }, []);
 
   const { width, height, unit } = size;
-  const t1 = Math.max(busyUntil, run.baseTime + 10, 10);
+  const t1 = Math.max(busyUntil, until, run.baseTime + 10, 10);
   // The whole run starts where the kept history does.
   const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
   const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1, unit), [n, width, height, t0, t1, unit]);
@@ -346,9 +352,9 @@ export function SpaceTimeDiagram() {
     );
   };
   return (
-    <section className="view diagram panel" aria-labelledby="diagram-heading">
+    <section className="view diagram panel" aria-labelledby={headingId}>
       <div className="diagram-head view-head">
-        <h2 id="diagram-heading">Space-time</h2>
+        <h2 id={headingId}>Space-time</h2>
         <label htmlFor={selectId} className="visually-hidden">
           Diagram window
         </label>

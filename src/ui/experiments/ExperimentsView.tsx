@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { Definitions } from './Definitions';
 import { ExperimentForm } from './ExperimentForm';
+import { ProtocolSweepPanel } from './ProtocolSweep';
 import { Results } from './Results';
 import { RunBar } from './RunBar';
 import './experiments.css';
@@ -22,6 +23,7 @@ export function ExperimentsPanel() {
         <Definitions />
         <Results />
       </div>
+      <ProtocolSweepPanel />
     </section>
   );
 }

@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
 
 /**
- * Which of the app's two views is shown. It lives in the URL's hash (#experiments), so the query string stays the
+ * Which of the app's three views is shown. It lives in the URL's hash (#experiments), so the query string stays the
  * visualizer's (its shared scenario) and a trial link — this page with a scenario and no hash — opens the visualizer.
  */
-export type AppView = 'visualizer' | 'experiments';
+export type AppView = 'visualizer' | 'compare' | 'experiments';
 
 export const EXPERIMENTS_HASH = '#experiments';
+export const COMPARE_HASH = '#compare';
 
 function viewFromHash(): AppView {
-  return typeof location !== 'undefined' && location.hash === EXPERIMENTS_HASH ? 'experiments' : 'visualizer';
+  if (typeof location === 'undefined') return 'visualizer';
+  if (location.hash === EXPERIMENTS_HASH) return 'experiments';
+  return location.hash === COMPARE_HASH ? 'compare' : 'visualizer';
 }
 
 /**
@@ -26,12 +29,15 @@ export function useAppView(): AppView {
   return view;
 }
 
-/** Two links, not tabs with panels: each view is its own address, so Back, bookmarks and new tabs work. */
+/** Three links, not tabs with panels: each view is its own address, so Back, bookmarks and new tabs work. */
 export function ViewTabs({ view }: { view: AppView }) {
   return (
     <nav className="view-tabs" aria-label="Views">
       <a href="#visualizer" aria-current={view === 'visualizer' ? 'page' : undefined}>
         Visualizer
+      </a>
+      <a href={COMPARE_HASH} aria-current={view === 'compare' ? 'page' : undefined}>
+        Compare
       </a>
       <a href={EXPERIMENTS_HASH} aria-current={view === 'experiments' ? 'page' : undefined}>
         Experiments

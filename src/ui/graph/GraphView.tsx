@@ -42,6 +42,8 @@ export function GraphView() {
   const embed = useLab((s) => s.ui.embed);
   const tools = useLab((s) => s.partitionUi.tools);
   const frame = useRef<HTMLElement>(null);
+  // Unique: the Compare view draws one graph per protocol on the same page.
+  const headingId = useId();
   const onExport = async (format: PictureFormat) => {
     const svg = frame.current?.querySelector<SVGSVGElement>('svg.graph');
     if (!store || !svg) throw new Error('The graph is not drawn.');
@@ -58,10 +60,10 @@ export function GraphView() {
     await exportGraph({ svg, dots, n: timeline.n, f: timeline.f, seed: scenario.seed, mode: scenario.mode, now: timeline.now }, format);
   };
   return (
-    <section className="view graph-view panel" aria-labelledby="graph-heading" ref={frame}>
+    <section className="view graph-view panel" aria-labelledby={headingId} ref={frame}>
       {!embed && (
         <div className="view-head">
-          <h2 id="graph-heading">Replicas</h2>
+          <h2 id={headingId}>Replicas</h2>
           <HealButton />
           <NetworkToolsToggle />
           <ReplicaClickMode />
@@ -70,7 +72,7 @@ export function GraphView() {
       )}
       {!embed && tools && <NetworkToolsBar />}
       {embed && (
-        <h2 id="graph-heading" className="visually-hidden">
+        <h2 id={headingId} className="visually-hidden">
           Replicas
         </h2>
       )}

@@ -52,7 +52,7 @@ export function Legend() {
               />
               {phase === 'executed' && <circle className="phase-ring phase-executed" r="12" strokeWidth="1.5" />}
             </svg>
-            <span>{phase}</span>
+            <span>{protocol.phaseNames[phase]}</span>
           </li>
         ))}
       </ul>

@@ -1,3 +1,4 @@
+import { protocolOf } from '../../sim/protocols';
 import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { MAX_EVENTS_PER_BATCH } from '../../store/pacing';
@@ -26,6 +27,7 @@ export function graphPainted(layout: GraphLayout, inFlight: number): boolean {
 /** The ring of replicas, the client, and the messages between them. */
 export function ReplicaGraph() {
   const n = useLab((s) => s.timeline.n);
+  const phaseNames = protocolOf(useLab((s) => s.scenario.mode)).phaseNames;
   const replicas = useLab((s) => s.timeline.replicas);
   const accepted = useLab((s) => s.timeline.stats?.committed ?? 0);
   const crowded = useLab((s) => s.timeline.inFlight.size > SVG_MESSAGE_LIMIT);
@@ -74,6 +76,7 @@ export function ReplicaGraph() {
                 clickInspects={clickInspects}
                 onToggleMalicious={toggleMalicious}
                 onSelect={selectReplica}
+                phaseNames={phaseNames}
               />
             );
           })}

@@ -1,4 +1,5 @@
 import { memo, type KeyboardEvent, type MouseEvent } from 'react';
+import { protocolOf } from '../../sim/protocols';
 import type { ReplicaSummary, SlotPhase } from '../../sim/types';
 import type { Detail, NodePosition } from './layout';
 
@@ -15,7 +16,11 @@ interface ReplicaNodeProps {
   clickInspects: boolean;
   onToggleMalicious(id: number): void;
   onSelect(id: number): void;
+  /** The run's protocol's words for each phase (one object per protocol, so memoisation still holds). */
+  phaseNames?: Readonly<Record<SlotPhase, string>>;
 }
+
+const PBFT_PHASE_NAMES = protocolOf('pbft').phaseNames;
 
 /** Phase as a ring pattern as well as a colour: dotted → dashed → solid → double, so it reads without colour. */
 export const PHASE_RING: Record<SlotPhase, { dash: string; width: number }> = {
@@ -25,19 +30,17 @@ export const PHASE_RING: Record<SlotPhase, { dash: string; width: number }> = {
   executed: { dash: '', width: 6 },
 };
 
-const PHASE_TEXT: Record<SlotPhase, string> = {
-  'pre-prepared': 'pre-prepared',
-  prepared: 'prepared',
-  committed: 'committed',
-  executed: '✓ executed',
-};
+/** A phase as the replica's protocol names it (HotStuff's "prepared" is where it locks); executed carries a tick. */
+function phaseText(phase: SlotPhase, names: Readonly<Record<SlotPhase, string>>): string {
+  return phase === 'executed' ? `✓ ${names.executed}` : names[phase];
+}
 
-export function replicaAccessibleName(r: ReplicaSummary): string {
+export function replicaAccessibleName(r: ReplicaSummary, names: Readonly<Record<SlotPhase, string>> = PBFT_PHASE_NAMES): string {
   const parts = [`Replica ${r.id}`];
   if (r.isPrimary) parts.push('primary');
   if (r.behaviour) parts.push(`malicious (${r.behaviour.kind})`);
   if (r.viewChanging) parts.push(`changing to view ${r.view}`);
-  parts.push(r.phase ?? 'idle');
+  parts.push(r.phase ? names[r.phase] : 'idle');
   if (r.timer) parts.push(`timer fires at t=${r.timer.deadline.toFixed(1)}`);
   return parts.join(', ');
 }
@@ -46,7 +49,7 @@ export function replicaAccessibleName(r: ReplicaSummary): string {
  * One replica: a focusable toggle. Memoised on its (structurally shared) summary, so with n = 100 only the
  * replicas whose state changed re-render in a frame.
  */
-export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, selected, offending, clickInspects, onToggleMalicious, onSelect }: ReplicaNodeProps) {
+export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius, detail, selected, offending, clickInspects, onToggleMalicious, onSelect, phaseNames = PBFT_PHASE_NAMES }: ReplicaNodeProps) {
   const { id, phase, behaviour, isPrimary, viewChanging } = replica;
   const malicious = behaviour !== null;
   const onKeyDown = (e: KeyboardEvent<SVGGElement>) => {
@@ -83,7 +86,7 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
         role="button"
         tabIndex={0}
         aria-pressed={malicious}
-        aria-label={replicaAccessibleName(replica) + (offending ? ', named in the safety violation' : '') + (selected ? ', inspected' : '')}
+        aria-label={replicaAccessibleName(replica, phaseNames) + (offending ? ', named in the safety violation' : '') + (selected ? ', inspected' : '')}
         onClick={onClick}
         onKeyDown={onKeyDown}
       >
@@ -125,19 +128,19 @@ export const ReplicaNode = memo(function ReplicaNode({ replica, position, radius
         )}
       </g>
       {/* Beside, not inside, the button: its box (and so its click target) stays the node itself. */}
-      {detail === 'full' && <ReplicaCaption replica={replica} position={position} radius={radius} />}
+      {detail === 'full' && <ReplicaCaption replica={replica} position={position} radius={radius} phaseNames={phaseNames} />}
     </>
   );
 });
 
 /** Role and phase in words beside the node, pushed outward so labels never sit on the wires inside the ring. */
-function ReplicaCaption({ replica, position, radius }: { replica: ReplicaSummary; position: NodePosition; radius: number }) {
+function ReplicaCaption({ replica, position, radius, phaseNames }: { replica: ReplicaSummary; position: NodePosition; radius: number; phaseNames: Readonly<Record<SlotPhase, string>> }) {
   const roles = [
     replica.isPrimary ? (replica.view > 0 ? `primary (v${replica.view})` : 'primary') : '',
     replica.behaviour ? `☠ ${replica.behaviour.kind}` : '',
     replica.viewChanging ? `→ view ${replica.view}…` : '',
   ].filter(Boolean);
-  const phase = replica.phase ? PHASE_TEXT[replica.phase] : '';
+  const phase = replica.phase ? phaseText(replica.phase, phaseNames) : '';
   // At the sides there is room below and above but not across (the client sits left): one fact per line.
   // Above and below the ring it is the other way round.
   const beside = Math.abs(Math.cos(position.angle)) > 0.35;

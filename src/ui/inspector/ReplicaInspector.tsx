@@ -44,7 +44,7 @@ function Slot({ slot, f, protocol }: { slot: SlotInspection; f: number; protocol
     <li className={`slot phase-${slot.phase ?? 'none'}`}>
       <div className="slot-head">
         <strong>#{slot.seq}</strong>
-        <span>{slot.phase ?? 'votes only'}</span>
+        <span>{slot.phase ? protocol.phaseNames[slot.phase] : 'votes only'}</span>
         {slot.view !== null && <span className="muted">v{slot.view}</span>}
         {slot.digest && <code title="digest">{slot.digest.slice(0, 8)}</code>}
       </div>
@@ -127,6 +127,18 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
           <dd>{data.held}</dd>
         </div>
       </dl>
+      {data.protocolState && data.protocolState.length > 0 && (
+        // What the protocol keeps beyond PBFT's shape (HotStuff's QCs and lock, Tendermint's round, lock and valid
+        // value), in the replica's own words: the core writes them, the page only lists them.
+        <dl className="facts protocol-state" aria-label={`${protocol.name} state`}>
+          {data.protocolState.map((row) => (
+            <div key={row.name}>
+              <dt>{row.name}</dt>
+              <dd>{row.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {data.behaviour && (
         <p className="behaviour-note">
           <strong>☠ Malicious ({data.behaviour.kind}):</strong> {BEHAVIOUR_DESCRIPTIONS[data.behaviour.kind]}

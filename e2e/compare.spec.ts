@@ -1,0 +1,74 @@
+import { expect, test, type Page } from '@playwright/test';
+import { button, failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, replicas, stepAndWait } from './helpers';
+
+/** A counter of one protocol's column in the Compare view, as a number. */
+async function counter(page: Page, protocol: string, name: string): Promise<number> {
+  const text = await page.getByRole('region', { name: protocol, exact: true }).locator(`dd[data-counter="${name}"]`).innerText();
+  return Number(text.replace(/[^\d.]/g, ''));
+}
+
+test.describe('Three protocols side by side', () => {
+  failOnConsoleErrors();
+
+  test('the Protocol select runs HotStuff: stepping a round shows its phases, legend and inspector', async ({ page }) => {
+    await open(page, '?f=1&seed=3');
+    await openDrawer(page, 'Scenario');
+    await page.getByRole('combobox', { name: 'Protocol', exact: true }).selectOption('hotstuff');
+    await expect(page).toHaveURL(/mode=hotstuff/);
+    await expect(page.getByRole('group', { name: 'Legend' })).toContainText('vote PRE-COMMIT');
+    await expect(page.getByRole('group', { name: 'Legend' })).toContainText('locked (lockedQC)');
+    // Behaviours that mean nothing in HotStuff are there but not applicable.
+    await expect(page.getByRole('option', { name: /forge-view-change — not applicable to HotStuff/ })).toBeDisabled();
+    // A round: until the client accepts the result.
+    await stepAndWait(page, 'Next request');
+    const names = await replicas(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(names.some((n) => /executed/.test(n))).toBe(true);
+    await expect(page.locator('.space-time .msg-hs-vote-prepare').first()).toBeAttached();
+    // The inspector shows HotStuff's own state: its QCs and its lock.
+    await openDrawer(page, 'Inspector');
+    await page.getByRole('combobox', { name: 'Inspect', exact: true }).selectOption('1');
+    await expect(page.getByLabel('HotStuff state')).toContainText('lockedQC');
+    await expect(page.getByLabel('HotStuff state')).toContainText('prepareQC');
+  });
+
+  test('a broken protocol in the link is said, and the rest of the link kept', async ({ page }) => {
+    await open(page, '?f=2&mode=raft', 7);
+    await expect(page.getByText(/Ignored mode: “raft”/)).toBeVisible();
+    await openDrawer(page, 'Scenario');
+    await expect(page.getByRole('combobox', { name: 'Protocol', exact: true })).toHaveValue('pbft');
+  });
+
+  test('Compare plays PBFT and HotStuff on one clock: at n = 7 PBFT sends more messages per decision', async ({ page }) => {
+    await open(page, '?f=2&seed=4&req=2', 7);
+    await page.getByRole('link', { name: 'Compare' }).click();
+    const pbft = page.getByRole('region', { name: 'PBFT', exact: true });
+    const hotstuff = page.getByRole('region', { name: 'HotStuff', exact: true });
+    await expect(pbft.getByRole('button', { name: /^Replica \d+/ })).toHaveCount(7);
+    await expect(hotstuff.getByRole('button', { name: /^Replica \d+/ })).toHaveCount(7);
+    await page.getByRole('slider', { name: 'Speed', exact: true }).fill('700');
+    await button(page, 'Play all').click();
+    await expect.poll(async () => Math.min(await counter(page, 'PBFT', 'Decisions'), await counter(page, 'HotStuff', 'Decisions')), { timeout: 40_000 }).toBeGreaterThanOrEqual(1);
+    await button(page, 'Pause').click();
+    expect(await counter(page, 'PBFT', 'Messages / decision')).toBeGreaterThan(await counter(page, 'HotStuff', 'Messages / decision'));
+    // Nothing overlaps at 1280×720: the columns sit side by side, inside the window.
+    const [a, b] = [await pbft.boundingBox(), await hotstuff.boundingBox()];
+    expect(a!.x + a!.width).toBeLessThanOrEqual(b!.x + 1);
+    expect(b!.x + b!.width).toBeLessThanOrEqual(1280);
+    expect(Math.max(a!.y + a!.height, b!.y + b!.height)).toBeLessThanOrEqual(720);
+    await page.screenshot({ path: '/tmp/compare.png' });
+    await noSeriousAxeViolations(page, 'the Compare view');
+  });
+
+  test('the protocol sweep draws messages per decision against n on log–log axes', async ({ page }) => {
+    await page.goto('./#experiments');
+    await page.getByLabel('n values', { exact: true }).fill('4, 7, 10');
+    await page.getByLabel('Trials', { exact: true }).fill('1');
+    await button(page, 'Run protocol sweep').click();
+    const chart = page.getByRole('group', { name: /Messages per decision against n/ });
+    await expect(chart).toBeVisible({ timeout: 40_000 });
+    await expect(chart.getByRole('img')).toHaveCount(3);
+    await expect(page.getByRole('list', { name: 'Slopes on log–log axes' })).toContainText(/HotStuff: slope [01]\.\d+ — grows as n/);
+    await expect(page.getByRole('table', { name: /What a faulty leader costs/ })).toBeVisible();
+    await noSeriousAxeViolations(page, 'the protocol sweep');
+  });
+});
