@@ -139,8 +139,12 @@ export class Simulation {
   private byHand: boolean;
   /** Replicas whose messages wait for a hand even when deliver by hand is off (holdFrom). */
   private readonly holding = new Set<NodeId>();
-  /** Messages waiting in flight for a hand, by id. */
-  private readonly waiting = new Map<number, WireMessage>();
+  /**
+   * Messages waiting in flight for a hand, in the order they began to wait. A list, not a map by id: a hand's run makes a
+   * fresh one every schedule and mostly appends and scans it (the search's pick looks at every one each step), so a
+   * list that never rehashes is the cheaper of the two; it is short (about one round's messages).
+   */
+  private readonly waiting: WireMessage[] = [];
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
   private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
@@ -163,8 +167,13 @@ export class Simulation {
     this.network.setPartition(partitionOf(scenario), 0);
     for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
     this.byzantineRng = createRng(scenario.seed, 'byzantine');
-    this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
-    this.behaviours.forEach((b, id) => b && this.everMalicious.add(id));
+    // Plain loops, not Array.from with a callback: every run builds these (the attack search, thousands a second).
+    this.behaviours = new Array<Behaviour | null>(this.n);
+    for (let id = 0; id < this.n; id++) {
+      const b = scenario.malicious[id] ?? null;
+      this.behaviours[id] = b;
+      if (b) this.everMalicious.add(id);
+    }
     this.timerGeneration = { main: new Array(this.n).fill(0), resend: new Array(this.n).fill(0) };
     this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
@@ -174,23 +183,22 @@ export class Simulation {
     );
     const host = this.makeHost();
     const { createReplica } = runtimeOf(scenario.mode);
-    this.replicaList = Array.from(
-      { length: this.n },
-      (_, id) =>
-        createReplica(
-          {
-            id,
-            n: this.n,
-            f: this.f,
-            quorum: this.quorum,
-            checkpointInterval: Math.max(1, scenario.checkpointInterval),
-            watermarkWindow: Math.max(1, scenario.watermarkWindow),
-            viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
-            historyLimit: this.historyLimit,
-          },
-          host,
-        ),
-    );
+    this.replicaList = new Array<ReplicaModel>(this.n);
+    for (let id = 0; id < this.n; id++) {
+      this.replicaList[id] = createReplica(
+        {
+          id,
+          n: this.n,
+          f: this.f,
+          quorum: this.quorum,
+          checkpointInterval: Math.max(1, scenario.checkpointInterval),
+          watermarkWindow: Math.max(1, scenario.watermarkWindow),
+          viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+          historyLimit: this.historyLimit,
+        },
+        host,
+      );
+    }
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
@@ -554,7 +562,7 @@ export class Simulation {
         if (copyOf !== undefined) event.copyOf = copyOf;
         this.record(event);
       } else this.eventIndex++;
-      this.waiting.set(msg.id, msg);
+      this.waiting.push(msg);
       return;
     }
     const transit = this.network.transit(this.now, msg.extraMs, from, msg.receiver);
@@ -629,7 +637,7 @@ export class Simulation {
    */
   pending(): PendingItem[] {
     const out: PendingItem[] = [];
-    for (const m of [...this.waiting.values()].sort((x, y) => x.id - y.id)) {
+    for (const m of [...this.waiting].sort((x, y) => x.id - y.id)) {
       out.push({ kind: 'message', id: m.id, type: m.type, from: m.sender, to: m.receiver, view: m.view, seq: m.seq, digest: m.digest });
     }
     const timers: Array<PendingItem & { kind: 'timer' }> = [];
@@ -638,9 +646,9 @@ export class Simulation {
     return [...out, ...timers];
   }
 
-  /** Ids of the messages waiting for a hand, in the order they began to wait (the search's cheap view of `pending`). */
-  waitingKeys(): IterableIterator<number> {
-    return this.waiting.keys();
+  /** The messages waiting for a hand, in the order they began to wait: the search's cheap view of `pending` (read only, live). */
+  waitingMessages(): ReadonlyArray<Readonly<Message>> {
+    return this.waiting;
   }
 
   /** Requests the client has still to issue (it issues the next when one is accepted). */
@@ -650,12 +658,32 @@ export class Simulation {
 
   /** How many messages wait for a hand. */
   get waitingCount(): number {
-    return this.waiting.size;
+    return this.waiting.length;
   }
 
   /** A message waiting for a hand (its receiver, sender and type), or undefined. */
   waitingMessage(id: number): Readonly<Message> | undefined {
-    return this.waiting.get(id);
+    const k = this.waitingAt(id);
+    return k < 0 ? undefined : this.waiting[k];
+  }
+
+  /** Where message `id` is in the waiting list, or −1. */
+  private waitingAt(id: number): number {
+    const list = this.waiting;
+    for (let k = 0; k < list.length; k++) if (list[k].id === id) return k;
+    return -1;
+  }
+
+  /** Takes message `id` out of the waiting list (undefined when it does not wait). */
+  private takeWaiting(id: number): WireMessage | undefined {
+    const k = this.waitingAt(id);
+    if (k < 0) return undefined;
+    // Shifted by hand: splice would make a list of the one removed.
+    const list = this.waiting;
+    const m = list[k];
+    for (let j = k + 1; j < list.length; j++) list[j - 1] = list[j];
+    list.length--;
+    return m;
   }
 
   /** The live timers waiting for a hand, as fireTimer names them, in the order they were set. */
@@ -724,9 +752,8 @@ export class Simulation {
 
   /** Delivers message `id` now, wherever it is in flight (a hand's delivery arrives no sooner than the shortest delay). */
   deliverMessage(id: number): TraceEvent[] {
-    let m = this.waiting.get(id);
+    let m = this.takeWaiting(id);
     if (m) {
-      this.waiting.delete(id);
       this.advanceClock(m.sentT + this.network.params.minDelayMs);
     } else {
       const onWire = this.onWire(id);
@@ -742,9 +769,8 @@ export class Simulation {
 
   /** Loses message `id` in flight (waiting for a hand or on the wire). */
   dropMessage(id: number): TraceEvent[] {
-    let m = this.waiting.get(id);
-    if (m) this.waiting.delete(id);
-    else {
+    let m = this.takeWaiting(id);
+    if (!m) {
       m = this.onWire(id);
       if (!m) return [];
       m.caught = true;
@@ -757,7 +783,8 @@ export class Simulation {
 
   /** The network copies message `id`: the copy, with an id of its own, travels (or waits) as a message sent now. */
   duplicate(id: number): TraceEvent[] {
-    const m = this.waiting.get(id) ?? this.onWire(id);
+    const k = this.waitingAt(id);
+    const m = k >= 0 ? this.waiting[k] : this.onWire(id);
     if (!m) return [];
     const copy: WireMessage = { ...m, id: this.nextMessageId++, at: 0, order: 0, lost: false, by: null, caught: false, sentT: this.now };
     this.put(copy, m.retransmit, m.id);
@@ -794,16 +821,20 @@ export class Simulation {
   private waitForHand(m: WireMessage): void {
     m.lost = false;
     m.by = null;
-    this.waiting.set(m.id, m);
+    this.waiting.push(m);
     if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(m), hand: true });
     else this.eventIndex++;
   }
 
   /** The waiting messages `which` picks (and whose sender is not held) go back to the network model, in send order. */
   private handBack(which: (m: WireMessage) => boolean): void {
-    const go = [...this.waiting.values()].filter((m) => which(m) && !this.holding.has(m.sender)).sort((x, y) => x.id - y.id);
+    const go: WireMessage[] = [];
+    const stay: WireMessage[] = [];
+    for (const m of this.waiting) (which(m) && !this.holding.has(m.sender) ? go : stay).push(m);
+    this.waiting.length = 0;
+    for (const m of stay) this.waiting.push(m);
+    go.sort((x, y) => x.id - y.id);
     for (const m of go) {
-      this.waiting.delete(m.id);
       const transit = this.network.transit(this.now, m.extraMs, m.sender, m.receiver);
       if (this.recordTrace) this.record({ kind: 'release', msg: summarize(m), arriveAt: transit.at, hand: true });
       else this.eventIndex++;

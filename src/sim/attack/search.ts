@@ -89,8 +89,9 @@ const COPY = 4; // … or copied
 const EARLY_TIMER = 8; // a timer fires before its turn
 const SWITCH_LIAR = 16; // a liar switches behaviour (liars: 'any')
 
-function temper(rng: Rng, horizon: number, liars: boolean): Uint8Array {
-  const marks = new Uint8Array(horizon);
+function temper(rng: Rng, horizon: number, liars: boolean): number[] {
+  // A plain list of small integers: allocating a typed array costs more than the list's whole use.
+  const marks = new Array<number>(horizon).fill(0);
   const mark = (bit: number, most: number, none: number) => {
     if (rng.chance(none)) return;
     for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(horizon)] |= bit;
@@ -174,7 +175,7 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
     sim.setByHand(true);
   }
   /** Each message's priority, by id (drawn when first seen). */
-  const priority: number[] = [];
+  const priority = new Priorities();
   for (let step = 0; step < maxSteps; step++) {
     settleNow(sim);
     const marks = step < t.length ? t[step] : 0;
@@ -203,7 +204,7 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
     }
     let best = highest(sim, priority, rng);
     if (marks & CHANGE_POINT) {
-      priority[best] = -1 - step;
+      priority.set(best, -1 - step);
       best = highest(sim, priority, rng);
     }
     if (marks & LOSE) {
@@ -227,18 +228,37 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
 }
 
 /** The waiting message of highest priority (each drawn when first seen, in the order they began to wait). */
-function highest(sim: Simulation, priority: number[], rng: Rng): number {
+function highest(sim: Simulation, priority: Priorities, rng: Rng): number {
   let best = -1;
   let top = -Infinity;
-  for (const id of sim.waitingKeys()) {
-    let p = priority[id];
-    if (p === undefined) priority[id] = p = rng.next();
+  const waiting = sim.waitingMessages();
+  for (let k = 0; k < waiting.length; k++) {
+    const id = waiting[k].id;
+    let p = priority.of(id);
+    if (p !== p) priority.set(id, (p = rng.next())); // NaN: not drawn yet
     if (p > top) {
       top = p;
       best = id;
     }
   }
   return best;
+}
+
+/**
+ * Each message's priority by id, NaN until drawn: a packed list of doubles that grows as ids do — cheaper than a sparse
+ * array with holes, and than a typed array (allocating one costs more than a whole step).
+ */
+class Priorities {
+  private readonly values: number[] = [];
+
+  of(id: number): number {
+    return id < this.values.length ? this.values[id] : NaN;
+  }
+
+  set(id: number, p: number): void {
+    while (this.values.length <= id) this.values.push(NaN);
+    this.values[id] = p;
+  }
 }
 
 /** Searches for a schedule that breaks the goal; stops at the first (the lowest k of its slice) and shrinks it. */
