@@ -682,7 +682,7 @@ export class Simulation {
     const list = this.waiting;
     const m = list[k];
     for (let j = k + 1; j < list.length; j++) list[j - 1] = list[j];
-    list.length--;
+    list.pop();
     return m;
   }
 
