@@ -29,6 +29,7 @@ import type {
   Scenario,
   SimStats,
   TraceEvent,
+  Twins,
 } from './types';
 import { CLIENT } from './types';
 
@@ -46,6 +47,8 @@ type WireMessage = Message & Timed & {
   sentT: number;
   /** Latency its sender adds (a slow liar's): kept so a message handed back to the network model travels as it would have. */
   extraMs: number;
+  /** The process it is for: its receiver, or a twin's second instance (n + k); CLIENT for the client. */
+  dst: number;
 };
 type Happening =
   | WireMessage
@@ -53,6 +56,21 @@ type Happening =
   | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+
+/** A twin's instance sending outside its part of the network: the message never leaves (see Twins). */
+const NO_ROUTE = -2;
+
+/** Twins as the scenario gives them, checked: distinct replicas, none also a liar, a side of other replicas. */
+function checkTwins(twins: Twins, n: number, malicious: Scenario['malicious']): Twins {
+  const ids = new Set(twins.replicas);
+  for (const id of twins.replicas) {
+    if (!Number.isInteger(id) || id < 0 || id >= n) throw new RangeError(`No replica ${id} to twin (n = ${n})`);
+    if (malicious[id]) throw new RangeError(`Replica ${id} is a twin and a liar: a twin runs honest code`);
+  }
+  if (ids.size !== twins.replicas.length) throw new RangeError('A replica is twinned twice');
+  for (const id of twins.side) if (!Number.isInteger(id) || id < 0 || id >= n || ids.has(id)) throw new RangeError(`Replica ${id} cannot be on a twin's side`);
+  return twins;
+}
 
 /** What a lean world's step returns when it has no violation to report. */
 const NOTHING: readonly TraceEvent[] = Object.freeze([]);
@@ -110,6 +128,16 @@ export class Simulation {
   readonly quorum: number;
   readonly trace: TraceEvent[] = [];
   readonly replicaList: ReplicaModel[];
+  /**
+   * Every running instance: the n replicas, then each twin's second instance (process n + k for twin k). Without twins
+   * it is replicaList itself.
+   */
+  private readonly processes: ReplicaModel[];
+  /** Per replica id: the process of its twin's second instance, or −1 (not a twin). */
+  private readonly twinOf: number[];
+  /** Per process: the part of the network it talks to when twins run (0 or 1; see Twins). */
+  private readonly partOf: number[];
+  private readonly twinCount: number;
   /** When every honest replica had executed each request (by digest): the seed's notion of done. */
   readonly allHonestExecutedAt = new Map<string, number>();
   private readonly honestExecutions = new Map<string, number>();
@@ -174,7 +202,20 @@ export class Simulation {
       this.behaviours[id] = b;
       if (b) this.everMalicious.add(id);
     }
-    this.timerGeneration = { main: new Array(this.n).fill(0), resend: new Array(this.n).fill(0) };
+    const twins = scenario.twins ? checkTwins(scenario.twins, this.n, scenario.malicious) : null;
+    this.twinCount = twins ? twins.replicas.length : 0;
+    this.twinOf = new Array<number>(this.n).fill(-1);
+    this.partOf = new Array<number>(this.n + this.twinCount).fill(0);
+    if (twins) {
+      twins.replicas.forEach((id, k) => {
+        this.twinOf[id] = this.n + k;
+        this.partOf[this.n + k] = 1;
+        this.everMalicious.add(id);
+      });
+      for (const id of twins.side) this.partOf[id] = 1;
+    }
+    const processes = this.n + this.twinCount;
+    this.timerGeneration = { main: new Array(processes).fill(0), resend: new Array(processes).fill(0) };
     this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
     this.checker = new SafetyChecker(
@@ -183,21 +224,23 @@ export class Simulation {
     );
     const host = this.makeHost();
     const { createReplica } = runtimeOf(scenario.mode);
+    const configOf = (id: NodeId) => ({
+      id,
+      n: this.n,
+      f: this.f,
+      quorum: this.quorum,
+      checkpointInterval: Math.max(1, scenario.checkpointInterval),
+      watermarkWindow: Math.max(1, scenario.watermarkWindow),
+      viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+      historyLimit: this.historyLimit,
+    });
     this.replicaList = new Array<ReplicaModel>(this.n);
-    for (let id = 0; id < this.n; id++) {
-      this.replicaList[id] = createReplica(
-        {
-          id,
-          n: this.n,
-          f: this.f,
-          quorum: this.quorum,
-          checkpointInterval: Math.max(1, scenario.checkpointInterval),
-          watermarkWindow: Math.max(1, scenario.watermarkWindow),
-          viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
-          historyLimit: this.historyLimit,
-        },
-        host,
-      );
+    for (let id = 0; id < this.n; id++) this.replicaList[id] = createReplica(configOf(id), host);
+    this.processes = this.replicaList;
+    if (twins) {
+      // The second instance: the same factory, the same identity (so the same keys), its own host for its own part.
+      this.processes = [...this.replicaList];
+      twins.replicas.forEach((id, k) => this.processes.push(createReplica(configOf(id), this.makeTwinHost(host, this.n + k))));
     }
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
@@ -439,7 +482,7 @@ export class Simulation {
       case 'REPLICA_TIMER': {
         if (h.generation !== this.timerGeneration[h.which][h.replica]) return false;
         const before = this.eventIndex;
-        this.replicaList[h.replica].onTimer(h.which);
+        this.processes[h.replica].onTimer(h.which);
         // A retransmission timer that found nothing to say produced nothing to show.
         return h.which === 'main' || this.eventIndex > before;
       }
@@ -464,7 +507,7 @@ export class Simulation {
           else this.eventIndex++;
         } else {
           this.picture.deliver(h.type, h.id);
-          this.deliver(h, h.sender);
+          this.deliver(h, h.sender, h.dst);
         }
         return true;
     }
@@ -481,7 +524,8 @@ export class Simulation {
     this.transmit(CLIENT, to, { type: 'REQUEST', view: this.client.believedView, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
   }
 
-  private deliver(msg: Message, from: NodeId): void {
+  /** `dst`: the process it is for (a twin's second instance has its own; see Twins). */
+  private deliver(msg: Message, from: NodeId, dst: number = msg.receiver): void {
     if (msg.receiver === CLIENT) {
       const outcome = this.client.onReply(msg, from, this.now);
       if (outcome && typeof outcome === 'object') {
@@ -499,7 +543,7 @@ export class Simulation {
       }
       return;
     }
-    const replica = this.replicaList[msg.receiver];
+    const replica = this.processes[dst];
     if (!replica) return;
     // A liar learns what its replica is told (it may replay it, or lie about it).
     const liar = this.behaviours[msg.receiver];
@@ -521,7 +565,30 @@ export class Simulation {
    * Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so); `retransmit` marks a
    * replica's retransmission (by default, what the fields say).
    */
-  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission): void {
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission, src: number = from): void {
+    let dst = to;
+    if (this.twinCount > 0) {
+      dst = this.route(src, to);
+      if (dst === NO_ROUTE) return;
+      // The client reaches both instances of a twin: the second gets a message of its own.
+      if (src === CLIENT && to >= 0 && this.twinOf[to] >= 0) this.transmitTo(from, to, this.twinOf[to], fields, extraDelayMs, retransmit);
+    }
+    this.transmitTo(from, to, dst, fields, extraDelayMs, retransmit);
+  }
+
+  /**
+   * Where a message from process `src` to replica `to` goes when twins run (see Twins): the process, or NO_ROUTE when a
+   * twin's instance sends outside its part. Only twins' links are cut; the others talk as the network lets them.
+   */
+  private route(src: number, to: NodeId): number {
+    if (to === CLIENT || src === CLIENT) return to;
+    const part = this.partOf[src];
+    if (this.twinOf[to] >= 0) return part === 0 ? to : this.twinOf[to];
+    const srcIsTwin = src >= this.n || this.twinOf[src] >= 0;
+    return srcIsTwin && this.partOf[to] !== part ? NO_ROUTE : to;
+  }
+
+  private transmitTo(from: NodeId, to: NodeId, dst: number, fields: OutgoingMessage, extraDelayMs: number, retransmit: Retransmission | undefined): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -543,6 +610,7 @@ export class Simulation {
       caught: false,
       sentT: this.now,
       extraMs: extraDelayMs,
+      dst,
     };
     // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
     const again = retransmit ?? fields.retransmit;
@@ -947,6 +1015,42 @@ export class Simulation {
       },
       fetchState(seq, digest) {
         return sim.fetchState(seq, digest);
+      },
+    };
+  }
+
+  /**
+   * The host of a twin's second instance (process `p`): the world as the first instance's host gives it, but what it
+   * sends leaves from its own part of the network and its timers are its own. It runs honest code: no liar speaks for it.
+   */
+  private makeTwinHost(base: ReplicaHost, p: number): ReplicaHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
+    return {
+      now: base.now,
+      sign: base.sign,
+      verify: base.verify,
+      emit: base.emit,
+      isAuthentic: base.isAuthentic,
+      fetchState: base.fetchState,
+      send(from, to, fields) {
+        sim.transmit(from, to, sim.stamped(from, fields), 0, undefined, p);
+      },
+      multicast(from, fields, repeat = false) {
+        const signed = sim.stamped(from, fields);
+        const retransmit = repeat ? 'repeat' : signed.retransmit;
+        for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit, p);
+        return signed;
+      },
+      proposals(_from, pending) {
+        return pending;
+      },
+      setTimer(_replica, delay, which = 'main') {
+        const generation = ++sim.timerGeneration[which][p];
+        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica: p, which, generation, at: 0, order: 0 });
+      },
+      clearTimer(_replica, which = 'main') {
+        sim.timerGeneration[which][p]++;
       },
     };
   }
