@@ -4,10 +4,10 @@ import { summarize } from './messages';
 import { Network, partitionOf, type Transit } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
-import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
 import { Replica } from './protocols/pbft/replica';
 import { runtimeOf } from './protocols/runtime';
-import { createRng, type Rng } from './rng';
+import { worldRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler, type Timed } from './scheduler';
 import { Signatures } from './signatures';
@@ -190,11 +190,11 @@ export class Simulation {
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
     this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
-    this.network = new Network<WireMessage>(scenario, createRng(scenario.seed, 'network'), createRng(scenario.seed, 'links'));
+    this.network = new Network<WireMessage>(scenario, worldRng(scenario.seed, 'network'), worldRng(scenario.seed, 'links'));
     // A partition or faulty links standing from the start (nothing is on the wire yet).
     this.network.setPartition(partitionOf(scenario), 0);
     for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
-    this.byzantineRng = createRng(scenario.seed, 'byzantine');
+    this.byzantineRng = worldRng(scenario.seed, 'byzantine');
     // Plain loops, not Array.from with a callback: every run builds these (the attack search, thousands a second).
     this.behaviours = new Array<Behaviour | null>(this.n);
     for (let id = 0; id < this.n; id++) {
@@ -224,23 +224,13 @@ export class Simulation {
     );
     const host = this.makeHost();
     const { createReplica } = runtimeOf(scenario.mode);
-    const configOf = (id: NodeId) => ({
-      id,
-      n: this.n,
-      f: this.f,
-      quorum: this.quorum,
-      checkpointInterval: Math.max(1, scenario.checkpointInterval),
-      watermarkWindow: Math.max(1, scenario.watermarkWindow),
-      viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
-      historyLimit: this.historyLimit,
-    });
     this.replicaList = new Array<ReplicaModel>(this.n);
-    for (let id = 0; id < this.n; id++) this.replicaList[id] = createReplica(configOf(id), host);
+    for (let id = 0; id < this.n; id++) this.replicaList[id] = createReplica(this.replicaConfig(id), host);
     this.processes = this.replicaList;
     if (twins) {
       // The second instance: the same factory, the same identity (so the same keys), its own host for its own part.
       this.processes = [...this.replicaList];
-      twins.replicas.forEach((id, k) => this.processes.push(createReplica(configOf(id), this.makeTwinHost(host, this.n + k))));
+      twins.replicas.forEach((id, k) => this.processes.push(createReplica(this.replicaConfig(id), this.makeTwinHost(host, this.n + k))));
     }
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
@@ -251,6 +241,21 @@ export class Simulation {
 
   get now(): number {
     return this.scheduler.now;
+  }
+
+  /** What replica `id` is told of its world. (A method, not a closure: every run makes n of these.) */
+  private replicaConfig(id: NodeId): ReplicaConfig {
+    const scenario = this.scenario;
+    return {
+      id,
+      n: this.n,
+      f: this.f,
+      quorum: this.quorum,
+      checkpointInterval: Math.max(1, scenario.checkpointInterval),
+      watermarkWindow: Math.max(1, scenario.watermarkWindow),
+      viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+      historyLimit: this.historyLimit,
+    };
   }
 
   /** Trace events produced so far (whether or not they are kept in `trace`): a position in the run. */

@@ -104,16 +104,18 @@ const SWITCH_LIAR = 16; // a liar switches behaviour (liars: 'any')
 function temper(rng: Rng, horizon: number, liars: boolean): number[] {
   // A plain list of small integers: allocating a typed array costs more than the list's whole use.
   const marks = new Array<number>(horizon).fill(0);
-  const mark = (bit: number, most: number, none: number) => {
-    if (rng.chance(none)) return;
-    for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(horizon)] |= bit;
-  };
   for (let k = rng.int(3); k > 0; k--) marks[rng.int(horizon)] |= CHANGE_POINT;
-  mark(LOSE, 3, 0.4);
-  mark(COPY, 2, 0.7);
-  mark(EARLY_TIMER, 3, 0.5);
-  if (liars) mark(SWITCH_LIAR, 2, 0.3);
+  mark(marks, rng, LOSE, 3, 0.4);
+  mark(marks, rng, COPY, 2, 0.7);
+  mark(marks, rng, EARLY_TIMER, 3, 0.5);
+  if (liars) mark(marks, rng, SWITCH_LIAR, 2, 0.3);
   return marks;
+}
+
+/** With probability 1 − `none`, sets `bit` at 1 … `most` random steps. (Not a closure in temper: tsx names each one it makes.) */
+function mark(marks: number[], rng: Rng, bit: number, most: number, none: number): void {
+  if (rng.chance(none)) return;
+  for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(marks.length)] |= bit;
 }
 
 /**
