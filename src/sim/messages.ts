@@ -12,8 +12,13 @@ export function digestOf(op: string, timestamp: number, client: NodeId, salt = 0
   return hex(fnv1a(salt === 0 ? `${op}|${timestamp}|${client}` : `${op}|${timestamp}|${client}|${salt}`));
 }
 
+const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // '0'–'9', 'a'–'f'
+
+/** 8 lower-case hex digits. One string made from char codes: several times cheaper than toString(16).padStart (a digest per execution, per request). */
 export function hex(value: number): string {
-  return (value >>> 0).toString(16).padStart(8, '0');
+  const v = value >>> 0;
+  const d = HEX_DIGITS;
+  return String.fromCharCode(d[v >>> 28], d[(v >>> 24) & 15], d[(v >>> 20) & 15], d[(v >>> 16) & 15], d[(v >>> 12) & 15], d[(v >>> 8) & 15], d[(v >>> 4) & 15], d[v & 15]);
 }
 
 export function makeRequest(op: string, timestamp: number, client: NodeId, salt = 0): ClientRequest {

@@ -94,7 +94,9 @@ export class Network<M = unknown> {
   private waiting: HeldMessage<M>[] = [];
 
   constructor(params: NetworkParams, rng: Rng, linkRng: Rng = rng) {
-    this.params = { ...params };
+    // Its own four knobs, not a copy of the whole scenario it may be given.
+    const { minDelayMs, maxDelayMs, dropRate, reorderRate } = params;
+    this.params = { minDelayMs, maxDelayMs, dropRate, reorderRate };
     this.rng = rng;
     this.linkRng = linkRng;
   }

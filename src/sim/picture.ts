@@ -10,6 +10,7 @@
  */
 import type { TraceDraft } from './protocols/contract';
 import { protocolOf } from './protocols';
+import type { ProtocolDescriptor } from './protocols/descriptor';
 import { partitionOf, separates, withLink } from './network';
 import { primaryOf, quorumSize } from './scenario';
 import {
@@ -176,6 +177,14 @@ function zeroCounts(): Record<MessageType, number> {
   return { ...ZERO_COUNTS };
 }
 
+/** Each protocol's proposal types, made once (a picture is built with every run, and the search builds thousands a second). */
+const PROPOSALS = new WeakMap<ProtocolDescriptor, ReadonlySet<MessageType>>();
+function proposalTypes(protocol: ProtocolDescriptor): ReadonlySet<MessageType> {
+  let out = PROPOSALS.get(protocol);
+  if (!out) PROPOSALS.set(protocol, (out = new Set(protocol.messages.filter((m) => m.role === 'proposal').map((m) => m.type))));
+  return out;
+}
+
 /** A picture frozen at one index: small (in-flight messages by id only), so one every few thousand events is cheap. */
 export interface PictureSnapshot {
   index: number;
@@ -239,7 +248,7 @@ export class Picture {
     this.flights = options.flights ? new Map() : null;
     const protocol = protocolOf(options.mode);
     this.followsRequest = protocol.picture.slotFollowsRequest;
-    this.proposals = new Set(protocol.messages.filter((m) => m.role === 'proposal').map((m) => m.type));
+    this.proposals = proposalTypes(protocol);
     this.latencyLimit = Math.max(1, options.latencyLimit ?? Infinity);
   }
 

@@ -31,14 +31,25 @@ class Sfc32 implements Rng {
   private a: number;
   private b: number;
   private c: number;
-  private d = 1;
+  private d: number;
 
-  constructor(seed: number, stream: string) {
-    this.a = fnv1a(stream, 0x9e3779b9 ^ (seed >>> 0));
-    this.b = fnv1a(stream + '#b', seed >>> 0) | 0;
-    this.c = fnv1a(stream + '#c', (seed * 2654435761) >>> 0) | 0;
+  constructor(a: number, b: number, c: number, d: number) {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
+  static seeded(seed: number, stream: string): Sfc32 {
+    const rng = new Sfc32(fnv1a(stream, 0x9e3779b9 ^ (seed >>> 0)), fnv1a(stream + '#b', seed >>> 0) | 0, fnv1a(stream + '#c', (seed * 2654435761) >>> 0) | 0, 1);
     // Warm up so that nearby seeds diverge immediately.
-    for (let k = 0; k < 12; k++) this.next();
+    for (let k = 0; k < 12; k++) rng.next();
+    return rng;
+  }
+
+  /** A stream in this one's state: it draws what this one would draw next. */
+  copy(): Sfc32 {
+    return new Sfc32(this.a, this.b, this.c, this.d);
   }
 
   next(): number {
@@ -69,5 +80,21 @@ class Sfc32 implements Rng {
 }
 
 export function createRng(seed: number, stream = ''): Rng {
-  return new Sfc32(seed, stream);
+  return Sfc32.seeded(seed, stream);
+}
+
+/** The last state each named stream started from, by name: a world's streams are the same for every run of one seed. */
+const STARTS = new Map<string, { seed: number; rng: Sfc32 }>();
+
+/**
+ * The same stream as createRng(seed, stream), made by copying its starting state when the last world of this seed made it
+ * (a world's few named streams — network, links, … — cost three string hashes and a warm-up each to make, and the attack
+ * search makes thousands of worlds a second from one seed). For a fixed set of names only: one entry per name is kept.
+ */
+export function worldRng(seed: number, stream: string): Rng {
+  const start = STARTS.get(stream);
+  if (start && start.seed === seed) return start.rng.copy();
+  const rng = Sfc32.seeded(seed, stream);
+  STARTS.set(stream, { seed, rng: rng.copy() });
+  return rng;
 }

@@ -124,7 +124,9 @@ export class Scheduler<T extends Timed> {
   private refill(): boolean {
     if (this.pos < this.current.length) return true;
     if (this.bucketHeap.length === 0) {
-      this.current = [];
+      // Let go of what was run, but make no new list when there is none: under deliver by hand the clock is empty and
+      // asked at every step.
+      if (this.current.length > 0) this.current = [];
       this.pos = 0;
       return false;
     }

@@ -71,20 +71,31 @@ function keyedHash(typed: number, view: number, seq: number, digest: string, sig
   return h >>> 0;
 }
 
+/** The last keys made, by seed and node count: every world of one seed has the same (the search makes thousands). Read only. */
+let lastKeys: { seed: number; nodes: number; keys: Uint32Array } | null = null;
+
+/** Every node's two secrets, drawn from the seed's 'signatures' stream. */
+function keysOf(seed: number, nodes: number): Uint32Array {
+  if (lastKeys && lastKeys.seed === seed && lastKeys.nodes === nodes) return lastKeys.keys;
+  const rng = createRng(seed, 'signatures');
+  const keys = new Uint32Array(2 * nodes);
+  for (let k = 0; k < keys.length; k++) keys[k] = Math.floor(rng.next() * 4294967296) >>> 0;
+  lastKeys = { seed, nodes, keys };
+  return keys;
+}
+
 export class Signatures {
   /** Two 32-bit secrets per node. */
   private readonly keys: Uint32Array;
-  /** Messages already found genuine: proofs are shared objects, checked once however many replicas read them. */
-  private readonly verified = new WeakSet<object>();
+  /** Messages already found genuine: proofs are shared objects, checked once however many replicas read them (made at the first). */
+  private verified: WeakSet<object> | null = null;
 
   constructor(
     seed: number,
     private readonly nodes: number,
     private readonly rules: SigningRules,
   ) {
-    const rng = createRng(seed, 'signatures');
-    this.keys = new Uint32Array(2 * nodes);
-    for (let k = 0; k < this.keys.length; k++) this.keys[k] = Math.floor(rng.next() * 4294967296) >>> 0;
+    this.keys = keysOf(seed, nodes);
   }
 
   /** Whether this type of message carries a signature at all. */
@@ -123,13 +134,13 @@ export class Signatures {
   /** True when `m.sig` is the signature its claimed sender would put on it. Never throws, whatever `m` is. */
   verify(m: unknown): boolean {
     if (typeof m !== 'object' || m === null) return false;
-    if (this.verified.has(m)) return true;
+    if (this.verified?.has(m)) return true;
     const s = m as Partial<Signable> & { sig?: unknown };
     if (typeof s.sig !== 'number' || typeof s.type !== 'string' || typeof s.digest !== 'string') return false;
     if (typeof s.view !== 'number' || typeof s.seq !== 'number' || typeof s.sender !== 'number') return false;
     const ok = s.sig === this.sign(s.sender, s as Signable);
     // Proofs are frozen when made (see freezeProof), so a message found genuine stays genuine.
-    if (ok && Object.isFrozen(m)) this.verified.add(m);
+    if (ok && Object.isFrozen(m)) (this.verified ??= new WeakSet()).add(m);
     return ok;
   }
 }

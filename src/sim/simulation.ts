@@ -4,10 +4,10 @@ import { summarize } from './messages';
 import { Network, partitionOf, type Transit } from './network';
 import { Liars } from './adversary';
 import { Picture, pictureContext, type PictureContext, type PictureSettings } from './picture';
-import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaTimer, TraceDraft } from './protocols/contract';
 import { Replica } from './protocols/pbft/replica';
 import { runtimeOf } from './protocols/runtime';
-import { createRng, type Rng } from './rng';
+import { worldRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler, type Timed } from './scheduler';
 import { Signatures } from './signatures';
@@ -29,6 +29,7 @@ import type {
   Scenario,
   SimStats,
   TraceEvent,
+  Twins,
 } from './types';
 import { CLIENT } from './types';
 
@@ -46,6 +47,8 @@ type WireMessage = Message & Timed & {
   sentT: number;
   /** Latency its sender adds (a slow liar's): kept so a message handed back to the network model travels as it would have. */
   extraMs: number;
+  /** The process it is for: its receiver, or a twin's second instance (n + k); CLIENT for the client. */
+  dst: number;
 };
 type Happening =
   | WireMessage
@@ -53,6 +56,21 @@ type Happening =
   | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
   | ({ type: 'CLIENT_ISSUE' } & Timed)
   | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+
+/** A twin's instance sending outside its part of the network: the message never leaves (see Twins). */
+const NO_ROUTE = -2;
+
+/** Twins as the scenario gives them, checked: distinct replicas, none also a liar, a side of other replicas. */
+function checkTwins(twins: Twins, n: number, malicious: Scenario['malicious']): Twins {
+  const ids = new Set(twins.replicas);
+  for (const id of twins.replicas) {
+    if (!Number.isInteger(id) || id < 0 || id >= n) throw new RangeError(`No replica ${id} to twin (n = ${n})`);
+    if (malicious[id]) throw new RangeError(`Replica ${id} is a twin and a liar: a twin runs honest code`);
+  }
+  if (ids.size !== twins.replicas.length) throw new RangeError('A replica is twinned twice');
+  for (const id of twins.side) if (!Number.isInteger(id) || id < 0 || id >= n || ids.has(id)) throw new RangeError(`Replica ${id} cannot be on a twin's side`);
+  return twins;
+}
 
 /** What a lean world's step returns when it has no violation to report. */
 const NOTHING: readonly TraceEvent[] = Object.freeze([]);
@@ -110,6 +128,16 @@ export class Simulation {
   readonly quorum: number;
   readonly trace: TraceEvent[] = [];
   readonly replicaList: ReplicaModel[];
+  /**
+   * Every running instance: the n replicas, then each twin's second instance (process n + k for twin k). Without twins
+   * it is replicaList itself.
+   */
+  private readonly processes: ReplicaModel[];
+  /** Per replica id: the process of its twin's second instance, or −1 (not a twin). */
+  private readonly twinOf: number[];
+  /** Per process: the part of the network it talks to when twins run (0 or 1; see Twins). */
+  private readonly partOf: number[];
+  private readonly twinCount: number;
   /** When every honest replica had executed each request (by digest): the seed's notion of done. */
   readonly allHonestExecutedAt = new Map<string, number>();
   private readonly honestExecutions = new Map<string, number>();
@@ -139,8 +167,12 @@ export class Simulation {
   private byHand: boolean;
   /** Replicas whose messages wait for a hand even when deliver by hand is off (holdFrom). */
   private readonly holding = new Set<NodeId>();
-  /** Messages waiting in flight for a hand, by id. */
-  private readonly waiting = new Map<number, WireMessage>();
+  /**
+   * Messages waiting in flight for a hand, in the order they began to wait. A list, not a map by id: a hand's run makes a
+   * fresh one every schedule and mostly appends and scans it (the search's pick looks at every one each step), so a
+   * list that never rehashes is the cheaper of the two; it is short (about one round's messages).
+   */
+  private readonly waiting: WireMessage[] = [];
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
   private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
@@ -158,14 +190,32 @@ export class Simulation {
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
     this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
-    this.network = new Network<WireMessage>(scenario, createRng(scenario.seed, 'network'), createRng(scenario.seed, 'links'));
+    this.network = new Network<WireMessage>(scenario, worldRng(scenario.seed, 'network'), worldRng(scenario.seed, 'links'));
     // A partition or faulty links standing from the start (nothing is on the wire yet).
     this.network.setPartition(partitionOf(scenario), 0);
     for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
-    this.byzantineRng = createRng(scenario.seed, 'byzantine');
-    this.behaviours = Array.from({ length: this.n }, (_, id) => scenario.malicious[id] ?? null);
-    this.behaviours.forEach((b, id) => b && this.everMalicious.add(id));
-    this.timerGeneration = { main: new Array(this.n).fill(0), resend: new Array(this.n).fill(0) };
+    this.byzantineRng = worldRng(scenario.seed, 'byzantine');
+    // Plain loops, not Array.from with a callback: every run builds these (the attack search, thousands a second).
+    this.behaviours = new Array<Behaviour | null>(this.n);
+    for (let id = 0; id < this.n; id++) {
+      const b = scenario.malicious[id] ?? null;
+      this.behaviours[id] = b;
+      if (b) this.everMalicious.add(id);
+    }
+    const twins = scenario.twins ? checkTwins(scenario.twins, this.n, scenario.malicious) : null;
+    this.twinCount = twins ? twins.replicas.length : 0;
+    this.twinOf = new Array<number>(this.n).fill(-1);
+    this.partOf = new Array<number>(this.n + this.twinCount).fill(0);
+    if (twins) {
+      twins.replicas.forEach((id, k) => {
+        this.twinOf[id] = this.n + k;
+        this.partOf[this.n + k] = 1;
+        this.everMalicious.add(id);
+      });
+      for (const id of twins.side) this.partOf[id] = 1;
+    }
+    const processes = this.n + this.twinCount;
+    this.timerGeneration = { main: new Array(processes).fill(0), resend: new Array(processes).fill(0) };
     this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
     this.checker = new SafetyChecker(
@@ -174,23 +224,14 @@ export class Simulation {
     );
     const host = this.makeHost();
     const { createReplica } = runtimeOf(scenario.mode);
-    this.replicaList = Array.from(
-      { length: this.n },
-      (_, id) =>
-        createReplica(
-          {
-            id,
-            n: this.n,
-            f: this.f,
-            quorum: this.quorum,
-            checkpointInterval: Math.max(1, scenario.checkpointInterval),
-            watermarkWindow: Math.max(1, scenario.watermarkWindow),
-            viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
-            historyLimit: this.historyLimit,
-          },
-          host,
-        ),
-    );
+    this.replicaList = new Array<ReplicaModel>(this.n);
+    for (let id = 0; id < this.n; id++) this.replicaList[id] = createReplica(this.replicaConfig(id), host);
+    this.processes = this.replicaList;
+    if (twins) {
+      // The second instance: the same factory, the same identity (so the same keys), its own host for its own part.
+      this.processes = [...this.replicaList];
+      twins.replicas.forEach((id, k) => this.processes.push(createReplica(this.replicaConfig(id), this.makeTwinHost(host, this.n + k))));
+    }
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
@@ -200,6 +241,21 @@ export class Simulation {
 
   get now(): number {
     return this.scheduler.now;
+  }
+
+  /** What replica `id` is told of its world. (A method, not a closure: every run makes n of these.) */
+  private replicaConfig(id: NodeId): ReplicaConfig {
+    const scenario = this.scenario;
+    return {
+      id,
+      n: this.n,
+      f: this.f,
+      quorum: this.quorum,
+      checkpointInterval: Math.max(1, scenario.checkpointInterval),
+      watermarkWindow: Math.max(1, scenario.watermarkWindow),
+      viewChangeTimeoutMs: scenario.viewChangeTimeoutMs,
+      historyLimit: this.historyLimit,
+    };
   }
 
   /** Trace events produced so far (whether or not they are kept in `trace`): a position in the run. */
@@ -431,7 +487,7 @@ export class Simulation {
       case 'REPLICA_TIMER': {
         if (h.generation !== this.timerGeneration[h.which][h.replica]) return false;
         const before = this.eventIndex;
-        this.replicaList[h.replica].onTimer(h.which);
+        this.processes[h.replica].onTimer(h.which);
         // A retransmission timer that found nothing to say produced nothing to show.
         return h.which === 'main' || this.eventIndex > before;
       }
@@ -456,7 +512,7 @@ export class Simulation {
           else this.eventIndex++;
         } else {
           this.picture.deliver(h.type, h.id);
-          this.deliver(h, h.sender);
+          this.deliver(h, h.sender, h.dst);
         }
         return true;
     }
@@ -473,7 +529,8 @@ export class Simulation {
     this.transmit(CLIENT, to, { type: 'REQUEST', view: this.client.believedView, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
   }
 
-  private deliver(msg: Message, from: NodeId): void {
+  /** `dst`: the process it is for (a twin's second instance has its own; see Twins). */
+  private deliver(msg: Message, from: NodeId, dst: number = msg.receiver): void {
     if (msg.receiver === CLIENT) {
       const outcome = this.client.onReply(msg, from, this.now);
       if (outcome && typeof outcome === 'object') {
@@ -491,7 +548,7 @@ export class Simulation {
       }
       return;
     }
-    const replica = this.replicaList[msg.receiver];
+    const replica = this.processes[dst];
     if (!replica) return;
     // A liar learns what its replica is told (it may replay it, or lie about it).
     const liar = this.behaviours[msg.receiver];
@@ -513,7 +570,30 @@ export class Simulation {
    * Puts one message on the wire; `extraDelayMs` is a slow sender's (its adversary says so); `retransmit` marks a
    * replica's retransmission (by default, what the fields say).
    */
-  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission): void {
+  private transmit(from: NodeId, to: NodeId, fields: OutgoingMessage, extraDelayMs = 0, retransmit?: Retransmission, src: number = from): void {
+    let dst = to;
+    if (this.twinCount > 0) {
+      dst = this.route(src, to);
+      if (dst === NO_ROUTE) return;
+      // The client reaches both instances of a twin: the second gets a message of its own.
+      if (src === CLIENT && to >= 0 && this.twinOf[to] >= 0) this.transmitTo(from, to, this.twinOf[to], fields, extraDelayMs, retransmit);
+    }
+    this.transmitTo(from, to, dst, fields, extraDelayMs, retransmit);
+  }
+
+  /**
+   * Where a message from process `src` to replica `to` goes when twins run (see Twins): the process, or NO_ROUTE when a
+   * twin's instance sends outside its part. Only twins' links are cut; the others talk as the network lets them.
+   */
+  private route(src: number, to: NodeId): number {
+    if (to === CLIENT || src === CLIENT) return to;
+    const part = this.partOf[src];
+    if (this.twinOf[to] >= 0) return part === 0 ? to : this.twinOf[to];
+    const srcIsTwin = src >= this.n || this.twinOf[src] >= 0;
+    return srcIsTwin && this.partOf[to] !== part ? NO_ROUTE : to;
+  }
+
+  private transmitTo(from: NodeId, to: NodeId, dst: number, fields: OutgoingMessage, extraDelayMs: number, retransmit: Retransmission | undefined): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -535,6 +615,7 @@ export class Simulation {
       caught: false,
       sentT: this.now,
       extraMs: extraDelayMs,
+      dst,
     };
     // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
     const again = retransmit ?? fields.retransmit;
@@ -554,7 +635,7 @@ export class Simulation {
         if (copyOf !== undefined) event.copyOf = copyOf;
         this.record(event);
       } else this.eventIndex++;
-      this.waiting.set(msg.id, msg);
+      this.waiting.push(msg);
       return;
     }
     const transit = this.network.transit(this.now, msg.extraMs, from, msg.receiver);
@@ -629,7 +710,7 @@ export class Simulation {
    */
   pending(): PendingItem[] {
     const out: PendingItem[] = [];
-    for (const m of [...this.waiting.values()].sort((x, y) => x.id - y.id)) {
+    for (const m of [...this.waiting].sort((x, y) => x.id - y.id)) {
       out.push({ kind: 'message', id: m.id, type: m.type, from: m.sender, to: m.receiver, view: m.view, seq: m.seq, digest: m.digest });
     }
     const timers: Array<PendingItem & { kind: 'timer' }> = [];
@@ -638,9 +719,9 @@ export class Simulation {
     return [...out, ...timers];
   }
 
-  /** Ids of the messages waiting for a hand, in the order they began to wait (the search's cheap view of `pending`). */
-  waitingKeys(): IterableIterator<number> {
-    return this.waiting.keys();
+  /** The messages waiting for a hand, in the order they began to wait: the search's cheap view of `pending` (read only, live). */
+  waitingMessages(): ReadonlyArray<Readonly<Message>> {
+    return this.waiting;
   }
 
   /** Requests the client has still to issue (it issues the next when one is accepted). */
@@ -650,12 +731,32 @@ export class Simulation {
 
   /** How many messages wait for a hand. */
   get waitingCount(): number {
-    return this.waiting.size;
+    return this.waiting.length;
   }
 
   /** A message waiting for a hand (its receiver, sender and type), or undefined. */
   waitingMessage(id: number): Readonly<Message> | undefined {
-    return this.waiting.get(id);
+    const k = this.waitingAt(id);
+    return k < 0 ? undefined : this.waiting[k];
+  }
+
+  /** Where message `id` is in the waiting list, or −1. */
+  private waitingAt(id: number): number {
+    const list = this.waiting;
+    for (let k = 0; k < list.length; k++) if (list[k].id === id) return k;
+    return -1;
+  }
+
+  /** Takes message `id` out of the waiting list (undefined when it does not wait). */
+  private takeWaiting(id: number): WireMessage | undefined {
+    const k = this.waitingAt(id);
+    if (k < 0) return undefined;
+    // Shifted by hand: splice would make a list of the one removed.
+    const list = this.waiting;
+    const m = list[k];
+    for (let j = k + 1; j < list.length; j++) list[j - 1] = list[j];
+    list.pop();
+    return m;
   }
 
   /** The live timers waiting for a hand, as fireTimer names them, in the order they were set. */
@@ -724,9 +825,8 @@ export class Simulation {
 
   /** Delivers message `id` now, wherever it is in flight (a hand's delivery arrives no sooner than the shortest delay). */
   deliverMessage(id: number): TraceEvent[] {
-    let m = this.waiting.get(id);
+    let m = this.takeWaiting(id);
     if (m) {
-      this.waiting.delete(id);
       this.advanceClock(m.sentT + this.network.params.minDelayMs);
     } else {
       const onWire = this.onWire(id);
@@ -742,9 +842,8 @@ export class Simulation {
 
   /** Loses message `id` in flight (waiting for a hand or on the wire). */
   dropMessage(id: number): TraceEvent[] {
-    let m = this.waiting.get(id);
-    if (m) this.waiting.delete(id);
-    else {
+    let m = this.takeWaiting(id);
+    if (!m) {
       m = this.onWire(id);
       if (!m) return [];
       m.caught = true;
@@ -757,7 +856,8 @@ export class Simulation {
 
   /** The network copies message `id`: the copy, with an id of its own, travels (or waits) as a message sent now. */
   duplicate(id: number): TraceEvent[] {
-    const m = this.waiting.get(id) ?? this.onWire(id);
+    const k = this.waitingAt(id);
+    const m = k >= 0 ? this.waiting[k] : this.onWire(id);
     if (!m) return [];
     const copy: WireMessage = { ...m, id: this.nextMessageId++, at: 0, order: 0, lost: false, by: null, caught: false, sentT: this.now };
     this.put(copy, m.retransmit, m.id);
@@ -794,16 +894,20 @@ export class Simulation {
   private waitForHand(m: WireMessage): void {
     m.lost = false;
     m.by = null;
-    this.waiting.set(m.id, m);
+    this.waiting.push(m);
     if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(m), hand: true });
     else this.eventIndex++;
   }
 
   /** The waiting messages `which` picks (and whose sender is not held) go back to the network model, in send order. */
   private handBack(which: (m: WireMessage) => boolean): void {
-    const go = [...this.waiting.values()].filter((m) => which(m) && !this.holding.has(m.sender)).sort((x, y) => x.id - y.id);
+    const go: WireMessage[] = [];
+    const stay: WireMessage[] = [];
+    for (const m of this.waiting) (which(m) && !this.holding.has(m.sender) ? go : stay).push(m);
+    this.waiting.length = 0;
+    for (const m of stay) this.waiting.push(m);
+    go.sort((x, y) => x.id - y.id);
     for (const m of go) {
-      this.waiting.delete(m.id);
       const transit = this.network.transit(this.now, m.extraMs, m.sender, m.receiver);
       if (this.recordTrace) this.record({ kind: 'release', msg: summarize(m), arriveAt: transit.at, hand: true });
       else this.eventIndex++;
@@ -916,6 +1020,42 @@ export class Simulation {
       },
       fetchState(seq, digest) {
         return sim.fetchState(seq, digest);
+      },
+    };
+  }
+
+  /**
+   * The host of a twin's second instance (process `p`): the world as the first instance's host gives it, but what it
+   * sends leaves from its own part of the network and its timers are its own. It runs honest code: no liar speaks for it.
+   */
+  private makeTwinHost(base: ReplicaHost, p: number): ReplicaHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
+    return {
+      now: base.now,
+      sign: base.sign,
+      verify: base.verify,
+      emit: base.emit,
+      isAuthentic: base.isAuthentic,
+      fetchState: base.fetchState,
+      send(from, to, fields) {
+        sim.transmit(from, to, sim.stamped(from, fields), 0, undefined, p);
+      },
+      multicast(from, fields, repeat = false) {
+        const signed = sim.stamped(from, fields);
+        const retransmit = repeat ? 'repeat' : signed.retransmit;
+        for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit, p);
+        return signed;
+      },
+      proposals(_from, pending) {
+        return pending;
+      },
+      setTimer(_replica, delay, which = 'main') {
+        const generation = ++sim.timerGeneration[which][p];
+        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica: p, which, generation, at: 0, order: 0 });
+      },
+      clearTimer(_replica, which = 'main') {
+        sim.timerGeneration[which][p]++;
       },
     };
   }

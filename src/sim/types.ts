@@ -126,6 +126,21 @@ export interface Scenario extends NetworkParams {
    * which hands what waits back to the network model). Absent: false.
    */
   byHand?: boolean;
+  /** Faulty replicas run as twins (Twins, Bano et al. 2020); absent: none. See Twins. */
+  twins?: Twins;
+}
+
+/**
+ * Twins: each replica in `replicas` runs as two instances of its protocol's honest code with the same identity and keys,
+ * each talking to a different part of the network, so equivocation emerges from honest code instead of a scripted lie.
+ * The first instance of every twin talks to the replicas not in `side`, the second to those in `side` (replicas that are
+ * not twins); twins reach each other's instance of the same part, and the client reaches both instances of each. A twin
+ * is a faulty replica: it counts among the malicious (the goals and the checker leave it out). A twin's second instance
+ * is the process n + k (k its place in `replicas`): its timers go by that number in `pending` and `fireTimer`.
+ */
+export interface Twins {
+  replicas: NodeId[];
+  side: NodeId[];
 }
 
 /** A message as it travels. `digest` is '' where the type has none. */

@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { protocolOf } from '../protocols';
 import { defaultScenario } from '../scenario';
 import { Session } from '../session';
-import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type Scenario, type TimedIntervention } from '../types';
+import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type ProtocolMode, type Scenario, type TimedIntervention } from '../types';
 import type { Goal } from './goals';
 import { calmBoundMs, play, withCalm } from './replay';
 import { search } from './search';
@@ -21,6 +22,8 @@ function brokenByReplay(scenario: Scenario, schedule: readonly TimedIntervention
   const sim = session.sim;
   const liars = new Set<NodeId>(Object.keys(scenario.malicious).map(Number));
   for (const s of schedule) if (s.intervention.kind === 'setBehaviour') liars.add(s.intervention.id);
+  // A twin is a faulty replica too: its two instances may disagree with each other and with everyone.
+  for (const id of scenario.twins?.replicas ?? []) liars.add(id);
   const honest = sim.replicaList.filter((r) => !liars.has(r.id));
   if (goal === 'agreement') {
     const at = new Map<number, string>();
@@ -152,4 +155,74 @@ describe('within the bound (m ≤ f) a bounded search finds nothing', () => {
     const pbftRun = search({ scenario: defaultScenario({ f: 1, malicious: liar }), goal: 'stall', budget: { schedules: 20 }, seed: 1 });
     expect(pbftRun.found).toBe(false);
   });
+});
+
+describe('Twins (Bano et al. 2020): a faulty replica runs as two honest instances with the same keys, each in its own part', () => {
+  // Two requests in flight at once, so an instance of the primary that hears them in another order than its twin numbers
+  // them differently: equivocation from honest code.
+  const twoRequests = (mode: ProtocolMode) => defaultScenario({ f: 1, mode, requests: 2, concurrency: 2 });
+
+  for (const mode of ['pbft', 'hotstuff', 'tendermint'] as const) {
+    it(`${mode}, f = 1: twins of f + 1 replicas break agreement within a modest budget, and the schedule replays`, () => {
+      const result = search({ scenario: twoRequests(mode), goal: 'agreement', budget: { schedules: 100 }, seed: 1, twins: [0, 1] });
+      expect(result.found).toBe(true);
+      expect(result.scenario.twins?.replicas).toEqual([0, 1]);
+      expect(brokenByReplay(result.scenario, result.schedule!, 'agreement')).toBe(true);
+    });
+
+    it(`${mode}, f = 1: twins of at most f replicas (the primary, or a backup) break nothing`, () => {
+      for (const twins of [[0], [1]]) {
+        for (const goal of ['agreement', 'fool'] as const) {
+          const result = search({ scenario: twoRequests(mode), goal, budget: { schedules: 30 }, seed: 2, twins, shrink: false });
+          expect(result, `twins ${twins}, ${goal}: ${result.violation?.message}`).toMatchObject({ found: false, schedulesTried: 30 });
+        }
+      }
+    });
+  }
+
+  it('a twin is a faulty replica: the goals and the checker leave it out, and both its instances run', () => {
+    const scenario: Scenario = { ...twoRequests('pbft'), twins: { replicas: [0], side: [3] } };
+    const session = new Session(scenario, []);
+    session.runUntil(10_000);
+    const sim = session.sim;
+    expect(sim.everMaliciousIds.has(0)).toBe(true);
+    // The client's REQUEST reached both instances of the primary: two deliveries to replica 0 of its first request.
+    const first = session.trace.find((e) => e.kind === 'request' && !e.retransmit);
+    const toPrimary = session.trace.filter((e) => e.kind === 'deliver' && e.msg.type === 'REQUEST' && e.msg.to === 0 && e.msg.digest === (first?.kind === 'request' ? first.digest : ''));
+    expect(toPrimary.length).toBe(2);
+    // Honest replicas agree and the client got both answers.
+    const at = new Map<number, string>();
+    for (const r of sim.replicaList.slice(1)) {
+      for (const e of r.executedLog) {
+        expect(at.get(e.seq) ?? e.digest, `#${e.seq} at replica ${r.id}`).toBe(e.digest);
+        at.set(e.seq, e.digest);
+      }
+    }
+    expect(session.trace.filter((e) => e.kind === 'accept').length).toBe(2);
+  });
+
+  it('a twin that is also a liar is refused', () => {
+    expect(() => new Session({ ...twoRequests('pbft'), malicious: { 0: { kind: 'silent' } }, twins: { replicas: [0], side: [] } }, [])).toThrow(RangeError);
+  });
+});
+
+/** Every behaviour that means something in the protocol, at the leader of the first view, and one mixed pair at n = 7. */
+function withinBoundOf(mode: 'hotstuff' | 'tendermint'): Array<{ name: string; scenario: Scenario }> {
+  const kinds = protocolOf(mode).behaviours;
+  const one = kinds.map((kind) => ({ name: `${mode} n = 4, 0:${kind}`, scenario: defaultScenario({ f: 1, mode, malicious: { 0: { kind } } }) }));
+  const pair = { name: `${mode} n = 7, 0:collude,1:equivocate`, scenario: defaultScenario({ f: 2, mode, malicious: { 0: { kind: 'collude' }, 1: { kind: 'equivocate' } } }) };
+  return [...one, pair];
+}
+
+describe('the search works for every protocol: HotStuff and Tendermint within the bound (m ≤ f) give it nothing', () => {
+  for (const mode of ['hotstuff', 'tendermint'] as const) {
+    for (const { name, scenario } of withinBoundOf(mode)) {
+      it(`${name}: no agreement break, no fooled client, no stall on a calm network`, () => {
+        for (const goal of ['agreement', 'fool', 'stall'] as const) {
+          const result = search({ scenario, goal, budget: { schedules: 12 }, seed: 3, liars: 'any', shrink: false });
+          expect(result, `${goal}: ${result.violation?.message}`).toMatchObject({ found: false, schedulesTried: 12 });
+        }
+      });
+    }
+  }
 });

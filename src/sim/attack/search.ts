@@ -7,15 +7,20 @@
  * - losses and duplicates, at a rate drawn per schedule (often none);
  * - timer firings: at random moments, and whenever no message is left (time passes);
  * - the liars' choices: their own dice (the byzantine stream) roll differently in each schedule because every schedule
- *   orders the world differently, and with `liars: 'any'` a liar also switches among every behaviour mid-run.
+ *   orders the world differently, and with `liars: 'any'` a liar also switches among every behaviour mid-run;
+ * - with `twins`, Twins-style duplicated identities (Bano et al., 2020): each of those replicas runs as two instances of
+ *   its protocol's honest code with the same keys, and each schedule draws which part of the network each instance talks
+ *   to, so equivocation emerges from honest code rather than from a scripted lie (src/sim/types.ts, Twins).
  * Then the network is made calm and the goal judged (./replay.ts). Found schedules are shrunk (./shrink.ts).
  *
  * Written against the protocol plug-in seam only: it reads nothing of PBFT, so it searches every protocol the core has.
  * Schedule k depends only on (seed, k): a search split into shards or threads finds exactly what one search finds.
  */
 import { createRng, type Rng } from '../rng';
+import { replicaCount } from '../scenario';
 import { Simulation } from '../simulation';
-import { BEHAVIOURS, type BehaviourKind, type Intervention, type NodeId, type Scenario, type TimedIntervention } from '../types';
+import { protocolOf } from '../protocols';
+import { type BehaviourKind, type Intervention, type NodeId, type Scenario, type TimedIntervention } from '../types';
 import type { Goal, GoalViolation } from './goals';
 import { calmAndJudge, calmBoundMs, evaluate, settleNow } from './replay';
 import { shrink } from './shrink';
@@ -51,6 +56,11 @@ export interface SearchOptions {
   clock?: () => number;
   /** 'as-given' (default): each liar keeps its behaviour; 'any': a liar may switch among every behaviour mid-run. */
   liars?: 'as-given' | 'any';
+  /**
+   * Replicas to run as twins (none of them a liar of the scenario's): every schedule draws the side of the network their
+   * second instances talk to (`scenario.twins.side`). Absent: the scenario's own `twins`, if any, as they stand.
+   */
+  twins?: NodeId[];
   /** Most hand steps per schedule (default: 60 n). */
   maxSteps?: number;
   /** Virtual ms the calm network gets (default: calmBoundMs). */
@@ -74,6 +84,8 @@ export interface SearchResult {
   violation: GoalViolation | null;
   /** Which schedule broke it (its number k), or null. */
   scheduleIndex: number | null;
+  /** The scenario the schedule replays on: the one given, with the twins' sides as the schedule drew them (`twins`). */
+  scenario: Scenario;
 }
 
 const PROGRESS_EVERY = 256;
@@ -89,18 +101,21 @@ const COPY = 4; // … or copied
 const EARLY_TIMER = 8; // a timer fires before its turn
 const SWITCH_LIAR = 16; // a liar switches behaviour (liars: 'any')
 
-function temper(rng: Rng, horizon: number, liars: boolean): Uint8Array {
-  const marks = new Uint8Array(horizon);
-  const mark = (bit: number, most: number, none: number) => {
-    if (rng.chance(none)) return;
-    for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(horizon)] |= bit;
-  };
+function temper(rng: Rng, horizon: number, liars: boolean): number[] {
+  // A plain list of small integers: allocating a typed array costs more than the list's whole use.
+  const marks = new Array<number>(horizon).fill(0);
   for (let k = rng.int(3); k > 0; k--) marks[rng.int(horizon)] |= CHANGE_POINT;
-  mark(LOSE, 3, 0.4);
-  mark(COPY, 2, 0.7);
-  mark(EARLY_TIMER, 3, 0.5);
-  if (liars) mark(SWITCH_LIAR, 2, 0.3);
+  mark(marks, rng, LOSE, 3, 0.4);
+  mark(marks, rng, COPY, 2, 0.7);
+  mark(marks, rng, EARLY_TIMER, 3, 0.5);
+  if (liars) mark(marks, rng, SWITCH_LIAR, 2, 0.3);
   return marks;
+}
+
+/** With probability 1 − `none`, sets `bit` at 1 … `most` random steps. (Not a closure in temper: tsx names each one it makes.) */
+function mark(marks: number[], rng: Rng, bit: number, most: number, none: number): void {
+  if (rng.chance(none)) return;
+  for (let k = 1 + rng.int(most); k > 0; k--) marks[rng.int(marks.length)] |= bit;
 }
 
 /**
@@ -161,11 +176,19 @@ const SWITCH = 5;
  * Schedule k: its hand steps, played on a lean world (no trace), each pinned where it was taken. The world is left
  * where the last step left it (settled), ready to be made calm and judged.
  */
-export function generate(scenario: Scenario, seed: number, k: number, options: { maxSteps?: number; liars?: 'as-given' | 'any' } = {}): { sim: Simulation; steps: () => TimedIntervention[] } {
+export function generate(
+  given: Scenario,
+  seed: number,
+  k: number,
+  options: { maxSteps?: number; liars?: 'as-given' | 'any'; twins?: NodeId[] } = {},
+): { sim: Simulation; steps: () => TimedIntervention[]; scenario: Scenario } {
   const rng = createRng(seed, `schedule ${k}`);
+  const scenario = options.twins ? withTwins(given, options.twins, rng) : given;
   const sim = new Simulation(scenario, { recordTrace: false });
   const maxSteps = options.maxSteps ?? 60 * sim.n;
   const liarIds = Object.keys(scenario.malicious).map(Number);
+  // A liar switches only among the behaviours that mean something in its protocol (the descriptor says which).
+  const behaviours = protocolOf(scenario.mode).behaviours;
   // About one round's messages: where the choices that matter fall.
   const t = temper(rng, 2 * sim.n * (sim.n + 1), options.liars === 'any' && liarIds.length > 0);
   const log = new StepLog();
@@ -174,13 +197,13 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
     sim.setByHand(true);
   }
   /** Each message's priority, by id (drawn when first seen). */
-  const priority: number[] = [];
+  const priority = new Priorities();
   for (let step = 0; step < maxSteps; step++) {
     settleNow(sim);
     const marks = step < t.length ? t[step] : 0;
     if (marks & SWITCH_LIAR) {
       const id: NodeId = liarIds[rng.int(liarIds.length)];
-      const kind = BEHAVIOURS[rng.int(BEHAVIOURS.length)];
+      const kind = behaviours[rng.int(behaviours.length)];
       log.add(sim, SWITCH, id, kind);
       sim.setBehaviour(id, { kind });
       continue;
@@ -203,7 +226,7 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
     }
     let best = highest(sim, priority, rng);
     if (marks & CHANGE_POINT) {
-      priority[best] = -1 - step;
+      priority.set(best, -1 - step);
       best = highest(sim, priority, rng);
     }
     if (marks & LOSE) {
@@ -220,25 +243,57 @@ export function generate(scenario: Scenario, seed: number, k: number, options: {
   settleNow(sim);
   return {
     sim,
+    scenario,
     steps() {
       return log.interventions();
     },
   };
 }
 
+/**
+ * The scenario with `replicas` as twins and the side their second instances talk to drawn from the schedule's stream:
+ * each other replica is on it with probability one half (Twins enumerates such partitions; a random one per schedule
+ * finds the same splits without enumerating them).
+ */
+function withTwins(scenario: Scenario, replicas: readonly NodeId[], rng: Rng): Scenario {
+  const twinned = new Set(replicas);
+  const side: NodeId[] = [];
+  for (let id = 0; id < replicaCount(scenario); id++) if (!twinned.has(id) && rng.chance(0.5)) side.push(id);
+  return { ...scenario, twins: { replicas: [...replicas], side } };
+}
+
 /** The waiting message of highest priority (each drawn when first seen, in the order they began to wait). */
-function highest(sim: Simulation, priority: number[], rng: Rng): number {
+function highest(sim: Simulation, priority: Priorities, rng: Rng): number {
   let best = -1;
   let top = -Infinity;
-  for (const id of sim.waitingKeys()) {
-    let p = priority[id];
-    if (p === undefined) priority[id] = p = rng.next();
+  const waiting = sim.waitingMessages();
+  for (let k = 0; k < waiting.length; k++) {
+    const id = waiting[k].id;
+    let p = priority.of(id);
+    if (p !== p) priority.set(id, (p = rng.next())); // NaN: not drawn yet
     if (p > top) {
       top = p;
       best = id;
     }
   }
   return best;
+}
+
+/**
+ * Each message's priority by id, NaN until drawn: a packed list of doubles that grows as ids do — cheaper than a sparse
+ * array with holes, and than a typed array (allocating one costs more than a whole step).
+ */
+class Priorities {
+  private readonly values: number[] = [];
+
+  of(id: number): number {
+    return id < this.values.length ? this.values[id] : NaN;
+  }
+
+  set(id: number, p: number): void {
+    while (this.values.length <= id) this.values.push(NaN);
+    this.values[id] = p;
+  }
 }
 
 /** Searches for a schedule that breaks the goal; stops at the first (the lowest k of its slice) and shrinks it. */
@@ -262,18 +317,18 @@ export function search(options: SearchOptions): SearchResult {
       if (options.onProgress?.({ schedulesTried: tried, schedulesPerSec: rate(), found: false }) === false) break;
     }
     tried++;
-    const { sim, steps } = generate(scenario, seed, k, options);
+    const { sim, steps, scenario: played } = generate(scenario, seed, k, options);
     const verdict = calmAndJudge(sim, goal, boundMs);
     if (!verdict) continue;
     options.onFound?.(k);
     const schedulesPerSec = rate();
     // Shrinking starts from the steps as taken; its verdict and the one above agree (replay is exact).
-    const schedule = options.shrink === false ? steps() : shrink(scenario, steps(), goal, { boundMs });
-    const final = evaluate(scenario, schedule, goal, boundMs);
+    const schedule = options.shrink === false ? steps() : shrink(played, steps(), goal, { boundMs });
+    const final = evaluate(played, schedule, goal, boundMs);
     options.onProgress?.({ schedulesTried: tried, schedulesPerSec, found: true });
-    return { found: true, schedulesTried: k + 1, schedulesPerSec, schedule: final.stamped, violation: final.violation, scheduleIndex: k };
+    return { found: true, schedulesTried: k + 1, schedulesPerSec, schedule: final.stamped, violation: final.violation, scheduleIndex: k, scenario: played };
   }
   const schedulesPerSec = rate();
   options.onProgress?.({ schedulesTried: tried, schedulesPerSec, found: false });
-  return { found: false, schedulesTried: tried, schedulesPerSec, schedule: null, violation: null, scheduleIndex: null };
+  return { found: false, schedulesTried: tried, schedulesPerSec, schedule: null, violation: null, scheduleIndex: null, scenario };
 }

@@ -85,12 +85,13 @@ interface AtSeq {
 export class CheckpointVotes {
   private readonly votes = new Map<number, AtSeq>();
   /** Per sender: how many numbers it holds a vote at, and its one vote beyond the window. */
-  private readonly perSender: Int32Array;
+  /** A plain list, not a typed array: cheaper to make, and every replica of every run makes one. */
+  private readonly perSender: number[];
   private readonly beyond: Array<number | null>;
   private total = 0;
 
   constructor(n: number) {
-    this.perSender = new Int32Array(n);
+    this.perSender = new Array<number>(n).fill(0);
     this.beyond = new Array(n).fill(null);
   }
 

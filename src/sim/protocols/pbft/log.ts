@@ -38,7 +38,11 @@ export interface Slot {
  * signature where the vote is signed (a PREPARE), so the replica can later prove what it holds.
  */
 export class Tally {
-  readonly voters: Uint8Array;
+  /**
+   * One flag per replica: a plain list of small integers, not a typed array — a run makes a few tallies per slot, and
+   * allocating a typed array costs several times more (the attack search makes thousands of runs a second).
+   */
+  readonly voters: number[];
   sigs: Signature[] | null = null;
   count = 0;
   constructor(
@@ -46,11 +50,14 @@ export class Tally {
     readonly view: number,
     readonly digest: string,
   ) {
-    this.voters = new Uint8Array(n);
+    this.voters = new Array<number>(n).fill(0);
   }
   add(id: NodeId, sig?: Signature): boolean {
-    if (this.voters[id]) return false;
-    this.voters[id] = 1;
+    // An id outside 0..n−1 has no flag (as a typed array had none): it is counted and never remembered.
+    if ((id >>> 0) === id && id < this.voters.length) {
+      if (this.voters[id]) return false;
+      this.voters[id] = 1;
+    }
     this.count++;
     if (sig !== undefined) {
       if (this.sigs === null) this.sigs = new Array<Signature>(this.voters.length);
