@@ -55,7 +55,6 @@ test.describe('Three protocols side by side', () => {
     expect(a!.x + a!.width).toBeLessThanOrEqual(b!.x + 1);
     expect(b!.x + b!.width).toBeLessThanOrEqual(1280);
     expect(Math.max(a!.y + a!.height, b!.y + b!.height)).toBeLessThanOrEqual(720);
-    await page.screenshot({ path: '/tmp/compare.png' });
     await noSeriousAxeViolations(page, 'the Compare view');
   });
 
