@@ -16,7 +16,7 @@
  * that agree on it let a replica that missed a decision catch up by state transfer (real Tendermint's block sync),
  * which a replica that hears a laggard's old message helps along by answering with its latest word.
  */
-import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotInspection, SlotPhase } from '../../types';
+import { CLIENT, type ClientRequest, type Message, type NodeId, type OutgoingMessage, type SlotInspection, type SlotPhase } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, isBase, type ExecutedBase } from '../shared';
 
@@ -68,6 +68,8 @@ interface RoundMessages {
   signedPrevotes: Map<NodeId, SignedVote>;
   signedPrecommits: Map<NodeId, SignedVote>;
   precommits: Tally;
+  /** A value whose 2f+1 PRECOMMITs arrived as a commit, with the value itself (a laggard's way to decide without the PROPOSAL). */
+  committed?: ClientRequest;
 }
 
 const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
@@ -160,6 +162,12 @@ export class TendermintReplica implements ReplicaModel {
       const ignored = this.app.onRequest(msg, from, this.round, (request) =>
         this.host.multicast(this.id, { type: 'REQUEST', view: this.round, seq: 0, digest: request.digest, request, timestamp: request.timestamp }),
       );
+      // The client asking again for a request still waiting here says the replicas are stuck: a gossip that rested
+      // speaks again (its words may all have been lost while the network was bad), so a laggard is answered.
+      if (from === CLIENT && ignored === undefined && msg.request && this.app.pending.has(msg.request.digest) && this.resends >= MAX_RESENDS) {
+        this.resends = 0;
+        this.armGossip();
+      }
       this.wake();
       return ignored;
     }
@@ -183,7 +191,7 @@ export class TendermintReplica implements ReplicaModel {
         // deciding round (safe to say: nothing else can be decided at that height).
         const d = this.lastDecision;
         if (d && msg.seq === this.height - 1 && d.commit.length > 0) {
-          this.host.send(this.id, from, { type: 'PRECOMMIT', view: d.round, seq: msg.seq, digest: d.digest, payload: { base: d.base, commit: d.commit } satisfies VotePayload, retransmit: 'answer' });
+          this.host.send(this.id, from, { type: 'PRECOMMIT', view: d.round, seq: msg.seq, digest: d.digest, request: d.value, payload: { base: d.base, commit: d.commit } satisfies VotePayload, retransmit: 'answer' });
         }
       }
       return 'a height already decided';
@@ -191,6 +199,10 @@ export class TendermintReplica implements ReplicaModel {
     if (msg.seq > this.height) this.catchUp(base, from);
     if (msg.seq > this.height + HEIGHTS_AHEAD || msg.view > this.round + ROUNDS_AHEAD) return 'too far ahead';
     const at = this.roundOf(msg.seq, msg.view);
+    // A commit counts even when the PRECOMMIT carrying it is one this replica already holds (a laggard one vote short
+    // has its carrier's own vote already: the commit's other votes are what it lacks).
+    const commit = (msg.payload as Partial<VotePayload>).commit;
+    const tookCommit = Array.isArray(commit) && msg.type === 'PRECOMMIT' && msg.seq === this.height && this.takeCommit(msg.seq, msg.view, msg.digest, commit, msg.request);
     if (msg.type === 'PROPOSAL') {
       if (at.proposal) return 'already has a PROPOSAL for this round';
       const payload = msg.payload as ProposalPayload;
@@ -198,14 +210,16 @@ export class TendermintReplica implements ReplicaModel {
       if (payload.validRound >= 0 && Array.isArray(payload.pol)) this.takeProof(msg.seq, payload.validRound, msg.digest, payload.pol);
     } else {
       const votes = msg.type === 'PREVOTE' ? at.prevotes : at.precommits;
-      if (!votes.add(from, msg.digest)) return 'already voted so in this round';
+      if (!votes.add(from, msg.digest)) {
+        if (!tookCommit) return 'already voted so in this round';
+        this.evaluate();
+        return undefined;
+      }
       if (typeof msg.sig === 'number') {
         const signed: SignedVote = { type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, payload: { base }, sender: from, sig: msg.sig };
         (msg.type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(from, signed);
       }
     }
-    const commit = (msg.payload as Partial<VotePayload>).commit;
-    if (Array.isArray(commit) && msg.seq === this.height) this.takeCommit(msg.seq, commit);
     if (msg.seq === this.height) {
       this.active = true;
       this.evaluate();
@@ -226,8 +240,14 @@ export class TendermintReplica implements ReplicaModel {
     }
   }
 
-  /** The signed PRECOMMITs of a commit: each genuine one counts as if it had arrived. */
-  private takeCommit(h: number, commit: readonly unknown[]): void {
+  /**
+   * The signed PRECOMMITs of a commit: each genuine one counts as if it had arrived. The carrier names the decided
+   * value (real Tendermint's commit travels with its block): with 2f+1 genuine PRECOMMITs for its digest, the value is
+   * known for that round as the proposal would have made it known — a laggard that lost the PROPOSAL can decide too.
+   * true when it learnt something.
+   */
+  private takeCommit(h: number, round: number, digest: string, commit: readonly unknown[], value: ClientRequest | undefined): boolean {
+    let took = false;
     for (const raw of commit) {
       const v = raw as Partial<SignedVote> | null;
       if (!v || v.type !== 'PRECOMMIT' || v.seq !== h || !isWhole(v.view) || v.view > this.round + ROUNDS_AHEAD || typeof v.digest !== 'string' || typeof v.sender !== 'number') continue;
@@ -235,7 +255,14 @@ export class TendermintReplica implements ReplicaModel {
       if (at.precommits.hasVote(v.sender, v.digest) || !this.host.verify(v)) continue;
       at.precommits.add(v.sender, v.digest);
       at.signedPrecommits.set(v.sender, v as SignedVote);
+      took = true;
     }
+    const at = this.heights.get(h)?.get(round);
+    if (value && value.digest === digest && at && !at.committed && tally(at.precommits, digest) >= this.quorum) {
+      at.committed = value;
+      took = true;
+    }
+    return took;
   }
 
   /** f+1 replicas of later heights agree where their execution stands: at least one is honest, so it fetches that history. */
@@ -334,10 +361,11 @@ export class TendermintReplica implements ReplicaModel {
 
     // Line 49: a decision, in any round.
     for (const [round, at] of this.heights.get(h) ?? []) {
-      const p = at.proposal;
-      if (p && tally(at.precommits, p.value.digest) >= q && this.valid(p.value)) {
-        this.decide(p.value, round);
-        return true;
+      for (const value of [at.proposal?.value, at.committed]) {
+        if (value && tally(at.precommits, value.digest) >= q && this.valid(value)) {
+          this.decide(value, round);
+          return true;
+        }
       }
     }
     // Line 55: f+1 messages of a later round.
@@ -454,12 +482,12 @@ export class TendermintReplica implements ReplicaModel {
 
   /** Line 49: decide v at h; reset the locks and valid values; height h + 1, round 0. */
   /** The last height's decision: its round, value, the base before it and the signed PRECOMMITs that decided it. */
-  private lastDecision: { round: number; digest: string; base: ExecutedBase; commit: SignedVote[] } | null = null;
+  private lastDecision: { round: number; digest: string; value: ClientRequest; base: ExecutedBase; commit: SignedVote[] } | null = null;
 
   private decide(value: ClientRequest, round: number): void {
     const at = this.heights.get(this.height)?.get(round);
     const commit = at ? [...at.signedPrecommits.values()].filter((v) => v.digest === value.digest) : [];
-    this.lastDecision = { round, digest: value.digest, base: this.app.base, commit };
+    this.lastDecision = { round, digest: value.digest, value, base: this.app.base, commit };
     this.app.execute(this.height, round, value, value.digest);
     this.enterHeight(this.height + 1);
   }
