@@ -15,6 +15,7 @@ import {
   arrowHead,
   diagramContent,
   diagramGeometry,
+  diagramWindow,
   distanceToSegment,
   ARROW_HEAD,
   FLYING_FRONT,
@@ -266,9 +267,8 @@ export function SpaceTimeDiagram({ until = 0 }: { until?: number } = {}) {
   }, []);
 
   const { width, height, unit } = size;
-  const t1 = Math.max(busyUntil, until, run.baseTime + 10, 10);
   // The whole run starts where the kept history does.
-  const t0 = windowChoice === 'all' ? run.baseTime : Math.max(run.baseTime, t1 - Number(windowChoice));
+  const { t0, t1 } = diagramWindow(run.baseTime, Math.max(busyUntil, until, run.baseTime + 10, 10), windowChoice === 'all' ? null : Number(windowChoice));
   const geometry = useMemo(() => diagramGeometry(n, width, height, t0, t1, unit), [n, width, height, t0, t1, unit]);
   const MARGIN = geometry.margin;
 

@@ -3,7 +3,7 @@ import { defaultScenario } from '../../sim/scenario';
 import { Session } from '../../sim/session';
 import { emptyRun, mergeEvents } from '../../store/replay';
 import { isDrawn } from '../../store/thinning';
-import { diagramContent, distanceToSegment } from './arrows';
+import { diagramContent, diagramWindow, distanceToSegment, niceSpan } from './arrows';
 
 function runOf(f: number, until: number) {
   const session = new Session(defaultScenario({ f, requests: 2, dropRate: 0.02, seed: 9 }));
@@ -55,5 +55,38 @@ describe('the space-time diagram’s arrows', () => {
     }
     expect(distanceToSegment(5, 5, 0, 0, 10, 0)).toBe(5);
     expect(distanceToSegment(-3, 4, 0, 0, 10, 0)).toBe(5);
+  });
+});
+
+describe('the diagram’s time axis', () => {
+  it('holds the whole run with the clock in the lower part of the picture, and moves only a dozen times from 10 ms to 1 s', () => {
+    const ends = new Set<number>();
+    for (let clock = 10; clock <= 1000; clock += 0.5) {
+      const { t0, t1 } = diagramWindow(0, clock, null);
+      expect(t0).toBe(0);
+      expect(t1).toBeGreaterThanOrEqual(clock);
+      // The clock is never high up the picture: at least 60 % of the way down.
+      expect(clock / t1).toBeGreaterThanOrEqual(0.6 - 1e-9);
+      ends.add(t1);
+    }
+    expect(ends.size).toBeLessThanOrEqual(13);
+    // From where the kept history starts, not from 0.
+    expect(diagramWindow(5000, 5400, null)).toEqual({ t0: 5000, t1: 5500 });
+  });
+
+  it('a window of the last N ms shows N ms and steps a quarter at a time, the clock in its last quarter', () => {
+    const ends = new Set<number>();
+    for (let clock = 0; clock <= 2000; clock += 1) {
+      const { t0, t1 } = diagramWindow(0, clock, 1000);
+      expect(t1 - t0).toBe(1000);
+      expect(clock).toBeLessThanOrEqual(t1);
+      if (clock >= 1000) expect(clock).toBeGreaterThan(t1 - 250);
+      ends.add(t1);
+    }
+    expect(ends.size).toBe(5);
+  });
+
+  it('nice spans are round numbers that hold the span', () => {
+    expect([0.3, 1, 1.2, 7, 8, 99, 101].map(niceSpan)).toEqual([0.3, 1, 1.5, 7.5, 10, 100, 150]);
   });
 });

@@ -158,6 +158,34 @@ export function diagramGeometry(n: number, width: number, height: number, t0: nu
   return { width, height, unit, margin: m, lanes, laneWidth, xOf: (id: NodeId) => m.left + (laneOf(id) + 0.5) * laneWidth, y };
 }
 
+/**
+ * Spans the time axis may take, per decade: each at most 1.67 times the one before, so the clock's end of the axis is
+ * never far up the picture, and a young run's axis moves a dozen times while it grows from 10 ms to 1 s.
+ */
+const NICE_SPANS = [1, 1.5, 2, 3, 5, 7.5, 10];
+
+/** The smallest "nice" span (1, 1.5, 2, 3, 5, 7.5 × 10^k) that holds `span`. */
+export function niceSpan(span: number): number {
+  if (!(span > 0)) return 1;
+  const decade = 10 ** Math.floor(Math.log10(span));
+  // Floating point: 0.3 / 0.1 is 2.9999…; a hair of tolerance keeps an exact fit from jumping a step.
+  return Number((decade * NICE_SPANS.find((k) => k * decade >= span * (1 - 1e-12))!).toPrecision(12));
+}
+
+/**
+ * The time axis of the diagram at a run's end `tEnd`: the whole run from `baseTime` (window null) or the last `window`
+ * ms. The axis does not follow the clock frame by frame: it ends at a nice span (whole run) or a quarter-window step
+ * (last N ms) ahead of the clock, and moves only when the clock reaches its end. Between moves every arrow that has
+ * landed keeps its pixels, so a frame redraws only the messages in flight — redrawing every arrow of a run 60 times a
+ * second is what cost a busy classroom run its frame rate.
+ */
+export function diagramWindow(baseTime: number, tEnd: number, window: number | null): { t0: number; t1: number } {
+  if (window === null) return { t0: baseTime, t1: baseTime + niceSpan(tEnd - baseTime) };
+  const step = window / 4;
+  const t1 = Math.max(baseTime + window, Math.ceil(tEnd / step) * step);
+  return { t0: Math.max(baseTime, t1 - window), t1 };
+}
+
 export interface ArrowEnds {
   x1: number;
   y1: number;
