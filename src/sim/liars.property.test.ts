@@ -6,10 +6,10 @@
  * what the client accepted, not by asking the simulation's own checker.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { defaultScenario } from './scenario';
 import { encodeShare } from './share';
-import { Simulation } from './simulation';
+import { judgeLossyThenCalm } from './calm.testkit';
 import { BEHAVIOURS, type Behaviour, type BehaviourKind, type Scenario } from './types';
 
 /** Cases per property family in CI (issue 11's target). */
@@ -76,44 +76,9 @@ function livenessBound(s: Scenario): number {
   return s.viewChangeTimeoutMs * 2 ** (s.f + 4) + 4 * s.clientTimeoutMs + s.requests * 10 * (s.maxDelayMs + 200);
 }
 
-/** Plays the scenario lossy, then calm; returns every verdict, computed from outside. */
+/** Plays the scenario lossy, then calm; every verdict computed from outside. */
 function judge(scenario: Scenario): void {
-  const sim = new Simulation(scenario, { recordTrace: false });
-  const accepted: Array<{ digest: string; result: string }> = [];
-  const onReply = sim.client.onReply.bind(sim.client);
-  sim.client.onReply = (...args) => {
-    const outcome = onReply(...args);
-    if (outcome && typeof outcome === 'object') accepted.push({ digest: outcome.request.digest, result: outcome.result });
-    return outcome;
-  };
-  sim.runUntil(CALM_AT);
-  sim.setNetwork({ dropRate: 0 });
-  const deadline = CALM_AT + livenessBound(scenario);
-  for (let t = CALM_AT; accepted.length < scenario.requests && t < deadline; ) {
-    t = Math.min(deadline, t + 250);
-    sim.runUntil(t);
-  }
-  const hint = replayHint(scenario);
-
-  // Agreement: honest execution logs are prefixes of one another (same request at every sequence number).
-  const honest = sim.replicaList.filter((r) => !scenario.malicious[r.id]);
-  const logs = honest.map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
-  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
-  for (const log of logs) expect(log, `honest histories diverge\n${hint}`).toEqual(longest.slice(0, log.length));
-
-  // The client accepted only what honest replicas computed: f liars agreeing on one lie never make f+1.
-  const computed = new Map<string, string>();
-  for (const r of honest) for (const e of r.executedLog) if (e.request) computed.set(e.digest, e.state);
-  for (const a of accepted) {
-    const truth = computed.get(a.digest);
-    if (truth !== undefined) expect(a.result, `the client accepted a result no honest replica computed\n${hint}`).toBe(truth);
-  }
-  expect(new Set(accepted.map((a) => a.digest)).size, `the client accepted a request twice\n${hint}`).toBe(accepted.length);
-
-  // Liveness: once calm, every request is accepted within the bound.
-  if (accepted.length < scenario.requests) {
-    throw new Error(`only ${accepted.length}/${scenario.requests} requests accepted by t = ${deadline}: ${sim.stats().waitingBecause}\n${hint}`);
-  }
+  judgeLossyThenCalm(scenario, { calmAt: CALM_AT, bound: livenessBound(scenario), hint: replayHint(scenario) });
 }
 
 describe('liars within the bound (m ≤ f), up to 20 % loss and then calm (property)', () => {

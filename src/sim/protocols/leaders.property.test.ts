@@ -6,9 +6,9 @@
  * computed here, from the replicas' execution logs and what the client accepted.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { defaultScenario } from '../scenario';
-import { Simulation } from '../simulation';
+import { judgeLossyThenCalm } from '../calm.testkit';
 import type { Behaviour, ProtocolMode, Scenario } from '../types';
 import { PROTOCOLS } from './index';
 
@@ -67,46 +67,9 @@ function livenessBound(s: Scenario): number {
   return s.viewChangeTimeoutMs * 2 ** 9 + 4 * s.clientTimeoutMs + s.requests * 10 * (s.maxDelayMs + 200);
 }
 
-/** Plays the scenario lossy, then calm; every verdict computed here. */
-export function judge(scenario: Scenario): void {
-  const sim = new Simulation(scenario, { recordTrace: false });
-  const accepted: Array<{ digest: string; result: string }> = [];
-  const onReply = sim.client.onReply.bind(sim.client);
-  sim.client.onReply = (...args) => {
-    const outcome = onReply(...args);
-    if (outcome && typeof outcome === 'object') accepted.push({ digest: outcome.request.digest, result: outcome.result });
-    return outcome;
-  };
-  sim.runUntil(CALM_AT);
-  sim.setNetwork({ dropRate: 0, reorderRate: 0 });
-  const deadline = CALM_AT + livenessBound(scenario);
-  for (let t = CALM_AT; accepted.length < scenario.requests && t < deadline; ) {
-    t = Math.min(deadline, t + 500);
-    sim.runUntil(t);
-  }
-  const hint = `scenario ${JSON.stringify(scenario)} (calm at t = ${CALM_AT})`;
-
-  // Agreement: honest execution logs are prefixes of one another (the same request, or none, at every number).
-  const honest = sim.replicaList.filter((r) => !scenario.malicious[r.id]);
-  const logs = honest.map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
-  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
-  for (const log of logs) expect(log, `honest histories diverge\n${hint}`).toEqual(longest.slice(0, log.length));
-  // No request runs twice in one honest history.
-  for (const r of honest) {
-    const ran = r.executedLog.filter((e) => e.request).map((e) => e.digest);
-    expect(new Set(ran).size, `a request ran twice at replica ${r.id}\n${hint}`).toBe(ran.length);
-  }
-
-  // The client accepted only what honest replicas computed.
-  const computed = new Map<string, string>();
-  for (const r of honest) for (const e of r.executedLog) if (e.request) computed.set(e.digest, e.state);
-  for (const a of accepted) {
-    const truth = computed.get(a.digest);
-    if (truth !== undefined) expect(a.result, `the client accepted a result no honest replica computed\n${hint}`).toBe(truth);
-  }
-
-  // Liveness once calm.
-  if (accepted.length < scenario.requests) throw new Error(`only ${accepted.length}/${scenario.requests} requests accepted by t = ${deadline}: ${sim.stats().waitingBecause}\n${hint}`);
+/** Plays the scenario lossy, then calm; every verdict computed from outside. */
+function judge(scenario: Scenario): void {
+  judgeLossyThenCalm(scenario, { calmAt: CALM_AT, bound: livenessBound(scenario), hint: `scenario ${JSON.stringify(scenario)} (calm at t = ${CALM_AT})`, calmReorder: true });
 }
 
 describe.each(['hotstuff', 'tendermint'] as const)('%s with liars within the bound (m ≤ f), up to 20 % loss and reordering, then calm (property)', (mode) => {
