@@ -1,43 +1,9 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AttackStoreContext } from '../store/attackContext';
-import { inProcessAttacks } from '../store/attackTestkit';
-import { LabStoreContext } from '../store/context';
-import { ExperimentStoreContext } from '../store/experimentContext';
-import { inProcessLab } from '../store/labTestkit';
-import { inProcessExperiments } from '../store/sweepTestkit';
-import { App } from './App';
-
-function renderLab() {
-  // The real worker host and core on this thread, with hand-cranked frames and a manual clock (store/labTestkit.ts).
-  const { store, frames, time } = inProcessLab();
-  render(
-    <LabStoreContext.Provider value={store}>
-      <ExperimentStoreContext.Provider value={inProcessExperiments()}>
-        <AttackStoreContext.Provider value={inProcessAttacks()}>
-          <App />
-        </AttackStoreContext.Provider>
-      </ExperimentStoreContext.Provider>
-    </LabStoreContext.Provider>,
-  );
-  /** Let the in-process "worker" answer and React render it. */
-  const settle = () =>
-    act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-      for (const cb of frames.splice(0)) cb();
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  return { store, settle, time };
-}
+import { openDrawer, renderLab } from './renderLab.testkit';
 
 const replicaButtons = () => screen.getAllByRole('button', { name: /^Replica \d+/ });
-/** The scenario's knobs, the status and the log live in drawers, opened from the rail (the stage alone at first). */
-const openDrawer = (name: 'Status' | 'Scenario' | 'Inspector' | 'Lesson' | 'Share') => {
-  const button = within(screen.getByRole('navigation', { name: 'Drawers' })).getByRole('button', { name });
-  if (button.getAttribute('aria-expanded') !== 'true') fireEvent.click(button);
-};
-
 afterEach(cleanup);
 
 describe('<App>', () => {

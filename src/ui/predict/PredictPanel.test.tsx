@@ -1,34 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AttackStoreContext } from '../../store/attackContext';
-import { inProcessAttacks } from '../../store/attackTestkit';
-import { LabStoreContext } from '../../store/context';
-import { ExperimentStoreContext } from '../../store/experimentContext';
-import { inProcessLab } from '../../store/labTestkit';
 import { loadPredict } from '../../store/predictSlice';
-import { inProcessExperiments } from '../../store/sweepTestkit';
-import { App } from '../App';
-
-function renderLab() {
-  const { store, frames } = inProcessLab();
-  render(
-    <LabStoreContext.Provider value={store}>
-      <ExperimentStoreContext.Provider value={inProcessExperiments()}>
-        <AttackStoreContext.Provider value={inProcessAttacks()}>
-          <App />
-        </AttackStoreContext.Provider>
-      </ExperimentStoreContext.Provider>
-    </LabStoreContext.Provider>,
-  );
-  const settle = () =>
-    act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-      for (const cb of frames.splice(0)) cb();
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  return { store, settle };
-}
+import { renderLab } from '../renderLab.testkit';
 
 const panel = () => screen.getByRole('region', { name: 'Predict' });
 /** The whole App renders in jsdom here: on a busy machine a lazy chunk and its render take seconds, not the default 1 s. */
