@@ -283,6 +283,10 @@ export interface MessageSummary {
   view: number;
   seq: number;
   digest: string;
+  /** Sent by the second instance of twin `from` (see Twins); absent otherwise. */
+  fromTwin?: true;
+  /** For the second instance of twin `to` (see Twins); absent otherwise. */
+  toTwin?: true;
 }
 
 export type TraceKind = TraceEvent['kind'];
@@ -407,7 +411,8 @@ export type Intervention =
 
 /** What waits for a hand: a message in flight, or a timer (Simulation.pending()). */
 export type PendingItem =
-  | { kind: 'message'; id: number; type: MessageType; from: NodeId; to: NodeId; view: number; seq: number; digest: string }
+  /** `fromTwin` / `toTwin`: sent by, or for, the second instance of twin `from` / `to` (see Twins). */
+  | { kind: 'message'; id: number; type: MessageType; from: NodeId; to: NodeId; view: number; seq: number; digest: string; fromTwin?: true; toTwin?: true }
   /**
    * `timer`: a replica's 'main' (view-change) or 'resend' timer, a liar's own 'liar' timer, or the client's
    * retransmission timer 'client:<timestamp>' (replica CLIENT). `deadline`: when the clock would have fired it.

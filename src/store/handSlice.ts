@@ -78,8 +78,12 @@ export function handOnScreen(s: Pick<LabState, 'run' | 'cursor' | 'scenario' | '
   const messages: WaitingMessage[] = [];
   for (const m of s.timeline.inFlight.values()) {
     if (!m.hand) continue;
-    const digest = s.run.messageById.get(m.id)?.digest ?? '';
-    messages.push({ kind: 'message', id: m.id, type: m.type, from: m.from, to: m.to, view: m.view, seq: m.seq, digest });
+    const record = s.run.messageById.get(m.id);
+    const message: WaitingMessage = { kind: 'message', id: m.id, type: m.type, from: m.from, to: m.to, view: m.view, seq: m.seq, digest: record?.digest ?? '' };
+    // A twin's second instance's message says so (the panel names it 1′, not replica 1).
+    if (record?.fromTwin) message.fromTwin = true;
+    if (record?.toTwin) message.toTwin = true;
+    messages.push(message);
   }
   messages.sort((a, b) => a.id - b.id);
   // The worker's list is of its newest moment; an empty one stays empty until something waits again (no update per batch).
