@@ -540,7 +540,7 @@ export class Simulation {
         this.checker.onAccepted(outcome.request.digest, outcome.result, this.now);
         const fooled = !this.checker.honestlyComputed(outcome.request.digest, outcome.result);
         this.forgetOldHistory(outcome.request.digest);
-        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled });
+        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled, repliers: outcome.repliers });
         if (this.toIssue > 0) {
           this.toIssue--;
           this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });

@@ -267,6 +267,8 @@ export type TraceEvent =
        * alike (possible only with m > f). Absent in runs recorded before it was known.
        */
       fooled?: boolean;
+      /** The replicas whose matching REPLYs the client accepted on (f+1 or more, in id order); absent in older runs. */
+      repliers?: NodeId[];
     }
   | { kind: 'view-change'; i: number; t: number; replica: NodeId; view: number }
   | { kind: 'new-view'; i: number; t: number; replica: NodeId; view: number; primary: NodeId }

@@ -88,7 +88,7 @@ function Result({ search }: { search: AttackSearch }) {
   const schedule = search.schedule ?? [];
   const open = () => {
     if (!search.opened) return;
-    openSchedule(search.scenario, search.opened);
+    openSchedule(search.scenario, search.opened, { goal: search.goal, violation: search.violation });
     setDrawer(null);
   };
   return (
