@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { CUT_POINT } from '../src/sim/network';
+import { graphLayout, wirePoint } from '../src/ui/graph/layout';
 import { button, failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, setSpeedToMax, stat, stepAndWait } from './helpers';
 
 const network = (page: Page) => page.getByRole('region', { name: 'Network', exact: true });
@@ -91,6 +93,27 @@ test.describe('Attack lab', () => {
     await noSeriousAxeViolations(page, 'the Find an attack panel');
   });
 
+  test('at n = 13 the dots are painted on a canvas: clicking one selects its row, as an SVG dot does', async ({ page }) => {
+    await open(page, '?f=4', 13);
+    await byHand(page);
+    await network(page).getByRole('button', { name: /^Deliver REQUEST client → 0/ }).click();
+    await expect(network(page).getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(12);
+    // Painted, not drawn as elements.
+    await expect(page.locator('canvas.message-canvas')).toBeVisible();
+    await expect(page.locator('.messages .msg')).toHaveCount(0);
+    // Where the PRE-PREPARE from 0 to 5 stands, waiting for a hand: half-way along its wire, in the graph's own
+    // coordinates, then on the screen as the SVG's viewBox ("xMidYMid meet") puts it.
+    const layout = graphLayout(13);
+    const at = wirePoint(layout, layout.replicas[0], layout.replicas[5], CUT_POINT, false, false);
+    const box = (await page.locator('svg.graph').boundingBox())!;
+    const scale = Math.min(box.width / layout.width, box.height / layout.height);
+    const x = box.x + (box.width - layout.width * scale) / 2 + at.x * scale;
+    const y = box.y + (box.height - layout.height * scale) / 2 + at.y * scale;
+    await page.mouse.click(x, y);
+    await expect(network(page).locator('tr[aria-current="true"]')).toContainText(/PRE-PREPARE\s*0 → 5/);
+    await expect(page.getByRole('img', { name: 'Selected: PRE-PREPARE from Replica 0 to Replica 5' })).toBeVisible();
+  });
+
   test('find the f+1-colluder attack, open it in the visualizer, see the banner with the quorums that overlapped', async ({ page }) => {
     await open(page, '?f=1&mal=0:collude,1:collude');
     await openRail(page, 'Attack');
@@ -109,6 +132,43 @@ test.describe('Attack lab', () => {
     await expect(banner).toBeVisible({ timeout: 30_000 });
     await expect(banner).toContainText('Safety violated at #1');
     await expect(banner).toContainText(/overlap only in replicas 0 and 1/);
+  });
+
+  test('fool the client: the opened attack’s banner names the liars whose REPLYs the client accepted', async ({ page }) => {
+    await open(page, '?f=1&mal=0:collude,1:collude');
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await panel.getByRole('radio', { name: 'Fool the client' }).check();
+    await panel.getByRole('textbox', { name: /Budget/ }).fill('2000');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    const banner = page.getByRole('alert', { name: 'Client fooled' });
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText(/f\+1 = 2 matching REPLYs/);
+    await expect(banner).toContainText(/came from replicas 0 and 1 — both liars/);
+    await expect(banner).toContainText(/No honest replica computed that result/);
+  });
+
+  test('stall: the opened attack’s banner says which request waits, since when the network is calm, and why', async ({ page }) => {
+    // The seed's protocol has no view change: a silent primary stalls it on any schedule.
+    await open(page, '?f=1&mode=seed&mal=0:silent');
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await panel.getByRole('radio', { name: 'Stall' }).check();
+    await panel.getByRole('textbox', { name: /Budget/ }).fill('50');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    const banner = page.getByRole('alert', { name: 'Stalled' });
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText(/has waited since the network became calm at t=/);
+    await expect(banner).toContainText(/Replica 0 is silent/);
+    await expect(banner).toContainText(/whose primary, replica 0, is silent — and this protocol has no view change/);
   });
 
   test('with m ≤ f the search finds nothing, and says in how many schedules', async ({ page }) => {

@@ -10,6 +10,8 @@ import {
   readMValues,
   readPartition,
   readNumber,
+  readTwins,
+  checkTwins,
   replicaCount,
   ruleBreaks,
   sweepModes,
@@ -18,13 +20,14 @@ import {
   type NumberParam,
   type Param,
   type Problem,
+  type TwinsProblem,
 } from '../sim/params';
 import { cliOptionLines } from '../sim/paramsDoc';
 import { PROTOCOLS } from '../sim/protocols';
 import { defaultScenario } from '../sim/scenario';
 import { ImportError, validateScenario } from '../sim/share';
 import type { Goal } from '../sim/attack/goals';
-import type { Behaviour, LinkFault, NodeId, ProtocolMode, Scenario } from '../sim/types';
+import type { Behaviour, LinkFault, NodeId, ProtocolMode, Scenario, Twins } from '../sim/types';
 
 /** Options, their ranges and their help lines all come from the parameter table (src/sim/params.ts). */
 
@@ -88,6 +91,8 @@ breaks the goal, shrinks it, and prints { found, schedulesTried, schedulesPerSec
 The scenario options are those of a run (npm run sim -- --help); --seed also seeds the search.
 
 ${cliOptionLines(SEARCH_PARAMS).join('\n')}
+  --twins <ids[/side]>        run these replicas as twins; without /side each schedule draws the side their second
+                              instances talk to, and the JSON's "twins" says which the found schedule drew
 ${PARALLEL_LINES}
   --json                      print one JSON object instead of a summary`;
 
@@ -162,6 +167,26 @@ export function parseMalicious(raw: string, n = MAX_REPLICAS): Record<number, Be
   }
 }
 
+function twinsError(p: TwinsProblem): UsageError {
+  switch (p.problem) {
+    case 'syntax':
+      return new UsageError(`--twins: cannot read "${p.part}" (expected replica ids, then / and the ids the second instances talk to, e.g. 0,1 or 0/2,3)`);
+    case 'replica':
+      return new UsageError(`--twins: replica ${p.id} does not exist (n = ${p.n})`);
+    case 'liar':
+      return new UsageError(`--twins: replica ${p.id} is also --malicious, and a twin runs honest code (make it one or the other)`);
+    case 'side':
+      return new UsageError(`--twins: replica ${p.id} cannot be on the side (it is a twin itself, or no replica of n = ${p.n})`);
+  }
+}
+
+/** "0,1" or "0,1/2,3" → twins (replicas, and the side their second instances talk to: none when no / is given). */
+export function parseTwins(raw: string, n = MAX_REPLICAS, malicious: Scenario['malicious'] = {}): Twins | null {
+  const { twins, problems } = readTwins(raw, n, malicious);
+  if (problems.length > 0) throw twinsError(problems[0]);
+  return twins;
+}
+
 export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
   let scenario = defaultScenario();
   let json = false;
@@ -220,6 +245,16 @@ export function parseRunArgs(argv: string[]): RunOptions | { command: 'help' } {
     const { links: _old, ...rest } = scenario;
     scenario = faults.length > 0 ? { ...rest, links: faults } : rest;
   }
+  const twins = lists.get(PARAMS.twins);
+  if (twins !== undefined) {
+    const read = parseTwins(twins, n, scenario.malicious);
+    const { twins: _old, ...rest } = scenario;
+    scenario = read ? { ...rest, twins: read } : rest;
+  } else if (scenario.twins) {
+    // Twins from --scenario, against the liars and the n the flags after it settled on.
+    const { problems } = checkTwins(scenario.twins.replicas, scenario.twins.side, n, scenario.malicious);
+    if (problems.length > 0) throw twinsError(problems[0]);
+  }
   if (!windowGiven) scenario = { ...scenario, watermarkWindow: watermarkWindowFor(scenario.checkpointInterval) };
   for (const b of ruleBreaks(scenario)) {
     if (b.rule === 'delay-order') throw new UsageError(`--min-delay (${b.min}) exceeds --max-delay (${b.max})`);
@@ -266,8 +301,11 @@ export interface SearchCliOptions extends ParallelOptions {
   command: 'search';
   scenario: Scenario;
   json: boolean;
-  /** The search's knobs by their key in the parameter table. */
-  search: { goal: Goal; budget: number; budgetMs?: number; liars: 'as-given' | 'any' };
+  /**
+   * The search's knobs by their key in the parameter table; `twins`: replicas run as twins whose side each schedule draws
+   * (--twins without "/"; with one, the side is fixed and travels in the scenario).
+   */
+  search: { goal: Goal; budget: number; budgetMs?: number; liars: 'as-given' | 'any'; twins?: NodeId[] };
 }
 
 export function parseSearchArgs(argv: string[]): SearchCliOptions | { command: 'help' } {
@@ -288,6 +326,12 @@ export function parseSearchArgs(argv: string[]): SearchCliOptions | { command: '
   const run = parseRunArgs(runArgs);
   if (run.command === 'help') return run;
   if (run.schedule !== undefined) throw new UsageError('search takes no --schedule (replay one with: npm run sim -- … --schedule FILE)');
+  const twinsAt = runArgs.lastIndexOf(PARAMS.twins.cli!);
+  if (twinsAt >= 0 && run.scenario.twins && !runArgs[twinsAt + 1].includes('/')) {
+    // No side given: each schedule draws one (search's `twins`), and the JSON says which the found schedule drew.
+    const { twins, ...scenario } = run.scenario;
+    return { command: 'search', scenario, json: run.json, search: { ...search, twins: twins.replicas }, ...parallel };
+  }
   return { command: 'search', scenario: run.scenario, json: run.json, search, ...parallel };
 }
 

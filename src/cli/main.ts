@@ -4,13 +4,17 @@ import { replaySchedule } from '../sim/attack/replay';
 import { toCsv, toMarkdown, type SweepResult } from '../sim/experiment';
 import { reportOf, runScenario, type RunReport } from '../sim/report';
 import { ImportError, validateSchedule } from '../sim/share';
-import type { Scenario } from '../sim/types';
+import { checkTwins, replicaCount, writeTwins } from '../sim/params';
+import { protocolOf } from '../sim/protocols';
+import type { Scenario, TimedIntervention } from '../sim/types';
 import { parseRunArgs, parseSearchArgs, parseSweepArgs, SEARCH_USAGE, SWEEP_USAGE, UsageError, USAGE } from './args';
 import { merge, MergeError, searchInParallel, sweepInParallel, threadCount, type SearchJson } from './parallel';
 
-function summary(r: RunReport): string {
+function summary(r: RunReport, scenario: Scenario): string {
+  const twins = scenario.twins ? [`twins: ${twinsWords(scenario.twins)}`] : [];
   const lines = [
-    `PBFT run: n = ${r.n}, f = ${r.f}, seed = ${r.seed}, virtual time ${r.virtualTimeMs} ms`,
+    `${protocolOf(scenario.mode).name} run: n = ${r.n}, f = ${r.f}, seed = ${r.seed}, virtual time ${r.virtualTimeMs} ms`,
+    ...twins,
     `requests accepted by the client: ${r.committed} (outstanding ${r.outstanding})`,
     ...(r.fooled > 0
       ? [`CLIENT FOOLED: ${r.fooled} of them ${r.fooled === 1 ? 'was' : 'were'} accepted although no honest replica executed ${r.fooled === 1 ? 'it' : 'them'} with that result (more than f liars answered)`]
@@ -20,7 +24,7 @@ function summary(r: RunReport): string {
     `messages sent: ${Object.entries(r.messages).map(([t, c]) => `${t} ${c}`).join(', ')}; delivered ${r.delivered}, dropped ${r.dropped}`,
     r.safetyViolations.length === 0 ? 'safety: no violation' : `SAFETY VIOLATED:\n${r.safetyViolations.map((v) => `  - ${v.message}`).join('\n')}`,
     'replicas:',
-    ...r.replicas.map((x) => `  ${x.id}${x.behaviour ? ` (${x.behaviour})` : ''}: view ${x.view}, executed ${x.executed.map(([s, d]) => `#${s}:${d}`).join(' ') || 'nothing'}`),
+    ...r.replicas.map((x) => `  ${x.id}${x.behaviour ? ` (${x.behaviour})` : scenario.twins?.replicas.includes(x.id) ? ' (twin; its first instance)' : ''}: view ${x.view}, executed ${x.executed.map(([s, d]) => `#${s}:${d}`).join(' ') || 'nothing'}`),
   ];
   return lines.join('\n');
 }
@@ -35,8 +39,17 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return 0;
     }
-    const report = options.schedule === undefined ? runScenario(options.scenario, options.limitMs) : replayReport(options.scenario, options.schedule, options.limitMs);
-    process.stdout.write((options.json ? JSON.stringify(report) : summary(report)) + '\n');
+    let scenario = options.scenario;
+    let report: RunReport;
+    if (options.schedule === undefined) report = runScenario(scenario, options.limitMs);
+    else {
+      const saved = scheduleScenario(options.scenario, options.schedule);
+      scenario = saved.scenario;
+      report = reportOf(replaySchedule(scenario, saved.schedule, options.limitMs));
+    }
+    // Twins are faulty replicas that run honest code (behaviour null): the JSON names them, so a reader leaves them out.
+    const json = scenario.twins ? { ...report, twins: scenario.twins } : report;
+    process.stdout.write((options.json ? JSON.stringify(json) : summary(report, scenario)) + '\n');
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MergeError) {
@@ -47,17 +60,40 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** --schedule FILE: a search's JSON (its `schedule`) or a bare list of interventions, replayed on the scenario. */
-function replayReport(scenario: Scenario, file: string, limitMs: number): RunReport {
-  const data = readJson(file) as { schedule?: unknown } | unknown[];
+/** "0 (its second instance talks to 2 and 3)". */
+function twinsWords(t: { replicas: readonly number[]; side: readonly number[] | null }): string {
+  const side = t.side === null ? 'a side drawn per schedule' : t.side.length === 0 ? 'only the client and the other twins' : t.side.join(', ');
+  return `${t.replicas.join(', ')} (${t.replicas.length === 1 ? 'its second instance talks' : 'their second instances talk'} to ${side})`;
+}
+
+/**
+ * --schedule FILE: the scenario it replays on — the flags' scenario, with the twins a search's JSON carries (a search
+ * draws their side per schedule, so the schedule replays exactly only with the side it was found with) — and the
+ * schedule, checked: a search's JSON (its `schedule`) or a bare list of interventions.
+ */
+function scheduleScenario(given: Scenario, file: string): { scenario: Scenario; schedule: TimedIntervention[] } {
+  const data = readJson(file) as { schedule?: unknown; twins?: unknown; found?: unknown } | unknown[];
+  let scenario = given;
+  if (!Array.isArray(data) && data?.found === false) throw new UsageError(`--schedule ${file}: the search found no attack, so there is no schedule to replay`);
+  if (!Array.isArray(data) && data?.twins !== undefined) {
+    const t = data.twins as { replicas?: unknown; side?: unknown } | null;
+    const ids = (x: unknown): x is number[] => Array.isArray(x) && x.every((id) => Number.isInteger(id));
+    if (!t || !ids(t.replicas) || !ids(t.side)) throw new UsageError(`--schedule ${file}: "twins" is not { replicas: [ids], side: [ids] }`);
+    const { twins, problems } = checkTwins(t.replicas, t.side, replicaCount(given), given.malicious);
+    if (problems.length > 0 || twins.replicas.length === 0) throw new UsageError(`--schedule ${file}: its twins (${twinsWords({ replicas: t.replicas, side: t.side })}) cannot run in this scenario (n = ${replicaCount(given)}, malicious ${Object.keys(given.malicious).join(', ') || 'none'})`);
+    if (given.twins && JSON.stringify(given.twins) !== JSON.stringify(twins)) {
+      throw new UsageError(`--twins ${writeTwins(given.twins)} differs from the twins the schedule was found with (${writeTwins(twins)}); leave --twins out to replay it`);
+    }
+    scenario = { ...given, twins };
+  }
   try {
-    const schedule = validateSchedule(Array.isArray(data) ? data : (data?.schedule ?? null), scenario);
-    return reportOf(replaySchedule(scenario, schedule, limitMs));
+    return { scenario, schedule: validateSchedule(Array.isArray(data) ? data : (data?.schedule ?? null), scenario) };
   } catch (error) {
     if (error instanceof ImportError) throw new UsageError(`--schedule ${file}: ${error.message}`);
     throw error;
   }
 }
+
 
 function readJson(file: string): unknown {
   let text: string;
@@ -79,9 +115,17 @@ async function searchCommand(argv: string[]): Promise<number> {
     process.stdout.write(SEARCH_USAGE + '\n');
     return 0;
   }
-  const { goal, budget, budgetMs, liars } = options.search;
+  const { goal, budget, budgetMs, liars, twins } = options.search;
   const result = await searchInParallel(
-    { scenario: options.scenario, goal, budget: { schedules: budget, ...(budgetMs === undefined ? {} : { ms: budgetMs }) }, seed: options.scenario.seed, liars, clock: () => performance.now() },
+    {
+      scenario: options.scenario,
+      goal,
+      budget: { schedules: budget, ...(budgetMs === undefined ? {} : { ms: budgetMs }) },
+      seed: options.scenario.seed,
+      liars,
+      ...(twins ? { twins } : {}),
+      clock: () => performance.now(),
+    },
     options.shard,
     threadCount(options.workers),
   );
@@ -92,7 +136,8 @@ async function searchCommand(argv: string[]): Promise<number> {
 function searchSummary(r: SearchJson): string {
   const head = r.found ? `ATTACK FOUND after ${r.schedulesTried} schedules (${r.schedulesPerSec} schedules/s): ${r.violation!.message}` : `No attack found in ${r.schedulesTried} schedules (${r.schedulesPerSec} schedules/s)`;
   const steps = (r.schedule ?? []).map((s) => `  after event ${s.afterEvent}, t = ${s.at} ms: ${JSON.stringify(s.intervention)}`);
-  return [head + (r.shard ? ` [shard ${r.shard}]` : ''), ...(r.found ? [`schedule (${steps.length} steps; replay it with --schedule FILE):`, ...steps] : [])].join('\n');
+  const twins = r.twins ? [`twins: ${twinsWords(r.twins)}`] : [];
+  return [head + (r.shard ? ` [shard ${r.shard}]` : ''), ...twins, ...(r.found ? [`schedule (${steps.length} steps; replay it with --schedule FILE, which carries the twins):`, ...steps] : [])].join('\n');
 }
 
 function mergeCommand(argv: string[]): number {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { search, type SearchOptions, type SearchResult, type Slice } from '../sim/attack/search';
 import { assemble, runTrial, validateSweep, type SweepConfig, type SweepResult, type TrialResult } from '../sim/experiment';
+import type { NodeId } from '../sim/types';
 import type { Shard } from './args';
 
 /** The slice of numbered work that thread `worker` of `workers` runs within shard `shard`. */
@@ -47,7 +48,16 @@ function startThread(job: ThreadJob): Promise<unknown> {
 
 // ───────────────────────────── search ─────────────────────────────
 
-/** A search's answer as the CLI prints it; `shard` only in a shard's output. */
+/**
+ * Twins as a search's JSON reports them: the replicas, and the side their second instances talked to — the found
+ * schedule's (drawn for it, or fixed by the scenario), or null when nothing was found and each schedule drew its own.
+ */
+export interface SearchTwins {
+  replicas: NodeId[];
+  side: NodeId[] | null;
+}
+
+/** A search's answer as the CLI prints it; `twins` only when the search ran twins, `shard` only in a shard's output. */
 export interface SearchJson {
   found: boolean;
   schedulesTried: number;
@@ -55,6 +65,7 @@ export interface SearchJson {
   schedule: SearchResult['schedule'];
   violation: SearchResult['violation'];
   scheduleIndex: number | null;
+  twins?: SearchTwins;
   shard?: string;
 }
 
@@ -66,18 +77,25 @@ export interface SearchJson {
 export function combineSearches(parts: ReadonlyArray<Omit<SearchJson, 'shard'>>): Omit<SearchJson, 'shard'> {
   const rate = parts.reduce((sum, p) => sum + p.schedulesPerSec, 0);
   const found = parts.filter((p) => p.found).sort((a, b) => a.scheduleIndex! - b.scheduleIndex!)[0];
-  if (found) return { found: true, schedulesTried: found.scheduleIndex! + 1, schedulesPerSec: rate, schedule: found.schedule, violation: found.violation, scheduleIndex: found.scheduleIndex };
-  return { found: false, schedulesTried: parts.reduce((sum, p) => sum + p.schedulesTried, 0), schedulesPerSec: rate, schedule: null, violation: null, scheduleIndex: null };
+  if (found) {
+    const twins = found.twins ? { twins: found.twins } : {};
+    return { found: true, schedulesTried: found.scheduleIndex! + 1, schedulesPerSec: rate, schedule: found.schedule, violation: found.violation, scheduleIndex: found.scheduleIndex, ...twins };
+  }
+  const twins = parts[0]?.twins ? { twins: parts[0].twins } : {};
+  return { found: false, schedulesTried: parts.reduce((sum, p) => sum + p.schedulesTried, 0), schedulesPerSec: rate, schedule: null, violation: null, scheduleIndex: null, ...twins };
 }
 
-function jsonOf(r: SearchResult): Omit<SearchJson, 'shard'> {
-  return { found: r.found, schedulesTried: r.schedulesTried, schedulesPerSec: r.schedulesPerSec, schedule: r.schedule, violation: r.violation, scheduleIndex: r.scheduleIndex };
+/** A searcher's result as JSON: the twins the found schedule replays with (search's `scenario`), or those searched. */
+export function jsonOf(r: SearchResult, options: Pick<SearchOptions, 'twins' | 'scenario'>): Omit<SearchJson, 'shard'> {
+  const played = r.found ? r.scenario.twins : options.scenario.twins;
+  const twins: SearchTwins | undefined = played ? { replicas: played.replicas, side: played.side } : options.twins ? { replicas: [...options.twins], side: null } : undefined;
+  return { found: r.found, schedulesTried: r.schedulesTried, schedulesPerSec: r.schedulesPerSec, schedule: r.schedule, violation: r.violation, scheduleIndex: r.scheduleIndex, ...(twins ? { twins } : {}) };
 }
 
 /** One search (or one shard of it) on `workers` threads; one thread runs in this one. */
 export async function searchInParallel(options: Omit<SearchOptions, 'slice' | 'stopBeyond'>, shard: Shard | null, workers: number): Promise<SearchJson> {
   const tag = shard ? { shard: `${shard.index}/${shard.count}` } : {};
-  if (workers <= 1) return { ...jsonOf(search({ ...options, slice: sliceOf(shard) })), ...tag };
+  if (workers <= 1) return { ...jsonOf(search({ ...options, slice: sliceOf(shard) }), options), ...tag };
   // The lowest schedule number found so far, shared: a thread past it stops (nothing it finds there could win).
   const best = new SharedArrayBuffer(4);
   new Int32Array(best)[0] = 0x7fffffff;

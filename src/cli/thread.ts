@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { search } from '../sim/attack/search';
 import { runTrial } from '../sim/experiment';
-import type { ThreadJob } from './parallel';
+import { jsonOf, type ThreadJob } from './parallel';
 
 const job = workerData as ThreadJob;
 if (job.kind === 'search') {
@@ -18,7 +18,7 @@ if (job.kind === 'search') {
     }
   };
   const r = search({ ...job.options, clock: () => performance.now(), stopBeyond: () => Atomics.load(best, 0), onFound: publish });
-  parentPort!.postMessage({ found: r.found, schedulesTried: r.schedulesTried, schedulesPerSec: r.schedulesPerSec, schedule: r.schedule, violation: r.violation, scheduleIndex: r.scheduleIndex });
+  parentPort!.postMessage(jsonOf(r, job.options));
 } else {
   parentPort!.postMessage(job.trials.map(([m, t]) => runTrial(job.config, m, t)));
 }

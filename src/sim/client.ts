@@ -13,6 +13,8 @@ export interface Acceptance {
   result: string;
   latencyMs: number;
   view: number;
+  /** The replicas whose REPLYs made up the f+1 (or more) matching ones, in id order. */
+  repliers: NodeId[];
 }
 
 /**
@@ -60,6 +62,8 @@ export class Client {
     if (matching < this.f + 1) return null;
     this.outstanding.delete(entry.request.timestamp);
     if (msg.view > this.believedView) this.believedView = msg.view;
-    return { request: entry.request, result, latencyMs: now - entry.firstSentAt, view: msg.view };
+    const repliers: NodeId[] = [];
+    for (const [id, r] of entry.replies) if (r === result) repliers.push(id);
+    return { request: entry.request, result, latencyMs: now - entry.firstSentAt, view: msg.view, repliers: repliers.sort((a, b) => a - b) };
   }
 }

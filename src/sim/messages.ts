@@ -37,8 +37,17 @@ export function nextStateDigest(state: string, op: string, seq: number): string 
 
 export const INITIAL_STATE_DIGEST = '00000000';
 
-export function summarize(msg: Message): MessageSummary {
-  return { id: msg.id, type: msg.type, from: msg.sender, to: msg.receiver, view: msg.view, seq: msg.seq, digest: msg.digest };
+/**
+ * `twin`: the world's mark on a message of a twin's second instance (1: sent by one, 2: for one; src/sim/simulation.ts),
+ * shown as `fromTwin` / `toTwin` — only then, so a run without twins keeps its summaries as they were.
+ */
+export function summarize(msg: Message & { twin?: number }): MessageSummary {
+  const out: MessageSummary = { id: msg.id, type: msg.type, from: msg.sender, to: msg.receiver, view: msg.view, seq: msg.seq, digest: msg.digest };
+  if (msg.twin) {
+    if (msg.twin & 1) out.fromTwin = true;
+    if (msg.twin & 2) out.toTwin = true;
+  }
+  return out;
 }
 
 /** The shape of a request, before its signature is checked (a flooder's garbage may be anything). */

@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import { GOALS } from './attack/goals';
 import { PROTOCOLS } from './protocols';
-import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode } from './types';
+import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode, type Twins } from './types';
 
 /** The protocols a scenario can run: every plug-in in the registry (src/sim/protocols). */
 export const PROTOCOL_MODES = Object.keys(PROTOCOLS) as ProtocolMode[];
@@ -270,6 +270,20 @@ export const PARAMS = {
     range: 'ends 0 … n − 1, c',
     defaultText: 'none',
     description: 'slow or lossy links from the start, as a-b:slow=ms or a-b:lossy=p (both: a-b:slow=ms:lossy=p; c is the client)',
+  } satisfies ListParam as ListParam,
+  twins: {
+    type: 'list',
+    key: 'twins',
+    scopes: ['scenario'],
+    label: 'Twins',
+    url: 'twins',
+    cli: '--twins',
+    syntax: '<ids[/side]>',
+    example: '0,1 or 0/2,3',
+    range: 'ids 0 … n − 1, no liar',
+    defaultText: 'none',
+    description:
+      'replicas that run as twins (Twins, Bano et al.): two instances of honest code with one identity; after /, the replicas the second instances talk to (a search draws them anew each schedule when no / is given)',
   } satisfies ListParam as ListParam,
   linkDelayMs: num('extraDelayMs', {
     scopes: ['link'],
@@ -837,6 +851,61 @@ export function writeLinks(links: readonly LinkFault[]): string {
       return `${writeNode(a)}-${writeNode(b)}${(knobs.length > 0 ? knobs : ['slow=0']).map((k) => `:${k}`).join('')}`;
     })
     .join(',');
+}
+
+/** What is wrong with twins: an unreadable id, a replica beyond n, a twin that is also a liar, a twin on its own side. */
+export type TwinsProblem =
+  | { problem: 'syntax'; part: string }
+  | { problem: 'replica'; id: number; n: number }
+  | { problem: 'liar'; id: number }
+  | { problem: 'side'; id: number; n: number };
+
+/**
+ * Twins as a scenario holds them, checked (the core's rule, src/sim/types.ts Twins): each twin a replica of n and no
+ * liar, each of the side a replica of n and no twin. Repeats count once; what breaks the rule is left out and named.
+ */
+export function checkTwins(replicas: readonly number[], side: readonly number[], n: number, malicious: object = {}): { twins: Twins; problems: TwinsProblem[] } {
+  const problems: TwinsProblem[] = [];
+  const twinned = new Set<NodeId>();
+  for (const id of replicas) {
+    if (!replicaExists(id, n)) problems.push({ problem: 'replica', id, n });
+    else if ((malicious as Record<number, unknown>)[id]) problems.push({ problem: 'liar', id });
+    else twinned.add(id);
+  }
+  const others = new Set<NodeId>();
+  for (const id of side) {
+    if (!replicaExists(id, n) || twinned.has(id)) problems.push({ problem: 'side', id, n });
+    else others.add(id);
+  }
+  return { twins: { replicas: [...twinned].sort((a, b) => a - b), side: [...others].sort((a, b) => a - b) }, problems };
+}
+
+/**
+ * "0,1" or "0,1/2,3" → twins (the replicas before "/", the side their second instances talk to after it), whether a
+ * side was written (a search draws one per schedule when it is not), and what could not be used. "" is no twins.
+ */
+export function readTwins(raw: string, n: number, malicious: object = {}): { twins: Twins | null; sideGiven: boolean; problems: TwinsProblem[] } {
+  const slash = raw.indexOf('/');
+  const ids = (text: string, problems: TwinsProblem[]) =>
+    text.split(',').flatMap((part) => {
+      if (part.trim() === '') return [];
+      if (!/^\s*\d+\s*$/.test(part)) {
+        problems.push({ problem: 'syntax', part });
+        return [];
+      }
+      return [Number(part)];
+    });
+  const problems: TwinsProblem[] = [];
+  const replicas = ids(slash < 0 ? raw : raw.slice(0, slash), problems);
+  const side = slash < 0 ? [] : ids(raw.slice(slash + 1), problems);
+  const checked = checkTwins(replicas, side, n, malicious);
+  problems.push(...checked.problems);
+  return { twins: checked.twins.replicas.length > 0 ? checked.twins : null, sideGiven: slash >= 0, problems };
+}
+
+/** Twins → "0,1/2,3" (the side always written, "0/" when empty, so a link replays exactly the run it came from). */
+export function writeTwins(twins: Twins): string {
+  return `${twins.replicas.join(',')}/${twins.side.join(',')}`;
 }
 
 export type MValuesReading =

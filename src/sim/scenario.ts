@@ -1,5 +1,5 @@
 import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type Scenario } from './types';
-import { defaultBehaviour, PARAMS, watermarkWindowFor } from './params';
+import { defaultBehaviour, PARAMS, replicaCount, watermarkWindowFor } from './params';
 
 export { replicaCount } from './params';
 
@@ -60,4 +60,16 @@ export function quorumSize(n: number, f: number): number {
 
 export function primaryOf(view: number, n: number): NodeId {
   return view % n;
+}
+
+/**
+ * Whom a running instance (a process, as `pending` and `fireTimer` number it) belongs to: replica p itself for p < n,
+ * and for p = n + k the second instance of twin k (see Twins); null for a number that is no process of the scenario.
+ */
+export function processOwner(scenario: Pick<Scenario, 'f' | 'n' | 'twins'>, p: number): { replica: NodeId; twin: boolean } | null {
+  const n = replicaCount(scenario);
+  if (!Number.isInteger(p) || p < 0) return null;
+  if (p < n) return { replica: p, twin: false };
+  const twin = scenario.twins?.replicas[p - n];
+  return twin === undefined ? null : { replica: twin, twin: true };
 }

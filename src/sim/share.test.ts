@@ -80,7 +80,7 @@ describe('shareable URLs', () => {
   });
 
   it('never throws and always yields a runnable scenario, whatever the query (fuzz)', () => {
-    const key = fc.constantFrom('f', 'seed', 'min', 'max', 'drop', 'reorder', 'mal', 'speed', 'preset', 'req', 'conc', 'k', 'vct', 'mode', 'x');
+    const key = fc.constantFrom('f', 'seed', 'min', 'max', 'drop', 'reorder', 'mal', 'twins', 'speed', 'preset', 'req', 'conc', 'k', 'vct', 'mode', 'x');
     fc.assert(
       fc.property(fc.array(fc.tuple(key, fc.oneof(fc.string(), fc.double().map(String), fc.integer().map(String)))), (pairs) => {
         const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
@@ -94,6 +94,8 @@ describe('shareable URLs', () => {
         for (const id of Object.keys(s.malicious)) expect(Number(id)).toBeLessThan(replicaCount(s));
         expect(back.speed).toBeGreaterThanOrEqual(PARAMS.speed.min);
         expect(() => validateScenario(s)).not.toThrow();
+        // Twins from the URL can run: the world accepts them (a twin is no liar, its side no twin).
+        if (s.twins) expect(() => new Session(s)).not.toThrow();
       }),
       { numRuns: 500 },
     );
@@ -154,5 +156,63 @@ describe('run files', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('twins travel with the scenario: in a link and in a run file, and the run replays exactly', () => {
+  /** Twins of the primary and replica 1 at f = 1, their second instances talking to replica 2; two requests in flight. */
+  const twinned = (): Scenario => defaultScenario({ f: 1, requests: 2, concurrency: 2, twins: { replicas: [0, 1], side: [2] } });
+
+  /** Played by hand: the client's requests delivered everywhere they went, then a twin's second instance's timer fired. */
+  function handRun() {
+    const session = new Session({ ...twinned(), byHand: true });
+    session.runUntil(0);
+    for (const p of session.sim.pending()) if (p.kind === 'message') session.intervene({ kind: 'deliver', msg: p.id });
+    const timer = session.sim.pending().find((p) => p.kind === 'timer' && p.replica === 4);
+    expect(timer, "the primary's twin (process n + 0 = 4) has a timer waiting").toBeDefined();
+    if (timer?.kind === 'timer') session.intervene({ kind: 'fireTimer', replica: timer.replica, timer: timer.timer });
+    session.intervene({ kind: 'setByHand', on: false });
+    session.runUntil(3_000);
+    return session;
+  }
+
+  it('a link keeps the twins and their side (written 0,1/2); without a side, the side is empty', () => {
+    const query = encodeShare({ scenario: twinned(), speed: 20, preset: null });
+    expect(new URLSearchParams(query).get('twins')).toBe('0,1/2');
+    const back = decodeShare(query);
+    expect(back.notices).toEqual([]);
+    expect(back.scenario).toEqual(twinned());
+    expect(decodeShare('f=1&twins=3').scenario.twins).toEqual({ replicas: [3], side: [] });
+  });
+
+  it('a link with twins that cannot run drops what breaks the rule and says why', () => {
+    const liar = decodeShare('f=1&mal=0:silent&twins=0,1/2');
+    expect(liar.scenario.twins).toEqual({ replicas: [1], side: [2] });
+    expect(liar.notices.join(' ')).toMatch(/replica 0 is malicious, and a twin runs honest code/);
+    expect(decodeShare('f=1&twins=9').notices.join(' ')).toMatch(/replica 9 does not exist with n = 4/);
+    expect(decodeShare('f=1&twins=0/0,3').scenario.twins).toEqual({ replicas: [0], side: [3] });
+    expect(decodeShare('f=1&twins=x').scenario.twins).toBeUndefined();
+  });
+
+  it('a run file keeps them, with a fired timer of a twin’s second instance, and replays to the same trace', () => {
+    const session = handRun();
+    const file = importRun(exportRun(session.scenario, session.history, session.trace));
+    expect(file.scenario.twins).toEqual({ replicas: [0, 1], side: [2] });
+    expect(file.interventions).toEqual(session.history);
+    const replay = new Session(file.scenario, file.interventions);
+    replay.runUntil(3_000);
+    expect(replay.trace).toEqual(session.trace);
+  });
+
+  it('a run file whose twins cannot run is refused with a reason', () => {
+    const good = JSON.parse(exportRun(twinned(), [], [])) as { scenario: Record<string, unknown> };
+    const withTwins = (twins: unknown, malicious: unknown = {}) => JSON.stringify({ ...good, scenario: { ...good.scenario, twins, malicious } });
+    expect(() => importRun(withTwins({ replicas: [0], side: [] }, { 0: { kind: 'silent' } }))).toThrow(/twins cannot run: replica 0 is malicious/);
+    expect(() => importRun(withTwins({ replicas: [7], side: [] }))).toThrow(/replica 7 does not exist/);
+    expect(() => importRun(withTwins({ replicas: [0], side: [0] }))).toThrow(/cannot be on the twins' side/);
+    expect(() => importRun(withTwins([0]))).toThrow(/not \{ replicas: \[ids\], side: \[ids\] \}/);
+    // A timer of a process that does not exist (no third twin) is no intervention of this run.
+    const stray = JSON.stringify({ ...good, interventions: [{ afterEvent: 0, at: 0, intervention: { kind: 'fireTimer', replica: 6, timer: 'main' } }] });
+    expect(() => importRun(stray)).toThrow(/6 is no node of n = 4 nor a twin's second instance/);
   });
 });

@@ -18,6 +18,9 @@ import {
   writeLinks,
   writeMalicious,
   writePartition,
+  writeTwins,
+  checkTwins,
+  readTwins,
   nodeExists,
   LINK_KNOBS,
   type ChoiceParam,
@@ -27,9 +30,10 @@ import {
   type NumberParam,
   type PartitionProblem,
   type Problem,
+  type TwinsProblem,
 } from './params';
 import { PROTOCOLS } from './protocols';
-import { defaultScenario } from './scenario';
+import { defaultScenario, processOwner } from './scenario';
 import {
   BEHAVIOURS,
   CUT_RULES,
@@ -121,6 +125,19 @@ function linksNotice(p: LinksProblem): string {
   }
 }
 
+function twinsNotice(p: TwinsProblem): string {
+  switch (p.problem) {
+    case 'syntax':
+      return `“${p.part}” is not a replica number`;
+    case 'replica':
+      return `replica ${p.id} does not exist with n = ${p.n}`;
+    case 'liar':
+      return `replica ${p.id} is malicious, and a twin runs honest code`;
+    case 'side':
+      return `replica ${p.id} cannot be on the twins' side (it is a twin, or no replica of n = ${p.n})`;
+  }
+}
+
 /** "0:equivocate,3:omit=0.3" → behaviours by replica id, and a notice for each part that could not be used. */
 export function decodeMalicious(raw: string, n: number): { malicious: Record<number, Behaviour>; problems: string[] } {
   const { malicious, problems } = readMalicious(raw, n);
@@ -140,6 +157,8 @@ export function encodeShare(view: SharedView): string {
       if (view.scenario.partition && view.scenario.partition.length > 0) params.set(key, writePartition(view.scenario.partition));
     } else if (p === PARAMS.links) {
       if (view.scenario.links && view.scenario.links.length > 0) params.set(key, writeLinks(view.scenario.links));
+    } else if (p === PARAMS.twins) {
+      if (view.scenario.twins && view.scenario.twins.replicas.length > 0) params.set(key, writeTwins(view.scenario.twins));
     } else if (p.type === 'number') {
       const [value, byDefault] = p === PARAMS.speed ? [view.speed, p.default] : [s[p.key] as number, defaults[p.key]];
       if (p.urlAlways || value !== byDefault) params.set(key, String(toShown(p, value)));
@@ -174,6 +193,12 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
       if (links.length > 0) scenario.links = links;
       else delete scenario.links;
       for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${linksNotice(problem)}.`);
+    } else if (p === PARAMS.twins) {
+      // Read after mal (the table's order): a twin cannot also be a liar.
+      const { twins, problems } = readTwins(raw, replicaCount({ f: scenario.f }), scenario.malicious);
+      if (twins) scenario.twins = twins;
+      else delete scenario.twins;
+      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${twinsNotice(problem)}.`);
     } else if (p.type === 'flag') {
       if (raw === '1') fields[p.key] = true;
       else if (raw === '0') delete fields[p.key];
@@ -310,7 +335,10 @@ function validateInterventions(list: unknown[], scenario: Scenario): TimedInterv
       intervention = { kind: i.kind, msg: i.msg };
     } else if (i.kind === 'fireTimer') {
       const n = replicaCount(scenario);
-      if (!nodeExists(i.replica, n)) throw bad(`: ${JSON.stringify(i.replica)} is no node of n = ${n}`);
+      // A twin's second instance has timers of its own, as process n + k (src/sim/types.ts, Twins).
+      if (!nodeExists(i.replica, n) && !(typeof i.replica === 'number' && processOwner(scenario, i.replica))) {
+        throw bad(`: ${JSON.stringify(i.replica)} is no node of n = ${n}${scenario.twins ? ` nor a twin's second instance` : ''}`);
+      }
       if (typeof i.timer !== 'string' || !/^(main|resend|liar|client:\d+)$/.test(i.timer)) throw bad(`: ${JSON.stringify(i.timer)} is no timer`);
       intervention = { kind: 'fireTimer', replica: i.replica as NodeId, timer: i.timer };
     } else if (i.kind === 'setNetwork' && isObject(i.params)) {
@@ -407,6 +435,14 @@ export function validateScenario(raw: unknown, { window = true }: { window?: boo
     return { a, b, ...validateLinkKnobs(l, `The scenario's link ${a}–${b}`) };
   });
   if (faults.length > 0) out.links = faults.sort((l, m) => l.a - m.a || l.b - m.b);
+  if (raw.twins !== undefined) {
+    const t = raw.twins;
+    const ids = (x: unknown): x is number[] => Array.isArray(x) && x.every((id) => Number.isInteger(id));
+    if (!isObject(t) || !ids(t.replicas) || !ids(t.side)) throw new ImportError("The scenario's twins are not { replicas: [ids], side: [ids] }.");
+    const { twins, problems } = checkTwins(t.replicas, t.side, replicaCount(out), out.malicious);
+    if (problems.length > 0) throw new ImportError(`The scenario's twins cannot run: ${twinsNotice(problems[0])}.`);
+    if (twins.replicas.length > 0) out.twins = twins;
+  }
   return out;
 }
 

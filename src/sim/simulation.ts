@@ -49,6 +49,8 @@ type WireMessage = Message & Timed & {
   extraMs: number;
   /** The process it is for: its receiver, or a twin's second instance (n + k); CLIENT for the client. */
   dst: number;
+  /** Twins only: 1 when a twin's second instance sent it, 2 when it is for one (both: 3); what the trace shows of it. */
+  twin: number;
 };
 type Happening =
   | WireMessage
@@ -538,7 +540,7 @@ export class Simulation {
         this.checker.onAccepted(outcome.request.digest, outcome.result, this.now);
         const fooled = !this.checker.honestlyComputed(outcome.request.digest, outcome.result);
         this.forgetOldHistory(outcome.request.digest);
-        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled });
+        this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled, repliers: outcome.repliers });
         if (this.toIssue > 0) {
           this.toIssue--;
           this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
@@ -576,9 +578,9 @@ export class Simulation {
       dst = this.route(src, to);
       if (dst === NO_ROUTE) return;
       // The client reaches both instances of a twin: the second gets a message of its own.
-      if (src === CLIENT && to >= 0 && this.twinOf[to] >= 0) this.transmitTo(from, to, this.twinOf[to], fields, extraDelayMs, retransmit);
+      if (src === CLIENT && to >= 0 && this.twinOf[to] >= 0) this.transmitTo(from, to, this.twinOf[to], fields, extraDelayMs, retransmit, src);
     }
-    this.transmitTo(from, to, dst, fields, extraDelayMs, retransmit);
+    this.transmitTo(from, to, dst, fields, extraDelayMs, retransmit, src);
   }
 
   /**
@@ -593,7 +595,7 @@ export class Simulation {
     return srcIsTwin && this.partOf[to] !== part ? NO_ROUTE : to;
   }
 
-  private transmitTo(from: NodeId, to: NodeId, dst: number, fields: OutgoingMessage, extraDelayMs: number, retransmit: Retransmission | undefined): void {
+  private transmitTo(from: NodeId, to: NodeId, dst: number, fields: OutgoingMessage, extraDelayMs: number, retransmit: Retransmission | undefined, src: number): void {
     // One fixed shape for every message keeps the hot path monomorphic.
     const msg: WireMessage = {
       id: this.nextMessageId++,
@@ -616,6 +618,7 @@ export class Simulation {
       sentT: this.now,
       extraMs: extraDelayMs,
       dst,
+      twin: this.twinCount === 0 ? 0 : (src >= this.n ? 1 : 0) | (dst >= this.n ? 2 : 0),
     };
     // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
     const again = retransmit ?? fields.retransmit;
@@ -711,7 +714,10 @@ export class Simulation {
   pending(): PendingItem[] {
     const out: PendingItem[] = [];
     for (const m of [...this.waiting].sort((x, y) => x.id - y.id)) {
-      out.push({ kind: 'message', id: m.id, type: m.type, from: m.sender, to: m.receiver, view: m.view, seq: m.seq, digest: m.digest });
+      const item: PendingItem = { kind: 'message', id: m.id, type: m.type, from: m.sender, to: m.receiver, view: m.view, seq: m.seq, digest: m.digest };
+      if (m.twin & 1) item.fromTwin = true;
+      if (m.twin & 2) item.toTwin = true;
+      out.push(item);
     }
     const timers: Array<PendingItem & { kind: 'timer' }> = [];
     for (const h of this.waitingTimers.values()) if (this.timerLive(h)) timers.push({ kind: 'timer', replica: timerOwner(h), timer: timerName(h), deadline: h.at });

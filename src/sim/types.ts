@@ -267,6 +267,8 @@ export type TraceEvent =
        * alike (possible only with m > f). Absent in runs recorded before it was known.
        */
       fooled?: boolean;
+      /** The replicas whose matching REPLYs the client accepted on (f+1 or more, in id order); absent in older runs. */
+      repliers?: NodeId[];
     }
   | { kind: 'view-change'; i: number; t: number; replica: NodeId; view: number }
   | { kind: 'new-view'; i: number; t: number; replica: NodeId; view: number; primary: NodeId }
@@ -283,6 +285,10 @@ export interface MessageSummary {
   view: number;
   seq: number;
   digest: string;
+  /** Sent by the second instance of twin `from` (see Twins); absent otherwise. */
+  fromTwin?: true;
+  /** For the second instance of twin `to` (see Twins); absent otherwise. */
+  toTwin?: true;
 }
 
 export type TraceKind = TraceEvent['kind'];
@@ -407,7 +413,8 @@ export type Intervention =
 
 /** What waits for a hand: a message in flight, or a timer (Simulation.pending()). */
 export type PendingItem =
-  | { kind: 'message'; id: number; type: MessageType; from: NodeId; to: NodeId; view: number; seq: number; digest: string }
+  /** `fromTwin` / `toTwin`: sent by, or for, the second instance of twin `from` / `to` (see Twins). */
+  | { kind: 'message'; id: number; type: MessageType; from: NodeId; to: NodeId; view: number; seq: number; digest: string; fromTwin?: true; toTwin?: true }
   /**
    * `timer`: a replica's 'main' (view-change) or 'resend' timer, a liar's own 'liar' timer, or the client's
    * retransmission timer 'client:<timestamp>' (replica CLIENT). `deadline`: when the clock would have fired it.

@@ -7,6 +7,7 @@
  * What waits is read from the picture on screen (its messages waiting for a hand), so a past moment lists what waited
  * then; timers are not in the trace, so they come from the worker with each batch and are known at its newest moment.
  */
+import type { Goal, GoalViolation } from '../sim/attack/goals';
 import type { PendingItem, MessageType, NodeId, Scenario, TimedIntervention } from '../sim/types';
 import { replicaCount } from '../sim/scenario';
 import type { BatchEvent, HandIntervention } from '../worker/protocol';
@@ -15,9 +16,18 @@ import type { Lab, LabState, Slice } from './labStore';
 export type WaitingMessage = Extract<PendingItem, { kind: 'message' }>;
 export type WaitingTimer = Extract<PendingItem, { kind: 'timer' }>;
 
+/** An attack the search found, opened in the visualizer: what it was after, so the banner can explain it at its moment. */
+export interface OpenedAttack {
+  goal: Goal;
+  violation: GoalViolation | null;
+  /** The run it was opened as (RunState.generation), null until that run's first batch arrives; another run forgets it. */
+  generation: number | null;
+}
+
 export interface HandState {
   /** The worker's list of what waits for a hand, after `at` trace events (its newest moment). */
   handPending: { at: number; items: PendingItem[] };
+  openedAttack: OpenedAttack | null;
 }
 
 export interface HandActions {
@@ -37,7 +47,7 @@ export interface HandActions {
    * Loads a run at its start with these interventions (an attack found by the search, its schedule as the visualizer
    * replays it), paused, so the person steps or plays into it.
    */
-  openSchedule(scenario: Scenario, interventions: TimedIntervention[]): void;
+  openSchedule(scenario: Scenario, interventions: TimedIntervention[], attack?: { goal: Goal; violation: GoalViolation | null }): void;
   /** Selects a message (a dot in the graph, an arrow in the diagram); one that waits for a hand opens the Network panel. */
   pickMessage(id: number | null): void;
 }
@@ -78,8 +88,12 @@ export function handOnScreen(s: Pick<LabState, 'run' | 'cursor' | 'scenario' | '
   const messages: WaitingMessage[] = [];
   for (const m of s.timeline.inFlight.values()) {
     if (!m.hand) continue;
-    const digest = s.run.messageById.get(m.id)?.digest ?? '';
-    messages.push({ kind: 'message', id: m.id, type: m.type, from: m.from, to: m.to, view: m.view, seq: m.seq, digest });
+    const record = s.run.messageById.get(m.id);
+    const message: WaitingMessage = { kind: 'message', id: m.id, type: m.type, from: m.from, to: m.to, view: m.view, seq: m.seq, digest: record?.digest ?? '' };
+    // A twin's second instance's message says so (the panel names it 1′, not replica 1).
+    if (record?.fromTwin) message.fromTwin = true;
+    if (record?.toTwin) message.toTwin = true;
+    messages.push(message);
   }
   messages.sort((a, b) => a.id - b.id);
   // The worker's list is of its newest moment; an empty one stays empty until something waits again (no update per batch).
@@ -132,10 +146,10 @@ export function handSlice(lab: Lab): Slice<HandState, HandActions, HandHooks> {
       if (!Number.isInteger(replica) || replica < 0 || replica >= n) return;
       act([{ kind: 'holdFrom', replica, on }]);
     },
-    openSchedule(scenario, interventions) {
+    openSchedule(scenario, interventions, attack) {
       if (get().error) return;
       if (get().playback.playing) lab.send({ type: 'pause' });
-      set((s) => ({ scenario, preset: null, playback: { ...s.playback, playing: false } }));
+      set((s) => ({ scenario, preset: null, playback: { ...s.playback, playing: false }, openedAttack: attack ? { ...attack, generation: null } : null }));
       lab.send({ type: 'configure', scenario, interventions });
     },
     pickMessage(id) {
@@ -145,10 +159,13 @@ export function handSlice(lab: Lab): Slice<HandState, HandActions, HandHooks> {
   };
 
   return {
-    state: { handPending: { at: 0, items: [] } },
+    state: { handPending: { at: 0, items: [] }, openedAttack: null },
     actions,
     hooks: {
       handBatch(batch) {
+        const opened = get().openedAttack;
+        // The first new run after Open is the attack's; any later one (a reset, another scenario) is not.
+        if (batch.reset && opened) set({ openedAttack: opened.generation === null ? { ...opened, generation: get().run.generation } : null });
         const items = batch.pending ?? [];
         // Nothing waited and nothing waits: no update, so a run played without a hand costs the page nothing here.
         if (items.length === 0 && get().handPending.items.length === 0) return;

@@ -209,6 +209,9 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
       view: m.view,
       seq: m.seq,
       digest: m.digest,
+      // A twin's second instance's message (rare): kept so the Network panel can name it.
+      fromTwin: m.fromTwin,
+      toTwin: m.toTwin,
       sendT: e.t,
       arriveAt: e.arriveAt,
       lost: e.lost,

@@ -4,7 +4,7 @@
  * behaviour change acts on the running one at the moment on screen (playbackSlice's resume brings the worker there).
  * What a control may send is clamped or refused by scenarioRules.ts, from the parameter table.
  */
-import { BEHAVIOUR_PARAM, PARAMS, replicaExists, ruleBreaks } from '../sim/params';
+import { BEHAVIOUR_PARAM, checkTwins, PARAMS, replicaExists, ruleBreaks } from '../sim/params';
 import { defaultScenario, replicaCount } from '../sim/scenario';
 import { protocolOf } from '../sim/protocols';
 import type { Behaviour, BehaviourKind, NetworkParams, ProtocolMode, Scenario } from '../sim/types';
@@ -70,6 +70,14 @@ function withoutMissingReplicas(malicious: Scenario['malicious'], n: number): Sc
   return kept;
 }
 
+/** The twins that still exist with n replicas (the core's rule, checkTwins); none left: no twins. */
+function withoutMissingTwins(s: Scenario, n: number): Scenario {
+  const { twins, ...rest } = s;
+  if (!twins) return s;
+  const kept = checkTwins(twins.replicas.filter((id) => id < n), twins.side.filter((id) => id < n), n, s.malicious).twins;
+  return kept.replicas.length > 0 ? { ...rest, twins: kept } : rest;
+}
+
 export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario' | 'preset'>): Slice<ScenarioState, ScenarioActions> {
   const { set, get } = lab;
 
@@ -85,7 +93,8 @@ export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario
       const { scenario } = get();
       if (clamped === scenario.f && scenario.n === undefined) return;
       const next: Scenario = { ...scenario, f: clamped, n: undefined };
-      newRun(withoutMissingNodes({ ...next, malicious: withoutMissingReplicas(scenario.malicious, replicaCount(next)) }, replicaCount(next)));
+      const n = replicaCount(next);
+      newRun(withoutMissingTwins(withoutMissingNodes({ ...next, malicious: withoutMissingReplicas(scenario.malicious, n) }, n), n));
     },
     setSeed(seed) {
       const s = acceptSeed(seed);
@@ -134,6 +143,11 @@ export function scenarioSlice(lab: Lab, options: Pick<LabStoreOptions, 'scenario
     toggleMalicious(id) {
       const { scenario, behaviourChoice } = get();
       if (id < 0 || id >= replicaCount(scenario)) return;
+      if (scenario.twins?.replicas.includes(id)) {
+        // A twin runs honest code in both its instances (Twins); lying is another way of being faulty.
+        set((s) => ({ notices: [...s.notices, `Replica ${id} runs as twins (its two instances run honest code), so it cannot also lie.`] }));
+        return;
+      }
       const applies = protocolOf(scenario.mode).behaviours.includes(behaviourChoice.kind);
       if (!scenario.malicious[id] && !applies) {
         set((s) => ({ notices: [...s.notices, notApplicable(behaviourChoice.kind, scenario.mode)] }));

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { search } from '../sim/attack/search';
+import { withCalm } from '../sim/attack/replay';
 import { defaultScenario } from '../sim/scenario';
+import { Session } from '../sim/session';
 import type { TimedIntervention } from '../sim/types';
 import { decodeSchedule, encodeSchedule, MAX_LINK_LENGTH, runLink } from './scheduleLink';
+import { readShare, shareQuery } from './urlSync';
 
 const schedule: TimedIntervention[] = [
   { afterEvent: 0, at: 0, intervention: { kind: 'setByHand', on: true } },
@@ -53,5 +57,34 @@ describe('a run’s schedule in a link', () => {
     // Checked as a run file's interventions are: replica 9 does not exist with n = 4.
     const bad = await encodeSchedule([{ afterEvent: 0, at: 0, intervention: { kind: 'holdFrom', replica: 9, on: true } }]);
     await expect(decodeSchedule(bad, defaultScenario())).rejects.toThrow(/9/);
+  });
+});
+
+describe('a Twins attack in a link', () => {
+  it('Copy link carries the twins (in the scenario’s query) and the schedule; the link replays the same run', async () => {
+    // A Twins search draws the side per schedule: the found scenario holds the side it was found with.
+    const found = search({ scenario: defaultScenario({ f: 1, requests: 2, concurrency: 2 }), goal: 'agreement', budget: { schedules: 100 }, seed: 1, twins: [0, 1] });
+    expect(found.found).toBe(true);
+    const opened = withCalm(found.scenario, found.schedule!);
+    const link = await runLink('https://example.org/pbft/', shareQuery({ scenario: found.scenario, speed: 20, preset: null }), opened);
+    expect(link.ok).toBe(true);
+    if (!link.ok) return;
+    const url = new URL(link.url);
+    const shared = readShare(url.search);
+    expect(shared.notices).toEqual([]);
+    expect(shared.scenario.twins).toEqual(found.scenario.twins);
+    const steps = await decodeSchedule(url.searchParams.get('schedule')!, shared.scenario);
+    const original = new Session(found.scenario, opened);
+    const reopened = new Session(shared.scenario, steps);
+    original.runUntil(5_000);
+    reopened.runUntil(5_000);
+    expect(reopened.trace).toEqual(original.trace);
+  });
+
+  it('a fired timer of a twin’s second instance (process n + k) travels in a link', async () => {
+    const scenario = defaultScenario({ f: 1, twins: { replicas: [2], side: [3] } });
+    const steps: TimedIntervention[] = [{ afterEvent: 4, at: 300, intervention: { kind: 'fireTimer', replica: 4, timer: 'main' } }];
+    expect(await decodeSchedule(await encodeSchedule(steps), scenario)).toEqual(steps);
+    await expect(decodeSchedule(await encodeSchedule(steps), defaultScenario({ f: 1 }))).rejects.toThrow(/4 is no node of n = 4/);
   });
 });

@@ -3,7 +3,7 @@ import { useLab } from '../store/context';
 import { PlaybackBar } from './controls/PlaybackBar';
 import { SpeedControl } from './controls/SimulationControls';
 import { Timeline } from './controls/Timeline';
-import { Notices, SafetyBanner } from './Banners';
+import { FooledBanner, Notices, SafetyBanner, StallBanner } from './Banners';
 import { HelpOverlay, useDocumentChrome } from './Chrome';
 import { SpaceTimeDiagram } from './diagram/SpaceTimeDiagram';
 import { ErrorBoundary, SimulationError } from './ErrorViews';
@@ -58,6 +58,8 @@ export function App() {
               </Suspense>
             )}
             <SafetyBanner />
+            <FooledBanner />
+            <StallBanner />
             <div className="views">
               <GraphView />
               <SpaceTimeDiagram />

@@ -2,7 +2,9 @@ import { useContext, useMemo } from 'react';
 import type { SafetyViolation, TraceEvent } from '../sim/types';
 import { LabStoreContext, useLab, useLabActions } from '../store/context';
 import { nodeName } from '../store/describe';
-import { overlapWords, quorumOverlap } from '../store/quorums';
+import { fooledAcceptance, foolWords, overlapWords, quorumOverlap, stallWords } from '../store/quorums';
+import { protocolOf } from '../sim/protocols';
+import { primaryOf } from '../sim/scenario';
 import { eventAt, type RunState } from '../store/replay';
 
 /** The events the page holds up to the violation's moment. */
@@ -69,6 +71,107 @@ export function SafetyBanner() {
       <button type="button" className="small" onClick={showMoment}>
         Show the moment
       </button>
+    </div>
+  );
+}
+
+/** The events the page holds up to the moment on screen. */
+function eventsOnScreen(run: RunState, cursor: number): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (let i = run.base; i < Math.min(cursor, run.length); i++) {
+    const e = eventAt(run, i);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/**
+ * The client fooled, explained: whose REPLYs made up the f+1 matching ones it accepted, and that no honest replica
+ * computed that result. Shown from the moment of the acceptance, in any run (a found attack, a lesson, a run by hand).
+ */
+export function FooledBanner() {
+  const fooled = useLab((s) => s.timeline.stats?.fooled ?? 0);
+  const store = useContext(LabStoreContext);
+  const { seekEvent } = useLabActions();
+  const words = useMemo(() => {
+    // Read once per fooled acceptance on screen, not on every batch.
+    const state = store?.getState();
+    if (fooled === 0 || !state) return null;
+    const twins = new Set((state.run.scenario ?? state.scenario).twins?.replicas ?? []);
+    const liars = new Set(state.timeline.replicas.filter((r) => r.behaviour).map((r) => r.id));
+    const found = fooledAcceptance(eventsOnScreen(state.run, state.cursor), (id) => liars.has(id) || twins.has(id));
+    return found ? { text: foolWords(found, state.timeline.f), t: found.t } : null;
+  }, [store, fooled]);
+  if (!words) return null;
+  const showMoment = () => {
+    const run = store?.getState().run;
+    if (!run) return;
+    for (let i = run.base; i < run.length; i++) {
+      const e = eventAt(run, i);
+      if (e?.kind === 'accept' && e.fooled) return seekEvent(i);
+    }
+  };
+  return (
+    <div className="safety-banner attack-banner" role="alert" aria-label="Client fooled">
+      <p>
+        <strong>
+          <span aria-hidden="true">⚠ </span>Client fooled.
+        </strong>{' '}
+        {words.text}
+      </p>
+      <button type="button" className="small" onClick={showMoment}>
+        Show the moment
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A stall the search found, explained at its moment (the network calm since the schedule ended, the bound passed): which
+ * request waits, since when, and which quorum cannot form. Shown only for the run opened from that attack.
+ */
+export function StallBanner() {
+  const stall = useLab((s) => {
+    const a = s.openedAttack;
+    return a && a.goal === 'stall' && a.generation === s.run.generation && a.violation?.calmSince !== undefined ? a.violation : null;
+  });
+  const moment = stall ? stall.calmSince! + (stall.boundMs ?? 0) : Number.POSITIVE_INFINITY;
+  const reached = useLab((s) => s.timeline.now >= moment);
+  const outstanding = useLab((s) => s.timeline.stats?.outstanding ?? 0);
+  const store = useContext(LabStoreContext);
+  const words = useMemo(() => {
+    const state = store?.getState();
+    if (!stall || !reached || outstanding === 0 || !state) return null;
+    const events = eventsOnScreen(state.run, state.cursor);
+    const digest = stall.digests[0] ?? '';
+    const issued = events.find((e) => e.kind === 'request' && e.digest === digest);
+    // Accepted after all (the run on screen went on differently): nothing to explain.
+    if (issued?.kind === 'request' && events.some((e) => e.kind === 'accept' && e.timestamp === issued.timestamp)) return null;
+    const scenario = state.run.scenario ?? state.scenario;
+    const protocol = protocolOf(scenario.mode);
+    return stallWords({
+      events,
+      replicas: state.timeline.replicas,
+      n: state.timeline.n,
+      f: state.timeline.f,
+      twins: scenario.twins?.replicas ?? [],
+      digest,
+      calmSince: stall.calmSince!,
+      boundMs: stall.boundMs ?? 0,
+      viewChange: protocol.picture.viewChange,
+      // Tendermint's first proposer is (1 + 0) mod n, which no event names; the others lead view 0 with replica 0.
+      firstLeader: protocol.mode === 'tendermint' ? null : primaryOf(0, state.timeline.n),
+    });
+  }, [store, stall, reached, outstanding]);
+  if (!words) return null;
+  return (
+    <div className="safety-banner attack-banner" role="alert" aria-label="Stalled">
+      <p>
+        <strong>
+          <span aria-hidden="true">⚠ </span>Stalled.
+        </strong>{' '}
+        {words}
+      </p>
     </div>
   );
 }

@@ -10,20 +10,22 @@ import { defaultScenario } from '../scenario';
 import { Session } from '../session';
 import { BEHAVIOURS, type Behaviour, type BehaviourKind, type NodeId, type ProtocolMode, type Scenario, type TimedIntervention } from '../types';
 import type { Goal } from './goals';
-import { calmBoundMs, play, withCalm } from './replay';
+import { CALM_TIMERS, calmBoundMs, play, withCalm } from './replay';
 import { search } from './search';
 import { ddmin, shrink } from './shrink';
 
 /** The schedule replayed with its trace, the calm network run to the bound, and the goal judged from logs and accepts. */
 function brokenByReplay(scenario: Scenario, schedule: readonly TimedIntervention[], goal: Goal): boolean {
-  const calmSince = play(scenario, schedule).sim.now;
-  const session = new Session(scenario, withCalm(scenario, schedule));
-  session.runUntil(calmSince + calmBoundMs(scenario));
-  const sim = session.sim;
   const liars = new Set<NodeId>(Object.keys(scenario.malicious).map(Number));
   for (const s of schedule) if (s.intervention.kind === 'setBehaviour') liars.add(s.intervention.id);
   // A twin is a faulty replica too: its two instances may disagree with each other and with everyone.
   for (const id of scenario.twins?.replicas ?? []) liars.add(id);
+  // The bound counts from calm, with the timers as they then stand: the honest replicas' view timers may have backed off.
+  const atCalm = play(scenario, schedule).sim;
+  const standing = atCalm.replicaList.filter((r) => !liars.has(r.id) && r.timer).map((r) => r.timer!.deadline - r.timer!.startedAt);
+  const session = new Session(scenario, withCalm(scenario, schedule));
+  session.runUntil(atCalm.now + Math.max(calmBoundMs(scenario), CALM_TIMERS * Math.max(0, ...standing)));
+  const sim = session.sim;
   const honest = sim.replicaList.filter((r) => !liars.has(r.id));
   if (goal === 'agreement') {
     const at = new Map<number, string>();

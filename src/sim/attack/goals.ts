@@ -33,6 +33,9 @@ export interface GoalViolation {
   message: string;
   /** Virtual time it was judged at. */
   t: number;
+  /** stall: when the network became calm, and the bound counted from then (virtual ms): the moment of the stall is their sum. */
+  calmSince?: number;
+  boundMs?: number;
 }
 
 /** Replicas that were never malicious in the run. */
@@ -92,7 +95,8 @@ function stalled(sim: Simulation, { calmSince = 0, stallBoundMs = Infinity }: Go
   if (sim.now < calmSince + stallBoundMs) return null;
   for (const entry of sim.client.outstanding.values()) {
     const d = entry.request.digest;
-    return { goal: 'stall', seq: -1, replicas: [], digests: [d], message: `request ${d} was not accepted within ${stallBoundMs} ms of a calm network`, t: sim.now };
+    const message = `request ${d} was not accepted within ${stallBoundMs} ms of a calm network (calm since t=${calmSince.toFixed(1)})`;
+    return { goal: 'stall', seq: -1, replicas: [], digests: [d], message, t: sim.now, calmSince, boundMs: stallBoundMs };
   }
   return null;
 }

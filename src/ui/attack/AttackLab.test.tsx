@@ -89,6 +89,36 @@ describe('the Network panel (deliver by hand)', () => {
   });
 });
 
+describe('the Network panel names a twin’s second instance as the twin’s (1′), never as another replica', () => {
+  it('twins of the primary: the client’s REQUEST waits for both instances; 0′’s PRE-PREPARE and timer are marked', async () => {
+    // Replica 0 runs as twins; its second instance talks to replica 3 (its first to 1 and 2).
+    const { settle, store } = renderLab({ ...defaultScenario({ f: 1, twins: { replicas: [0], side: [3] } }), byHand: true });
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: /^Step$/ }));
+    await settle();
+    openDrawer('Network');
+    const panel = screen.getByRole('region', { name: 'Network' });
+    expect(within(panel).getByRole('button', { name: /^Deliver REQUEST client → 0 \(view 0/ })).toBeTruthy();
+    const toTwin = within(panel).getByRole('button', { name: /^Deliver REQUEST client → 0′ \(view 0/ });
+    expect(panel.textContent).toMatch(/0′ is the second instance of replica 0 \(Twins\)/);
+    fireEvent.click(toTwin);
+    await settle();
+    // The second instance, primary in its part, proposes to replica 3 alone: from 0′, not from 0.
+    expect(within(panel).getAllByRole('button', { name: /^Deliver PRE-PREPARE 0′ → \d/ }).map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Deliver PRE-PREPARE 0′ → 3 (view 0, #1)',
+    ]);
+    expect(within(panel).queryByRole('button', { name: /^Deliver PRE-PREPARE 0 → / })).toBeNull();
+    const title = within(panel).getAllByTitle('replica 0’s twin (its second instance)');
+    expect(title.length).toBeGreaterThan(0);
+    // Its retransmission timer is process n + 0 = 4 to the world, and the twin's to a person; firing it fires process 4.
+    const fire = within(panel).getByRole('button', { name: 'Fire timer: Replica 0’s twin’s retransmission timer (0′)' });
+    expect(within(panel).queryByRole('button', { name: /Replica 4/ })).toBeNull();
+    fireEvent.click(fire);
+    await settle();
+    expect(store.getState().run.interventions.at(-1)?.intervention).toEqual({ kind: 'fireTimer', replica: 4, timer: 'resend' });
+  });
+});
+
 describe('the Find an attack panel', () => {
   it('a bad budget is refused with a message and kept; a search finds the f+1-colluder attack and opens it in the visualizer', async () => {
     const colluders: Scenario = { ...defaultScenario(), f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } };

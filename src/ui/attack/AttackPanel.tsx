@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { processOwner } from '../../sim/scenario';
 import type { Intervention, Scenario, TimedIntervention } from '../../sim/types';
 import { useAttack, useAttackActions } from '../../store/attackContext';
 import { BUDGET_RANGE, type AttackSearch, type BudgetKind, type Goal } from '../../store/attackStore';
@@ -12,8 +13,8 @@ const GOAL_WORDS: Record<Goal, { label: string; what: string }> = {
   stall: { label: 'Stall', what: 'a request is not accepted within a bound after the network is calm' },
 };
 
-/** One step of a schedule in words. */
-export function stepWords(step: TimedIntervention): string {
+/** One step of a schedule in words (`scenario` names a twin's second instance's timer as the twin's). */
+export function stepWords(step: TimedIntervention, scenario?: Scenario): string {
   const i: Intervention = step.intervention;
   const when = `t=${step.at.toFixed(1)}`;
   switch (i.kind) {
@@ -23,8 +24,10 @@ export function stepWords(step: TimedIntervention): string {
       return `${when}: drop message ${i.msg}`;
     case 'duplicate':
       return `${when}: duplicate message ${i.msg}`;
-    case 'fireTimer':
-      return `${when}: fire ${nodeName(i.replica)}’s ${i.timer} timer`;
+    case 'fireTimer': {
+      const owner = scenario ? processOwner(scenario, i.replica) : null;
+      return `${when}: fire ${owner?.twin ? `${nodeName(owner.replica)}’s twin’s (${owner.replica}′)` : `${nodeName(i.replica)}’s`} ${i.timer} timer`;
+    }
     case 'setByHand':
       return `${when}: deliver by hand ${i.on ? 'on' : 'off'}`;
     case 'holdFrom':
@@ -40,7 +43,8 @@ export function stepWords(step: TimedIntervention): string {
 function scenarioWords(s: Scenario): string {
   const n = s.n ?? 3 * s.f + 1;
   const liars = Object.entries(s.malicious).map(([id, b]) => `${id}: ${b.kind}`);
-  return `n = ${n}, f = ${s.f}, seed ${s.seed}, ${s.requests} request${s.requests === 1 ? '' : 's'}; ${liars.length === 0 ? 'no malicious replica' : `malicious ${liars.join(', ')}`}`;
+  const twins = s.twins ? `; twins ${s.twins.replicas.join(', ')} (their second instances talk to ${s.twins.side.join(', ') || 'no replica'})` : '';
+  return `n = ${n}, f = ${s.f}, seed ${s.seed}, ${s.requests} request${s.requests === 1 ? '' : 's'}; ${liars.length === 0 ? 'no malicious replica' : `malicious ${liars.join(', ')}`}${twins}`;
 }
 
 function Progress({ search }: { search: AttackSearch }) {
@@ -84,7 +88,7 @@ function Result({ search }: { search: AttackSearch }) {
   const schedule = search.schedule ?? [];
   const open = () => {
     if (!search.opened) return;
-    openSchedule(search.scenario, search.opened);
+    openSchedule(search.scenario, search.opened, { goal: search.goal, violation: search.violation });
     setDrawer(null);
   };
   return (
@@ -100,7 +104,7 @@ function Result({ search }: { search: AttackSearch }) {
       {schedule.length > 0 && (
         <ol aria-label="The shrunk schedule">
           {schedule.map((step, k) => (
-            <li key={k}>{stepWords(step)}</li>
+            <li key={k}>{stepWords(step, search.scenario)}</li>
           ))}
         </ol>
       )}

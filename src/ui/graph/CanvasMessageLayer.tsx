@@ -30,6 +30,39 @@ export function dotAt(layout: GraphLayout, m: FlightMessage, t: number): { x: nu
   return wirePoint(layout, from, to, wireFraction(m, t), m.from === CLIENT, m.to === CLIENT);
 }
 
+/** How far from a painted dot a click still picks it, in CSS pixels (the dots are a few pixels wide at n ≥ 13). */
+export const DOT_HIT_PX = 10;
+
+/**
+ * The painted message nearest to a click at (x, y) in the graph's own coordinates at virtual time `t`, within `reach`
+ * (layout units) of its centre; null when none is. The canvas has no element per dot, so this is its click.
+ */
+export function messageAt(layout: GraphLayout, messages: readonly FlightMessage[], t: number, x: number, y: number, reach: number): number | null {
+  let best: number | null = null;
+  let bestD = reach;
+  for (const m of messages) {
+    const at = dotAt(layout, m, t);
+    if (!at) continue;
+    const d = Math.hypot(at.x - x, at.y - y);
+    if (d <= bestD) {
+      bestD = d;
+      best = m.id;
+    }
+  }
+  return best;
+}
+
+/**
+ * A point on the screen in the graph's own coordinates, for a box of `w` × `h` CSS pixels showing the layout with
+ * preserveAspectRatio="xMidYMid meet" (the SVG's and the canvas's mapping); `scale` is CSS pixels per layout unit.
+ */
+export function toLayout(layout: GraphLayout, box: { left: number; top: number; width: number; height: number }, clientX: number, clientY: number): { x: number; y: number; scale: number } {
+  const scale = Math.min(box.width / layout.width, box.height / layout.height) || 1;
+  const ox = (box.width - layout.width * scale) / 2;
+  const oy = (box.height - layout.height * scale) / 2;
+  return { x: (clientX - box.left - ox) / scale, y: (clientY - box.top - oy) / scale, scale };
+}
+
 /** The sample of the messages in flight the canvas paints: each type thinned to its budget (graphStrides). */
 export function paintedSample(inFlight: ReadonlyMap<number, FlightMessage>): FlightMessage[] {
   const strides = graphStrides(inFlight);

@@ -1,11 +1,11 @@
 import { protocolOf } from '../../sim/protocols';
-import { lazy, Suspense, useContext, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useContext, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { MAX_EVENTS_PER_BATCH } from '../../store/pacing';
 import { formatSpeed } from '../controls/speedScale';
 import { thinningNote } from '../../store/thinning';
 import { SVG_MESSAGE_LIMIT } from '../drawingRules';
-import { CanvasMessageLayer, graphStrides } from './CanvasMessageLayer';
+import { CanvasMessageLayer, DOT_HIT_PX, graphStrides, messageAt, paintedSample, toLayout } from './CanvasMessageLayer';
 import { ClientNode } from './ClientNode';
 import { Edges } from './Edges';
 import { NetworkMarks, PartitionShading, useNetworkOnScreen } from './NetworkLayer';
@@ -41,6 +41,17 @@ export function ReplicaGraph() {
   const network = useNetworkOnScreen();
   const [menuAt, setMenuAt] = useState<MenuAnchor | null>(null);
   const painted = graphPainted(layout, crowded ? SVG_MESSAGE_LIMIT + 1 : 0);
+  const store = useContext(LabStoreContext);
+  const { pickMessage } = useLabActions();
+  // Painted dots have no elements to click: a click on the graph picks the nearest one under the pointer, as an SVG
+  // dot's own click does (its row in the Network panel, its arrow in the diagram). Nodes keep their own clicks.
+  const onPaintedClick = (e: MouseEvent<SVGSVGElement>) => {
+    if (!store || (e.target as Element).closest('.replicas, .client, .timers')) return;
+    const { timeline } = store.getState();
+    const at = toLayout(layout, e.currentTarget.getBoundingClientRect(), e.clientX, e.clientY);
+    const id = messageAt(layout, paintedSample(timeline.inFlight), timeline.now, at.x, at.y, Math.max(2 * layout.dotRadius, DOT_HIT_PX / at.scale));
+    if (id !== null) pickMessage(id);
+  };
 
   return (
     <div className="graph-frame">
@@ -51,6 +62,7 @@ export function ReplicaGraph() {
         preserveAspectRatio="xMidYMid meet"
         role="group"
         aria-label={`${n} replicas and the client`}
+        onClick={painted && !tools ? onPaintedClick : undefined}
       >
         <ViewBadge />
         <PartitionShading layout={layout} network={network} />

@@ -1,20 +1,30 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { CLIENT, type MessageType, type NodeId } from '../../sim/types';
+import { processOwner } from '../../sim/scenario';
+import { CLIENT, type MessageType, type NodeId, type Scenario } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
 import { nodeName, typeLabel } from '../../store/describe';
 import { handOnScreen, type HandOnScreen, type WaitingMessage, type WaitingTimer } from '../../store/handSlice';
 import './hand.css';
 
-/** A message as a row names it: "PREPARE 1 → 2 (view 0, #1)". */
-export function waitingName(m: Pick<WaitingMessage, 'type' | 'from' | 'to' | 'view' | 'seq'>): string {
-  const who = (id: NodeId) => (id === CLIENT ? 'client' : String(id));
-  return `${typeLabel(m.type)} ${who(m.from)} → ${who(m.to)} (view ${m.view}, #${m.seq})`;
+/** One end of a message: "client", "2", or "1′" for the second instance of twin 1 (Twins). */
+export function endName(id: NodeId, twin = false): string {
+  return id === CLIENT ? 'client' : twin ? `${id}′` : String(id);
 }
 
-/** A timer in words: whose, and which. */
-export function timerName(t: Pick<WaitingTimer, 'replica' | 'timer'>): string {
+/** A message as a row names it: "PREPARE 1 → 2 (view 0, #1)"; "PREPARE 1′ → 2 …" from the second instance of twin 1. */
+export function waitingName(m: Pick<WaitingMessage, 'type' | 'from' | 'to' | 'view' | 'seq' | 'fromTwin' | 'toTwin'>): string {
+  return `${typeLabel(m.type)} ${endName(m.from, m.fromTwin)} → ${endName(m.to, m.toTwin)} (view ${m.view}, #${m.seq})`;
+}
+
+/**
+ * A timer in words: whose, and which. `scenario` names a timer of a twin's second instance (the world numbers that
+ * process n + k) as the twin's: "Replica 1’s twin’s view-change timer (1′)".
+ */
+export function timerName(t: Pick<WaitingTimer, 'replica' | 'timer'>, scenario?: Pick<Scenario, 'f' | 'n' | 'twins'>): string {
   if (t.replica === CLIENT) return `Client’s retransmission timer (request ${t.timer.replace(/^client:/, '')})`;
   const which = t.timer === 'main' ? 'view-change timer' : t.timer === 'resend' ? 'retransmission timer' : t.timer === 'liar' ? 'liar’s own timer' : `${t.timer} timer`;
+  const owner = scenario ? processOwner(scenario, t.replica) : null;
+  if (owner?.twin) return `${nodeName(owner.replica)}’s twin’s ${which} (${endName(owner.replica, true)})`;
   return `${nodeName(t.replica)}’s ${which}`;
 }
 
@@ -36,6 +46,8 @@ export function NetworkPanel() {
   const following = useLab((s) => s.following);
   const selected = useLab((s) => s.selection.message);
   const n = useLab((s) => s.timeline.n || s.run.n);
+  const scenario = useLab((s) => s.run.scenario ?? s.scenario);
+  const twins = scenario.twins?.replicas ?? [];
   const a = useLabActions();
   const [replica, setReplica] = useState(0);
   const [phase, setPhase] = useState<MessageType | ''>('');
@@ -133,7 +145,7 @@ export function NetworkPanel() {
                       {typeLabel(m.type)}
                     </th>
                     <td>
-                      {m.from === CLIENT ? 'client' : m.from} → {m.to === CLIENT ? 'client' : m.to}
+                      <End id={m.from} twin={m.fromTwin} /> → <End id={m.to} twin={m.toTwin} />
                     </td>
                     <td>{m.view}</td>
                     <td>{m.seq}</td>
@@ -159,6 +171,14 @@ export function NetworkPanel() {
         </div>
       )}
 
+      {twins.length > 0 && (
+        <p className="hint">
+          {twins.map((id) => endName(id, true)).join(', ')}{' '}
+          {twins.length === 1 ? `is the second instance of replica ${twins[0]}` : `are the second instances of replicas ${twins.join(', ')}`} (Twins): the same
+          identity and keys, running honest code, talking to another part of the network.
+        </p>
+      )}
+
       <h3>Timers</h3>
       {waiting.timers === null ? (
         <p className="hint">Timers that wait are listed at the newest moment (press Live).</p>
@@ -168,8 +188,8 @@ export function NetworkPanel() {
         <ul className="hand-timers">
           {waiting.timers.map((t) => (
             <li key={`${t.replica}|${t.timer}`}>
-              {timerName(t)}, due t={t.deadline.toFixed(1)}{' '}
-              <button type="button" className="small" aria-label={`Fire timer: ${timerName(t)}`} onClick={() => a.fireTimer(t.replica, t.timer)}>
+              {timerName(t, scenario)}, due t={t.deadline.toFixed(1)}{' '}
+              <button type="button" className="small" aria-label={`Fire timer: ${timerName(t, scenario)}`} onClick={() => a.fireTimer(t.replica, t.timer)}>
                 Fire timer
               </button>
             </li>
@@ -177,5 +197,15 @@ export function NetworkPanel() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** One end of a row's message; a twin's second instance is marked (1′) and titled, so it is never taken for replica 1. */
+function End({ id, twin }: { id: NodeId; twin?: boolean }) {
+  if (!twin) return <>{endName(id)}</>;
+  return (
+    <abbr className="twin-end" title={`replica ${id}’s twin (its second instance)`}>
+      {endName(id, true)}
+    </abbr>
   );
 }
