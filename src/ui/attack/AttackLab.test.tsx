@@ -1,40 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/scenario';
 import type { Scenario } from '../../sim/types';
-import { AttackStoreContext } from '../../store/attackContext';
-import { inProcessAttacks } from '../../store/attackTestkit';
-import { LabStoreContext } from '../../store/context';
-import { ExperimentStoreContext } from '../../store/experimentContext';
-import { inProcessLab } from '../../store/labTestkit';
-import { inProcessExperiments } from '../../store/sweepTestkit';
-import { App } from '../App';
+import { openDrawer, renderLab as renderWith } from '../renderLab.testkit';
 
-function renderLab(scenario?: Scenario) {
-  const { store, frames, sent } = inProcessLab(scenario ? { scenario } : {});
-  render(
-    <LabStoreContext.Provider value={store}>
-      <ExperimentStoreContext.Provider value={inProcessExperiments()}>
-        <AttackStoreContext.Provider value={inProcessAttacks()}>
-          <App />
-        </AttackStoreContext.Provider>
-      </ExperimentStoreContext.Provider>
-    </LabStoreContext.Provider>,
-  );
-  const settle = () =>
-    act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-      for (const cb of frames.splice(0)) cb();
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  return { store, settle, sent };
-}
-
-const openDrawer = (name: 'Network' | 'Attack') => {
-  const button = within(screen.getByRole('navigation', { name: 'Drawers' })).getByRole('button', { name });
-  if (button.getAttribute('aria-expanded') !== 'true') fireEvent.click(button);
-};
+/** The App on the in-process core, opening on `scenario` when given. */
+const renderLab = (scenario?: Scenario) => renderWith(scenario ? { scenario } : {});
 
 afterEach(cleanup);
 
