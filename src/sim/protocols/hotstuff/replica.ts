@@ -43,6 +43,7 @@ const MAX_RESEND_DOUBLINGS = 3;
 const MAX_RESENDS = 8;
 
 export type Phase = 'prepare' | 'pre-commit' | 'commit';
+const PHASES: readonly Phase[] = ['prepare', 'pre-commit', 'commit'];
 export const VOTE_OF: Record<Phase, MessageType> = { prepare: 'HS_VOTE_PREPARE', 'pre-commit': 'HS_VOTE_PRE_COMMIT', commit: 'HS_VOTE_COMMIT' };
 /** The leader's message that carries the QC of each phase (the QC a PREPARE carries is highQC, of phase prepare). */
 const CARRIER: Record<Phase, MessageType> = { prepare: 'HS_PRE_COMMIT', 'pre-commit': 'HS_COMMIT', commit: 'HS_DECIDE' };
@@ -112,11 +113,51 @@ export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
 const VALID_QCS = new WeakSet<QC>();
 
 /**
- * How many nodes (by height below what it executed) and how many nodes' progress it keeps: the rest is history nobody
- * reads. Both are cut back in one go when they reach twice that — deleting the oldest entry of a Map one at a time
- * walks past every entry deleted before it, a cost that grew with the run.
+ * How many heights of nodes it keeps below the lowest it may still read (what it executed, its lock, its prepareQC, the
+ * commitQC it relays): the rest is history nobody reads. They are cut back in one go when the map reaches twice that —
+ * deleting the oldest entry of a Map one at a time walks past every entry deleted before it, a cost that grew with the
+ * run. Kept small, the map stays warm in the cache (at n = 64, 64 maps of thousands of nodes made each PREPARE's lookup
+ * a cache miss).
  */
-const KEPT = 4096;
+const KEPT = 512;
+
+/**
+ * How many nodes' progress it keeps (the newest reached; cut back in one go at twice that). `reach` only ever looks up
+ * a node of the view it is in — a phase message of an older view is stale before it is read — and a view brings at most
+ * three nodes to `reach` (one per vote), so this bounds only what the inspector lists. Kept small, the map stays warm in
+ * the cache: at n = 64 the replicas' maps of thousands of entries made each update a cache miss.
+ */
+const PROGRESS_KEPT = 256;
+
+/**
+ * The votes for the leader's proposal in one phase, in the order they came (a QC takes the first n − f); one vote per
+ * sender, a later one from the same sender replacing it in place. Arrays reused from view to view: a Map per phase and
+ * proposal cost a table and its growth per view, at the leader that handles most of the messages.
+ */
+class Tally {
+  readonly list: SignedVote[] = [];
+  /** Per sender: 1 + the position of its vote in `list`, 0 for none. */
+  private readonly at: Int32Array;
+
+  constructor(n: number) {
+    this.at = new Int32Array(n);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  set(from: NodeId, vote: SignedVote): void {
+    const k = this.at[from];
+    if (k > 0) this.list[k - 1] = vote;
+    else this.at[from] = this.list.push(vote);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.at.fill(0);
+  }
+}
 
 /** How far a node has come, in order (what `reach` may only move forward). */
 const RANK: Record<SlotPhase, number> = { 'pre-prepared': 0, prepared: 1, committed: 2, executed: 3 };
@@ -155,7 +196,7 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly validQCs = VALID_QCS;
   /** The last view in which it voted in each phase (one vote per phase per view). */
   private readonly votedIn: Record<Phase, number> = { prepare: -1, 'pre-commit': -1, commit: -1 };
-  /** Where it stands per node (by id), for the inspector and the picture. */
+  /** Where it stands per node (by id), for the inspector: see `progress`. */
   private reached = new Map<string, SlotPhase>();
 
   // Leader state.
@@ -163,7 +204,7 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly newViews = new Map<number, Map<NodeId, QC>>();
   private proposal: { view: number; node: HsNode; highQC: QC } | null = null;
   /** Votes for its proposal, by phase: sender → the signed vote. */
-  private votes: Record<Phase, Map<NodeId, SignedVote>> = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
+  private readonly votes: Record<Phase, Tally>;
   /** The phases whose QC it formed in its view. */
   private formed = new Set<Phase>();
   /** What it said in its current view (to one replica, or to all when `to` is null), for retransmission. */
@@ -178,6 +219,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.host = host;
     this.baseTimeout = config.viewChangeTimeoutMs;
     this.app = new Application(config.id, host);
+    this.votes = { prepare: new Tally(config.n), 'pre-commit': new Tally(config.n), commit: new Tally(config.n) };
   }
 
   get quorum(): number {
@@ -230,13 +272,16 @@ export class HotStuffReplica implements ReplicaModel {
   }
 
   private onRequest(msg: Message, from: NodeId): string | undefined {
-    const ignored = this.app.onRequest(msg, from, this.view, (request) =>
-      this.host.multicast(this.id, { type: 'REQUEST', view: this.view, seq: 0, digest: request.digest, request, timestamp: request.timestamp }),
-    );
+    const ignored = this.app.onRequest(msg, from, this.view, this.relay);
     this.armTimer();
     this.tryPropose();
     return ignored;
   }
+
+  /** Relays a request from the client to every replica (made once: a closure per REQUEST was garbage per message). */
+  private readonly relay = (request: ClientRequest): void => {
+    this.host.multicast(this.id, { type: 'REQUEST', view: this.view, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
+  };
 
   private onNewView(msg: Message, from: NodeId): string | undefined {
     if (this.leaderOf(msg.view) !== this.id) return 'NEW-VIEW for a view it does not lead';
@@ -276,13 +321,19 @@ export class HotStuffReplica implements ReplicaModel {
     // The leaf extends highQC.node by construction: its parent is the node the QC certifies.
     const leaf = leafOf(p, msg.view, msg.seq, msg.digest, request);
     // A leaf it never held (above what it may have forgotten) has no progress recorded either: `reach` need not look.
-    const unseen = leaf.id !== this.newest.id && !this.nodes.has(leaf.id);
-    if (unseen) this.keep(leaf);
+    // A leaf it did not hold grows the map: one Map operation tells and stores (a node with the same id has the same
+    // content, so storing it again changes nothing).
+    let unseen = false;
+    if (leaf.id !== this.newest.id) {
+      const held = this.nodes.size;
+      this.keep(leaf);
+      unseen = this.nodes.size > held;
+    }
     if (this.votedIn.prepare >= msg.view) return 'already voted PREPARE in this view';
     // safeNode: the leaf extends the locked branch, or its justify is newer than the lock.
     if (!(this.extendsNode(leaf, this.lockedQC.node) || p.qc.view > this.lockedQC.view)) return `not safe: does not extend the lock (${this.lockedQC.node}) and highQC is not newer`;
     this.votedIn.prepare = msg.view;
-    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.app.lastExecuted - KEPT);
+    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.forgottenBelow);
     this.vote('prepare', msg.view, leaf);
     return undefined;
   }
@@ -393,7 +444,7 @@ export class HotStuffReplica implements ReplicaModel {
     const leaf: HsNode = Object.freeze({ id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen });
     this.keep(leaf);
     this.proposal = { view: v, node: leaf, highQC };
-    this.votes = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
+    for (const phase of PHASES) this.votes[phase].clear();
     this.formed = new Set();
     this.newViews.delete(v);
     const payload: LeaderPayload = { qc: highQC, branch: this.branchAbove(parent), base: this.base() };
@@ -414,7 +465,7 @@ export class HotStuffReplica implements ReplicaModel {
     if (!proposal || this.formed.has(phase) || this.votes[phase].size < this.quorum) return;
     this.formed.add(phase);
     const node = proposal.node;
-    const qc: QC = Object.freeze({ phase, view: proposal.view, node: node.id, height: node.height, votes: Object.freeze([...this.votes[phase].values()].slice(0, this.quorum)) });
+    const qc: QC = Object.freeze({ phase, view: proposal.view, node: node.id, height: node.height, votes: Object.freeze(this.votes[phase].list.slice(0, this.quorum)) });
     this.validQCs.add(qc);
     this.learnQC(qc);
     const payload: LeaderPayload = { qc, branch: this.branchAbove(node), base: this.base() };
@@ -565,12 +616,15 @@ export class HotStuffReplica implements ReplicaModel {
     for (let k = branch.length - 1; k >= 0; k--) {
       const node = branch[k];
       this.executedNode = node.id;
-      this.reached.set(node.id, 'executed');
       if (node.id === this.reachedId) this.reachedPhase = 'executed';
+      else this.reached.set(node.id, 'executed');
       this.app.execute(node.height, view, node.request, node.request?.digest ?? NULL_DIGEST);
     }
     this.committedTip = null;
-    if (this.nodes.size > 2 * KEPT) this.forgetNodesBelow(this.app.lastExecuted - KEPT);
+    if (this.nodes.size > 2 * KEPT) {
+      const lowest = Math.min(this.app.lastExecuted, this.lockedQC.height, this.prepareQC.height, this.decidedQC?.height ?? Infinity);
+      this.forgetNodesBelow(lowest - KEPT);
+    }
     this.progressView = Math.max(this.progressView, view);
     this.armTimer(true);
   }
@@ -593,8 +647,13 @@ export class HotStuffReplica implements ReplicaModel {
    * upwards, and those stand far above `h`.
    */
   private forgetNodesBelow(h: number): void {
+    if (h <= this.forgottenBelow) return;
+    this.forgottenBelow = h;
     for (const [id, node] of this.nodes) if (node.height < h && id !== GENESIS_ID) this.nodes.delete(id);
   }
+
+  /** Every node it ever held at or above this height it still holds (genesis apart, none below it are). */
+  private forgottenBelow = 0;
 
   /** A leader's word on where its execution stands: behind it, this replica fetches the history it missed. */
   private syncTo(base: ExecutedBase & { node: string }, view: number): void {
@@ -687,12 +746,16 @@ export class HotStuffReplica implements ReplicaModel {
 
   /** Records progress on a node (forward only); `unseen`: the node is new to it, so nothing is recorded yet. */
   private reach(id: string, phase: SlotPhase, view: number, node: HsNode, unseen = false): void {
-    const before = unseen ? undefined : id === this.reachedId ? this.reachedPhase : this.reached.get(id);
+    const newest = id === this.reachedId;
+    const before = newest ? this.reachedPhase : unseen ? undefined : this.reached.get(id);
     if (before && RANK[before] >= RANK[phase]) return;
-    this.reached.set(id, phase);
-    this.reachedId = id;
+    if (!newest) {
+      // The node it reached before goes into the map, once: a node's three steps cost one Map write, not three.
+      if (this.reachedPhase !== undefined) this.reached.set(this.reachedId, this.reachedPhase);
+      if (this.reached.size > 2 * PROGRESS_KEPT) this.reached = new Map([...this.reached].slice(-PROGRESS_KEPT));
+      this.reachedId = id;
+    }
     this.reachedPhase = phase;
-    if (this.reached.size > 2 * KEPT) this.reached = new Map([...this.reached].slice(-KEPT));
     this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
   }
 
@@ -704,9 +767,17 @@ export class HotStuffReplica implements ReplicaModel {
     return best;
   }
 
+  /** Every node's progress it keeps: the map's, but the newest node's from `reachedPhase` (its map entry, if any, lags). */
+  private progress(): Array<[string, SlotPhase]> {
+    const out: Array<[string, SlotPhase]> = [];
+    for (const [id, phase] of this.reached) out.push([id, id === this.reachedId ? this.reachedPhase! : phase]);
+    if (this.reachedPhase !== undefined && !this.reached.has(this.reachedId)) out.push([this.reachedId, this.reachedPhase]);
+    return out;
+  }
+
   private slots(): SlotInspection[] {
     const out: SlotInspection[] = [];
-    for (const [id, phase] of this.reached) {
+    for (const [id, phase] of this.progress()) {
       const node = this.nodes.get(id);
       if (!node) continue;
       const mine = this.proposal?.node.id === id;
