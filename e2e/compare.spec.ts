@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { button, failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, replicas, stepAndWait } from './helpers';
 
@@ -112,6 +113,13 @@ test.describe('Three protocols side by side', () => {
     await expect(chart.getByRole('img')).toHaveCount(3);
     await expect(page.getByRole('list', { name: 'Slopes on log–log axes' })).toContainText(/HotStuff: slope [01]\.\d+ — grows as n/);
     await expect(page.getByRole('table', { name: /What a faulty leader costs/ })).toBeVisible();
+    // The CSV: a real download, a line per protocol × n × m point (3 protocols, n = 4, 7, 10, m = 0, 1).
+    const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Download CSV (every protocol, n and m)').click()]);
+    expect(download.suggestedFilename()).toBe('protocol-sweep-pbft-hotstuff-tendermint-n4-7-10.csv');
+    const [header, ...lines] = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    expect(header.startsWith('protocol,n,m,trials,')).toBe(true);
+    expect(lines).toHaveLength(3 * 3 * 2);
+    expect(lines[0].startsWith('pbft,4,0,1,')).toBe(true);
     await noSeriousAxeViolations(page, 'the protocol sweep');
   });
 });
