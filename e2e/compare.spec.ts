@@ -64,6 +64,9 @@ test.describe('Three protocols side by side', () => {
     await page.goto('./?f=1&seed=3#compare');
     const column = (name: string) => page.getByRole('region', { name, exact: true });
     for (const name of ['PBFT', 'HotStuff']) await expect(column(name).getByRole('button', { name: /^Replica \d+/ })).toHaveCount(4);
+    // The protocols compared are in the address too.
+    await page.getByRole('checkbox', { name: 'Tendermint', exact: true }).check();
+    await expect(page).toHaveURL(/[?&]cmp=pbft%2Chotstuff%2Ctendermint(&|#)/);
     await page.getByText('Change it', { exact: true }).click();
     const form = page.getByRole('form', { name: 'Scenario for every column' });
     await form.getByRole('combobox', { name: 'Replicas', exact: true }).selectOption('7');
@@ -76,7 +79,7 @@ test.describe('Three protocols side by side', () => {
     await noSeriousAxeViolations(page, 'the Compare scenario form');
     await form.getByRole('button', { name: 'Run all with this scenario', exact: true }).click();
     // Every column runs the new scenario from t = 0, replica 0 silent in each.
-    for (const name of ['PBFT', 'HotStuff']) {
+    for (const name of ['PBFT', 'HotStuff', 'Tendermint']) {
       await expect(column(name).getByRole('button', { name: /^Replica \d+/ })).toHaveCount(7);
       await expect(column(name).getByRole('button', { name: /^Replica 0, .*malicious \(silent\)/ })).toBeVisible();
     }
@@ -87,9 +90,10 @@ test.describe('Three protocols side by side', () => {
     await expect(page).toHaveURL(/[?&]seed=11(&|$)/);
     await expect(page).toHaveURL(/[?&]drop=5(&|$)/);
     await expect(page).toHaveURL(/[?&]mal=0%3Asilent(&|#|$)/);
+    await expect(page).toHaveURL(/[?&]cmp=pbft%2Chotstuff%2Ctendermint(&|#)/);
     await expect(page).toHaveURL(/#compare$/);
     await page.reload();
-    for (const name of ['PBFT', 'HotStuff']) await expect(column(name).getByRole('button', { name: /^Replica 0, .*malicious \(silent\)/ })).toBeVisible();
+    for (const name of ['PBFT', 'HotStuff', 'Tendermint']) await expect(column(name).getByRole('button', { name: /^Replica 0, .*malicious \(silent\)/ })).toBeVisible();
     await expect(page.getByText(/Same scenario for all: n = 7 \(f = 2\), seed 11/)).toBeVisible();
     // A value it cannot use is said, and no run changes.
     const url = page.url();
