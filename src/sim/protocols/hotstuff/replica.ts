@@ -116,18 +116,82 @@ const VALID_QCS = new WeakSet<QC>();
  * How many heights of nodes it keeps below the lowest it may still read (what it executed, its lock, its prepareQC, the
  * commitQC it relays): the rest is history nobody reads. They are cut back in one go when the map reaches twice that —
  * deleting the oldest entry of a Map one at a time walks past every entry deleted before it, a cost that grew with the
- * run. Kept small, the map stays warm in the cache (at n = 64, 64 maps of thousands of nodes made each PREPARE's lookup
- * a cache miss).
+ * run. A few hundred heights, not thousands: at n = 64 the 64 replicas' maps are then small enough to stay warmer in the
+ * cache, and a replica further behind than that is brought up by state transfer, not by these nodes.
  */
 const KEPT = 512;
 
+/** How many entries of older nodes' progress it keeps (see Progress). */
+const PROGRESS_KEPT = 64;
+
 /**
- * How many nodes' progress it keeps (the newest reached; cut back in one go at twice that). `reach` only ever looks up
- * a node of the view it is in — a phase message of an older view is stale before it is read — and a view brings at most
- * three nodes to `reach` (one per vote), so this bounds only what the inspector lists. Kept small, the map stays warm in
- * the cache: at n = 64 the replicas' maps of thousands of entries made each update a cache miss.
+ * Where a replica stands per node, for `reach` and the inspector: the newest node's progress in two fields (nearly every
+ * phase message is about it), older nodes' in a ring of the last PROGRESS_KEPT entries written, a later entry winning.
+ * A ring rather than a Map: a write is two array stores and no table to hash into (at n = 64 the 64 replicas' tables
+ * were cold in the cache at every write). Only `reach` reads an older node's entry, by a scan: a phase message of an
+ * older view is stale before it is read, and a view brings at most three nodes to `reach` (one per vote it casts), so
+ * the entries it may need are among the last few.
  */
-const PROGRESS_KEPT = 256;
+class Progress {
+  newestId = '';
+  newest: SlotPhase | undefined = undefined;
+  private readonly ids: string[] = [];
+  private readonly phases: SlotPhase[] = [];
+  /** Where the next entry goes once the ring is full. */
+  private next = 0;
+
+  /** A node's last recorded progress, if any is kept. */
+  of(id: string): SlotPhase | undefined {
+    if (id === this.newestId) return this.newest;
+    const size = this.ids.length;
+    for (let k = 1; k <= size; k++) {
+      const at = (this.next - k + size) % size;
+      if (this.ids[at] === id) return this.phases[at];
+    }
+    return undefined;
+  }
+
+  /** `id` becomes the newest node, with no progress yet; the one before goes into the ring. */
+  advance(id: string): void {
+    if (this.newest !== undefined) this.write(this.newestId, this.newest);
+    this.newestId = id;
+    this.newest = undefined;
+  }
+
+  /** Records a node's progress (executed: in place for the newest, an entry for an older one). */
+  set(id: string, phase: SlotPhase): void {
+    if (id === this.newestId) this.newest = phase;
+    else this.write(id, phase);
+  }
+
+  /** Every node's progress kept, each node once (its last entry), oldest first. */
+  entries(): Array<[string, SlotPhase]> {
+    const last = new Map<string, SlotPhase>();
+    const size = this.ids.length;
+    const start = size < PROGRESS_KEPT ? 0 : this.next;
+    for (let k = 0; k < size; k++) {
+      const at = (start + k) % size;
+      last.delete(this.ids[at]);
+      last.set(this.ids[at], this.phases[at]);
+    }
+    if (this.newest !== undefined) {
+      last.delete(this.newestId);
+      last.set(this.newestId, this.newest);
+    }
+    return [...last];
+  }
+
+  private write(id: string, phase: SlotPhase): void {
+    if (this.ids.length < PROGRESS_KEPT) {
+      this.ids.push(id);
+      this.phases.push(phase);
+      return;
+    }
+    this.ids[this.next] = id;
+    this.phases[this.next] = phase;
+    this.next = (this.next + 1) % PROGRESS_KEPT;
+  }
+}
 
 /**
  * The votes for the leader's proposal in one phase, in the order they came (a QC takes the first n − f); one vote per
@@ -185,9 +249,6 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly nodes = new Map<string, HsNode>([[GENESIS_ID, GENESIS]]);
   /** The node it stored last (see `node`). */
   private newest: HsNode = GENESIS;
-  /** The last node whose progress `reach` recorded, and that progress (the map's entry, without a lookup). */
-  private reachedId = '';
-  private reachedPhase: SlotPhase | undefined;
   /** The node its execution stands on. */
   private executedNode = GENESIS_ID;
   /** The highest node it knows committed but could not execute yet (an ancestor missing). */
@@ -196,8 +257,8 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly validQCs = VALID_QCS;
   /** The last view in which it voted in each phase (one vote per phase per view). */
   private readonly votedIn: Record<Phase, number> = { prepare: -1, 'pre-commit': -1, commit: -1 };
-  /** Where it stands per node (by id), for the inspector: see `progress`. */
-  private reached = new Map<string, SlotPhase>();
+  /** Where it stands per node, for `reach` and the inspector. */
+  private readonly progress = new Progress();
 
   // Leader state.
   /** NEW-VIEWs by view: sender → the prepareQC it carried. */
@@ -616,8 +677,7 @@ export class HotStuffReplica implements ReplicaModel {
     for (let k = branch.length - 1; k >= 0; k--) {
       const node = branch[k];
       this.executedNode = node.id;
-      if (node.id === this.reachedId) this.reachedPhase = 'executed';
-      else this.reached.set(node.id, 'executed');
+      this.progress.set(node.id, 'executed');
       this.app.execute(node.height, view, node.request, node.request?.digest ?? NULL_DIGEST);
     }
     this.committedTip = null;
@@ -746,16 +806,13 @@ export class HotStuffReplica implements ReplicaModel {
 
   /** Records progress on a node (forward only); `unseen`: the node is new to it, so nothing is recorded yet. */
   private reach(id: string, phase: SlotPhase, view: number, node: HsNode, unseen = false): void {
-    const newest = id === this.reachedId;
-    const before = newest ? this.reachedPhase : unseen ? undefined : this.reached.get(id);
+    const progress = this.progress;
+    const newest = id === progress.newestId;
+    const before = newest ? progress.newest : unseen ? undefined : progress.of(id);
     if (before && RANK[before] >= RANK[phase]) return;
-    if (!newest) {
-      // The node it reached before goes into the map, once: a node's three steps cost one Map write, not three.
-      if (this.reachedPhase !== undefined) this.reached.set(this.reachedId, this.reachedPhase);
-      if (this.reached.size > 2 * PROGRESS_KEPT) this.reached = new Map([...this.reached].slice(-PROGRESS_KEPT));
-      this.reachedId = id;
-    }
-    this.reachedPhase = phase;
+    // A node's steps are kept in place while it is the newest: one entry per node, written when the next one comes.
+    if (!newest) progress.advance(id);
+    progress.newest = phase;
     this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
   }
 
@@ -767,17 +824,9 @@ export class HotStuffReplica implements ReplicaModel {
     return best;
   }
 
-  /** Every node's progress it keeps: the map's, but the newest node's from `reachedPhase` (its map entry, if any, lags). */
-  private progress(): Array<[string, SlotPhase]> {
-    const out: Array<[string, SlotPhase]> = [];
-    for (const [id, phase] of this.reached) out.push([id, id === this.reachedId ? this.reachedPhase! : phase]);
-    if (this.reachedPhase !== undefined && !this.reached.has(this.reachedId)) out.push([this.reachedId, this.reachedPhase]);
-    return out;
-  }
-
   private slots(): SlotInspection[] {
     const out: SlotInspection[] = [];
-    for (const [id, phase] of this.progress()) {
+    for (const [id, phase] of this.progress.entries()) {
       const node = this.nodes.get(id);
       if (!node) continue;
       const mine = this.proposal?.node.id === id;
