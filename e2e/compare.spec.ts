@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { button, failOnConsoleErrors, noSeriousAxeViolations, open, openDrawer, replicas, stepAndWait } from './helpers';
 
@@ -59,6 +60,53 @@ test.describe('Three protocols side by side', () => {
     await noSeriousAxeViolations(page, 'the Compare view');
   });
 
+  test('Compare changes the scenario for every column at once — n, seed, network, liars — and the address keeps it', async ({ page }) => {
+    await page.goto('./?f=1&seed=3#compare');
+    const column = (name: string) => page.getByRole('region', { name, exact: true });
+    for (const name of ['PBFT', 'HotStuff']) await expect(column(name).getByRole('button', { name: /^Replica \d+/ })).toHaveCount(4);
+    // The protocols compared are in the address too.
+    await page.getByRole('checkbox', { name: 'Tendermint', exact: true }).check();
+    await expect(page).toHaveURL(/[?&]cmp=pbft%2Chotstuff%2Ctendermint(&|#)/);
+    await page.getByText('Change it', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'Scenario for every column' });
+    await form.getByRole('combobox', { name: 'Replicas', exact: true }).selectOption('7');
+    await form.getByRole('spinbutton', { name: 'Seed', exact: true }).fill('11');
+    await form.getByRole('spinbutton', { name: 'Drop rate (%)', exact: true }).fill('5');
+    await form.getByRole('combobox', { name: 'New liar', exact: true }).selectOption('0');
+    await form.getByRole('combobox', { name: 'Behaviour', exact: true }).selectOption('silent');
+    await form.getByRole('button', { name: 'Add liar', exact: true }).click();
+    await expect(form.getByRole('combobox', { name: 'Replica 0', exact: true })).toHaveValue('silent');
+    await noSeriousAxeViolations(page, 'the Compare scenario form');
+    await form.getByRole('button', { name: 'Run all with this scenario', exact: true }).click();
+    // Every column runs the new scenario from t = 0, replica 0 silent in each.
+    for (const name of ['PBFT', 'HotStuff', 'Tendermint']) {
+      await expect(column(name).getByRole('button', { name: /^Replica \d+/ })).toHaveCount(7);
+      await expect(column(name).getByRole('button', { name: /^Replica 0, .*malicious \(silent\)/ })).toBeVisible();
+    }
+    await expect(page.getByText('t = 0.0 ms')).toBeVisible();
+    await expect(page.getByText(/Same scenario for all: n = 7 \(f = 2\), seed 11, delays 5–40 ms, 5 % lost, replica 0 silent/)).toBeVisible();
+    // The address carries it, on the Compare route: a reload (or the link, shared) opens the same comparison.
+    await expect(page).toHaveURL(/[?&]f=2(&|$)/);
+    await expect(page).toHaveURL(/[?&]seed=11(&|$)/);
+    await expect(page).toHaveURL(/[?&]drop=5(&|$)/);
+    await expect(page).toHaveURL(/[?&]mal=0%3Asilent(&|#|$)/);
+    await expect(page).toHaveURL(/[?&]cmp=pbft%2Chotstuff%2Ctendermint(&|#)/);
+    await expect(page).toHaveURL(/#compare$/);
+    await page.reload();
+    for (const name of ['PBFT', 'HotStuff', 'Tendermint']) await expect(column(name).getByRole('button', { name: /^Replica 0, .*malicious \(silent\)/ })).toBeVisible();
+    await expect(page.getByText(/Same scenario for all: n = 7 \(f = 2\), seed 11/)).toBeVisible();
+    // A value it cannot use is said, and no run changes.
+    const url = page.url();
+    await page.getByText('Change it', { exact: true }).click();
+    await form.getByRole('spinbutton', { name: 'Min delay (ms)', exact: true }).fill('90');
+    await form.getByRole('button', { name: 'Run all with this scenario', exact: true }).click();
+    await expect(form.getByRole('alert')).toContainText('One value needs fixing');
+    await expect(form.getByText('Min delay (90 ms) must not exceed max delay (40 ms).')).toBeVisible();
+    await expect(form.getByRole('spinbutton', { name: 'Min delay (ms)', exact: true })).toHaveValue('90');
+    expect(page.url()).toBe(url);
+    await expect(column('PBFT').getByRole('button', { name: /^Replica \d+/ })).toHaveCount(7);
+  });
+
   test('the protocol sweep draws messages per decision against n on log–log axes', async ({ page }) => {
     await page.goto('./#experiments');
     await page.getByLabel('n values', { exact: true }).fill('4, 7, 10');
@@ -69,6 +117,13 @@ test.describe('Three protocols side by side', () => {
     await expect(chart.getByRole('img')).toHaveCount(3);
     await expect(page.getByRole('list', { name: 'Slopes on log–log axes' })).toContainText(/HotStuff: slope [01]\.\d+ — grows as n/);
     await expect(page.getByRole('table', { name: /What a faulty leader costs/ })).toBeVisible();
+    // The CSV: a real download, a line per protocol × n × m point (3 protocols, n = 4, 7, 10, m = 0, 1).
+    const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Download CSV (every protocol, n and m)').click()]);
+    expect(download.suggestedFilename()).toBe('protocol-sweep-pbft-hotstuff-tendermint-n4-7-10.csv');
+    const [header, ...lines] = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    expect(header.startsWith('protocol,n,m,trials,')).toBe(true);
+    expect(lines).toHaveLength(3 * 3 * 2);
+    expect(lines[0].startsWith('pbft,4,0,1,')).toBe(true);
     await noSeriousAxeViolations(page, 'the protocol sweep');
   });
 });

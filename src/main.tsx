@@ -5,7 +5,7 @@ import { AttackStoreContext } from './store/attackContext';
 import { createAttackStore } from './store/attackStore';
 import { LabStoreContext } from './store/context';
 import { CompareStoreContext } from './store/compareContext';
-import { createCompareStore } from './store/compareStore';
+import { createCompareStore, readCompared, withCompared } from './store/compareStore';
 import { decodeSchedule, SCHEDULE_KEY } from './store/scheduleLink';
 import { ExperimentStoreContext } from './store/experimentContext';
 import { ProtocolSweepContext } from './store/protocolSweepContext';
@@ -26,6 +26,9 @@ import './ui/styles.css';
 
 // A shared link opens the scenario it carries; what it got wrong is said on the page, not silently dropped.
 const shared = readShare(window.location.search);
+// And, for the Compare tab, the protocols it compares.
+const compared = readCompared(window.location.search);
+if (compared.notice) shared.notices.push(compared.notice);
 
 /** A link's schedule (the run's interventions), read before the first run starts; a damaged one is said, not replayed. */
 async function sharedSchedule(): Promise<TimedIntervention[] | undefined> {
@@ -62,6 +65,11 @@ async function start() {
   // embedded page (the stage alone) in the visualizer's theme.
   const compare = createCompareStore({
     createLab: (scenario, speed) => createLabStore({ connect: connectWorker, scenario, speed, theme: store.getState().ui.theme, embed: true }),
+    modes: compared.modes,
+    onModes: (modes) => {
+      const query = withCompared(window.location.search, modes);
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`);
+    },
   });
 
   const root = document.getElementById('root');

@@ -258,16 +258,27 @@ export const CSV_COLUMNS = [
   'messages_per_committed_request',
 ] as const;
 
-export function toCsv(rows: SweepRow[]): string {
+/** One row's cells in CSV_COLUMNS order, a missing value blank: the one rule for a sweep row in CSV. */
+function csvCells(r: SweepRow): string {
   const cell = (v: number | null) => (v === null ? '' : String(v));
+  return [r.m, r.trials, r.successes, r.fooled, r.successRate, r.fooledRate, r.agreementRate, r.meanLatencyMs, r.ci95Ms, r.p50LatencyMs, r.p95LatencyMs, r.viewChangesPerTrial, r.messagesPerCommittedRequest]
+    .map(cell)
+    .join(',');
+}
+
+export function toCsv(rows: SweepRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.m, r.trials, r.successes, r.fooled, r.successRate, r.fooledRate, r.agreementRate, r.meanLatencyMs, r.ci95Ms, r.p50LatencyMs, r.p95LatencyMs, r.viewChangesPerTrial, r.messagesPerCommittedRequest]
-        .map(cell)
-        .join(','),
-    );
-  }
+  for (const r of rows) lines.push(csvCells(r));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Several sweeps in one CSV — the protocol × n × m experiment's file: the protocol and n before the columns of
+ * `toCsv`, a line per (protocol, n, m) point, in the sweeps' order.
+ */
+export function toProtocolCsv(results: ReadonlyArray<Pick<SweepResult, 'config' | 'rows'>>): string {
+  const lines = [['protocol', 'n', ...CSV_COLUMNS].join(',')];
+  for (const { config, rows } of results) for (const r of rows) lines.push(`${config.mode},${config.n},${csvCells(r)}`);
   return lines.join('\n') + '\n';
 }
 

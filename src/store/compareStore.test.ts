@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import type { Scenario } from '../sim/types';
 import { compareCounters } from './compareCounters';
-import { createCompareStore, scenarioFor } from './compareStore';
+import { createCompareStore, readCompared, scenarioFor, withCompared } from './compareStore';
 import { inProcessLab } from './labTestkit';
 
 /** A compare store whose runs are real lab stores on this thread, with every frame cranked by hand. */
@@ -91,6 +91,29 @@ describe('the Compare view’s store', () => {
     expect(store.getState().panes).toHaveLength(3);
     actions.close();
     expect(store.getState().panes).toHaveLength(0);
+  });
+
+  it('tells whoever keeps the address which protocols it compares, each time they change', () => {
+    const told: string[][] = [];
+    const store = createCompareStore({ createLab: (scenario, speed) => inProcessLab({ scenario, speed }).store, requestFrame: () => {}, modes: readCompared('?f=2&cmp=tendermint,pbft').modes, onModes: (m) => told.push(m) });
+    expect(store.getState().modes).toEqual(['pbft', 'tendermint']);
+    store.getState().actions.toggleMode('hotstuff');
+    store.getState().actions.toggleMode('seed');
+    store.getState().actions.toggleMode('tendermint');
+    // The refused fourth protocol tells nothing.
+    expect(told).toEqual([
+      ['pbft', 'hotstuff', 'tendermint'],
+      ['pbft', 'hotstuff'],
+    ]);
+  });
+
+  it('reads cmp= from a link, saying what it ignores, and writes it only when it is not the default pair', () => {
+    expect(readCompared('?f=1')).toEqual({ modes: ['pbft', 'hotstuff'], notice: null });
+    expect(readCompared('?cmp=hotstuff,tendermint,pbft')).toEqual({ modes: ['pbft', 'hotstuff', 'tendermint'], notice: null });
+    expect(readCompared('?cmp=pbft,raft')).toEqual({ modes: ['pbft', 'hotstuff'], notice: 'Ignored cmp: there is no protocol “raft” (choose from pbft, hotstuff, tendermint, seed); comparing PBFT and HotStuff.' });
+    expect(readCompared('?cmp=pbft').notice).toMatch(/Compare shows 2 or 3 protocols/);
+    expect(withCompared('f=2&seed=4', ['pbft', 'tendermint'])).toBe('f=2&seed=4&cmp=pbft%2Ctendermint');
+    expect(withCompared('f=2&cmp=pbft%2Ctendermint', ['pbft', 'hotstuff'])).toBe('f=2');
   });
 
   it('makes a liar honest in a protocol its lie means nothing in, and says so', () => {

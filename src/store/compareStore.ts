@@ -16,6 +16,30 @@ import { clampSpeed } from './scenarioRules';
 export const COMPARE_MODES: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint', 'seed'];
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 3;
+/** What the view compares when the address does not say. */
+export const DEFAULT_COMPARED: readonly ProtocolMode[] = ['pbft', 'hotstuff'];
+/** The address's parameter naming the compared protocols (`cmp=pbft,tendermint`); absent for the default pair. */
+export const COMPARE_PARAM = 'cmp';
+
+/** The protocols a query string asks Compare for, in the view's order; a list it cannot use is said and the default kept. */
+export function readCompared(query: string): { modes: ProtocolMode[]; notice: string | null } {
+  const raw = new URLSearchParams(query).get(COMPARE_PARAM);
+  if (raw === null) return { modes: [...DEFAULT_COMPARED], notice: null };
+  const names = raw.split(',').map((p) => p.trim());
+  const modes = COMPARE_MODES.filter((m) => names.includes(m));
+  const unknown = names.filter((p) => !(COMPARE_MODES as readonly string[]).includes(p));
+  if (unknown.length === 0 && modes.length >= MIN_COMPARED && modes.length <= MAX_COMPARED) return { modes, notice: null };
+  const why = unknown.length > 0 ? `there is no protocol “${unknown[0].slice(0, 40)}”` : `Compare shows ${MIN_COMPARED} or ${MAX_COMPARED} protocols`;
+  return { modes: [...DEFAULT_COMPARED], notice: `Ignored ${COMPARE_PARAM}: ${why} (choose from ${COMPARE_MODES.join(', ')}); comparing ${DEFAULT_COMPARED.map((m) => protocolOf(m).name).join(' and ')}.` };
+}
+
+/** The query string with the compared protocols in it (none for the default pair), every other parameter kept. */
+export function withCompared(query: string, modes: readonly ProtocolMode[]): string {
+  const params = new URLSearchParams(query);
+  if (modes.length === DEFAULT_COMPARED.length && DEFAULT_COMPARED.every((m) => modes.includes(m))) params.delete(COMPARE_PARAM);
+  else params.set(COMPARE_PARAM, modes.join(','));
+  return params.toString();
+}
 
 export interface ComparePane {
   /** New for every run built, so a view drawing a pane starts afresh when its run is replaced. */
@@ -66,6 +90,8 @@ export interface CompareStoreOptions {
   clock?: () => number;
   modes?: ProtocolMode[];
   speed?: number;
+  /** Told the compared protocols whenever they change (src/main.tsx: into the address). */
+  onModes?(modes: ProtocolMode[]): void;
 }
 
 export type CompareStore = StoreApi<CompareState>;
@@ -174,6 +200,7 @@ export function createCompareStore(options: CompareStoreOptions): CompareStore {
         if (chosen.length > MAX_COMPARED) return set({ message: `Compare shows at most ${MAX_COMPARED} protocols side by side; leave one out before adding ${protocolOf(mode).name}.` });
         const ordered = COMPARE_MODES.filter((m) => chosen.includes(m));
         set({ modes: ordered, message: null });
+        options.onModes?.(ordered);
         if (open && scenario) actions.openWith(scenario);
       },
       play() {
@@ -214,7 +241,7 @@ export function createCompareStore(options: CompareStoreOptions): CompareStore {
 
     return {
       open: false,
-      modes: options.modes ?? ['pbft', 'hotstuff'],
+      modes: options.modes ?? [...DEFAULT_COMPARED],
       scenario: null,
       panes: [],
       playing: false,

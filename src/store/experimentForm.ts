@@ -76,7 +76,7 @@ export function articleForm(workers = defaultWorkerCount()): ExperimentForm {
 }
 
 /** A box's text → its value in the table's stored units (a percent box gives a fraction), or what to fix. */
-function readBox(param: NumberParam, raw: string): number | string {
+export function readBox(param: NumberParam, raw: string): number | string {
   const reading = readNumber(param, raw, true);
   return reading.problem ? boxMessage(param, raw, reading.problem) : reading.value;
 }

@@ -37,10 +37,10 @@ export interface UrlTarget {
 }
 
 /**
- * Parameters of the page rather than of the scenario: how it is shown (`embed=1`), kept in the address while the
- * scenario's part is rewritten.
+ * Parameters of the page rather than of the scenario: how it is shown (`embed=1`) and what the Compare tab compares
+ * (`cmp`, compareStore.ts), kept in the address while the scenario's part is rewritten.
  */
-export const PAGE_PARAMS = ['embed'] as const;
+export const PAGE_PARAMS = ['embed', 'cmp'] as const;
 
 /** Whether the page is embedded in another (`?embed=1`): the stage and the playback bar only. */
 export function readEmbed(query: string): boolean {

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { PARAMS } from '../../sim/params';
 import { protocolOf } from '../../sim/protocols';
-import { replicaCount } from '../../sim/scenario';
 import type { ProtocolMode } from '../../sim/types';
 import { labCounters, type CompareCounters } from '../../store/compareCounters';
 import { useCompare, useCompareActions } from '../../store/compareContext';
@@ -12,6 +11,7 @@ import { Slider } from '../controls/Slider';
 import { formatSpeed, sliderFromSpeed, speedFromSlider, SPEED_SLIDER_MAX } from '../controls/speedScale';
 import { SpaceTimeDiagram } from '../diagram/SpaceTimeDiagram';
 import { GraphView } from '../graph/GraphView';
+import { ScenarioForm, scenarioLine } from './ScenarioForm';
 import './compare.css';
 
 const nameOf = (mode: ProtocolMode) => (mode === 'seed' ? 'Seed article' : protocolOf(mode).name);
@@ -81,18 +81,20 @@ function CompareTransport() {
   );
 }
 
-/** What every run shares, said once: it is the visualizer's scenario. */
+/**
+ * What every run shares, said once, and changed here for all of them (the form opens under the line). It starts as the
+ * visualizer's scenario and stays one with it: the address carries it.
+ */
 function SharedScenario() {
   const scenario = useCompare((s) => s.scenario);
   if (!scenario) return null;
-  const n = replicaCount(scenario);
-  const liars = Object.entries(scenario.malicious);
   return (
-    <p className="compare-scenario">
-      Same scenario for all: n = {n} (f = {scenario.f}), seed {scenario.seed}, delays {scenario.minDelayMs}–{scenario.maxDelayMs} ms
-      {scenario.dropRate > 0 ? `, ${Math.round(scenario.dropRate * 100)} % lost` : ''},{' '}
-      {liars.length === 0 ? 'no liars' : liars.map(([id, b]) => `replica ${id} ${b.kind}`).join(', ')}. <a href="#visualizer">Change it in the Visualizer</a>.
-    </p>
+    <details className="compare-scenario">
+      <summary>
+        Same scenario for all: {scenarioLine(scenario)}. <span className="compare-change">Change it</span>
+      </summary>
+      <ScenarioForm />
+    </details>
   );
 }
 

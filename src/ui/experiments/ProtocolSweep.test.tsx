@@ -62,6 +62,7 @@ describe('<ProtocolSweepPanel>', () => {
     expect(screen.getByRole('group', { name: /Mean latency against m \(n = 10\)/ })).toBeTruthy();
     const table = screen.getByRole('table', { name: /What a faulty leader costs/ });
     expect(within(table).getAllByRole('row')).toHaveLength(1 + 9);
+    expect(within(screen.getByRole('group', { name: 'Export the protocol sweep' })).getByRole('button', { name: 'Download CSV (every protocol, n and m)' })).toBeTruthy();
   }, 60_000);
 
   it('every control has a label', () => {

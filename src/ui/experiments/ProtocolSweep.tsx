@@ -4,6 +4,7 @@ import { protocolOf } from '../../sim/protocols';
 import type { ProtocolMode } from '../../sim/types';
 import { useProtocolSweep } from '../../store/protocolSweepContext';
 import { SWEEP_PROTOCOLS, type ProtocolSweepField, type SweepOutcome } from '../../store/protocolSweepStore';
+import { download, protocolCsvExport } from './exports';
 import { latencyByM, leaderCosts, logLogSlope, messagesByN, type ProtocolSeries } from './protocolChartData';
 import { markerPath, SERIES_STYLE } from './SweepChart';
 
@@ -318,6 +319,7 @@ function CostTable({ results }: { results: SweepOutcome[] }) {
 export function ProtocolSweepPanel() {
   const present = useProtocolSweep(() => true);
   const results = useProtocolSweep((s) => (s.run?.status === 'done' || s.run?.status === 'cancelled' ? s.run.results : null));
+  const partial = useProtocolSweep((s) => s.run?.status === 'cancelled') === true;
   if (!present) return null;
   return (
     <section className="protocol-sweep" aria-labelledby="protocol-sweep-heading">
@@ -336,6 +338,11 @@ export function ProtocolSweepPanel() {
               <LatencyChart results={results} />
             </div>
             <CostTable results={results} />
+            <div className="exp-exports" role="group" aria-label="Export the protocol sweep">
+              <button type="button" onClick={() => download(protocolCsvExport(results, partial))}>
+                Download CSV (every protocol, n and m)
+              </button>
+            </div>
           </>
         )}
       </div>

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runSweep, seedExperiment, toCsv, trialScenario } from '../../sim/experiment';
+import { CSV_COLUMNS, runSweep, seedExperiment, toCsv, trialScenario } from '../../sim/experiment';
+import { protocolSweepConfig } from '../../store/protocolSweepStore';
 import { decodeShare } from '../../sim/share';
 import { collectResults, type SweepOutcome } from '../../store/experimentStore';
 import { representativeTrial, chartSeries } from './chartData';
-import { csvExport, jsonExport } from './exports';
+import { csvExport, jsonExport, protocolCsvExport } from './exports';
 import { trialCommand, trialHref, visualizerCanShow } from './openTrial';
 
 /** A sweep's result as the panel holds it: trials without their scenarios. */
@@ -41,6 +42,33 @@ describe('exports', () => {
     const parsed = JSON.parse(jsonExport([partial], true).parts.join(''));
     expect(parsed.partial).toEqual({ ran: 5, planned: 12 });
     expect(parsed.trials).toHaveLength(5);
+  });
+});
+
+describe('the protocol sweep’s CSV', () => {
+  it('has a header and one line per protocol × n × m point, each with the core’s numbers for that point', () => {
+    const modes = ['pbft', 'hotstuff', 'tendermint'] as const;
+    const results = modes.flatMap((mode) => [4, 7].map((n) => outcome(protocolSweepConfig(mode, n, [0, 1], 1, 3))));
+    const file = protocolCsvExport(results);
+    expect(file.filename).toBe('protocol-sweep-pbft-hotstuff-tendermint-n4-7.csv');
+    expect(file.type).toBe('text/csv');
+    expect(protocolCsvExport(results.slice(0, 2), true).filename).toBe('protocol-sweep-pbft-n4-7-partial.csv');
+    const [header, ...lines] = file.parts.join('').trimEnd().split('\n');
+    expect(header.split(',')).toEqual(['protocol', 'n', ...CSV_COLUMNS]);
+    expect(lines).toHaveLength(3 * 2 * 2);
+    const col = (name: string) => header.split(',').indexOf(name);
+    const points = lines.map((line) => line.split(','));
+    expect(points.map((c) => `${c[0]}:${c[1]}:${c[col('m')]}`)).toEqual(modes.flatMap((mode) => [4, 7].flatMap((n) => [0, 1].map((m) => `${mode}:${n}:${m}`))));
+    for (const c of points) {
+      const row = results.find((r) => r.config.mode === c[0] && r.config.n === Number(c[1]))!.rows.find((r) => r.m === Number(c[col('m')]))!;
+      expect(Number(c[col('trials')])).toBe(row.trials);
+      expect(Number(c[col('successes')])).toBe(row.successes);
+      expect(Number(c[col('messages_per_committed_request')])).toBe(row.messagesPerCommittedRequest);
+      expect(c[col('mean_latency_ms')]).toBe(row.meanLatencyMs === null ? '' : String(row.meanLatencyMs));
+    }
+    // With no liar HotStuff's messages per decision stay linear: fewer than PBFT's at n = 7.
+    const at = (mode: string) => Number(points.find((c) => c[0] === mode && c[1] === '7' && c[col('m')] === '0')![col('messages_per_committed_request')]);
+    expect(at('hotstuff')).toBeLessThan(at('pbft'));
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The experiment as files: one CSV per protocol mode (exactly `toCsv(rows)`, the CLI's --csv) and the whole result
- * as JSON in the CLI's --json shape, with every trial's scenario so any trial can be replayed.
+ * as JSON in the CLI's --json shape, with every trial's scenario so any trial can be replayed; the protocol × n × m
+ * experiment as one CSV (`toProtocolCsv`: the same columns after the protocol and n).
  */
-import { toCsv, trialScenario } from '../../sim/experiment';
+import { toCsv, toProtocolCsv, trialScenario } from '../../sim/experiment';
 import type { SweepOutcome } from '../../store/experimentStore';
 
 export interface ExportFile {
@@ -18,6 +19,13 @@ function stem(result: Pick<SweepOutcome, 'config'>, mode: string, partial: boole
 
 export function csvExport(result: SweepOutcome, partial = false): ExportFile {
   return { filename: `${stem(result, result.config.mode, partial)}.csv`, type: 'text/csv', parts: [toCsv(result.rows)] };
+}
+
+/** The protocol × n × m experiment: a line per (protocol, n, m) point, named after its protocols and n values. */
+export function protocolCsvExport(results: readonly SweepOutcome[], partial = false): ExportFile {
+  const modes = [...new Set(results.map((r) => r.config.mode))];
+  const ns = [...new Set(results.map((r) => r.config.n))].sort((a, b) => a - b);
+  return { filename: `protocol-sweep-${modes.join('-')}-n${ns.join('-')}${partial ? '-partial' : ''}.csv`, type: 'text/csv', parts: [toProtocolCsv(results)] };
 }
 
 /**

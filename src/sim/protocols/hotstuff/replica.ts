@@ -43,6 +43,7 @@ const MAX_RESEND_DOUBLINGS = 3;
 const MAX_RESENDS = 8;
 
 export type Phase = 'prepare' | 'pre-commit' | 'commit';
+const PHASES: readonly Phase[] = ['prepare', 'pre-commit', 'commit'];
 export const VOTE_OF: Record<Phase, MessageType> = { prepare: 'HS_VOTE_PREPARE', 'pre-commit': 'HS_VOTE_PRE_COMMIT', commit: 'HS_VOTE_COMMIT' };
 /** The leader's message that carries the QC of each phase (the QC a PREPARE carries is highQC, of phase prepare). */
 const CARRIER: Record<Phase, MessageType> = { prepare: 'HS_PRE_COMMIT', 'pre-commit': 'HS_COMMIT', commit: 'HS_DECIDE' };
@@ -112,11 +113,115 @@ export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
 const VALID_QCS = new WeakSet<QC>();
 
 /**
- * How many nodes (by height below what it executed) and how many nodes' progress it keeps: the rest is history nobody
- * reads. Both are cut back in one go when they reach twice that — deleting the oldest entry of a Map one at a time
- * walks past every entry deleted before it, a cost that grew with the run.
+ * How many heights of nodes it keeps below the lowest it may still read (what it executed, its lock, its prepareQC, the
+ * commitQC it relays): the rest is history nobody reads. They are cut back in one go when the map reaches twice that —
+ * deleting the oldest entry of a Map one at a time walks past every entry deleted before it, a cost that grew with the
+ * run. A few hundred heights, not thousands: at n = 64 the 64 replicas' maps are then small enough to stay warmer in the
+ * cache, and a replica further behind than that is brought up by state transfer, not by these nodes.
  */
-const KEPT = 4096;
+const KEPT = 512;
+
+/** How many entries of older nodes' progress it keeps (see Progress). */
+const PROGRESS_KEPT = 64;
+
+/**
+ * Where a replica stands per node, for `reach` and the inspector: the newest node's progress in two fields (nearly every
+ * phase message is about it), older nodes' in a ring of the last PROGRESS_KEPT entries written, a later entry winning.
+ * A ring rather than a Map: a write is two array stores and no table to hash into (at n = 64 the 64 replicas' tables
+ * were cold in the cache at every write). Only `reach` reads an older node's entry, by a scan: a phase message of an
+ * older view is stale before it is read, and a view brings at most three nodes to `reach` (one per vote it casts), so
+ * the entries it may need are among the last few.
+ */
+class Progress {
+  newestId = '';
+  newest: SlotPhase | undefined = undefined;
+  private readonly ids: string[] = [];
+  private readonly phases: SlotPhase[] = [];
+  /** Where the next entry goes once the ring is full. */
+  private next = 0;
+
+  /** A node's last recorded progress, if any is kept. */
+  of(id: string): SlotPhase | undefined {
+    if (id === this.newestId) return this.newest;
+    const size = this.ids.length;
+    for (let k = 1; k <= size; k++) {
+      const at = (this.next - k + size) % size;
+      if (this.ids[at] === id) return this.phases[at];
+    }
+    return undefined;
+  }
+
+  /** `id` becomes the newest node, with no progress yet; the one before goes into the ring. */
+  advance(id: string): void {
+    if (this.newest !== undefined) this.write(this.newestId, this.newest);
+    this.newestId = id;
+    this.newest = undefined;
+  }
+
+  /** Records a node's progress (executed: in place for the newest, an entry for an older one). */
+  set(id: string, phase: SlotPhase): void {
+    if (id === this.newestId) this.newest = phase;
+    else this.write(id, phase);
+  }
+
+  /** Every node's progress kept, each node once (its last entry), oldest first. */
+  entries(): Array<[string, SlotPhase]> {
+    const last = new Map<string, SlotPhase>();
+    const size = this.ids.length;
+    const start = size < PROGRESS_KEPT ? 0 : this.next;
+    for (let k = 0; k < size; k++) {
+      const at = (start + k) % size;
+      last.delete(this.ids[at]);
+      last.set(this.ids[at], this.phases[at]);
+    }
+    if (this.newest !== undefined) {
+      last.delete(this.newestId);
+      last.set(this.newestId, this.newest);
+    }
+    return [...last];
+  }
+
+  private write(id: string, phase: SlotPhase): void {
+    if (this.ids.length < PROGRESS_KEPT) {
+      this.ids.push(id);
+      this.phases.push(phase);
+      return;
+    }
+    this.ids[this.next] = id;
+    this.phases[this.next] = phase;
+    this.next = (this.next + 1) % PROGRESS_KEPT;
+  }
+}
+
+/**
+ * The votes for the leader's proposal in one phase, in the order they came (a QC takes the first n − f); one vote per
+ * sender, a later one from the same sender replacing it in place. Arrays reused from view to view: a Map per phase and
+ * proposal cost a table and its growth per view, at the leader that handles most of the messages.
+ */
+class Tally {
+  readonly list: SignedVote[] = [];
+  /** Per sender: 1 + the position of its vote in `list`, 0 for none. */
+  private readonly at: Int32Array;
+
+  constructor(n: number) {
+    this.at = new Int32Array(n);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  set(from: NodeId, vote: SignedVote): void {
+    const k = this.at[from];
+    if (k > 0) this.list[k - 1] = vote;
+    else this.at[from] = this.list.push(vote);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.at.fill(0);
+  }
+}
 
 /** How far a node has come, in order (what `reach` may only move forward). */
 const RANK: Record<SlotPhase, number> = { 'pre-prepared': 0, prepared: 1, committed: 2, executed: 3 };
@@ -144,9 +249,6 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly nodes = new Map<string, HsNode>([[GENESIS_ID, GENESIS]]);
   /** The node it stored last (see `node`). */
   private newest: HsNode = GENESIS;
-  /** The last node whose progress `reach` recorded, and that progress (the map's entry, without a lookup). */
-  private reachedId = '';
-  private reachedPhase: SlotPhase | undefined;
   /** The node its execution stands on. */
   private executedNode = GENESIS_ID;
   /** The highest node it knows committed but could not execute yet (an ancestor missing). */
@@ -155,15 +257,15 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly validQCs = VALID_QCS;
   /** The last view in which it voted in each phase (one vote per phase per view). */
   private readonly votedIn: Record<Phase, number> = { prepare: -1, 'pre-commit': -1, commit: -1 };
-  /** Where it stands per node (by id), for the inspector and the picture. */
-  private reached = new Map<string, SlotPhase>();
+  /** Where it stands per node, for `reach` and the inspector. */
+  private readonly progress = new Progress();
 
   // Leader state.
   /** NEW-VIEWs by view: sender → the prepareQC it carried. */
   private readonly newViews = new Map<number, Map<NodeId, QC>>();
   private proposal: { view: number; node: HsNode; highQC: QC } | null = null;
   /** Votes for its proposal, by phase: sender → the signed vote. */
-  private votes: Record<Phase, Map<NodeId, SignedVote>> = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
+  private readonly votes: Record<Phase, Tally>;
   /** The phases whose QC it formed in its view. */
   private formed = new Set<Phase>();
   /** What it said in its current view (to one replica, or to all when `to` is null), for retransmission. */
@@ -178,6 +280,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.host = host;
     this.baseTimeout = config.viewChangeTimeoutMs;
     this.app = new Application(config.id, host);
+    this.votes = { prepare: new Tally(config.n), 'pre-commit': new Tally(config.n), commit: new Tally(config.n) };
   }
 
   get quorum(): number {
@@ -230,13 +333,16 @@ export class HotStuffReplica implements ReplicaModel {
   }
 
   private onRequest(msg: Message, from: NodeId): string | undefined {
-    const ignored = this.app.onRequest(msg, from, this.view, (request) =>
-      this.host.multicast(this.id, { type: 'REQUEST', view: this.view, seq: 0, digest: request.digest, request, timestamp: request.timestamp }),
-    );
+    const ignored = this.app.onRequest(msg, from, this.view, this.relay);
     this.armTimer();
     this.tryPropose();
     return ignored;
   }
+
+  /** Relays a request from the client to every replica (made once: a closure per REQUEST was garbage per message). */
+  private readonly relay = (request: ClientRequest): void => {
+    this.host.multicast(this.id, { type: 'REQUEST', view: this.view, seq: 0, digest: request.digest, request, timestamp: request.timestamp });
+  };
 
   private onNewView(msg: Message, from: NodeId): string | undefined {
     if (this.leaderOf(msg.view) !== this.id) return 'NEW-VIEW for a view it does not lead';
@@ -276,13 +382,19 @@ export class HotStuffReplica implements ReplicaModel {
     // The leaf extends highQC.node by construction: its parent is the node the QC certifies.
     const leaf = leafOf(p, msg.view, msg.seq, msg.digest, request);
     // A leaf it never held (above what it may have forgotten) has no progress recorded either: `reach` need not look.
-    const unseen = leaf.id !== this.newest.id && !this.nodes.has(leaf.id);
-    if (unseen) this.keep(leaf);
+    // A leaf it did not hold grows the map: one Map operation tells and stores (a node with the same id has the same
+    // content, so storing it again changes nothing).
+    let unseen = false;
+    if (leaf.id !== this.newest.id) {
+      const held = this.nodes.size;
+      this.keep(leaf);
+      unseen = this.nodes.size > held;
+    }
     if (this.votedIn.prepare >= msg.view) return 'already voted PREPARE in this view';
     // safeNode: the leaf extends the locked branch, or its justify is newer than the lock.
     if (!(this.extendsNode(leaf, this.lockedQC.node) || p.qc.view > this.lockedQC.view)) return `not safe: does not extend the lock (${this.lockedQC.node}) and highQC is not newer`;
     this.votedIn.prepare = msg.view;
-    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.app.lastExecuted - KEPT);
+    this.reach(leaf.id, 'pre-prepared', msg.view, leaf, unseen && leaf.height >= this.forgottenBelow);
     this.vote('prepare', msg.view, leaf);
     return undefined;
   }
@@ -393,7 +505,7 @@ export class HotStuffReplica implements ReplicaModel {
     const leaf: HsNode = Object.freeze({ id: nodeId(parent.id, parent.height + 1, v, digest), parent: parent.id, height: parent.height + 1, view: v, request: chosen });
     this.keep(leaf);
     this.proposal = { view: v, node: leaf, highQC };
-    this.votes = { prepare: new Map(), 'pre-commit': new Map(), commit: new Map() };
+    for (const phase of PHASES) this.votes[phase].clear();
     this.formed = new Set();
     this.newViews.delete(v);
     const payload: LeaderPayload = { qc: highQC, branch: this.branchAbove(parent), base: this.base() };
@@ -414,7 +526,7 @@ export class HotStuffReplica implements ReplicaModel {
     if (!proposal || this.formed.has(phase) || this.votes[phase].size < this.quorum) return;
     this.formed.add(phase);
     const node = proposal.node;
-    const qc: QC = Object.freeze({ phase, view: proposal.view, node: node.id, height: node.height, votes: Object.freeze([...this.votes[phase].values()].slice(0, this.quorum)) });
+    const qc: QC = Object.freeze({ phase, view: proposal.view, node: node.id, height: node.height, votes: Object.freeze(this.votes[phase].list.slice(0, this.quorum)) });
     this.validQCs.add(qc);
     this.learnQC(qc);
     const payload: LeaderPayload = { qc, branch: this.branchAbove(node), base: this.base() };
@@ -565,12 +677,14 @@ export class HotStuffReplica implements ReplicaModel {
     for (let k = branch.length - 1; k >= 0; k--) {
       const node = branch[k];
       this.executedNode = node.id;
-      this.reached.set(node.id, 'executed');
-      if (node.id === this.reachedId) this.reachedPhase = 'executed';
+      this.progress.set(node.id, 'executed');
       this.app.execute(node.height, view, node.request, node.request?.digest ?? NULL_DIGEST);
     }
     this.committedTip = null;
-    if (this.nodes.size > 2 * KEPT) this.forgetNodesBelow(this.app.lastExecuted - KEPT);
+    if (this.nodes.size > 2 * KEPT) {
+      const lowest = Math.min(this.app.lastExecuted, this.lockedQC.height, this.prepareQC.height, this.decidedQC?.height ?? Infinity);
+      this.forgetNodesBelow(lowest - KEPT);
+    }
     this.progressView = Math.max(this.progressView, view);
     this.armTimer(true);
   }
@@ -593,8 +707,13 @@ export class HotStuffReplica implements ReplicaModel {
    * upwards, and those stand far above `h`.
    */
   private forgetNodesBelow(h: number): void {
+    if (h <= this.forgottenBelow) return;
+    this.forgottenBelow = h;
     for (const [id, node] of this.nodes) if (node.height < h && id !== GENESIS_ID) this.nodes.delete(id);
   }
+
+  /** Every node it ever held at or above this height it still holds (genesis apart, none below it are). */
+  private forgottenBelow = 0;
 
   /** A leader's word on where its execution stands: behind it, this replica fetches the history it missed. */
   private syncTo(base: ExecutedBase & { node: string }, view: number): void {
@@ -687,12 +806,13 @@ export class HotStuffReplica implements ReplicaModel {
 
   /** Records progress on a node (forward only); `unseen`: the node is new to it, so nothing is recorded yet. */
   private reach(id: string, phase: SlotPhase, view: number, node: HsNode, unseen = false): void {
-    const before = unseen ? undefined : id === this.reachedId ? this.reachedPhase : this.reached.get(id);
+    const progress = this.progress;
+    const newest = id === progress.newestId;
+    const before = newest ? progress.newest : unseen ? undefined : progress.of(id);
     if (before && RANK[before] >= RANK[phase]) return;
-    this.reached.set(id, phase);
-    this.reachedId = id;
-    this.reachedPhase = phase;
-    if (this.reached.size > 2 * KEPT) this.reached = new Map([...this.reached].slice(-KEPT));
+    // A node's steps are kept in place while it is the newest: one entry per node, written when the next one comes.
+    if (!newest) progress.advance(id);
+    progress.newest = phase;
     this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
   }
 
@@ -706,7 +826,7 @@ export class HotStuffReplica implements ReplicaModel {
 
   private slots(): SlotInspection[] {
     const out: SlotInspection[] = [];
-    for (const [id, phase] of this.reached) {
+    for (const [id, phase] of this.progress.entries()) {
       const node = this.nodes.get(id);
       if (!node) continue;
       const mine = this.proposal?.node.id === id;
