@@ -3,9 +3,9 @@
  * of and has not executed, executing one into its log, and catching up by state transfer on a leader's word.
  */
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../messages';
-import type { ClientRequest, Message, NodeId } from '../types';
+import type { ClientRequest, Message, NodeId, SlotInspection } from '../types';
 import { CLIENT } from '../types';
-import type { ExecutedEntry, ReplicaHost, TraceDraft } from './contract';
+import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from './contract';
 
 /** Where an executed history stands: its last number and the state digest after it (what a leader's message carries). */
 export interface ExecutedBase {
@@ -104,4 +104,34 @@ export class Application {
   private emit(event: TraceDraft): void {
     this.host.emit(this.id, event);
   }
+}
+
+/**
+ * The inspection of a replica of a protocol with no PBFT-style view-change protocol, checkpoints or watermarks
+ * (HotStuff, Tendermint): what it has — its view or round, its timer, what waits, its log and its own state by the
+ * protocol's names — with PBFT's parts empty.
+ */
+export function inspectionWithoutCheckpoints(
+  replica: Pick<ReplicaModel, 'id' | 'view' | 'isPrimary' | 'highWatermark' | 'timer'>,
+  app: Application,
+  log: SlotInspection[],
+  protocolState: ReplicaSelfInspection['protocolState'],
+): ReplicaSelfInspection {
+  return {
+    id: replica.id,
+    view: replica.view,
+    role: replica.isPrimary ? 'primary' : 'backup',
+    viewChanging: false,
+    lastExecuted: app.lastExecuted,
+    stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] },
+    lowWatermark: 0,
+    highWatermark: replica.highWatermark,
+    timer: replica.timer ? { kind: 'view-change', ...replica.timer } : null,
+    waiting: app.pending.size,
+    log,
+    viewChanges: [],
+    held: 0,
+    resend: null,
+    protocolState,
+  };
 }

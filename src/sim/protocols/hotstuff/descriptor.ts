@@ -1,7 +1,5 @@
 import type { MessageWords, ProtocolDescriptor } from '../descriptor';
-import { PBFT_MESSAGES } from '../pbft/descriptor';
-
-const shared = (type: string) => PBFT_MESSAGES.find((m) => m.type === type)!;
+import { clientMessage } from '../pbft/descriptor';
 
 /**
  * Basic HotStuff's messages as the paper writes them: the leader's PREPARE, PRE-COMMIT, COMMIT and DECIDE (each but the
@@ -9,7 +7,7 @@ const shared = (type: string) => PBFT_MESSAGES.find((m) => m.type === type)!;
  * leader, carrying prepareQC). The leader's phase messages play the part of a proposal: a liar withholds or splits them.
  */
 export const HOTSTUFF_MESSAGES: readonly MessageWords[] = [
-  shared('REQUEST'),
+  clientMessage('REQUEST'),
   { type: 'HS_NEW_VIEW', label: 'NEW-VIEW', abbreviation: 'NV', colour: 'hs-new-view', role: 'view-change', numbered: false },
   { type: 'HS_PREPARE', label: 'PREPARE', abbreviation: 'P', colour: 'hs-prepare', role: 'proposal', numbered: true },
   { type: 'HS_VOTE_PREPARE', label: 'vote PREPARE', abbreviation: 'vP', colour: 'hs-vote-prepare', role: 'vote', numbered: true },
@@ -18,7 +16,7 @@ export const HOTSTUFF_MESSAGES: readonly MessageWords[] = [
   { type: 'HS_COMMIT', label: 'COMMIT', abbreviation: 'C', colour: 'hs-commit', role: 'proposal', numbered: true },
   { type: 'HS_VOTE_COMMIT', label: 'vote COMMIT', abbreviation: 'vC', colour: 'hs-vote-commit', role: 'vote', numbered: true },
   { type: 'HS_DECIDE', label: 'DECIDE', abbreviation: 'D', colour: 'hs-decide', role: 'proposal', numbered: true },
-  shared('REPLY'),
+  clientMessage('REPLY'),
 ];
 
 /** Basic HotStuff (Yin, Malkhi, Reiter, Gueta, Abraham, PODC 2019, Algorithm 2). */

@@ -32,7 +32,7 @@ import { hex, NULL_DIGEST } from '../../messages';
 import { fnv1a } from '../../rng';
 import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage, SlotPhase, SlotInspection } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
-import { Application, isBase, type ExecutedBase } from '../shared';
+import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
 
 /** The view timer doubles with each view that brings no new QC, up to T · 2^MAX_DOUBLINGS. */
 const MAX_DOUBLINGS = 12;
@@ -849,27 +849,11 @@ export class HotStuffReplica implements ReplicaModel {
 
   inspect(): ReplicaSelfInspection {
     const qcText = (qc: QC) => (qc === GENESIS_QC ? 'genesis' : `view ${qc.view}, node ${qc.node} at height ${qc.height}, signed by ${qc.votes.map((v) => v.sender).join(', ')}`);
-    return {
-      id: this.id,
-      view: this.view,
-      role: this.isPrimary ? 'primary' : 'backup',
-      viewChanging: false,
-      lastExecuted: this.app.lastExecuted,
-      stableCheckpoint: { seq: 0, digest: '00000000', signers: [] },
-      lowWatermark: 0,
-      highWatermark: this.highWatermark,
-      timer: this.timer ? { kind: 'view-change', ...this.timer } : null,
-      waiting: this.app.pending.size,
-      log: this.slots(),
-      viewChanges: [],
-      held: 0,
-      resend: null,
-      protocolState: [
-        { name: 'curView', value: String(this.view) },
-        { name: 'prepareQC', value: qcText(this.prepareQC) },
-        { name: 'lockedQC', value: qcText(this.lockedQC) },
-      ],
-    };
+    return inspectionWithoutCheckpoints(this, this.app, this.slots(), [
+      { name: 'curView', value: String(this.view) },
+      { name: 'prepareQC', value: qcText(this.prepareQC) },
+      { name: 'lockedQC', value: qcText(this.lockedQC) },
+    ]);
   }
 
   private emit(event: TraceDraft): void {

@@ -13,6 +13,9 @@ export const PBFT_MESSAGES: readonly MessageWords[] = [
   { type: 'NEW_VIEW', label: 'NEW-VIEW', abbreviation: 'NV', colour: 'new-view', role: 'new-view', numbered: false },
 ];
 
+/** The words of a message every protocol shares with PBFT (the client's REQUEST and the replicas' REPLY). */
+export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_MESSAGES.find((m) => m.type === type)!;
+
 /** Castro & Liskov, OSDI 1999: the full protocol with checkpoints and view change. */
 export const pbft: ProtocolDescriptor = {
   mode: 'pbft',

@@ -1,15 +1,13 @@
 import type { MessageWords, ProtocolDescriptor } from '../descriptor';
-import { PBFT_MESSAGES } from '../pbft/descriptor';
-
-const shared = (type: string) => PBFT_MESSAGES.find((m) => m.type === type)!;
+import { clientMessage } from '../pbft/descriptor';
 
 /** Tendermint's messages as the paper names them: every one goes to every replica. */
 export const TENDERMINT_MESSAGES: readonly MessageWords[] = [
-  shared('REQUEST'),
+  clientMessage('REQUEST'),
   { type: 'PROPOSAL', label: 'PROPOSAL', abbreviation: 'Pr', colour: 'proposal', role: 'proposal', numbered: true },
   { type: 'PREVOTE', label: 'PREVOTE', abbreviation: 'PV', colour: 'prevote', role: 'vote', numbered: true },
   { type: 'PRECOMMIT', label: 'PRECOMMIT', abbreviation: 'PC', colour: 'precommit', role: 'vote', numbered: true },
-  shared('REPLY'),
+  clientMessage('REPLY'),
 ];
 
 /** Tendermint (Buchman, Kwon, Milosevic, "The latest gossip on BFT consensus", 2018, Algorithm 1). */

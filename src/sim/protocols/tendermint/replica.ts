@@ -18,7 +18,7 @@
  */
 import { CLIENT, type ClientRequest, type Message, type NodeId, type OutgoingMessage, type SlotInspection, type SlotPhase } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
-import { Application, isBase, type ExecutedBase } from '../shared';
+import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
 
 /** nil: a vote for no value. */
 export const NIL = '';
@@ -576,29 +576,13 @@ export class TendermintReplica implements ReplicaModel {
       });
     }
     const value = (v: ClientRequest | null) => (v ? v.digest : 'nil');
-    return {
-      id: this.id,
-      view: this.round,
-      role: this.isPrimary ? 'primary' : 'backup',
-      viewChanging: false,
-      lastExecuted: this.app.lastExecuted,
-      stableCheckpoint: { seq: 0, digest: '00000000', signers: [] },
-      lowWatermark: 0,
-      highWatermark: this.highWatermark,
-      timer: this.timer ? { kind: 'view-change', ...this.timer } : null,
-      waiting: this.app.pending.size,
-      log: log.sort((a, b) => a.seq - b.seq),
-      viewChanges: [],
-      held: 0,
-      resend: null,
-      protocolState: [
-        { name: 'height', value: String(this.height) },
-        { name: 'round', value: String(this.round) },
-        { name: 'step', value: this.step },
-        { name: 'lockedValue / lockedRound', value: `${value(this.lockedValue)} / ${this.lockedRound}` },
-        { name: 'validValue / validRound', value: `${value(this.validValue)} / ${this.validRound}` },
-      ],
-    };
+    return inspectionWithoutCheckpoints(this, this.app, log.sort((a, b) => a.seq - b.seq), [
+      { name: 'height', value: String(this.height) },
+      { name: 'round', value: String(this.round) },
+      { name: 'step', value: this.step },
+      { name: 'lockedValue / lockedRound', value: `${value(this.lockedValue)} / ${this.lockedRound}` },
+      { name: 'validValue / validRound', value: `${value(this.validValue)} / ${this.validRound}` },
+    ]);
   }
 
   private emit(event: TraceDraft): void {
