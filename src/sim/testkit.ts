@@ -38,3 +38,21 @@ export function longRecordedRun(events: number): { scenario: Scenario; sim: Simu
   for (let t = 100; sim.trace.length < events; t += 100) sim.runUntil(t);
   return { scenario, sim };
 }
+
+/** The honest replicas' execution logs, as "seq:digest" lists (what a protocol test judges agreement from). */
+export function honestLogs(sim: Simulation): string[][] {
+  return sim.replicaList.filter((r) => !sim.scenario.malicious[r.id]).map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
+}
+
+/** Agreement: every log is a prefix of the longest (the same request, or none, at every number). */
+export function agree(logs: string[][]): boolean {
+  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
+  return logs.every((log) => log.every((x, k) => x === longest[k]));
+}
+
+/** A scenario of `mode` played until nothing is left to happen (or `limit` ms). */
+export function runQuiet(mode: Scenario['mode'], overrides: Partial<Scenario>, limit: number): Simulation {
+  const sim = new Simulation(defaultScenario({ mode, ...overrides }));
+  sim.runToQuiescence(limit);
+  return sim;
+}

@@ -5,25 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { NULL_DIGEST } from '../../messages';
 import { defaultScenario } from '../../scenario';
 import { Simulation } from '../../simulation';
+import { agree, honestLogs, runQuiet } from '../../testkit';
 import type { Scenario, TraceEvent } from '../../types';
 import { GENESIS_ID, GENESIS_QC, HotStuffReplica } from './replica';
 
 const HS_TYPES = ['HS_NEW_VIEW', 'HS_PREPARE', 'HS_VOTE_PREPARE', 'HS_PRE_COMMIT', 'HS_VOTE_PRE_COMMIT', 'HS_COMMIT', 'HS_VOTE_COMMIT', 'HS_DECIDE'];
 
-function run(overrides: Partial<Scenario>, limit = 60_000): Simulation {
-  const sim = new Simulation(defaultScenario({ mode: 'hotstuff', ...overrides }));
-  sim.runToQuiescence(limit);
-  return sim;
-}
-
-function honestLogs(sim: Simulation): string[][] {
-  return sim.replicaList.filter((r) => !sim.scenario.malicious[r.id]).map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
-}
-
-function agree(logs: string[][]): boolean {
-  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
-  return logs.every((log) => log.every((x, k) => x === longest[k]));
-}
+const run = (overrides: Partial<Scenario>, limit = 60_000) => runQuiet('hotstuff', overrides, limit);
 
 const delivered = (sim: Simulation, type: string) => sim.trace.filter((e): e is Extract<TraceEvent, { kind: 'deliver' }> => e.kind === 'deliver' && e.msg.type === type);
 

@@ -4,24 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario';
 import { Simulation } from '../../simulation';
+import { agree, honestLogs, runQuiet } from '../../testkit';
 import type { Scenario, TraceEvent } from '../../types';
 import { NIL, TendermintReplica } from './replica';
 
-function run(overrides: Partial<Scenario>, limit = 30_000): Simulation {
-  const sim = new Simulation(defaultScenario({ mode: 'tendermint', ...overrides }));
-  sim.runToQuiescence(limit);
-  return sim;
-}
-
-/** Honest execution logs, as "seq:digest" lists. */
-function honestLogs(sim: Simulation): string[][] {
-  return sim.replicaList.filter((r) => !sim.scenario.malicious[r.id]).map((r) => r.executedLog.map((e) => `${e.seq}:${e.digest}`));
-}
-
-function agree(logs: string[][]): boolean {
-  const longest = logs.reduce((a, b) => (b.length > a.length ? b : a), []);
-  return logs.every((log) => log.every((x, k) => x === longest[k]));
-}
+const run = (overrides: Partial<Scenario>, limit = 30_000) => runQuiet('tendermint', overrides, limit);
 
 const sends = (sim: Simulation, type: string) => sim.trace.filter((e): e is Extract<TraceEvent, { kind: 'send' }> => e.kind === 'send' && e.msg.type === type);
 
