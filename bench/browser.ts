@@ -236,8 +236,8 @@ export async function benchBrowser(options: { quick: boolean; log: (line: string
     const frameP95Ms: Record<string, number> = {};
     const longTasks: Record<string, number> = {};
     const sampleMs = options.quick ? 2500 : 6000;
-    // n = 7 is the largest n whose messages are SVG elements in both views (the diagram paints them from n = 10, the
-    // graph from n = 13); n = 13 is the top of a classroom's range. The first sample is a warm-up (the page's code is
+    // n = 4 is the one n whose messages are SVG elements in both views (the diagram paints them from n = 7, the graph
+    // from n = 13); n = 13 is the top of a classroom's range. The first sample is a warm-up (the page's code is
     // still being compiled after loading), printed but not kept.
     for (const [i, f] of [1, 1, 2, 3, 4, 10, 33].entries()) {
       const n = 3 * f + 1;

@@ -57,18 +57,14 @@ export const LOG_REFRESH_WHILE_PLAYING_MS = 250;
 export const SVG_MESSAGE_LIMIT = 300;
 
 /**
- * Above this many replicas the space-time diagram's arrows are painted on a canvas: hundreds of named SVG arrows cost
- * whole frames. Measured with a busy run: SVG arrows held n = 10 to 30–40 frames a second and n = 13 and 16 to 40–45,
- * painted ones all three to 50–60. Up to n = 7, a lecture's usual sizes, each arrow stays an element to focus and
- * name (above it the event log is the keyboard route to every message).
+ * Above this many replicas the space-time diagram's arrows are painted on a canvas: named SVG arrows cost whole frames.
+ * Measured with a busy run (a new request every half second, software rendering): SVG arrows held n = 10 to 30–40
+ * frames a second and n = 13 and 16 to 40–45, painted ones 50–60; at n = 7 the SVG diagram's layout and paint were most
+ * of a frame (frame p95 33–50 ms, 16.8 ms without the diagram), painted arrows redrawn at every frame hold 60. Only
+ * n = 4, the paper's Figure 1, keeps an element per arrow with its name; at every n the event log is the keyboard's
+ * route to every message, and a click on a painted arrow selects it as a click on an SVG one does.
  */
-export const CANVAS_DIAGRAM_ABOVE_N = 7;
-
-/**
- * While playing, the painted diagram (large n) is redrawn at most this often: its arrows crawl a pixel or two per
- * frame at the whole-run scale, and each repaint of a thousand antialiased lines costs a software-rendered frame.
- */
-export const PAINTED_REFRESH_WHILE_PLAYING_MS = 50;
+export const CANVAS_DIAGRAM_ABOVE_N = 4;
 
 /**
  * Above this many arrows drawn, the painted diagram draws plain thin lines: no arrowheads, no dashes for messages in

@@ -5,7 +5,7 @@ import { useLab, useLabActions } from '../../store/context';
 import type { LabState } from '../../store/labStore';
 import { eventAt, type RunState } from '../../store/replay';
 import { thinningNote } from '../../store/thinning';
-import { CANVAS_ARROWS_PER_TYPE, CANVAS_DIAGRAM_ABOVE_N, PAINTED_REFRESH_WHILE_PLAYING_MS, PLAIN_ARROWS_ABOVE, SVG_ARROWS_PER_TYPE } from '../drawingRules';
+import { CANVAS_ARROWS_PER_TYPE, CANVAS_DIAGRAM_ABOVE_N, PLAIN_ARROWS_ABOVE, SVG_ARROWS_PER_TYPE } from '../drawingRules';
 import { fitCanvas, readColours, type CanvasColours } from '../graph/canvasColours';
 import { messageClass } from '../graph/palette';
 import { ExportMenu } from '../stage/ExportMenu';
@@ -231,8 +231,9 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, unit, marg
 export function SpaceTimeDiagram({ until = 0 }: { until?: number } = {}) {
   const n = useLab((s) => s.run.n);
   const painted = n > CANVAS_DIAGRAM_ABOVE_N;
-  // A crowded run (SVG or painted) follows at the counters' pace: there every view shares a busy frame.
-  const refresh = useCrowdedInterval() || (painted ? PAINTED_REFRESH_WHILE_PLAYING_MS : 0);
+  // A crowded run follows at the counters' pace: there every view shares a busy frame. Below it (n = 7) the painted
+  // arrows are redrawn at every frame: repainting a few hundred lines costs less than laying out as many SVG arrows.
+  const refresh = useCrowdedInterval();
   const { run, cursor, viewTime, busyUntil } = useThrottledLab(selectMoment, sameMoment, refresh);
   const replicas = useLab((s) => s.timeline.replicas);
   const selectedMessage = useLab((s) => s.selection.message);
