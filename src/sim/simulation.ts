@@ -116,6 +116,12 @@ export interface SimulationOptions {
    * session (the app's worker) sets a bound so memory stays flat; the oldest history is forgotten first.
    */
   historyLimit?: number;
+  /**
+   * Fold what every view shows — counters, phases, messages in flight — as the run goes (default true). A world only
+   * judged from its replicas' logs and the client's acceptances (the attack search's, thousands a second) need not:
+   * without it `stats`, `replicas`, `messagesInFlight` and `inFlightOf` throw.
+   */
+  picture?: boolean;
 }
 
 /**
@@ -178,20 +184,21 @@ export class Simulation {
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
   private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
-  /** What every view shows, folded from what this world records (whether or not it keeps a trace). */
-  private readonly picture: Picture;
-  private readonly pictureCtx: PictureContext;
+  /** What every view shows, folded from what this world records (whether or not it keeps a trace); null when not asked for. */
+  private readonly picture: Picture | null;
+  private readonly pictureCtx: PictureContext | null;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = { ...scenario, malicious: { ...scenario.malicious } };
     this.n = replicaCount(scenario);
     this.f = scenario.n === undefined ? scenario.f : toleratedFaults(this.n);
     this.quorum = quorumSize(this.n, this.f);
-    this.pictureCtx = pictureContext(this.scenario, this.n, this.f);
     this.recordTrace = options.recordTrace ?? true;
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
-    this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
+    const drawing = options.picture ?? true;
+    this.picture = drawing ? new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit }) : null;
+    this.pictureCtx = drawing ? pictureContext(this.scenario, this.n, this.f) : null;
     this.network = new Network<WireMessage>(scenario, worldRng(scenario.seed, 'network'), worldRng(scenario.seed, 'links'));
     // A partition or faulty links standing from the start (nothing is on the wire yet).
     this.network.setPartition(partitionOf(scenario), 0);
@@ -291,12 +298,12 @@ export class Simulation {
 
   /** Messages on the wire right now, by type. */
   messagesInFlight(): Record<MessageType, number> {
-    return { ...this.picture.inFlight };
+    return { ...this.drawn().inFlight };
   }
 
   /** Messages of one type on the wire right now (what a phase step waits for). */
   inFlightOf(type: MessageType): number {
-    return this.picture.inFlight[type];
+    return this.drawn().inFlight[type];
   }
 
   /** Processes everything due at or before t, then moves the clock to t. */
@@ -366,7 +373,7 @@ export class Simulation {
         else {
           // A fresh copy waits at the cut: the caught one stays void in the clock's queue.
           this.network.hold({ msg: { ...h, caught: false }, id: h.id, from: h.sender, to: h.receiver, sendT: h.sentT, arriveAt: h.at });
-          this.picture.hold(h.type);
+          this.picture?.hold(h.type);
           if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(h) });
           else this.eventIndex++;
         }
@@ -375,7 +382,7 @@ export class Simulation {
     for (const h of lost) this.loseToCut(h.msg, true);
     for (const h of released) {
       const msg: WireMessage = { ...h.msg, by: null, caught: false, lost: false };
-      this.picture.release(msg.type);
+      this.picture?.release(msg.type);
       if (this.recordTrace) this.record({ kind: 'release', msg: summarize(msg), arriveAt: h.arrival });
       else this.eventIndex++;
       this.scheduler.schedule(h.arrival, msg);
@@ -393,7 +400,7 @@ export class Simulation {
 
   /** A message the cut loses now: caught on the wire, or (`held`) waiting at a cut replaced by one that loses messages. */
   private loseToCut(h: WireMessage, held = false): void {
-    this.picture.drop(h.type, h.id, held);
+    this.picture?.drop(h.type, h.id, held);
     if (this.recordTrace) this.record(held ? { kind: 'drop', msg: summarize(h), by: 'partition', held: true } : { kind: 'drop', msg: summarize(h), by: 'partition' });
     else this.eventIndex++;
   }
@@ -439,7 +446,7 @@ export class Simulation {
 
   /** The counters and why the client waits, as the picture derives them. */
   stats(): SimStats {
-    return this.picture.derive(this.pictureCtx, this.settings(), this.now, this.scheduler.size > 0).stats;
+    return this.drawn().derive(this.context(), this.settings(), this.now, this.scheduler.size > 0).stats;
   }
 
   /**
@@ -447,9 +454,18 @@ export class Simulation {
    * tests read it; `withExecuted: false` leaves it out, as it grows all run long).
    */
   replicas(withExecuted = true): ReplicaSummary[] {
-    const out = this.picture.replicas(this.pictureCtx, this.settings());
+    const out = this.drawn().replicas(this.context(), this.settings());
     if (withExecuted) for (const r of out) r.executed = this.replicaList[r.id].executedLog.map((e) => [e.seq, e.digest] as [number, string]);
     return out;
+  }
+
+  private drawn(): Picture {
+    if (!this.picture) throw new Error('This world draws no picture (it was made with picture: false)');
+    return this.picture;
+  }
+
+  private context(): PictureContext {
+    return this.pictureCtx!;
   }
 
   /** What the picture cannot learn from events: who lies now, and how lossy the network is. */
@@ -509,11 +525,11 @@ export class Simulation {
       default:
         if (h.caught) return false;
         if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
-          this.picture.drop(h.type, h.id);
+          this.picture?.drop(h.type, h.id);
           if (this.recordTrace) this.record(h.by && h.lost ? { kind: 'drop', msg: summarize(h), by: h.by } : { kind: 'drop', msg: summarize(h) });
           else this.eventIndex++;
         } else {
-          this.picture.deliver(h.type, h.id);
+          this.picture?.deliver(h.type, h.id);
           this.deliver(h, h.sender, h.dst);
         }
         return true;
@@ -629,7 +645,7 @@ export class Simulation {
   /** A message sent now: on the wire under the network's rule, or waiting for a hand. `copyOf`: a duplicate's original. */
   private put(msg: WireMessage, again?: Retransmission, copyOf?: number): void {
     const from = msg.sender;
-    this.picture.send(msg.type, from, msg.digest);
+    this.picture?.send(msg.type, from, msg.digest);
     if (this.byHand || (this.holding.size > 0 && this.holding.has(from))) {
       // The network draws nothing for it: the hand decides when it arrives, if ever.
       if (this.recordTrace) {
@@ -666,7 +682,7 @@ export class Simulation {
   private launch(msg: WireMessage, transit: Transit): void {
     if (transit.held) {
       // It waits at the cut until Heal; when it was sent is kept for the release.
-      this.picture.hold(msg.type);
+      this.picture?.hold(msg.type);
       this.network.hold({ msg, id: msg.id, from: msg.sender, to: msg.receiver, sendT: this.now, arriveAt: transit.at });
       return;
     }
@@ -854,7 +870,7 @@ export class Simulation {
       if (!m) return [];
       m.caught = true;
     }
-    this.picture.drop(m.type, m.id);
+    this.picture?.drop(m.type, m.id);
     if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(m), by: 'hand' });
     else this.eventIndex++;
     return this.flush();
@@ -924,7 +940,7 @@ export class Simulation {
 
   private record(draft: TraceDraft): void {
     // Messages are folded at the wire (send, deliver, drop), trace or not; everything else here.
-    this.picture.note(draft, this.now);
+    this.picture?.note(draft, this.now);
     // Events are counted whether or not they are recorded, so a position (an intervention's afterEvent) means the same
     // in a lean run (the attack search) as in a recorded one (its replay).
     const i = this.eventIndex++;

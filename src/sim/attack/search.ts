@@ -22,7 +22,7 @@ import { Simulation } from '../simulation';
 import { protocolOf } from '../protocols';
 import { type BehaviourKind, type Intervention, type NodeId, type Scenario, type TimedIntervention } from '../types';
 import type { Goal, GoalViolation } from './goals';
-import { calmAndJudge, calmBoundMs, evaluate, settleNow } from './replay';
+import { calmAndJudge, calmBoundMs, evaluate, JUDGED, settleNow } from './replay';
 import { shrink } from './shrink';
 
 export interface SearchBudget {
@@ -184,7 +184,7 @@ export function generate(
 ): { sim: Simulation; steps: () => TimedIntervention[]; scenario: Scenario } {
   const rng = createRng(seed, `schedule ${k}`);
   const scenario = options.twins ? withTwins(given, options.twins, rng) : given;
-  const sim = new Simulation(scenario, { recordTrace: false });
+  const sim = new Simulation(scenario, JUDGED);
   const maxSteps = options.maxSteps ?? 60 * sim.n;
   const liarIds = Object.keys(scenario.malicious).map(Number);
   // A liar switches only among the behaviours that mean something in its protocol (the descriptor says which).
