@@ -168,7 +168,8 @@ export class Simulation {
   private readonly acceptedOrder: string[] = [];
   private unflushed: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
-  private liars!: Liars;
+  /** The adversaries, made when a liar first speaks or hears (most of the attack search's worlds have none). */
+  private liarsMade: Liars | null = null;
   private nextMessageId = 1;
   private eventIndex = 0;
   /** Deliver by hand: the clock delivers nothing and fires nothing; messages and timers wait below. */
@@ -963,17 +964,14 @@ export class Simulation {
     return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
   }
 
-  /**
-   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
-   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
-   */
-  private makeHost(): ReplicaHost {
+  /** The adversaries of the lying replicas, whatever behaviour each has at the moment it speaks. */
+  private makeLiars(): Liars {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
     // Methods, not arrow functions, and `sim` for the world: every run builds these, and a named arrow function costs a
     // name-keeping call each under tsx (the attack search builds thousands of runs a second).
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const sim = this;
-    const liars = (this.liars = new Liars({
+    return new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
@@ -995,7 +993,20 @@ export class Simulation {
       isAuthentic(request) {
         return sim.isAuthentic(request);
       },
-    }));
+    });
+  }
+
+  private get liars(): Liars {
+    return (this.liarsMade ??= this.makeLiars());
+  }
+
+  /**
+   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
+   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
+   */
+  private makeHost(): ReplicaHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
     return {
       now() {
         return sim.now;
@@ -1004,15 +1015,15 @@ export class Simulation {
         const signed = sim.stamped(from, fields);
         const behaviour = sim.behaviours[from];
         // A liar's answer to a retransmission is its lie again, told to one replica.
-        if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
-        else if (behaviour) liars.send(from, behaviour, to, signed);
+        if (behaviour && signed.retransmit === 'answer') sim.liars.sendAgain(from, behaviour, to, signed);
+        else if (behaviour) sim.liars.send(from, behaviour, to, signed);
         else sim.transmit(from, to, signed);
       },
       multicast(from, fields, repeat = false) {
         // One signature per multicast, not per recipient.
         const signed = sim.stamped(from, fields);
         const behaviour = sim.behaviours[from];
-        if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
+        if (behaviour) return sim.liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
         const retransmit = repeat ? 'repeat' : signed.retransmit;
         for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit);
         return signed;
@@ -1025,7 +1036,7 @@ export class Simulation {
       },
       proposals(from, pending, room) {
         const behaviour = sim.behaviours[from];
-        return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
+        return behaviour ? sim.liars.proposals(from, behaviour, pending, room) : pending;
       },
       emit(from, event) {
         sim.onReplicaEvent(from, event);
