@@ -52,12 +52,11 @@ type WireMessage = Message & Timed & {
   /** Twins only: 1 when a twin's second instance sent it, 2 when it is for one (both: 3); what the trace shows of it. */
   twin: number;
 };
-type Happening =
-  | WireMessage
-  | ({ type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed)
-  | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
-  | ({ type: 'CLIENT_ISSUE' } & Timed)
-  | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+type ReplicaTimerItem = { type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed;
+type LiarTimerItem = { type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed;
+type ClientIssueItem = { type: 'CLIENT_ISSUE' } & Timed;
+type ClientTimerItem = { type: 'CLIENT_TIMER'; timestamp: number } & Timed;
+type Happening = WireMessage | ReplicaTimerItem | LiarTimerItem | ClientIssueItem | ClientTimerItem;
 
 /** A twin's instance sending outside its part of the network: the message never leaves (see Twins). */
 const NO_ROUTE = -2;
@@ -108,7 +107,8 @@ function wireMessage(
 
 /*
  * Two messages made before any real one, every field holding first an object and then a number with a fraction, so
- * the engine settles the messages' hidden class on its most general form at once. Otherwise the first real messages
+ * the engine settles the messages' hidden class on its most general form at once (and so below for the clock's other
+ * items). Otherwise the first real messages
  * set it (whole times, no signature…) and later ones change it (a fractional time, a signature), and every place that
  * reads messages, having seen several classes, stays on its slow generic path for the rest of the process (about a
  * tenth of the attack search's time).
@@ -120,6 +120,56 @@ for (const x of [null, 0.5] as never[]) {
   m.by = x;
 }
 
+/**
+ * Everything else the clock has due — timers and the client's next issue — in one shape of their own, for the same
+ * reason (the clock and the loop read every one): the fields a kind has no use for hold zeros.
+ */
+function clockItem(type: Exclude<Happening, WireMessage>['type'], replica: NodeId, which: ReplicaTimer, generation: number, timestamp: number) {
+  return { type, replica, which, generation, timestamp, at: 0, order: 0 };
+}
+
+function replicaTimer(replica: NodeId, which: ReplicaTimer, generation: number): ReplicaTimerItem {
+  return clockItem('REPLICA_TIMER', replica, which, generation, 0) as ReplicaTimerItem;
+}
+
+function liarTimer(replica: NodeId, generation: number): LiarTimerItem {
+  return clockItem('LIAR_TIMER', replica, 'main', generation, 0) as LiarTimerItem;
+}
+
+function clientIssue(): ClientIssueItem {
+  return clockItem('CLIENT_ISSUE', 0, 'main', 0, 0) as ClientIssueItem;
+}
+
+function clientTimer(timestamp: number): ClientTimerItem {
+  return clockItem('CLIENT_TIMER', 0, 'main', 0, timestamp) as ClientTimerItem;
+}
+
+for (const x of [null, 0.5] as never[]) {
+  const item = clockItem(x, x, x, x, x);
+  item.at = item.order = x;
+}
+
+/** What a replica says, copied into the one shape every sending has (see `stamped`), not signed yet. */
+function unsignedWords(fields: Words): Words {
+  return {
+    type: fields.type,
+    view: fields.view,
+    seq: fields.seq,
+    digest: fields.digest,
+    timestamp: fields.timestamp,
+    result: fields.result,
+    request: fields.request,
+    payload: fields.payload,
+    sig: undefined,
+    retransmit: fields.retransmit,
+  };
+}
+
+for (const x of [null, 0.5] as never[]) {
+  const words = unsignedWords({ type: x, view: x, seq: x, digest: x, timestamp: x, result: x, request: x, payload: x, sig: x, retransmit: x });
+  words.sig = x;
+}
+
 /** A copy of a message on the wire, in the same one shape, not caught (whatever caught the original). */
 function copyOfWire(m: WireMessage): WireMessage {
   const copy = wireMessage(m.id, m, m.sender, m.receiver, m.dst, m.sentT, m.extraMs, m.retransmit, m.twin);
@@ -128,6 +178,13 @@ function copyOfWire(m: WireMessage): WireMessage {
   copy.lost = m.lost;
   copy.by = m.by;
   return copy;
+}
+
+/** A list of `length` copies of `value`, made by pushing: Array.prototype.fill runs in the engine's slow C++ path. */
+function filled<T>(length: number, value: T): T[] {
+  const out: T[] = [];
+  for (let k = 0; k < length; k++) out.push(value);
+  return out;
 }
 
 /** Twins as the scenario gives them, checked: distinct replicas, none also a liar, a side of other replicas. */
@@ -225,8 +282,9 @@ export class Simulation {
   private readonly byzantineRng: Rng;
   private readonly behaviours: Array<Behaviour | null>;
   private readonly everMalicious = new Set<NodeId>();
-  /** Per replica and timer ('main', 'resend'): a timer that fires with an older generation was cancelled. */
-  private readonly timerGeneration: Record<ReplicaTimer, number[]>;
+  /** Per process, its timers' generations (see `generations`). */
+  private readonly mainGeneration: number[];
+  private readonly resendGeneration: number[];
   /** Every replica's signing key; only this world signs, and only in the sending replica's name. */
   private readonly signatures: Signatures;
   private readonly recordTrace: boolean;
@@ -282,8 +340,8 @@ export class Simulation {
     }
     const twins = scenario.twins ? checkTwins(scenario.twins, this.n, scenario.malicious) : null;
     this.twinCount = twins ? twins.replicas.length : 0;
-    this.twinOf = new Array<number>(this.n).fill(-1);
-    this.partOf = new Array<number>(this.n + this.twinCount).fill(0);
+    this.twinOf = filled(this.n, -1);
+    this.partOf = filled(this.n + this.twinCount, 0);
     if (twins) {
       twins.replicas.forEach((id, k) => {
         this.twinOf[id] = this.n + k;
@@ -293,7 +351,8 @@ export class Simulation {
       for (const id of twins.side) this.partOf[id] = 1;
     }
     const processes = this.n + this.twinCount;
-    this.timerGeneration = { main: new Array(processes).fill(0), resend: new Array(processes).fill(0) };
+    this.mainGeneration = filled(processes, 0);
+    this.resendGeneration = filled(processes, 0);
     this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
     this.checker = new SafetyChecker(
@@ -313,12 +372,20 @@ export class Simulation {
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
-    for (let k = 0; k < first; k++) this.scheduler.schedule(0, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
+    for (let k = 0; k < first; k++) this.scheduler.schedule(0, clientIssue());
     this.toIssue -= first;
   }
 
   get now(): number {
     return this.scheduler.now;
+  }
+
+  /**
+   * Per process, the generation of its timer `which`: a timer that fires with an older one was cancelled. (Two lists
+   * picked by name, not a record indexed by it: a look-up by a name that varies is one of V8's slow paths.)
+   */
+  private generations(which: ReplicaTimer): number[] {
+    return which === 'resend' ? this.resendGeneration : this.mainGeneration;
   }
 
   /** What replica `id` is told of its world. (A method, not a closure: every run makes n of these.) */
@@ -574,7 +641,7 @@ export class Simulation {
   private process(h: Happening): boolean {
     switch (h.type) {
       case 'REPLICA_TIMER': {
-        if (h.generation !== this.timerGeneration[h.which][h.replica]) return false;
+        if (h.generation !== this.generations(h.which)[h.replica]) return false;
         const before = this.eventIndex;
         this.processes[h.replica].onTimer(h.which);
         // A retransmission timer that found nothing to say produced nothing to show.
@@ -611,7 +678,7 @@ export class Simulation {
     const request = this.client.issue(this.now);
     this.record({ kind: 'request', timestamp: request.timestamp, digest: request.digest, op: request.op, retransmit: false });
     this.clientSend(primaryOf(this.client.believedView, this.n), request);
-    this.later(this.now + this.scenario.clientTimeoutMs, { type: 'CLIENT_TIMER', timestamp: request.timestamp, at: 0, order: 0 });
+    this.later(this.now + this.scenario.clientTimeoutMs, clientTimer(request.timestamp));
   }
 
   private clientSend(to: NodeId, request: ClientRequest): void {
@@ -630,7 +697,7 @@ export class Simulation {
         this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled, repliers: outcome.repliers });
         if (this.toIssue > 0) {
           this.toIssue--;
-          this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
+          this.scheduler.schedule(this.now, clientIssue());
         }
       } else {
         this.record({ kind: 'deliver', msg: summarize(msg), ...(outcome ? { ignored: outcome } : {}) });
@@ -752,7 +819,7 @@ export class Simulation {
 
   /** Whether a timer would still do something if it fired (a replica's not superseded or cleared, a request still outstanding). */
   private timerLive(h: TimerHappening): boolean {
-    if (h.type === 'REPLICA_TIMER') return h.generation === this.timerGeneration[h.which][h.replica];
+    if (h.type === 'REPLICA_TIMER') return h.generation === this.generations(h.which)[h.replica];
     if (h.type === 'LIAR_TIMER') return this.liars.timerLive(h.replica, h.generation);
     return this.client.outstanding.has(h.timestamp);
   }
@@ -1033,7 +1100,7 @@ export class Simulation {
         return sim.signedBy(from, msg);
       },
       setTimer(replica, delay, generation) {
-        sim.later(sim.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 });
+        sim.later(sim.now + delay, liarTimer(replica, generation));
       },
       isAuthentic(request) {
         return sim.isAuthentic(request);
@@ -1087,11 +1154,11 @@ export class Simulation {
         sim.onReplicaEvent(from, event);
       },
       setTimer(replica, delay, which = 'main') {
-        const generation = ++sim.timerGeneration[which][replica];
-        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
+        const generation = ++sim.generations(which)[replica];
+        sim.later(sim.now + delay, replicaTimer(replica, which, generation));
       },
       clearTimer(replica, which = 'main') {
-        sim.timerGeneration[which][replica]++;
+        sim.generations(which)[replica]++;
       },
       isAuthentic(request) {
         return sim.isAuthentic(request);
@@ -1129,11 +1196,11 @@ export class Simulation {
         return pending;
       },
       setTimer(_replica, delay, which = 'main') {
-        const generation = ++sim.timerGeneration[which][p];
-        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica: p, which, generation, at: 0, order: 0 });
+        const generation = ++sim.generations(which)[p];
+        sim.later(sim.now + delay, replicaTimer(p, which, generation));
       },
       clearTimer(_replica, which = 'main') {
-        sim.timerGeneration[which][p]++;
+        sim.generations(which)[p]++;
       },
     };
   }
@@ -1143,18 +1210,10 @@ export class Simulation {
    * is read from the same shape) and signed in its name where its protocol signs that type.
    */
   private stamped(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
-    return {
-      type: fields.type,
-      view: fields.view,
-      seq: fields.seq,
-      digest: fields.digest,
-      timestamp: fields.timestamp,
-      result: fields.result,
-      request: fields.request,
-      payload: fields.payload,
-      sig: this.signatures.signs(fields.type) ? this.signatures.sign(from, fields) : undefined,
-      retransmit: fields.retransmit,
-    };
+    const words = unsignedWords(fields);
+    // Signed from the copy: its one shape is cheaper to read than whatever shape the replica wrote its fields in.
+    if (this.signatures.signs(words.type)) words.sig = this.signatures.sign(from, words);
+    return words;
   }
 
   /**
