@@ -327,9 +327,10 @@ export class Simulation {
     this.picture = drawing ? new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit }) : null;
     this.pictureCtx = drawing ? pictureContext(this.scenario, this.n, this.f) : null;
     this.network = new Network<WireMessage>(scenario, worldRng(scenario.seed, 'network'), worldRng(scenario.seed, 'links'));
-    // A partition or faulty links standing from the start (nothing is on the wire yet).
-    this.network.setPartition(partitionOf(scenario), 0);
-    for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
+    // A partition or faulty links standing from the start (nothing is on the wire yet; a new network has neither).
+    const cut = partitionOf(scenario);
+    if (cut) this.network.setPartition(cut, 0);
+    if (scenario.links) for (const link of scenario.links) this.network.setLink(link.a, link.b, link);
     this.byzantineRng = worldRng(scenario.seed, 'byzantine');
     // Plain loops, not Array.from with a callback: every run builds these (the attack search, thousands a second).
     this.behaviours = new Array<Behaviour | null>(this.n);
