@@ -4,6 +4,7 @@
  *   --quick       smaller workloads and a 1-minute heap run (a smoke run)
  *   --no-browser  the Node figures only
  *   --browser-only  the browser figures only
+ *   --only search   the attack search's figures only (searchSchedulesPerSec, searchSchedulesPerCpuSec)
  */
 import { benchBrowser } from './browser';
 import { benchCore } from './core';
@@ -13,7 +14,9 @@ import { benchSweeps } from './sweeps';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
-const withBrowser = !process.argv.includes('--no-browser');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+if (only !== null && only !== 'search') throw new Error(`--only takes "search", not ${only}`);
+const withBrowser = !process.argv.includes('--no-browser') && only === null;
 const withNode = !process.argv.includes('--browser-only');
 const out: Record<string, unknown> = {};
 // Progress goes to stderr in --json mode so stdout stays one JSON object.
@@ -35,7 +38,9 @@ if (withNode) {
   }
   out.searchSchedulesPerSec = searchSchedulesPerSec;
   out.searchSchedulesPerCpuSec = searchSchedulesPerCpuSec;
+}
 
+if (withNode && only === null) {
   log('');
   log('Core (Node, normal case, no faults, trace off): delivered messages per second');
   const coreMsgsPerSec: Record<string, number> = {};

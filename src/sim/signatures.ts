@@ -71,22 +71,35 @@ function keyedHash(typed: number, view: number, seq: number, digest: string, sig
   return h >>> 0;
 }
 
-/** The last keys made, by seed and node count: every world of one seed has the same (the search makes thousands). Read only. */
-let lastKeys: { seed: number; nodes: number; keys: Uint32Array } | null = null;
+/** Every node's two secrets, and per message type each of them with the type mixed in (see Signatures.typed). */
+interface Keys {
+  seed: number;
+  nodes: number;
+  keys: Uint32Array;
+  byType: Map<string, Int32Array>;
+}
+
+/**
+ * The last keys made, by seed and node count: every world of one seed has the same, and so the same typed keys (the
+ * search makes thousands of worlds a second). Read only, but for `byType`, which only ever gains what it would compute.
+ */
+let lastKeys: Keys | null = null;
 
 /** Every node's two secrets, drawn from the seed's 'signatures' stream. */
-function keysOf(seed: number, nodes: number): Uint32Array {
-  if (lastKeys && lastKeys.seed === seed && lastKeys.nodes === nodes) return lastKeys.keys;
+function keysOf(seed: number, nodes: number): Keys {
+  if (lastKeys && lastKeys.seed === seed && lastKeys.nodes === nodes) return lastKeys;
   const rng = createRng(seed, 'signatures');
   const keys = new Uint32Array(2 * nodes);
   for (let k = 0; k < keys.length; k++) keys[k] = Math.floor(rng.next() * 4294967296) >>> 0;
-  lastKeys = { seed, nodes, keys };
-  return keys;
+  lastKeys = { seed, nodes, keys, byType: new Map() };
+  return lastKeys;
 }
 
 export class Signatures {
   /** Two 32-bit secrets per node. */
   private readonly keys: Uint32Array;
+  /** Per type, the keys with the type mixed in: shared by every world of the same seed and size. */
+  private readonly byType: Map<string, Int32Array>;
   /** Messages already found genuine: proofs are shared objects, checked once however many replicas read them (made at the first). */
   private verified: WeakSet<object> | null = null;
 
@@ -95,7 +108,9 @@ export class Signatures {
     private readonly nodes: number,
     private readonly rules: SigningRules,
   ) {
-    this.keys = keysOf(seed, nodes);
+    const keys = keysOf(seed, nodes);
+    this.keys = keys.keys;
+    this.byType = keys.byType;
   }
 
   /** Whether this type of message carries a signature at all. */
@@ -128,8 +143,6 @@ export class Signatures {
     }
     return typed;
   }
-
-  private readonly byType = new Map<string, Int32Array>();
 
   /** True when `m.sig` is the signature its claimed sender would put on it. Never throws, whatever `m` is. */
   verify(m: unknown): boolean {

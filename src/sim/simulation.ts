@@ -52,15 +52,140 @@ type WireMessage = Message & Timed & {
   /** Twins only: 1 when a twin's second instance sent it, 2 when it is for one (both: 3); what the trace shows of it. */
   twin: number;
 };
-type Happening =
-  | WireMessage
-  | ({ type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed)
-  | ({ type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed)
-  | ({ type: 'CLIENT_ISSUE' } & Timed)
-  | ({ type: 'CLIENT_TIMER'; timestamp: number } & Timed);
+type ReplicaTimerItem = { type: 'REPLICA_TIMER'; replica: NodeId; which: ReplicaTimer; generation: number } & Timed;
+type LiarTimerItem = { type: 'LIAR_TIMER'; replica: NodeId; generation: number } & Timed;
+type ClientIssueItem = { type: 'CLIENT_ISSUE' } & Timed;
+type ClientTimerItem = { type: 'CLIENT_TIMER'; timestamp: number } & Timed;
+type Happening = WireMessage | ReplicaTimerItem | LiarTimerItem | ClientIssueItem | ClientTimerItem;
 
 /** A twin's instance sending outside its part of the network: the message never leaves (see Twins). */
 const NO_ROUTE = -2;
+
+/** What a message says, as its sender put it: the part of a message a copy or a new message takes over. */
+type Words = Omit<Message, 'id' | 'sender' | 'receiver'>;
+
+/**
+ * A message on the wire: every one is made here, in one shape (a retransmission's mark too, undefined on the rest), so
+ * the code that reads messages — millions a second in the attack search — sees one hidden class (see below).
+ */
+function wireMessage(
+  id: number,
+  words: Words,
+  sender: NodeId,
+  receiver: NodeId,
+  dst: number,
+  sentT: number,
+  extraMs: number,
+  retransmit: Retransmission | undefined,
+  twin: number,
+): WireMessage {
+  return {
+    id,
+    type: words.type,
+    view: words.view,
+    seq: words.seq,
+    digest: words.digest,
+    sender,
+    receiver,
+    timestamp: words.timestamp,
+    result: words.result,
+    request: words.request,
+    payload: words.payload,
+    sig: words.sig,
+    retransmit,
+    at: 0,
+    order: 0,
+    lost: false,
+    by: null,
+    caught: false,
+    sentT,
+    extraMs,
+    dst,
+    twin,
+  };
+}
+
+/*
+ * Two messages made before any real one, every field holding first an object and then a number with a fraction, so
+ * the engine settles the messages' hidden class on its most general form at once (and so below for the clock's other
+ * items). Otherwise the first real messages
+ * set it (whole times, no signature…) and later ones change it (a fractional time, a signature), and every place that
+ * reads messages, having seen several classes, stays on its slow generic path for the rest of the process (about a
+ * tenth of the attack search's time).
+ */
+for (const x of [null, 0.5] as never[]) {
+  const m = wireMessage(x, { type: x, view: x, seq: x, digest: x, timestamp: x, result: x, request: x, payload: x, sig: x }, x, x, x, x, x, x, x);
+  m.at = m.order = x;
+  m.lost = m.caught = x;
+  m.by = x;
+}
+
+/**
+ * Everything else the clock has due — timers and the client's next issue — in one shape of their own, for the same
+ * reason (the clock and the loop read every one): the fields a kind has no use for hold zeros.
+ */
+function clockItem(type: Exclude<Happening, WireMessage>['type'], replica: NodeId, which: ReplicaTimer, generation: number, timestamp: number) {
+  return { type, replica, which, generation, timestamp, at: 0, order: 0 };
+}
+
+function replicaTimer(replica: NodeId, which: ReplicaTimer, generation: number): ReplicaTimerItem {
+  return clockItem('REPLICA_TIMER', replica, which, generation, 0) as ReplicaTimerItem;
+}
+
+function liarTimer(replica: NodeId, generation: number): LiarTimerItem {
+  return clockItem('LIAR_TIMER', replica, 'main', generation, 0) as LiarTimerItem;
+}
+
+function clientIssue(): ClientIssueItem {
+  return clockItem('CLIENT_ISSUE', 0, 'main', 0, 0) as ClientIssueItem;
+}
+
+function clientTimer(timestamp: number): ClientTimerItem {
+  return clockItem('CLIENT_TIMER', 0, 'main', 0, timestamp) as ClientTimerItem;
+}
+
+for (const x of [null, 0.5] as never[]) {
+  const item = clockItem(x, x, x, x, x);
+  item.at = item.order = x;
+}
+
+/** What a replica says, copied into the one shape every sending has (see `stamped`), not signed yet. */
+function unsignedWords(fields: Words): Words {
+  return {
+    type: fields.type,
+    view: fields.view,
+    seq: fields.seq,
+    digest: fields.digest,
+    timestamp: fields.timestamp,
+    result: fields.result,
+    request: fields.request,
+    payload: fields.payload,
+    sig: undefined,
+    retransmit: fields.retransmit,
+  };
+}
+
+for (const x of [null, 0.5] as never[]) {
+  const words = unsignedWords({ type: x, view: x, seq: x, digest: x, timestamp: x, result: x, request: x, payload: x, sig: x, retransmit: x });
+  words.sig = x;
+}
+
+/** A copy of a message on the wire, in the same one shape, not caught (whatever caught the original). */
+function copyOfWire(m: WireMessage): WireMessage {
+  const copy = wireMessage(m.id, m, m.sender, m.receiver, m.dst, m.sentT, m.extraMs, m.retransmit, m.twin);
+  copy.at = m.at;
+  copy.order = m.order;
+  copy.lost = m.lost;
+  copy.by = m.by;
+  return copy;
+}
+
+/** A list of `length` copies of `value`, made by pushing: Array.prototype.fill runs in the engine's slow C++ path. */
+function filled<T>(length: number, value: T): T[] {
+  const out: T[] = [];
+  for (let k = 0; k < length; k++) out.push(value);
+  return out;
+}
 
 /** Twins as the scenario gives them, checked: distinct replicas, none also a liar, a side of other replicas. */
 function checkTwins(twins: Twins, n: number, malicious: Scenario['malicious']): Twins {
@@ -116,6 +241,12 @@ export interface SimulationOptions {
    * session (the app's worker) sets a bound so memory stays flat; the oldest history is forgotten first.
    */
   historyLimit?: number;
+  /**
+   * Fold what every view shows — counters, phases, messages in flight — as the run goes (default true). A world only
+   * judged from its replicas' logs and the client's acceptances (the attack search's, thousands a second) need not:
+   * without it `stats`, `replicas`, `messagesInFlight` and `inFlightOf` throw.
+   */
+  picture?: boolean;
 }
 
 /**
@@ -151,8 +282,9 @@ export class Simulation {
   private readonly byzantineRng: Rng;
   private readonly behaviours: Array<Behaviour | null>;
   private readonly everMalicious = new Set<NodeId>();
-  /** Per replica and timer ('main', 'resend'): a timer that fires with an older generation was cancelled. */
-  private readonly timerGeneration: Record<ReplicaTimer, number[]>;
+  /** Per process, its timers' generations (see `generations`). */
+  private readonly mainGeneration: number[];
+  private readonly resendGeneration: number[];
   /** Every replica's signing key; only this world signs, and only in the sending replica's name. */
   private readonly signatures: Signatures;
   private readonly recordTrace: boolean;
@@ -162,7 +294,8 @@ export class Simulation {
   private readonly acceptedOrder: string[] = [];
   private unflushed: TraceEvent[] = [];
   private deliveryFilter: ((msg: Message) => boolean) | null = null;
-  private liars!: Liars;
+  /** The adversaries, made when a liar first speaks or hears (most of the attack search's worlds have none). */
+  private liarsMade: Liars | null = null;
   private nextMessageId = 1;
   private eventIndex = 0;
   /** Deliver by hand: the clock delivers nothing and fires nothing; messages and timers wait below. */
@@ -178,24 +311,26 @@ export class Simulation {
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
   private readonly waitingTimers = new Map<number, TimerHappening>();
   private toIssue: number;
-  /** What every view shows, folded from what this world records (whether or not it keeps a trace). */
-  private readonly picture: Picture;
-  private readonly pictureCtx: PictureContext;
+  /** What every view shows, folded from what this world records (whether or not it keeps a trace); null when not asked for. */
+  private readonly picture: Picture | null;
+  private readonly pictureCtx: PictureContext | null;
 
   constructor(scenario: Scenario, options: SimulationOptions = {}) {
     this.scenario = { ...scenario, malicious: { ...scenario.malicious } };
     this.n = replicaCount(scenario);
     this.f = scenario.n === undefined ? scenario.f : toleratedFaults(this.n);
     this.quorum = quorumSize(this.n, this.f);
-    this.pictureCtx = pictureContext(this.scenario, this.n, this.f);
     this.recordTrace = options.recordTrace ?? true;
     this.keepTrace = this.recordTrace && (options.keepTrace ?? true);
     this.historyLimit = Math.max(1, options.historyLimit ?? Infinity);
-    this.picture = new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit });
+    const drawing = options.picture ?? true;
+    this.picture = drawing ? new Picture({ mode: scenario.mode, latencyLimit: this.historyLimit }) : null;
+    this.pictureCtx = drawing ? pictureContext(this.scenario, this.n, this.f) : null;
     this.network = new Network<WireMessage>(scenario, worldRng(scenario.seed, 'network'), worldRng(scenario.seed, 'links'));
-    // A partition or faulty links standing from the start (nothing is on the wire yet).
-    this.network.setPartition(partitionOf(scenario), 0);
-    for (const link of scenario.links ?? []) this.network.setLink(link.a, link.b, link);
+    // A partition or faulty links standing from the start (nothing is on the wire yet; a new network has neither).
+    const cut = partitionOf(scenario);
+    if (cut) this.network.setPartition(cut, 0);
+    if (scenario.links) for (const link of scenario.links) this.network.setLink(link.a, link.b, link);
     this.byzantineRng = worldRng(scenario.seed, 'byzantine');
     // Plain loops, not Array.from with a callback: every run builds these (the attack search, thousands a second).
     this.behaviours = new Array<Behaviour | null>(this.n);
@@ -206,8 +341,8 @@ export class Simulation {
     }
     const twins = scenario.twins ? checkTwins(scenario.twins, this.n, scenario.malicious) : null;
     this.twinCount = twins ? twins.replicas.length : 0;
-    this.twinOf = new Array<number>(this.n).fill(-1);
-    this.partOf = new Array<number>(this.n + this.twinCount).fill(0);
+    this.twinOf = filled(this.n, -1);
+    this.partOf = filled(this.n + this.twinCount, 0);
     if (twins) {
       twins.replicas.forEach((id, k) => {
         this.twinOf[id] = this.n + k;
@@ -217,7 +352,8 @@ export class Simulation {
       for (const id of twins.side) this.partOf[id] = 1;
     }
     const processes = this.n + this.twinCount;
-    this.timerGeneration = { main: new Array(processes).fill(0), resend: new Array(processes).fill(0) };
+    this.mainGeneration = filled(processes, 0);
+    this.resendGeneration = filled(processes, 0);
     this.signatures = new Signatures(scenario.seed, this.n, runtimeOf(scenario.mode).signing);
     this.client = new Client(CLIENT, this.f);
     this.checker = new SafetyChecker(
@@ -237,12 +373,20 @@ export class Simulation {
     this.byHand = scenario.byHand === true;
     this.toIssue = Math.max(0, scenario.requests);
     const first = Math.min(this.toIssue, Math.max(1, scenario.concurrency));
-    for (let k = 0; k < first; k++) this.scheduler.schedule(0, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
+    for (let k = 0; k < first; k++) this.scheduler.schedule(0, clientIssue());
     this.toIssue -= first;
   }
 
   get now(): number {
     return this.scheduler.now;
+  }
+
+  /**
+   * Per process, the generation of its timer `which`: a timer that fires with an older one was cancelled. (Two lists
+   * picked by name, not a record indexed by it: a look-up by a name that varies is one of V8's slow paths.)
+   */
+  private generations(which: ReplicaTimer): number[] {
+    return which === 'resend' ? this.resendGeneration : this.mainGeneration;
   }
 
   /** What replica `id` is told of its world. (A method, not a closure: every run makes n of these.) */
@@ -291,12 +435,12 @@ export class Simulation {
 
   /** Messages on the wire right now, by type. */
   messagesInFlight(): Record<MessageType, number> {
-    return { ...this.picture.inFlight };
+    return { ...this.drawn().inFlight };
   }
 
   /** Messages of one type on the wire right now (what a phase step waits for). */
   inFlightOf(type: MessageType): number {
-    return this.picture.inFlight[type];
+    return this.drawn().inFlight[type];
   }
 
   /** Processes everything due at or before t, then moves the clock to t. */
@@ -365,8 +509,8 @@ export class Simulation {
         if (cut.rule === 'lose') this.loseToCut(h);
         else {
           // A fresh copy waits at the cut: the caught one stays void in the clock's queue.
-          this.network.hold({ msg: { ...h, caught: false }, id: h.id, from: h.sender, to: h.receiver, sendT: h.sentT, arriveAt: h.at });
-          this.picture.hold(h.type);
+          this.network.hold({ msg: copyOfWire(h), id: h.id, from: h.sender, to: h.receiver, sendT: h.sentT, arriveAt: h.at });
+          this.picture?.hold(h.type);
           if (this.recordTrace) this.record({ kind: 'hold', msg: summarize(h) });
           else this.eventIndex++;
         }
@@ -374,8 +518,10 @@ export class Simulation {
     }
     for (const h of lost) this.loseToCut(h.msg, true);
     for (const h of released) {
-      const msg: WireMessage = { ...h.msg, by: null, caught: false, lost: false };
-      this.picture.release(msg.type);
+      const msg = copyOfWire(h.msg);
+      msg.by = null;
+      msg.lost = false;
+      this.picture?.release(msg.type);
       if (this.recordTrace) this.record({ kind: 'release', msg: summarize(msg), arriveAt: h.arrival });
       else this.eventIndex++;
       this.scheduler.schedule(h.arrival, msg);
@@ -393,7 +539,7 @@ export class Simulation {
 
   /** A message the cut loses now: caught on the wire, or (`held`) waiting at a cut replaced by one that loses messages. */
   private loseToCut(h: WireMessage, held = false): void {
-    this.picture.drop(h.type, h.id, held);
+    this.picture?.drop(h.type, h.id, held);
     if (this.recordTrace) this.record(held ? { kind: 'drop', msg: summarize(h), by: 'partition', held: true } : { kind: 'drop', msg: summarize(h), by: 'partition' });
     else this.eventIndex++;
   }
@@ -439,7 +585,7 @@ export class Simulation {
 
   /** The counters and why the client waits, as the picture derives them. */
   stats(): SimStats {
-    return this.picture.derive(this.pictureCtx, this.settings(), this.now, this.scheduler.size > 0).stats;
+    return this.drawn().derive(this.context(), this.settings(), this.now, this.scheduler.size > 0).stats;
   }
 
   /**
@@ -447,9 +593,18 @@ export class Simulation {
    * tests read it; `withExecuted: false` leaves it out, as it grows all run long).
    */
   replicas(withExecuted = true): ReplicaSummary[] {
-    const out = this.picture.replicas(this.pictureCtx, this.settings());
+    const out = this.drawn().replicas(this.context(), this.settings());
     if (withExecuted) for (const r of out) r.executed = this.replicaList[r.id].executedLog.map((e) => [e.seq, e.digest] as [number, string]);
     return out;
+  }
+
+  private drawn(): Picture {
+    if (!this.picture) throw new Error('This world draws no picture (it was made with picture: false)');
+    return this.picture;
+  }
+
+  private context(): PictureContext {
+    return this.pictureCtx!;
   }
 
   /** What the picture cannot learn from events: who lies now, and how lossy the network is. */
@@ -487,7 +642,7 @@ export class Simulation {
   private process(h: Happening): boolean {
     switch (h.type) {
       case 'REPLICA_TIMER': {
-        if (h.generation !== this.timerGeneration[h.which][h.replica]) return false;
+        if (h.generation !== this.generations(h.which)[h.replica]) return false;
         const before = this.eventIndex;
         this.processes[h.replica].onTimer(h.which);
         // A retransmission timer that found nothing to say produced nothing to show.
@@ -509,11 +664,11 @@ export class Simulation {
       default:
         if (h.caught) return false;
         if (h.lost || (this.deliveryFilter && !this.deliveryFilter(h))) {
-          this.picture.drop(h.type, h.id);
+          this.picture?.drop(h.type, h.id);
           if (this.recordTrace) this.record(h.by && h.lost ? { kind: 'drop', msg: summarize(h), by: h.by } : { kind: 'drop', msg: summarize(h) });
           else this.eventIndex++;
         } else {
-          this.picture.deliver(h.type, h.id);
+          this.picture?.deliver(h.type, h.id);
           this.deliver(h, h.sender, h.dst);
         }
         return true;
@@ -524,7 +679,7 @@ export class Simulation {
     const request = this.client.issue(this.now);
     this.record({ kind: 'request', timestamp: request.timestamp, digest: request.digest, op: request.op, retransmit: false });
     this.clientSend(primaryOf(this.client.believedView, this.n), request);
-    this.later(this.now + this.scenario.clientTimeoutMs, { type: 'CLIENT_TIMER', timestamp: request.timestamp, at: 0, order: 0 });
+    this.later(this.now + this.scenario.clientTimeoutMs, clientTimer(request.timestamp));
   }
 
   private clientSend(to: NodeId, request: ClientRequest): void {
@@ -543,7 +698,7 @@ export class Simulation {
         this.record({ kind: 'accept', timestamp: outcome.request.timestamp, result: outcome.result, latencyMs: outcome.latencyMs, fooled, repliers: outcome.repliers });
         if (this.toIssue > 0) {
           this.toIssue--;
-          this.scheduler.schedule(this.now, { type: 'CLIENT_ISSUE', at: 0, order: 0 });
+          this.scheduler.schedule(this.now, clientIssue());
         }
       } else {
         this.record({ kind: 'deliver', msg: summarize(msg), ...(outcome ? { ignored: outcome } : {}) });
@@ -596,40 +751,15 @@ export class Simulation {
   }
 
   private transmitTo(from: NodeId, to: NodeId, dst: number, fields: OutgoingMessage, extraDelayMs: number, retransmit: Retransmission | undefined, src: number): void {
-    // One fixed shape for every message keeps the hot path monomorphic.
-    const msg: WireMessage = {
-      id: this.nextMessageId++,
-      type: fields.type,
-      view: fields.view,
-      seq: fields.seq,
-      digest: fields.digest,
-      sender: from,
-      receiver: to,
-      timestamp: fields.timestamp,
-      result: fields.result,
-      request: fields.request,
-      payload: fields.payload,
-      sig: fields.sig,
-      at: 0,
-      order: 0,
-      lost: false,
-      by: null,
-      caught: false,
-      sentT: this.now,
-      extraMs: extraDelayMs,
-      dst,
-      twin: this.twinCount === 0 ? 0 : (src >= this.n ? 1 : 0) | (dst >= this.n ? 2 : 0),
-    };
-    // Rare (a replica's retransmission): set apart, so the common message keeps one small shape.
-    const again = retransmit ?? fields.retransmit;
-    if (again) msg.retransmit = again;
-    this.put(msg, again);
+    const again = (retransmit ?? fields.retransmit) || undefined;
+    const twin = this.twinCount === 0 ? 0 : (src >= this.n ? 1 : 0) | (dst >= this.n ? 2 : 0);
+    this.put(wireMessage(this.nextMessageId++, fields, from, to, dst, this.now, extraDelayMs, again, twin), again);
   }
 
   /** A message sent now: on the wire under the network's rule, or waiting for a hand. `copyOf`: a duplicate's original. */
   private put(msg: WireMessage, again?: Retransmission, copyOf?: number): void {
     const from = msg.sender;
-    this.picture.send(msg.type, from, msg.digest);
+    this.picture?.send(msg.type, from, msg.digest);
     if (this.byHand || (this.holding.size > 0 && this.holding.has(from))) {
       // The network draws nothing for it: the hand decides when it arrives, if ever.
       if (this.recordTrace) {
@@ -666,7 +796,7 @@ export class Simulation {
   private launch(msg: WireMessage, transit: Transit): void {
     if (transit.held) {
       // It waits at the cut until Heal; when it was sent is kept for the release.
-      this.picture.hold(msg.type);
+      this.picture?.hold(msg.type);
       this.network.hold({ msg, id: msg.id, from: msg.sender, to: msg.receiver, sendT: this.now, arriveAt: transit.at });
       return;
     }
@@ -690,7 +820,7 @@ export class Simulation {
 
   /** Whether a timer would still do something if it fired (a replica's not superseded or cleared, a request still outstanding). */
   private timerLive(h: TimerHappening): boolean {
-    if (h.type === 'REPLICA_TIMER') return h.generation === this.timerGeneration[h.which][h.replica];
+    if (h.type === 'REPLICA_TIMER') return h.generation === this.generations(h.which)[h.replica];
     if (h.type === 'LIAR_TIMER') return this.liars.timerLive(h.replica, h.generation);
     return this.client.outstanding.has(h.timestamp);
   }
@@ -819,7 +949,7 @@ export class Simulation {
         for (const h of caught) {
           // Its place in the clock's queue is void; a fresh copy waits.
           h.caught = true;
-          this.waitForHand({ ...h, caught: false });
+          this.waitForHand(copyOfWire(h));
         }
       }
     } else {
@@ -838,7 +968,7 @@ export class Simulation {
       const onWire = this.onWire(id);
       if (!onWire) return [];
       onWire.caught = true;
-      m = { ...onWire, caught: false };
+      m = copyOfWire(onWire);
     }
     m.lost = false;
     m.by = null;
@@ -854,7 +984,7 @@ export class Simulation {
       if (!m) return [];
       m.caught = true;
     }
-    this.picture.drop(m.type, m.id);
+    this.picture?.drop(m.type, m.id);
     if (this.recordTrace) this.record({ kind: 'drop', msg: summarize(m), by: 'hand' });
     else this.eventIndex++;
     return this.flush();
@@ -865,7 +995,7 @@ export class Simulation {
     const k = this.waitingAt(id);
     const m = k >= 0 ? this.waiting[k] : this.onWire(id);
     if (!m) return [];
-    const copy: WireMessage = { ...m, id: this.nextMessageId++, at: 0, order: 0, lost: false, by: null, caught: false, sentT: this.now };
+    const copy = wireMessage(this.nextMessageId++, m, m.sender, m.receiver, m.dst, this.now, m.extraMs, m.retransmit, m.twin);
     this.put(copy, m.retransmit, m.id);
     return this.flush();
   }
@@ -924,7 +1054,7 @@ export class Simulation {
 
   private record(draft: TraceDraft): void {
     // Messages are folded at the wire (send, deliver, drop), trace or not; everything else here.
-    this.picture.note(draft, this.now);
+    this.picture?.note(draft, this.now);
     // Events are counted whether or not they are recorded, so a position (an intervention's afterEvent) means the same
     // in a lean run (the attack search) as in a recorded one (its replay).
     const i = this.eventIndex++;
@@ -947,17 +1077,14 @@ export class Simulation {
     return !!issued && issued.op === request.op && issued.timestamp === request.timestamp && issued.client === request.client;
   }
 
-  /**
-   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
-   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
-   */
-  private makeHost(): ReplicaHost {
+  /** The adversaries of the lying replicas, whatever behaviour each has at the moment it speaks. */
+  private makeLiars(): Liars {
     const { knowledge, adversaries } = runtimeOf(this.scenario.mode);
     // Methods, not arrow functions, and `sim` for the world: every run builds these, and a named arrow function costs a
     // name-keeping call each under tsx (the attack search builds thousands of runs a second).
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const sim = this;
-    const liars = (this.liars = new Liars({
+    return new Liars({
       n: this.n,
       rng: this.byzantineRng,
       protocol: knowledge,
@@ -974,12 +1101,25 @@ export class Simulation {
         return sim.signedBy(from, msg);
       },
       setTimer(replica, delay, generation) {
-        sim.later(sim.now + delay, { type: 'LIAR_TIMER', replica, generation, at: 0, order: 0 });
+        sim.later(sim.now + delay, liarTimer(replica, generation));
       },
       isAuthentic(request) {
         return sim.isAuthentic(request);
       },
-    }));
+    });
+  }
+
+  private get liars(): Liars {
+    return (this.liarsMade ??= this.makeLiars());
+  }
+
+  /**
+   * What the replicas live in. An honest replica's messages go straight to the wire; a Byzantine one's pass through
+   * the adversary of its behaviour as it is at that moment (behaviours change mid-run).
+   */
+  private makeHost(): ReplicaHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
     return {
       now() {
         return sim.now;
@@ -988,15 +1128,15 @@ export class Simulation {
         const signed = sim.stamped(from, fields);
         const behaviour = sim.behaviours[from];
         // A liar's answer to a retransmission is its lie again, told to one replica.
-        if (behaviour && signed.retransmit === 'answer') liars.sendAgain(from, behaviour, to, signed);
-        else if (behaviour) liars.send(from, behaviour, to, signed);
+        if (behaviour && signed.retransmit === 'answer') sim.liars.sendAgain(from, behaviour, to, signed);
+        else if (behaviour) sim.liars.send(from, behaviour, to, signed);
         else sim.transmit(from, to, signed);
       },
       multicast(from, fields, repeat = false) {
         // One signature per multicast, not per recipient.
         const signed = sim.stamped(from, fields);
         const behaviour = sim.behaviours[from];
-        if (behaviour) return liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
+        if (behaviour) return sim.liars.multicast(from, behaviour, repeat ? { ...signed, retransmit: 'repeat' } : signed, repeat);
         const retransmit = repeat ? 'repeat' : signed.retransmit;
         for (let to = 0; to < sim.n; to++) if (to !== from) sim.transmit(from, to, signed, 0, retransmit);
         return signed;
@@ -1009,17 +1149,17 @@ export class Simulation {
       },
       proposals(from, pending, room) {
         const behaviour = sim.behaviours[from];
-        return behaviour ? liars.proposals(from, behaviour, pending, room) : pending;
+        return behaviour ? sim.liars.proposals(from, behaviour, pending, room) : pending;
       },
       emit(from, event) {
         sim.onReplicaEvent(from, event);
       },
       setTimer(replica, delay, which = 'main') {
-        const generation = ++sim.timerGeneration[which][replica];
-        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica, which, generation, at: 0, order: 0 });
+        const generation = ++sim.generations(which)[replica];
+        sim.later(sim.now + delay, replicaTimer(replica, which, generation));
       },
       clearTimer(replica, which = 'main') {
-        sim.timerGeneration[which][replica]++;
+        sim.generations(which)[replica]++;
       },
       isAuthentic(request) {
         return sim.isAuthentic(request);
@@ -1057,11 +1197,11 @@ export class Simulation {
         return pending;
       },
       setTimer(_replica, delay, which = 'main') {
-        const generation = ++sim.timerGeneration[which][p];
-        sim.later(sim.now + delay, { type: 'REPLICA_TIMER', replica: p, which, generation, at: 0, order: 0 });
+        const generation = ++sim.generations(which)[p];
+        sim.later(sim.now + delay, replicaTimer(p, which, generation));
       },
       clearTimer(_replica, which = 'main') {
-        sim.timerGeneration[which][p]++;
+        sim.generations(which)[p]++;
       },
     };
   }
@@ -1071,18 +1211,10 @@ export class Simulation {
    * is read from the same shape) and signed in its name where its protocol signs that type.
    */
   private stamped(from: NodeId, fields: OutgoingMessage): OutgoingMessage {
-    return {
-      type: fields.type,
-      view: fields.view,
-      seq: fields.seq,
-      digest: fields.digest,
-      timestamp: fields.timestamp,
-      result: fields.result,
-      request: fields.request,
-      payload: fields.payload,
-      sig: this.signatures.signs(fields.type) ? this.signatures.sign(from, fields) : undefined,
-      retransmit: fields.retransmit,
-    };
+    const words = unsignedWords(fields);
+    // Signed from the copy: its one shape is cheaper to read than whatever shape the replica wrote its fields in.
+    if (this.signatures.signs(words.type)) words.sig = this.signatures.sign(from, words);
+    return words;
   }
 
   /**

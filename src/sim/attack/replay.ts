@@ -5,7 +5,7 @@
  * shrinker, the CLI's --schedule replay and the schedule the visualizer opens (`withCalm`).
  */
 import { applyIntervention } from '../session';
-import { Simulation } from '../simulation';
+import { Simulation, type SimulationOptions } from '../simulation';
 import type { Intervention, Scenario, TimedIntervention } from '../types';
 import { violated, type Goal, type GoalViolation } from './goals';
 
@@ -34,6 +34,12 @@ export function calmBoundAt(sim: Simulation, boundMs: number): number {
   return Math.max(boundMs, CALM_TIMERS * longest);
 }
 
+/**
+ * The worlds a search judges: no trace, and no picture — a verdict reads only the replicas' logs and the client's
+ * acceptances, and the search and the shrinker build thousands of these a second.
+ */
+export const JUDGED: SimulationOptions = Object.freeze({ recordTrace: false, picture: false });
+
 /** Runs what is due at this very instant (under deliver by hand, all the clock ever has: the client's next issue). */
 export function settleNow(sim: Simulation): void {
   for (let t = sim.nextEventTime(); t !== null && t <= sim.now; t = sim.nextEventTime()) sim.advance();
@@ -52,8 +58,12 @@ export function calmingSteps(sim: Simulation): Intervention[] {
  * left to run), at its time. Returns the world and the steps stamped where they were really applied — the same list
  * when the steps came from this world's own run; other positions when earlier steps were taken out (shrinking).
  */
-export function play(scenario: Scenario, steps: readonly TimedIntervention[]): { sim: Simulation; stamped: TimedIntervention[] } {
-  const sim = new Simulation(scenario, { recordTrace: false });
+export function play(
+  scenario: Scenario,
+  steps: readonly TimedIntervention[],
+  options: SimulationOptions = { recordTrace: false },
+): { sim: Simulation; stamped: TimedIntervention[] } {
+  const sim = new Simulation(scenario, options);
   const stamped: TimedIntervention[] = [];
   for (const step of steps) {
     while (sim.eventCount < step.afterEvent && sim.advance());
@@ -74,7 +84,7 @@ export interface Verdict {
 
 /** Plays the steps, then makes the network calm and judges the goal (calmAndJudge). */
 export function evaluate(scenario: Scenario, steps: readonly TimedIntervention[], goal: Goal, boundMs = calmBoundMs(scenario)): Verdict {
-  const { sim, stamped } = play(scenario, steps);
+  const { sim, stamped } = play(scenario, steps, JUDGED);
   return { violation: calmAndJudge(sim, goal, boundMs), stamped, sim };
 }
 

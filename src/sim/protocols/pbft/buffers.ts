@@ -83,21 +83,26 @@ interface AtSeq {
  * replica's window, and beyond the window only the sender's latest — enough to learn that a quorum moved on.
  */
 export class CheckpointVotes {
-  private readonly votes = new Map<number, AtSeq>();
-  /** Per sender: how many numbers it holds a vote at, and its one vote beyond the window. */
-  /** A plain list, not a typed array: cheaper to make, and every replica of every run makes one. */
-  private readonly perSender: number[];
-  private readonly beyond: Array<number | null>;
+  /**
+   * Made at the first vote: every replica of every run has a book, and most runs the attack search makes (thousands a
+   * second, one request each) never reach a checkpoint.
+   */
+  private votes: Map<number, AtSeq> | null = null;
+  /** Per sender: how many numbers it holds a vote at, and its one vote beyond the window (plain lists: cheaper to make). */
+  private perSender: number[] = [];
+  private beyond: Array<number | null> = [];
   private total = 0;
 
-  constructor(n: number) {
-    this.perSender = new Array<number>(n).fill(0);
-    this.beyond = new Array(n).fill(null);
-  }
+  constructor(private readonly n: number) {}
 
   /** Records a vote; false when the sender already voted at that number (or holds a later vote beyond the window). */
   add(vote: CheckpointVote, windowTop: number): boolean {
     const { seq, sender } = vote;
+    if (this.votes === null) {
+      this.votes = new Map();
+      this.perSender = new Array<number>(this.n).fill(0);
+      this.beyond = new Array(this.n).fill(null);
+    }
     let at = this.votes.get(seq);
     if (at?.byVoter.has(sender)) return false;
     if (seq > windowTop) {
@@ -118,19 +123,20 @@ export class CheckpointVotes {
 
   /** How many replicas voted for (seq, digest). */
   count(seq: number, digest: string): number {
-    return this.votes.get(seq)?.counts.get(digest) ?? 0;
+    return this.votes?.get(seq)?.counts.get(digest) ?? 0;
   }
 
   /** The matching votes for (seq, digest), in sender order. */
   voters(seq: number, digest: string): CheckpointVote[] {
     const out: CheckpointVote[] = [];
-    const at = this.votes.get(seq);
+    const at = this.votes?.get(seq);
     if (at) for (const vote of at.byVoter.values()) if (vote.digest === digest) out.push(vote);
     return out.sort((a, b) => a.sender - b.sender);
   }
 
   /** Lets go of every vote at or below the stable checkpoint `low`. */
   forgetUpTo(low: number): void {
+    if (this.votes === null) return;
     for (const [seq, at] of this.votes) {
       if (seq > low) continue;
       for (const sender of at.byVoter.keys()) this.perSender[sender]--;
@@ -141,14 +147,14 @@ export class CheckpointVotes {
   }
 
   private remove(seq: number, sender: NodeId): void {
-    const at = this.votes.get(seq);
+    const at = this.votes?.get(seq);
     const vote = at?.byVoter.get(sender);
     if (!at || !vote) return;
     at.byVoter.delete(sender);
     const left = (at.counts.get(vote.digest) ?? 1) - 1;
     if (left > 0) at.counts.set(vote.digest, left);
     else at.counts.delete(vote.digest);
-    if (at.byVoter.size === 0) this.votes.delete(seq);
+    if (at.byVoter.size === 0) this.votes!.delete(seq);
     this.perSender[sender]--;
     this.total--;
   }

@@ -40,9 +40,10 @@ export interface Slot {
 export class Tally {
   /**
    * One flag per replica: a plain list of small integers, not a typed array — a run makes a few tallies per slot, and
-   * allocating a typed array costs several times more (the attack search makes thousands of runs a second).
+   * allocating a typed array costs several times more (the attack search makes thousands of runs a second). Made by
+   * pushing, not with fill (which runs in the engine's slow C++ path).
    */
-  readonly voters: number[];
+  readonly voters: number[] = [];
   sigs: Signature[] | null = null;
   count = 0;
   constructor(
@@ -50,7 +51,7 @@ export class Tally {
     readonly view: number,
     readonly digest: string,
   ) {
-    this.voters = new Array<number>(n).fill(0);
+    for (let id = 0; id < n; id++) this.voters.push(0);
   }
   add(id: NodeId, sig?: Signature): boolean {
     // An id outside 0..n−1 has no flag (as a typed array had none): it is counted and never remembered.
@@ -79,32 +80,44 @@ export class Tally {
 
 /**
  * The votes one slot holds, by (view, digest). Almost every vote matches the slot's own PRE-PREPARE, so that tally
- * is kept at hand; votes for anything else (another view, a lie) go to a map. A replica votes once per view: a second
- * vote from the same sender in the same view (a liar's other digest) is refused, so a slot holds at most one vote per
- * sender and view, and tallies of views before the current one are let go (all but the prepared certificate's).
+ * is kept at hand; votes for anything else (another view, a lie) are found among the others. A replica votes once per
+ * view: a second vote from the same sender in the same view (a liar's other digest) is refused, so a slot holds at most
+ * one vote per sender and view, and tallies of views before the current one are let go (all but the prepared
+ * certificate's).
  */
 export class VoteBook {
   private view = -1;
   private digest = '';
   private current: Tally | null = null;
-  private readonly others = new Map<string, Tally>();
+  /**
+   * Every tally held (the focused one too), in the order they were made: a plain list searched by view and digest — a
+   * handful at most, and a map by a "view|digest" key built a new string at every look-up (votes often come before
+   * their PRE-PREPARE, and the attack search delivers millions a second).
+   */
+  private readonly others: Tally[] = [];
   constructor(private readonly n: number) {}
 
   /** Counts a vote; false when this sender already voted in this view (for this digest or another). */
   add(view: number, digest: string, sender: NodeId, sig?: Signature): boolean {
     const focused = this.current !== null && view === this.view && digest === this.digest;
     // A second vote in the same view is refused before it can cost a tally.
-    if (!focused || this.others.size > 1) for (const t of this.others.values()) if (t.view === view && t.has(sender)) return false;
+    if (!focused || this.others.length > 1) for (const t of this.others) if (t.view === view && t.has(sender)) return false;
     const target = focused ? this.current! : this.tally(view, digest);
     return target.add(sender, sig);
   }
 
   tally(view: number, digest: string): Tally {
     if (this.current && view === this.view && digest === this.digest) return this.current;
-    const key = `${view}|${digest}`;
-    let t = this.others.get(key);
-    if (!t) this.others.set(key, (t = new Tally(this.n, view, digest)));
+    const known = this.find(view, digest);
+    if (known) return known;
+    const t = new Tally(this.n, view, digest);
+    this.others.push(t);
     return t;
+  }
+
+  private find(view: number, digest: string): Tally | undefined {
+    for (const t of this.others) if (t.view === view && t.digest === digest) return t;
+    return undefined;
   }
 
   /** Keeps the tally for the slot's PRE-PREPARE at hand. */
@@ -118,12 +131,14 @@ export class VoteBook {
 
   count(view: number, digest: string): number {
     if (this.current && view === this.view && digest === this.digest) return this.current.count;
-    return this.others.get(`${view}|${digest}`)?.count ?? 0;
+    return this.find(view, digest)?.count ?? 0;
   }
 
   /** Lets go of every tally of a view before `view`, except `keep`. */
   forgetBefore(view: number, keep: Tally | null): void {
-    for (const [key, t] of this.others) if (t.view < view && t !== keep) this.others.delete(key);
+    let kept = 0;
+    for (const t of this.others) if (t.view >= view || t === keep) this.others[kept++] = t;
+    this.others.length = kept;
     if (this.current && this.current.view < view && this.current !== keep) {
       this.current = null;
       this.view = -1;
@@ -133,7 +148,7 @@ export class VoteBook {
 
   /** How many (view, digest) tallies it holds (a bound the flooding test reads). */
   size(): number {
-    return this.others.size;
+    return this.others.length;
   }
 }
 

@@ -49,15 +49,18 @@ export class Replica implements ReplicaModel {
   /** Executed requests by digest, with their results: deduplicates and answers client retransmissions. */
   private readonly replies = new Map<string, { timestamp: number; result: string }>();
   private readonly checkpointVotes: CheckpointVotes;
-  /** Its own CHECKPOINTs, signed, by number (from the stable one up). */
-  private ownCheckpoints = new Map<number, SignedMessage>();
+  /**
+   * Its own CHECKPOINTs, signed, by number (from the stable one up); made at its first (as `assigned` at the first
+   * number): every replica of every run has these, and most of the attack search's runs, thousands a second, need neither.
+   */
+  private ownCheckpoints: Map<number, SignedMessage> | null = null;
   /** The latest VIEW-CHANGE from each replica (its own included): one per sender, whatever it floods. */
   private readonly viewChanges: Array<SignedMessage | null>;
   /** Normal-case messages for a view it has not entered, or just above H: used when it gets there. */
   private readonly held: HeldMessages;
   /** Primary only: the last sequence number it assigned, and which digests hold a number in this view. */
   private lastAssigned = 0;
-  private assigned = new Map<string, number>();
+  private assigned: Map<string, number> | null = null;
   /** New primary: the NEW-VIEW it sent for its view. */
   private newViewSent: OutgoingMessage | null = null;
   /** View changes since it last executed anything: the next wait is T · 2^attempts. */
@@ -78,7 +81,9 @@ export class Replica implements ReplicaModel {
     this.f = config.f;
     this.quorum = config.quorum;
     this.checkpointVotes = new CheckpointVotes(config.n);
-    this.viewChanges = new Array<SignedMessage | null>(config.n).fill(null);
+    // Pushed, not filled: Array.prototype.fill runs in the engine's slow C++ path, and every replica of every run makes this.
+    this.viewChanges = [];
+    for (let id = 0; id < config.n; id++) this.viewChanges.push(null);
     this.held = new HeldMessages(config.n);
     this.rules = {
       n: config.n,
@@ -184,7 +189,7 @@ export class Replica implements ReplicaModel {
       return undefined;
     }
     if (this.isPrimary) {
-      const seq = this.assigned.get(request.digest);
+      const seq = this.assigned?.get(request.digest);
       if (seq !== undefined) {
         if (from === CLIENT) {
           this.resendForSlot(seq);
@@ -346,7 +351,7 @@ export class Replica implements ReplicaModel {
     if (runs) {
       this.replies.set(digest, { timestamp: request.timestamp, result: this.stateDigest });
       this.waiting.delete(digest);
-      this.assigned.delete(digest);
+      this.assigned?.delete(digest);
       this.sendReply(request, this.stateDigest);
     }
     if (seq % this.config.checkpointInterval === 0) this.takeCheckpoint(seq);
@@ -373,11 +378,11 @@ export class Replica implements ReplicaModel {
   /** The primary assigns sequence numbers to waiting requests, up to the high watermark H. */
   private proposePending(): void {
     if (!this.isPrimary || this.viewChanging) return;
-    const unassigned = [...this.waiting.values()].filter((r) => !this.assigned.has(r.digest));
+    const unassigned = [...this.waiting.values()].filter((r) => !this.assigned?.has(r.digest));
     for (const request of this.host.proposals(this.id, unassigned, this.highWatermark - this.lastAssigned)) {
       if (this.lastAssigned + 1 > this.highWatermark) break; // stalls until a checkpoint moves h
       const seq = ++this.lastAssigned;
-      this.assigned.set(request.digest, seq);
+      (this.assigned ??= new Map()).set(request.digest, seq);
       const slot = this.slot(seq);
       const own = this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
       this.setPrePrepare(slot, this.view, request.digest, request, own?.sig ?? NO_SIGNATURE);
@@ -408,7 +413,7 @@ export class Replica implements ReplicaModel {
     const payload: CheckpointPayload = { stateDigest: this.stateDigest };
     const own = this.multicast({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, payload });
     const vote = signedCopy({ type: 'CHECKPOINT', view: this.view, seq, digest: this.stateDigest, sender: this.id, sig: own?.sig ?? this.signAsSelf('CHECKPOINT', this.view, seq, this.stateDigest), payload });
-    this.ownCheckpoints.set(seq, vote);
+    (this.ownCheckpoints ??= new Map()).set(seq, vote);
     this.checkpointVotes.add(vote, this.highWatermark);
     this.emit({ kind: 'checkpoint', replica: this.id, seq, stable: false });
     this.checkStable(seq, this.stateDigest);
@@ -423,7 +428,7 @@ export class Replica implements ReplicaModel {
     }
     if (msg.seq % this.config.checkpointInterval !== 0) return `#${msg.seq} is not a checkpoint number (a multiple of K = ${this.config.checkpointInterval})`;
     if (msg.retransmit === 'repeat') {
-      const mine = this.ownCheckpoints.get(msg.seq);
+      const mine = this.ownCheckpoints?.get(msg.seq);
       if (mine) this.send(msg.sender, { ...checkpointFields(mine), retransmit: 'answer' });
     }
     const vote: SignedMessage = { type: 'CHECKPOINT', view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig ?? NO_SIGNATURE };
@@ -442,7 +447,7 @@ export class Replica implements ReplicaModel {
       this.checkpointAhead = { seq, digest };
       if (!behind || !this.transferState(seq, digest)) return;
     }
-    const own = this.ownCheckpoints.get(seq);
+    const own = this.ownCheckpoints?.get(seq);
     if (own !== undefined && own.digest !== digest) return; // our own state differs: never adopt someone else's proof
     // Its proof: the matching CHECKPOINTs, as their senders signed them.
     this.makeStable({ seq, digest, messages: this.checkpointVotes.voters(seq, digest) });
@@ -461,7 +466,8 @@ export class Replica implements ReplicaModel {
     this.lowWatermark = proof.seq;
     for (const seq of [...this.log.keys()]) if (seq <= proof.seq) this.log.delete(seq);
     this.checkpointVotes.forgetUpTo(proof.seq);
-    for (const seq of [...this.ownCheckpoints.keys()]) if (seq < proof.seq) this.ownCheckpoints.delete(seq);
+    const own = this.ownCheckpoints;
+    if (own) for (const seq of [...own.keys()]) if (seq < proof.seq) own.delete(seq);
     this.emit({ kind: 'checkpoint', replica: this.id, seq: proof.seq, stable: true });
     this.noteProgress();
     this.releaseHeld();
@@ -486,8 +492,9 @@ export class Replica implements ReplicaModel {
       this.emit({ kind: 'phase', replica: this.id, view: this.view, seq: entry.seq, digest: entry.digest, phase: 'executed' });
     }
     // It now holds that state and can say so in its own name.
-    if (!this.ownCheckpoints.has(seq) || this.ownCheckpoints.get(seq)!.digest !== digest) {
-      this.ownCheckpoints.set(seq, signedCopy({ type: 'CHECKPOINT', view: this.view, seq, digest, sender: this.id, sig: this.signAsSelf('CHECKPOINT', this.view, seq, digest), payload: { stateDigest: digest } }));
+    const mine = this.ownCheckpoints?.get(seq);
+    if (!mine || mine.digest !== digest) {
+      (this.ownCheckpoints ??= new Map()).set(seq, signedCopy({ type: 'CHECKPOINT', view: this.view, seq, digest, sender: this.id, sig: this.signAsSelf('CHECKPOINT', this.view, seq, digest), payload: { stateDigest: digest } }));
     }
     if (this.lastExecuted > before) this.progressed();
     this.executeReady();
@@ -501,7 +508,7 @@ export class Replica implements ReplicaModel {
 
   private resendLatestCheckpoint(): void {
     let latest: SignedMessage | null = null;
-    for (const [seq, m] of this.ownCheckpoints) if (seq > this.lowWatermark && (!latest || seq > latest.seq)) latest = m;
+    if (this.ownCheckpoints) for (const [seq, m] of this.ownCheckpoints) if (seq > this.lowWatermark && (!latest || seq > latest.seq)) latest = m;
     if (latest) this.multicast(checkpointFields(latest), true);
   }
 
@@ -531,7 +538,7 @@ export class Replica implements ReplicaModel {
 
   /** Another replica repeats something this one has already made stable and discarded: it gets this one's CHECKPOINT. */
   private answerBehind(to: NodeId): void {
-    const mine = this.ownCheckpoints.get(this.lowWatermark);
+    const mine = this.ownCheckpoints?.get(this.lowWatermark);
     if (mine && to !== this.id && this.isMember(to)) this.send(to, { ...checkpointFields(mine), retransmit: 'answer' });
   }
 
@@ -613,7 +620,7 @@ export class Replica implements ReplicaModel {
    */
   private hasBusiness(): boolean {
     if (this.viewChanging) return true;
-    for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark) return true;
+    if (this.ownCheckpoints) for (const seq of this.ownCheckpoints.keys()) if (seq > this.lowWatermark) return true;
     for (const slot of this.log.values()) if (this.isOpen(slot)) return true;
     return false;
   }
@@ -698,7 +705,7 @@ export class Replica implements ReplicaModel {
     this.view = target;
     this.viewChanging = true;
     this.newViewSent = null;
-    this.assigned = new Map();
+    this.assigned = null;
     const payload = this.viewChangePayload();
     this.emit({ kind: 'view-change', replica: this.id, view: target });
     const own = this.multicast({ type: 'VIEW_CHANGE', view: target, seq: this.stableCheckpoint.seq, digest: '', payload });
@@ -843,7 +850,7 @@ export class Replica implements ReplicaModel {
     }
     this.view = view;
     this.viewChanging = false;
-    this.assigned = new Map();
+    this.assigned = null;
     const primary = primaryOf(view, this.n);
     this.emit({ kind: 'new-view', replica: this.id, view, primary });
     let maxSeq = stable.seq;
@@ -851,7 +858,7 @@ export class Replica implements ReplicaModel {
       maxSeq = Math.max(maxSeq, pp.seq);
       if (pp.seq <= this.lowWatermark) continue;
       const request = pp.request ?? null;
-      if (request) this.assigned.set(pp.digest, pp.seq);
+      if (request) (this.assigned ??= new Map()).set(pp.digest, pp.seq);
       this.acceptPrePrepare(this.slot(pp.seq), view, pp.digest, request, pp.sig);
     }
     this.lastAssigned = Math.max(maxSeq, this.lowWatermark);
