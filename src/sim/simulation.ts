@@ -180,10 +180,10 @@ function copyOfWire(m: WireMessage): WireMessage {
   return copy;
 }
 
-/** A list of `length` copies of `value`, made by pushing: Array.prototype.fill runs in the engine's slow C++ path. */
+/** A list of `length` copies of `value`, set in a loop: Array.prototype.fill runs in the engine's slow C++ path. */
 function filled<T>(length: number, value: T): T[] {
-  const out: T[] = [];
-  for (let k = 0; k < length; k++) out.push(value);
+  const out = new Array<T>(length);
+  for (let k = 0; k < length; k++) out[k] = value;
   return out;
 }
 

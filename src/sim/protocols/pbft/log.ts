@@ -40,10 +40,10 @@ export interface Slot {
 export class Tally {
   /**
    * One flag per replica: a plain list of small integers, not a typed array — a run makes a few tallies per slot, and
-   * allocating a typed array costs several times more (the attack search makes thousands of runs a second). Made by
-   * pushing, not with fill (which runs in the engine's slow C++ path).
+   * allocating a typed array costs several times more (the attack search makes thousands of runs a second). Made at its
+   * length and set in a loop, not with fill (which runs in the engine's slow C++ path).
    */
-  readonly voters: number[] = [];
+  readonly voters: number[];
   sigs: Signature[] | null = null;
   count = 0;
   constructor(
@@ -51,7 +51,8 @@ export class Tally {
     readonly view: number,
     readonly digest: string,
   ) {
-    for (let id = 0; id < n; id++) this.voters.push(0);
+    this.voters = new Array<number>(n);
+    for (let id = 0; id < n; id++) this.voters[id] = 0;
   }
   add(id: NodeId, sig?: Signature): boolean {
     // An id outside 0..n−1 has no flag (as a typed array had none): it is counted and never remembered.

@@ -81,9 +81,9 @@ export class Replica implements ReplicaModel {
     this.f = config.f;
     this.quorum = config.quorum;
     this.checkpointVotes = new CheckpointVotes(config.n);
-    // Pushed, not filled: Array.prototype.fill runs in the engine's slow C++ path, and every replica of every run makes this.
-    this.viewChanges = [];
-    for (let id = 0; id < config.n; id++) this.viewChanges.push(null);
+    // Set in a loop, not filled: Array.prototype.fill runs in the engine's slow C++ path, and every replica of every run makes this.
+    this.viewChanges = new Array<SignedMessage | null>(config.n);
+    for (let id = 0; id < config.n; id++) this.viewChanges[id] = null;
     this.held = new HeldMessages(config.n);
     this.rules = {
       n: config.n,
