@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { GOALS } from './attack/goals';
 import { PROTOCOLS } from './protocols';
+import { checkTwins, replicaExists, type TwinsProblem } from './twins';
 import { BEHAVIOURS, CLIENT, CUT_RULES, type Behaviour, type BehaviourKind, type LinkFault, type LinkKnobs, type NodeId, type ProtocolMode, type Twins } from './types';
 
 /** The protocols a scenario can run: every plug-in in the registry (src/sim/protocols). */
@@ -617,9 +618,6 @@ export type RuleBreak =
   /** A behaviour that means nothing in the protocol (PBFT's view-change lies in HotStuff, say). */
   | { rule: 'behaviour-protocol'; id: string; kind: string; protocol: ProtocolMode };
 
-export function replicaExists(id: number, n: number): boolean {
-  return Number.isInteger(id) && id >= 0 && id < n;
-}
 
 /** A replica of n, or the client (CLIENT = −1): an end of a link or a member of a partition's side. */
 export function nodeExists(id: unknown, n: number): boolean {
@@ -853,33 +851,6 @@ export function writeLinks(links: readonly LinkFault[]): string {
     .join(',');
 }
 
-/** What is wrong with twins: an unreadable id, a replica beyond n, a twin that is also a liar, a twin on its own side. */
-export type TwinsProblem =
-  | { problem: 'syntax'; part: string }
-  | { problem: 'replica'; id: number; n: number }
-  | { problem: 'liar'; id: number }
-  | { problem: 'side'; id: number; n: number };
-
-/**
- * Twins as a scenario holds them, checked (the core's rule, src/sim/types.ts Twins): each twin a replica of n and no
- * liar, each of the side a replica of n and no twin. Repeats count once; what breaks the rule is left out and named.
- */
-export function checkTwins(replicas: readonly number[], side: readonly number[], n: number, malicious: object = {}): { twins: Twins; problems: TwinsProblem[] } {
-  const problems: TwinsProblem[] = [];
-  const twinned = new Set<NodeId>();
-  for (const id of replicas) {
-    if (!replicaExists(id, n)) problems.push({ problem: 'replica', id, n });
-    else if ((malicious as Record<number, unknown>)[id]) problems.push({ problem: 'liar', id });
-    else twinned.add(id);
-  }
-  const others = new Set<NodeId>();
-  for (const id of side) {
-    if (!replicaExists(id, n) || twinned.has(id)) problems.push({ problem: 'side', id, n });
-    else others.add(id);
-  }
-  return { twins: { replicas: [...twinned].sort((a, b) => a - b), side: [...others].sort((a, b) => a - b) }, problems };
-}
-
 /**
  * "0,1" or "0,1/2,3" → twins (the replicas before "/", the side their second instances talk to after it), whether a
  * side was written (a search draws one per schedule when it is not), and what could not be used. "" is no twins.
@@ -943,3 +914,5 @@ export function readMValues(raw: string, n: number | null): MValuesReading {
   }
   return { values: [...values].sort((x, y) => x - y) };
 }
+
+export { checkTwins, replicaExists, type TwinsProblem };

@@ -30,10 +30,10 @@ import {
   type NumberParam,
   type PartitionProblem,
   type Problem,
-  type TwinsProblem,
 } from './params';
 import { PROTOCOLS } from './protocols';
 import { defaultScenario, processOwner } from './scenario';
+import { twinsProblemText } from './twins';
 import {
   BEHAVIOURS,
   CUT_RULES,
@@ -125,18 +125,6 @@ function linksNotice(p: LinksProblem): string {
   }
 }
 
-function twinsNotice(p: TwinsProblem): string {
-  switch (p.problem) {
-    case 'syntax':
-      return `“${p.part}” is not a replica number`;
-    case 'replica':
-      return `replica ${p.id} does not exist with n = ${p.n}`;
-    case 'liar':
-      return `replica ${p.id} is malicious, and a twin runs honest code`;
-    case 'side':
-      return `replica ${p.id} cannot be on the twins' side (it is a twin, or no replica of n = ${p.n})`;
-  }
-}
 
 /** "0:equivocate,3:omit=0.3" → behaviours by replica id, and a notice for each part that could not be used. */
 export function decodeMalicious(raw: string, n: number): { malicious: Record<number, Behaviour>; problems: string[] } {
@@ -198,7 +186,7 @@ export function decodeShare(query: string, base: SharedView = { scenario: defaul
       const { twins, problems } = readTwins(raw, replicaCount({ f: scenario.f }), scenario.malicious);
       if (twins) scenario.twins = twins;
       else delete scenario.twins;
-      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${twinsNotice(problem)}.`);
+      for (const problem of problems) notices.push(`Ignored part of ${p.url}: ${twinsProblemText(problem)}.`);
     } else if (p.type === 'flag') {
       if (raw === '1') fields[p.key] = true;
       else if (raw === '0') delete fields[p.key];
@@ -440,7 +428,7 @@ export function validateScenario(raw: unknown, { window = true }: { window?: boo
     const ids = (x: unknown): x is number[] => Array.isArray(x) && x.every((id) => Number.isInteger(id));
     if (!isObject(t) || !ids(t.replicas) || !ids(t.side)) throw new ImportError("The scenario's twins are not { replicas: [ids], side: [ids] }.");
     const { twins, problems } = checkTwins(t.replicas, t.side, replicaCount(out), out.malicious);
-    if (problems.length > 0) throw new ImportError(`The scenario's twins cannot run: ${twinsNotice(problems[0])}.`);
+    if (problems.length > 0) throw new ImportError(`The scenario's twins cannot run: ${twinsProblemText(problems[0])}.`);
     if (twins.replicas.length > 0) out.twins = twins;
   }
   return out;

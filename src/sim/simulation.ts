@@ -11,6 +11,7 @@ import { worldRng, type Rng } from './rng';
 import { primaryOf, quorumSize, replicaCount, toleratedFaults } from './scenario';
 import { Scheduler, type Timed } from './scheduler';
 import { Signatures } from './signatures';
+import { checkTwins, twinsProblemText } from './twins';
 import type {
   Behaviour,
   ClientRequest,
@@ -188,14 +189,10 @@ function filled<T>(length: number, value: T): T[] {
 }
 
 /** Twins as the scenario gives them, checked: distinct replicas, none also a liar, a side of other replicas. */
-function checkTwins(twins: Twins, n: number, malicious: Scenario['malicious']): Twins {
-  const ids = new Set(twins.replicas);
-  for (const id of twins.replicas) {
-    if (!Number.isInteger(id) || id < 0 || id >= n) throw new RangeError(`No replica ${id} to twin (n = ${n})`);
-    if (malicious[id]) throw new RangeError(`Replica ${id} is a twin and a liar: a twin runs honest code`);
-  }
-  if (ids.size !== twins.replicas.length) throw new RangeError('A replica is twinned twice');
-  for (const id of twins.side) if (!Number.isInteger(id) || id < 0 || id >= n || ids.has(id)) throw new RangeError(`Replica ${id} cannot be on a twin's side`);
+function checkedTwins(twins: Twins, n: number, malicious: Scenario['malicious']): Twins {
+  if (new Set(twins.replicas).size !== twins.replicas.length) throw new RangeError('A replica is twinned twice');
+  const [problem] = checkTwins(twins.replicas, twins.side, n, malicious).problems;
+  if (problem) throw new RangeError(`Twins: ${twinsProblemText(problem)}`);
   return twins;
 }
 
@@ -339,7 +336,7 @@ export class Simulation {
       this.behaviours[id] = b;
       if (b) this.everMalicious.add(id);
     }
-    const twins = scenario.twins ? checkTwins(scenario.twins, this.n, scenario.malicious) : null;
+    const twins = scenario.twins ? checkedTwins(scenario.twins, this.n, scenario.malicious) : null;
     this.twinCount = twins ? twins.replicas.length : 0;
     this.twinOf = filled(this.n, -1);
     this.partOf = filled(this.n + this.twinCount, 0);
