@@ -344,7 +344,7 @@ test.describe('Bad input', () => {
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowLeft');
     }
-    // The last values: delays 20–30 ms, no loss, then f = 2 (a fresh run that starts from all of them).
+    // The last values: delays 20–30 ms, no loss, then f = 2 (a fresh run that starts from all of them), then f = 1.
     await min.fill('20');
     await max.fill('30');
     await drop.fill('0');
@@ -356,6 +356,12 @@ test.describe('Bad input', () => {
     await expect(page).toHaveURL(/f=2&seed=1&min=20&max=30&drop=0/);
     await expect(button(page, 'Pause')).toBeEnabled();
     // It keeps playing, in the new run.
+    await expect.poll(async () => Number(await stat(page, 'Messages sent').textContent())).toBeGreaterThan(20);
+    // From n = 7 the diagram paints its arrows; at n = 4 (a fresh run with the same delays and loss) each arrow is an
+    // element named with its times, which the delays can be read from.
+    await f.fill('1');
+    await expect(replicas(page)).toHaveCount(4);
+    await expect(page).toHaveURL(/seed=1&min=20&max=30&drop=0/);
     await expect.poll(async () => Number(await stat(page, 'Messages sent').textContent())).toBeGreaterThan(20);
     await button(page, 'Pause').click();
     const labels = await page
