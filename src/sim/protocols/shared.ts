@@ -108,30 +108,30 @@ export class Application {
 
 /**
  * The inspection of a replica of a protocol with no PBFT-style view-change protocol, checkpoints or watermarks
- * (HotStuff, Tendermint): what it has — its view or round, its timer, what waits, its log and its own state by the
- * protocol's names — with PBFT's parts empty.
+ * (HotStuff, Tendermint, the seed's): what it has — its view or round, its timer, how far it executed, what waits, its
+ * log and its own state by the protocol's names — with PBFT's parts empty.
  */
 export function inspectionWithoutCheckpoints(
-  replica: Pick<ReplicaModel, 'id' | 'view' | 'isPrimary' | 'highWatermark' | 'timer'>,
-  app: Application,
+  replica: Pick<ReplicaModel, 'id' | 'view' | 'isPrimary' | 'highWatermark' | 'timer' | 'lastExecuted'>,
+  waiting: number,
   log: SlotInspection[],
-  protocolState: ReplicaSelfInspection['protocolState'],
+  protocolState?: ReplicaSelfInspection['protocolState'],
 ): ReplicaSelfInspection {
   return {
     id: replica.id,
     view: replica.view,
     role: replica.isPrimary ? 'primary' : 'backup',
     viewChanging: false,
-    lastExecuted: app.lastExecuted,
+    lastExecuted: replica.lastExecuted,
     stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] },
     lowWatermark: 0,
     highWatermark: replica.highWatermark,
     timer: replica.timer ? { kind: 'view-change', ...replica.timer } : null,
-    waiting: app.pending.size,
+    waiting,
     log,
     viewChanges: [],
     held: 0,
     resend: null,
-    protocolState,
+    ...(protocolState ? { protocolState } : {}),
   };
 }

@@ -849,7 +849,7 @@ export class HotStuffReplica implements ReplicaModel {
 
   inspect(): ReplicaSelfInspection {
     const qcText = (qc: QC) => (qc === GENESIS_QC ? 'genesis' : `view ${qc.view}, node ${qc.node} at height ${qc.height}, signed by ${qc.votes.map((v) => v.sender).join(', ')}`);
-    return inspectionWithoutCheckpoints(this, this.app, this.slots(), [
+    return inspectionWithoutCheckpoints(this, this.app.pending.size, this.slots(), [
       { name: 'curView', value: String(this.view) },
       { name: 'prepareQC', value: qcText(this.prepareQC) },
       { name: 'lockedQC', value: qcText(this.lockedQC) },

@@ -1,6 +1,7 @@
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../../messages';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
+import { inspectionWithoutCheckpoints } from '../shared';
 
 interface SeedSlot {
   seq: number;
@@ -78,18 +79,10 @@ export class SeedReplica implements ReplicaModel {
   onTimer(): void {}
 
   inspect(): ReplicaSelfInspection {
-    return {
-      id: this.id,
-      view: 0,
-      role: this.isPrimary ? 'primary' : 'backup',
-      viewChanging: false,
-      lastExecuted: this.lastExecuted,
-      stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] },
-      lowWatermark: 0,
-      highWatermark: this.highWatermark,
-      timer: null,
-      waiting: 0,
-      log: [...this.log.values()]
+    return inspectionWithoutCheckpoints(
+      this,
+      0,
+      [...this.log.values()]
         .sort((a, b) => a.seq - b.seq)
         .map((slot) => ({
           seq: slot.seq,
@@ -104,10 +97,7 @@ export class SeedReplica implements ReplicaModel {
           // The seed signs nothing: it holds votes, not proofs.
           prepareSigners: slot.digest ? [...(slot.prepares.get(slot.digest) ?? [])].sort((x, y) => x - y) : [],
         })),
-      viewChanges: [],
-      held: 0,
-      resend: null,
-    };
+    );
   }
 
   private onRequest(msg: Message): string | undefined {

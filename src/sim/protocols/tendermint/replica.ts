@@ -576,7 +576,7 @@ export class TendermintReplica implements ReplicaModel {
       });
     }
     const value = (v: ClientRequest | null) => (v ? v.digest : 'nil');
-    return inspectionWithoutCheckpoints(this, this.app, log.sort((a, b) => a.seq - b.seq), [
+    return inspectionWithoutCheckpoints(this, this.app.pending.size, log.sort((a, b) => a.seq - b.seq), [
       { name: 'height', value: String(this.height) },
       { name: 'round', value: String(this.round) },
       { name: 'step', value: this.step },
