@@ -114,6 +114,20 @@ test.describe('Attack lab', () => {
     await expect(page.getByRole('img', { name: 'Selected: PRE-PREPARE from Replica 0 to Replica 5' })).toBeVisible();
   });
 
+  /** Searches the scenario at `url` for `goal` within `budget` schedules, opens what it found and plays it. */
+  async function findOpenAndPlay(page: Page, url: string, goal: 'Fool the client' | 'Stall', budget: number): Promise<void> {
+    await open(page, url);
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await panel.getByRole('radio', { name: goal }).check();
+    await panel.getByRole('textbox', { name: /Budget/ }).fill(String(budget));
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+  }
+
   test('find the f+1-colluder attack, open it in the visualizer, see the banner with the quorums that overlapped', async ({ page }) => {
     await open(page, '?f=1&mal=0:collude,1:collude');
     await openRail(page, 'Attack');
@@ -135,16 +149,7 @@ test.describe('Attack lab', () => {
   });
 
   test('fool the client: the opened attack’s banner names the liars whose REPLYs the client accepted', async ({ page }) => {
-    await open(page, '?f=1&mal=0:collude,1:collude');
-    await openRail(page, 'Attack');
-    const panel = attack(page);
-    await panel.getByRole('radio', { name: 'Fool the client' }).check();
-    await panel.getByRole('textbox', { name: /Budget/ }).fill('2000');
-    await panel.getByRole('button', { name: 'Search' }).click();
-    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
-    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
-    await setSpeedToMax(page);
-    await button(page, 'Play').click();
+    await findOpenAndPlay(page, '?f=1&mal=0:collude,1:collude', 'Fool the client', 2000);
     const banner = page.getByRole('alert', { name: 'Client fooled' });
     await expect(banner).toBeVisible({ timeout: 30_000 });
     await expect(banner).toContainText(/f\+1 = 2 matching REPLYs/);
@@ -154,16 +159,7 @@ test.describe('Attack lab', () => {
 
   test('stall: the opened attack’s banner says which request waits, since when the network is calm, and why', async ({ page }) => {
     // The seed's protocol has no view change: a silent primary stalls it on any schedule.
-    await open(page, '?f=1&mode=seed&mal=0:silent');
-    await openRail(page, 'Attack');
-    const panel = attack(page);
-    await panel.getByRole('radio', { name: 'Stall' }).check();
-    await panel.getByRole('textbox', { name: /Budget/ }).fill('50');
-    await panel.getByRole('button', { name: 'Search' }).click();
-    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
-    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
-    await setSpeedToMax(page);
-    await button(page, 'Play').click();
+    await findOpenAndPlay(page, '?f=1&mode=seed&mal=0:silent', 'Stall', 50);
     const banner = page.getByRole('alert', { name: 'Stalled' });
     await expect(banner).toBeVisible({ timeout: 30_000 });
     await expect(banner).toContainText(/has waited since the network became calm at t=/);
