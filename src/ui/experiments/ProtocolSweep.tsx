@@ -6,7 +6,7 @@ import { useProtocolSweep } from '../../store/protocolSweepContext';
 import { SWEEP_PROTOCOLS, type ProtocolSweepField, type SweepOutcome } from '../../store/protocolSweepStore';
 import { download, protocolCsvExport } from './exports';
 import { latencyByM, leaderCosts, logLogSlope, messagesByN, type ProtocolSeries } from './protocolChartData';
-import { markerPath, SERIES_STYLE } from './SweepChart';
+import { ChartAxes, markerPath, SERIES_STYLE } from './SweepChart';
 
 const W = 480;
 const H = 300;
@@ -128,7 +128,6 @@ function ProtocolChart({
   yTicks?: number[];
 }) {
   const titleId = useId();
-  const [y0, y1] = y.range();
   const fmt = format('~s');
   // Each series is named at its last point; names closer than a line apart are pushed apart.
   const ends = new Map<ProtocolMode, number>();
@@ -138,28 +137,7 @@ function ProtocolChart({
     <figure className="sweep-chart">
       <figcaption id={titleId}>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="group" aria-labelledby={titleId}>
-        <g className="axis" aria-hidden="true">
-          {yTicks.map((t) => (
-            <g key={t} transform={`translate(0,${y(t)})`}>
-              <line className="grid" x1={MARGIN.left} x2={W - MARGIN.right} />
-              <text x={MARGIN.left - 8} dy="0.35em" textAnchor="end">
-                {fmt(t)}
-              </text>
-            </g>
-          ))}
-          <line className="axis-line" x1={MARGIN.left} x2={W - MARGIN.right} y1={y0} y2={y0} />
-          {xTicks.map((t) => (
-            <text key={t} x={x(t)} y={y0 + 22} textAnchor="middle">
-              {t}
-            </text>
-          ))}
-          <text className="axis-title" x={(MARGIN.left + W - MARGIN.right) / 2} y={H - 8} textAnchor="middle">
-            {xLabel}
-          </text>
-          <text className="axis-title" transform={`translate(18,${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle">
-            {yLabel}
-          </text>
-        </g>
+        <ChartAxes width={W} height={H} margin={MARGIN} x={x} y={y} xTicks={xTicks} yTicks={yTicks} formatY={fmt} xLabel={xLabel} yLabel={yLabel} />
         {guides.map((g) => (
           <g key={g.label} className="guide" aria-hidden="true">
             <path d={g.d} />

@@ -69,28 +69,7 @@ export function SweepChart({ title, mValues, f, series, yDomain, yLabel, formatY
         <text className="beyond-f-label" x={W - MARGIN.right - 6} y={y1 + 20} textAnchor="end" aria-hidden="true">
           m &gt; f
         </text>
-        <g className="axis" aria-hidden="true">
-          {yTicks.map((t) => (
-            <g key={t} transform={`translate(0,${y(t)})`}>
-              <line className="grid" x1={MARGIN.left} x2={W - MARGIN.right} />
-              <text x={MARGIN.left - 8} dy="0.35em" textAnchor="end">
-                {formatY(t)}
-              </text>
-            </g>
-          ))}
-          <line className="axis-line" x1={MARGIN.left} x2={W - MARGIN.right} y1={y0} y2={y0} />
-          {xTicks.map((t) => (
-            <text key={t} x={x(t)} y={y0 + 22} textAnchor="middle">
-              {t}
-            </text>
-          ))}
-          <text className="axis-title" x={(MARGIN.left + W - MARGIN.right) / 2} y={H - 8} textAnchor="middle">
-            m (malicious replicas)
-          </text>
-          <text className="axis-title" transform={`translate(18,${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle">
-            {yLabel}
-          </text>
-        </g>
+        <ChartAxes width={W} height={H} margin={MARGIN} x={x} y={y} xTicks={xTicks} yTicks={yTicks} formatY={formatY} xLabel="m (malicious replicas)" yLabel={yLabel} />
         <g className="f-line" aria-hidden="true">
           <line x1={fX} x2={fX} y1={y1 - 6} y2={y0} />
           <text x={fX} y={y1 - 10} textAnchor="middle">
@@ -149,5 +128,59 @@ export function SweepChart({ title, mValues, f, series, yDomain, yLabel, formatY
         })}
       </svg>
     </figure>
+  );
+}
+
+/**
+ * A chart's axes, in one drawing for every sweep chart: the y grid with its labels, the x axis line with its ticks, and
+ * both titles.
+ */
+export function ChartAxes({
+  width,
+  height,
+  margin,
+  x,
+  y,
+  xTicks,
+  yTicks,
+  formatY,
+  xLabel,
+  yLabel,
+}: {
+  width: number;
+  height: number;
+  margin: { left: number; right: number };
+  x(v: number): number;
+  y: { (v: number): number; range(): number[] };
+  xTicks: number[];
+  yTicks: number[];
+  formatY(v: number): string;
+  xLabel: string;
+  yLabel: string;
+}) {
+  const [y0, y1] = y.range();
+  return (
+    <g className="axis" aria-hidden="true">
+      {yTicks.map((t) => (
+        <g key={t} transform={`translate(0,${y(t)})`}>
+          <line className="grid" x1={margin.left} x2={width - margin.right} />
+          <text x={margin.left - 8} dy="0.35em" textAnchor="end">
+            {formatY(t)}
+          </text>
+        </g>
+      ))}
+      <line className="axis-line" x1={margin.left} x2={width - margin.right} y1={y0} y2={y0} />
+      {xTicks.map((t) => (
+        <text key={t} x={x(t)} y={y0 + 22} textAnchor="middle">
+          {t}
+        </text>
+      ))}
+      <text className="axis-title" x={(margin.left + width - margin.right) / 2} y={height - 8} textAnchor="middle">
+        {xLabel}
+      </text>
+      <text className="axis-title" transform={`translate(18,${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle">
+        {yLabel}
+      </text>
+    </g>
   );
 }
