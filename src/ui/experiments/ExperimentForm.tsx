@@ -29,25 +29,38 @@ function NumberField({ param, label = param.label, hint, text = false }: NumberF
   const value = useExperiment((s) => s.form[field]);
   const error = useFieldError(field);
   const { setField } = useExperimentActions();
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <FormField id={id} label={label} hint={hint} error={error} unit={unit}>
+      <input
+        id={id}
+        name={field}
+        // Number boxes step with the arrow keys; the m list is text ("0-n", "0,3,5,7").
+        type={text ? 'text' : 'number'}
+        inputMode={text ? 'text' : 'decimal'}
+        step={text ? undefined : step}
+        spellCheck={false}
+        autoComplete="off"
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        onChange={(e) => setField(field, e.currentTarget.value)}
+      />
+    </FormField>
+  );
+}
+
+/** What a box's aria-describedby names: its error and its hint, when it has them. */
+export function describedBy(id: string, error: unknown, hint: unknown): string | undefined {
+  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+}
+
+/** One labelled box of an experiment form, with its unit, its hint and its error (the box itself is `children`). */
+export function FormField({ id, label, hint, error, unit, children }: { id: string; label: ReactNode; hint?: ReactNode; error?: string | null; unit?: string; children: ReactNode }) {
   return (
     <div className={`exp-field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
       <div className="exp-input">
-        <input
-          id={id}
-          name={field}
-          // Number boxes step with the arrow keys; the m list is text ("0-n", "0,3,5,7").
-          type={text ? 'text' : 'number'}
-          inputMode={text ? 'text' : 'decimal'}
-          step={text ? undefined : step}
-          spellCheck={false}
-          autoComplete="off"
-          value={value}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={described}
-          onChange={(e) => setField(field, e.currentTarget.value)}
-        />
+        {children}
         {unit && <span className="exp-unit">{unit}</span>}
       </div>
       {hint && (

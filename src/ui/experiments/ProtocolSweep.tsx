@@ -4,6 +4,7 @@ import { protocolOf } from '../../sim/protocols';
 import type { ProtocolMode } from '../../sim/types';
 import { useProtocolSweep } from '../../store/protocolSweepContext';
 import { SWEEP_PROTOCOLS, type ProtocolSweepField, type SweepOutcome } from '../../store/protocolSweepStore';
+import { describedBy, FormField } from './ExperimentForm';
 import { download, protocolCsvExport } from './exports';
 import { latencyByM, leaderCosts, logLogSlope, messagesByN, type ProtocolSeries } from './protocolChartData';
 import { ChartAxes, markerPath, SERIES_STYLE } from './SweepChart';
@@ -18,25 +19,10 @@ function Box({ field, label, hint }: { field: ProtocolSweepField; label: string;
   const value = useProtocolSweep((s) => s.form[field]) ?? '';
   const error = useProtocolSweep((s) => s.errors[field]);
   const setField = useProtocolSweep((s) => s.actions.setField);
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`exp-field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <div className="exp-input">
-        <input id={id} type="text" spellCheck={false} autoComplete="off" value={value} aria-invalid={error ? true : undefined} aria-describedby={described} onChange={(e) => setField?.(field, e.currentTarget.value)} />
-      </div>
-      {hint && (
-        <p id={`${id}-hint`} className="exp-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      )}
-    </div>
+    <FormField id={id} label={label} hint={hint} error={error}>
+      <input id={id} type="text" spellCheck={false} autoComplete="off" value={value} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} onChange={(e) => setField?.(field, e.currentTarget.value)} />
+    </FormField>
   );
 }
 
