@@ -167,6 +167,32 @@ test.describe('Attack lab', () => {
     await expect(banner).toContainText(/whose primary, replica 0, is silent — and this protocol has no view change/);
   });
 
+  test('Twins: the search runs replicas 0 and 1 as twins, draws their side, and the opened run breaks agreement', async ({ page }) => {
+    // Two requests at once: a twin of the primary that hears them in another order numbers them differently.
+    await open(page, '?f=1&req=2&conc=2');
+    await openRail(page, 'Attack');
+    const panel = attack(page);
+    await panel.getByRole('radio', { name: 'Break agreement' }).check();
+    await panel.getByRole('textbox', { name: /Budget/ }).fill('200');
+    await panel.getByRole('textbox', { name: 'Twins' }).fill('0,1');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expect(panel.getByText(/Attack found/)).toBeVisible({ timeout: 30_000 });
+    const drawn = panel.getByText(/^Twins 0, 1: their second instances talked to/);
+    await expect(drawn).toBeVisible();
+    const side = /talked to (?:no replica|replicas? ([\d, ]+)),/.exec((await drawn.textContent()) ?? '')?.[1]?.split(', ').join(',') ?? '';
+    await panel.getByRole('button', { name: 'Open in the visualizer' }).click();
+    // The run opens on the side the schedule drew, and a link carries it.
+    await expect(page).toHaveURL(new RegExp(`twins=0%2C1%2F${side.replace(/,/g, '%2C')}(&|$)`));
+    await setSpeedToMax(page);
+    await button(page, 'Play').click();
+    const banner = page.locator('.safety-banner');
+    await expect(banner).toBeVisible({ timeout: 30_000 });
+    await expect(banner).toContainText(/Safety violated at #\d/);
+    // A twin is a faulty replica though its code is honest: the banner counts the twins in m and says how they lied.
+    await expect(banner).toContainText('m = 2 faulty replicas (0 and 1 run as twins) but PBFT tolerates only f = 1');
+    await expect(banner).toContainText(/as twins: each instance honest, the two instances on both sides/);
+  });
+
   test('with m ≤ f the search finds nothing, and says in how many schedules', async ({ page }) => {
     await open(page, '?f=1&mal=0:collude');
     await openRail(page, 'Attack');

@@ -6,7 +6,10 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { GOALS, type Goal, type GoalViolation } from '../sim/attack/goals';
-import type { Scenario, TimedIntervention } from '../sim/types';
+import { readTwins } from '../sim/params';
+import { replicaCount } from '../sim/scenario';
+import { twinsProblemText } from '../sim/twins';
+import type { NodeId, Scenario, TimedIntervention } from '../sim/types';
 import { startAttackPool, type AttackRun } from '../worker/attackPool';
 import type { FoundAttack } from '../worker/attackProtocol';
 import type { ConnectAttackWorker } from '../worker/attackTransport';
@@ -26,6 +29,8 @@ export interface AttackForm {
   budgetKind: BudgetKind;
   /** As typed: a bad value stays in the field, with a message, until it is corrected. */
   budget: string;
+  /** Replicas to run as twins, as typed ("0,1"; empty: none beyond the scenario's own). */
+  twins: string;
 }
 
 export type SearchStatus = 'running' | 'found' | 'none' | 'cancelled' | 'error';
@@ -38,6 +43,8 @@ export interface AttackSearch {
   budgetKind: BudgetKind;
   /** The budget in its unit (schedules, or seconds). */
   budget: number;
+  /** The replicas it ran as twins, drawing their side per schedule (empty: none beyond the scenario's own). */
+  twins: NodeId[];
   schedulesTried: number;
   schedulesPerSec: number;
   /** Real ms it started at (the progress bar of a time budget). */
@@ -47,6 +54,8 @@ export interface AttackSearch {
   schedule: TimedIntervention[] | null;
   violation: GoalViolation | null;
   opened: TimedIntervention[] | null;
+  /** The scenario the found schedule replays on: the one searched, with the twins' side as that schedule drew it. */
+  foundScenario: Scenario | null;
   error: string | null;
 }
 
@@ -54,6 +63,8 @@ export interface AttackState {
   form: AttackForm;
   /** Why the budget cannot be used, or null. */
   problem: string | null;
+  /** Why the twins cannot be used, or null. */
+  twinsProblem: string | null;
   search: AttackSearch | null;
   actions: AttackActions;
 }
@@ -62,7 +73,8 @@ export interface AttackActions {
   setGoal(goal: Goal): void;
   setBudgetKind(kind: BudgetKind): void;
   setBudget(text: string): void;
-  /** Searches the scenario for the goal; false (with `problem` set) when the budget is not usable. */
+  setTwins(text: string): void;
+  /** Searches the scenario for the goal; false (with `problem` or `twinsProblem` set) when the budget or twins are not usable. */
   start(scenario: Scenario): boolean;
   cancel(): void;
   dispose(): void;
@@ -88,6 +100,18 @@ export function readBudget(kind: BudgetKind, text: string): { value: number } | 
   if (!Number.isInteger(value)) return { problem: `The budget must be a whole number of ${unit}.` };
   if (value < min || value > max) return { problem: `The budget must be between ${min.toLocaleString('en')} and ${max.toLocaleString('en')} ${unit}.` };
   return { value };
+}
+
+/**
+ * The replicas to search as twins, or why they cannot be: each a replica of the scenario's n and no liar (the twins
+ * rule, src/sim/twins.ts). No side: each schedule draws the side their second instances talk to.
+ */
+export function readSearchTwins(text: string, scenario: Scenario): { twins: NodeId[] } | { problem: string } {
+  if (text.trim() === '') return { twins: [] };
+  if (text.includes('/')) return { problem: 'Give only the replicas to run as twins (e.g. 0,1): the search draws, for each schedule, the side their second instances talk to.' };
+  const read = readTwins(text, replicaCount(scenario), scenario.malicious);
+  if (read.problems.length > 0) return { problem: `Twins: ${twinsProblemText(read.problems[0])}.` };
+  return { twins: read.twins?.replicas ?? [] };
 }
 
 function defaultWorkers(): number {
@@ -121,13 +145,19 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
         })();
         set((s) => ({ form: { ...s.form, budget }, problem }));
       },
+      setTwins(twins) {
+        set((s) => ({ form: { ...s.form, twins }, twinsProblem: null }));
+      },
       start(scenario) {
         const { form } = get();
         const read = readBudget(form.budgetKind, form.budget);
-        if ('problem' in read) {
-          set({ problem: read.problem });
+        const twinsRead = readSearchTwins(form.twins, scenario);
+        const twinsProblem = 'problem' in twinsRead ? twinsRead.problem : null;
+        if ('problem' in read || twinsProblem !== null) {
+          set({ problem: 'problem' in read ? read.problem : null, twinsProblem });
           return false;
         }
+        const twins = 'twins' in twinsRead ? twinsRead.twins : [];
         current?.cancel();
         const run = startAttackPool(
           {
@@ -135,6 +165,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
             goal: form.goal,
             // The scenario's own seed: the same scenario and goal find the same attack, on any machine.
             seed: scenario.seed,
+            ...(twins.length > 0 ? { twins } : {}),
             budget: form.budgetKind === 'schedules' ? { schedules: read.value } : { ms: read.value * 1000 },
           },
           {
@@ -149,12 +180,14 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
         current = run;
         set({
           problem: null,
+          twinsProblem: null,
           search: {
             status: 'running',
             scenario,
             goal: form.goal,
             budgetKind: form.budgetKind,
             budget: read.value,
+            twins,
             schedulesTried: 0,
             schedulesPerSec: 0,
             startedAt: clock(),
@@ -162,6 +195,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
             schedule: null,
             violation: null,
             opened: null,
+            foundScenario: null,
             error: null,
           },
         });
@@ -176,6 +210,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
             schedule: found?.schedule ?? null,
             violation: found?.violation ?? null,
             opened: found?.opened ?? null,
+            foundScenario: found?.scenario ?? null,
             error: end.status === 'error' ? end.message : null,
           });
         });
@@ -190,8 +225,9 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
       },
     };
     return {
-      form: { goal: 'agreement', budgetKind: 'schedules', budget: String(BUDGET_RANGE.schedules.default) },
+      form: { goal: 'agreement', budgetKind: 'schedules', budget: String(BUDGET_RANGE.schedules.default), twins: '' },
       problem: null,
+      twinsProblem: null,
       search: null,
       actions,
     };

@@ -32,6 +32,31 @@ describe('which quorums overlapped in which liar', () => {
   });
 });
 
+describe('a Twins attack, explained: the quorums overlap in the twins, each instance honest', () => {
+  it('twins of replicas 0 and 1 (f = 1): the honest commit quorums share only twins, and the words say so', () => {
+    const given = defaultScenario({ f: 1, requests: 2, concurrency: 2 });
+    const found = search({ scenario: given, goal: 'agreement', budget: { schedules: 100 }, seed: 1, twins: [0, 1] });
+    expect(found.found).toBe(true);
+    const session = new Session(found.scenario, withCalm(found.scenario, found.schedule!));
+    session.runUntil(20_000);
+    const trace = session.trace;
+    const violation = trace.find((e) => e.kind === 'violation');
+    expect(violation?.kind).toBe('violation');
+    if (violation?.kind !== 'violation') return;
+    const twins = [0, 1];
+    const o = quorumOverlap(trace, violation.violation, 4, 'pbft', (id) => twins.includes(id));
+    expect(o).not.toBeNull();
+    // The test's own reading: each quorum's voters really sent the vote, and only twins are in both.
+    for (const q of o!.quorums) expect(q.voters.length).toBeGreaterThanOrEqual(3);
+    expect(o!.overlap.length).toBeGreaterThan(0);
+    expect(o!.overlap.every((id) => twins.includes(id))).toBe(true);
+    const words = overlapWords(o!, 1, twins);
+    expect(words).toMatch(/faulty replicas? who/);
+    expect(words).toMatch(/as twins: each instance honest/);
+    expect(words).not.toMatch(/liar/);
+  });
+});
+
 describe('a fooled client, explained: whose REPLYs made up the f+1, and that no honest replica computed the result', () => {
   const colluders = defaultScenario({ f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' } } });
   const isLiar = (id: number) => id === 0 || id === 1;

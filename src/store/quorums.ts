@@ -92,12 +92,16 @@ function quorumWords(q: Quorum, seq: number): string {
 }
 
 /** The overlap in one sentence, for the banner at the moment of the violation. */
-export function overlapWords(o: QuorumOverlap, f: number): string {
+export function overlapWords(o: QuorumOverlap, f: number, twins: readonly NodeId[] = []): string {
   const [a, b] = o.quorums;
   const what = `${quorumWords(a, o.seq)}; ${quorumWords(b, o.seq)}`;
   if (o.overlap.length === 0) return `${what[0].toUpperCase()}${what.slice(1)}: the two quorums share nobody.`;
   const did = b.kind === 'view-change' ? `hid in their VIEW-CHANGEs that #${o.seq} was prepared` : `voted for both requests`;
-  const who = o.liars.length === o.overlap.length ? `${o.overlap.length === 1 ? 'a liar who' : 'liars who'} ${did}` : `of whom ${list(o.liars) || 'none'} malicious`;
+  const twinned = o.overlap.filter((id) => twins.includes(id));
+  // A twin lies with honest code: each instance votes once, the two of them on both sides.
+  const faulty = twinned.length === 0 ? (o.overlap.length === 1 ? 'a liar who' : 'liars who') : o.overlap.length === 1 ? 'a faulty replica who' : 'faulty replicas who';
+  const asTwins = twinned.length === 0 ? '' : ` (${list(twinned)} as twins: each instance honest, the two instances on both sides)`;
+  const who = o.liars.length === o.overlap.length ? `${faulty} ${did}${asTwins}` : `of whom ${list(o.liars) || 'none'} faulty`;
   return `${what[0].toUpperCase()}${what.slice(1)}: the two quorums of 2f+1 = ${2 * f + 1} overlap only in ${o.overlap.length === 1 ? 'replica' : 'replicas'} ${list(o.overlap)} — ${who}.`;
 }
 

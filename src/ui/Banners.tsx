@@ -30,7 +30,11 @@ function list(names: string[]): string {
 export function SafetyBanner() {
   const violations = useLab((s) => s.timeline.stats?.violations);
   const f = useLab((s) => s.timeline.f);
-  const m = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
+  const liarCount = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
+  // A twin is a faulty replica too (two honest instances under one identity): it counts towards m.
+  const twins = useLab((s) => (s.run.scenario ?? s.scenario).twins?.replicas);
+  const mode = useLab((s) => (s.run.scenario ?? s.scenario).mode);
+  const m = liarCount + (twins?.length ?? 0);
   const store = useContext(LabStoreContext);
   const { seekEvent } = useLabActions();
   const v = violations?.[0];
@@ -38,9 +42,10 @@ export function SafetyBanner() {
     // Read once per violation (not on every batch): which quorums overlapped, and in whom.
     const state = store?.getState();
     if (!v || !state) return null;
-    const liars = new Set(state.timeline.replicas.filter((r) => r.behaviour).map((r) => r.id));
-    const found = quorumOverlap(eventsUpTo(state.run, v), v, state.timeline.n, (state.run.scenario ?? state.scenario).mode, (id) => liars.has(id));
-    return found ? overlapWords(found, state.timeline.f) : null;
+    const scenario = state.run.scenario ?? state.scenario;
+    const faulty = new Set([...state.timeline.replicas.filter((r) => r.behaviour).map((r) => r.id), ...(scenario.twins?.replicas ?? [])]);
+    const found = quorumOverlap(eventsUpTo(state.run, v), v, state.timeline.n, scenario.mode, (id) => faulty.has(id));
+    return found ? overlapWords(found, state.timeline.f, scenario.twins?.replicas) : null;
   }, [store, v]);
   if (!violations || violations.length === 0 || !v) return null;
   const showMoment = () => {
@@ -52,10 +57,12 @@ export function SafetyBanner() {
       if (e?.kind === 'violation' && e.violation.seq === v.seq && e.violation.rule === v.rule) return seekEvent(i);
     }
   };
+  const protocol = protocolOf(mode).name;
+  const twinWords = twins && twins.length > 0 ? ` (${list(twins.map(String))} run${twins.length === 1 ? 's' : ''} as twins${liarCount > 0 ? `, ${liarCount} lie${liarCount === 1 ? 's' : ''}` : ''})` : '';
   const why =
     m > f
-      ? `There are m = ${m} malicious replicas but PBFT tolerates only f = ${f}: two quorums of 2f+1 = ${2 * f + 1} are then no longer sure to share an honest replica, so the honest replicas can be split.`
-      : `PBFT should have prevented this with m = ${m} ≤ f = ${f}; the checker's evidence is below.`;
+      ? `There are m = ${m} ${twinWords ? 'faulty' : 'malicious'} replicas${twinWords} but ${protocol} tolerates only f = ${f}: two quorums of 2f+1 = ${2 * f + 1} are then no longer sure to share an honest replica, so the honest replicas can be split.`
+      : `${protocol[0].toUpperCase()}${protocol.slice(1)} should have prevented this with m = ${m}${twinWords} ≤ f = ${f}; the checker's evidence is below.`;
   return (
     <div className="safety-banner" role="alert">
       <p>

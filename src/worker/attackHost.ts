@@ -25,6 +25,7 @@ export function createAttackHost(post: (event: AttackEvent) => void, deps: Attac
           scenario: cmd.scenario,
           goal: cmd.goal,
           seed: cmd.seed,
+          ...(cmd.twins ? { twins: cmd.twins } : {}),
           budget: { schedules: cmd.to, ...(cmd.ms !== undefined ? { ms: cmd.ms } : {}) },
           slice: { offset: from, stride: 1 },
           clock: deps.clock,
@@ -38,7 +39,7 @@ export function createAttackHost(post: (event: AttackEvent) => void, deps: Attac
           return;
         }
         const k = r.scheduleIndex;
-        post({ type: 'done', block, tried: k - from + 1, found: { k, schedule: r.schedule, violation: r.violation, opened: withCalm(cmd.scenario, r.schedule) } });
+        post({ type: 'done', block, tried: k - from + 1, found: { k, schedule: r.schedule, violation: r.violation, scenario: r.scenario, opened: withCalm(r.scenario, r.schedule) } });
       } catch (err) {
         post({ type: 'error', block, message: err instanceof Error ? err.message : String(err) });
       }

@@ -19,7 +19,7 @@ function scripted(breaks: number[], log: string[]): ConnectAttackWorker {
         const delay = Math.max(1, 40 - cmd.from / 32);
         if (k === undefined) return post({ type: 'done', block: cmd.block, tried: cmd.to - cmd.from, found: null }, delay);
         post({ type: 'found-at', block: cmd.block, k }, delay / 2);
-        post({ type: 'done', block: cmd.block, tried: k - cmd.from + 1, found: { k, schedule: [], violation: null, opened: [] } }, delay);
+        post({ type: 'done', block: cmd.block, tried: k - cmd.from + 1, found: { k, schedule: [], violation: null, scenario: cmd.scenario, opened: [] } }, delay);
       },
       dispose() {
         alive = false;

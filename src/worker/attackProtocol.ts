@@ -6,7 +6,7 @@
  * attack at the lowest number wins, as one search alone would have found it.
  */
 import type { Goal, GoalViolation } from '../sim/attack/goals';
-import type { Scenario, TimedIntervention } from '../sim/types';
+import type { NodeId, Scenario, TimedIntervention } from '../sim/types';
 
 export type AttackCommand = {
   type: 'search';
@@ -15,6 +15,8 @@ export type AttackCommand = {
   scenario: Scenario;
   goal: Goal;
   seed: number;
+  /** Replicas to run as twins, the side their second instances talk to drawn per schedule (search's `twins`). */
+  twins?: NodeId[];
   /** Schedules from … to − 1. */
   from: number;
   to: number;
@@ -29,6 +31,8 @@ export interface FoundAttack {
   /** The shrunk schedule, to replay from the scenario's seed (the calm network after it is implicit). */
   schedule: TimedIntervention[];
   violation: GoalViolation | null;
+  /** The scenario it replays on: the one searched, with the twins' side as this schedule drew it. */
+  scenario: Scenario;
   /** The schedule as the visualizer replays it: stamped where it applies, with the calming steps spelled out. */
   opened: TimedIntervention[];
 }

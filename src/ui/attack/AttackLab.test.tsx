@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { search } from '../../sim/attack/search';
 import { defaultScenario } from '../../sim/scenario';
 import type { Scenario } from '../../sim/types';
 import { openDrawer, renderLab as renderWith } from '../renderLab.testkit';
@@ -115,6 +116,43 @@ describe('the Find an attack panel', () => {
     const configure = sent.filter((c) => c.type === 'configure').at(-1);
     expect(configure).toMatchObject({ type: 'configure', scenario: { malicious: colluders.malicious } });
     expect(store.getState().cursor).toBe(0);
+  }, 30_000);
+
+  it('Twins: bad twins are refused with a message and kept; twins of f + 1 replicas break agreement, and the run opens on the side drawn', async () => {
+    // Two requests in flight at once: a primary's twin that hears them in another order numbers them differently.
+    const scenario = defaultScenario({ f: 1, requests: 2, concurrency: 2 });
+    const { settle, sent } = renderLab(scenario);
+    await settle();
+    openDrawer('Attack');
+    const panel = screen.getByRole('region', { name: 'Find an attack' });
+    const twins = within(panel).getByRole('textbox', { name: 'Twins' });
+    fireEvent.change(within(panel).getByRole('textbox', { name: /Budget \(schedules\)/ }), { target: { value: '100' } });
+    for (const [typed, message] of [
+      ['0,9', /replica 9 does not exist with n = 4/],
+      ['0/3', /Give only the replicas to run as twins/],
+      ['0,x', /“x” is not a replica number/],
+    ] as const) {
+      fireEvent.change(twins, { target: { value: typed } });
+      fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+      expect(within(panel).getByRole('alert').textContent).toMatch(message);
+      expect((twins as HTMLInputElement).value).toBe(typed);
+      expect(twins.getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(within(panel).queryByText(/schedules tried/)).toBeNull();
+    fireEvent.change(twins, { target: { value: '0, 1' } });
+    expect(within(panel).queryByRole('alert')).toBeNull();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(within(panel).getByRole('button', { name: 'Open in the visualizer' })).toBeTruthy(), { timeout: 20_000 });
+    expect(panel.textContent).toMatch(/executed different requests/);
+    // What one search alone finds with these twins (the pool's workers change nothing), and the side it drew.
+    const alone = search({ scenario, goal: 'agreement', budget: { schedules: 100 }, seed: scenario.seed, twins: [0, 1] });
+    expect(alone.found).toBe(true);
+    const side = alone.scenario.twins!.side;
+    expect(panel.textContent).toContain(`Twins 0, 1: their second instances talked to ${side.length === 0 ? 'no replica' : `replica${side.length === 1 ? '' : 's'} ${side.join(', ')}`}`);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Open in the visualizer' }));
+    await settle();
+    const configure = sent.filter((c) => c.type === 'configure').at(-1);
+    expect(configure).toMatchObject({ type: 'configure', scenario: { twins: { replicas: [0, 1], side } } });
   }, 30_000);
 
   it('with m ≤ f nothing is found, and the panel says in how many schedules', async () => {

@@ -86,9 +86,11 @@ function Result({ search }: { search: AttackSearch }) {
       </p>
     );
   const schedule = search.schedule ?? [];
+  // A Twins search drew the twins' side for this schedule: the run opens, and its steps read, on that scenario.
+  const scenario = search.foundScenario ?? search.scenario;
   const open = () => {
     if (!search.opened) return;
-    openSchedule(search.scenario, search.opened, { goal: search.goal, violation: search.violation });
+    openSchedule(scenario, search.opened, { goal: search.goal, violation: search.violation });
     setDrawer(null);
   };
   return (
@@ -96,6 +98,12 @@ function Result({ search }: { search: AttackSearch }) {
       <p>
         <strong>Attack found</strong> after {tried} schedules: {search.violation?.message ?? GOAL_WORDS[search.goal].what}.
       </p>
+      {search.twins.length > 0 && scenario.twins && (
+        <p>
+          Twins {scenario.twins.replicas.join(', ')}: their second instances talked to {scenario.twins.side.length === 0 ? 'no replica' : `replica${scenario.twins.side.length === 1 ? '' : 's'} ${scenario.twins.side.join(', ')}`}, their first
+          instances to the rest.
+        </p>
+      )}
       <p>
         {schedule.length === 0
           ? 'Shrunk to no intervention at all: the liars need only the network as it is, then calm.'
@@ -104,7 +112,7 @@ function Result({ search }: { search: AttackSearch }) {
       {schedule.length > 0 && (
         <ol aria-label="The shrunk schedule">
           {schedule.map((step, k) => (
-            <li key={k}>{stepWords(step, search.scenario)}</li>
+            <li key={k}>{stepWords(step, scenario)}</li>
           ))}
         </ol>
       )}
@@ -123,6 +131,7 @@ export function AttackPanel() {
   const scenario = useLab((s) => s.scenario);
   const form = useAttack((s) => s.form);
   const problem = useAttack((s) => s.problem);
+  const twinsProblem = useAttack((s) => s.twinsProblem);
   const search = useAttack((s) => s.search);
   const a = useAttackActions();
   const running = search?.status === 'running';
@@ -168,6 +177,20 @@ export function AttackPanel() {
             title={`${range.min.toLocaleString('en')} to ${range.max.toLocaleString('en')}`}
           />
         </label>
+        <label>
+          Twins
+          <input
+            type="text"
+            inputMode="numeric"
+            placeholder="none"
+            value={form.twins}
+            onChange={(e) => a.setTwins(e.currentTarget.value)}
+            aria-invalid={twinsProblem !== null}
+            aria-describedby={twinsProblem ? 'attack-twins-problem attack-twins-hint' : 'attack-twins-hint'}
+            disabled={running}
+            size={6}
+          />
+        </label>
         {running ? (
           <button type="button" onClick={a.cancel}>
             Cancel
@@ -181,6 +204,16 @@ export function AttackPanel() {
           {problem}
         </p>
       )}
+      {twinsProblem && (
+        <p id="attack-twins-problem" className="hint problem" role="alert">
+          {twinsProblem}
+        </p>
+      )}
+      <p className="hint" id="attack-twins-hint">
+        Twins (Bano et al., 2020): each replica listed (e.g. 0,1) runs as two honest instances with the same identity, each
+        schedule drawing which replicas the second instance talks to. A twin counts as faulty: with liars and twins together
+        at most f, nothing should break.
+      </p>
       <p className="hint">{GOAL_WORDS[form.goal].label}: {GOAL_WORDS[form.goal].what}.</p>
       {search && <Progress search={search} />}
       {search && <Result search={search} />}
