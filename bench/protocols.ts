@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { defaultScenario } from '../src/sim/scenario';
 import { Simulation } from '../src/sim/simulation';
 import type { ProtocolMode } from '../src/sim/types';
@@ -45,4 +47,15 @@ export function benchProtocol(protocol: ProtocolMode, n: number, targetMessages:
     if (!best || fig.msgsPerSec > best.msgsPerSec) best = fig;
   }
   return best!;
+}
+
+/**
+ * One protocol at one size, in a process of its own: measured after another protocol, or the same one at another size,
+ * in the same process, a protocol ran 5–10 % slower per message (the engine's feedback from the other code), which is
+ * the other run's cost, not its own. Every figure gets a fresh engine.
+ */
+export function benchProtocolApart(protocol: ProtocolMode, n: number, targetMessages: number): ProtocolFigure {
+  const script = fileURLToPath(new URL('./protocolProcess.ts', import.meta.url));
+  const out = execFileSync(process.execPath, [...process.execArgv, script, protocol, String(n), String(targetMessages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out) as ProtocolFigure;
 }

@@ -9,12 +9,14 @@ interface Job {
 }
 
 describe('scheduler (virtual clock)', () => {
-  it('runs happenings in (time, insertion order), whatever order they are scheduled in', () => {
-    // Operations: schedule at now + delay, or take the next; interleaved at random, as the simulation does.
-    const op = fc.oneof(fc.record({ delay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 50, noNaN: true }), fc.integer({ min: 0, max: 3 })) }), fc.constant('pop' as const), fc.constant('peek' as const));
+  // adaptEvery 1 and 2: the bucket width changes every bucket or two, so re-filing happens amid every pattern below.
+  for (const adaptEvery of [undefined, 1, 2]) it(`runs happenings in (time, insertion order), whatever order they are scheduled in (width weighed every ${adaptEvery ?? 'default'} buckets)`, () => {
+    // Operations: schedule at now + delay, or take the next; interleaved at random, as the simulation does. Delays up to
+    // 5 s span more buckets than the ring has slots, so buckets also share a slot (the overflow map).
+    const op = fc.oneof(fc.record({ delay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 50, noNaN: true }), fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 5000, noNaN: true })) }), fc.constant('pop' as const), fc.constant('peek' as const));
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const scheduler = new Scheduler<Job>();
+        const scheduler = new Scheduler<Job>(adaptEvery);
         const reference: Array<{ at: number; seq: number; name: number }> = [];
         let seq = 0;
         for (const o of ops) {
@@ -38,6 +40,35 @@ describe('scheduler (virtual clock)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('the bucket width follows the load: sparse happenings widen it, dense ones narrow it, and order holds throughout', () => {
+    const scheduler = new Scheduler<Job>(8);
+    const taken: number[] = [];
+    let name = 0;
+    // One happening every 5 ms for a while: buckets of 0.1 ms hold one each, so the width grows.
+    for (let k = 0; k < 400; k++) scheduler.schedule(k * 5, { at: 0, order: 0, name: name++ });
+    for (let k = 0; k < 200; k++) taken.push(scheduler.popItem()!.at);
+    expect(scheduler.bucketMs).toBeGreaterThan(0.1);
+    const wide = scheduler.bucketMs;
+    // Then twenty a millisecond for two seconds, some at one instant: wide buckets hold hundreds, so it narrows.
+    const now = scheduler.now;
+    for (let k = 0; k < 40_000; k++) scheduler.schedule(now + 1 + Math.floor(k / 2) * 0.1, { at: 0, order: 0, name: name++ });
+    while (scheduler.size > 0) taken.push(scheduler.popItem()!.at);
+    expect(scheduler.bucketMs).toBeLessThan(wide);
+    expect(taken.every((t, k) => k === 0 || taken[k - 1] <= t)).toBe(true);
+  });
+
+  it('buckets that share a slot of the ring keep their order (a far bucket waits aside until its slot is free)', () => {
+    const scheduler = new Scheduler<Job>();
+    // 0.1 ms buckets, 1024 slots: t = 0.05 (bucket 0) and t ≈ 102.4 (bucket 1024) share slot 0.
+    scheduler.schedule(0.05, { at: 0, order: 0, name: 1 });
+    scheduler.schedule(102.41, { at: 0, order: 0, name: 2 });
+    expect(scheduler.popItem()?.name).toBe(1);
+    // Slot 0 is free now, but bucket 1024 already waits aside: this one joins it there, not the free slot.
+    scheduler.schedule(102.45, { at: 0, order: 0, name: 3 });
+    scheduler.schedule(102.42, { at: 0, order: 0, name: 4 });
+    expect([scheduler.popItem()?.name, scheduler.popItem()?.name, scheduler.popItem()?.name, scheduler.popItem()]).toEqual([2, 4, 3, undefined]);
   });
 
   it('never schedules into the past: a time before now means now', () => {

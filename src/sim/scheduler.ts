@@ -2,10 +2,16 @@
  * The virtual clock: future happenings ordered by (time, insertion order), so events at the same virtual instant
  * always run in the order they were scheduled — the root of determinism.
  *
- * A calendar queue: happenings fall into buckets a tenth of a virtual millisecond wide; the earliest bucket is sorted when
- * its turn comes and drained in order. Network delays spread messages over a few dozen buckets, so scheduling is
- * an append and taking the next is a step along a small sorted array — cheaper than a heap of thousands of entries.
- * Each happening carries its own key (`at`, `order`), so scheduling allocates nothing.
+ * A calendar queue: happenings fall into buckets (a tenth of a virtual millisecond wide to begin with); the earliest
+ * bucket is sorted when its turn comes and drained in order. Network delays spread messages over a few dozen buckets, so
+ * scheduling is an append and taking the next is a step along a small sorted array — cheaper than a heap of thousands of
+ * entries. Each happening carries its own key (`at`, `order`), so scheduling allocates nothing.
+ *
+ * The width follows the load, as in Brown's calendar queue (1988): a bucket that holds one happening costs a map entry
+ * and a heap step for that one (a linear protocol at n = 64 sends a few dozen messages per delay, where PBFT sends
+ * thousands), and one that holds hundreds costs a long sort. Every ADAPT_EVERY buckets the width doubles or halves
+ * towards a few to a few dozen happenings a bucket. Order never depends on the width: within a bucket and across
+ * buckets it is (at, order).
  */
 export interface Timed {
   /** When it is due (virtual ms); set by the scheduler. */
@@ -14,7 +20,16 @@ export interface Timed {
   order: number;
 }
 
+/** The first width (virtual ms), and how far it may double or halve. */
 const BUCKET_MS = 0.1;
+const MIN_BUCKET_MS = BUCKET_MS / 8;
+const MAX_BUCKET_MS = BUCKET_MS * 256;
+/** Buckets filed by number modulo RING (a slot each); a bucket whose slot another holds waits in a map instead. */
+const RING = 1024;
+/** Happenings per bucket it aims between. */
+const FEW = 4;
+const MANY = 32;
+const ADAPT_EVERY = 256;
 
 function earlier(a: Timed, b: Timed): number {
   return a.at - b.at || a.order - b.order;
@@ -36,11 +51,22 @@ function insertionSort<T extends Timed>(list: T[]): void {
 }
 
 export class Scheduler<T extends Timed> {
+  private width = BUCKET_MS;
+  /** Buckets opened and happenings taken since the width was last weighed. */
+  private opened = 0;
+  private taken = 0;
   private current: T[] = [];
   private pos = 0;
   private currentBucket = -Infinity;
-  private readonly buckets = new Map<number, T[]>();
-  /** Bucket numbers waiting their turn, as a binary min-heap. */
+  /**
+   * Waiting buckets: slot `b % RING` holds bucket b's list when its number is in `slotBucket` there, else the bucket is
+   * in `overflow`. An array step instead of a map lookup for every happening scheduled; delays span far fewer than
+   * RING buckets, so the map is nearly always empty.
+   */
+  private readonly slotList: (T[] | undefined)[] = new Array<T[] | undefined>(RING).fill(undefined);
+  private readonly slotBucket = new Float64Array(RING).fill(NaN);
+  private readonly overflow = new Map<number, T[]>();
+  /** Bucket numbers waiting their turn, as a binary min-heap (each waiting bucket once). */
   private readonly bucketHeap: number[] = [];
   private count = 0;
   private counter = 0;
@@ -50,8 +76,16 @@ export class Scheduler<T extends Timed> {
     return this.clock;
   }
 
+  /** `adaptEvery`: buckets between two looks at the width (tests make it small to exercise the change). */
+  constructor(private readonly adaptEvery = ADAPT_EVERY) {}
+
   get size(): number {
     return this.count;
+  }
+
+  /** The bucket width now (virtual ms): for tests and benchmarks. */
+  get bucketMs(): number {
+    return this.width;
   }
 
   schedule(time: number, item: T): void {
@@ -59,7 +93,7 @@ export class Scheduler<T extends Timed> {
     item.at = t;
     item.order = this.counter++;
     this.count++;
-    const bucket = Math.floor(t / BUCKET_MS);
+    const bucket = Math.floor(t / this.width);
     if (bucket === this.currentBucket) {
       // It is the newest, so it goes after everything due at or before t.
       let lo = this.pos;
@@ -74,12 +108,47 @@ export class Scheduler<T extends Timed> {
       return;
     }
     if (bucket < this.currentBucket) this.returnCurrent();
-    let list = this.buckets.get(bucket);
+    this.file(bucket).push(item);
+  }
+
+  /** Bucket b's waiting list, made (and its number queued) when it has none. */
+  private file(bucket: number): T[] {
+    const slot = bucket % RING;
+    if (this.slotBucket[slot] === bucket) return this.slotList[slot]!;
+    if (this.slotList[slot] === undefined && (this.overflow.size === 0 || !this.overflow.has(bucket))) {
+      const list: T[] = [];
+      this.slotList[slot] = list;
+      this.slotBucket[slot] = bucket;
+      this.pushBucket(bucket);
+      return list;
+    }
+    let list = this.overflow.get(bucket);
     if (!list) {
-      this.buckets.set(bucket, (list = []));
+      this.overflow.set(bucket, (list = []));
       this.pushBucket(bucket);
     }
-    list.push(item);
+    return list;
+  }
+
+  /** Takes bucket b's waiting list out (b was queued, so it has one). */
+  private unfile(bucket: number): T[] {
+    const slot = bucket % RING;
+    if (this.slotBucket[slot] === bucket) {
+      const list = this.slotList[slot]!;
+      this.slotList[slot] = undefined;
+      this.slotBucket[slot] = NaN;
+      return list;
+    }
+    const list = this.overflow.get(bucket)!;
+    this.overflow.delete(bucket);
+    return list;
+  }
+
+  /** Every waiting list taken out, none left queued (the one open apart). */
+  private unfileAll(): T[][] {
+    const lists = this.bucketHeap.map((bucket) => this.unfile(bucket));
+    this.bucketHeap.length = 0;
+    return lists;
   }
 
   peekTime(): number | null {
@@ -92,6 +161,7 @@ export class Scheduler<T extends Timed> {
     const item = this.current[this.pos];
     (this.current as (T | undefined)[])[this.pos++] = undefined;
     this.count--;
+    this.taken++;
     this.clock = item.at;
     return item;
   }
@@ -99,18 +169,20 @@ export class Scheduler<T extends Timed> {
   /** Everything scheduled, in no particular order (for inspection, not for running). */
   entries(): T[] {
     const out = this.current.slice(this.pos);
-    for (const list of this.buckets.values()) out.push(...list);
+    for (const bucket of this.bucketHeap) {
+      const slot = bucket % RING;
+      out.push(...(this.slotBucket[slot] === bucket ? this.slotList[slot]! : this.overflow.get(bucket)!));
+    }
     return out;
   }
 
   /** Takes everything scheduled out (in no particular order), leaving the clock where it is. */
   drain(): T[] {
-    const out = this.entries();
+    const out = this.current.slice(this.pos);
+    for (const list of this.unfileAll()) out.push(...list);
     this.current = [];
     this.pos = 0;
     this.currentBucket = -Infinity;
-    this.buckets.clear();
-    this.bucketHeap.length = 0;
     this.count = 0;
     return out;
   }
@@ -130,15 +202,30 @@ export class Scheduler<T extends Timed> {
       this.pos = 0;
       return false;
     }
+    if (++this.opened >= this.adaptEvery) this.adapt();
     const bucket = this.popBucket();
-    const list = this.buckets.get(bucket)!;
-    this.buckets.delete(bucket);
+    const list = this.unfile(bucket);
     if (list.length > 48) list.sort(earlier);
     else insertionSort(list);
     this.current = list;
     this.pos = 0;
     this.currentBucket = bucket;
     return true;
+  }
+
+  /** Between two buckets (none open): doubles or halves the width when buckets held too few or too many, re-filing what waits. */
+  private adapt(): void {
+    const perBucket = this.taken / this.opened;
+    this.opened = 0;
+    this.taken = 0;
+    const width = perBucket < FEW && this.width < MAX_BUCKET_MS ? this.width * 2 : perBucket > MANY && this.width > MIN_BUCKET_MS ? this.width / 2 : this.width;
+    if (width === this.width) return;
+    const waiting = this.unfileAll();
+    this.current = [];
+    this.pos = 0;
+    this.currentBucket = -Infinity;
+    this.width = width;
+    for (const list of waiting) for (const item of list) this.file(Math.floor(item.at / width)).push(item);
   }
 
   /** Something is due before the bucket already opened (peeked ahead): put that bucket back to wait its turn. */
@@ -149,12 +236,8 @@ export class Scheduler<T extends Timed> {
     const bucket = this.currentBucket;
     this.currentBucket = -Infinity;
     if (rest.length === 0) return;
-    const list = this.buckets.get(bucket);
-    if (list) list.push(...rest);
-    else {
-      this.buckets.set(bucket, rest);
-      this.pushBucket(bucket);
-    }
+    const list = this.file(bucket);
+    for (const item of rest) list.push(item);
   }
 
   private pushBucket(bucket: number): void {

@@ -445,7 +445,11 @@ export class TendermintReplica implements ReplicaModel {
       const at = this.roundOf(this.height, this.round);
       const votes = type === 'PREVOTE' ? at.prevotes : at.precommits;
       if (votes.add(this.id, said.digest)) {
-        if (typeof said.sig === 'number') (type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(this.id, { ...said, sender: this.id, sig: said.sig });
+        // Spelled out as a received vote is: a spread of the words' shape cost more than the rest of the vote.
+        if (typeof said.sig === 'number') {
+          const own: SignedVote = { type, view: said.view, seq: said.seq, digest: said.digest, payload: said.payload, sender: this.id, sig: said.sig };
+          (type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(this.id, own);
+        }
       }
     }
   }
@@ -512,7 +516,7 @@ export class TendermintReplica implements ReplicaModel {
 
   /** valid(v): a request the client really issued, not yet executed here. */
   private valid(v: ClientRequest): boolean {
-    return this.host.isAuthentic(v) && !this.app.results.has(v.digest);
+    return this.host.isAuthentic(v) && this.app.executed(v.digest) === undefined;
   }
 
   private schedule(kind: Step): void {
@@ -553,7 +557,7 @@ export class TendermintReplica implements ReplicaModel {
   // ───────────────────────────── what it shows ─────────────────────────────
 
   phaseOf(digest: string): SlotPhase | null {
-    if (this.app.results.has(digest)) return 'executed';
+    if (this.app.executed(digest) !== undefined) return 'executed';
     return this.reached.get(digest)?.phase ?? null;
   }
 
