@@ -10,13 +10,13 @@ interface Job {
 
 describe('scheduler (virtual clock)', () => {
   // adaptEvery 1 and 2: the bucket width changes every bucket or two, so re-filing happens amid every pattern below.
-  for (const adaptEvery of [undefined, 1, 2]) it(`runs happenings in (time, insertion order), whatever order they are scheduled in (width weighed every ${adaptEvery ?? 'default'} buckets)`, () => {
+  for (const [adaptEvery, ring] of [[undefined, false], [undefined, true], [1, false], [2, true]] as const) it(`runs happenings in (time, insertion order), whatever order they are scheduled in (width weighed every ${adaptEvery ?? 'default'} buckets, ring ${ring ? 'at once' : 'when weighed'})`, () => {
     // Operations: schedule at now + delay, or take the next; interleaved at random, as the simulation does. Delays up to
     // 5 s span more buckets than the ring has slots, so buckets also share a slot (the overflow map).
     const op = fc.oneof(fc.record({ delay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 50, noNaN: true }), fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 5000, noNaN: true })) }), fc.constant('pop' as const), fc.constant('peek' as const));
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const scheduler = new Scheduler<Job>(adaptEvery);
+        const scheduler = new Scheduler<Job>({ adaptEvery, ring });
         const reference: Array<{ at: number; seq: number; name: number }> = [];
         let seq = 0;
         for (const o of ops) {
@@ -43,7 +43,7 @@ describe('scheduler (virtual clock)', () => {
   });
 
   it('the bucket width follows the load: sparse happenings widen it, dense ones narrow it, and order holds throughout', () => {
-    const scheduler = new Scheduler<Job>(8);
+    const scheduler = new Scheduler<Job>({ adaptEvery: 8 });
     const taken: number[] = [];
     let name = 0;
     // One happening every 5 ms for a while: buckets of 0.1 ms hold one each, so the width grows.
@@ -60,7 +60,7 @@ describe('scheduler (virtual clock)', () => {
   });
 
   it('buckets that share a slot of the ring keep their order (a far bucket waits aside until its slot is free)', () => {
-    const scheduler = new Scheduler<Job>();
+    const scheduler = new Scheduler<Job>({ ring: true });
     // 0.1 ms buckets, 1024 slots: t = 0.05 (bucket 0) and t ≈ 102.4 (bucket 1024) share slot 0.
     scheduler.schedule(0.05, { at: 0, order: 0, name: 1 });
     scheduler.schedule(102.41, { at: 0, order: 0, name: 2 });

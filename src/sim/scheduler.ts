@@ -61,10 +61,12 @@ export class Scheduler<T extends Timed> {
   /**
    * Waiting buckets: slot `b % RING` holds bucket b's list when its number is in `slotBucket` there, else the bucket is
    * in `overflow`. An array step instead of a map lookup for every happening scheduled; delays span far fewer than
-   * RING buckets, so the map is nearly always empty.
+   * RING buckets, so the map is nearly always empty. The ring is made at the first weighing of the width (a run that
+   * opens a few hundred buckets): the attack search makes tens of thousands of short worlds a second, and making the
+   * ring cost one of them more than all its buckets.
    */
-  private readonly slotList: (T[] | undefined)[] = new Array<T[] | undefined>(RING).fill(undefined);
-  private readonly slotBucket = new Float64Array(RING).fill(NaN);
+  private slotList: (T[] | undefined)[] | null = null;
+  private slotBucket: Float64Array | null = null;
   private readonly overflow = new Map<number, T[]>();
   /** Bucket numbers waiting their turn, as a binary min-heap (each waiting bucket once). */
   private readonly bucketHeap: number[] = [];
@@ -76,8 +78,21 @@ export class Scheduler<T extends Timed> {
     return this.clock;
   }
 
-  /** `adaptEvery`: buckets between two looks at the width (tests make it small to exercise the change). */
-  constructor(private readonly adaptEvery = ADAPT_EVERY) {}
+  private readonly adaptEvery: number;
+
+  /**
+   * `adaptEvery`: buckets between two weighings of the width; `ring`: make the ring at once. Tests set them to exercise
+   * the width's changes and the ring in a few steps.
+   */
+  constructor(options: { adaptEvery?: number; ring?: boolean } = {}) {
+    this.adaptEvery = options.adaptEvery ?? ADAPT_EVERY;
+    if (options.ring) this.makeRing();
+  }
+
+  private makeRing(): void {
+    this.slotList = new Array<T[] | undefined>(RING).fill(undefined);
+    this.slotBucket = new Float64Array(RING).fill(NaN);
+  }
 
   get size(): number {
     return this.count;
@@ -113,14 +128,17 @@ export class Scheduler<T extends Timed> {
 
   /** Bucket b's waiting list, made (and its number queued) when it has none. */
   private file(bucket: number): T[] {
-    const slot = bucket % RING;
-    if (this.slotBucket[slot] === bucket) return this.slotList[slot]!;
-    if (this.slotList[slot] === undefined && (this.overflow.size === 0 || !this.overflow.has(bucket))) {
-      const list: T[] = [];
-      this.slotList[slot] = list;
-      this.slotBucket[slot] = bucket;
-      this.pushBucket(bucket);
-      return list;
+    const ring = this.slotBucket;
+    if (ring !== null) {
+      const slot = bucket % RING;
+      if (ring[slot] === bucket) return this.slotList![slot]!;
+      if (this.slotList![slot] === undefined && (this.overflow.size === 0 || !this.overflow.has(bucket))) {
+        const list: T[] = [];
+        this.slotList![slot] = list;
+        ring[slot] = bucket;
+        this.pushBucket(bucket);
+        return list;
+      }
     }
     let list = this.overflow.get(bucket);
     if (!list) {
@@ -132,11 +150,12 @@ export class Scheduler<T extends Timed> {
 
   /** Takes bucket b's waiting list out (b was queued, so it has one). */
   private unfile(bucket: number): T[] {
+    const ring = this.slotBucket;
     const slot = bucket % RING;
-    if (this.slotBucket[slot] === bucket) {
-      const list = this.slotList[slot]!;
-      this.slotList[slot] = undefined;
-      this.slotBucket[slot] = NaN;
+    if (ring !== null && ring[slot] === bucket) {
+      const list = this.slotList![slot]!;
+      this.slotList![slot] = undefined;
+      ring[slot] = NaN;
       return list;
     }
     const list = this.overflow.get(bucket)!;
@@ -171,7 +190,7 @@ export class Scheduler<T extends Timed> {
     const out = this.current.slice(this.pos);
     for (const bucket of this.bucketHeap) {
       const slot = bucket % RING;
-      out.push(...(this.slotBucket[slot] === bucket ? this.slotList[slot]! : this.overflow.get(bucket)!));
+      out.push(...(this.slotBucket !== null && this.slotBucket[slot] === bucket ? this.slotList![slot]! : this.overflow.get(bucket)!));
     }
     return out;
   }
@@ -215,6 +234,8 @@ export class Scheduler<T extends Timed> {
 
   /** Between two buckets (none open): doubles or halves the width when buckets held too few or too many, re-filing what waits. */
   private adapt(): void {
+    // What waits in the map stays there until its turn: `file` looks in the map before it takes a free slot.
+    if (this.slotBucket === null) this.makeRing();
     const perBucket = this.taken / this.opened;
     this.opened = 0;
     this.taken = 0;
