@@ -432,12 +432,12 @@ export class Simulation {
 
   /** Messages on the wire right now, by type. */
   messagesInFlight(): Record<MessageType, number> {
-    return { ...this.drawn().inFlight };
+    return this.drawn().inFlight;
   }
 
   /** Messages of one type on the wire right now (what a phase step waits for). */
   inFlightOf(type: MessageType): number {
-    return this.drawn().inFlight[type];
+    return this.drawn().inFlightOf(type);
   }
 
   /** Processes everything due at or before t, then moves the clock to t. */
