@@ -17,15 +17,27 @@ export interface AcceptedResult {
  * executed, or a result that no honest replica computed for it. That is not a success, whatever f+1 replies said
  * (with m > f the liars alone can make f+1).
  */
+/** What honest replicas did with one request: who ran it, and what they computed (the first result, then any other). */
+interface RequestRuns {
+  executors: Set<NodeId>;
+  result: string | null;
+  otherResults: Set<string> | null;
+}
+
+/** Nothing found: one list for every call that finds nothing (callers only read it). */
+const NOTHING_FOUND: SafetyViolation[] = Object.freeze([]) as unknown as SafetyViolation[];
+
 export class SafetyChecker {
   readonly violations: SafetyViolation[] = [];
   private readonly committed = new Map<number, { replica: NodeId; digest: string }>();
   private readonly executed = new Map<number, { replica: NodeId; digest: string }>();
-  /** Which replicas executed each request (S6: at most once each). */
-  private readonly executors = new Map<string, Set<NodeId>>();
+  /**
+   * Per request (by digest) that honest replicas ran: which ran it (S6: at most once each) and the results they
+   * computed — one record, read once per execution (a linear protocol's decision is few messages, so what each
+   * execution costs shows in its cost per message).
+   */
+  private readonly runs = new Map<string, RequestRuns>();
   private readonly reported = new Set<string>();
-  /** The results honest replicas computed for each request (by digest) when they ran it. */
-  private readonly honestResults = new Map<string, Set<string>>();
   /** What the client accepted, by request digest, in the order it accepted them. */
   private readonly acceptedResults = new Map<string, AcceptedResult>();
   /** Fooled acceptances already forgotten (a long session keeps its memory flat but not its count). */
@@ -36,14 +48,14 @@ export class SafetyChecker {
     private readonly wasIssued: (digest: string) => boolean,
   ) {}
 
-  onCommitted(replica: NodeId, seq: number, digest: string, t: number): SafetyViolation[] {
-    if (!this.isHonest(replica)) return [];
+  onCommitted(replica: NodeId, seq: number, digest: string, t: number): readonly SafetyViolation[] {
+    if (!this.isHonest(replica)) return NOTHING_FOUND;
     const first = this.committed.get(seq);
     if (!first) {
       this.committed.set(seq, { replica, digest });
-      return [];
+      return NOTHING_FOUND;
     }
-    if (first.digest === digest) return [];
+    if (first.digest === digest) return NOTHING_FOUND;
     return this.report(`agreement|${seq}`, {
       rule: 'agreement',
       seq,
@@ -58,17 +70,13 @@ export class SafetyChecker {
    * `ran` is false when the replica skipped a request it had already executed at a lower number; `result` is what it
    * computed when it ran it (the result its REPLY reports).
    */
-  onExecuted(replica: NodeId, seq: number, digest: string, ran: boolean, t: number, result?: string): SafetyViolation[] {
-    if (!this.isHonest(replica)) return [];
-    if (ran && result !== undefined && digest !== NULL_DIGEST) {
-      let results = this.honestResults.get(digest);
-      if (!results) this.honestResults.set(digest, (results = new Set()));
-      results.add(result);
-    }
-    const found: SafetyViolation[] = [];
+  onExecuted(replica: NodeId, seq: number, digest: string, ran: boolean, t: number, result?: string): readonly SafetyViolation[] {
+    if (!this.isHonest(replica)) return NOTHING_FOUND;
+    let found = NOTHING_FOUND;
     const first = this.executed.get(seq);
     if (!first) this.executed.set(seq, { replica, digest });
     else if (first.digest !== digest) {
+      found = [];
       found.push(
         ...this.report(`order|${seq}`, {
           rule: 'total-order',
@@ -81,6 +89,7 @@ export class SafetyChecker {
       );
     }
     if (digest !== NULL_DIGEST && !this.wasIssued(digest)) {
+      if (found === NOTHING_FOUND) found = [];
       found.push(
         ...this.report(`unknown|${seq}|${digest}`, {
           rule: 'unknown-request',
@@ -93,9 +102,15 @@ export class SafetyChecker {
       );
     }
     if (ran && digest !== NULL_DIGEST) {
-      let executors = this.executors.get(digest);
-      if (!executors) this.executors.set(digest, (executors = new Set()));
+      let runs = this.runs.get(digest);
+      if (!runs) this.runs.set(digest, (runs = { executors: new Set(), result: null, otherResults: null }));
+      if (result !== undefined) {
+        if (runs.result === null) runs.result = result;
+        else if (runs.result !== result) (runs.otherResults ??= new Set()).add(result);
+      }
+      const executors = runs.executors;
       if (executors.has(replica)) {
+        if (found === NOTHING_FOUND) found = [];
         found.push(
           ...this.report(`dup|${replica}|${digest}`, {
             rule: 'duplicate-execution',
@@ -119,7 +134,8 @@ export class SafetyChecker {
 
   /** Whether an honest replica executed this request and computed this result for it (so far). */
   honestlyComputed(digest: string, result: string): boolean {
-    return this.honestResults.get(digest)?.has(result) ?? false;
+    const runs = this.runs.get(digest);
+    return runs !== undefined && (runs.result === result || (runs.otherResults?.has(result) ?? false));
   }
 
   /** Every result the client accepted (still remembered), in the order it accepted them. */
@@ -142,11 +158,10 @@ export class SafetyChecker {
   /** Forgets requests answered long ago and sequence numbers every replica executed long ago (flat memory). */
   forget(digests: string[], belowSeq: number): void {
     for (const d of digests) {
-      this.executors.delete(d);
       const a = this.acceptedResults.get(d);
       if (a && !this.honestlyComputed(d, a.result)) this.fooledForgotten++;
       this.acceptedResults.delete(d);
-      this.honestResults.delete(d);
+      this.runs.delete(d);
     }
     const seq = belowSeq;
     for (const s of this.committed.keys()) if (s < seq) this.committed.delete(s);
@@ -154,7 +169,7 @@ export class SafetyChecker {
   }
 
   private report(key: string, violation: SafetyViolation): SafetyViolation[] {
-    if (this.reported.has(key)) return [];
+    if (this.reported.has(key)) return NOTHING_FOUND;
     this.reported.add(key);
     this.violations.push(violation);
     return [violation];

@@ -116,10 +116,11 @@ const VALID_QCS = new WeakSet<QC>();
  * How many heights of nodes it keeps below the lowest it may still read (what it executed, its lock, its prepareQC, the
  * commitQC it relays): the rest is history nobody reads. They are cut back in one go when the map reaches twice that —
  * deleting the oldest entry of a Map one at a time walks past every entry deleted before it, a cost that grew with the
- * run. A few hundred heights, not thousands: at n = 64 the 64 replicas' maps are then small enough to stay warmer in the
- * cache, and a replica further behind than that is brought up by state transfer, not by these nodes.
+ * run. A hundred-odd heights, not thousands: the replicas' maps are then small enough to stay warm in the cache (each
+ * new node's entry was the dearest single step of a decision at n = 16 with 512), and a replica further behind than that
+ * is brought up by state transfer, not by these nodes.
  */
-const KEPT = 512;
+const KEPT = 128;
 
 /** How many entries of older nodes' progress it keeps (see Progress). */
 const PROGRESS_KEPT = 64;
