@@ -6,72 +6,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultScenario, primaryOf, quorumSize, replicaCount } from './scenario';
-import { encodeShare } from './share';
+import { liarsWithinBound, replayHint } from './liars.testkit';
+import { primaryOf, quorumSize, replicaCount } from './scenario';
 import { Simulation } from './simulation';
-import { BEHAVIOURS, type Behaviour, type NodeId, type Scenario, type TraceEvent } from './types';
+import { BEHAVIOURS, type NodeId, type TraceEvent } from './types';
 
 const CASES = 1_000;
 
 /** Scenarios with at most f liars anywhere — including the primary and the primaries of the next views. */
 const withinBound = (maxDrop: number, tightShare = 0.5) =>
-  fc
-    .record({
-      f: fc.integer({ min: 1, max: 4 }),
-      // n = 3f+1 mostly, sometimes one or two more (the audit's n = 5): f = ⌊(n − 1)/3⌋ all the same.
-      extra: fc.constantFrom(0, 0, 0, 1, 2),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-      minDelayMs: fc.integer({ min: 0, max: 30 }),
-      spread: fc.integer({ min: 0, max: 60 }),
-      dropRate: maxDrop > 0 ? fc.double({ min: 0, max: maxDrop, noNaN: true }) : fc.constant(0),
-      reorderRate: fc.double({ min: 0, max: 0.3, noNaN: true }),
-      requests: fc.integer({ min: 1, max: 4 }),
-      concurrency: fc.integer({ min: 1, max: 2 }),
-      // Some runs with tight timers: T and the client's timeout down to a few milliseconds, below one round trip.
-      tight: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x < tightShare),
-      viewChangeTimeoutMs: fc.integer({ min: 4, max: 120 }),
-      clientTimeoutMs: fc.integer({ min: 50, max: 400 }),
-      liars: fc.array(
-        fc.record({
-          at: fc.nat(),
-          kind: fc.constantFrom(...BEHAVIOURS),
-          omitProbability: fc.double({ min: 0, max: 1, noNaN: true }),
-          extraDelayMs: fc.integer({ min: 0, max: 200 }),
-        }),
-        { maxLength: 4 },
-      ),
-      favourPrimaries: fc.boolean(),
-    })
-    .map((g): Scenario => {
-      const n = 3 * g.f + 1 + g.extra;
-      const malicious: Record<number, Behaviour> = {};
-      for (const liar of g.liars.slice(0, g.f)) {
-        // Half the cases aim the liars at replicas 0..f-1: the primaries of views 0..f-1.
-        const id = g.favourPrimaries ? Object.keys(malicious).length : liar.at % n;
-        malicious[id] = { kind: liar.kind, omitProbability: liar.omitProbability, extraDelayMs: liar.extraDelayMs };
-      }
-      return defaultScenario({
-        f: g.f,
-        ...(g.extra > 0 ? { n } : {}),
-        seed: g.seed,
-        minDelayMs: g.minDelayMs,
-        maxDelayMs: g.minDelayMs + g.spread,
-        dropRate: g.dropRate,
-        reorderRate: g.reorderRate,
-        requests: g.requests,
-        concurrency: g.concurrency,
-        malicious,
-        ...(g.tight ? { viewChangeTimeoutMs: g.viewChangeTimeoutMs, clientTimeoutMs: g.clientTimeoutMs } : {}),
-      });
-    });
-
-function replayHint(scenario: Scenario, calmAt?: number): string {
-  return [
-    `seed ${scenario.seed}, scenario ${JSON.stringify(scenario)}${calmAt !== undefined ? `, network calmed (drop 0) at t = ${calmAt}` : ''}`,
-    `replay in the app: http://localhost:5173/?${encodeShare({ scenario, speed: 20, preset: null })}`,
-    `replay headless: npm run sim -- --json --scenario '${JSON.stringify(scenario)}'`,
-  ].join('\n');
-}
+  liarsWithinBound({ kinds: BEHAVIOURS, fMax: 4, extras: [0, 0, 0, 1, 2], maxDrop, requestsMax: 4, liarsMin: 0, liarsMax: 4, tightShare });
 
 const honestOf = (sim: Simulation) => sim.replicaList.map((r) => r.id).filter((id) => !sim.scenario.malicious[id]);
 

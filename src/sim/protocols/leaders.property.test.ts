@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { defaultScenario } from '../scenario';
 import { judgeLossyThenCalm } from '../calm.testkit';
-import type { Behaviour, ProtocolMode, Scenario } from '../types';
+import { liarsWithinBound } from '../liars.testkit';
+import type { ProtocolMode, Scenario } from '../types';
 import { PROTOCOLS } from './index';
 
 /** Cases per protocol (the 1,000); f and the request count are kept small so CI stays within a minute or so. */
@@ -18,46 +18,8 @@ const CASES = Number(process.env.CASES ?? 1000);
 const SEED = process.env.LEADERS_SEED === undefined ? undefined : Number(process.env.LEADERS_SEED);
 const CALM_AT = 2500;
 
-function scenarios(mode: ProtocolMode) {
-  const kinds = PROTOCOLS[mode].behaviours;
-  return fc
-    .record({
-      f: fc.integer({ min: 1, max: 2 }),
-      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-      minDelayMs: fc.integer({ min: 0, max: 30 }),
-      spread: fc.integer({ min: 0, max: 60 }),
-      dropRate: fc.double({ min: 0, max: 0.2, noNaN: true }),
-      reorderRate: fc.double({ min: 0, max: 0.3, noNaN: true }),
-      requests: fc.integer({ min: 1, max: 3 }),
-      concurrency: fc.integer({ min: 1, max: 2 }),
-      liars: fc.array(
-        fc.record({ at: fc.nat(), kind: fc.constantFrom(...kinds), omitProbability: fc.double({ min: 0, max: 1, noNaN: true }), extraDelayMs: fc.integer({ min: 0, max: 200 }) }),
-        { minLength: 0, maxLength: 2 },
-      ),
-      favourLeaders: fc.boolean(),
-    })
-    .map((g): Scenario => {
-      const n = 3 * g.f + 1;
-      const malicious: Record<number, Behaviour> = {};
-      // Up to f liars; half the cases on the first leaders (HotStuff's view 0 is replica 0, Tendermint's height 1 replica 1).
-      for (const liar of g.liars.slice(0, g.f)) {
-        const id = g.favourLeaders ? Object.keys(malicious).length + (mode === 'tendermint' ? 1 : 0) : liar.at % n;
-        malicious[id] = { kind: liar.kind, omitProbability: liar.omitProbability, extraDelayMs: liar.extraDelayMs };
-      }
-      return defaultScenario({
-        mode,
-        f: g.f,
-        seed: g.seed,
-        minDelayMs: g.minDelayMs,
-        maxDelayMs: g.minDelayMs + g.spread,
-        dropRate: g.dropRate,
-        reorderRate: g.reorderRate,
-        requests: g.requests,
-        concurrency: g.concurrency,
-        malicious,
-      });
-    });
-}
+/** Up to f liars (f = 1, 2) of the behaviours that mean something in the protocol, half on the first leaders; up to 20 % loss. */
+const scenarios = (mode: ProtocolMode) => liarsWithinBound({ mode, kinds: PROTOCOLS[mode].behaviours, fMax: 2, maxDrop: 0.2, requestsMax: 3, liarsMin: 0, liarsMax: 2 });
 
 /**
  * After the network calms: the pacemaker's timer may have doubled up to 2^8 during the lossy phase (HotStuff), or the

@@ -61,7 +61,7 @@ function Progress({ search }: { search: AttackSearch }) {
     <div className="attack-progress">
       <progress aria-label="Search progress" max={1} value={running ? Math.min(1, done) : 1} />
       <p className="hint" aria-live="polite">
-        {search.schedulesTried.toLocaleString('en')} schedules tried · {search.schedulesPerSec.toLocaleString('en')} schedules/s · {search.workers} workers
+        {search.schedulesTried.toLocaleString('en')} schedules tried · {search.schedulesPerSec.toLocaleString('en')} schedules/s · {search.workers} worker{search.workers === 1 ? '' : 's'}
       </p>
     </div>
   );

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { PARAMS } from '../../sim/params';
 import { protocolOf } from '../../sim/protocols';
 import type { ProtocolMode } from '../../sim/types';
 import { labCounters, type CompareCounters } from '../../store/compareCounters';
@@ -7,8 +6,7 @@ import { useCompare, useCompareActions } from '../../store/compareContext';
 import { COMPARE_MODES, type ComparePane } from '../../store/compareStore';
 import { LabStoreContext, useLab, useLabActions } from '../../store/context';
 import { Icon } from '../controls/icons';
-import { Slider } from '../controls/Slider';
-import { formatSpeed, sliderFromSpeed, speedFromSlider, SPEED_SLIDER_MAX } from '../controls/speedScale';
+import { SpeedSlider } from '../controls/SimulationControls';
 import { SpaceTimeDiagram } from '../diagram/SpaceTimeDiagram';
 import { GraphView } from '../graph/GraphView';
 import { ScenarioForm, scenarioLine } from './ScenarioForm';
@@ -68,15 +66,7 @@ function CompareTransport() {
       <p className="compare-clock" aria-live="off">
         One clock: <strong>t = {time.toFixed(1)} ms</strong>
       </p>
-      <Slider
-        label={PARAMS.speed.label}
-        value={sliderFromSpeed(speed)}
-        min={0}
-        max={SPEED_SLIDER_MAX}
-        onChange={(v) => setSpeed(speedFromSlider(v))}
-        display={formatSpeed(speed)}
-        hint="Virtual milliseconds per real second, for every run"
-      />
+      <SpeedSlider speed={speed} setSpeed={setSpeed} hint="Virtual milliseconds per real second, for every run" />
     </div>
   );
 }

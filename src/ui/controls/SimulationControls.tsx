@@ -126,9 +126,8 @@ export function ParamSlider({ param, value, onChange, step }: { param: NumberPar
   );
 }
 
-export function SpeedControl() {
-  const speed = useLab((s) => s.playback.speed);
-  const { setSpeed } = useLabActions();
+/** The speed slider (logarithmic, virtual ms per real second), for the lab's run or the Compare view's runs together. */
+export function SpeedSlider({ speed, setSpeed, hint = 'Virtual milliseconds per real second' }: { speed: number; setSpeed: (speed: number) => void; hint?: string }) {
   return (
     <Slider
       label={PARAMS.speed.label}
@@ -137,7 +136,13 @@ export function SpeedControl() {
       max={SPEED_SLIDER_MAX}
       onChange={(v) => setSpeed(speedFromSlider(v))}
       display={formatSpeed(speed)}
-      hint="Virtual milliseconds per real second"
+      hint={hint}
     />
   );
+}
+
+export function SpeedControl() {
+  const speed = useLab((s) => s.playback.speed);
+  const { setSpeed } = useLabActions();
+  return <SpeedSlider speed={speed} setSpeed={setSpeed} />;
 }
