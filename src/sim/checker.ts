@@ -8,15 +8,6 @@ export interface AcceptedResult {
   t: number;
 }
 
-/**
- * Watches what honest replicas commit and execute and reports the first evidence against PBFT's safety:
- * S1 agreement (one digest per sequence number), S2 total order (execution logs are prefixes of one another),
- * S5 only requests the client issued are executed, S6 no request executes twice at one replica.
- *
- * It also holds the one definition of a client that was **fooled**: it accepted a request that no honest replica
- * executed, or a result that no honest replica computed for it. That is not a success, whatever f+1 replies said
- * (with m > f the liars alone can make f+1).
- */
 /** What honest replicas did with one request: who ran it, and what they computed (the first result, then any other). */
 interface RequestRuns {
   executors: Set<NodeId>;
@@ -27,6 +18,15 @@ interface RequestRuns {
 /** Nothing found: one list for every call that finds nothing (callers only read it). */
 const NOTHING_FOUND: SafetyViolation[] = Object.freeze([]) as unknown as SafetyViolation[];
 
+/**
+ * Watches what honest replicas commit and execute and reports the first evidence against PBFT's safety:
+ * S1 agreement (one digest per sequence number), S2 total order (execution logs are prefixes of one another),
+ * S5 only requests the client issued are executed, S6 no request executes twice at one replica.
+ *
+ * It also holds the one definition of a client that was **fooled**: it accepted a request that no honest replica
+ * executed, or a result that no honest replica computed for it. That is not a success, whatever f+1 replies said
+ * (with m > f the liars alone can make f+1).
+ */
 export class SafetyChecker {
   readonly violations: SafetyViolation[] = [];
   private readonly committed = new Map<number, { replica: NodeId; digest: string }>();
