@@ -440,18 +440,12 @@ export class Picture {
         r.viewChanging = true;
         return;
       }
-      case 'new-view': {
-        const r = this.replica(e.replica);
-        if (!r) return;
-        r.view = e.view;
-        r.viewChanging = false;
+      case 'new-view':
+        this.enteredView(e.replica, e.view);
         return;
-      }
-      case 'timer': {
-        const r = this.replica(e.replica);
-        if (r) r.timer = e.action === 'start' ? { startedAt: t, deadline: e.deadline } : null;
+      case 'timer':
+        this.timer(e.replica, e.action, e.deadline, t);
         return;
-      }
       case 'checkpoint': {
         const r = this.replica(e.replica);
         if (!r || !e.stable) return;
@@ -468,11 +462,25 @@ export class Picture {
     }
   }
 
+  /** A replica entered a view (its view change, if any, over). */
+  enteredView(id: NodeId, view: number): void {
+    const r = this.replica(id);
+    if (!r) return;
+    r.view = view;
+    r.viewChanging = false;
+  }
+
+  /** A replica's view timer started at `t` (until `deadline`) or stopped. */
+  timer(id: NodeId, action: 'start' | 'stop', deadline: number, t: number): void {
+    const r = this.replica(id);
+    if (r) r.timer = action === 'start' ? { startedAt: t, deadline } : null;
+  }
+
   /**
    * Where a replica stands for the newest request: the phase of the slot holding it. A slot belongs to the digest
    * it pre-prepared; in the seed's protocol, to the request its PRE-PREPARE carried, whatever digest a liar claimed.
    */
-  private phase(id: NodeId, seq: number, digest: string, phase: SlotPhase): void {
+  phase(id: NodeId, seq: number, digest: string, phase: SlotPhase): void {
     const r = this.replica(id);
     if (!r) return;
     if (phase === 'executed') r.lastExecuted = Math.max(r.lastExecuted, seq);

@@ -29,6 +29,7 @@ import type {
   ReplicaSummary,
   Scenario,
   SimStats,
+  SlotPhase,
   TraceEvent,
   Twins,
 } from './types';
@@ -1151,6 +1152,15 @@ export class Simulation {
       emit(from, event) {
         sim.onReplicaEvent(from, event);
       },
+      showTimer(from, action, deadline) {
+        sim.showTimer(from, action, deadline);
+      },
+      showPhase(from, view, seq, digest, phase) {
+        sim.showPhase(from, view, seq, digest, phase);
+      },
+      showView(from, view, primary) {
+        sim.showView(from, view, primary);
+      },
       setTimer(replica, delay, which = 'main') {
         const generation = ++sim.generations(which)[replica];
         sim.later(sim.now + delay, replicaTimer(replica, which, generation));
@@ -1179,6 +1189,9 @@ export class Simulation {
       sign: base.sign,
       verify: base.verify,
       emit: base.emit,
+      showTimer: base.showTimer,
+      showPhase: base.showPhase,
+      showView: base.showView,
       isAuthentic: base.isAuthentic,
       fetchState: base.fetchState,
       send(from, to, fields) {
@@ -1233,23 +1246,57 @@ export class Simulation {
   /** The last liar's message signed (a liar tells everyone the same object: one signature, not one per recipient). */
   private lastSigned: { from: NodeId; fields: OutgoingMessage; signed: OutgoingMessage; digest: string; view: number; seq: number; payload: unknown } | null = null;
 
+  /** A replica's timer event: folded into the picture and counted as `record` would, its object made only for a trace. */
+  private showTimer(from: NodeId, action: 'start' | 'stop', deadline: number): void {
+    if (this.recordTrace) {
+      this.record({ kind: 'timer', replica: from, action, deadline });
+      return;
+    }
+    this.picture?.timer(from, action, deadline, this.now);
+    this.eventIndex++;
+  }
+
+  /** A replica's new-view event: folded and counted as `record` would, its object made only for a trace. */
+  private showView(from: NodeId, view: number, primary: NodeId): void {
+    if (this.recordTrace) {
+      this.record({ kind: 'new-view', replica: from, view, primary });
+      return;
+    }
+    this.picture?.enteredView(from, view);
+    this.eventIndex++;
+  }
+
+  /** A replica's phase event: folded and counted as `record` would, its object made only for a trace; then checked. */
+  private showPhase(from: NodeId, view: number, seq: number, digest: string, phase: SlotPhase): void {
+    if (this.recordTrace) this.record({ kind: 'phase', replica: from, view, seq, digest, phase });
+    else {
+      this.picture?.phase(from, seq, digest, phase);
+      this.eventIndex++;
+    }
+    this.checkPhase(from, seq, digest, phase);
+  }
+
   private onReplicaEvent(from: NodeId, event: TraceDraft): void {
     this.record(event);
-    if (event.kind !== 'phase') return;
+    if (event.kind === 'phase') this.checkPhase(from, event.seq, event.digest, event.phase);
+  }
+
+  /** What the safety checker reads of a phase reached: commits and executions (with what the replica computed). */
+  private checkPhase(from: NodeId, seq: number, digest: string, phase: SlotPhase): void {
     let found;
-    if (event.phase === 'committed') found = this.checker.onCommitted(from, event.seq, event.digest, this.now);
-    else if (event.phase === 'executed') {
+    if (phase === 'committed') found = this.checker.onCommitted(from, seq, digest, this.now);
+    else if (phase === 'executed') {
       const log = this.replicaList[from]?.executedLog;
       const entry = log?.[log.length - 1];
-      const ran = entry?.seq === event.seq && entry.request !== null;
-      found = this.checker.onExecuted(from, event.seq, event.digest, ran, this.now, ran ? entry.state : undefined);
+      const ran = entry?.seq === seq && entry.request !== null;
+      found = this.checker.onExecuted(from, seq, digest, ran, this.now, ran ? entry.state : undefined);
       if (!this.everMalicious.has(from)) {
-        const count = (this.honestExecutions.get(event.digest) ?? 0) + 1;
-        this.honestExecutions.set(event.digest, count);
-        if (count === this.n - this.everMalicious.size) this.allHonestExecutedAt.set(event.digest, this.now);
+        const count = (this.honestExecutions.get(digest) ?? 0) + 1;
+        this.honestExecutions.set(digest, count);
+        if (count === this.n - this.everMalicious.size) this.allHonestExecutedAt.set(digest, this.now);
       }
-    }
-    for (const violation of found ?? []) this.record({ kind: 'violation', violation });
+    } else return;
+    for (const violation of found) this.record({ kind: 'violation', violation });
   }
 
   private forgetOldHistory(acceptedDigest: string): void {

@@ -34,6 +34,18 @@ export interface ReplicaHost {
   proposals(from: NodeId, pending: readonly ClientRequest[], room: number): readonly ClientRequest[];
   emit(from: NodeId, event: TraceDraft): void;
   /**
+   * The view timer as the picture shows it started (until `deadline`) or stopped: the trace's timer event, said without
+   * an event object when no trace is kept (a replica says it a few times a decision).
+   */
+  showTimer(from: NodeId, action: 'start' | 'stop', deadline: number): void;
+  /**
+   * A slot's phase reached (pre-prepared … executed): the trace's phase event, which the picture and the safety checker
+   * read, said without an event object when no trace is kept (a replica reaches four phases a decision).
+   */
+  showPhase(from: NodeId, view: number, seq: number, digest: string, phase: SlotPhase): void;
+  /** It entered `view` (a round, in Tendermint) led by `primary`: the trace's new-view event, as showTimer says timers. */
+  showView(from: NodeId, view: number, primary: NodeId): void;
+  /**
    * Starts (or restarts) one of this replica's two timers — 'main' (the view-change timer the picture shows) or
    * 'resend' (its retransmission timer); a later call for the same timer supersedes the earlier one.
    */

@@ -5,7 +5,7 @@
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../messages';
 import type { ClientRequest, Message, NodeId, SlotInspection } from '../types';
 import { CLIENT } from '../types';
-import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from './contract';
+import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaSelfInspection } from './contract';
 
 /** Where an executed history stands: its last number and the state digest after it (what a leader's message carries). */
 export interface ExecutedBase {
@@ -79,8 +79,8 @@ export class Application {
     const entry: ExecutedEntry = { seq, digest, request: fresh ? request : null, state: this.state };
     this.executedLog.push(entry);
     if (request) this.pending.delete(request.digest);
-    this.emit({ kind: 'phase', replica: this.id, view, seq, digest, phase: 'committed' });
-    this.emit({ kind: 'phase', replica: this.id, view, seq, digest, phase: 'executed' });
+    this.host.showPhase(this.id, view, seq, digest, 'committed');
+    this.host.showPhase(this.id, view, seq, digest, 'executed');
     if (fresh) {
       if (request.timestamp > this.newestExecuted) this.newestExecuted = request.timestamp;
       if (reply) this.reply(request, this.state, view);
@@ -116,10 +116,6 @@ export class Application {
 
   private reply(request: ClientRequest, result: string, view: number): void {
     this.host.send(this.id, request.client, { type: 'REPLY', view, seq: 0, digest: request.digest, timestamp: request.timestamp, result });
-  }
-
-  private emit(event: TraceDraft): void {
-    this.host.emit(this.id, event);
   }
 }
 

@@ -477,7 +477,7 @@ export class HotStuffReplica implements ReplicaModel {
     }
     this.timer = null;
     // No QC for a while: move on, and say so to the next leader.
-    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    this.host.showTimer(this.id, 'stop', this.host.now());
     this.emit({ kind: 'view-change', replica: this.id, view: this.view + 1 });
     this.enterView(this.view + 1, true);
   }
@@ -572,7 +572,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.view = view;
     this.words = [];
     this.resends = 0;
-    this.emit({ kind: 'new-view', replica: this.id, view, primary: this.leaderOf(view) });
+    this.host.showView(this.id, view, this.leaderOf(view));
     if (announce) {
       const leader = this.leaderOf(view);
       const payload: NewViewPayload = this.decidedQC ? { qc: this.prepareQC, decided: this.decidedQC } : { qc: this.prepareQC };
@@ -632,7 +632,7 @@ export class HotStuffReplica implements ReplicaModel {
         this.timer = null;
         this.hostTimerAt = null;
         this.host.clearTimer(this.id);
-        this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+        this.host.showTimer(this.id, 'stop', this.host.now());
       }
       return;
     }
@@ -647,7 +647,7 @@ export class HotStuffReplica implements ReplicaModel {
       this.hostTimerAt = now + delay;
       this.host.setTimer(this.id, delay);
     }
-    this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
+    this.host.showTimer(this.id, 'start', now + delay);
   }
 
   /** When the host's view timer will fire (null: none set). */
@@ -814,7 +814,7 @@ export class HotStuffReplica implements ReplicaModel {
     // A node's steps are kept in place while it is the newest: one entry per node, written when the next one comes.
     if (!newest) progress.advance(id);
     progress.newest = phase;
-    this.emit({ kind: 'phase', replica: this.id, view, seq: node.height, digest: node.request?.digest ?? NULL_DIGEST, phase });
+    this.host.showPhase(this.id, view, node.height, node.request?.digest ?? NULL_DIGEST, phase);
   }
 
   // ───────────────────────────── what it shows ─────────────────────────────

@@ -266,7 +266,7 @@ export class Replica implements ReplicaModel {
   private acceptPrePrepare(slot: Slot, view: number, digest: string, request: ClientRequest | null, sig: Signature): void {
     this.setPrePrepare(slot, view, digest, request, sig);
     if (request && !this.replies.has(request.digest)) this.remember(request);
-    this.emit({ kind: 'phase', replica: this.id, view, seq: slot.seq, digest, phase: 'pre-prepared' });
+    this.host.showPhase(this.id, view, slot.seq, digest, 'pre-prepared');
     if (!this.isPrimary) {
       slot.prepareSentView = view;
       this.multicastVote(slot.prepares, 'PREPARE', view, slot.seq, digest);
@@ -305,7 +305,7 @@ export class Replica implements ReplicaModel {
     const preparedNow = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
     if (!preparedNow && slot.prepares.count(pp.view, pp.digest) >= this.quorum - 1) {
       slot.prepared = { view: pp.view, digest: pp.digest, request: pp.request, sig: pp.sig, prepares: slot.prepares.tally(pp.view, pp.digest) };
-      this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'prepared' });
+      this.host.showPhase(this.id, pp.view, slot.seq, pp.digest, 'prepared');
     }
     const prepared = slot.prepared !== null && slot.prepared.view === pp.view && slot.prepared.digest === pp.digest;
     if (prepared && slot.commitSentView !== pp.view) {
@@ -314,7 +314,7 @@ export class Replica implements ReplicaModel {
     }
     if (prepared && slot.committedView !== pp.view && slot.commits.count(pp.view, pp.digest) >= this.quorum) {
       slot.committedView = pp.view;
-      this.emit({ kind: 'phase', replica: this.id, view: pp.view, seq: slot.seq, digest: pp.digest, phase: 'committed' });
+      this.host.showPhase(this.id, pp.view, slot.seq, pp.digest, 'committed');
       this.executeReady();
     }
   }
@@ -347,7 +347,7 @@ export class Replica implements ReplicaModel {
     const runs = request !== null && digest !== NULL_DIGEST && !this.replies.has(digest);
     if (runs) this.stateDigest = nextStateDigest(this.stateDigest, request.op, seq);
     this.rememberExecuted({ seq, digest, request: runs ? request : null, state: this.stateDigest });
-    this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest, phase: 'executed' });
+    this.host.showPhase(this.id, this.view, seq, digest, 'executed');
     if (runs) {
       this.replies.set(digest, { timestamp: request.timestamp, result: this.stateDigest });
       this.waiting.delete(digest);
@@ -386,7 +386,7 @@ export class Replica implements ReplicaModel {
       const slot = this.slot(seq);
       const own = this.multicast({ type: 'PRE_PREPARE', view: this.view, seq, digest: request.digest, request });
       this.setPrePrepare(slot, this.view, request.digest, request, own?.sig ?? NO_SIGNATURE);
-      this.emit({ kind: 'phase', replica: this.id, view: this.view, seq, digest: request.digest, phase: 'pre-prepared' });
+      this.host.showPhase(this.id, this.view, seq, request.digest, 'pre-prepared');
       this.checkCertificates(slot);
     }
     this.wakeResend();
@@ -489,7 +489,7 @@ export class Replica implements ReplicaModel {
         this.replies.set(entry.digest, { timestamp: entry.request.timestamp, result: entry.state });
         this.waiting.delete(entry.digest);
       }
-      this.emit({ kind: 'phase', replica: this.id, view: this.view, seq: entry.seq, digest: entry.digest, phase: 'executed' });
+      this.host.showPhase(this.id, this.view, entry.seq, entry.digest, 'executed');
     }
     // It now holds that state and can say so in its own name.
     const mine = this.ownCheckpoints?.get(seq);
@@ -582,14 +582,14 @@ export class Replica implements ReplicaModel {
     if (!this.timer) return;
     this.timer = null;
     this.host.clearTimer(this.id, 'main');
-    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    this.host.showTimer(this.id, 'stop', this.host.now());
   }
 
   private setTimer(kind: 'request' | 'view-change', delay: number): void {
     const now = this.host.now();
     this.timer = { startedAt: now, deadline: now + delay, kind };
     this.host.setTimer(this.id, delay, 'main');
-    this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
+    this.host.showTimer(this.id, 'start', now + delay);
   }
 
   /** Called by the host when one of this replica's timers fires. */
@@ -601,7 +601,7 @@ export class Replica implements ReplicaModel {
     if (!this.timer) return;
     const kind = this.timer.kind;
     this.timer = null;
-    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    this.host.showTimer(this.id, 'stop', this.host.now());
     if (kind === 'request' && (this.waiting.size === 0 || this.viewChanging)) return;
     const ahead = this.checkpointAhead;
     if (kind === 'request' && ahead && ahead.seq > this.lastExecuted) {
@@ -852,7 +852,7 @@ export class Replica implements ReplicaModel {
     this.viewChanging = false;
     this.assigned = null;
     const primary = primaryOf(view, this.n);
-    this.emit({ kind: 'new-view', replica: this.id, view, primary });
+    this.host.showView(this.id, view, primary);
     let maxSeq = stable.seq;
     for (const pp of prePrepares) {
       maxSeq = Math.max(maxSeq, pp.seq);

@@ -1,6 +1,6 @@
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../../messages';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotPhase } from '../../types';
-import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, TraceDraft } from '../contract';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection } from '../contract';
 import { inspectionWithoutCheckpoints } from '../shared';
 
 interface SeedSlot {
@@ -117,7 +117,7 @@ export class SeedReplica implements ReplicaModel {
     if (slot.digest !== null) return 'already has a PRE-PREPARE for this number';
     slot.digest = digest;
     slot.request = request;
-    this.emit({ kind: 'phase', replica: this.id, view: 0, seq, digest, phase: 'pre-prepared' });
+    this.host.showPhase(this.id, 0, seq, digest, 'pre-prepared');
     const said = this.multicast({ type: 'PREPARE', view: 0, seq, digest });
     if (said) this.record(slot.prepares, said.digest, this.id);
     return undefined;
@@ -129,7 +129,7 @@ export class SeedReplica implements ReplicaModel {
     // The seed checks its commit rule here, and only here.
     if (slot.digest !== null && !slot.commitSent && (slot.prepares.get(slot.digest)?.size ?? 0) >= this.quorum) {
       slot.commitSent = true;
-      this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'prepared' });
+      this.host.showPhase(this.id, 0, slot.seq, slot.digest, 'prepared');
       const said = this.multicast({ type: 'COMMIT', view: 0, seq: slot.seq, digest: slot.digest });
       if (said) this.record(slot.commits, said.digest, this.id);
       this.checkCommitted(slot);
@@ -148,13 +148,13 @@ export class SeedReplica implements ReplicaModel {
     if (slot.committed || !slot.commitSent || slot.digest === null) return;
     if ((slot.commits.get(slot.digest)?.size ?? 0) < this.quorum) return;
     slot.committed = true;
-    this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'committed' });
+    this.host.showPhase(this.id, 0, slot.seq, slot.digest, 'committed');
     // The seed has one sequence number and commits out of order; we record commits as they happen.
     this.lastExecuted = Math.max(this.lastExecuted, slot.seq);
     const request = slot.request && slot.request.digest === slot.digest ? slot.request : null;
     if (request) this.stateDigest = nextStateDigest(this.stateDigest, request.op, slot.seq);
     this.executedLog.push({ seq: slot.seq, digest: slot.digest, request, state: this.stateDigest });
-    this.emit({ kind: 'phase', replica: this.id, view: 0, seq: slot.seq, digest: slot.digest, phase: 'executed' });
+    this.host.showPhase(this.id, 0, slot.seq, slot.digest, 'executed');
     if (request) this.send(request.client, { type: 'REPLY', view: 0, seq: 0, digest: request.digest, timestamp: request.timestamp, result: this.stateDigest });
   }
 
@@ -179,10 +179,6 @@ export class SeedReplica implements ReplicaModel {
   /** To every other node; returns what this node said (its own vote), or null if it said nothing. */
   private multicast(fields: OutgoingMessage): OutgoingMessage | null {
     return this.host.multicast(this.id, fields);
-  }
-
-  private emit(event: TraceDraft): void {
-    this.host.emit(this.id, event);
   }
 }
 

@@ -17,7 +17,7 @@
  * which a replica that hears a laggard's old message helps along by answering with its latest word.
  */
 import { CLIENT, type ClientRequest, type Message, type NodeId, type OutgoingMessage, type SlotInspection, type SlotPhase } from '../../types';
-import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
+import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
 
 /** nil: a vote for no value. */
@@ -283,7 +283,7 @@ export class TendermintReplica implements ReplicaModel {
     const due = this.pending;
     this.pending = null;
     this.timer = null;
-    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    this.host.showTimer(this.id, 'stop', this.host.now());
     if (!due || due.height !== this.height || due.round !== this.round) return;
     if (due.kind === 'propose' && this.step === 'propose') {
       // Line 57: no acceptable proposal in time.
@@ -309,7 +309,7 @@ export class TendermintReplica implements ReplicaModel {
     this.said = this.said.filter((m) => m.seq === this.height && m.view >= r - 1);
     this.resends = 0;
     this.fired.prevoteTimer.delete(r);
-    this.emit({ kind: 'new-view', replica: this.id, view: r, primary: this.proposer(this.height, r) });
+    this.host.showView(this.id, r, this.proposer(this.height, r));
     this.clearTimeout();
     this.wake();
     this.evaluate();
@@ -527,7 +527,7 @@ export class TendermintReplica implements ReplicaModel {
     this.pending = { kind, height: this.height, round: this.round };
     this.timer = { startedAt: now, deadline: now + delay };
     this.host.setTimer(this.id, delay);
-    this.emit({ kind: 'timer', replica: this.id, action: 'start', deadline: now + delay });
+    this.host.showTimer(this.id, 'start', now + delay);
   }
 
   private clearTimeout(): void {
@@ -535,7 +535,7 @@ export class TendermintReplica implements ReplicaModel {
     this.pending = null;
     this.timer = null;
     this.host.clearTimer(this.id);
-    this.emit({ kind: 'timer', replica: this.id, action: 'stop', deadline: this.host.now() });
+    this.host.showTimer(this.id, 'stop', this.host.now());
   }
 
   private roundOf(h: number, r: number): RoundMessages {
@@ -551,7 +551,7 @@ export class TendermintReplica implements ReplicaModel {
     if (before && before.seq === this.height && (before.phase === phase || before.phase === 'prepared')) return;
     this.reached.set(value.digest, { seq: this.height, round: this.round, phase });
     if (this.reached.size > 1024) this.reached.delete(this.reached.keys().next().value as string);
-    this.emit({ kind: 'phase', replica: this.id, view: this.round, seq: this.height, digest: value.digest, phase });
+    this.host.showPhase(this.id, this.round, this.height, value.digest, phase);
   }
 
   // ───────────────────────────── what it shows ─────────────────────────────
@@ -587,10 +587,6 @@ export class TendermintReplica implements ReplicaModel {
       { name: 'lockedValue / lockedRound', value: `${value(this.lockedValue)} / ${this.lockedRound}` },
       { name: 'validValue / validRound', value: `${value(this.validValue)} / ${this.validRound}` },
     ]);
-  }
-
-  private emit(event: TraceDraft): void {
-    this.host.emit(this.id, event);
   }
 }
 
