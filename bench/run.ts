@@ -52,29 +52,38 @@ if (withNode && only === null) {
   out.coreMsgsPerSec = coreMsgsPerSec;
 
   log('');
-  log('Protocols (Node, normal case, no faults, trace off, each figure in a process of its own): delivered messages and decisions per second');
+  // Each figure in a process of its own, and the three protocols measured in turn, rounds apart: a shared machine drifts
+  // by 10 % over a minute, so a protocol measured a minute after PBFT could be compared with another machine. Each
+  // figure is the best of its rounds; the cost against PBFT's is the median over rounds of the ratio within a round.
+  const ROUNDS = quick ? 1 : 3;
+  const PROTOCOLS = ['pbft', 'hotstuff', 'tendermint'] as const;
+  log(`Protocols (Node, normal case, no faults, trace off; each figure a process of its own, the best of ${ROUNDS} rounds taken in turn): delivered messages and decisions per second`);
   const protocolMsgsPerSec: Record<string, Record<string, number>> = {};
   const protocolDecisionsPerSec: Record<string, Record<string, number>> = {};
-  for (const protocol of ['pbft', 'hotstuff', 'tendermint'] as const) {
+  const protocolCostVsPbft: Record<string, Record<string, number>> = {};
+  for (const protocol of PROTOCOLS) {
     protocolMsgsPerSec[protocol] = {};
     protocolDecisionsPerSec[protocol] = {};
-    for (const n of [4, 16, 64]) {
-      const fig = benchProtocolApart(protocol, n, quick ? 100_000 : 500_000);
-      protocolMsgsPerSec[protocol][String(n)] = Math.round(fig.msgsPerSec);
-      protocolDecisionsPerSec[protocol][String(n)] = Math.round(fig.decisionsPerSec);
+    if (protocol !== 'pbft') protocolCostVsPbft[protocol] = {};
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const n of [4, 16, 64]) {
+    const rounds = Array.from({ length: ROUNDS }, () => Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, benchProtocolApart(protocol, n, quick ? 100_000 : 500_000, 1)])));
+    for (const protocol of PROTOCOLS) {
+      const best = rounds.map((r) => r[protocol]).reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
+      protocolMsgsPerSec[protocol][String(n)] = Math.round(best.msgsPerSec);
+      protocolDecisionsPerSec[protocol][String(n)] = Math.round(best.decisionsPerSec);
       log(
-        `  ${protocol.padEnd(10)} n = ${String(n).padStart(2)}: ${Math.round(fig.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s, ${Math.round(fig.decisionsPerSec).toLocaleString('en-US').padStart(7)} decisions/s  (${fig.usPerMsg.toFixed(2)} µs per message)`,
+        `  ${protocol.padEnd(10)} n = ${String(n).padStart(2)}: ${Math.round(best.msgsPerSec).toLocaleString('en-US').padStart(11)} msg/s, ${Math.round(best.decisionsPerSec).toLocaleString('en-US').padStart(7)} decisions/s  (${best.usPerMsg.toFixed(2)} µs per message)`,
       );
+      // The issue's aim, "within 2× of PBFT's per-message cost": PBFT's messages per second over the protocol's.
+      if (protocol !== 'pbft') protocolCostVsPbft[protocol][String(n)] = Math.round(100 * median(rounds.map((r) => r.pbft.msgsPerSec / r[protocol].msgsPerSec))) / 100;
     }
   }
   out.protocolMsgsPerSec = protocolMsgsPerSec;
   out.protocolDecisionsPerSec = protocolDecisionsPerSec;
-  // The issue's aim, "within 2× of PBFT's per-message cost": PBFT's messages per second over the protocol's.
-  const protocolCostVsPbft: Record<string, Record<string, number>> = {};
   for (const protocol of ['hotstuff', 'tendermint'] as const) {
-    protocolCostVsPbft[protocol] = {};
-    for (const n of [4, 16, 64]) protocolCostVsPbft[protocol][String(n)] = Math.round((100 * protocolMsgsPerSec.pbft[String(n)]) / protocolMsgsPerSec[protocol][String(n)]) / 100;
-    log(`  ${protocol.padEnd(10)} cost per message ÷ PBFT's: ${[4, 16, 64].map((n) => `n = ${n}: ${protocolCostVsPbft[protocol][String(n)].toFixed(2)}×`).join(', ')}`);
+    log(`  ${protocol.padEnd(10)} cost per message ÷ PBFT's (median of the rounds): ${[4, 16, 64].map((n) => `n = ${n}: ${protocolCostVsPbft[protocol][String(n)].toFixed(2)}×`).join(', ')}`);
   }
   out.protocolCostVsPbft = protocolCostVsPbft;
 
