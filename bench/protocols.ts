@@ -52,15 +52,10 @@ export function benchProtocol(protocol: ProtocolMode, n: number, targetMessages:
 /**
  * One protocol at one size, in a process of its own: measured after another protocol, or the same one at another size,
  * in the same process, a protocol ran 5–10 % slower per message (the engine's feedback from the other code), which is
- * the other run's cost, not its own. Every figure gets a fresh engine — the best of `processes` of them.
+ * the other run's cost, not its own. Every figure gets a fresh engine (run.ts repeats them in rounds).
  */
-export function benchProtocolApart(protocol: ProtocolMode, n: number, targetMessages: number, processes = 3): ProtocolFigure {
+export function benchProtocolApart(protocol: ProtocolMode, n: number, targetMessages: number): ProtocolFigure {
   const script = fileURLToPath(new URL('./protocolProcess.ts', import.meta.url));
-  let best: ProtocolFigure | null = null;
-  for (let k = 0; k < processes; k++) {
-    const out = execFileSync(process.execPath, [...process.execArgv, script, protocol, String(n), String(targetMessages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const fig = JSON.parse(out) as ProtocolFigure;
-    if (!best || fig.msgsPerSec > best.msgsPerSec) best = fig;
-  }
-  return best!;
+  const out = execFileSync(process.execPath, [...process.execArgv, script, protocol, String(n), String(targetMessages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out) as ProtocolFigure;
 }

@@ -68,7 +68,7 @@ if (withNode && only === null) {
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   for (const n of [4, 16, 64]) {
-    const rounds = Array.from({ length: ROUNDS }, () => Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, benchProtocolApart(protocol, n, quick ? 100_000 : 500_000, 1)])));
+    const rounds = Array.from({ length: ROUNDS }, () => Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, benchProtocolApart(protocol, n, quick ? 100_000 : 500_000)])));
     for (const protocol of PROTOCOLS) {
       const best = rounds.map((r) => r[protocol]).reduce((a, b) => (b.msgsPerSec > a.msgsPerSec ? b : a));
       protocolMsgsPerSec[protocol][String(n)] = Math.round(best.msgsPerSec);

@@ -76,8 +76,7 @@ export class Application {
     const fresh = request !== null && (this.pending.has(request.digest) || this.executed(request.digest) === undefined);
     if (fresh) this.state = nextStateDigest(this.state, request.op, seq);
     this.lastExecuted = seq;
-    const entry: ExecutedEntry = { seq, digest, request: fresh ? request : null, state: this.state };
-    this.executedLog.push(entry);
+    this.executedLog.push({ seq, digest, request: fresh ? request : null, state: this.state });
     if (request) this.pending.delete(request.digest);
     this.host.showPhase(this.id, view, seq, digest, 'committed');
     this.host.showPhase(this.id, view, seq, digest, 'executed');

@@ -223,8 +223,7 @@ const Lifelines = memo(function Lifelines({ lanes, height, laneWidth, unit, marg
  * message an arrow in its type's colour. It shows the same moment as the graph (the cursor line); clicking an arrow
  * selects that message in both, clicking elsewhere jumps to that time. Above CANVAS_DIAGRAM_ABOVE_N replicas the
  * arrows are painted on a canvas, and every crowded message type is thinned to a budget (the page says so).
- */
-/**
+ *
  * `until`: the time axis reaches at least this far (the Compare view gives every diagram its one clock, so the same
  * height means the same virtual time in each column).
  */

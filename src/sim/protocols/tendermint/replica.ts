@@ -609,11 +609,10 @@ function tally(votes: Tally, digest: string): number {
  * Votes of one kind in one round: who voted for what. A liar may have voted for two values (each vote genuine, one
  * arriving directly and another inside a proof): both count, each toward its own value — two quorums for different
  * values still share an honest voter, who votes once — while "2f+1 of any kind" counts each voter once.
- */
-/**
- * The votes of one kind in one round: who voted for which value. A voter's first value is kept in a list by voter and
- * the round's leading value counted in a field — nearly every vote is an honest replica's one vote for the proposal —
- * and only an equivocator's further values go to maps (a map and two sets per vote were a tenth of a run at n = 64).
+ *
+ * A voter's first value is kept in a list by voter and the round's leading value counted in a field — nearly every vote
+ * is an honest replica's one vote for the proposal — and only an equivocator's further values go to maps (a map and two
+ * sets per vote were a tenth of a run at n = 64).
  */
 export class Tally {
   /** Each voter's first value, by voter. */
