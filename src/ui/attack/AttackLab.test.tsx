@@ -20,6 +20,8 @@ describe('the Network panel (deliver by hand)', () => {
     const toggle = within(panel).getByRole('switch', { name: 'Deliver by hand' });
     expect((toggle as HTMLInputElement).checked).toBe(false);
     fireEvent.click(toggle);
+    // The click shows at once, before the worker has answered (a switch that waited for it seemed dead for a moment).
+    expect((toggle as HTMLInputElement).checked).toBe(true);
     await settle();
     expect((within(panel).getByRole('switch', { name: 'Deliver by hand' }) as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: /^Step$/ }));
@@ -56,6 +58,11 @@ describe('the Network panel (deliver by hand)', () => {
     expect(row?.textContent).toMatch(/REQUEST/);
     fireEvent.change(within(panel).getByRole('combobox', { name: 'Replica for the filters' }), { target: { value: '2' } });
     fireEvent.click(within(panel).getByRole('checkbox', { name: 'Hold everything from replica 2' }));
+    expect((within(panel).getByRole('checkbox', { name: 'Hold everything from replica 2' }) as HTMLInputElement).checked).toBe(true);
+    // Another replica's box is not ticked by that click.
+    fireEvent.change(within(panel).getByRole('combobox', { name: 'Replica for the filters' }), { target: { value: '1' } });
+    expect((within(panel).getByRole('checkbox', { name: 'Hold everything from replica 1' }) as HTMLInputElement).checked).toBe(false);
+    fireEvent.change(within(panel).getByRole('combobox', { name: 'Replica for the filters' }), { target: { value: '2' } });
     await settle();
     expect(store.getState().run.interventions.at(-1)?.intervention).toEqual({ kind: 'holdFrom', replica: 2, on: true });
     expect((within(panel).getByRole('checkbox', { name: 'Hold everything from replica 2' }) as HTMLInputElement).checked).toBe(true);

@@ -4,6 +4,7 @@ import { CLIENT, type MessageType, type NodeId, type Scenario } from '../../sim/
 import { useLab, useLabActions } from '../../store/context';
 import { nodeName, typeLabel } from '../../store/describe';
 import { handOnScreen, type HandOnScreen, type WaitingMessage, type WaitingTimer } from '../../store/handSlice';
+import { useAnsweredSwitch } from '../useAnsweredSwitch';
 import './hand.css';
 
 /** One end of a message: "client", "2", or "1′" for the second instance of twin 1 (Twins). */
@@ -56,7 +57,8 @@ export function NetworkPanel() {
   const chosenType = phase && types.includes(phase) ? phase : (types[0] ?? '');
   const toK = waiting.messages.filter((m) => m.to === k).length;
   const ofType = waiting.messages.filter((m) => m.type === chosenType).length;
-  const held = waiting.held.includes(k);
+  const [byHand, askByHand] = useAnsweredSwitch(waiting.on);
+  const [held, askHeld] = useAnsweredSwitch(waiting.held.includes(k), k);
 
   const rows = useRef<HTMLTableSectionElement>(null);
   useEffect(() => {
@@ -69,7 +71,16 @@ export function NetworkPanel() {
     <section className="panel network-panel" aria-labelledby="network-heading">
       <h2 id="network-heading">Network</h2>
       <label className="hand-switch">
-        <input type="checkbox" role="switch" checked={waiting.on} aria-checked={waiting.on} onChange={(e) => a.setDeliverByHand(e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          role="switch"
+          checked={byHand}
+          aria-checked={byHand}
+          onChange={(e) => {
+            askByHand(e.currentTarget.checked);
+            a.setDeliverByHand(e.currentTarget.checked);
+          }}
+        />
         <span>Deliver by hand</span>
       </label>
       <p className="hint">
@@ -95,7 +106,14 @@ export function NetworkPanel() {
           {toK > 0 ? ` (${toK})` : ''}
         </button>
         <label className="hand-hold">
-          <input type="checkbox" checked={held} onChange={(e) => a.holdFrom(k, e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={held}
+            onChange={(e) => {
+              askHeld(e.currentTarget.checked);
+              a.holdFrom(k, e.currentTarget.checked);
+            }}
+          />
           Hold everything from replica {k}
         </label>
         <label>
