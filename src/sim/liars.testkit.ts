@@ -24,9 +24,13 @@ export interface LiarScenarios {
   tightShare?: number;
 }
 
+/** The first leader, where a liar does the most harm: PBFT's, the seed's and HotStuff's view 0 is replica 0's; Tendermint's height 1, round 0 is replica 1's. */
+export function firstLeaderOf(mode: ProtocolMode = 'pbft'): number {
+  return mode === 'tendermint' ? 1 : 0;
+}
+
 export function liarsWithinBound(o: LiarScenarios): fc.Arbitrary<Scenario> {
-  // The first leaders: PBFT's, the seed's and HotStuff's views start at replica 0; Tendermint's height 1 at replica 1.
-  const firstLeader = o.mode === 'tendermint' ? 1 : 0;
+  const firstLeader = firstLeaderOf(o.mode);
   return fc
     .record({
       f: fc.integer({ min: 1, max: o.fMax }),

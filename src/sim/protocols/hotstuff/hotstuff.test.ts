@@ -126,4 +126,21 @@ describe('basic HotStuff, colluders beyond the bound', () => {
       }
     }
   });
+  it('a leader that learnt the decision only from a NEW-VIEW answers the laggards with it (found by the attack search)', () => {
+    // Replica 0 leads view 0 and lies by omission: it forms the commitQC but sends DECIDE to nobody, only its NEW-VIEW
+    // (carrying the commitQC) to replica 1, the next leader. Then it falls silent. Replicas 2 and 3 time out and send
+    // replica 1 NEW-VIEWs that say they executed nothing: replica 1 must answer with the commitQC, or they never execute
+    // and the client, with one honest REPLY and a silent liar, never has f + 1.
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, seed: 1, minDelayMs: 5, maxDelayMs: 40, malicious: { 0: { kind: 'omit' } } });
+    const sim = new Simulation(scenario);
+    while (sim.now < 386.7 && sim.advance());
+    sim.setBehaviour(0, { kind: 'silent' });
+    sim.runToQuiescence(20_000);
+    const decideSent = sim.trace.filter((e) => e.kind === 'send' && e.msg.type === 'HS_DECIDE');
+    expect(decideSent.every((e) => e.kind === 'send' && e.msg.from !== 0)).toBe(true);
+    const logs = honestLogs(sim);
+    expect(logs.map((log) => log.length)).toEqual([1, 1, 1]);
+    expect(agree(logs)).toBe(true);
+    expect(sim.client.outstanding.size).toBe(0);
+  });
 });

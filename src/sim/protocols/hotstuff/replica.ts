@@ -352,7 +352,7 @@ export class HotStuffReplica implements ReplicaModel {
     const qc = (msg.payload as Partial<NewViewPayload> | undefined)?.qc;
     if (!this.validQC(qc, 'prepare')) return 'NEW-VIEW carries an invalid prepareQC';
     const decided = (msg.payload as Partial<NewViewPayload>).decided;
-    if (decided !== undefined && this.validQC(decided, 'commit')) this.commit(decided.node, decided.view);
+    if (decided !== undefined && this.validQC(decided, 'commit')) this.decided(decided);
     // The sender has not executed what this leader knows decided (its DECIDE was lost): it is told again — a commitQC
     // proves itself, whoever relays it.
     if (this.decidedQC && msg.seq < this.decidedQC.height) {
@@ -408,9 +408,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.syncTo(p.base, msg.view);
     this.store(p.branch);
     if (phase === 'commit') {
-      // A commitQC proves its branch committed whoever relays it and whenever.
-      if (!this.decidedQC || qc.view > this.decidedQC.view) this.decidedQC = qc;
-      this.commit(qc.node, qc.view);
+      this.decided(qc);
       if (msg.view >= this.view) this.enterView(msg.view + 1, true);
       return undefined;
     }
@@ -545,8 +543,7 @@ export class HotStuffReplica implements ReplicaModel {
       this.reach(node.id, 'prepared', proposal.view, node);
       this.vote('commit', proposal.view, node);
     } else if (phase === 'commit') {
-      this.decidedQC = qc;
-      this.commit(node.id, proposal.view);
+      this.decided(qc);
       this.enterView(proposal.view + 1, true);
     }
   }
@@ -653,8 +650,19 @@ export class HotStuffReplica implements ReplicaModel {
   /** When the host's view timer will fire (null: none set). */
   private hostTimerAt: number | null = null;
 
-  /** The commitQC it last acted on (what its next NEW-VIEW tells the leader). */
+  /** The newest commitQC it knows (what its next NEW-VIEW tells the leader, and what it answers a laggard with). */
   private decidedQC: QC | null = null;
+
+  /**
+   * A valid commitQC, however it came (a DECIDE, its own votes as leader, a NEW-VIEW that carried it): its branch is
+   * committed, and it is kept to relay. One learnt from a NEW-VIEW was once committed but not kept, so a leader that
+   * heard of the decision only that way never answered the laggards' NEW-VIEWs with it; with the deciding leader silent
+   * from then on, they never executed and the client never had f + 1 replies (found by the attack search: omit, then silent).
+   */
+  private decided(qc: QC): void {
+    if (!this.decidedQC || qc.view > this.decidedQC.view) this.decidedQC = qc;
+    this.commit(qc.node, qc.view);
+  }
 
   /** Commits `tip` and its ancestors: executes what it can, in height order. */
   private commit(tip: string, view: number): void {

@@ -91,6 +91,7 @@ export class TendermintReplica implements ReplicaModel {
 
   private readonly n: number;
   private readonly f: number;
+  private readonly quorumSize: number;
   private readonly host: ReplicaHost;
   private readonly base: number;
   private readonly app: Application;
@@ -118,6 +119,7 @@ export class TendermintReplica implements ReplicaModel {
     this.id = config.id;
     this.n = config.n;
     this.f = config.f;
+    this.quorumSize = config.quorum;
     this.host = host;
     this.base = config.viewChangeTimeoutMs;
     this.app = new Application(config.id, host);
@@ -140,8 +142,13 @@ export class TendermintReplica implements ReplicaModel {
     return this.app.executedLog;
   }
 
+  /**
+   * The paper's 2f + 1 out of n = 3f + 1, in general ⌈(n + f + 1) / 2⌉ (the run's one quorum rule, src/sim/scenario.ts):
+   * any two quorums then share f + 1 replicas, one of them honest. 2f + 1 alone let two quorums meet in one liar once
+   * n > 3f + 1 (n = 5, f = 1: replicas 0, 1, 2 and 1, 3, 4 decided two values with one colluder).
+   */
   get quorum(): number {
-    return 2 * this.f + 1;
+    return this.quorumSize;
   }
 
   proposer(h: number, r: number): NodeId {

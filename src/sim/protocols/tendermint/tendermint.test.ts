@@ -120,4 +120,40 @@ describe('Tendermint', () => {
     for (const log of logs) expect(log).toHaveLength(3);
     expect(agree(logs)).toBe(true);
   });
+  it('timeouts grow with the round: a replica waits T, 1.5T, 2T … for a proposal (timeoutPropose(r) = T + r · T/2)', () => {
+    // No PROPOSAL of height 1 arrives in rounds 0–2 (the network loses them): each round ends on timeoutPropose, a nil
+    // PREVOTE, and the next round. The wait is measured on the wire, from the replica entering the round to its nil PREVOTE.
+    const T = 300;
+    const sim = new Simulation(defaultScenario({ mode: 'tendermint', f: 1, viewChangeTimeoutMs: T }));
+    sim.setDeliveryFilter((m) => !(m.type === 'PROPOSAL' && m.seq === 1 && m.view <= 2));
+    sim.runToQuiescence(30_000);
+    expect(sim.stats().committed).toBe(1);
+    // Replicas 2 and 3 propose in rounds 1 and 2 (proposer(h, r) = (h + r) mod n) and prevote their own; 0 and 1 wait.
+    for (const replica of [0, 1]) {
+      const waits = [1, 2].map((round) => {
+        const entered = sim.trace.find((e) => e.kind === 'new-view' && e.replica === replica && e.view === round);
+        const nil = sends(sim, 'PREVOTE').find((e) => e.msg.from === replica && e.msg.seq === 1 && e.msg.view === round);
+        expect(entered, `replica ${replica} enters round ${round}`).toBeDefined();
+        expect(nil?.msg.digest, `replica ${replica} prevotes nil in round ${round}`).toBe(NIL);
+        return nil!.t - entered!.t;
+      });
+      expect(waits).toEqual([T + T / 2, T + T]);
+    }
+  });
+
+  it('at n = 5 with f = 1 a decision needs ⌈(n + f + 1)/2⌉ = 4 PRECOMMITs, so one colluder cannot split two quorums (2f + 1 = 3 could)', () => {
+    // The audit's case: `--protocol tendermint --n 5 --malicious 1:collude --requests 2 --concurrency 2 --seed 1` decided
+    // two values with a quorum of 2f + 1. Judged here from the logs and from the PRECOMMITs really sent.
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const sim = run({ f: 1, n: 5, seed, requests: 2, concurrency: 2, malicious: { 1: { kind: 'collude' } } });
+      expect(agree(honestLogs(sim)), `seed ${seed}`).toBe(true);
+      expect(sim.stats().committed).toBe(2);
+      const precommits = sends(sim, 'PRECOMMIT');
+      for (const entry of honestLogs(sim).flat()) {
+        const [seq, digest] = entry.split(':');
+        const senders = new Set(precommits.filter((e) => e.msg.seq === Number(seq) && e.msg.digest === digest).map((e) => e.msg.from));
+        expect(senders.size, `seed ${seed}, height ${seq}`).toBeGreaterThanOrEqual(4);
+      }
+    }
+  });
 });
