@@ -56,6 +56,10 @@ describe('replicaList and quorumValue', () => {
     expect(quorumValue('2f', 4, 1)).toBe(2);
     expect(quorumValue('2f+1', 10, 3)).toBe(7);
     expect(quorumValue('quorum', 1, 0)).toBe(1);
+    // Beyond n = 3f + 1 the replicas count the run's quorum (PBFT, Tendermint) or n − f (HotStuff), not the paper's 2f + 1.
+    expect(quorumValue('2f+1', 5, 1)).toBe(4);
+    expect(quorumValue('2f', 5, 1)).toBe(3);
+    expect(quorumValue('n − f', 6, 1)).toBe(5);
   });
 });
 

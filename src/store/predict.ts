@@ -108,18 +108,24 @@ const cap = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
 const each = (ids: readonly NodeId[]) => (ids.length === 1 ? 'it' : 'each');
 
-/** A quorum formula as the descriptors write it ('2f', '2f+1', 'quorum'), as a number for this n and f. */
+/**
+ * A quorum formula as the descriptors write it ('2f', '2f+1', 'n − f', 'f+1', 'quorum'), as the number the replicas
+ * count for this n and f. The papers' 2f and 2f + 1 are for n = 3f + 1; with more replicas PBFT and Tendermint count
+ * the run's quorum ⌈(n + f + 1)/2⌉ (2f PREPAREs are one short of it), HotStuff n − f.
+ */
 export function quorumValue(formula: string, n: number, f: number): number {
-  if (formula === '2f') return 2 * f;
-  if (formula === '2f+1') return 2 * f + 1;
+  if (formula === '2f') return quorumSize(n, f) - 1;
   if (formula === 'f+1') return f + 1;
+  if (formula === 'n − f') return n - f;
   return quorumSize(n, f);
 }
 
-/** "2f = 2", or "a quorum of 1" where the formula is not in f. */
+/** "2f = 2", "n − f = 5", or the number alone where the paper's formula is not what the replicas count (n > 3f + 1). */
 function quorumWords(formula: string, n: number, f: number): string {
   const k = quorumValue(formula, n, f);
-  return formula === 'quorum' ? `a quorum of ${k}` : `${formula} = ${k}`;
+  if (formula === 'quorum') return `a quorum of ${k}`;
+  const literal = formula === '2f' ? 2 * f : formula === '2f+1' ? 2 * f + 1 : k;
+  return literal === k ? `${formula} = ${k}` : String(k);
 }
 
 // ───────────────────────────── reading a moment ─────────────────────────────
