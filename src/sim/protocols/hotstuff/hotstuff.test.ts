@@ -6,7 +6,9 @@ import { NULL_DIGEST } from '../../messages';
 import { defaultScenario } from '../../scenario';
 import { Simulation } from '../../simulation';
 import { agree, honestLogs, runQuiet } from '../../testkit';
-import type { Scenario, TraceEvent } from '../../types';
+import { calmingSteps, play } from '../../attack/replay';
+import { applyIntervention } from '../../session';
+import type { Scenario, TimedIntervention, TraceEvent } from '../../types';
 import { GENESIS_ID, GENESIS_QC, HotStuffReplica } from './replica';
 
 const HS_TYPES = ['HS_NEW_VIEW', 'HS_PREPARE', 'HS_VOTE_PREPARE', 'HS_PRE_COMMIT', 'HS_VOTE_PRE_COMMIT', 'HS_COMMIT', 'HS_VOTE_COMMIT', 'HS_DECIDE'];
@@ -140,6 +142,24 @@ describe('basic HotStuff, colluders beyond the bound', () => {
     expect(decideSent.every((e) => e.kind === 'send' && e.msg.from !== 0)).toBe(true);
     const logs = honestLogs(sim);
     expect(logs.map((log) => log.length)).toEqual([1, 1, 1]);
+    expect(agree(logs)).toBe(true);
+    expect(sim.client.outstanding.size).toBe(0);
+  });
+  it('a replica pushed many views ahead before the calm is caught up with: the view timer keeps doubling (found by the attack search)', () => {
+    // n = 7, f = 2: the client's REQUEST reaches replicas 0 and 3 only, 0 and 1 fall silent, and replica 3's view timer is
+    // fired by hand 13 times while the network holds everything — it goes 13 views ahead alone. Then the network calms.
+    // With the timer capped at 2^12 T every honest timer ended at the cap and replica 3 stayed two views ahead for
+    // ever: never n − f = 5 honest replicas in one view. Doubling on, the others pass through the views below it while it waits.
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 2, seed: 1, minDelayMs: 5, maxDelayMs: 40, malicious: { 0: { kind: 'collude' }, 1: { kind: 'equivocate' } } });
+    const steps: TimedIntervention[] = [{"afterEvent": 0, "at": 0, "intervention": {"kind": "setByHand", "on": true}}, {"afterEvent": 2, "at": 0, "intervention": {"kind": "deliver", "msg": 1}}, {"afterEvent": 10, "at": 10, "intervention": {"kind": "setBehaviour", "id": 0, "behaviour": {"kind": "silent"}}}, {"afterEvent": 10, "at": 15, "intervention": {"kind": "deliver", "msg": 4}}, {"afterEvent": 12, "at": 305, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 17, "at": 315, "intervention": {"kind": "setBehaviour", "id": 1, "behaviour": {"kind": "silent"}}}, {"afterEvent": 17, "at": 940, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 22, "at": 2190, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 26, "at": 4590, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 31, "at": 4920, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 36, "at": 9425, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 41, "at": 28620, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 46, "at": 38220, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 51, "at": 76940, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 56, "at": 212670, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 60, "at": 307000, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 65, "at": 614195, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}, {"afterEvent": 70, "at": 1228595, "intervention": {"kind": "fireTimer", "replica": 3, "timer": "main"}}];
+    const { sim } = play(scenario, steps, { recordTrace: false });
+    for (const step of calmingSteps(sim)) applyIntervention(sim, step);
+    const calm = sim.now;
+    const longest = Math.max(...[2, 3, 4, 5, 6].map((id) => (sim.replicaList[id].timer ? sim.replicaList[id].timer!.deadline - sim.replicaList[id].timer!.startedAt : 0)));
+    expect(longest).toBeGreaterThanOrEqual(300 * 2 ** 12);
+    sim.runUntil(calm + 4 * longest);
+    const logs = honestLogs(sim);
+    expect(logs.map((log) => log.length)).toEqual([1, 1, 1, 1, 1]);
     expect(agree(logs)).toBe(true);
     expect(sim.client.outstanding.size).toBe(0);
   });

@@ -34,8 +34,15 @@ import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage, Slot
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
 
-/** The view timer doubles with each view that brings no new QC, up to T · 2^MAX_DOUBLINGS. */
-const MAX_DOUBLINGS = 12;
+/**
+ * The view timer doubles with each view that brings no new QC, as PBFT's does (§4.5.2), with no cap a run can reach
+ * (2^40 T is years of virtual time; the bound only keeps the number finite). The doubling is what brings the honest
+ * replicas into one view after the network calms: one that went ahead alone waits 2^k T in its view while the others
+ * pass through every view below it in less. A cap of 2^12 broke that — once every timer was at the cap, a replica
+ * the adversary had pushed two views ahead stayed two views ahead for ever, and with f silent the others never had
+ * n − f in one view (found by the attack search: n = 7, 0 and 1 silent, replica 3's timer fired 13 times before the calm).
+ */
+const MAX_DOUBLINGS = 40;
 /** How many views of NEW-VIEWs a leader keeps ahead of its own. */
 const FUTURE_VIEWS = 64;
 /** Retransmission: after T/2, T, 2T … at most T/2 · 2^3 apart, and it rests after this many. */
