@@ -37,6 +37,25 @@ describe('CLI arguments', () => {
     expect(parseMList('0-3,7', 10)).toEqual([0, 1, 2, 3, 7]);
     expect(() => parseSweepArgs(['--mode', 'raft'])).toThrow(/--mode/);
   });
+
+  it("reads a sweep's --protocol as a run reads it, or a list of them; --mode still works", () => {
+    const modesOf = (argv: string[]) => {
+      const o = parseSweepArgs(argv);
+      return o.command === 'sweep' ? o.modes : null;
+    };
+    expect(modesOf(['--protocol', 'hotstuff'])).toEqual(['hotstuff']);
+    expect(modesOf(['--protocol', 'pbft,hotstuff, tendermint'])).toEqual(['pbft', 'hotstuff', 'tendermint']);
+    expect(modesOf(['--protocol', 'tendermint,tendermint'])).toEqual(['tendermint']);
+    expect(modesOf([])).toEqual(['pbft']);
+    expect(modesOf(['--mode', 'both'])).toEqual(['seed', 'pbft']);
+    expect(modesOf(['--mode', 'hotstuff'])).toEqual(['hotstuff']);
+    // What a run's --protocol refuses, a sweep's refuses too.
+    for (const bad of ['raft', 'both', 'pbft,', 'HotStuff']) {
+      expect(() => parseRunArgs(['--protocol', bad]), bad).toThrow(/--protocol/);
+      expect(() => parseSweepArgs(['--protocol', bad]), bad).toThrow(/--protocol/);
+    }
+    expect(() => parseSweepArgs(['--protocol'])).toThrow(/--protocol needs a value/);
+  });
 });
 
 describe('CLI output', () => {

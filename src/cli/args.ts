@@ -114,6 +114,17 @@ function parseChoice(flag: string, raw: string | undefined, param: ChoiceParam):
   return raw;
 }
 
+/** "pbft,hotstuff" → the protocols to sweep, in that order, each checked as a run's --protocol checks its one. */
+function parseProtocols(flag: string, raw: string | undefined): ProtocolMode[] {
+  if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+  const modes: ProtocolMode[] = [];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const mode = parseChoice(flag, part, PARAMS.mode) as ProtocolMode;
+    if (!modes.includes(mode)) modes.push(mode);
+  }
+  return modes;
+}
+
 /** "0,1,c" → one side of a partition (replica ids below n, c the client). */
 export function parsePartition(raw: string, n = MAX_REPLICAS): NodeId[] {
   const { side, problems } = readPartition(raw, n);
@@ -400,6 +411,7 @@ export function parseSweepArgs(args: string[]): SweepOptions | { command: 'help'
     if (!param) throw new UsageError(`unknown sweep option "${flag}" (see sweep --help)`);
     const raw = argv[++k];
     if (param === PARAMS.mValues) mRaw = raw ?? '';
+    else if (param === PARAMS.sweepProtocols) modes = parseProtocols(flag, raw);
     else if (param === PARAMS.sweepMode) {
       modes = sweepModes(parseChoice(flag, raw, param) as ProtocolMode | 'both');
     } else if (param.type === 'choice') (config as unknown as Record<string, string>)[param.key] = parseChoice(flag, raw, param);

@@ -104,6 +104,42 @@ describe('experiments', () => {
   });
 });
 
+describe('view changes per trial', () => {
+  // A silent replica 0 and n requests one after another: each protocol's rotating leader meets it once.
+  const faultyLeader = (mode: 'pbft' | 'hotstuff' | 'tendermint', n: number) =>
+    seedExperiment({ mode, n, mValues: [0, 1], trials: 2, behaviour: 'silent', selection: 'primary', reorderRate: 0, requests: n, timeoutMs: 2_000 + 800 * n });
+  const finalStats = (config: ReturnType<typeof faultyLeader>, m: number, trial: number) => {
+    const sim = new Simulation(trialScenario(config, m, trial), { recordTrace: false });
+    sim.runToQuiescence(config.timeoutMs);
+    return sim.stats();
+  };
+
+  it("counts the round Tendermint wastes on a silent proposer, though its round starts again at 0 with every height", () => {
+    for (const n of [4, 7]) {
+      const config = faultyLeader('tendermint', n);
+      const result = runSweep(config);
+      for (const t of result.trials) {
+        expect(t.success, `n = ${n}, m = ${t.m}`).toBe(true);
+        if (t.m === 0) expect(t.viewChanges, `n = ${n}, no liar`).toBe(0);
+        else expect(t.viewChanges, `n = ${n}, replica 0 silent`).toBeGreaterThanOrEqual(1);
+        // What the count must not be read from: the round the replicas ended in, 0 at the height after the last decision.
+        expect(finalStats(config, t.m, t.trial).view).toBe(0);
+      }
+      expect(result.rows.find((r) => r.m === 1)!.viewChangesPerTrial).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('counts the views PBFT and HotStuff entered beyond the first: the view they reached', () => {
+    for (const mode of ['pbft', 'hotstuff'] as const) {
+      const config = faultyLeader(mode, 4);
+      const result = runSweep(config);
+      for (const t of result.trials) expect(t.viewChanges, `${mode}, m = ${t.m}`).toBe(finalStats(config, t.m, t.trial).view);
+      const [calm, faulty] = result.rows;
+      expect(faulty.viewChangesPerTrial - calm.viewChangesPerTrial, mode).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
 describe('quorums for any n', () => {
   it('any two quorums of ⌈(n+f+1)/2⌉ share at least one honest replica', () => {
     fc.assert(

@@ -61,6 +61,7 @@ export interface TrialResult {
    * the last honest commit).
    */
   latenciesMs: number[];
+  /** Views, or Tendermint's rounds over all heights, entered beyond the first: SimStats.viewChanges at the timeout. */
   viewChanges: number;
   messages: number;
   completedRequests: number;
@@ -153,7 +154,7 @@ export function judgeTrial(sim: Simulation, config: Pick<SweepConfig, 'mode' | '
     agreement,
     fooled,
     latenciesMs,
-    viewChanges: stats.view,
+    viewChanges: stats.viewChanges,
     messages: stats.sentTotal,
     completedRequests: latenciesMs.length,
   };

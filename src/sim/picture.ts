@@ -139,6 +139,11 @@ export interface DerivedPicture {
 /** One replica as events show it. Phases are followed for the newest request only: that is all a picture shows. */
 interface ReplicaState {
   view: number;
+  /**
+   * Views it entered beyond the first, or in Tendermint rounds beyond round 0 summed over its heights (its round starts
+   * again at 0 with each height, so its `view` alone forgets the rounds an earlier height took).
+   */
+  viewChanges: number;
   viewChanging: boolean;
   /** Where the newest request stands here (before execution), and the sequence number of its slot (−1: none known). */
   newestPhase: SlotPhase | null;
@@ -154,6 +159,7 @@ interface ReplicaState {
 function freshReplica(): ReplicaState {
   return {
     view: 0,
+    viewChanges: 0,
     viewChanging: false,
     newestPhase: null,
     newestSeq: -1,
@@ -163,6 +169,12 @@ function freshReplica(): ReplicaState {
     lowWatermark: 0,
     timer: null,
   };
+}
+
+/** A replica moves to `view`; a lower one can only be round 0 of a later height in Tendermint, counted from 0. */
+function moveTo(r: ReplicaState, view: number): void {
+  r.viewChanges += view >= r.view ? view - r.view : view;
+  r.view = view;
 }
 
 function forgetNewest(r: ReplicaState): void {
@@ -436,7 +448,7 @@ export class Picture {
       case 'view-change': {
         const r = this.replica(e.replica);
         if (!r) return;
-        r.view = e.view;
+        moveTo(r, e.view);
         r.viewChanging = true;
         return;
       }
@@ -466,7 +478,7 @@ export class Picture {
   enteredView(id: NodeId, view: number): void {
     const r = this.replica(id);
     if (!r) return;
-    r.view = view;
+    moveTo(r, view);
     r.viewChanging = false;
   }
 
@@ -542,11 +554,13 @@ export class Picture {
   derive(ctx: PictureContext, settings: PictureSettings, now: number, scheduled: boolean): DerivedPicture {
     const replicas = this.replicas(ctx, settings);
     const view = currentView(replicas);
+    const viewChanges = mostHonest(replicas, (r) => this.states[r.id]?.viewChanges ?? 0);
     const clientOutstanding = this.issued - this.accepted;
     const latencies = this.latencies.slice(-this.latencyLimit);
     const stats: SimStats = {
       now,
       view,
+      viewChanges,
       primary: primaryOf(view, ctx.n),
       sent: this.sent,
       sentTotal: this.sentTotal,
@@ -637,15 +651,24 @@ function stillToIssue(ctx: PictureContext, accepted: number): number {
 
 /** The view most honest replicas have installed (what the header shows as "the" view). */
 function currentView(replicas: readonly ReplicaSummary[]): number {
+  return mostHonest(replicas, (r) => r.view);
+}
+
+/**
+ * What most honest replicas not changing view say of `valueOf` (the larger on a tie); the largest any says when none
+ * qualifies.
+ */
+function mostHonest(replicas: readonly ReplicaSummary[], valueOf: (r: ReplicaSummary) => number): number {
   const counts = new Map<number, number>();
   for (const r of replicas) {
     if (r.behaviour || r.viewChanging) continue;
-    counts.set(r.view, (counts.get(r.view) ?? 0) + 1);
+    const v = valueOf(r);
+    counts.set(v, (counts.get(v) ?? 0) + 1);
   }
   let best = 0;
   let bestCount = -1;
-  for (const [view, count] of counts) if (count > bestCount || (count === bestCount && view > best)) [best, bestCount] = [view, count];
-  return bestCount < 0 ? Math.max(0, ...replicas.map((r) => r.view)) : best;
+  for (const [value, count] of counts) if (count > bestCount || (count === bestCount && value > best)) [best, bestCount] = [value, count];
+  return bestCount < 0 ? Math.max(0, ...replicas.map(valueOf)) : best;
 }
 
 /**

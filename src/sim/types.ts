@@ -313,6 +313,11 @@ export interface ReplicaSummary {
 export interface SimStats {
   now: number;
   view: number;
+  /**
+   * Views entered beyond the first (PBFT, HotStuff: the view number itself) or, in Tendermint, rounds beyond round 0
+   * summed over its heights, as most honest replicas count them: the sweeps' "view changes".
+   */
+  viewChanges: number;
   primary: NodeId;
   sent: Record<MessageType, number>;
   sentTotal: number;

@@ -29,7 +29,11 @@ export function Definitions() {
           percentile.
         </dd>
         <dt>View changes / trial</dt>
-        <dd>The view the trial ended in, averaged: how many times the replicas had to replace the primary.</dd>
+        <dd>
+          Views the honest replicas entered beyond the first, averaged over the trials: for PBFT the view the trial ended in, how many times
+          they had to replace the primary (HotStuff moves to the next view with every decision too); for Tendermint the rounds beyond round
+          0, summed over its heights.
+        </dd>
         <dt>Messages / committed request</dt>
         <dd>Every message sent in the trials of that row, divided by the requests they completed.</dd>
         <dt>Same seeds</dt>

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProtocolSweepContext } from '../../store/protocolSweepContext';
 import { defaultProtocolSweepForm, planProtocolSweep, type ProtocolSweepStore } from '../../store/protocolSweepStore';
 import { inProcessProtocolSweep } from '../../store/sweepTestkit';
+import { protocolCsvExport } from './exports';
 import { ProtocolSweepPanel } from './ProtocolSweep';
 
 const stores: ProtocolSweepStore[] = [];
@@ -63,6 +64,36 @@ describe('<ProtocolSweepPanel>', () => {
     const table = screen.getByRole('table', { name: /What a faulty leader costs/ });
     expect(within(table).getAllByRole('row')).toHaveLength(1 + 9);
     expect(within(screen.getByRole('group', { name: 'Export the protocol sweep' })).getByRole('button', { name: 'Download CSV (every protocol, n and m)' })).toBeTruthy();
+  }, 60_000);
+
+  it("shows the round Tendermint's silent first proposer wastes, in the cost table and the CSV", async () => {
+    const store = renderPanel();
+    for (const name of ['PBFT', 'HotStuff']) fireEvent.click(screen.getByLabelText(name));
+    fireEvent.change(screen.getByLabelText('n values'), { target: { value: '4, 7' } });
+    fireEvent.change(screen.getByLabelText('m values'), { target: { value: '0, 1' } });
+    fireEvent.change(screen.getByLabelText('Trials'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Run protocol sweep' }));
+    await act(async () => {
+      while (store.getState().run?.status === 'running') await new Promise((r) => setTimeout(r, 5));
+    });
+    const run = store.getState().run!;
+    expect(run.status).toBe('done');
+    const table = screen.getByRole('table', { name: /What a faulty leader costs/ });
+    const column = within(table).getAllByRole('columnheader').findIndex((th) => th.textContent === 'Extra views or rounds / trial');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(within(row).getByRole('rowheader').textContent).toBe('Tendermint');
+      const extra = Number(row.children[column].textContent!.replace('+', ''));
+      expect(extra).toBeGreaterThanOrEqual(1);
+    }
+    const [header, ...lines] = protocolCsvExport(run.results).parts.join('').trim().split('\n');
+    const at = header.split(',').indexOf('view_changes_per_trial');
+    const byPoint = new Map(lines.map((line) => line.split(',')).map((c) => [`${c[0]} n=${c[1]} m=${c[2]}`, Number(c[at])]));
+    for (const n of [4, 7]) {
+      expect(byPoint.get(`tendermint n=${n} m=0`)).toBe(0);
+      expect(byPoint.get(`tendermint n=${n} m=1`)).toBeGreaterThanOrEqual(1);
+    }
   }, 60_000);
 
   it('every control has a label', () => {
