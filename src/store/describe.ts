@@ -7,6 +7,7 @@ import { processOwner } from '../sim/scenario';
 import {
   CLIENT,
   type Behaviour,
+  type Intervention,
   type LossCause,
   type MessageSummary,
   type MessageType,
@@ -57,6 +58,45 @@ export function timerName(t: { replica: NodeId; timer: string }, scenario?: Pick
   const owner = scenario ? processOwner(scenario, t.replica) : null;
   if (owner?.twin) return `${nodeName(owner.replica)}’s twin’s ${which} (${endName(owner.replica, true)})`;
   return `${nodeName(t.replica)}’s ${which}`;
+}
+
+/**
+ * An intervention in words, as a person chose it: "drop PREPARE v0 #1 from Replica 2 to Replica 3". `message` names a
+ * message by its id where the page knows it (the attack's schedule, found elsewhere, says "message 5").
+ */
+export function interventionWords(i: Intervention, scenario?: Pick<Scenario, 'f' | 'n' | 'twins'>, message?: (id: number) => MessageSummary | undefined): string {
+  const msg = (id: number) => {
+    const m = message?.(id);
+    return m ? messageFromTo(m) : `message ${id}`;
+  };
+  switch (i.kind) {
+    case 'deliver':
+      return `deliver ${msg(i.msg)}`;
+    case 'dropMessage':
+      return `drop ${msg(i.msg)}`;
+    case 'duplicate':
+      return `duplicate ${msg(i.msg)}`;
+    case 'fireTimer':
+      return `fire ${i.replica === CLIENT ? 'the ' : ''}${timerName(i, scenario)}`;
+    case 'setByHand':
+      return `deliver by hand ${i.on ? 'on' : 'off'}`;
+    case 'holdFrom':
+      return `${i.on ? 'hold' : 'let go of'} everything from ${nodeName(i.replica)}`;
+    case 'setBehaviour':
+      return `${nodeName(i.id)} ${i.behaviour ? `lies: ${i.behaviour.kind}` : 'turns honest'}`;
+    case 'setPartition':
+      return i.partition ? 'cut the network in two' : 'heal the network';
+    case 'setLink':
+      return `${i.fault ? 'fault' : 'mend'} the link ${endName(i.a)}–${endName(i.b)}`;
+    case 'setNetwork':
+      return 'change the network’s delays and losses';
+    case 'submitRequest':
+      return 'the client sends one more request';
+    default: {
+      const unknown: never = i;
+      return `unknown intervention ${JSON.stringify(unknown)}`;
+    }
+  }
 }
 
 /** Why a message was lost, as the end of "… was lost" (a hand's drop is said as the person's own deed instead). */
