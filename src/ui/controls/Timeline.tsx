@@ -14,8 +14,10 @@ interface Position {
   viewTime: number;
   cursor: number;
   following: boolean;
+  /** What the marks under the track say: the choices, and what names their timers and messages. */
   interventions: readonly TimedIntervention[];
-  run: RunState;
+  scenario: Scenario | null;
+  messageById: RunState['messageById'];
 }
 
 const selectPosition = (s: LabState): Position => ({
@@ -27,7 +29,8 @@ const selectPosition = (s: LabState): Position => ({
   cursor: s.cursor,
   following: s.following && s.cursor === s.run.length,
   interventions: s.run.interventions,
-  run: s.run,
+  scenario: s.run.scenario,
+  messageById: s.run.messageById,
 });
 const samePosition = (a: Position, b: Position) =>
   a.end === b.end &&
@@ -36,7 +39,9 @@ const samePosition = (a: Position, b: Position) =>
   a.viewTime === b.viewTime &&
   a.cursor === b.cursor &&
   a.following === b.following &&
-  a.interventions === b.interventions;
+  a.interventions === b.interventions &&
+  a.scenario === b.scenario &&
+  a.messageById === b.messageById;
 
 /** The choices a person made at one virtual instant (several can share one: a hand acts while the clock stands still). */
 export interface ChoiceMark {
@@ -76,10 +81,10 @@ export function choiceMarkLabel(m: ChoiceMark): string {
  * playing or acting from there makes the worker replay from the seed, which gives the identical run.
  */
 export function Timeline() {
-  const { end, base, baseTime, length, viewTime, cursor, following, interventions, run } = useThrottledLab(selectPosition, samePosition, useCrowdedInterval());
+  const { end, base, baseTime, length, viewTime, cursor, following, interventions, scenario, messageById } = useThrottledLab(selectPosition, samePosition, useCrowdedInterval());
   const { seekTime, toLive } = useLabActions();
   const max = Math.max(end, baseTime + 0.1);
-  const marks = useMemo(() => choiceMarks(interventions, baseTime, max, run.scenario, run.messageById), [interventions, baseTime, max, run.scenario, run.messageById]);
+  const marks = useMemo(() => choiceMarks(interventions, baseTime, max, scenario, messageById), [interventions, baseTime, max, scenario, messageById]);
   const compacted = base > 0 ? `history before t = ${baseTime.toFixed(1)} ms compacted` : null;
   const text = `t = ${viewTime.toFixed(1)} of ${end.toFixed(1)} ms, event ${cursor} of ${length}${compacted ? `; ${compacted}` : ''}`;
   return (
