@@ -56,6 +56,32 @@ test.describe('Attack lab', () => {
     await expect(stat(page, 'Requests committed')).toHaveText('0');
   });
 
+  test('a hand’s choices: the event log tells them as yours, and the scrubber marks where they were made', async ({ page }) => {
+    await open(page);
+    await byHand(page);
+    const panel = network(page);
+    await panel.getByRole('button', { name: /^Duplicate REQUEST client → 0/ }).click();
+    await expect(panel.getByRole('button', { name: /^Deliver REQUEST client → 0/ })).toHaveCount(2);
+    await panel.getByRole('button', { name: /^Deliver REQUEST client → 0/ }).first().click();
+    await expect(panel.getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(3);
+    await openDrawer(page, 'Status');
+    const log = page.getByRole('listbox', { name: 'Event log' });
+    await expect(log.getByRole('option', { name: /You duplicated REQUEST from Client to Replica 0: a second copy of it waits in flight for your hand/ })).toHaveCount(1);
+    await expect(log.getByRole('option', { name: /Replica 0 → Replica 1 PRE-PREPARE v0 #1 \(waits in flight for your hand\)/ })).toHaveCount(1);
+    await expect(log.getByRole('option', { name: /held at the cut|Heal/ })).toHaveCount(0);
+    // Switch, duplicate and delivery were made at t=0: one tick, at the start of the track, under the scrubber.
+    const marks = page.getByRole('list', { name: 'Your choices on the timeline' }).getByRole('button');
+    await expect(marks).toHaveCount(1);
+    await expect(marks).toHaveAttribute('aria-label', /^3 choices at t=0\.0: deliver by hand on; duplicate REQUEST from Client to Replica 0; deliver REQUEST from Client to Replica 0$/);
+    const track = (await page.getByRole('slider', { name: 'Time' }).boundingBox())!;
+    const tick = (await marks.boundingBox())!;
+    expect(tick.x).toBeGreaterThanOrEqual(track.x);
+    expect(tick.x + tick.width).toBeLessThan(track.x + track.width / 2);
+    expect(tick.y + tick.height).toBeLessThanOrEqual(track.y + track.height + 1);
+    await marks.click();
+    await expect(page.getByRole('slider', { name: 'Time' })).toHaveAttribute('aria-valuetext', /^t = 0\.0 of /);
+  });
+
   test('drop one PREPARE: that replica stays un-prepared while the others prepare (the inspector says so)', async ({ page }) => {
     await open(page);
     await byHand(page);

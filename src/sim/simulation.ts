@@ -308,6 +308,8 @@ export class Simulation {
   private readonly waiting: WireMessage[] = [];
   /** Timers waiting for a hand, by owner and name (a timer set again replaces its earlier self). */
   private readonly waitingTimers = new Map<number, TimerHappening>();
+  /** While a hand fires a timer: that timer, for the first event it causes to name (then null again). */
+  private firing: { replica: NodeId; timer: string } | null = null;
   private toIssue: number;
   /** What every view shows, folded from what this world records (whether or not it keeps a trace); null when not asked for. */
   private readonly picture: Picture | null;
@@ -1006,7 +1008,9 @@ export class Simulation {
     this.waitingTimers.delete(key);
     if (!this.timerLive(h)) return [];
     this.advanceClock(h.at);
+    this.firing = { replica, timer };
     this.process(h);
+    this.firing = null;
     return this.flush();
   }
 
@@ -1056,7 +1060,14 @@ export class Simulation {
     // Events are counted whether or not they are recorded, so a position (an intervention's afterEvent) means the same
     // in a lean run (the attack search) as in a recorded one (its replay).
     const i = this.eventIndex++;
-    if (draft.kind === 'violation' || this.recordTrace) this.unflushed.push({ ...draft, i, t: this.now } as TraceEvent);
+    if (draft.kind === 'violation' || this.recordTrace) {
+      const event = { ...draft, i, t: this.now } as TraceEvent;
+      if (this.firing && this.recordTrace) {
+        event.firedByHand = this.firing;
+        this.firing = null;
+      }
+      this.unflushed.push(event);
+    }
   }
 
   private flush(): TraceEvent[] {

@@ -208,7 +208,18 @@ export interface SafetyViolation {
  * What the simulation reports, in order. `i` is the position in the trace (0, 1, 2, ...), `t` virtual ms.
  * Together they are the whole observable run: same scenario + seed ⇒ identical array.
  */
-export type TraceEvent =
+export type TraceEvent = TraceEventOfKind & HandFired;
+
+/**
+ * The first event a timer fired by hand caused (the fireTimer intervention) names that timer, as `pending` does, so the
+ * log can say a hand fired it: its effects alone (a view change, a retransmission) read as if the clock had. A field, not
+ * an event of its own, so the events a run counts (and every intervention's position) stay what they were.
+ */
+export interface HandFired {
+  firedByHand?: { replica: NodeId; timer: string };
+}
+
+type TraceEventOfKind =
   | {
       kind: 'send';
       i: number;

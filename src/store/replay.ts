@@ -21,6 +21,8 @@ export interface MessageRecord extends MessageSummary {
   by: LossCause | null;
   /** Held at a partition's cut from its send on. */
   held: boolean;
+  /** It waited in flight for a hand (deliver by hand, or its sender held): from its send, or since a hold took it off the wire. */
+  hand: boolean;
   /** Always −1 here: a release is a later moment's, drawn from `releaseIndex` (the picture swaps in its own copy). */
   releasedAt: number;
   /** Trace index of its send, and of its delivery or loss (−1 until the trace reaches it). */
@@ -217,6 +219,7 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
       lost: e.lost,
       by: e.held ? 'partition' : (e.by ?? null),
       held: e.held === true,
+      hand: e.hand === true,
       releasedAt: -1,
       sendIndex: e.i,
       endIndex: -1,
@@ -245,7 +248,10 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
     }
   } else if (e.kind === 'hold') {
     const record = run.messageById.get(e.msg.id);
-    if (record) record.holdIndex = e.i;
+    if (record) {
+      record.holdIndex = e.i;
+      if (e.hand) record.hand = true;
+    }
   } else if (e.kind === 'release') {
     const record = run.messageById.get(e.msg.id);
     if (record) {

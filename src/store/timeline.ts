@@ -162,7 +162,7 @@ function wordsFor(run: RunState, happening: readonly TraceEvent[], n: number, f:
   if (happening.length === 0) return { caption: previous.caption, explanation: previous.explanation };
   const behaviours = run.scenario ? settingsAt(run.scenario, n, run.interventions, happening[0].i).behaviours : undefined;
   return {
-    caption: captionFor(happening, behaviours && { behaviours, mode: run.scenario?.mode }) ?? previous.caption,
+    caption: captionFor(happening, behaviours && { behaviours, mode: run.scenario?.mode }, run) ?? previous.caption,
     explanation: explain(happening, { n, f, mode: run.scenario?.mode, behaviours }),
   };
 }

@@ -144,7 +144,7 @@ export function EventLog() {
         style={{ top: (i - base) * rowHeight }}
         onClick={() => seekEvent(i)}
       >
-        {describeEvent(e)}
+        {describeEvent(e, run)}
       </li>,
     );
   }

@@ -1,10 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { processOwner } from '../../sim/scenario';
-import type { Intervention, Scenario, TimedIntervention } from '../../sim/types';
+import type { Scenario, TimedIntervention } from '../../sim/types';
 import { useAttack, useAttackActions } from '../../store/attackContext';
 import { BUDGET_RANGE, type AttackSearch, type BudgetKind, type Goal } from '../../store/attackStore';
 import { useLab, useLabActions } from '../../store/context';
-import { nodeName } from '../../store/describe';
+import { interventionWords } from '../../store/describe';
 import '../hand/hand.css';
 
 const GOAL_WORDS: Record<Goal, { label: string; what: string }> = {
@@ -15,28 +14,7 @@ const GOAL_WORDS: Record<Goal, { label: string; what: string }> = {
 
 /** One step of a schedule in words (`scenario` names a twin's second instance's timer as the twin's). */
 export function stepWords(step: TimedIntervention, scenario?: Scenario): string {
-  const i: Intervention = step.intervention;
-  const when = `t=${step.at.toFixed(1)}`;
-  switch (i.kind) {
-    case 'deliver':
-      return `${when}: deliver message ${i.msg}`;
-    case 'dropMessage':
-      return `${when}: drop message ${i.msg}`;
-    case 'duplicate':
-      return `${when}: duplicate message ${i.msg}`;
-    case 'fireTimer': {
-      const owner = scenario ? processOwner(scenario, i.replica) : null;
-      return `${when}: fire ${owner?.twin ? `${nodeName(owner.replica)}’s twin’s (${owner.replica}′)` : `${nodeName(i.replica)}’s`} ${i.timer} timer`;
-    }
-    case 'setByHand':
-      return `${when}: deliver by hand ${i.on ? 'on' : 'off'}`;
-    case 'holdFrom':
-      return `${when}: ${i.on ? 'hold' : 'let go of'} everything from ${nodeName(i.replica)}`;
-    case 'setBehaviour':
-      return `${when}: ${nodeName(i.id)} ${i.behaviour ? `lies: ${i.behaviour.kind}` : 'turns honest'}`;
-    default:
-      return `${when}: ${i.kind}`;
-  }
+  return `t=${step.at.toFixed(1)}: ${interventionWords(step.intervention, scenario)}`;
 }
 
 /** The scenario in one line: what the search takes as given. */

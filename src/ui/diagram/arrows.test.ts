@@ -3,7 +3,7 @@ import { defaultScenario } from '../../sim/scenario';
 import { Session } from '../../sim/session';
 import { emptyRun, mergeEvents } from '../../store/replay';
 import { isDrawn } from '../../store/thinning';
-import { diagramContent, diagramWindow, distanceToSegment, niceSpan } from './arrows';
+import { diagramContent, diagramWindow, distanceToSegment, flightWords, niceSpan } from './arrows';
 
 function runOf(f: number, until: number) {
   const session = new Session(defaultScenario({ f, requests: 2, dropRate: 0.02, seed: 9 }));
@@ -88,5 +88,31 @@ describe('the diagram’s time axis', () => {
 
   it('nice spans are round numbers that hold the span', () => {
     expect([0.3, 1, 1.2, 7, 8, 99, 101].map(niceSpan)).toEqual([0.3, 1, 1.5, 7.5, 10, 100, 150]);
+  });
+});
+
+describe('an arrow still flying says why it has not arrived', () => {
+  const flying = (scenario: Parameters<typeof defaultScenario>[0], act: (s: Session) => void) => {
+    const session = new Session(defaultScenario({ f: 1, requests: 1, seed: 3, ...scenario }));
+    act(session);
+    const run = emptyRun();
+    run.n = session.sim.n;
+    mergeEvents(run, 0, session.trace, []);
+    const { arrows } = diagramContent(run.messages, run.length, run.endTime, 0, run.endTime, run.maxTransit, 1e9);
+    return arrows.filter((a) => a.state === 'flying').map((a) => `${a.message.type} ${a.message.from}→${a.message.to}: ${flightWords(a)}`);
+  };
+
+  it('waiting for a hand (deliver by hand, or taken off the wire by holding its sender) is not waiting at a cut', () => {
+    expect(flying({ byHand: true }, (s) => s.step())).toEqual(['REQUEST -1→0: waits in flight for your hand']);
+    const held = flying({}, (s) => {
+      s.runUntil(30);
+      s.intervene({ kind: 'holdFrom', replica: 0, on: true });
+    });
+    expect(held).toEqual([1, 2, 3].map((to) => `PRE_PREPARE 0→${to}: waits in flight for your hand`));
+  });
+
+  it('a partition that holds still holds at its cut', () => {
+    const words = flying({ partition: [3], partitionRule: 'hold' }, (s) => s.runUntil(30));
+    expect(words).toContain('PRE_PREPARE 0→3: held at the cut');
   });
 });

@@ -26,6 +26,11 @@ function flightAt(m: MessageRecord, cursor: number): { arriveAt: number; held: b
   return { arriveAt: m.arriveAt, held: m.held || (m.holdIndex >= 0 && m.holdIndex < cursor) };
 }
 
+/** An arrow not yet ended, in words: waiting at a partition's cut, waiting in flight for a hand, or flying. */
+export function flightWords(a: Pick<DiagramArrow, 'message' | 'held'>): string {
+  return a.held ? (a.message.hand ? 'waits in flight for your hand' : 'held at the cut') : 'in flight';
+}
+
 /** Whether the message is lost as known after `cursor` events: sent to be lost, or lost later (a hand's drop). */
 function lostBy(m: MessageRecord, cursor: number): boolean {
   return m.lost || (m.lostIndex >= 0 && m.lostIndex < cursor);

@@ -1,32 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { processOwner } from '../../sim/scenario';
-import { CLIENT, type MessageType, type NodeId, type Scenario } from '../../sim/types';
+import type { MessageType, NodeId } from '../../sim/types';
 import { useLab, useLabActions } from '../../store/context';
-import { nodeName, typeLabel } from '../../store/describe';
-import { handOnScreen, type HandOnScreen, type WaitingMessage, type WaitingTimer } from '../../store/handSlice';
+import { endName, nodeName, timerName, typeLabel } from '../../store/describe';
+import { handOnScreen, type HandOnScreen, type WaitingMessage } from '../../store/handSlice';
 import { useAnsweredSwitch } from '../useAnsweredSwitch';
 import './hand.css';
-
-/** One end of a message: "client", "2", or "1′" for the second instance of twin 1 (Twins). */
-export function endName(id: NodeId, twin = false): string {
-  return id === CLIENT ? 'client' : twin ? `${id}′` : String(id);
-}
 
 /** A message as a row names it: "PREPARE 1 → 2 (view 0, #1)"; "PREPARE 1′ → 2 …" from the second instance of twin 1. */
 export function waitingName(m: Pick<WaitingMessage, 'type' | 'from' | 'to' | 'view' | 'seq' | 'fromTwin' | 'toTwin'>): string {
   return `${typeLabel(m.type)} ${endName(m.from, m.fromTwin)} → ${endName(m.to, m.toTwin)} (view ${m.view}, #${m.seq})`;
-}
-
-/**
- * A timer in words: whose, and which. `scenario` names a timer of a twin's second instance (the world numbers that
- * process n + k) as the twin's: "Replica 1’s twin’s view-change timer (1′)".
- */
-export function timerName(t: Pick<WaitingTimer, 'replica' | 'timer'>, scenario?: Pick<Scenario, 'f' | 'n' | 'twins'>): string {
-  if (t.replica === CLIENT) return `Client’s retransmission timer (request ${t.timer.replace(/^client:/, '')})`;
-  const which = t.timer === 'main' ? 'view-change timer' : t.timer === 'resend' ? 'retransmission timer' : t.timer === 'liar' ? 'liar’s own timer' : `${t.timer} timer`;
-  const owner = scenario ? processOwner(scenario, t.replica) : null;
-  if (owner?.twin) return `${nodeName(owner.replica)}’s twin’s ${which} (${endName(owner.replica, true)})`;
-  return `${nodeName(t.replica)}’s ${which}`;
 }
 
 /** The digest in short (what PRE-PREPARE, PREPARE and COMMIT agree on); a dash where the type carries none. */
