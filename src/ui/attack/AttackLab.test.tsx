@@ -162,6 +162,42 @@ describe('the Find an attack panel', () => {
     expect(configure).toMatchObject({ type: 'configure', scenario: { twins: { replicas: [0, 1], side } } });
   }, 30_000);
 
+  it('liars that may switch behaviour: a colluder and a silent liar break agreement only when the box is ticked, and the opened run breaks it', async () => {
+    // As given, one colluder cannot split the honest replicas (f = 1); the silent liar turned colluder can.
+    const scenario: Scenario = { ...defaultScenario(), f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'silent' } } };
+    // Played fast: the honest replicas split only after a view change, near t = 1 s.
+    const { settle, sent, time } = renderWith({ scenario, speed: 5000 });
+    await settle();
+    openDrawer('Attack');
+    const panel = screen.getByRole('region', { name: 'Find an attack' });
+    fireEvent.change(within(panel).getByRole('textbox', { name: /Budget \(schedules\)/ }), { target: { value: '600' } });
+    const liars = within(panel).getByRole('checkbox', { name: 'Liars may switch behaviour mid-run' }) as HTMLInputElement;
+    expect(liars.checked).toBe(false);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(within(panel).getByText('No attack found in 600 schedules.')).toBeTruthy(), { timeout: 20_000 });
+    fireEvent.click(liars);
+    expect(liars.checked).toBe(true);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Search' }));
+    await waitFor(() => expect(within(panel).getByRole('button', { name: 'Open in the visualizer' })).toBeTruthy(), { timeout: 20_000 });
+    expect(panel.textContent).toMatch(/executed different requests/);
+    const steps = within(panel).getByRole('list', { name: 'The shrunk schedule' });
+    expect(steps.textContent).toMatch(/Replica 1 lies: collude/);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Open in the visualizer' }));
+    await settle();
+    // The run opens on the liars as given, and switches replica 1 where the schedule did.
+    const configure = sent.filter((c) => c.type === 'configure').at(-1);
+    expect(configure).toMatchObject({ type: 'configure', scenario: { malicious: scenario.malicious } });
+    expect(configure?.type === 'configure' && configure.interventions?.map((i) => i.intervention)).toContainEqual({ kind: 'setBehaviour', id: 1, behaviour: { kind: 'collude' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Play' }));
+    for (let k = 0; k < 200 && !screen.queryByText(/Safety violated/); k++) {
+      time.advance(100);
+      await settle();
+    }
+    const banner = screen.getAllByRole('alert').find((a) => a.classList.contains('safety-banner'));
+    expect(banner?.textContent).toMatch(/Safety violated at #1: Replica 2 and Replica 3 committed different requests/);
+    expect(banner?.textContent).toMatch(/m = 2 malicious replicas but PBFT tolerates only f = 1/);
+  }, 40_000);
+
   it('with m ≤ f nothing is found, and the panel says in how many schedules', async () => {
     const { settle } = renderLab({ ...defaultScenario(), f: 1, malicious: { 0: { kind: 'collude' } } });
     await settle();
