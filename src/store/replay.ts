@@ -28,6 +28,8 @@ export interface MessageRecord extends MessageSummary {
   endIndex: number;
   /** Trace index at which a new cut caught it on the wire and held it (−1: never). */
   holdIndex: number;
+  /** What it waits for from `holdIndex` on is a hand (deliver by hand, or its sender held), not a partition's Heal. */
+  forHand: boolean;
   /** Trace index at which Heal released it (−1: not yet), when, and when it then arrives. */
   releaseIndex: number;
   releaseT: number;
@@ -222,6 +224,7 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
       endIndex: -1,
       // Waiting for a hand is drawn as waiting at a cut: part-way along, until a hand (or the network model) takes it.
       holdIndex: e.held || e.hand ? e.i : -1,
+      forHand: e.hand === true,
       releaseIndex: -1,
       releaseT: -1,
       releaseArriveAt: -1,
@@ -245,7 +248,10 @@ function indexEvent(run: RunState, e: TraceEvent): MessageRecord | undefined {
     }
   } else if (e.kind === 'hold') {
     const record = run.messageById.get(e.msg.id);
-    if (record) record.holdIndex = e.i;
+    if (record) {
+      record.holdIndex = e.i;
+      record.forHand = e.hand === true;
+    }
   } else if (e.kind === 'release') {
     const record = run.messageById.get(e.msg.id);
     if (record) {

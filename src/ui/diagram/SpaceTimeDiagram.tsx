@@ -19,6 +19,7 @@ import {
   distanceToSegment,
   ARROW_HEAD,
   FLYING_FRONT,
+  flightWords,
   LOST_CROSS,
   lostCross,
   lifelineLabels,
@@ -76,7 +77,7 @@ function arrowLabel(a: DiagramArrow): string {
     ? `${route}, t=${m.sendT.toFixed(1)}–${a.arriveAt.toFixed(1)}`
     : a.state === 'lost'
       ? `${route}, lost at t=${a.arriveAt.toFixed(1)}${m.by === 'partition' ? ': the network is partitioned' : m.by === 'link' ? ' on the lossy link' : ''}`
-      : `${route}, sent t=${m.sendT.toFixed(1)}, ${a.held ? 'held at the cut' : 'in flight'}`;
+      : `${route}, sent t=${m.sendT.toFixed(1)}, ${flightWords(a)}`;
 }
 
 /** One message: send time on the sender's lifeline to arrival time on the receiver's, cut short with ✕ if lost. */

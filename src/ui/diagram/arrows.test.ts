@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../sim/scenario';
 import { Session } from '../../sim/session';
+import type { Scenario } from '../../sim/types';
 import { emptyRun, mergeEvents } from '../../store/replay';
 import { isDrawn } from '../../store/thinning';
-import { diagramContent, diagramWindow, distanceToSegment, niceSpan } from './arrows';
+import { diagramContent, diagramWindow, distanceToSegment, flightWords, niceSpan } from './arrows';
 
-function runOf(f: number, until: number) {
-  const session = new Session(defaultScenario({ f, requests: 2, dropRate: 0.02, seed: 9 }));
+function runOf(f: number, until: number, scenario: Partial<Scenario> = {}) {
+  const session = new Session({ ...defaultScenario({ f, requests: 2, dropRate: 0.02, seed: 9 }), ...scenario });
   session.runUntil(until);
   const run = emptyRun();
   run.n = session.sim.n;
@@ -55,6 +56,24 @@ describe('the space-time diagram’s arrows', () => {
     }
     expect(distanceToSegment(5, 5, 0, 0, 10, 0)).toBe(5);
     expect(distanceToSegment(-3, 4, 0, 0, 10, 0)).toBe(5);
+  });
+});
+
+describe('an arrow that waits says what for', () => {
+  const waiting = (scenario: Partial<Scenario>) => {
+    const { run } = runOf(1, 100, { dropRate: 0, ...scenario });
+    const content = diagramContent(run.messages, run.length, run.endTime, 0, run.endTime, run.maxTransit, 1e9);
+    return content.arrows.filter((a) => a.state === 'flying').map(flightWords);
+  };
+
+  it('under deliver by hand, for a hand — not for a Heal, with no partition drawn', () => {
+    expect(waiting({ byHand: true })).toEqual(['waiting for a hand']);
+  });
+
+  it('across a partition that holds, at the cut', () => {
+    const words = waiting({ partition: [0], partitionRule: 'hold' });
+    expect(words.length).toBeGreaterThan(0);
+    expect(new Set(words)).toEqual(new Set(['held at the cut']));
   });
 });
 

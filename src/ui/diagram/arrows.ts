@@ -15,8 +15,14 @@ export interface DiagramArrow {
   reach: number;
   /** Its arrival as known at the moment drawn: after a partition held it and Heal released it, the release's. */
   arriveAt: number;
-  /** Waiting at a partition's cut at the moment drawn (drawn in flight, up to the cut). */
+  /** Waiting at a partition's cut, or for a hand, at the moment drawn (drawn in flight, up to the cut). */
   held: boolean;
+}
+
+/** What an arrow in flight is doing, in words (its accessible name, on the page and in an exported diagram). */
+export function flightWords(a: DiagramArrow): string {
+  if (!a.held) return 'in flight';
+  return a.message.forHand ? 'waiting for a hand' : 'held at the cut';
 }
 
 /** A message's arrival and whether it waits at a cut, as known after the first `cursor` events. */

@@ -11,6 +11,7 @@ import {
   diagramGeometry,
   ARROW_HEAD,
   FLYING_FRONT,
+  flightWords,
   lifelineLabels,
   LOST_CROSS,
   lostCross,
@@ -56,7 +57,7 @@ function arrowSvg(a: DiagramArrow, ends: ReturnType<typeof arrowEnds>, palette: 
   const name =
     a.state === 'delivered'
       ? `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, t=${m.sendT.toFixed(1)}–${a.arriveAt.toFixed(1)}`
-      : `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, ${a.state === 'lost' ? (m.by === 'partition' ? 'lost: the network is partitioned' : 'lost') : a.held ? 'held at the cut' : 'in flight'}`;
+      : `${typeLabel(m.type)} ${nodeName(m.from)} → ${nodeName(m.to)}, ${a.state === 'lost' ? (m.by === 'partition' ? 'lost: the network is partitioned' : 'lost') : flightWords(a)}`;
   return tag(
     'g',
     { class: 'arrow', 'data-type': typeLabel(m.type), 'data-from': m.from === CLIENT ? 'client' : m.from, 'data-to': m.to === CLIENT ? 'client' : m.to, 'data-state': a.state },
