@@ -119,6 +119,23 @@ test.describe('Attack lab', () => {
     await noSeriousAxeViolations(page, 'the Find an attack panel');
   });
 
+  test('an arrow clicked in the space-time diagram selects the same message’s row', async ({ page }) => {
+    await open(page);
+    await byHand(page);
+    await network(page).getByRole('button', { name: /^Deliver REQUEST client → 0/ }).click();
+    await expect(network(page).getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(3);
+    // Three PRE-PREPAREs wait for a hand; the one to replica 2 is picked in the diagram, not the first of the list.
+    const arrow = page.getByRole('group', { name: 'Space-time diagram' }).getByRole('img', { name: /^PRE-PREPARE Replica 0 → Replica 2, sent t=[\d.]+, waiting for a hand$/ });
+    await expect(arrow).toHaveCount(1);
+    await expect(network(page).locator('tr[aria-current="true"]').filter({ hasText: /PRE-PREPARE\s*0 → 2/ })).toHaveCount(0);
+    // Arrows cross each other, so click this one itself rather than a point on the screen (as the classroom spec does).
+    await arrow.dispatchEvent('click');
+    const row = network(page).locator('tr[aria-current="true"]');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText(/PRE-PREPARE\s*0 → 2/);
+    await expect(page.getByRole('img', { name: 'Selected: PRE-PREPARE from Replica 0 to Replica 2' })).toBeVisible();
+  });
+
   test('at n = 13 the dots are painted on a canvas: clicking one selects its row, as an SVG dot does', async ({ page }) => {
     await open(page, '?f=4', 13);
     await byHand(page);

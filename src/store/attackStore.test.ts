@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
+import type { AttackCommand } from '../worker/attackProtocol';
+import { connectAttackInProcess, type ConnectAttackWorker } from '../worker/attackTransport';
 import { inProcessAttacks } from './attackTestkit';
-import { readSearchTwins } from './attackStore';
+import { createAttackStore, readSearchTwins, type AttackStore } from './attackStore';
+import { steppingClock } from './sweepTestkit';
+
+/** Until the search that runs is over. */
+const ended = (store: AttackStore) => new Promise<void>((resolve) => store.subscribe((s) => s.search?.status !== 'running' && resolve()));
 
 describe('the twins a search runs', () => {
   const scenario = defaultScenario({ f: 1, malicious: { 2: { kind: 'silent' } } });
@@ -30,9 +36,46 @@ describe('the twins a search runs', () => {
     // The liar made honest: one twin is the one faulty replica f = 1 allows.
     expect(actions.start({ ...scenario, malicious: {} })).toBe(true);
     expect(store.getState().search).toMatchObject({ status: 'running', twins: [0] });
-    await new Promise<void>((resolve) => store.subscribe((s) => s.search?.status !== 'running' && resolve()));
+    await ended(store);
     // m ≤ f: safety holds however the twin's second instance is placed.
     expect(store.getState().search).toMatchObject({ status: 'none', schedulesTried: 50 });
+    actions.dispose();
+  }, 30_000);
+});
+
+describe('liars that may switch behaviour', () => {
+  it('the box reaches every block the workers are sent, and the schedule found switches the liar', async () => {
+    const sent: AttackCommand[] = [];
+    const inProcess = connectAttackInProcess({ clock: steppingClock() });
+    const connect: ConnectAttackWorker = (onEvent) => {
+      const worker = inProcess(onEvent);
+      return { send: (cmd) => (sent.push(cmd), worker.send(cmd)), dispose: worker.dispose };
+    };
+    const store = createAttackStore({ connect, workers: 2, clock: steppingClock() });
+    const { actions } = store.getState();
+    // One colluder and a silent liar: as given, agreement holds (npm run sim -- search … --liars as-given finds nothing).
+    const scenario = defaultScenario({ f: 1, malicious: { 0: { kind: 'collude' }, 1: { kind: 'silent' } } });
+    actions.setBudget('600');
+    expect(store.getState().form.liars).toBe('as-given');
+    actions.setLiars('any');
+    expect(actions.start(scenario)).toBe(true);
+    expect(store.getState().search).toMatchObject({ status: 'running', liars: 'any' });
+    await ended(store);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.map((c) => c.liars)).toEqual(sent.map(() => 'any'));
+    const found = store.getState().search;
+    expect(found?.status).toBe('found');
+    // The liars stay as given in the scenario; the switch that broke agreement is a step of the schedule.
+    expect(found?.foundScenario?.malicious).toEqual(scenario.malicious);
+    expect(found?.schedule?.map((s) => s.intervention)).toContainEqual({ kind: 'setBehaviour', id: 1, behaviour: { kind: 'collude' } });
+
+    sent.length = 0;
+    actions.setLiars('as-given');
+    expect(actions.start(scenario)).toBe(true);
+    await ended(store);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.some((c) => c.liars !== undefined)).toBe(false);
+    expect(store.getState().search).toMatchObject({ status: 'none', liars: 'as-given', schedulesTried: 600 });
     actions.dispose();
   }, 30_000);
 });

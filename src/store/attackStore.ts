@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { GOALS, type Goal, type GoalViolation } from '../sim/attack/goals';
+import type { LiarChoices } from '../sim/attack/search';
 import { readTwins } from '../sim/params';
 import { replicaCount } from '../sim/scenario';
 import { twinsProblemText } from '../sim/twins';
@@ -31,6 +32,8 @@ export interface AttackForm {
   budget: string;
   /** Replicas to run as twins, as typed ("0,1"; empty: none beyond the scenario's own). */
   twins: string;
+  /** Whether the search may switch the liars among every behaviour mid-run, or keeps each liar's as given. */
+  liars: LiarChoices;
 }
 
 export type SearchStatus = 'running' | 'found' | 'none' | 'cancelled' | 'error';
@@ -45,6 +48,8 @@ export interface AttackSearch {
   budget: number;
   /** The replicas it ran as twins, drawing their side per schedule (empty: none beyond the scenario's own). */
   twins: NodeId[];
+  /** Whether the liars could switch behaviour mid-run (their switches are steps of the schedule found). */
+  liars: LiarChoices;
   schedulesTried: number;
   schedulesPerSec: number;
   /** Real ms it started at (the progress bar of a time budget). */
@@ -74,6 +79,7 @@ export interface AttackActions {
   setBudgetKind(kind: BudgetKind): void;
   setBudget(text: string): void;
   setTwins(text: string): void;
+  setLiars(liars: LiarChoices): void;
   /** Searches the scenario for the goal; false (with `problem` or `twinsProblem` set) when the budget or twins are not usable. */
   start(scenario: Scenario): boolean;
   cancel(): void;
@@ -148,6 +154,9 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
       setTwins(twins) {
         set((s) => ({ form: { ...s.form, twins }, twinsProblem: null }));
       },
+      setLiars(liars) {
+        set((s) => ({ form: { ...s.form, liars } }));
+      },
       start(scenario) {
         const { form } = get();
         const read = readBudget(form.budgetKind, form.budget);
@@ -166,6 +175,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
             // The scenario's own seed: the same scenario and goal find the same attack, on any machine.
             seed: scenario.seed,
             ...(twins.length > 0 ? { twins } : {}),
+            ...(form.liars === 'any' ? { liars: form.liars } : {}),
             budget: form.budgetKind === 'schedules' ? { schedules: read.value } : { ms: read.value * 1000 },
           },
           {
@@ -188,6 +198,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
             budgetKind: form.budgetKind,
             budget: read.value,
             twins,
+            liars: form.liars,
             schedulesTried: 0,
             schedulesPerSec: 0,
             startedAt: clock(),
@@ -225,7 +236,7 @@ export function createAttackStore(options: AttackStoreOptions): AttackStore {
       },
     };
     return {
-      form: { goal: 'agreement', budgetKind: 'schedules', budget: String(BUDGET_RANGE.schedules.default), twins: '' },
+      form: { goal: 'agreement', budgetKind: 'schedules', budget: String(BUDGET_RANGE.schedules.default), twins: '', liars: 'as-given' },
       problem: null,
       twinsProblem: null,
       search: null,

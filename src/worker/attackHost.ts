@@ -26,6 +26,7 @@ export function createAttackHost(post: (event: AttackEvent) => void, deps: Attac
           goal: cmd.goal,
           seed: cmd.seed,
           ...(cmd.twins ? { twins: cmd.twins } : {}),
+          ...(cmd.liars ? { liars: cmd.liars } : {}),
           budget: { schedules: cmd.to, ...(cmd.ms !== undefined ? { ms: cmd.ms } : {}) },
           slice: { offset: from, stride: 1 },
           clock: deps.clock,

@@ -5,6 +5,7 @@
  * k is started and the workers busy beyond it are stopped; the blocks below k run to their end.
  */
 import type { Goal } from '../sim/attack/goals';
+import type { LiarChoices } from '../sim/attack/search';
 import type { NodeId, Scenario } from '../sim/types';
 import type { AttackEvent, FoundAttack } from './attackProtocol';
 import type { AttackWorker, ConnectAttackWorker } from './attackTransport';
@@ -22,6 +23,8 @@ export interface AttackPlan {
   seed: number;
   /** Replicas to run as twins, each schedule drawing the side their second instances talk to. */
   twins?: NodeId[];
+  /** Whether the liars may switch behaviour mid-run (absent: as given). */
+  liars?: LiarChoices;
   budget: AttackBudget;
 }
 
@@ -112,7 +115,7 @@ export function startAttackPool(plan: AttackPlan, options: AttackPoolOptions): A
     nextFrom = to;
     const id = blocks++;
     s.block = { id, from, tried: 0 };
-    s.link.send({ type: 'search', block: id, scenario: plan.scenario, goal: plan.goal, seed: plan.seed, ...(plan.twins ? { twins: plan.twins } : {}), from, to, ...(deadline < Number.POSITIVE_INFINITY ? { ms: Math.max(1, deadline - now) } : {}) });
+    s.link.send({ type: 'search', block: id, scenario: plan.scenario, goal: plan.goal, seed: plan.seed, ...(plan.twins ? { twins: plan.twins } : {}), ...(plan.liars ? { liars: plan.liars } : {}), from, to, ...(deadline < Number.POSITIVE_INFINITY ? { ms: Math.max(1, deadline - now) } : {}) });
   };
 
   const onEvent = (s: Slot, event: AttackEvent) => {

@@ -6,6 +6,7 @@
  * attack at the lowest number wins, as one search alone would have found it.
  */
 import type { Goal, GoalViolation } from '../sim/attack/goals';
+import type { LiarChoices } from '../sim/attack/search';
 import type { NodeId, Scenario, TimedIntervention } from '../sim/types';
 
 export type AttackCommand = {
@@ -17,6 +18,8 @@ export type AttackCommand = {
   seed: number;
   /** Replicas to run as twins, the side their second instances talk to drawn per schedule (search's `twins`). */
   twins?: NodeId[];
+  /** Whether the liars may switch behaviour mid-run (search's `liars`; absent: as given). */
+  liars?: LiarChoices;
   /** Schedules from … to − 1. */
   from: number;
   to: number;
@@ -28,7 +31,10 @@ export type AttackCommand = {
 export interface FoundAttack {
   /** The schedule's number. */
   k: number;
-  /** The shrunk schedule, to replay from the scenario's seed (the calm network after it is implicit). */
+  /**
+   * The shrunk schedule, to replay from the scenario's seed (the calm network after it is implicit). A liar's switch of
+   * behaviour is one of its steps (setBehaviour): the scenario keeps the liars as given, and the replay switches them.
+   */
   schedule: TimedIntervention[];
   violation: GoalViolation | null;
   /** The scenario it replays on: the one searched, with the twins' side as this schedule drew it. */

@@ -44,6 +44,9 @@ export interface Slice {
   stride: number;
 }
 
+/** 'as-given': each liar keeps its behaviour; 'any': a liar may switch among every behaviour mid-run. */
+export type LiarChoices = 'as-given' | 'any';
+
 export interface SearchOptions {
   scenario: Scenario;
   goal: Goal;
@@ -54,8 +57,8 @@ export interface SearchOptions {
   onProgress?: (progress: SearchProgress) => boolean | void;
   /** Real time in ms (performance.now): the core reads no clock of its own, so the caller lends one for rate and budget. */
   clock?: () => number;
-  /** 'as-given' (default): each liar keeps its behaviour; 'any': a liar may switch among every behaviour mid-run. */
-  liars?: 'as-given' | 'any';
+  /** Default 'as-given'. */
+  liars?: LiarChoices;
   /**
    * Replicas to run as twins (none of them a liar of the scenario's): every schedule draws the side of the network their
    * second instances talk to (`scenario.twins.side`). Absent: the scenario's own `twins`, if any, as they stand.
@@ -204,7 +207,7 @@ export function generate(
   given: Scenario,
   seed: number,
   k: number,
-  options: { maxSteps?: number; liars?: 'as-given' | 'any'; twins?: NodeId[] } = {},
+  options: { maxSteps?: number; liars?: LiarChoices; twins?: NodeId[] } = {},
   workspace = new Workspace(),
 ): { sim: Simulation; steps: () => TimedIntervention[]; scenario: Scenario } {
   const rng = createRng(seed, `schedule ${k}`);

@@ -103,7 +103,8 @@ function Result({ search }: { search: AttackSearch }) {
 
 /**
  * Find an attack: the machine searches the scenario as it stands (n, who lies and how, the network) for a schedule —
- * delivery orders, drops, duplicates, timer firings, the liars' choices — that breaks the goal, in a pool of workers.
+ * delivery orders, drops, duplicates, timer firings, the liars' choices (and, if ticked, switches of their behaviour) —
+ * that breaks the goal, in a pool of workers.
  */
 export function AttackPanel() {
   const scenario = useLab((s) => s.scenario);
@@ -168,6 +169,11 @@ export function AttackPanel() {
             disabled={running}
             size={6}
           />
+        </label>
+        <label title="In each schedule the search may switch a liar to any behaviour of this protocol, at moments it draws; unticked, each liar keeps the behaviour the scenario gives it">
+          <span>
+            <input type="checkbox" checked={form.liars === 'any'} onChange={(e) => a.setLiars(e.currentTarget.checked ? 'any' : 'as-given')} disabled={running} /> Liars may switch behaviour mid-run
+          </span>
         </label>
         {running ? (
           <button type="button" onClick={a.cancel}>
