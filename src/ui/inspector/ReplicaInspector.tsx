@@ -23,15 +23,20 @@ function replicaList(ids: readonly NodeId[]): string {
 }
 
 /**
- * Who signed what it holds for a slot: the PRE-PREPARE's proposer and the PREPAREs' signers — for a prepared slot, the
- * certificate a VIEW-CHANGE would carry (the seed signs nothing: it lists the voters it counted).
+ * Who signed what it holds for a slot: the proposal's sender (PBFT's PRE-PREPARE, HotStuff's PREPARE, Tendermint's
+ * PROPOSAL) and the signers of the votes it counts first — for a prepared PBFT slot, the certificate a VIEW-CHANGE
+ * would carry (the seed signs nothing: it lists the voters it counted).
  */
 function Proof({ slot, protocol }: { slot: SlotInspection; protocol: ProtocolDescriptor }) {
   if (slot.proposer === null && slot.prepareSigners.length === 0) return null;
   const prepares = messageWords(protocol.quorums.prepared.votes).label;
   return (
     <p className="proof">
-      {slot.proposer !== null && <>PRE-PREPARE from replica {slot.proposer}; </>}
+      {slot.proposer !== null && (
+        <>
+          {messageWords(protocol.proposal).label} from replica {slot.proposer};{' '}
+        </>
+      )}
       {prepares}s signed by {slot.prepareSigners.length === 1 ? 'replica' : 'replicas'} {replicaList(slot.prepareSigners)}
     </p>
   );
@@ -75,10 +80,11 @@ function ViewChanges({ data }: { data: ReplicaInspection }) {
   );
 }
 
-function TimerBar({ timer, now }: { timer: NonNullable<ReplicaInspection['timer']>; now: number }) {
+/** A running timer, and what it waits for in its protocol's words (PBFT's NEW-VIEW, HotStuff's QC, Tendermint's step). */
+function TimerBar({ timer, now, protocol }: { timer: NonNullable<ReplicaInspection['timer']>; now: number; protocol: ProtocolDescriptor }) {
   const span = Math.max(1e-9, timer.deadline - timer.startedAt);
   const done = Math.min(1, Math.max(0, (now - timer.startedAt) / span));
-  const what = timer.kind === 'view-change' ? 'waiting for NEW-VIEW' : 'waiting for the request to execute';
+  const what = protocol.timers[timer.kind] ?? 'running';
   return (
     <div className="timer-bar">
       <meter min={0} max={1} value={done} aria-label={`Timer ${Math.round(done * 100)} % elapsed`} />
@@ -144,7 +150,7 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
           <strong>☠ Malicious ({data.behaviour.kind}):</strong> {BEHAVIOUR_DESCRIPTIONS[data.behaviour.kind]}
         </p>
       )}
-      {data.timer ? <TimerBar timer={data.timer} now={now} /> : <p className="muted">No timer running.</p>}
+      {data.timer ? <TimerBar timer={data.timer} now={now} protocol={protocol} /> : <p className="muted">No timer running.</p>}
       {data.resend && (
         <p className="muted">
           If nothing moves, it says again what it said at {formatTime(data.resend.deadline)}
