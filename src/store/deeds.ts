@@ -46,15 +46,18 @@ export function deedsIn(events: readonly TraceEvent[], { n, mode, behaviours }: 
   const liarOf = (id: NodeId): Behaviour | null => (id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
   const protocol = protocolOf(mode);
   const { narration } = protocol;
-  const tookOver = events.some((e) => e.kind === 'new-view');
+  // Only a protocol whose new leader sends a message of its own on taking over (PBFT's NEW-VIEW) re-proposes in it.
+  const tookOver = narration.sendsOnView('new-view', true).length > 0 && events.some((e) => e.kind === 'new-view');
+  const toLeader = new Set(protocol.messages.filter((m) => m.toLeader).map((m) => m.type));
   /** Per liar, per "type|seq": the deed being gathered. */
   const deeds = new Map<string, Deed>();
   const deed = (liar: NodeId, behaviour: Behaviour, type: MessageType, seq: number): Deed => {
     const numbered = messageWords(type).numbered;
     const key = `${liar}|${type}|${numbered ? seq : 0}`;
     let d = deeds.get(key);
-    // A message for the leader alone (HotStuff's votes and NEW-VIEW) is told to one replica; the rest to every other.
-    const audience = messageWords(type).toLeader ? 1 : n - 1;
+    // A message the run's protocol sends to the leader alone (HotStuff's votes and NEW-VIEW) is told to one replica;
+    // the rest — and another protocol's types a flooding liar makes up — to every other.
+    const audience = toLeader.has(type) ? 1 : n - 1;
     if (!d) deeds.set(key, (d = { liar, behaviour, type, seq: numbered ? seq : 0, held: null, audience, sent: [], verdict: 'honest' }));
     return d;
   };

@@ -286,3 +286,15 @@ describe("HotStuff's and Tendermint's leaders and new views, in their own words"
     }
   });
 });
+
+describe("a liar's proposal in the step it enters a round or view", () => {
+  it("Tendermint: round 1's silent proposer is said to withhold its PROPOSAL as it starts the round (no NEW-VIEW carries one)", () => {
+    // Round 0's proposer of height 1 is silent, and so is round 1's: it starts the round and proposes, but nothing leaves it.
+    const scenario = defaultScenario({ mode: 'tendermint', f: 2, requests: 1, malicious: { 1: { kind: 'silent' }, 2: { kind: 'silent' } } });
+    const steps = play(scenario, () => false, 800);
+    const step = stepWhere(steps, (e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === 2 && e.view === 1);
+    expect(step.events.some((e) => e.kind === 'new-view' && e.replica === 2 && e.view === 1)).toBe(true);
+    expect(sendsOf(step, 2, 'PROPOSAL')).toEqual([]);
+    expect(narrate(scenario, step)).toContain('The proposer of height 1, round 1 (Replica 2) proposes a value. Replica 2 is silent (crashed): no PROPOSAL for #1 leaves it');
+  });
+});
