@@ -140,9 +140,7 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
     case 'release':
       return `Heal joined the two sides: the messages held at the cut go on, in the order they were sent, so the replicas that were cut off catch up on what they missed.`;
     case 'request':
-      return cause.retransmit
-        ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${cause.timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`
-        : `The client sends request ${cause.timestamp} to the replica it believes is the primary; the primary will give it a sequence number.`;
+      return narration.clientSends(cause.timestamp, cause.retransmit, { who: 'Client', n, f, quorum, m });
     case 'deliver': {
       const { msg } = cause;
       if (cause.ignored) return `${nodeName(msg.to)} ignored this ${typeLabel(msg.type)}: ${cause.ignored}. Replicas check every message, which is how liars are contained.`;
@@ -184,10 +182,10 @@ function deedStory(
     if (proposed.length > 0) intro = `${protocol.narration.proposed(proposed.map((e) => e.seq), proposed[0].view, about)} `;
   } else if (role === 'view-change') {
     const started = find(events, 'view-change', (e) => e.replica === deed.liar);
-    if (started) intro = `${nodeName(deed.liar)} starts a view change to view ${started.view}. `;
+    if (started) intro = `${protocol.narration.viewIntro('view-change', started.view, about)} `;
   } else if (role === 'new-view') {
     const took = find(events, 'new-view', (e) => e.replica === deed.liar);
-    if (took) intro = `${nodeName(deed.liar)} takes over as the primary of view ${took.view}. `;
+    if (took) intro = `${protocol.narration.viewIntro('new-view', took.view, about)} `;
   }
   // The same lie at other numbers, and its other lies in this step, in brief.
   const alike = deeds.filter((d) => d !== deed && d.liar === deed.liar && d.type === deed.type && d.verdict === deed.verdict).map((d) => `#${d.seq}`);

@@ -100,8 +100,15 @@ export interface ProtocolNarration {
   viewChangeStarted(e: ViewChangeEvent, facts: NarrationFacts, how: { joined: boolean; before: string; after: string }): string;
   /** It entered a view or round (the trace's new-view event); null when the step's other events tell it better. */
   enteredView(e: NewViewEvent, facts: NarrationFacts, how: ViewEntry): string | null;
+  /**
+   * The step a liar's view-change (`view-change`) or new-view (`new-view`) message belongs to, introduced: it gave up
+   * on its view and asks for `view`, or it took over `view` as its leader ("Replica 1 starts a view change to view 1.").
+   */
+  viewIntro(kind: 'view-change' | 'new-view', view: number, facts: NarrationFacts): string;
   /** The step a liar's proposal belongs to, introduced ("The primary (Replica 0) assigns #1 to the request."). */
   proposed(seqs: readonly number[], view: number, facts: NarrationFacts): string;
+  /** The client sends request `timestamp` (again, when `retransmit`: it waited in vain for f+1 matching replies). */
+  clientSends(timestamp: number, retransmit: boolean, facts: NarrationFacts): string;
   /** What a replica does with a client's request it had not seen, when it relays it (a clause: "relays it to …"). */
   relaysRequest: string;
   /** It started a timer that fires at `deadline` (as the page writes a time): what it waits for. */
@@ -122,6 +129,11 @@ export interface ProtocolDescriptor {
    * proposer of height seq, round view — the protocol's one rule, which its replicas follow too.
    */
   proposerOf(at: { view: number; seq: number }, n: number): NodeId;
+  /**
+   * What it calls a view (Tendermint: a round), the replica that leads one (primary, leader, proposer) and the others
+   * (PBFT's backups), as the inspector names a replica's view and role.
+   */
+  terms: { view: string; leader: string; follower: string };
   /** What each of its timers waits for, in its own words (the inspector's timer bar). */
   timers: Partial<Readonly<Record<TimerKind, string>>>;
   /** Where a replica can stand for one request, in order. */

@@ -29,6 +29,9 @@ describe("the inspector in the run's protocol's words", () => {
     act(() => lab.actions.selectReplica(1));
     await act(() => lab.frame());
     expect(inspector().textContent).toContain('PROPOSAL from replica 1');
+    // Its round, and its role there: height 1's proposer in round 0.
+    expect(screen.getByText('Round').nextElementSibling?.textContent).toBe('0');
+    expect(screen.getByText('Role').nextElementSibling?.textContent).toBe('proposer');
     expect(inspector().textContent).not.toContain('PRE-PREPARE');
 
     const waiting = lab.trace().find((e) => e.kind === 'timer' && e.action === 'start' && e.replica !== 1);

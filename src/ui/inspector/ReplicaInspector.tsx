@@ -50,7 +50,12 @@ function Slot({ slot, f, protocol }: { slot: SlotInspection; f: number; protocol
       <div className="slot-head">
         <strong>#{slot.seq}</strong>
         <span>{slot.phase ? protocol.phaseNames[slot.phase] : 'votes only'}</span>
-        {slot.view !== null && <span className="muted">v{slot.view}</span>}
+        {slot.view !== null && (
+          <span className="muted">
+            {protocol.terms.view.charAt(0)}
+            {slot.view}
+          </span>
+        )}
         {slot.digest && <code title="digest">{slot.digest.slice(0, 8)}</code>}
       </div>
       <Votes label={messageWords(prepared.votes).label} count={slot.prepares} quorum={slot.prepareQuorum} formula={prepared.formula(f)} />
@@ -96,16 +101,17 @@ function TimerBar({ timer, now, protocol }: { timer: NonNullable<ReplicaInspecti
 }
 
 function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f: number; now: number; stale: boolean; protocol: ProtocolDescriptor }) {
+  const { terms } = protocol;
   return (
     <div className={`inspection ${stale ? 'stale' : ''}`}>
       <dl className="facts">
         <div>
-          <dt>View</dt>
+          <dt>{terms.view.charAt(0).toUpperCase() + terms.view.slice(1)}</dt>
           <dd>{data.view}</dd>
         </div>
         <div>
           <dt>Role</dt>
-          <dd>{data.viewChanging ? `changing to view ${data.view}` : data.role}</dd>
+          <dd>{data.viewChanging ? `changing to ${terms.view} ${data.view}` : data.role === 'primary' ? terms.leader : terms.follower}</dd>
         </div>
         <div>
           <dt>Executed up to</dt>

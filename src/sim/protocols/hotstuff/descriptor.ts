@@ -33,6 +33,7 @@ export const hotstuff: ProtocolDescriptor = {
   finalVote: 'HS_VOTE_COMMIT',
   proposal: 'HS_PREPARE',
   proposerOf: ({ view }, n) => leaderOf(view, n),
+  terms: { view: 'view', leader: 'leader', follower: 'not the leader of this view' },
   timers: { view: 'view timer (pacemaker): waiting for a new QC; when it fires, the replica moves to the next view and sends NEW-VIEW with its prepareQC to that view’s leader' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'voted PREPARE', prepared: 'locked (lockedQC)', committed: 'decided (commitQC)', executed: 'executed' },
@@ -112,7 +113,12 @@ export const hotstuff: ProtocolDescriptor = {
       if (heard && heard.from === e.primary) return `${who} heard ${leader}, the leader of view ${e.view}, show a valid QC, so it joins view ${e.view}${told}.`;
       return `${who} enters view ${e.view}, led by ${leader}${told}.`;
     },
+    viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who}'s view timer expired: it moves on to view ${view}.` : `${who} enters view ${view}, which it leads.`),
     proposed: (seqs, view, { who }) => `The leader of view ${view} (${who}) proposes a leaf at height ${seqs.join(' and ')}.`,
+    clientSends: (timestamp, retransmit, { f }) =>
+      retransmit
+        ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: each relays it to the others, and their view timers leave behind a leader that does nothing with it.`
+        : `The client sends request ${timestamp} to one replica, which relays it to every other: leaders rotate, and whichever leads next must know what waits.`,
     relaysRequest: 'relays it to every replica, as leaders rotate and each must know what waits; its view timer now runs while the request waits, so a silent leader is left behind',
     timerStarted: (deadline, { who }) => `${who} starts its view timer: if no new QC forms by ${deadline}, the pacemaker moves it to the next view.`,
   },

@@ -26,7 +26,7 @@ export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_M
  * the new primary multicasts NEW-VIEW on 2f+1 of them. The seed's protocol, which has none, speaks PBFT's words for
  * the rest (its request and timer sentences).
  */
-export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'proposed' | 'relaysRequest' | 'timerStarted'> = {
+export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'viewIntro' | 'proposed' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
   viewMessageArrived: (msg, { who, sender, quorum }) =>
     msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.` : null,
   sendsOnView: (kind, leads) => (kind === 'view-change' ? ['VIEW_CHANGE'] : leads ? ['NEW_VIEW'] : []),
@@ -40,8 +40,13 @@ export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' |
     e.replica === e.primary
       ? `${who} is the new primary of view ${e.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.`
       : `${who} checked the NEW-VIEW and enters view ${e.view} with ${leader} as primary; agreement resumes there.`,
+  viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} starts a view change to view ${view}.` : `${who} takes over as the primary of view ${view}.`),
   proposed: (seqs, _view, { who }) =>
     seqs.length === 1 ? `The primary (${who}) assigns #${seqs[0]} to the request.` : `The primary (${who}) assigns ${seqs.map((s) => `#${s}`).join(' and ')} to ${seqs.length} requests.`,
+  clientSends: (timestamp, retransmit, { f }) =>
+    retransmit
+      ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`
+      : `The client sends request ${timestamp} to the replica it believes is the primary; the primary will give it a sequence number.`,
   relaysRequest: 'relays it to the primary; its view-change timer now waits for the request to execute, so a silent primary is noticed',
   timerStarted: (deadline, { who }) => `${who} starts its timer: if nothing executes by ${deadline}, it will suspect the primary.`,
 };
@@ -54,6 +59,7 @@ export const pbft: ProtocolDescriptor = {
   finalVote: 'COMMIT',
   proposal: 'PRE_PREPARE',
   proposerOf: ({ view }, n) => primaryOf(view, n),
+  terms: { view: 'view', leader: 'primary', follower: 'backup' },
   timers: { request: 'waiting for the request to execute', 'view-change': 'waiting for NEW-VIEW' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed-local', executed: 'executed' },

@@ -17,6 +17,7 @@ export const seed: ProtocolDescriptor = {
   // View 0 for ever: replica 0.
   proposerOf: ({ view }, n) => primaryOf(view, n),
   // No timers: a lying primary is never replaced.
+  terms: { view: 'view', leader: 'primary', follower: 'backup' },
   timers: {},
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed', executed: 'executed' },

@@ -25,6 +25,7 @@ export const tendermint: ProtocolDescriptor = {
   proposal: 'PROPOSAL',
   // A slot's number is its height, its view the round.
   proposerOf: ({ view, seq }, n) => proposerOf(seq, view, n),
+  terms: { view: 'round', leader: 'proposer', follower: 'not the proposer of this round' },
   timers: {
     propose: 'timeoutPropose: waiting for the proposer’s PROPOSAL; when it expires, the replica prevotes nil',
     prevote: 'timeoutPrevote: 2f+1 PREVOTEs arrived, none yet for one value; when it expires, the replica precommits nil',
@@ -82,7 +83,12 @@ export const tendermint: ProtocolDescriptor = {
       if (heard) return `${who} saw messages of round ${e.view} from f+1 = ${f + 1} replicas, so at least one honest replica is there: it skips ahead to round ${e.view}, whose proposer is ${leader}. ${safe}`;
       return `${who} starts round ${e.view}, whose proposer is ${leader}.`;
     },
+    viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} moves on to round ${view}.` : `${who} starts round ${view}, where it is the proposer.`),
     proposed: (seqs, view, { who }) => `The proposer of height ${seqs.join(' and ')}, round ${view} (${who}) proposes a value.`,
+    clientSends: (timestamp, retransmit, { f }) =>
+      retransmit
+        ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: each relays it to the others, and their timeouts move past a proposer that does nothing with it.`
+        : `The client sends request ${timestamp} to one replica, which relays it to every other: proposers rotate with height and round, and whichever proposes next must know what waits.`,
     relaysRequest: 'relays it to every replica, as proposers rotate and each must know what waits; its timeouts may now run, so a silent proposer costs a round, not the height',
     timerStarted: (deadline, { who }) => `${who} starts a timeout of its round: if its step is not done by ${deadline}, it moves on (it prevotes nil, precommits nil, or starts the next round).`,
   },
