@@ -32,6 +32,9 @@ describe("the inspector in the run's protocol's words", () => {
     // Its round, and its role there: height 1's proposer in round 0.
     expect(screen.getByText('Round').nextElementSibling?.textContent).toBe('0');
     expect(screen.getByText('Role').nextElementSibling?.textContent).toBe('proposer');
+    // Tendermint keeps no checkpoints and no watermark window: the inspector shows none.
+    expect(screen.queryByText('Stable checkpoint')).toBeNull();
+    expect(screen.queryByText('Watermarks')).toBeNull();
     expect(inspector().textContent).not.toContain('PRE-PREPARE');
 
     const waiting = lab.trace().find((e) => e.kind === 'timer' && e.action === 'start' && e.replica !== 1);
@@ -69,5 +72,28 @@ describe("the inspector in the run's protocol's words", () => {
     const text = inspector().textContent;
     expect(text).toMatch(/view timer \(pacemaker\): waiting for a new QC/);
     expect(text).not.toContain('waiting for NEW-VIEW');
+  });
+
+  it("PBFT keeps its own words: a PRE-PREPARE from the primary, a view, backups, checkpoints and watermarks", async () => {
+    const lab = inProcessLab({ scenario: defaultScenario({ f: 1, requests: 1 }), speed: 1000 });
+    render(
+      <LabStoreContext.Provider value={lab.store}>
+        <ReplicaInspector />
+      </LabStoreContext.Provider>,
+    );
+    await act(() => lab.frame());
+    for (let k = 0; k < 20 && !lab.trace().some((e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica !== 0); k++) {
+      act(() => lab.actions.step());
+      await act(() => lab.frame());
+    }
+    const backup = lab.trace().find((e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica !== 0);
+    if (backup?.kind !== 'phase') throw new Error('no backup pre-prepared');
+    act(() => lab.actions.selectReplica(backup.replica));
+    await act(() => lab.frame());
+    expect(screen.getByRole('region', { name: 'Inspector' }).textContent).toContain('PRE-PREPARE from replica 0');
+    expect(screen.getByText('View').nextElementSibling?.textContent).toBe('0');
+    expect(screen.getByText('Role').nextElementSibling?.textContent).toBe('backup');
+    expect(screen.getByText('Stable checkpoint')).toBeTruthy();
+    expect(screen.getByText('Watermarks')).toBeTruthy();
   });
 });

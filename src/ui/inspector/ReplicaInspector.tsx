@@ -102,6 +102,8 @@ function TimerBar({ timer, now, protocol }: { timer: NonNullable<ReplicaInspecti
 
 function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f: number; now: number; stale: boolean; protocol: ProtocolDescriptor }) {
   const { terms } = protocol;
+  // Only PBFT keeps checkpoints and a watermark window: for the others those rows would show values they do not have.
+  const checkpoints = protocol.messages.some((m) => m.role === 'checkpoint');
   return (
     <div className={`inspection ${stale ? 'stale' : ''}`}>
       <dl className="facts">
@@ -117,19 +119,23 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
           <dt>Executed up to</dt>
           <dd>#{data.lastExecuted}</dd>
         </div>
-        <div>
-          <dt>Stable checkpoint</dt>
-          <dd>
-            #{data.stableCheckpoint.seq}{' '}
-            {data.stableCheckpoint.seq === 0 ? '(the initial state)' : `(CHECKPOINTs signed by ${replicaList(data.stableCheckpoint.signers)})`}
-          </dd>
-        </div>
-        <div>
-          <dt>Watermarks</dt>
-          <dd>
-            h = {data.lowWatermark}, H = {data.highWatermark}
-          </dd>
-        </div>
+        {checkpoints && (
+          <div>
+            <dt>Stable checkpoint</dt>
+            <dd>
+              #{data.stableCheckpoint.seq}{' '}
+              {data.stableCheckpoint.seq === 0 ? '(the initial state)' : `(CHECKPOINTs signed by ${replicaList(data.stableCheckpoint.signers)})`}
+            </dd>
+          </div>
+        )}
+        {protocol.picture.watermarks && (
+          <div>
+            <dt>Watermarks</dt>
+            <dd>
+              h = {data.lowWatermark}, H = {data.highWatermark}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Waiting requests</dt>
           <dd>{data.waiting}</dd>
@@ -165,7 +171,7 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
       )}
       <ViewChanges data={data} />
       {data.log.length === 0 ? (
-        <p className="muted">The log is empty (nothing above the stable checkpoint).</p>
+        <p className="muted">The log is empty{checkpoints ? ' (nothing above the stable checkpoint)' : ''}.</p>
       ) : (
         <ol className="slots" aria-label="Log by sequence number" tabIndex={0}>
           {data.log.map((slot) => (
