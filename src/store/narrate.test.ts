@@ -300,3 +300,16 @@ describe("a liar's proposal in the step it enters a round or view", () => {
     expect(narrate(scenario, step)).toContain('The proposer of height 1, round 1 (Replica 2) proposes a value. Replica 2 is silent (crashed): no PROPOSAL for #1 leaves it');
   });
 });
+
+describe('HotStuff and Tendermint, through a lossy network, never in PBFT’s words', () => {
+  it.each([
+    ['hotstuff', 'HotStuff'],
+    ['tendermint', 'Tendermint'],
+  ] as const)('%s: a lost message is its loss, and no step speaks of PBFT, a primary or a VIEW-CHANGE', (mode, name) => {
+    const scenario = defaultScenario({ mode, f: 1, requests: 3, dropRate: 0.2, seed: 4 });
+    const steps = play(scenario, () => false, 1500);
+    const words = steps.map((s) => narrate(scenario, s));
+    for (const w of words) expect(w).not.toMatch(/PBFT|primary|VIEW-CHANGE/);
+    expect(words.some((w) => w.includes(`${name} needs only quorums`))).toBe(true);
+  });
+});

@@ -55,12 +55,14 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
     const e = find(events, 'new-view', (v) => v.replica === replica);
     return e ? { entered: { view: e.view, leader: nodeName(e.primary) } } : {};
   };
+  /** What a sentence about nobody in particular may use. */
+  const shared = { who: '', n, f, quorum, m };
   const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m, sent: sentBy(replica), ...entered(replica) });
 
   const violation = find(events, 'violation');
   if (violation) {
     const v = violation.violation;
-    return `Safety is broken at #${v.seq}: ${v.message} PBFT promises agreement only while at most f = ${f} replicas are malicious; with more, two quorums of 2f+1 = ${quorum} need not share an honest replica.`;
+    return `Safety is broken at #${v.seq}: ${v.message} ${narration.called} promises agreement only while at most f = ${f} replicas are malicious; with more, two quorums of ${narration.quorumWords(shared)} need not share an honest replica.`;
   }
 
   const accept = find(events, 'accept');
@@ -129,18 +131,18 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   switch (cause.kind) {
     case 'drop':
       if (cause.by === 'partition') {
-        return `Lost: the network is partitioned. ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} are on different sides of the cut, and no ${typeLabel(cause.msg.type)} crosses it while it stands. Whatever is lost, PBFT stays safe; it makes progress only on a side with a quorum of 2f+1 = ${quorum} replicas and the client.`;
+        return `Lost: the network is partitioned. ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} are on different sides of the cut, and no ${typeLabel(cause.msg.type)} crosses it while it stands. Whatever is lost, ${narration.called} stays safe; it makes progress only on a side with a quorum of ${narration.quorumWords(shared)} replicas and the client.`;
       }
       if (cause.by === 'link') {
-        return `The lossy link between ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} lost this ${typeLabel(cause.msg.type)}; the rest of the network carries on. PBFT needs quorums, not every link.`;
+        return `The lossy link between ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} lost this ${typeLabel(cause.msg.type)}; the rest of the network carries on. ${narration.called} needs quorums, not every link.`;
       }
-      return `The network lost this ${typeLabel(cause.msg.type)}. PBFT needs only quorums, not every message; if too much is lost, the client's retransmission makes replicas repeat themselves.`;
+      return `The network lost this ${typeLabel(cause.msg.type)}. ${narration.called} needs only quorums, not every message; if too much is lost, the client's retransmission makes replicas repeat themselves.`;
     case 'hold':
       return `The new cut caught this ${typeLabel(cause.msg.type)} on the wire: it waits at the cut until Heal, and then goes on in the order it was sent.`;
     case 'release':
       return `Heal joined the two sides: the messages held at the cut go on, in the order they were sent, so the replicas that were cut off catch up on what they missed.`;
     case 'request':
-      return narration.clientSends(cause.timestamp, cause.retransmit, { who: 'Client', n, f, quorum, m });
+      return narration.clientSends(cause.timestamp, cause.retransmit, shared);
     case 'deliver': {
       const { msg } = cause;
       if (cause.ignored) return `${nodeName(msg.to)} ignored this ${typeLabel(msg.type)}: ${cause.ignored}. Replicas check every message, which is how liars are contained.`;

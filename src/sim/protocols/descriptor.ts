@@ -107,6 +107,12 @@ export interface ProtocolNarration {
   viewIntro(kind: 'view-change' | 'new-view', view: number, facts: NarrationFacts): string;
   /** The step a liar's proposal belongs to, introduced ("The primary (Replica 0) assigns #1 to the request."). */
   proposed(seqs: readonly number[], view: number, facts: NarrationFacts): string;
+  /**
+   * How the shared sentences (a safety violation, a lost message) name the protocol and its quorum: "PBFT" and
+   * "2f+1 = 3", "HotStuff" and "n − f = 3".
+   */
+  called: string;
+  quorumWords(facts: NarrationFacts): string;
   /** The client sends request `timestamp` (again, when `retransmit`: it waited in vain for f+1 matching replies). */
   clientSends(timestamp: number, retransmit: boolean, facts: NarrationFacts): string;
   /** What a replica does with a client's request it had not seen, when it relays it (a clause: "relays it to …"). */

@@ -115,6 +115,8 @@ export const hotstuff: ProtocolDescriptor = {
     },
     viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who}'s view timer expired: it moves on to view ${view}.` : `${who} enters view ${view}, which it leads.`),
     proposed: (seqs, view, { who }) => `The leader of view ${view} (${who}) proposes a leaf at height ${seqs.join(' and ')}.`,
+    called: 'HotStuff',
+    quorumWords: ({ n, f }) => `n − f = ${n - f}`,
     clientSends: (timestamp, retransmit, { f }) =>
       retransmit
         ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: each relays it to the others, and their view timers leave behind a leader that does nothing with it.`

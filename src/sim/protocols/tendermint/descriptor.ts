@@ -85,6 +85,8 @@ export const tendermint: ProtocolDescriptor = {
     },
     viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} moves on to round ${view}.` : `${who} starts round ${view}, where it is the proposer.`),
     proposed: (seqs, view, { who }) => `The proposer of height ${seqs.join(' and ')}, round ${view} (${who}) proposes a value.`,
+    called: 'Tendermint',
+    quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,
     clientSends: (timestamp, retransmit, { f }) =>
       retransmit
         ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: each relays it to the others, and their timeouts move past a proposer that does nothing with it.`
