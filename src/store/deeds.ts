@@ -86,7 +86,7 @@ export function deedsIn(events: readonly TraceEvent[], { n, mode, behaviours }: 
   }
   const out = [...deeds.values()];
   for (const d of out) {
-    if (messageWords(d.type).numbered) d.held = held.get(`${d.liar}|${d.seq}`) ?? null;
+    if (messageWords(d.type).numbered && narration.namesHeldDigest) d.held = held.get(`${d.liar}|${d.seq}`) ?? null;
     d.verdict = verdictOf(d);
   }
   return out;
@@ -189,7 +189,7 @@ export function deedInWords(d: Deed, n: number): string {
       return `${who} is slow: its ${label}${about} leaves on time but arrives ${d.behaviour.extraDelayMs} ms later than the network alone would deliver it.`;
     case 'honest':
       // Only a digest it holds shows the content was true; what a VIEW-CHANGE or NEW-VIEW carries, the trace does not show.
-      if (d.held === null) return `${lying}: its ${label}${about} goes to every other replica; what it carries is not shown here.`;
+      if (d.held === null) return `${lying}: its ${label}${about} goes to ${d.audience === 1 ? `the leader (${list(d.sent.map((s) => s.to))})` : 'every other replica'}; what it carries is not shown here.`;
       return `${lying}, but this time its ${label}${about} says what an honest replica would, to everyone.`;
   }
 }

@@ -313,3 +313,18 @@ describe('HotStuff and Tendermint, through a lossy network, never in PBFT’s wo
     expect(words.some((w) => w.includes(`${name} needs only quorums`))).toBe(true);
   });
 });
+
+describe("HotStuff's messages name the node, not the request", () => {
+  it.each(['slow', 'omit'] as const)('a %s replica that votes for the leaf it was shown is never called a forger, and its vote goes to the leader alone', (kind) => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 2, malicious: { 2: { kind, extraDelayMs: 40 } } });
+    const steps = play(scenario, () => false, 400);
+    const words = steps.map((s) => narrate(scenario, s));
+    // Its votes really left it, each to one replica, the leader of their view.
+    const votes = steps.flatMap((s) => s.events.filter((e) => e.kind === 'send' && e.msg.from === 2 && e.msg.type.startsWith('HS_VOTE')));
+    expect(votes.length).toBeGreaterThan(0);
+    for (const w of words) {
+      expect(w).not.toMatch(/forged|not the one it holds/);
+      expect(w).not.toMatch(/Replica 2 is malicious[^.]*: it sends its vote [A-Z-]+ for #\d+ to replica \d only and withholds it/);
+    }
+  });
+});

@@ -84,6 +84,12 @@ export interface ProtocolNarration {
   prepared(e: PhaseEvent, facts: NarrationFacts): string;
   committed(e: PhaseEvent, facts: NarrationFacts): string;
   executed(e: PhaseEvent, facts: NarrationFacts): string;
+  /**
+   * Its proposals and votes name the digest its phase events show (PBFT, the seed and Tendermint name the request);
+   * false when they name something else (HotStuff's name the node, whose id only the replicas compute), so what a
+   * liar's message names cannot be held against what it holds.
+   */
+  namesHeldDigest: boolean;
   /** A vote that arrived and counted: what it counts towards; null when the type is not one of its votes. */
   voteArrived(msg: MessageSummary, facts: NarrationFacts): string | null;
   /** A message of its view-change (or pacemaker) that arrived and counted; null when the type is none of those. */

@@ -115,6 +115,8 @@ export const hotstuff: ProtocolDescriptor = {
     },
     viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who}'s view timer expired: it moves on to view ${view}.` : `${who} enters view ${view}, which it leads.`),
     proposed: (seqs, view, { who }) => `The leader of view ${view} (${who}) proposes a leaf at height ${seqs.join(' and ')}.`,
+    // Its messages name the node (parent, height, view and request hashed); its phase events, the request.
+    namesHeldDigest: false,
     called: 'HotStuff',
     quorumWords: ({ n, f }) => `n − f = ${n - f}`,
     clientSends: (timestamp, retransmit, { f }) =>

@@ -26,7 +26,7 @@ export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_M
  * the new primary multicasts NEW-VIEW on 2f+1 of them. The seed's protocol, which has none, speaks PBFT's words for
  * the rest (its request and timer sentences).
  */
-export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
+export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'namesHeldDigest' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
   viewMessageArrived: (msg, { who, sender, quorum }) =>
     msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.` : null,
   sendsOnView: (kind, leads) => (kind === 'view-change' ? ['VIEW_CHANGE'] : leads ? ['NEW_VIEW'] : []),
@@ -43,6 +43,7 @@ export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' |
   viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} starts a view change to view ${view}.` : `${who} takes over as the primary of view ${view}.`),
   proposed: (seqs, _view, { who }) =>
     seqs.length === 1 ? `The primary (${who}) assigns #${seqs[0]} to the request.` : `The primary (${who}) assigns ${seqs.map((s) => `#${s}`).join(' and ')} to ${seqs.length} requests.`,
+  namesHeldDigest: true,
   // The seed's narration too speaks of PBFT, whose normal case it runs.
   called: 'PBFT',
   quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,

@@ -85,6 +85,7 @@ export const tendermint: ProtocolDescriptor = {
     },
     viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} moves on to round ${view}.` : `${who} starts round ${view}, where it is the proposer.`),
     proposed: (seqs, view, { who }) => `The proposer of height ${seqs.join(' and ')}, round ${view} (${who}) proposes a value.`,
+    namesHeldDigest: true,
     called: 'Tendermint',
     quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,
     clientSends: (timestamp, retransmit, { f }) =>
