@@ -328,3 +328,13 @@ describe("HotStuff's messages name the node, not the request", () => {
     }
   });
 });
+
+describe("HotStuff's leader messages that move no phase", () => {
+  it('a replica shown the prepareQC in PRE-COMMIT is told to keep it and vote PRE-COMMIT, not left without a word', () => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 1 });
+    const steps = play(scenario, () => false, 400);
+    const shown = steps.filter((s) => s.events[0].kind === 'deliver' && s.events[0].msg.type === 'HS_PRE_COMMIT' && s.events.some((e) => e.kind === 'send' && e.msg.type === 'HS_VOTE_PRE_COMMIT'));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const step of shown) expect(narrate(scenario, step)).toMatch(/keeps the prepareQC the leader shows for height 1 .* and votes PRE-COMMIT, to the leader only/);
+  });
+});

@@ -154,6 +154,8 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
       }
       if (vote !== null) return vote;
       if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
+      const led = narration.leaderMessageArrived(msg, facts(msg.to));
+      if (led !== null) return led;
       const viewMessage = narration.viewMessageArrived(msg, { ...facts(msg.to), sender: nodeName(msg.from) });
       if (viewMessage !== null) return viewMessage;
       if (msg.type === 'REQUEST') return requestStory(msg, sentBy(msg.to), liar(msg.to), narration.relaysRequest);

@@ -92,6 +92,11 @@ export interface ProtocolNarration {
   namesHeldDigest: boolean;
   /** A vote that arrived and counted: what it counts towards; null when the type is not one of its votes. */
   voteArrived(msg: MessageSummary, facts: NarrationFacts): string | null;
+  /**
+   * A leader's message that arrived and moved the receiver to no new phase (HotStuff's PRE-COMMIT, whose vote is no
+   * phase of the slot): what it did; null when there is nothing particular to say.
+   */
+  leaderMessageArrived(msg: MessageSummary, facts: NarrationFacts): string | null;
   /** A message of its view-change (or pacemaker) that arrived and counted; null when the type is none of those. */
   viewMessageArrived(msg: MessageSummary, facts: NarrationFacts): string | null;
   /**

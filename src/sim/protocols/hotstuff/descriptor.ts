@@ -86,6 +86,10 @@ export const hotstuff: ProtocolDescriptor = {
       }
       return null;
     },
+    leaderMessageArrived: (msg, { who, sent, n, f }) =>
+      msg.type === 'HS_PRE_COMMIT' && sent?.has('HS_VOTE_PRE_COMMIT')
+        ? `${who} keeps the prepareQC the leader shows for height ${msg.seq} (n − f = ${n - f} PREPARE votes) as its prepareQC and votes PRE-COMMIT, to the leader only.`
+        : null,
     viewMessageArrived: (msg, { who, sender, n, f }) =>
       msg.type === 'HS_NEW_VIEW'
         ? `${who}, the leader of view ${msg.view}, records ${sender}'s NEW-VIEW and the prepareQC it carries; with n − f = ${n - f} of them (its own counts) it takes the highest prepareQC as highQC and extends it.`

@@ -26,7 +26,8 @@ export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_M
  * the new primary multicasts NEW-VIEW on 2f+1 of them. The seed's protocol, which has none, speaks PBFT's words for
  * the rest (its request and timer sentences).
  */
-export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'namesHeldDigest' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
+export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'leaderMessageArrived' | 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'namesHeldDigest' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
+  leaderMessageArrived: () => null,
   viewMessageArrived: (msg, { who, sender, quorum }) =>
     msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.` : null,
   sendsOnView: (kind, leads) => (kind === 'view-change' ? ['VIEW_CHANGE'] : leads ? ['NEW_VIEW'] : []),

@@ -72,6 +72,7 @@ export const tendermint: ProtocolDescriptor = {
       return null;
     },
     // No VIEW-CHANGE, no NEW-VIEW: a round ends by its timeouts, or when f+1 replicas are seen in a later one.
+    leaderMessageArrived: () => null,
     viewMessageArrived: () => null,
     sendsOnView: () => [],
     viewChangeStarted: (e, { who }) => `${who} moves on to round ${e.view}. Tendermint has no view-change protocol: a round ends by its timeouts, and locks carry safety into the next.`,
