@@ -58,9 +58,8 @@ export function quorumSize(n: number, f: number): number {
   return Math.ceil((n + f + 1) / 2);
 }
 
-export function primaryOf(view: number, n: number): NodeId {
-  return view % n;
-}
+// PBFT's primary of a view: its rule lives with its plug-in's words (protocols/pbft/descriptor.ts).
+export { primaryOf } from './protocols/pbft/descriptor';
 
 /**
  * Whom a running instance (a process, as `pending` and `fireTimer` number it) belongs to: replica p itself for p < n,

@@ -376,6 +376,12 @@ export interface ViewChangeInspection {
   prepared: number[];
 }
 
+/**
+ * What a replica's running timer waits for, by its protocol's own name: PBFT's request and view-change timers,
+ * HotStuff's pacemaker view timer, Tendermint's timeoutPropose, timeoutPrevote and timeoutPrecommit.
+ */
+export type TimerKind = 'request' | 'view-change' | 'view' | 'propose' | 'prevote' | 'precommit';
+
 /** Everything the replica inspector shows. */
 export interface ReplicaInspection {
   id: NodeId;
@@ -388,7 +394,7 @@ export interface ReplicaInspection {
   stableCheckpoint: { seq: number; digest: string; signers: NodeId[] };
   lowWatermark: number;
   highWatermark: number;
-  timer: { kind: 'request' | 'view-change'; startedAt: number; deadline: number } | null;
+  timer: { kind: TimerKind; startedAt: number; deadline: number } | null;
   /** Requests it knows of and has not executed. */
   waiting: number;
   log: SlotInspection[];

@@ -6,7 +6,6 @@
  */
 import type { LieVerdict } from '../sim/protocols/descriptor';
 import { messageWords, protocolOf } from '../sim/protocols';
-import { primaryOf } from '../sim/scenario';
 import { CLIENT, type Behaviour, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 
 export type { LieVerdict } from '../sim/protocols/descriptor';
@@ -20,7 +19,7 @@ export interface Deed {
   seq: number;
   /** The digest the liar itself holds for this number, when the happening shows it (its own phase event); else null. */
   held: string | null;
-  /** Who an honest replica would have told: every other replica. */
+  /** How many replicas an honest one would have told: every other, or the leader alone for a message for it. */
   audience: number;
   /** What really left it, in the order it was sent. */
   sent: Array<{ to: NodeId; digest: string }>;
@@ -45,15 +44,21 @@ const WATCHED = new Set(['proposal', 'vote', 'view-change', 'new-view']);
 export function deedsIn(events: readonly TraceEvent[], { n, mode, behaviours }: DeedContext): Deed[] {
   if (!behaviours || events.length === 0) return [];
   const liarOf = (id: NodeId): Behaviour | null => (id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
-  const { narration } = protocolOf(mode);
-  const tookOver = events.some((e) => e.kind === 'new-view');
+  const protocol = protocolOf(mode);
+  const { narration } = protocol;
+  // Only a protocol whose new leader sends a message of its own on taking over (PBFT's NEW-VIEW) re-proposes in it.
+  const tookOver = narration.sendsOnView('new-view', true).length > 0 && events.some((e) => e.kind === 'new-view');
+  const toLeader = new Set(protocol.messages.filter((m) => m.toLeader).map((m) => m.type));
   /** Per liar, per "type|seq": the deed being gathered. */
   const deeds = new Map<string, Deed>();
   const deed = (liar: NodeId, behaviour: Behaviour, type: MessageType, seq: number): Deed => {
     const numbered = messageWords(type).numbered;
     const key = `${liar}|${type}|${numbered ? seq : 0}`;
     let d = deeds.get(key);
-    if (!d) deeds.set(key, (d = { liar, behaviour, type, seq: numbered ? seq : 0, held: null, audience: n - 1, sent: [], verdict: 'honest' }));
+    // A message the run's protocol sends to the leader alone (HotStuff's votes and NEW-VIEW) is told to one replica;
+    // the rest — and another protocol's types a flooding liar makes up — to every other.
+    const audience = toLeader.has(type) ? 1 : n - 1;
+    if (!d) deeds.set(key, (d = { liar, behaviour, type, seq: numbered ? seq : 0, held: null, audience, sent: [], verdict: 'honest' }));
     return d;
   };
   /** What each liar holds for each number, by its own phase events: what its votes and proposals should name. */
@@ -63,13 +68,16 @@ export function deedsIn(events: readonly TraceEvent[], { n, mode, behaviours }: 
       const behaviour = liarOf(e.replica);
       if (!behaviour) continue;
       if (!held.has(`${e.replica}|${e.seq}`)) held.set(`${e.replica}|${e.seq}`, e.digest);
-      const byPrimary = primaryOf(e.view, n) === e.replica;
+      const byPrimary = protocol.proposerOf(e, n) === e.replica;
       // A new primary's re-proposals travel inside its NEW-VIEW, not as PRE-PREPAREs of their own.
       if (byPrimary && tookOver && e.phase === 'pre-prepared') continue;
       for (const type of narration.sendsOn(e.phase, byPrimary)) deed(e.replica, behaviour, type, e.seq);
-    } else if (e.kind === 'view-change' || (e.kind === 'new-view' && e.replica === e.primary)) {
+    } else if (e.kind === 'view-change' || e.kind === 'new-view') {
       const behaviour = liarOf(e.replica);
-      if (behaviour) deed(e.replica, behaviour, e.kind === 'view-change' ? 'VIEW_CHANGE' : 'NEW_VIEW', 0);
+      if (!behaviour) continue;
+      // Whether it leads the view it moves to (a view-change event names the view it asks for).
+      const leads = (e.kind === 'new-view' ? e.primary : protocol.proposerOf({ view: e.view, seq: 0 }, n)) === e.replica;
+      for (const type of narration.sendsOnView(e.kind, leads)) deed(e.replica, behaviour, type, 0);
     } else if (e.kind === 'send') {
       const behaviour = liarOf(e.msg.from);
       if (!behaviour || e.msg.to === CLIENT || !WATCHED.has(messageWords(e.msg.type).role)) continue;
@@ -78,7 +86,7 @@ export function deedsIn(events: readonly TraceEvent[], { n, mode, behaviours }: 
   }
   const out = [...deeds.values()];
   for (const d of out) {
-    if (messageWords(d.type).numbered) d.held = held.get(`${d.liar}|${d.seq}`) ?? null;
+    if (messageWords(d.type).numbered && narration.namesHeldDigest) d.held = held.get(`${d.liar}|${d.seq}`) ?? null;
     d.verdict = verdictOf(d);
   }
   return out;
@@ -181,7 +189,7 @@ export function deedInWords(d: Deed, n: number): string {
       return `${who} is slow: its ${label}${about} leaves on time but arrives ${d.behaviour.extraDelayMs} ms later than the network alone would deliver it.`;
     case 'honest':
       // Only a digest it holds shows the content was true; what a VIEW-CHANGE or NEW-VIEW carries, the trace does not show.
-      if (d.held === null) return `${lying}: its ${label}${about} goes to every other replica; what it carries is not shown here.`;
+      if (d.held === null) return `${lying}: its ${label}${about} goes to ${d.audience === 1 ? `the leader (${list(d.sent.map((s) => s.to))})` : 'every other replica'}; what it carries is not shown here.`;
       return `${lying}, but this time its ${label}${about} says what an honest replica would, to everyone.`;
   }
 }

@@ -201,3 +201,140 @@ describe('the narration claims no send that did not happen', () => {
     expect(checked).toBeGreaterThan(500);
   });
 });
+
+describe("HotStuff's and Tendermint's leaders and new views, in their own words", () => {
+  const all = (scenario: Scenario, steps: Step[]) => steps.map((s) => narrate(scenario, s));
+
+  it("Tendermint: the proposer named is the replica that really sent the PROPOSAL (height 1's, at n = 4, is replica 1)", () => {
+    const scenario = defaultScenario({ mode: 'tendermint', f: 1, requests: 2 });
+    const steps = play(scenario, () => false, 400);
+    const proposing = steps.filter((s) => s.events.some((e) => e.kind === 'send' && e.msg.type === 'PROPOSAL'));
+    expect(proposing.length).toBeGreaterThanOrEqual(2);
+    for (const step of proposing) {
+      const proposer = step.events.find((e) => e.kind === 'send' && e.msg.type === 'PROPOSAL')!;
+      const phase = step.events.find((e) => e.kind === 'phase' && e.phase === 'pre-prepared')!;
+      if (proposer.kind !== 'send' || phase.kind !== 'phase') throw new Error('unreachable');
+      expect(narrate(scenario, step)).toContain(`The proposer of height ${phase.seq}, round ${phase.view} (Replica ${proposer.msg.from}) multicasts PROPOSAL`);
+    }
+    expect(all(scenario, proposing).join(' ')).toContain('The proposer of height 1, round 0 (Replica 1)');
+    // Nobody else is called the proposer: the replicas that only prevoted are told as prevoting.
+    for (const words of all(scenario, steps)) expect(words).not.toMatch(/The proposer of height 1, round 0 \(Replica [023]\)/);
+  });
+
+  it('Tendermint: a slow replica 0, not a proposer of height 1, is never said to withhold a PROPOSAL nobody heard', () => {
+    const scenario = defaultScenario({ mode: 'tendermint', f: 1, requests: 2, malicious: { 0: { kind: 'slow' } } });
+    const steps = play(scenario, () => false, 400);
+    for (const step of steps) {
+      const words = narrate(scenario, step);
+      expect(words).not.toMatch(/Replica 0 is malicious \(slow\) and withholds its PROPOSAL/);
+      expect(words).not.toMatch(/Nobody hears a proposal/);
+    }
+    expect(steps.some((s) => s.events.some((e) => e.kind === 'deliver' && e.msg.type === 'PROPOSAL' && e.msg.from === 1))).toBe(true);
+  });
+
+  it('Tendermint: a round ends by its timeouts, with the next proposer named, and never a VIEW-CHANGE or NEW-VIEW', () => {
+    const scenario = defaultScenario({ mode: 'tendermint', f: 1, requests: 2, malicious: { 1: { kind: 'silent' } } });
+    const steps = play(scenario, () => false, 400);
+    const words = all(scenario, steps);
+    // Not PBFT's words either for the client's request and its relays: proposers rotate, there is no primary.
+    for (const w of words) expect(w).not.toMatch(/VIEW-CHANGE|NEW-VIEW|primary/);
+    expect(words.some((w) => /relays it to every replica, as proposers rotate/.test(w))).toBe(true);
+    const roundChanges = steps.filter((s) => s.events.some((e) => e.kind === 'new-view' && e.view > 0) && !s.events.some((e) => e.kind === 'phase' && e.phase === 'executed'));
+    expect(roundChanges.length).toBeGreaterThan(0);
+    for (const step of roundChanges) {
+      const entered = step.events.find((e) => e.kind === 'new-view')!;
+      if (entered.kind !== 'new-view') throw new Error('unreachable');
+      const w = narrate(scenario, step);
+      expect(w).toMatch(new RegExp(`(timeoutPrecommit expired|f\\+1 = 2 replicas).*round ${entered.view}, whose proposer is Replica ${entered.primary}`));
+      expect(w).toContain('no view-change protocol');
+    }
+  });
+
+  it('Tendermint: a decision is told as one, with the next height, not as a new view', () => {
+    const scenario = defaultScenario({ mode: 'tendermint', f: 1, requests: 1 });
+    const steps = play(scenario, () => false, 400);
+    const decided = stepWhere(steps, (e) => e.kind === 'phase' && e.phase === 'executed');
+    expect(narrate(scenario, decided)).toMatch(/executes height 1 .*starts height 2 at round 0, whose proposer is Replica 2/);
+  });
+
+  it("HotStuff: a silent leader's view ends by the pacemaker — view timers and NEW-VIEWs with prepareQCs to the next leader — not PBFT's view change", () => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 1, malicious: { 0: { kind: 'silent' } } });
+    const steps = play(scenario, () => false, 400);
+    const words = all(scenario, steps);
+    for (const w of words) expect(w).not.toMatch(/VIEW-CHANGE|primary|checked the NEW-VIEW|starts a view change/);
+    const timedOut = steps.filter((s) => s.events.some((e) => e.kind === 'view-change' && e.replica !== 0));
+    expect(timedOut.length).toBeGreaterThan(0);
+    for (const step of timedOut) {
+      const vc = step.events.find((e) => e.kind === 'view-change')!;
+      if (vc.kind !== 'view-change') throw new Error('unreachable');
+      const leader = step.events.find((e) => e.kind === 'new-view')!;
+      if (leader.kind !== 'new-view') throw new Error('unreachable');
+      const w = narrate(scenario, step);
+      expect(w).toContain(`view timer expired with no new QC in view ${vc.view - 1}`);
+      if (sendsOf(step, vc.replica, 'HS_NEW_VIEW').length > 0) expect(w).toContain(`sends NEW-VIEW with its prepareQC to Replica ${leader.primary}, the leader of view ${vc.view}`);
+      else expect(w).toContain(`it leads view ${vc.view} itself`);
+    }
+  });
+
+  it('HotStuff: a decision is told as an execution followed by the next view, its NEW-VIEW only where one left', () => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 1 });
+    const steps = play(scenario, () => false, 400);
+    const decisions = steps.filter((s) => s.events.some((e) => e.kind === 'phase' && e.phase === 'executed') && s.events.some((e) => e.kind === 'new-view'));
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const step of decisions) {
+      const w = narrate(scenario, step);
+      expect(w).toMatch(/executes height 1/);
+      expect(w).not.toMatch(/VIEW-CHANGE|new primary|checked the NEW-VIEW/);
+    }
+  });
+});
+
+describe("a liar's proposal in the step it enters a round or view", () => {
+  it("Tendermint: round 1's silent proposer is said to withhold its PROPOSAL as it starts the round (no NEW-VIEW carries one)", () => {
+    // Round 0's proposer of height 1 is silent, and so is round 1's: it starts the round and proposes, but nothing leaves it.
+    const scenario = defaultScenario({ mode: 'tendermint', f: 2, requests: 1, malicious: { 1: { kind: 'silent' }, 2: { kind: 'silent' } } });
+    const steps = play(scenario, () => false, 800);
+    const step = stepWhere(steps, (e) => e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === 2 && e.view === 1);
+    expect(step.events.some((e) => e.kind === 'new-view' && e.replica === 2 && e.view === 1)).toBe(true);
+    expect(sendsOf(step, 2, 'PROPOSAL')).toEqual([]);
+    expect(narrate(scenario, step)).toContain('The proposer of height 1, round 1 (Replica 2) proposes a value. Replica 2 is silent (crashed): no PROPOSAL for #1 leaves it');
+  });
+});
+
+describe('HotStuff and Tendermint, through a lossy network, never in PBFT’s words', () => {
+  it.each([
+    ['hotstuff', 'HotStuff'],
+    ['tendermint', 'Tendermint'],
+  ] as const)('%s: a lost message is its loss, and no step speaks of PBFT, a primary or a VIEW-CHANGE', (mode, name) => {
+    const scenario = defaultScenario({ mode, f: 1, requests: 3, dropRate: 0.2, seed: 4 });
+    const steps = play(scenario, () => false, 1500);
+    const words = steps.map((s) => narrate(scenario, s));
+    for (const w of words) expect(w).not.toMatch(/PBFT|primary|VIEW-CHANGE/);
+    expect(words.some((w) => w.includes(`${name} needs only quorums`))).toBe(true);
+  });
+});
+
+describe("HotStuff's messages name the node, not the request", () => {
+  it.each(['slow', 'omit'] as const)('a %s replica that votes for the leaf it was shown is never called a forger, and its vote goes to the leader alone', (kind) => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 2, malicious: { 2: { kind, extraDelayMs: 40 } } });
+    const steps = play(scenario, () => false, 400);
+    const words = steps.map((s) => narrate(scenario, s));
+    // Its votes really left it, each to one replica, the leader of their view.
+    const votes = steps.flatMap((s) => s.events.filter((e) => e.kind === 'send' && e.msg.from === 2 && e.msg.type.startsWith('HS_VOTE')));
+    expect(votes.length).toBeGreaterThan(0);
+    for (const w of words) {
+      expect(w).not.toMatch(/forged|not the one it holds/);
+      expect(w).not.toMatch(/Replica 2 is malicious[^.]*: it sends its vote [A-Z-]+ for #\d+ to replica \d only and withholds it/);
+    }
+  });
+});
+
+describe("HotStuff's leader messages that move no phase", () => {
+  it('a replica shown the prepareQC in PRE-COMMIT is told to keep it and vote PRE-COMMIT, not left without a word', () => {
+    const scenario = defaultScenario({ mode: 'hotstuff', f: 1, requests: 1 });
+    const steps = play(scenario, () => false, 400);
+    const shown = steps.filter((s) => s.events[0].kind === 'deliver' && s.events[0].msg.type === 'HS_PRE_COMMIT' && s.events.some((e) => e.kind === 'send' && e.msg.type === 'HS_VOTE_PRE_COMMIT'));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const step of shown) expect(narrate(scenario, step)).toMatch(/keeps the prepareQC the leader shows for height 1 .* and votes PRE-COMMIT, to the leader only/);
+  });
+});

@@ -6,10 +6,9 @@
  * messages that really left it, their digests and receivers (deeds.ts) — and from who lies at that moment.
  */
 import { messageWords, protocolOf } from '../sim/protocols';
-import { primaryOf } from '../sim/scenario';
 import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { behaviourLabel, deedInBrief, deedInWords, deedsIn, mainDeed, type Deed } from './deeds';
-import { nodeName, typeLabel } from './describe';
+import { formatTime, nodeName, typeLabel } from './describe';
 
 export interface NarrationContext {
   n: number;
@@ -42,7 +41,8 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   if (events.length === 0) return '';
   const cause = events[0];
   const quorum = 2 * f + 1;
-  const { narration } = protocolOf(mode);
+  const protocol = protocolOf(mode);
+  const { narration } = protocol;
   const liar = (id: NodeId): Behaviour | null => (behaviours && id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
   const m = behaviours ? behaviours.filter(Boolean).length : 0;
   const sentBy = (replica: NodeId): Set<MessageType> => {
@@ -50,12 +50,19 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
     for (const e of events) if (e.kind === 'send' && e.msg.from === replica) types.add(e.msg.type);
     return types;
   };
-  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m, sent: sentBy(replica) });
+  /** The view (a round, in Tendermint) each replica entered in this step, and its leader there. */
+  const entered = (replica: NodeId) => {
+    const e = find(events, 'new-view', (v) => v.replica === replica);
+    return e ? { entered: { view: e.view, leader: nodeName(e.primary) } } : {};
+  };
+  /** What a sentence about nobody in particular may use. */
+  const shared = { who: '', n, f, quorum, m };
+  const facts = (replica: NodeId) => ({ who: nodeName(replica), n, f, quorum, m, sent: sentBy(replica), ...entered(replica) });
 
   const violation = find(events, 'violation');
   if (violation) {
     const v = violation.violation;
-    return `Safety is broken at #${v.seq}: ${v.message} PBFT promises agreement only while at most f = ${f} replicas are malicious; with more, two quorums of 2f+1 = ${quorum} need not share an honest replica.`;
+    return `Safety is broken at #${v.seq}: ${v.message} ${narration.called} promises agreement only while at most f = ${f} replicas are malicious; with more, two quorums of ${narration.quorumWords(shared)} need not share an honest replica.`;
   }
 
   const accept = find(events, 'accept');
@@ -76,21 +83,27 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   // A liar that told the truth this time: the honest story, and who told it.
   const truthfully = deed ? ` ${deedInWords(deed, n)}` : '';
 
+  // A new view (a round, in Tendermint) in the protocol's own words: PBFT's VIEW-CHANGE and NEW-VIEW, HotStuff's
+  // pacemaker, Tendermint's timeouts. A view entered after the replica's own decision is the execution's to tell.
+  const heard = cause.kind === 'deliver' ? cause.msg : null;
   const newView = find(events, 'new-view');
   if (newView) {
-    if (newView.replica === newView.primary) {
-      return `${nodeName(newView.replica)} is the new primary of view ${newView.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.${truthfully}`;
-    }
-    return `${nodeName(newView.replica)} checked the NEW-VIEW and enters view ${newView.view} with ${nodeName(newView.primary)} as primary; agreement resumes there.`;
+    const how = {
+      leader: nodeName(newView.primary),
+      decided: events.some((e) => e.kind === 'phase' && e.phase === 'executed' && e.replica === newView.replica),
+      gaveUp: events.some((e) => e.kind === 'view-change' && e.replica === newView.replica),
+      timedOut: cause.kind === 'timer' && cause.replica === newView.replica,
+      heard,
+    };
+    const words = narration.enteredView(newView, facts(newView.replica), how);
+    if (words !== null) return words + (newView.replica === newView.primary ? truthfully : '');
   }
 
   const viewChange = find(events, 'view-change');
   if (viewChange) {
-    const joined = cause.kind === 'deliver' && cause.msg.type === 'VIEW_CHANGE';
-    const why = joined
-      ? `it saw f+1 = ${f + 1} replicas ask for a higher view, so at least one honest replica suspects the primary, and it joins them`
-      : `its timer expired before the request executed, so it suspects the primary (${nodeName(primaryOf(viewChange.view - 1, n))})`;
-    return `${nodeName(viewChange.replica)} starts a view change to view ${viewChange.view}: ${why}. It stops taking part in the old view and multicasts VIEW-CHANGE with its prepared certificates; ${nodeName(primaryOf(viewChange.view, n))} will lead the new view.${truthfully}`;
+    const leader = (view: number) => nodeName(protocol.proposerOf({ view, seq: 0 }, n));
+    const joined = heard !== null && messageWords(heard.type).role === 'view-change';
+    return narration.viewChangeStarted(viewChange, facts(viewChange.replica), { joined, before: leader(viewChange.view - 1), after: leader(viewChange.view) }) + truthfully;
   }
 
   // What a malicious replica commits or executes proves nothing to anyone else: say so beside the protocol's words.
@@ -108,7 +121,7 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   if (prepared) return narration.prepared(prepared, facts(prepared.replica)) + truthfully;
 
   const prePrepared = find(events, 'phase', (e) => e.phase === 'pre-prepared');
-  if (prePrepared) return narration.prePrepared(prePrepared, facts(prePrepared.replica), prePrepared.replica === primaryOf(prePrepared.view, n)) + truthfully;
+  if (prePrepared) return narration.prePrepared(prePrepared, facts(prePrepared.replica), prePrepared.replica === protocol.proposerOf(prePrepared, n)) + truthfully;
 
   const stable = find(events, 'checkpoint', (e) => e.stable);
   if (stable) {
@@ -118,20 +131,18 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
   switch (cause.kind) {
     case 'drop':
       if (cause.by === 'partition') {
-        return `Lost: the network is partitioned. ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} are on different sides of the cut, and no ${typeLabel(cause.msg.type)} crosses it while it stands. Whatever is lost, PBFT stays safe; it makes progress only on a side with a quorum of 2f+1 = ${quorum} replicas and the client.`;
+        return `Lost: the network is partitioned. ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} are on different sides of the cut, and no ${typeLabel(cause.msg.type)} crosses it while it stands. Whatever is lost, ${narration.called} stays safe; it makes progress only on a side with a quorum of ${narration.quorumWords(shared)} replicas and the client.`;
       }
       if (cause.by === 'link') {
-        return `The lossy link between ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} lost this ${typeLabel(cause.msg.type)}; the rest of the network carries on. PBFT needs quorums, not every link.`;
+        return `The lossy link between ${nodeName(cause.msg.from)} and ${nodeName(cause.msg.to)} lost this ${typeLabel(cause.msg.type)}; the rest of the network carries on. ${narration.called} needs quorums, not every link.`;
       }
-      return `The network lost this ${typeLabel(cause.msg.type)}. PBFT needs only quorums, not every message; if too much is lost, the client's retransmission makes replicas repeat themselves.`;
+      return `The network lost this ${typeLabel(cause.msg.type)}. ${narration.called} needs only quorums, not every message; if too much is lost, the client's retransmission makes replicas repeat themselves.`;
     case 'hold':
       return `The new cut caught this ${typeLabel(cause.msg.type)} on the wire: it waits at the cut until Heal, and then goes on in the order it was sent.`;
     case 'release':
       return `Heal joined the two sides: the messages held at the cut go on, in the order they were sent, so the replicas that were cut off catch up on what they missed.`;
     case 'request':
-      return cause.retransmit
-        ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${cause.timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`
-        : `The client sends request ${cause.timestamp} to the replica it believes is the primary; the primary will give it a sequence number.`;
+      return narration.clientSends(cause.timestamp, cause.retransmit, shared);
     case 'deliver': {
       const { msg } = cause;
       if (cause.ignored) return `${nodeName(msg.to)} ignored this ${typeLabel(msg.type)}: ${cause.ignored}. Replicas check every message, which is how liars are contained.`;
@@ -143,15 +154,18 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
       }
       if (vote !== null) return vote;
       if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
-      if (msg.type === 'VIEW_CHANGE') return `${nodeName(msg.to)} records ${nodeName(msg.from)}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.`;
-      if (msg.type === 'REQUEST') return requestStory(msg, sentBy(msg.to), liar(msg.to));
+      const led = narration.leaderMessageArrived(msg, facts(msg.to));
+      if (led !== null) return led;
+      const viewMessage = narration.viewMessageArrived(msg, { ...facts(msg.to), sender: nodeName(msg.from) });
+      if (viewMessage !== null) return viewMessage;
+      if (msg.type === 'REQUEST') return requestStory(msg, sentBy(msg.to), liar(msg.to), narration.relaysRequest);
       return '';
     }
     default:
       break;
   }
   const timer = find(events, 'timer', (e) => e.action === 'start');
-  if (timer) return `${nodeName(timer.replica)} starts its timer: if nothing executes by t=${timer.deadline.toFixed(1)}, it will suspect the primary.`;
+  if (timer) return narration.timerStarted(formatTime(timer.deadline), facts(timer.replica));
   return '';
 }
 
@@ -164,17 +178,18 @@ function deedStory(
 ): string {
   const role = messageWords(deed.type).role;
   const label = messageWords(deed.type).label;
+  const protocol = protocolOf(mode);
+  const about = { who: nodeName(deed.liar), n, f, quorum, m };
   let intro = '';
   if (role === 'proposal') {
-    const proposed = events.flatMap((e) => (e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === deed.liar && e.replica === primaryOf(e.view, n) ? [e.seq] : []));
-    if (proposed.length === 1) intro = `The primary (${nodeName(deed.liar)}) assigns #${proposed[0]} to the request. `;
-    else if (proposed.length > 1) intro = `The primary (${nodeName(deed.liar)}) assigns ${proposed.map((s) => `#${s}`).join(' and ')} to ${proposed.length} requests. `;
+    const proposed = events.flatMap((e) => (e.kind === 'phase' && e.phase === 'pre-prepared' && e.replica === deed.liar && e.replica === protocol.proposerOf(e, n) ? [e] : []));
+    if (proposed.length > 0) intro = `${protocol.narration.proposed(proposed.map((e) => e.seq), proposed[0].view, about)} `;
   } else if (role === 'view-change') {
     const started = find(events, 'view-change', (e) => e.replica === deed.liar);
-    if (started) intro = `${nodeName(deed.liar)} starts a view change to view ${started.view}. `;
+    if (started) intro = `${protocol.narration.viewIntro('view-change', started.view, about)} `;
   } else if (role === 'new-view') {
     const took = find(events, 'new-view', (e) => e.replica === deed.liar);
-    if (took) intro = `${nodeName(deed.liar)} takes over as the primary of view ${took.view}. `;
+    if (took) intro = `${protocol.narration.viewIntro('new-view', took.view, about)} `;
   }
   // The same lie at other numbers, and its other lies in this step, in brief.
   const alike = deeds.filter((d) => d !== deed && d.liar === deed.liar && d.type === deed.type && d.verdict === deed.verdict).map((d) => `#${d.seq}`);
@@ -183,16 +198,16 @@ function deedStory(
     ...(alike.length ? [`The same for its ${label} for ${alike.join(' and ')}.`] : []),
     ...(also.length ? [`It also ${[...new Set(also)].join('; ')}.`] : []),
   ];
-  const after = protocolOf(mode).narration.afterDeed(deed.verdict, role, { who: nodeName(deed.liar), n, f, quorum, m });
+  const after = protocol.narration.afterDeed(deed.verdict, role, about);
   return [intro + deedInWords(deed, n), ...more, ...(after ? [after] : [])].join(' ');
 }
 
 /** A replica got the client's request (from the client or relayed by a backup): what it did with it, as its sends show. */
-function requestStory(msg: MessageSummary, sent: ReadonlySet<MessageType>, behaviour: Behaviour | null): string {
+function requestStory(msg: MessageSummary, sent: ReadonlySet<MessageType>, behaviour: Behaviour | null, relays: string): string {
   const got = `${nodeName(msg.to)} received the client's request${msg.from === CLIENT ? '' : `, relayed by ${nodeName(msg.from)}`}`;
   if (behaviour?.kind === 'silent') return `${got}, but it is silent (crashed): nothing leaves it.`;
   const did: string[] = [];
-  if (sent.has('REQUEST')) did.push('relays it to the primary; its view-change timer now waits for the request to execute, so a silent primary is noticed');
+  if (sent.has('REQUEST')) did.push(relays);
   if (sent.has('REPLY')) did.push('has already executed it and sends its REPLY again (the first may have been lost)');
   if (sent.has('PRE_PREPARE')) did.push('sends its PRE-PREPARE for it again');
   if (sent.has('VIEW_CHANGE')) did.push('is changing view, so it repeats its VIEW-CHANGE instead');

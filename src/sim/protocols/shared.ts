@@ -3,7 +3,7 @@
  * of and has not executed, executing one into its log, and catching up by state transfer on a leader's word.
  */
 import { INITIAL_STATE_DIGEST, nextStateDigest } from '../messages';
-import type { ClientRequest, Message, NodeId, SlotInspection } from '../types';
+import type { ClientRequest, Message, NodeId, SlotInspection, TimerKind } from '../types';
 import { CLIENT } from '../types';
 import type { ExecutedEntry, ReplicaHost, ReplicaModel, ReplicaSelfInspection } from './contract';
 
@@ -121,10 +121,12 @@ export class Application {
 /**
  * The inspection of a replica of a protocol with no PBFT-style view-change protocol, checkpoints or watermarks
  * (HotStuff, Tendermint, the seed's): what it has — its view or round, its timer, how far it executed, what waits, its
- * log and its own state by the protocol's names — with PBFT's parts empty.
+ * log and its own state by the protocol's names — with PBFT's parts empty. `timerKind`: what its running timer waits
+ * for, by the protocol's own name (HotStuff's view timer, Tendermint's timeout of the step it is in).
  */
 export function inspectionWithoutCheckpoints(
   replica: Pick<ReplicaModel, 'id' | 'view' | 'isPrimary' | 'highWatermark' | 'timer' | 'lastExecuted'>,
+  timerKind: TimerKind | null,
   waiting: number,
   log: SlotInspection[],
   protocolState?: ReplicaSelfInspection['protocolState'],
@@ -138,7 +140,7 @@ export function inspectionWithoutCheckpoints(
     stableCheckpoint: { seq: 0, digest: INITIAL_STATE_DIGEST, signers: [] },
     lowWatermark: 0,
     highWatermark: replica.highWatermark,
-    timer: replica.timer ? { kind: 'view-change', ...replica.timer } : null,
+    timer: replica.timer && timerKind ? { kind: timerKind, ...replica.timer } : null,
     waiting,
     log,
     viewChanges: [],

@@ -23,15 +23,20 @@ function replicaList(ids: readonly NodeId[]): string {
 }
 
 /**
- * Who signed what it holds for a slot: the PRE-PREPARE's proposer and the PREPAREs' signers — for a prepared slot, the
- * certificate a VIEW-CHANGE would carry (the seed signs nothing: it lists the voters it counted).
+ * Who signed what it holds for a slot: the proposal's sender (PBFT's PRE-PREPARE, HotStuff's PREPARE, Tendermint's
+ * PROPOSAL) and the signers of the votes it counts first — for a prepared PBFT slot, the certificate a VIEW-CHANGE
+ * would carry (the seed signs nothing: it lists the voters it counted).
  */
 function Proof({ slot, protocol }: { slot: SlotInspection; protocol: ProtocolDescriptor }) {
   if (slot.proposer === null && slot.prepareSigners.length === 0) return null;
   const prepares = messageWords(protocol.quorums.prepared.votes).label;
   return (
     <p className="proof">
-      {slot.proposer !== null && <>PRE-PREPARE from replica {slot.proposer}; </>}
+      {slot.proposer !== null && (
+        <>
+          {messageWords(protocol.proposal).label} from replica {slot.proposer};{' '}
+        </>
+      )}
       {prepares}s signed by {slot.prepareSigners.length === 1 ? 'replica' : 'replicas'} {replicaList(slot.prepareSigners)}
     </p>
   );
@@ -45,7 +50,12 @@ function Slot({ slot, f, protocol }: { slot: SlotInspection; f: number; protocol
       <div className="slot-head">
         <strong>#{slot.seq}</strong>
         <span>{slot.phase ? protocol.phaseNames[slot.phase] : 'votes only'}</span>
-        {slot.view !== null && <span className="muted">v{slot.view}</span>}
+        {slot.view !== null && (
+          <span className="muted">
+            {protocol.terms.view.charAt(0)}
+            {slot.view}
+          </span>
+        )}
         {slot.digest && <code title="digest">{slot.digest.slice(0, 8)}</code>}
       </div>
       <Votes label={messageWords(prepared.votes).label} count={slot.prepares} quorum={slot.prepareQuorum} formula={prepared.formula(f)} />
@@ -75,10 +85,11 @@ function ViewChanges({ data }: { data: ReplicaInspection }) {
   );
 }
 
-function TimerBar({ timer, now }: { timer: NonNullable<ReplicaInspection['timer']>; now: number }) {
+/** A running timer, and what it waits for in its protocol's words (PBFT's NEW-VIEW, HotStuff's QC, Tendermint's step). */
+function TimerBar({ timer, now, protocol }: { timer: NonNullable<ReplicaInspection['timer']>; now: number; protocol: ProtocolDescriptor }) {
   const span = Math.max(1e-9, timer.deadline - timer.startedAt);
   const done = Math.min(1, Math.max(0, (now - timer.startedAt) / span));
-  const what = timer.kind === 'view-change' ? 'waiting for NEW-VIEW' : 'waiting for the request to execute';
+  const what = protocol.timers[timer.kind] ?? 'running';
   return (
     <div className="timer-bar">
       <meter min={0} max={1} value={done} aria-label={`Timer ${Math.round(done * 100)} % elapsed`} />
@@ -90,34 +101,41 @@ function TimerBar({ timer, now }: { timer: NonNullable<ReplicaInspection['timer'
 }
 
 function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f: number; now: number; stale: boolean; protocol: ProtocolDescriptor }) {
+  const { terms } = protocol;
+  // Only PBFT keeps checkpoints and a watermark window: for the others those rows would show values they do not have.
+  const checkpoints = protocol.messages.some((m) => m.role === 'checkpoint');
   return (
     <div className={`inspection ${stale ? 'stale' : ''}`}>
       <dl className="facts">
         <div>
-          <dt>View</dt>
+          <dt>{terms.view.charAt(0).toUpperCase() + terms.view.slice(1)}</dt>
           <dd>{data.view}</dd>
         </div>
         <div>
           <dt>Role</dt>
-          <dd>{data.viewChanging ? `changing to view ${data.view}` : data.role}</dd>
+          <dd>{data.viewChanging ? `changing to ${terms.view} ${data.view}` : data.role === 'primary' ? terms.leader : terms.follower}</dd>
         </div>
         <div>
           <dt>Executed up to</dt>
           <dd>#{data.lastExecuted}</dd>
         </div>
-        <div>
-          <dt>Stable checkpoint</dt>
-          <dd>
-            #{data.stableCheckpoint.seq}{' '}
-            {data.stableCheckpoint.seq === 0 ? '(the initial state)' : `(CHECKPOINTs signed by ${replicaList(data.stableCheckpoint.signers)})`}
-          </dd>
-        </div>
-        <div>
-          <dt>Watermarks</dt>
-          <dd>
-            h = {data.lowWatermark}, H = {data.highWatermark}
-          </dd>
-        </div>
+        {checkpoints && (
+          <div>
+            <dt>Stable checkpoint</dt>
+            <dd>
+              #{data.stableCheckpoint.seq}{' '}
+              {data.stableCheckpoint.seq === 0 ? '(the initial state)' : `(CHECKPOINTs signed by ${replicaList(data.stableCheckpoint.signers)})`}
+            </dd>
+          </div>
+        )}
+        {protocol.picture.watermarks && (
+          <div>
+            <dt>Watermarks</dt>
+            <dd>
+              h = {data.lowWatermark}, H = {data.highWatermark}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Waiting requests</dt>
           <dd>{data.waiting}</dd>
@@ -144,7 +162,7 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
           <strong>☠ Malicious ({data.behaviour.kind}):</strong> {BEHAVIOUR_DESCRIPTIONS[data.behaviour.kind]}
         </p>
       )}
-      {data.timer ? <TimerBar timer={data.timer} now={now} /> : <p className="muted">No timer running.</p>}
+      {data.timer ? <TimerBar timer={data.timer} now={now} protocol={protocol} /> : <p className="muted">No timer running.</p>}
       {data.resend && (
         <p className="muted">
           If nothing moves, it says again what it said at {formatTime(data.resend.deadline)}
@@ -153,7 +171,7 @@ function Details({ data, f, now, stale, protocol }: { data: ReplicaInspection; f
       )}
       <ViewChanges data={data} />
       {data.log.length === 0 ? (
-        <p className="muted">The log is empty (nothing above the stable checkpoint).</p>
+        <p className="muted">The log is empty{checkpoints ? ' (nothing above the stable checkpoint)' : ''}.</p>
       ) : (
         <ol className="slots" aria-label="Log by sequence number" tabIndex={0}>
           {data.log.map((slot) => (

@@ -33,6 +33,7 @@ import { fnv1a } from '../../rng';
 import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage, SlotPhase, SlotInspection } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
+import { leaderOf } from './descriptor';
 
 /**
  * The view timer doubles with each view that brings no new QC, as PBFT's does (§4.5.2), with no cap a run can reach
@@ -308,7 +309,7 @@ export class HotStuffReplica implements ReplicaModel {
   }
 
   leaderOf(view: number): NodeId {
-    return view % this.n;
+    return leaderOf(view, this.n);
   }
 
   // ───────────────────────────── receiving ─────────────────────────────
@@ -865,7 +866,7 @@ export class HotStuffReplica implements ReplicaModel {
 
   inspect(): ReplicaSelfInspection {
     const qcText = (qc: QC) => (qc === GENESIS_QC ? 'genesis' : `view ${qc.view}, node ${qc.node} at height ${qc.height}, signed by ${qc.votes.map((v) => v.sender).join(', ')}`);
-    return inspectionWithoutCheckpoints(this, this.app.pending.size, this.slots(), [
+    return inspectionWithoutCheckpoints(this, 'view', this.app.pending.size, this.slots(), [
       { name: 'curView', value: String(this.view) },
       { name: 'prepareQC', value: qcText(this.prepareQC) },
       { name: 'lockedQC', value: qcText(this.lockedQC) },

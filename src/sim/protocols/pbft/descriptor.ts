@@ -1,5 +1,5 @@
-import { BEHAVIOURS } from '../../types';
-import type { MessageWords, ProtocolDescriptor } from '../descriptor';
+import { BEHAVIOURS, type NodeId } from '../../types';
+import type { MessageWords, ProtocolDescriptor, ProtocolNarration } from '../descriptor';
 
 /** PBFT's messages as the paper names them; the seed article's protocol speaks a subset of this vocabulary. */
 export const PBFT_MESSAGES: readonly MessageWords[] = [
@@ -13,8 +13,48 @@ export const PBFT_MESSAGES: readonly MessageWords[] = [
   { type: 'NEW_VIEW', label: 'NEW-VIEW', abbreviation: 'NV', colour: 'new-view', role: 'new-view', numbered: false },
 ];
 
+/** PBFT's primary of view v: replica v mod n (§4.1). */
+export function primaryOf(view: number, n: number): NodeId {
+  return view % n;
+}
+
 /** The words of a message every protocol shares with PBFT (the client's REQUEST and the replicas' REPLY). */
 export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_MESSAGES.find((m) => m.type === type)!;
+
+/**
+ * PBFT's view change in words (§4.4): a backup whose timer expires, or that sees f+1 others ask, multicasts VIEW-CHANGE;
+ * the new primary multicasts NEW-VIEW on 2f+1 of them. The seed's protocol, which has none, speaks PBFT's words for
+ * the rest (its request and timer sentences).
+ */
+export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'leaderMessageArrived' | 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'namesHeldDigest' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
+  leaderMessageArrived: () => null,
+  viewMessageArrived: (msg, { who, sender, quorum }) =>
+    msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.` : null,
+  sendsOnView: (kind, leads) => (kind === 'view-change' ? ['VIEW_CHANGE'] : leads ? ['NEW_VIEW'] : []),
+  viewChangeStarted: (e, { who, f }, { joined, before, after }) => {
+    const why = joined
+      ? `it saw f+1 = ${f + 1} replicas ask for a higher view, so at least one honest replica suspects the primary, and it joins them`
+      : `its timer expired before the request executed, so it suspects the primary (${before})`;
+    return `${who} starts a view change to view ${e.view}: ${why}. It stops taking part in the old view and multicasts VIEW-CHANGE with its prepared certificates; ${after} will lead the new view.`;
+  },
+  enteredView: (e, { who, quorum }, { leader }) =>
+    e.replica === e.primary
+      ? `${who} is the new primary of view ${e.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.`
+      : `${who} checked the NEW-VIEW and enters view ${e.view} with ${leader} as primary; agreement resumes there.`,
+  viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} starts a view change to view ${view}.` : `${who} takes over as the primary of view ${view}.`),
+  proposed: (seqs, _view, { who }) =>
+    seqs.length === 1 ? `The primary (${who}) assigns #${seqs[0]} to the request.` : `The primary (${who}) assigns ${seqs.map((s) => `#${s}`).join(' and ')} to ${seqs.length} requests.`,
+  namesHeldDigest: true,
+  // The seed's narration too speaks of PBFT, whose normal case it runs.
+  called: 'PBFT',
+  quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,
+  clientSends: (timestamp, retransmit, { f }) =>
+    retransmit
+      ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`
+      : `The client sends request ${timestamp} to the replica it believes is the primary; the primary will give it a sequence number.`,
+  relaysRequest: 'relays it to the primary; its view-change timer now waits for the request to execute, so a silent primary is noticed',
+  timerStarted: (deadline, { who }) => `${who} starts its timer: if nothing executes by ${deadline}, it will suspect the primary.`,
+};
 
 /** Castro & Liskov, OSDI 1999: the full protocol with checkpoints and view change. */
 export const pbft: ProtocolDescriptor = {
@@ -22,6 +62,10 @@ export const pbft: ProtocolDescriptor = {
   name: 'PBFT',
   messages: PBFT_MESSAGES,
   finalVote: 'COMMIT',
+  proposal: 'PRE_PREPARE',
+  proposerOf: ({ view }, n) => primaryOf(view, n),
+  terms: { view: 'view', leader: 'primary', follower: 'backup' },
+  timers: { request: 'waiting for the request to execute', 'view-change': 'waiting for NEW-VIEW' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed-local', executed: 'executed' },
   behaviours: BEHAVIOURS,
@@ -79,6 +123,7 @@ export const pbft: ProtocolDescriptor = {
       if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it needs 2f+1 = ${quorum} matching ones (its own included) to be committed-local.`;
       return null;
     },
+    ...PBFT_VIEW_NARRATION,
   },
   parameters: [
     'f',

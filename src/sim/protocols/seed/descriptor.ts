@@ -1,6 +1,6 @@
 import { BEHAVIOURS } from '../../types';
 import type { ProtocolDescriptor } from '../descriptor';
-import { PBFT_MESSAGES } from '../pbft/descriptor';
+import { PBFT_MESSAGES, PBFT_VIEW_NARRATION, primaryOf } from '../pbft/descriptor';
 
 const SPOKEN = new Set(['REQUEST', 'PRE_PREPARE', 'PREPARE', 'COMMIT', 'REPLY']);
 
@@ -13,6 +13,12 @@ export const seed: ProtocolDescriptor = {
   name: "the seed's protocol",
   messages: PBFT_MESSAGES.filter((m) => SPOKEN.has(m.type)),
   finalVote: 'COMMIT',
+  proposal: 'PRE_PREPARE',
+  // View 0 for ever: replica 0.
+  proposerOf: ({ view }, n) => primaryOf(view, n),
+  // No timers: a lying primary is never replaced.
+  terms: { view: 'view', leader: 'primary', follower: 'backup' },
+  timers: {},
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed', executed: 'executed' },
   // Every lie acts as the seed's one liar (./adversaries.ts).
@@ -52,6 +58,8 @@ export const seed: ProtocolDescriptor = {
       if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it commits with 2f+1 = ${quorum} matching ones.`;
       return null;
     },
+    // It never changes view; the rest it says as PBFT does.
+    ...PBFT_VIEW_NARRATION,
   },
   parameters: ['f', 'n', 'seed', 'minDelayMs', 'maxDelayMs', 'dropRate', 'reorderRate', 'malicious', 'requests', 'concurrency', 'clientTimeoutMs'],
   picture: { watermarks: false, slotFollowsRequest: true, viewChange: false },

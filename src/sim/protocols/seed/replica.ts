@@ -81,6 +81,7 @@ export class SeedReplica implements ReplicaModel {
   inspect(): ReplicaSelfInspection {
     return inspectionWithoutCheckpoints(
       this,
+      null,
       0,
       [...this.log.values()]
         .sort((a, b) => a.seq - b.seq)

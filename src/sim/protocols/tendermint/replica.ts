@@ -19,6 +19,7 @@
 import { CLIENT, type ClientRequest, type Message, type NodeId, type OutgoingMessage, type SlotInspection, type SlotPhase } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
+import { proposerOf } from './descriptor';
 
 /** nil: a vote for no value. */
 export const NIL = '';
@@ -152,7 +153,7 @@ export class TendermintReplica implements ReplicaModel {
   }
 
   proposer(h: number, r: number): NodeId {
-    return (h + r) % this.n;
+    return proposerOf(h, r, this.n);
   }
 
   /** Timeouts grow with the round (the paper's timeout_X(r) = init + r · delta). */
@@ -598,7 +599,7 @@ export class TendermintReplica implements ReplicaModel {
       });
     }
     const value = (v: ClientRequest | null) => (v ? v.digest : 'nil');
-    return inspectionWithoutCheckpoints(this, this.app.pending.size, log.sort((a, b) => a.seq - b.seq), [
+    return inspectionWithoutCheckpoints(this, this.pending?.kind ?? null, this.app.pending.size, log.sort((a, b) => a.seq - b.seq), [
       { name: 'height', value: String(this.height) },
       { name: 'round', value: String(this.round) },
       { name: 'step', value: this.step },
