@@ -4,6 +4,7 @@
  * rule for every protocol's property tests (PBFT's safety and liars, HotStuff's and Tendermint's).
  */
 import fc from 'fast-check';
+import { protocolOf } from './protocols';
 import { defaultScenario } from './scenario';
 import { encodeShare } from './share';
 import type { Behaviour, BehaviourKind, ProtocolMode, Scenario } from './types';
@@ -24,9 +25,12 @@ export interface LiarScenarios {
   tightShare?: number;
 }
 
-/** The first leader, where a liar does the most harm: PBFT's, the seed's and HotStuff's view 0 is replica 0's; Tendermint's height 1, round 0 is replica 1's. */
+/**
+ * The first leader, where a liar does the most harm, as the protocol names it: PBFT's, the seed's and HotStuff's view 0
+ * is replica 0's; Tendermint's height 1, round 0 is replica 1's. Any n above it: the rule is a residue mod n.
+ */
 export function firstLeaderOf(mode: ProtocolMode = 'pbft'): number {
-  return mode === 'tendermint' ? 1 : 0;
+  return protocolOf(mode).proposerOf({ view: 0, seq: 1 }, 64);
 }
 
 export function liarsWithinBound(o: LiarScenarios): fc.Arbitrary<Scenario> {
