@@ -125,7 +125,7 @@ test.describe('Attack lab', () => {
     await network(page).getByRole('button', { name: /^Deliver REQUEST client → 0/ }).click();
     await expect(network(page).getByRole('button', { name: /^Deliver PRE-PREPARE 0 → \d/ })).toHaveCount(3);
     // Three PRE-PREPAREs wait for a hand; the one to replica 2 is picked in the diagram, not the first of the list.
-    const arrow = page.getByRole('group', { name: 'Space-time diagram' }).getByRole('img', { name: /^PRE-PREPARE Replica 0 → Replica 2, sent t=[\d.]+, waiting for a hand$/ });
+    const arrow = page.getByRole('group', { name: 'Space-time diagram' }).getByRole('img', { name: /^PRE-PREPARE Replica 0 → Replica 2, sent t=[\d.]+, waits in flight for your hand$/ });
     await expect(arrow).toHaveCount(1);
     await expect(network(page).locator('tr[aria-current="true"]').filter({ hasText: /PRE-PREPARE\s*0 → 2/ })).toHaveCount(0);
     // Arrows cross each other, so click this one itself rather than a point on the screen (as the classroom spec does).

@@ -116,7 +116,7 @@ test.describe('Classroom', () => {
     await f.press('ArrowRight');
     await expect(replicas(page)).toHaveCount(7);
     await replica(page, 2).click();
-    await page.getByLabel('Behaviour').selectOption('equivocate');
+    await page.getByLabel('Behaviour', { exact: true }).selectOption('equivocate');
     await replica(page, 5).click();
     await expect(replica(page, 5)).toHaveAccessibleName(/malicious \(equivocate\)/);
     const drop = page.getByRole('slider', { name: 'Drop rate' });

@@ -27,7 +27,7 @@ test.describe('PBFT Lab', () => {
 
     const r1 = page.getByRole('button', { name: /^Replica 1\b/ });
     await openDrawer(page, 'Scenario');
-    await page.getByLabel('Behaviour').selectOption('equivocate');
+    await page.getByLabel('Behaviour', { exact: true }).selectOption('equivocate');
     await r1.focus();
     await page.keyboard.press('Enter');
     await expect(r1).toHaveAccessibleName(/malicious \(equivocate\)/);
@@ -98,9 +98,9 @@ test.describe('PBFT Lab', () => {
     }
     await expect(page.getByRole('spinbutton', { name: 'Seed', exact: true })).toHaveValue('1');
     await expect(page.getByRole('combobox', { name: 'Behaviour', exact: true })).toHaveValue('silent');
-    await page.getByLabel('Behaviour').selectOption('omit');
+    await page.getByLabel('Behaviour', { exact: true }).selectOption('omit');
     await expect(page.getByRole('slider', { name: 'Omit probability', exact: true })).toBeVisible();
-    await page.getByLabel('Behaviour').selectOption('slow');
+    await page.getByLabel('Behaviour', { exact: true }).selectOption('slow');
     await expect(page.getByRole('slider', { name: 'Extra delay', exact: true })).toBeVisible();
     await expect(page.getByRole('img', { name: /^Client/ })).toBeVisible();
     await expect(page.getByRole('group', { name: /replicas and the client/ }).getByText('primary', { exact: true })).toBeVisible();
