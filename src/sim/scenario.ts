@@ -53,10 +53,8 @@ export function toleratedFaults(n: number): number {
   return Math.floor((n - 1) / 3);
 }
 
-/** Quorum size ⌈(n + f + 1) / 2⌉: 2f + 1 when n = 3f + 1; any two quorums share an honest replica. */
-export function quorumSize(n: number, f: number): number {
-  return Math.ceil((n + f + 1) / 2);
-}
+// The run's quorum ⌈(n + f + 1) / 2⌉ lives with PBFT's words too (protocols/pbft/descriptor.ts), which say it.
+export { quorumSize } from './protocols/pbft/descriptor';
 
 // PBFT's primary of a view: its rule lives with its plug-in's words (protocols/pbft/descriptor.ts).
 export { primaryOf } from './protocols/pbft/descriptor';

@@ -338,3 +338,23 @@ describe("HotStuff's leader messages that move no phase", () => {
     for (const step of shown) expect(narrate(scenario, step)).toMatch(/keeps the prepareQC the leader shows for height 1 .* and votes PRE-COMMIT, to the leader only/);
   });
 });
+
+describe('the narration counts quorums as the replicas do', () => {
+  it('at n = 5 (f = 1) PBFT and Tendermint need 4 matching votes, and the words say 4, not 2f+1 = 3', () => {
+    for (const [mode, vote] of [
+      ['pbft', 'COMMIT'],
+      ['tendermint', 'PRECOMMIT'],
+    ] as const) {
+      const scenario = defaultScenario({ f: 1, n: 5, mode });
+      const steps = play(scenario, (events) => events.some((e) => e.kind === 'phase' && e.phase === 'executed'));
+      const voteStep = stepWhere(steps, (e) => e.kind === 'deliver' && e.msg.type === vote);
+      const words = narrate(scenario, voteStep);
+      expect(words, mode).toMatch(new RegExp(`\\b4 (matching ones|for one value)`));
+      expect(words, mode).not.toMatch(/2f\+1/);
+    }
+    // At n = 3f + 1 the paper's sum is said as before.
+    const classic = defaultScenario({ f: 1 });
+    const steps = play(classic, (events) => events.some((e) => e.kind === 'deliver' && e.msg.type === 'COMMIT'));
+    expect(narrate(classic, steps.at(-1)!)).toMatch(/2f\+1 = 3 matching ones/);
+  });
+});

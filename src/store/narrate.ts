@@ -6,6 +6,7 @@
  * messages that really left it, their digests and receivers (deeds.ts) — and from who lies at that moment.
  */
 import { messageWords, protocolOf } from '../sim/protocols';
+import { quorumText } from '../sim/protocols/descriptor';
 import { CLIENT, type Behaviour, type MessageSummary, type MessageType, type NodeId, type ProtocolMode, type TraceEvent } from '../sim/types';
 import { behaviourLabel, deedInBrief, deedInWords, deedsIn, mainDeed, type Deed } from './deeds';
 import { formatTime, nodeName, typeLabel } from './describe';
@@ -40,8 +41,8 @@ function find<K extends TraceEvent['kind']>(events: readonly TraceEvent[], kind:
 export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours }: NarrationContext): string {
   if (events.length === 0) return '';
   const cause = events[0];
-  const quorum = 2 * f + 1;
   const protocol = protocolOf(mode);
+  const quorum = protocol.quorumOf(n, f);
   const { narration } = protocol;
   const liar = (id: NodeId): Behaviour | null => (behaviours && id >= 0 && id < behaviours.length ? (behaviours[id] ?? null) : null);
   const m = behaviours ? behaviours.filter(Boolean).length : 0;
@@ -125,7 +126,7 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
 
   const stable = find(events, 'checkpoint', (e) => e.stable);
   if (stable) {
-    return `${nodeName(stable.replica)}'s checkpoint #${stable.seq} is stable (2f+1 = ${quorum} matching CHECKPOINTs): it discards its log up to #${stable.seq} and slides its watermark window forward.`;
+    return `${nodeName(stable.replica)}'s checkpoint #${stable.seq} is stable (${quorumText(f, quorum)} matching CHECKPOINTs): it discards its log up to #${stable.seq} and slides its watermark window forward.`;
   }
 
   switch (cause.kind) {
@@ -153,7 +154,7 @@ export function explain(events: readonly TraceEvent[], { n, f, mode, behaviours 
         return `${vote} But ${nodeName(msg.from)} is malicious (${behaviourLabel(sender)}): its vote counts only toward the digest it names (${msg.digest}), which need not be the one ${nodeName(msg.to)} holds.`;
       }
       if (vote !== null) return vote;
-      if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; 2f+1 = ${quorum} matching ones make a checkpoint stable.`;
+      if (msg.type === 'CHECKPOINT') return `${nodeName(msg.to)} records this CHECKPOINT vote; ${quorumText(f, quorum)} matching ones make a checkpoint stable.`;
       const led = narration.leaderMessageArrived(msg, facts(msg.to));
       if (led !== null) return led;
       const viewMessage = narration.viewMessageArrived(msg, { ...facts(msg.to), sender: nodeName(msg.from) });

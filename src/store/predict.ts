@@ -14,6 +14,7 @@
  * The answer is never written down in advance: it is read from the trace of the phase that played.
  */
 import { protocolOf } from '../sim/protocols';
+import { quorumText } from '../sim/protocols/descriptor';
 import { primaryOf, quorumSize } from '../sim/scenario';
 import type { FlightMessage } from '../sim/picture';
 import { CLIENT, type MessageType, type NodeId, type ProtocolMode, type ReplicaSummary, type TraceEvent } from '../sim/types';
@@ -544,7 +545,7 @@ function nextPrimary(q: Question, m: PredictMoment, step: readonly TraceEvent[],
     const changing = after.filter((r) => r.viewChanging).map((r) => r.id);
     return {
       truth: { replicas: [], yes: null },
-      reason: `Not decided in this phase: no replica entered view ${q.target.view}${changing.length ? ` (${replicaList(changing)} ${changing.length === 1 ? 'is' : 'are'} still changing view)` : ''}. A new primary starts its view only with ${m.f > 0 ? `2f+1 = ${quorumSize(m.n, m.f)}` : quorumSize(m.n, m.f)} VIEW-CHANGEs, and the others join only when their own timers run out or f+1 = ${m.f + 1} replicas ask. Not scored.`,
+      reason: `Not decided in this phase: no replica entered view ${q.target.view}${changing.length ? ` (${replicaList(changing)} ${changing.length === 1 ? 'is' : 'are'} still changing view)` : ''}. A new primary starts its view only with ${m.f > 0 ? quorumText(m.f, quorumSize(m.n, m.f)) : quorumSize(m.n, m.f)} VIEW-CHANGEs, and the others join only when their own timers run out or f+1 = ${m.f + 1} replicas ask. Not scored.`,
       highlight: [],
       settled: false,
     };
@@ -552,7 +553,7 @@ function nextPrimary(q: Question, m: PredictMoment, step: readonly TraceEvent[],
   const p = installed.primary;
   const v = installed.view;
   const quorum = quorumSize(m.n, m.f);
-  let reason = `Replica ${p} leads view ${v}: the primary of view v is v mod n, and ${v} mod ${m.n} = ${p}. It collected ${m.f > 0 ? `2f+1 = ${quorum}` : quorum} VIEW-CHANGEs and multicast NEW-VIEW.`;
+  let reason = `Replica ${p} leads view ${v}: the primary of view v is v mod n, and ${v} mod ${m.n} = ${p}. It collected ${m.f > 0 ? quorumText(m.f, quorum) : quorum} VIEW-CHANGEs and multicast NEW-VIEW.`;
   if (v > q.target.view) reason += ` View ${q.target.view}'s primary (replica ${primaryOf(q.target.view, m.n)}) never took over, so the replicas moved on to view ${v}.`;
   return { truth: { replicas: [p], yes: null }, reason, highlight: [p], settled: true };
 }

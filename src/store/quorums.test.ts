@@ -32,6 +32,35 @@ describe('which quorums overlapped in which liar', () => {
   });
 });
 
+describe('the overlap in each protocol’s own words', () => {
+  it('Tendermint: two PRECOMMIT quorums of one round, 2f+1 = 3, sharing only the colluders — no COMMIT, no VIEW-CHANGE', () => {
+    const scenario = defaultScenario({ mode: 'tendermint', f: 1, requests: 2, concurrency: 2, malicious: { 1: { kind: 'collude' }, 2: { kind: 'collude' } } });
+    const sim = new Simulation(scenario);
+    sim.runToQuiescence(60_000);
+    const violation = sim.trace.find((e) => e.kind === 'violation');
+    if (violation?.kind !== 'violation') throw new Error('the colluders split the honest replicas');
+    const o = quorumOverlap(sim.trace, violation.violation, 4, 'tendermint', (id) => id === 1 || id === 2);
+    expect(o!.quorums.map((q) => q.kind)).toEqual(['commit', 'commit']);
+    expect(o!.overlap.every((id) => id === 1 || id === 2)).toBe(true);
+    const words = overlapWords(o!, 1);
+    expect(words).toMatch(/in round \d+ on the PRECOMMITs of/);
+    expect(words).toMatch(/the two quorums of 2f\+1 = 3 overlap only in/);
+    expect(words).not.toMatch(/\bCOMMITs of|VIEW-CHANGE/);
+  });
+
+  it('at n = 5 the quorum is said as what the replicas count (4), not 2f+1 = 3', () => {
+    // Quorums of 4 in 5 share 3: only 3 colluders split the 2 honest replicas.
+    const scenario = defaultScenario({ f: 1, n: 5, malicious: { 0: { kind: 'collude' }, 1: { kind: 'collude' }, 2: { kind: 'collude' } } });
+    const sim = new Simulation(scenario);
+    sim.runToQuiescence(200_000);
+    const violation = sim.trace.find((e) => e.kind === 'violation');
+    if (violation?.kind !== 'violation') throw new Error('three colluders at n = 5 split the honest replicas');
+    const o = quorumOverlap(sim.trace, violation.violation, 5, 'pbft', (id) => id <= 2);
+    for (const q of o!.quorums) expect(q.voters.length).toBeGreaterThanOrEqual(4);
+    expect(overlapWords(o!, 1)).toMatch(/the two quorums of 4 overlap only in/);
+  });
+});
+
 describe('a Twins attack, explained: the quorums overlap in the twins, each instance honest', () => {
   it('twins of replicas 0 and 1 (f = 1): the honest commit quorums share only twins, and the words say so', () => {
     const given = defaultScenario({ f: 1, requests: 2, concurrency: 2 });

@@ -10,8 +10,9 @@
  * its own), the VIEW-CHANGEs the new primary had when it built its NEW-VIEW — never from what the protocol should have done.
  */
 import { messageWords, protocolOf } from '../sim/protocols';
+import { quorumText } from '../sim/protocols/descriptor';
 import { primaryOf, quorumSize } from '../sim/scenario';
-import type { BehaviourKind, NodeId, ProtocolMode, ReplicaSummary, SafetyViolation, TraceEvent } from '../sim/types';
+import type { BehaviourKind, MessageType, NodeId, ProtocolMode, ReplicaSummary, SafetyViolation, TraceEvent } from '../sim/types';
 
 export interface Quorum {
   /** What it is: a replica's commit quorum, or the VIEW-CHANGEs a new primary built its view from. */
@@ -22,6 +23,8 @@ export interface Quorum {
   /** commit: the digest committed; view-change: ''. */
   digest: string;
   voters: NodeId[];
+  /** The vote it is made of, as the protocol names it (COMMIT, PRECOMMIT, HotStuff's COMMIT vote, VIEW-CHANGE). */
+  vote: MessageType;
 }
 
 export interface QuorumOverlap {
@@ -31,6 +34,9 @@ export interface QuorumOverlap {
   overlap: NodeId[];
   /** Of those, the ones malicious at the moment. */
   liars: NodeId[];
+  /** The run's protocol and n: what a quorum is there. */
+  mode: ProtocolMode | undefined;
+  n: number;
 }
 
 /**
@@ -58,13 +64,16 @@ export function quorumOverlap(events: readonly TraceEvent[], v: SafetyViolation,
       // A vote it received and counted, or its own (which it counts without receiving it).
       if ((e.kind === 'deliver' && m.to === s.replica && !e.ignored) || (e.kind === 'send' && m.from === s.replica)) voters.add(m.from);
     }
-    return { kind: 'commit', replica: s.replica, view: s.view, digest: s.digest, voters: [...voters].sort((a, b) => a - b) };
+    return { kind: 'commit', replica: s.replica, view: s.view, digest: s.digest, voters: [...voters].sort((a, b) => a - b), vote: commitVote };
   };
   const [early, late] = [...sides].sort((a, b) => a.view - b.view);
   const first = commitQuorum(early);
-  const second = early.view === late.view ? commitQuorum(late) : viewChangeQuorum(events, late.view, n);
+  // Across views PBFT's second quorum is the VIEW-CHANGEs its new primary built the view from; a protocol without a
+  // view-change protocol (Tendermint's locks, HotStuff's QCs) shows the second commit quorum itself.
+  const acrossViews = early.view !== late.view && protocolOf(mode).picture.viewChange;
+  const second = acrossViews ? viewChangeQuorum(events, late.view, n) : commitQuorum(late);
   const overlap = first.voters.filter((id) => second.voters.includes(id));
-  return { seq: v.seq, quorums: [first, second], overlap, liars: overlap.filter(isLiar) };
+  return { seq: v.seq, quorums: [first, second], overlap, liars: overlap.filter(isLiar), mode, n };
 }
 
 /** The VIEW-CHANGEs for `view` the new primary held (its own included) when it sent its NEW-VIEW. */
@@ -78,7 +87,7 @@ function viewChangeQuorum(events: readonly TraceEvent[], view: number, n: number
     if (messageWords(m.type).role !== 'view-change' || m.view !== view) continue;
     if ((e.kind === 'deliver' && m.to === primary && !e.ignored) || (e.kind === 'send' && m.from === primary)) voters.add(m.from);
   }
-  return { kind: 'view-change', replica: primary, view, digest: '', voters: [...voters].sort((a, b) => a - b) };
+  return { kind: 'view-change', replica: primary, view, digest: '', voters: [...voters].sort((a, b) => a - b), vote: 'VIEW_CHANGE' };
 }
 
 function list(items: readonly (string | number)[]): string {
@@ -86,15 +95,21 @@ function list(items: readonly (string | number)[]): string {
   return s.length <= 1 ? s.join('') : `${s.slice(0, -1).join(', ')} and ${s[s.length - 1]}`;
 }
 
-function quorumWords(q: Quorum, seq: number): string {
-  if (q.kind === 'commit') return `replica ${q.replica} committed ${q.digest.slice(0, 8)} at #${seq} in view ${q.view} on the COMMITs of ${list(q.voters)}`;
+/** Votes of a type, as a sentence counts them: "COMMITs", "PRECOMMITs", HotStuff's "COMMIT votes". */
+function votesOf(type: MessageType): string {
+  const label = messageWords(type).label;
+  return label.startsWith('vote ') ? `${label.slice('vote '.length)} votes` : `${label}s`;
+}
+
+function quorumWords(q: Quorum, seq: number, mode: ProtocolMode | undefined): string {
+  if (q.kind === 'commit') return `replica ${q.replica} committed ${q.digest.slice(0, 8)} at #${seq} in ${protocolOf(mode).terms.view} ${q.view} on the ${votesOf(q.vote)} of ${list(q.voters)}`;
   return `the new primary ${q.replica} built view ${q.view} from the VIEW-CHANGEs of ${list(q.voters)}`;
 }
 
 /** The overlap in one sentence, for the banner at the moment of the violation. */
 export function overlapWords(o: QuorumOverlap, f: number, twins: readonly NodeId[] = []): string {
   const [a, b] = o.quorums;
-  const what = `${quorumWords(a, o.seq)}; ${quorumWords(b, o.seq)}`;
+  const what = `${quorumWords(a, o.seq, o.mode)}; ${quorumWords(b, o.seq, o.mode)}`;
   if (o.overlap.length === 0) return `${what[0].toUpperCase()}${what.slice(1)}: the two quorums share nobody.`;
   const did = b.kind === 'view-change' ? `hid in their VIEW-CHANGEs that #${o.seq} was prepared` : `voted for both requests`;
   const twinned = o.overlap.filter((id) => twins.includes(id));
@@ -102,7 +117,7 @@ export function overlapWords(o: QuorumOverlap, f: number, twins: readonly NodeId
   const faulty = twinned.length === 0 ? (o.overlap.length === 1 ? 'a liar who' : 'liars who') : o.overlap.length === 1 ? 'a faulty replica who' : 'faulty replicas who';
   const asTwins = twinned.length === 0 ? '' : ` (${list(twinned)} as twins: each instance honest, the two instances on both sides)`;
   const who = o.liars.length === o.overlap.length ? `${faulty} ${did}${asTwins}` : `of whom ${list(o.liars) || 'none'} faulty`;
-  return `${what[0].toUpperCase()}${what.slice(1)}: the two quorums of 2f+1 = ${2 * f + 1} overlap only in ${o.overlap.length === 1 ? 'replica' : 'replicas'} ${list(o.overlap)} — ${who}.`;
+  return `${what[0].toUpperCase()}${what.slice(1)}: the two quorums of ${quorumText(f, protocolOf(o.mode).quorumOf(o.n, f))} overlap only in ${o.overlap.length === 1 ? 'replica' : 'replicas'} ${list(o.overlap)} — ${who}.`;
 }
 
 // ───────────────────────────── fool the client ─────────────────────────────

@@ -4,6 +4,7 @@ import { LabStoreContext, useLab, useLabActions } from '../store/context';
 import { nodeName } from '../store/describe';
 import { fooledAcceptance, foolWords, overlapWords, quorumOverlap, stallWords } from '../store/quorums';
 import { protocolOf } from '../sim/protocols';
+import { quorumText } from '../sim/protocols/descriptor';
 import { primaryOf } from '../sim/scenario';
 import { eventAt, type RunState } from '../store/replay';
 
@@ -30,6 +31,7 @@ function list(names: string[]): string {
 export function SafetyBanner() {
   const violations = useLab((s) => s.timeline.stats?.violations);
   const f = useLab((s) => s.timeline.f);
+  const n = useLab((s) => s.timeline.n);
   const liarCount = useLab((s) => s.timeline.replicas.filter((r) => r.behaviour).length);
   // A twin is a faulty replica too (two honest instances under one identity): it counts towards m.
   const twins = useLab((s) => (s.run.scenario ?? s.scenario).twins?.replicas);
@@ -61,7 +63,7 @@ export function SafetyBanner() {
   const twinWords = twins && twins.length > 0 ? ` (${list(twins.map(String))} run${twins.length === 1 ? 's' : ''} as twins${liarCount > 0 ? `, ${liarCount} lie${liarCount === 1 ? 's' : ''}` : ''})` : '';
   const why =
     m > f
-      ? `There are m = ${m} ${twinWords ? 'faulty' : 'malicious'} replicas${twinWords} but ${protocol} tolerates only f = ${f}: two quorums of 2f+1 = ${2 * f + 1} are then no longer sure to share an honest replica, so the honest replicas can be split.`
+      ? `There are m = ${m} ${twinWords ? 'faulty' : 'malicious'} replicas${twinWords} but ${protocol} tolerates only f = ${f}: two quorums of ${quorumText(f, protocolOf(mode).quorumOf(n, f))} are then no longer sure to share an honest replica, so the honest replicas can be split.`
       : `${protocol[0].toUpperCase()}${protocol.slice(1)} should have prevented this with m = ${m}${twinWords} ≤ f = ${f}; the checker's evidence is below.`;
   return (
     <div className="safety-banner" role="alert">

@@ -32,11 +32,20 @@ type PhaseEvent = Extract<TraceEvent, { kind: 'phase' }>;
 type ViewChangeEvent = Extract<TraceEvent, { kind: 'view-change' }>;
 type NewViewEvent = Extract<TraceEvent, { kind: 'new-view' }>;
 
-/** What a sentence may use: who acted (its name as the page writes it), the run's n and f, the quorum 2f+1, the liars now. */
+/**
+ * The quorum as a sentence says it: "2f+1 = 3" where the replicas count the papers' 2f + 1 (n = 3f + 1), else the number
+ * they count (⌈(n + f + 1)/2⌉ beyond 3f + 1) — "2f+1 = 4" would be a false sum.
+ */
+export function quorumText(f: number, quorum: number): string {
+  return quorum === 2 * f + 1 ? `2f+1 = ${quorum}` : String(quorum);
+}
+
+/** What a sentence may use: who acted (its name as the page writes it), the run's n and f, its quorum, the liars now. */
 export interface NarrationFacts {
   who: string;
   n: number;
   f: number;
+  /** What the replicas count for a decision (quorumOf): 2f + 1 at n = 3f + 1. */
   quorum: number;
   /** How many replicas lie at this moment (0 when unknown): beyond f, the protocol's guarantees are void. */
   m?: number;
@@ -146,6 +155,8 @@ export interface ProtocolDescriptor {
    * proposer of height seq, round view — the protocol's one rule, which its replicas follow too.
    */
   proposerOf(at: { view: number; seq: number }, n: number): NodeId;
+  /** How many matching votes decide, as its replicas count them for n replicas tolerating f. */
+  quorumOf(n: number, f: number): number;
   /**
    * What it calls a view (Tendermint: a round), the replica that leads one (primary, leader, proposer) and the others
    * (PBFT's backups), as the inspector names a replica's view and role.

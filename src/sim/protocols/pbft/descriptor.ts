@@ -1,5 +1,5 @@
 import { BEHAVIOURS, type NodeId } from '../../types';
-import type { MessageWords, ProtocolDescriptor, ProtocolNarration } from '../descriptor';
+import { quorumText, type MessageWords, type ProtocolDescriptor, type ProtocolNarration } from '../descriptor';
 
 /** PBFT's messages as the paper names them; the seed article's protocol speaks a subset of this vocabulary. */
 export const PBFT_MESSAGES: readonly MessageWords[] = [
@@ -12,6 +12,14 @@ export const PBFT_MESSAGES: readonly MessageWords[] = [
   { type: 'VIEW_CHANGE', label: 'VIEW-CHANGE', abbreviation: 'VC', colour: 'view-change', role: 'view-change', numbered: false },
   { type: 'NEW_VIEW', label: 'NEW-VIEW', abbreviation: 'NV', colour: 'new-view', role: 'new-view', numbered: false },
 ];
+
+/**
+ * Quorum size ⌈(n + f + 1) / 2⌉: 2f + 1 when n = 3f + 1; any two quorums share f + 1 replicas, so an honest one. The run's
+ * quorum (PBFT's and Tendermint's replicas count it).
+ */
+export function quorumSize(n: number, f: number): number {
+  return Math.ceil((n + f + 1) / 2);
+}
 
 /** PBFT's primary of view v: replica v mod n (§4.1). */
 export function primaryOf(view: number, n: number): NodeId {
@@ -28,8 +36,8 @@ export const clientMessage = (type: 'REQUEST' | 'REPLY'): MessageWords => PBFT_M
  */
 export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'leaderMessageArrived' | 'viewMessageArrived' | 'sendsOnView' | 'viewChangeStarted' | 'enteredView' | 'namesHeldDigest' | 'viewIntro' | 'proposed' | 'called' | 'quorumWords' | 'clientSends' | 'relaysRequest' | 'timerStarted'> = {
   leaderMessageArrived: () => null,
-  viewMessageArrived: (msg, { who, sender, quorum }) =>
-    msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs 2f+1 = ${quorum} of them to start the view.` : null,
+  viewMessageArrived: (msg, { who, sender, f, quorum }) =>
+    msg.type === 'VIEW_CHANGE' ? `${who} records ${sender}'s VIEW-CHANGE; the new primary needs ${quorumText(f, quorum)} of them to start the view.` : null,
   sendsOnView: (kind, leads) => (kind === 'view-change' ? ['VIEW_CHANGE'] : leads ? ['NEW_VIEW'] : []),
   viewChangeStarted: (e, { who, f }, { joined, before, after }) => {
     const why = joined
@@ -37,9 +45,9 @@ export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'leaderMessageArrived'
       : `its timer expired before the request executed, so it suspects the primary (${before})`;
     return `${who} starts a view change to view ${e.view}: ${why}. It stops taking part in the old view and multicasts VIEW-CHANGE with its prepared certificates; ${after} will lead the new view.`;
   },
-  enteredView: (e, { who, quorum }, { leader }) =>
+  enteredView: (e, { who, f, quorum }, { leader }) =>
     e.replica === e.primary
-      ? `${who} is the new primary of view ${e.view}: it collected 2f+1 = ${quorum} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.`
+      ? `${who} is the new primary of view ${e.view}: it collected ${quorumText(f, quorum)} VIEW-CHANGEs and multicast NEW-VIEW, re-proposing every request that may have been prepared so nothing committed is lost.`
       : `${who} checked the NEW-VIEW and enters view ${e.view} with ${leader} as primary; agreement resumes there.`,
   viewIntro: (kind, view, { who }) => (kind === 'view-change' ? `${who} starts a view change to view ${view}.` : `${who} takes over as the primary of view ${view}.`),
   proposed: (seqs, _view, { who }) =>
@@ -47,7 +55,7 @@ export const PBFT_VIEW_NARRATION: Pick<ProtocolNarration, 'leaderMessageArrived'
   namesHeldDigest: true,
   // The seed's narration too speaks of PBFT, whose normal case it runs.
   called: 'PBFT',
-  quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,
+  quorumWords: ({ f, quorum }) => quorumText(f, quorum),
   clientSends: (timestamp, retransmit, { f }) =>
     retransmit
       ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: backups relay it to the primary and start timers that expose a faulty one.`
@@ -64,6 +72,7 @@ export const pbft: ProtocolDescriptor = {
   finalVote: 'COMMIT',
   proposal: 'PRE_PREPARE',
   proposerOf: ({ view }, n) => primaryOf(view, n),
+  quorumOf: quorumSize,
   terms: { view: 'view', leader: 'primary', follower: 'backup' },
   timers: { request: 'waiting for the request to execute', 'view-change': 'waiting for NEW-VIEW' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
@@ -87,12 +96,12 @@ export const pbft: ProtocolDescriptor = {
         return null;
       }
       if (role === 'vote') {
-        if (verdict === 'withheld') return `Quorums leave room for f = ${f} replicas that say nothing: the others need their 2f+1 = ${quorum} matching votes without it.`;
+        if (verdict === 'withheld') return `Quorums leave room for f = ${f} replicas that say nothing: the others need their ${quorumText(f, quorum)} matching votes without it.`;
         if (verdict === 'forged') return 'A vote counts only for the digest it names, so this one adds to no quorum for the request.';
         if (verdict === 'split' || verdict === 'each-different') return 'Each receiver counts it only toward the digest it names: one liar can add to two different quorums at once.';
         return null;
       }
-      if (role === 'view-change' && verdict === 'withheld') return `The others need 2f+1 = ${quorum} VIEW-CHANGEs without it.`;
+      if (role === 'view-change' && verdict === 'withheld') return `The others need ${quorumText(f, quorum)} VIEW-CHANGEs without it.`;
       if (role === 'new-view' && verdict === 'withheld') return 'The backups wait in vain; their timers will move them on to the next view.';
       return null;
     },
@@ -107,7 +116,7 @@ export const pbft: ProtocolDescriptor = {
           : `No honest replica can prepare another request at #${e.seq} in view ${e.view}.`
       } It multicasts COMMIT.`,
     committed: (e, { who, f, quorum, m = 0 }) =>
-      `${who} is committed-local for #${e.seq}: it is prepared and holds ${quorum} matching COMMITs (2f+1 = ${quorum}). ${
+      `${who} is committed-local for #${e.seq}: it is prepared and holds ${quorumText(f, quorum)} matching COMMITs. ${
         m > f ? `With at most f = ${f} liars a quorum would now be prepared and the order would survive any view change; here ${m} lie, so it need not.` : 'A quorum is prepared, so this order survives any view change.'
       }`,
     executed: (e, { who, sent }) =>
@@ -120,7 +129,7 @@ export const pbft: ProtocolDescriptor = {
         const own = msg.view % n === msg.to ? 'from backups' : '(its own included)';
         return `${who} counts this PREPARE for #${msg.seq}; it needs 2f = ${2 * f} matching ones ${own} with the PRE-PREPARE to be prepared.`;
       }
-      if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it needs 2f+1 = ${quorum} matching ones (its own included) to be committed-local.`;
+      if (msg.type === 'COMMIT') return `${who} counts this COMMIT for #${msg.seq}; it needs ${quorumText(f, quorum)} matching ones (its own included) to be committed-local.`;
       return null;
     },
     ...PBFT_VIEW_NARRATION,

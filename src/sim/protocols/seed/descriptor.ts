@@ -16,6 +16,8 @@ export const seed: ProtocolDescriptor = {
   proposal: 'PRE_PREPARE',
   // View 0 for ever: replica 0.
   proposerOf: ({ view }, n) => primaryOf(view, n),
+  // The article's nodes count 2f + 1 whatever n.
+  quorumOf: (_n, f) => 2 * f + 1,
   // No timers: a lying primary is never replaced.
   terms: { view: 'view', leader: 'primary', follower: 'backup' },
   timers: {},

@@ -1,6 +1,6 @@
 import type { NodeId } from '../../types';
-import type { MessageWords, ProtocolDescriptor } from '../descriptor';
-import { clientMessage } from '../pbft/descriptor';
+import { quorumText, type MessageWords, type ProtocolDescriptor } from '../descriptor';
+import { clientMessage, quorumSize } from '../pbft/descriptor';
 
 /** The proposer of height h, round r: replica (h + r) mod n (Algorithm 1's proposer(h, r), round robin). */
 export function proposerOf(height: number, round: number, n: number): NodeId {
@@ -25,6 +25,7 @@ export const tendermint: ProtocolDescriptor = {
   proposal: 'PROPOSAL',
   // A slot's number is its height, its view the round.
   proposerOf: ({ view, seq }, n) => proposerOf(seq, view, n),
+  quorumOf: quorumSize,
   terms: { view: 'round', leader: 'proposer', follower: 'not the proposer of this round' },
   timers: {
     propose: 'timeoutPropose: waiting for the proposer’s PROPOSAL; when it expires, the replica prevotes nil',
@@ -45,13 +46,13 @@ export const tendermint: ProtocolDescriptor = {
       if (role === 'proposal') {
         if (verdict === 'withheld') return 'Nobody hears a proposal: each replica’s timeoutPropose expires, it prevotes nil, and the round ends; the next round has another proposer.';
         if (verdict === 'each-different' || verdict === 'split' || verdict === 'forged') {
-          return `Each replica prevotes the value it was shown (if it is not locked on another); only a value with 2f+1 = ${quorum} PREVOTEs gets locked, so at most one can be.`;
+          return `Each replica prevotes the value it was shown (if it is not locked on another); only a value with ${quorumText(f, quorum)} PREVOTEs gets locked, so at most one can be.`;
         }
         if (verdict === 'partial') return 'The replicas left out prevote nil when timeoutPropose expires.';
         return null;
       }
       if (role === 'vote') {
-        if (verdict === 'withheld') return `The others need 2f+1 = ${quorum} votes without it: quorums leave room for f = ${f} that say nothing.`;
+        if (verdict === 'withheld') return `The others need ${quorumText(f, quorum)} votes without it: quorums leave room for f = ${f} that say nothing.`;
         if (verdict === 'forged' || verdict === 'split' || verdict === 'each-different') return 'A vote counts only for the value it names; one liar can add to two quorums, but f of them cannot make two 2f+1 quorums.';
         return null;
       }
@@ -61,14 +62,14 @@ export const tendermint: ProtocolDescriptor = {
       byPrimary
         ? `The proposer of height ${e.seq}, round ${e.view} (${who}) multicasts PROPOSAL — its validValue if it has one, else a waiting request — and prevotes it.`
         : `${who} prevotes the value proposed for height ${e.seq} in round ${e.view}: it is not locked, or locked on this value (or the proposal shows 2f+1 PREVOTEs from a round at or after its lock).`,
-    prepared: (e, { who, quorum }) =>
-      `${who} saw 2f+1 = ${quorum} PREVOTEs for the proposal of round ${e.view}: it locks on the value (lockedValue, lockedRound = ${e.view}) and multicasts PRECOMMIT. In later rounds it prevotes only this value, unless shown 2f+1 PREVOTEs for another from a round after its lock.`,
-    committed: (e, { who, quorum }) => `${who} holds the proposal and 2f+1 = ${quorum} PRECOMMITs for it: it decides height ${e.seq}.`,
+    prepared: (e, { who, f, quorum }) =>
+      `${who} saw ${quorumText(f, quorum)} PREVOTEs for the proposal of round ${e.view}: it locks on the value (lockedValue, lockedRound = ${e.view}) and multicasts PRECOMMIT. In later rounds it prevotes only this value, unless shown 2f+1 PREVOTEs for another from a round after its lock.`,
+    committed: (e, { who, f, quorum }) => `${who} holds the proposal and ${quorumText(f, quorum)} PRECOMMITs for it: it decides height ${e.seq}.`,
     executed: (e, { who, sent, entered }) =>
       `${who} executes height ${e.seq}${sent?.has('REPLY') ? ' and replies to the client' : ' (it sends no REPLY now)'}, resets its locks and starts height ${e.seq + 1} at round 0${entered ? `, whose proposer is ${entered.leader}` : ''}.`,
-    voteArrived: (msg, { who, quorum }) => {
-      if (msg.type === 'PREVOTE') return `${who} counts this PREVOTE for height ${msg.seq}, round ${msg.view}; 2f+1 = ${quorum} for the proposal make it lock and PRECOMMIT.`;
-      if (msg.type === 'PRECOMMIT') return `${who} counts this PRECOMMIT for height ${msg.seq}, round ${msg.view}; 2f+1 = ${quorum} for one value decide it.`;
+    voteArrived: (msg, { who, f, quorum }) => {
+      if (msg.type === 'PREVOTE') return `${who} counts this PREVOTE for height ${msg.seq}, round ${msg.view}; ${quorumText(f, quorum)} for the proposal make it lock and PRECOMMIT.`;
+      if (msg.type === 'PRECOMMIT') return `${who} counts this PRECOMMIT for height ${msg.seq}, round ${msg.view}; ${quorumText(f, quorum)} for one value decide it.`;
       return null;
     },
     // No VIEW-CHANGE, no NEW-VIEW: a round ends by its timeouts, or when f+1 replicas are seen in a later one.
@@ -88,7 +89,7 @@ export const tendermint: ProtocolDescriptor = {
     proposed: (seqs, view, { who }) => `The proposer of height ${seqs.join(' and ')}, round ${view} (${who}) proposes a value.`,
     namesHeldDigest: true,
     called: 'Tendermint',
-    quorumWords: ({ quorum }) => `2f+1 = ${quorum}`,
+    quorumWords: ({ f, quorum }) => quorumText(f, quorum),
     clientSends: (timestamp, retransmit, { f }) =>
       retransmit
         ? `The client waited without f+1 = ${f + 1} matching replies, so it retransmits request ${timestamp} to every replica: each relays it to the others, and their timeouts move past a proposer that does nothing with it.`
