@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../sim/scenario';
 import { Session } from '../sim/session';
 import { CLIENT, type MessageSummary, type Scenario, type TraceEvent } from '../sim/types';
-import { captionFor, describeEvent, messageLabel } from './describe';
+import { captionFor, describeEvent, interventionWords, messageLabel, timerName } from './describe';
 
 const pp: MessageSummary = { id: 5, type: 'PRE_PREPARE', from: 0, to: 2, view: 0, seq: 1, digest: 'abc' };
 
@@ -145,5 +145,15 @@ describe('a hand’s choices in words', () => {
     if (client.kind !== 'timer') throw new Error('no client timer');
     const retransmit = session.intervene({ kind: 'fireTimer', replica: CLIENT, timer: client.timer });
     expect(describeEvent(retransmit[0], run())).toMatch(/^t=\S+ You fire the Client’s retransmission timer \(request 1\) → Client retransmits request 1 /);
+  });
+});
+
+describe('a timer fired by hand is named in its protocol’s words', () => {
+  it('PBFT’s view-change timer, HotStuff’s view timer, Tendermint’s round timeout', () => {
+    const main = { replica: 1, timer: 'main' };
+    expect(timerName(main, defaultScenario({ f: 1 }))).toBe('Replica 1’s view-change timer');
+    expect(timerName(main, defaultScenario({ f: 1, mode: 'hotstuff' }))).toBe('Replica 1’s view timer');
+    expect(timerName(main, defaultScenario({ f: 1, mode: 'tendermint' }))).toMatch(/^Replica 1’s round timeout/);
+    expect(interventionWords({ kind: 'fireTimer', replica: 1, timer: 'main' }, defaultScenario({ f: 1, mode: 'tendermint' }))).not.toMatch(/view-change/);
   });
 });

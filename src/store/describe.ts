@@ -2,7 +2,7 @@
  * Trace events in words, for the event log, the caption and screen readers. Kept out of React so the store
  * formats each event once, when it arrives, instead of on every render.
  */
-import { messageWords } from '../sim/protocols';
+import { messageWords, protocolOf } from '../sim/protocols';
 import { processOwner } from '../sim/scenario';
 import {
   CLIENT,
@@ -52,9 +52,9 @@ export function endName(id: NodeId, twin = false): string {
  * A timer in words: whose, and which (as `pending` and the fireTimer intervention name it). `scenario` names a timer of
  * a twin's second instance (the world numbers that process n + k) as the twin's: "Replica 1’s twin’s view-change timer (1′)".
  */
-export function timerName(t: { replica: NodeId; timer: string }, scenario?: Pick<Scenario, 'f' | 'n' | 'twins'>): string {
+export function timerName(t: { replica: NodeId; timer: string }, scenario?: Pick<Scenario, 'f' | 'n' | 'twins' | 'mode'>): string {
   if (t.replica === CLIENT) return `Client’s retransmission timer (request ${t.timer.replace(/^client:/, '')})`;
-  const which = t.timer === 'main' ? 'view-change timer' : t.timer === 'resend' ? 'retransmission timer' : t.timer === 'liar' ? 'liar’s own timer' : `${t.timer} timer`;
+  const which = t.timer === 'main' ? protocolOf(scenario?.mode).terms.timer : t.timer === 'resend' ? 'retransmission timer' : t.timer === 'liar' ? 'liar’s own timer' : `${t.timer} timer`;
   const owner = scenario ? processOwner(scenario, t.replica) : null;
   if (owner?.twin) return `${nodeName(owner.replica)}’s twin’s ${which} (${endName(owner.replica, true)})`;
   return `${nodeName(t.replica)}’s ${which}`;
@@ -64,7 +64,7 @@ export function timerName(t: { replica: NodeId; timer: string }, scenario?: Pick
  * An intervention in words, as a person chose it: "drop PREPARE v0 #1 from Replica 2 to Replica 3". `message` names a
  * message by its id where the page knows it (the attack's schedule, found elsewhere, says "message 5").
  */
-export function interventionWords(i: Intervention, scenario?: Pick<Scenario, 'f' | 'n' | 'twins'>, message?: (id: number) => MessageSummary | undefined): string {
+export function interventionWords(i: Intervention, scenario?: Pick<Scenario, 'f' | 'n' | 'twins' | 'mode'>, message?: (id: number) => MessageSummary | undefined): string {
   const msg = (id: number) => {
     const m = message?.(id);
     return m ? messageFromTo(m) : `message ${id}`;

@@ -161,7 +161,13 @@ export interface ProtocolDescriptor {
    * What it calls a view (Tendermint: a round), the replica that leads one (primary, leader, proposer) and the others
    * (PBFT's backups), as the inspector names a replica's view and role.
    */
-  terms: { view: string; leader: string; follower: string };
+  terms: {
+    view: string;
+    leader: string;
+    follower: string;
+    /** Its replicas' main timer, as the Network panel and the event log name it ("view-change timer", "round timeout"). */
+    timer: string;
+  };
   /** What each of its timers waits for, in its own words (the inspector's timer bar). */
   timers: Partial<Readonly<Record<TimerKind, string>>>;
   /** Where a replica can stand for one request, in order. */

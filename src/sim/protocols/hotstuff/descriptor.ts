@@ -34,7 +34,7 @@ export const hotstuff: ProtocolDescriptor = {
   proposal: 'HS_PREPARE',
   proposerOf: ({ view }, n) => leaderOf(view, n),
   quorumOf: (n, f) => n - f,
-  terms: { view: 'view', leader: 'leader', follower: 'not the leader of this view' },
+  terms: { view: 'view', leader: 'leader', follower: 'not the leader of this view', timer: 'view timer' },
   timers: { view: 'view timer (pacemaker): waiting for a new QC; when it fires, the replica moves to the next view and sends NEW-VIEW with its prepareQC to that view’s leader' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'voted PREPARE', prepared: 'locked (lockedQC)', committed: 'decided (commitQC)', executed: 'executed' },

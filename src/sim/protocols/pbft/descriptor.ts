@@ -73,7 +73,7 @@ export const pbft: ProtocolDescriptor = {
   proposal: 'PRE_PREPARE',
   proposerOf: ({ view }, n) => primaryOf(view, n),
   quorumOf: quorumSize,
-  terms: { view: 'view', leader: 'primary', follower: 'backup' },
+  terms: { view: 'view', leader: 'primary', follower: 'backup', timer: 'view-change timer' },
   timers: { request: 'waiting for the request to execute', 'view-change': 'waiting for NEW-VIEW' },
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed-local', executed: 'executed' },

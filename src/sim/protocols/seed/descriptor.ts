@@ -19,7 +19,7 @@ export const seed: ProtocolDescriptor = {
   // The article's nodes count 2f + 1 whatever n.
   quorumOf: (_n, f) => 2 * f + 1,
   // No timers: a lying primary is never replaced.
-  terms: { view: 'view', leader: 'primary', follower: 'backup' },
+  terms: { view: 'view', leader: 'primary', follower: 'backup', timer: 'timer' },
   timers: {},
   phases: ['pre-prepared', 'prepared', 'committed', 'executed'],
   phaseNames: { 'pre-prepared': 'pre-prepared', prepared: 'prepared', committed: 'committed', executed: 'executed' },

@@ -26,7 +26,7 @@ export const tendermint: ProtocolDescriptor = {
   // A slot's number is its height, its view the round.
   proposerOf: ({ view, seq }, n) => proposerOf(seq, view, n),
   quorumOf: quorumSize,
-  terms: { view: 'round', leader: 'proposer', follower: 'not the proposer of this round' },
+  terms: { view: 'round', leader: 'proposer', follower: 'not the proposer of this round', timer: 'round timeout (propose, prevote or precommit)' },
   timers: {
     propose: 'timeoutPropose: waiting for the proposer’s PROPOSAL; when it expires, the replica prevotes nil',
     prevote: 'timeoutPrevote: 2f+1 PREVOTEs arrived, none yet for one value; when it expires, the replica precommits nil',
