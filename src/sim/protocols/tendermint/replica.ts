@@ -41,6 +41,14 @@ export interface VotePayload {
    * gossip spreads); not covered by the carrier's signature, as each vote carries its own.
    */
   commit?: readonly SignedVote[];
+  /**
+   * On a PRECOMMIT for a value said again (gossip): the 2f+1 signed PREVOTEs it locked on — what real Tendermint's
+   * gossip of votes spreads. Replicas that prevoted nil learn the lock and take the value as valid (validValue,
+   * validRound), so the next proposer among them re-proposes it with a proof every locked replica accepts. Without it f
+   * equivocators could lock the honest replicas in two groups, alternately, for ever (each group's re-proposal one round
+   * behind the other's lock).
+   */
+  pol?: readonly SignedVote[];
 }
 
 export interface ProposalPayload extends VotePayload {
@@ -65,9 +73,15 @@ export const TENDERMINT_SIGNED = new Set<string>(['PREVOTE', 'PRECOMMIT']);
 interface RoundMessages {
   proposal: { value: ClientRequest; validRound: number } | null;
   prevotes: Tally;
-  /** The signed PREVOTEs behind `prevotes` (what a proof of lock is made of), and PRECOMMITs (a commit). */
-  signedPrevotes: Map<NodeId, SignedVote>;
-  signedPrecommits: Map<NodeId, SignedVote>;
+  /**
+   * The signed PREVOTEs behind `prevotes` (what a proof of lock is made of), and PRECOMMITs (a commit): one per voter and
+   * value, as the tallies count them. One per voter was not enough: an equivocator's second vote replaced its first, so
+   * a replica that locked on 2f+1 PREVOTEs could later show only 2f of them — its re-proposal's proof fell short, the
+   * replicas locked elsewhere never unlocked, and the height never decided (found by a property-test draw: f = 2,
+   * equivocators 1 and 6, delays under 2 ms).
+   */
+  signedPrevotes: SignedVote[];
+  signedPrecommits: SignedVote[];
   precommits: Tally;
   /** A value whose 2f+1 PRECOMMITs arrived as a commit, with the value itself (a laggard's way to decide without the PROPOSAL). */
   committed?: ClientRequest;
@@ -211,6 +225,9 @@ export class TendermintReplica implements ReplicaModel {
     // has its carrier's own vote already: the commit's other votes are what it lacks).
     const commit = (msg.payload as Partial<VotePayload>).commit;
     const tookCommit = Array.isArray(commit) && msg.type === 'PRECOMMIT' && msg.seq === this.height && this.takeCommit(msg.seq, msg.view, msg.digest, commit, msg.request);
+    const pol = (msg.payload as Partial<VotePayload>).pol;
+    // Votes a proof adds are counted now: the same votes arriving later are ones it already holds, and wake nothing.
+    if (Array.isArray(pol) && msg.type === 'PRECOMMIT' && msg.seq === this.height && msg.digest !== NIL && this.learnLock(msg.view, msg.digest, pol)) this.evaluate();
     if (msg.type === 'PROPOSAL') {
       if (at.proposal) return 'already has a PROPOSAL for this round';
       const payload = msg.payload as ProposalPayload;
@@ -225,7 +242,7 @@ export class TendermintReplica implements ReplicaModel {
       }
       if (typeof msg.sig === 'number') {
         const signed: SignedVote = { type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, payload: { base }, sender: from, sig: msg.sig };
-        (msg.type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(from, signed);
+        (msg.type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).push(signed);
       }
     }
     if (msg.seq === this.height) {
@@ -236,16 +253,35 @@ export class TendermintReplica implements ReplicaModel {
     return undefined;
   }
 
+  /**
+   * A lock learnt from a gossiped PRECOMMIT's proof: the proof's votes count, and a value 2f+1 prevoted in an earlier
+   * round than this one, later than its valid round, becomes its valid value (line 36's record, for a round it has
+   * left: a proposer may re-propose any value with such a proof, which is all line 28 asks of a re-proposal).
+   */
+  private learnLock(vr: number, digest: string, pol: readonly unknown[]): boolean {
+    const took = this.takeProof(this.height, vr, digest, pol);
+    if (vr <= this.validRound || vr >= this.round) return took;
+    const then = this.heights.get(this.height)?.get(vr);
+    const proposal = then?.proposal;
+    if (!proposal || proposal.value.digest !== digest || tally(then.prevotes, digest) < this.quorum || !this.valid(proposal.value)) return took;
+    this.validValue = proposal.value;
+    this.validRound = vr;
+    return true;
+  }
+
   /** The signed PREVOTEs of a proof of lock: each genuine one for (h, vr, v) counts as if it had arrived. */
-  private takeProof(h: number, vr: number, digest: string, pol: readonly unknown[]): void {
+  private takeProof(h: number, vr: number, digest: string, pol: readonly unknown[]): boolean {
     const at = this.roundOf(h, vr);
+    let took = false;
     for (const raw of pol) {
       const v = raw as Partial<SignedVote> | null;
       if (!v || v.type !== 'PREVOTE' || v.seq !== h || v.view !== vr || v.digest !== digest || typeof v.sender !== 'number' || at.prevotes.hasVote(v.sender, digest)) continue;
       if (!this.host.verify(v)) continue;
       at.prevotes.add(v.sender, digest);
-      at.signedPrevotes.set(v.sender, v as SignedVote);
+      at.signedPrevotes.push(v as SignedVote);
+      took = true;
     }
+    return took;
   }
 
   /**
@@ -262,7 +298,7 @@ export class TendermintReplica implements ReplicaModel {
       const at = this.roundOf(h, v.view);
       if (at.precommits.hasVote(v.sender, v.digest) || !this.host.verify(v)) continue;
       at.precommits.add(v.sender, v.digest);
-      at.signedPrecommits.set(v.sender, v as SignedVote);
+      at.signedPrecommits.push(v as SignedVote);
       took = true;
     }
     const at = this.heights.get(h)?.get(round);
@@ -467,7 +503,7 @@ export class TendermintReplica implements ReplicaModel {
         // Spelled out as a received vote is: a spread of the words' shape cost more than the rest of the vote.
         if (typeof said.sig === 'number') {
           const own: SignedVote = { type, view: said.view, seq: said.seq, digest: said.digest, payload: said.payload, sender: this.id, sig: said.sig };
-          (type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).set(this.id, own);
+          (type === 'PREVOTE' ? at.signedPrevotes : at.signedPrecommits).push(own);
         }
       }
     }
@@ -475,7 +511,7 @@ export class TendermintReplica implements ReplicaModel {
 
   private proofOf(vr: number, digest: string): SignedVote[] {
     const at = this.heights.get(this.height)?.get(vr);
-    return at ? [...at.signedPrevotes.values()].filter((v) => v.digest === digest) : [];
+    return at ? at.signedPrevotes.filter((v) => v.digest === digest) : [];
   }
 
   /** Multicasts a message of its round, remembered for gossip; returns the copy it keeps. */
@@ -499,8 +535,13 @@ export class TendermintReplica implements ReplicaModel {
     this.resendArmed = false;
     if (this.said.length === 0) return;
     this.resends++;
-    for (const m of this.said) this.host.multicast(this.id, m, true);
+    for (const m of this.said) this.host.multicast(this.id, m.type === 'PRECOMMIT' && m.digest !== NIL && m.seq === this.height ? this.withLock(m) : m, true);
     this.armGossip();
+  }
+
+  /** A PRECOMMIT for a value as gossip says it again: with the 2f+1 signed PREVOTEs it locked on (VotePayload.pol). */
+  private withLock(m: OutgoingMessage): OutgoingMessage {
+    return { ...m, payload: { ...(m.payload as VotePayload), pol: this.proofOf(m.view, m.digest) } satisfies VotePayload };
   }
 
   /** Line 49: decide v at h; reset the locks and valid values; height h + 1, round 0. */
@@ -509,7 +550,7 @@ export class TendermintReplica implements ReplicaModel {
 
   private decide(value: ClientRequest, round: number): void {
     const at = this.heights.get(this.height)?.get(round);
-    const commit = at ? [...at.signedPrecommits.values()].filter((v) => v.digest === value.digest) : [];
+    const commit = at ? at.signedPrecommits.filter((v) => v.digest === value.digest) : [];
     this.lastDecision = { round, digest: value.digest, value, base: this.app.base, commit };
     this.app.execute(this.height, round, value, value.digest);
     this.enterHeight(this.height + 1);
@@ -561,7 +602,7 @@ export class TendermintReplica implements ReplicaModel {
     let rounds = this.heights.get(h);
     if (!rounds) this.heights.set(h, (rounds = new Map()));
     let at = rounds.get(r);
-    if (!at) rounds.set(r, (at = { proposal: null, prevotes: new Tally(), signedPrevotes: new Map(), precommits: new Tally(), signedPrecommits: new Map() }));
+    if (!at) rounds.set(r, (at = { proposal: null, prevotes: new Tally(), signedPrevotes: [], precommits: new Tally(), signedPrecommits: [] }));
     return at;
   }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultScenario } from '../../scenario';
 import { Simulation } from '../../simulation';
+import { judgeLossyThenCalm } from '../../calm.testkit';
 import { agree, honestLogs, runQuiet } from '../../testkit';
 import type { Scenario, TraceEvent } from '../../types';
 import { NIL, TendermintReplica } from './replica';
@@ -154,6 +155,20 @@ describe('Tendermint', () => {
         const senders = new Set(precommits.filter((e) => e.msg.seq === Number(seq) && e.msg.digest === digest).map((e) => e.msg.from));
         expect(senders.size, `seed ${seed}, height ${seq}`).toBeGreaterThanOrEqual(4);
       }
+    }
+  });
+  it('two equivocators cannot keep the honest replicas locked in two groups: a gossiped PRECOMMIT carries its proof of lock (found by a property-test draw)', () => {
+    // f = 2, liars 1 and 6 equivocate, delays under 2 ms. Each round the liars' PREVOTEs go to one group of honest replicas
+    // only, which locks (3 honest + 2 liars = 2f + 1); the other group never sees those PREVOTEs, so its next proposer
+    // re-proposes a value whose valid round is older than the first group's lock, and is refused — round after round.
+    // Real Tendermint's gossip spreads every vote; here a PRECOMMIT said again carries the PREVOTEs it locked on.
+    for (const [seed, maxDelayMs, dropRate, reorderRate] of [
+      [1862262716, 0, 0.15, 0],
+      [1862262719, 0, 0.05, 0.1],
+      [1862262728, 0, 0, 0.3],
+    ]) {
+      const scenario = defaultScenario({ mode: 'tendermint', f: 2, seed, minDelayMs: 0, maxDelayMs, dropRate, reorderRate, requests: 2, concurrency: 2, malicious: { 1: { kind: 'equivocate' }, 6: { kind: 'equivocate' } } });
+      judgeLossyThenCalm(scenario, { calmAt: 2500, bound: 60_000, hint: `seed ${seed}`, calmReorder: true });
     }
   });
 });
