@@ -17,7 +17,7 @@ import { defaultWorkerCount } from './experimentForm';
 export type { SweepOutcome };
 
 /** The protocols this experiment offers (the seed's has no view change, so a faulty leader stalls it for good). */
-export const SWEEP_PROTOCOLS: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint'];
+export const SWEEP_PROTOCOLS: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint'];
 
 export interface ProtocolSweepForm {
   modes: ProtocolMode[];
