@@ -65,6 +65,13 @@ export interface ChsPayload {
   base: ExecutedBase & { node: string };
 }
 
+export interface NewViewPayload {
+  /** The sender's genericQC. */
+  qc: QC;
+  /** The node that QC certifies (the leader extends it, and may have missed its proposal). */
+  branch: readonly ChsNode[];
+}
+
 export function nodeId(parent: string, height: number, view: number, requestDigest: string, justifyView: number): string {
   return hex(fnv1a(`chs|${parent}|${height}|${view}|${requestDigest}|${justifyView}`));
 }
@@ -200,11 +207,19 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     // safeNode against the lock it held when the node came (the paper's order: the vote, then the chain's updates).
     const safe = this.extendsNode(node, this.lockedQC.node) || p.qc.view > this.lockedQC.view;
     this.update(p.qc);
-    if (msg.view < this.view) return 'stale view';
+    if (msg.view < this.view) {
+      this.tryPropose();
+      return 'stale view';
+    }
     if (msg.view > this.view) this.enterView(msg.view, false);
     if (this.votedView >= msg.view) return 'already voted in this view';
-    if (!safe) return `not safe: does not extend the lock (${this.lockedQC.node}) and its justify is not newer`;
+    if (!safe) {
+      this.tryPropose();
+      return `not safe: does not extend the lock (${this.lockedQC.node}) and its justify is not newer`;
+    }
     this.voteFor(node, unseen);
+    // The node may be the one it waited for to extend, as the next leader (it formed the QC before the node came).
+    this.tryPropose();
     return undefined;
   }
 
@@ -244,8 +259,11 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     if (this.leaderOf(msg.view) !== this.id) return 'NEW-VIEW for a view it does not lead';
     if (msg.view < this.view || (msg.view === this.view && this.proposedIn === this.view)) return 'stale NEW-VIEW';
     if (msg.view > this.view + FUTURE_VIEWS * this.n) return 'NEW-VIEW too far ahead';
-    const qc = (msg.payload as { qc?: unknown } | undefined)?.qc;
+    const p = msg.payload as Partial<NewViewPayload> | undefined;
+    const qc = p?.qc;
     if (!this.validQC(qc)) return 'NEW-VIEW carries an invalid genericQC';
+    // The node its QC certifies, which this leader may have missed (its proposal lost): it extends it.
+    if (Array.isArray(p?.branch)) this.store(p.branch);
     // The sender executed less than this replica: it is shown the three-chain that decided, and where execution stands.
     if (this.decidedQC && msg.seq < this.app.lastExecuted) {
       const b2 = this.nodes.get(this.decidedQC.node);
@@ -408,7 +426,10 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     const v = node.view;
     this.votedView = v;
     this.reach(node, 'pre-prepared', v, unseen && node.height >= this.forgottenBelow);
+    const proposed = this.proposedIn === v ? this.words.find((w) => w.fields.type === 'CHS_PROPOSAL' && w.fields.view === v) : undefined;
     this.enterView(v + 1, false);
+    // Its proposal is said again while the next view sees no progress: a replica that lost it cannot vote.
+    if (proposed && this.view === v + 1) this.words.push(proposed);
     const next = this.leaderOf(v + 1);
     const fields: OutgoingMessage = { type: VOTE, view: v, seq: node.height, digest: node.id };
     if (next !== this.id) {
@@ -432,7 +453,11 @@ export class ChainedHotStuffReplica implements ReplicaModel {
         let senders = this.newViews.get(view);
         if (!senders) this.newViews.set(view, (senders = new Map()));
         senders.set(this.id, this.genericQC);
-      } else this.say(leader, { type: 'CHS_NEW_VIEW', view, seq: this.app.lastExecuted, digest: '', payload: { qc: this.genericQC } });
+      } else {
+        const certified = this.genericQC.view < 0 ? undefined : this.nodes.get(this.genericQC.node);
+        const payload: NewViewPayload = { qc: this.genericQC, branch: certified ? [certified] : [] };
+        this.say(leader, { type: 'CHS_NEW_VIEW', view, seq: this.app.lastExecuted, digest: '', payload });
+      }
     }
     if (this.newViews.size > 0) for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
     this.armTimer(true);

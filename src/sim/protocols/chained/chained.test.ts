@@ -1,0 +1,126 @@
+/**
+ * Chained HotStuff's named scenarios from the paper, each judged from the replicas' logs and the wire as the test reads them.
+ */
+import { describe, expect, it } from 'vitest';
+import { NULL_DIGEST } from '../../messages';
+import { defaultScenario } from '../../scenario';
+import { Simulation } from '../../simulation';
+import { agree, honestLogs, runQuiet } from '../../testkit';
+import type { Scenario, TraceEvent } from '../../types';
+import { leaderOf } from './descriptor';
+import { ChainedHotStuffReplica, GENESIS_ID, GENESIS_QC } from './replica';
+
+const CHS_TYPES = ['CHS_PROPOSAL', 'CHS_VOTE', 'CHS_NEW_VIEW', 'CHS_DECIDE'] as const;
+
+const run = (overrides: Partial<Scenario>, limit = 60_000) => runQuiet('chained-hotstuff', overrides, limit);
+
+type Deliver = Extract<TraceEvent, { kind: 'deliver' }>;
+type Send = Extract<TraceEvent, { kind: 'send' }>;
+const delivered = (sim: Simulation, type: string) => sim.trace.filter((e): e is Deliver => e.kind === 'deliver' && e.msg.type === type);
+const sent = (sim: Simulation, type: string) => sim.trace.filter((e): e is Send => e.kind === 'send' && e.msg.type === type);
+
+describe('Chained HotStuff', () => {
+  it('normal case: one proposal and one vote per view, linear in n; a decision costs four views of them', () => {
+    for (const f of [1, 2, 4]) {
+      const n = 3 * f + 1;
+      const sim = run({ f, requests: 3 });
+      expect(sim.stats().committed).toBe(3);
+      for (const log of honestLogs(sim)) expect(log.filter((e) => !e.endsWith(`:${NULL_DIGEST}`))).toHaveLength(3);
+      const counts = sim.stats().sent;
+      const chs = CHS_TYPES.reduce((sum, t) => sum + counts[t], 0);
+      // Each view: the leader's PROPOSAL to n − 1 and n − 1 votes to the next leader (its own never travels). With one
+      // request at a time, each waits for the three views that make its three-chain: 4 views, 8(n − 1) messages.
+      expect(counts.CHS_PROPOSAL).toBe(3 * 4 * (n - 1));
+      expect(chs).toBe(3 * 8 * (n - 1));
+      expect(counts.CHS_NEW_VIEW + counts.CHS_DECIDE).toBe(0);
+    }
+  });
+
+  it('a decision needs the three-chain: the first request executes only when the proposal of the third view after it carries the QC of the second, empty nodes filling in', () => {
+    const sim = run({ f: 1, requests: 1 });
+    // One send event per receiver: the proposals as their leaders made them.
+    const proposals = new Set(sent(sim, 'CHS_PROPOSAL').map((e) => JSON.stringify([e.msg.view, e.msg.seq, e.msg.digest === NULL_DIGEST])));
+    // The request at height 1 in view 0, then empty nodes at heights 2, 3 and 4 in views 1, 2 and 3.
+    expect([...proposals].map((p) => JSON.parse(p))).toEqual([
+      [0, 1, false],
+      [1, 2, true],
+      [2, 3, true],
+      [3, 4, true],
+    ]);
+    const firstExecution = sim.trace.findIndex((e) => e.kind === 'phase' && e.phase === 'executed');
+    // The leader takes its own proposal first (it is a replica too): the moment a proposal is made is its first send.
+    const thirdAfter = sim.trace.findIndex((e) => e.kind === 'send' && e.msg.type === 'CHS_PROPOSAL' && e.msg.view === 3);
+    const secondAfter = sim.trace.findIndex((e) => e.kind === 'send' && e.msg.type === 'CHS_PROPOSAL' && e.msg.view === 2);
+    expect(secondAfter).toBeGreaterThan(0);
+    expect(firstExecution).toBeGreaterThan(thirdAfter);
+    // Locks come one view earlier, on the two-chain: with the proposal of view 2.
+    const firstLock = sim.trace.findIndex((e) => e.kind === 'phase' && e.phase === 'prepared');
+    expect(firstLock).toBeGreaterThan(secondAfter);
+    expect(firstLock).toBeLessThan(thirdAfter);
+    // Every replica executed the request at height 1 only; the empty nodes above it are not decided yet.
+    for (const r of sim.replicaList) expect(r.executedLog.map((e) => e.seq)).toEqual([1]);
+    expect(sim.stats().committed).toBe(1);
+  });
+
+  it('a silent leader: the replicas’ view timers move them on, and a later leader’s chain decides', () => {
+    const sim = run({ f: 1, requests: 2, malicious: { 0: { kind: 'silent' } } });
+    expect(sim.stats().committed).toBe(2);
+    expect(agree(honestLogs(sim))).toBe(true);
+    expect(sim.trace.some((e) => e.kind === 'view-change')).toBe(true);
+    // Replica 0 leads views 0 and 1 and says nothing: the first proposal anyone hears is of view 2, after NEW-VIEWs.
+    const proposals = delivered(sim, 'CHS_PROPOSAL');
+    expect(Math.min(...proposals.map((e) => e.msg.view))).toBe(2);
+    expect(delivered(sim, 'CHS_NEW_VIEW').some((e) => e.msg.view === 2 && e.msg.to === leaderOf(2, 4))).toBe(true);
+  });
+
+  it('an equivocating leader: each replica votes for the node it was shown, yet at most one node is decided per height', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const sim = run({ f: 1, seed, requests: 3, concurrency: 2, malicious: { 0: { kind: 'equivocate' } } });
+      // The lie was told: two different nodes proposed at one height in view 0.
+      const shown = delivered(sim, 'CHS_PROPOSAL').filter((e) => e.msg.view === 0 && !sim.scenario.malicious[e.msg.to]);
+      expect(new Set(shown.map((e) => e.msg.digest)).size).toBe(2);
+      expect(agree(honestLogs(sim))).toBe(true);
+      expect(sim.stats().committed).toBe(3);
+      expect(sim.stats().violations).toEqual([]);
+    }
+  });
+
+  it('a replica locked on a branch the next leader does not extend refuses it (safeNode), and the locked node is what gets decided', () => {
+    // Views 0, 1, 2 propose A (the request) and two empty nodes. The proposal of view 2 — whose justify makes the
+    // two-chain above A — reaches replica 2 only, and nothing of view 3: replica 2 is locked on A's QC, the others are not.
+    const sim = new Simulation(defaultScenario({ mode: 'chained-hotstuff', f: 1, requests: 1 }));
+    sim.setDeliveryFilter((m) => !(m.type === 'CHS_PROPOSAL' && ((m.view === 2 && m.receiver !== 2) || m.view >= 3)));
+    const r2 = sim.replicaList[2] as ChainedHotStuffReplica;
+    const r3 = sim.replicaList[3] as ChainedHotStuffReplica;
+    for (let t = 0; t < 2000 && r2.lockedQC.view < 0; t += 5) sim.runUntil(t);
+    expect(r2.lockedQC.view).toBe(0);
+    expect(r3.lockedQC).toBe(GENESIS_QC);
+    // The leader of view 6 (replica 3) proposes a node at height 1 that does not extend A, justified by the genesis QC
+    // (older than the lock).
+    const fork = { type: 'CHS_PROPOSAL' as const, view: 6, seq: 1, digest: NULL_DIGEST, sender: leaderOf(6, 4), payload: { qc: GENESIS_QC, branch: [], base: { seq: 0, state: '00000000', node: GENESIS_ID } } };
+    const toLocked = sim.inject(2, fork).find((e): e is Deliver => e.kind === 'deliver');
+    expect(toLocked?.ignored).toMatch(/^not safe/);
+    expect(sim.trace.some((e) => e.kind === 'send' && e.msg.type === 'CHS_VOTE' && e.msg.from === 2 && e.msg.view === 6)).toBe(false);
+    // A replica that is not locked finds it safe and votes.
+    const toFree = sim.inject(0, fork).find((e): e is Deliver => e.kind === 'deliver');
+    expect(toFree?.ignored).toBeUndefined();
+    expect(sim.trace.some((e) => e.kind === 'send' && e.msg.type === 'CHS_VOTE' && e.msg.from === 0 && e.msg.view === 6)).toBe(true);
+    // The network heals: later leaders extend the highest QC, and A is decided at height 1.
+    sim.setDeliveryFilter(null);
+    sim.runToQuiescence(60_000);
+    expect(sim.stats().committed).toBe(1);
+    for (const r of sim.replicaList) expect(r.executedLog[0].request?.digest).toBe(sim.client.latest?.digest);
+    expect(agree(honestLogs(sim))).toBe(true);
+  });
+
+  it('a QC is n − f signed votes: a proposal justified by a QC short of a vote, or with a forged vote, is refused', () => {
+    const sim = run({ f: 1, requests: 1 });
+    const qc = (sim.replicaList[1] as ChainedHotStuffReplica).genericQC;
+    expect(qc.votes.length).toBe(3);
+    const proposal = (justify: unknown) => ({ type: 'CHS_PROPOSAL' as const, view: 10, seq: qc.height + 1, digest: NULL_DIGEST, sender: leaderOf(10, 4), payload: { qc: justify, branch: [], base: { seq: 0, state: '00000000', node: GENESIS_ID } } });
+    const ignored = (events: TraceEvent[]) => events.find((e): e is Deliver => e.kind === 'deliver')?.ignored;
+    expect(ignored(sim.inject(2, proposal({ ...qc, votes: qc.votes.slice(0, 2) })))).toBe('invalid QC');
+    expect(ignored(sim.inject(2, proposal({ ...qc, votes: [...qc.votes.slice(0, 2), { ...qc.votes[2], sig: qc.votes[2].sig + 1 }] })))).toBe('invalid QC');
+    expect(ignored(sim.inject(2, proposal(qc)))).toBeUndefined();
+  });
+});
