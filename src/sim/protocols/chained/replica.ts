@@ -119,9 +119,11 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   // Leader state.
   /** The last view it proposed in. */
   private proposedIn = -1;
-  /** Votes of view v (for its proposal of v + 1), by node: sender → the signed vote. */
-  private votes = new Map<string, Tally>();
-  private votesView = -1;
+  /**
+   * Votes by view (for its proposal of the view after), then by node: sender → the signed vote. Per view: a liar's vote
+   * for a view far ahead must not push out the votes of the view at hand.
+   */
+  private readonly votes = new Map<number, Map<string, Tally>>();
   /** The view whose QC it formed last (it may propose in the view after). */
   private formedView = -1;
   /** NEW-VIEWs by view: sender → the genericQC it carried. */
@@ -236,20 +238,17 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   }
 
   private tally(vote: SignedVote): void {
-    if (vote.view !== this.votesView) {
-      if (vote.view < this.votesView) return;
-      this.votes = new Map();
-      this.votesView = vote.view;
-    }
+    let ofView = this.votes.get(vote.view);
+    if (!ofView) this.votes.set(vote.view, (ofView = new Map()));
     const key = `${vote.seq}|${vote.digest}`;
-    let t = this.votes.get(key);
-    if (!t) this.votes.set(key, (t = new Tally(this.n)));
+    let t = ofView.get(key);
+    if (!t) ofView.set(key, (t = new Tally(this.n)));
     t.set(vote.sender, vote);
     if (t.size < this.quorum) return;
     const qc: QC = Object.freeze({ view: vote.view, node: vote.digest, height: vote.seq, votes: Object.freeze(t.list.slice(0, this.quorum)) });
     VALID_QCS.add(qc);
     this.formedView = vote.view;
-    this.votes = new Map();
+    for (const v of this.votes.keys()) if (v <= vote.view) this.votes.delete(v);
     this.learnQC(qc);
     if (vote.view + 1 > this.view) this.enterView(vote.view + 1, false);
     this.tryPropose();
@@ -460,6 +459,8 @@ export class ChainedHotStuffReplica implements ReplicaModel {
       }
     }
     if (this.newViews.size > 0) for (const v of this.newViews.keys()) if (v < view) this.newViews.delete(v);
+    // Votes of a view two behind can no longer lead to a proposal (see onVote).
+    if (this.votes.size > 0) for (const v of this.votes.keys()) if (v + 1 < view) this.votes.delete(v);
     this.armTimer(true);
     this.tryPropose();
   }
