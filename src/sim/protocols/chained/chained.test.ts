@@ -124,3 +124,72 @@ describe('Chained HotStuff', () => {
     expect(ignored(sim.inject(2, proposal(qc)))).toBeUndefined();
   });
 });
+
+describe('Chained HotStuff, what the property test found', () => {
+  it('a liar’s vote for a view far ahead does not push out the votes at hand: the next leader still forms its QC', () => {
+    // Replica 3 signs a vote for view 9, whose next leader is replica 1, before anything happens; replica 1 leads view 2
+    // and must still form the QC of view 1 from the votes that come, and propose on it without a timeout.
+    const sim = new Simulation(defaultScenario({ mode: 'chained-hotstuff', f: 1, requests: 2 }));
+    expect(leaderOf(10, 4)).toBe(1);
+    const early = sim.inject(1, { type: 'CHS_VOTE', view: 9, seq: 1, digest: 'a node of view 9', sender: 3 }).find((e): e is Deliver => e.kind === 'deliver');
+    expect(early?.ignored).toBeUndefined();
+    sim.runToQuiescence(60_000);
+    expect(sim.stats().committed).toBe(2);
+    const second = sent(sim, 'CHS_PROPOSAL').find((e) => e.msg.view === 2);
+    // On the QC of view 1 (height 2): the next height, and no replica's timer ran out.
+    expect(second?.msg.from).toBe(1);
+    expect(second?.msg.seq).toBe(3);
+    expect(sim.trace.some((e) => e.kind === 'view-change')).toBe(false);
+  });
+
+  it('a next leader that formed the QC before the node came proposes once the node comes', () => {
+    // The proposal of view 1 (replica 0's) reaches replica 1, the leader of view 2, only after everyone else voted for it.
+    const sim = new Simulation(defaultScenario({ mode: 'chained-hotstuff', f: 1, requests: 1, minDelayMs: 10, maxDelayMs: 10 }));
+    sim.setDeliveryFilter((m) => !(m.type === 'CHS_PROPOSAL' && m.view === 1 && m.receiver === 1));
+    for (let t = 0; t < 2000 && !sim.trace.some((e) => e.kind === 'deliver' && e.msg.type === 'CHS_VOTE' && e.msg.view === 1 && e.msg.to === 1); t += 5) sim.runUntil(t);
+    sim.runUntil(sim.now + 50);
+    expect(sent(sim, 'CHS_PROPOSAL').some((e) => e.msg.view === 2)).toBe(false);
+    sim.setDeliveryFilter(null);
+    sim.runToQuiescence(60_000);
+    expect(sim.stats().committed).toBe(1);
+    // The proposal of view 2 extends view 1's node (height 2, on the QC replica 1 formed), though the node came late;
+    // no timer ran out.
+    const second = sent(sim, 'CHS_PROPOSAL').find((e) => e.msg.view === 2);
+    expect(second?.msg.seq).toBe(3);
+    expect(sim.trace.some((e) => e.kind === 'view-change')).toBe(false);
+  });
+});
+
+describe('Chained HotStuff, colluders beyond the bound', () => {
+  /** Colluders 0 … count − 1: they lead views 0 … 2·count − 1, two each. */
+  const colluders = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, k) => [k, { kind: 'collude' as const }]));
+
+  it('f + 1 colluders leading four views in a row fork the chain: each honest half decides a different request at one height', () => {
+    for (const f of [1, 2]) {
+      const sim = run({ f, requests: 2, concurrency: 2, malicious: colluders(f + 1) }, 20_000);
+      const logs = honestLogs(sim);
+      // Judged from the honest replicas' own logs: two different entries at height 1, each a genuine request.
+      const atHeight1 = new Set(logs.map((log) => log.find((e) => e.startsWith('1:'))).filter((e) => e !== undefined));
+      expect(atHeight1.size).toBe(2);
+      for (const entry of atHeight1) expect(sim.client.issued.has(entry!.slice(2))).toBe(true);
+      expect(agree(logs)).toBe(false);
+      // Each half heard only its own chain's proposals in the colluders' views.
+      const shown = delivered(sim, 'CHS_PROPOSAL').filter((e) => e.msg.view === 0 && !sim.scenario.malicious[e.msg.to]);
+      expect(new Set(shown.map((e) => e.msg.digest)).size).toBe(2);
+      expect(sim.stats().violations.some((v) => v.rule === 'agreement')).toBe(true);
+    }
+  });
+
+  it('f colluders with the same plan break nothing: the chain shown to the second half never gets a QC', () => {
+    for (const f of [1, 2]) {
+      for (const seed of [1, 2, 3]) {
+        const sim = run({ f, seed, requests: 3, concurrency: 2, malicious: colluders(f) });
+        const shown = delivered(sim, 'CHS_PROPOSAL').filter((e) => e.msg.view === 0 && !sim.scenario.malicious[e.msg.to]);
+        expect(new Set(shown.map((e) => e.msg.digest)).size).toBe(2);
+        expect(agree(honestLogs(sim))).toBe(true);
+        expect(sim.stats().committed).toBe(3);
+        expect(sim.stats().violations).toEqual([]);
+      }
+    }
+  });
+});
