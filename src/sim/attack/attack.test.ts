@@ -171,7 +171,7 @@ describe('Twins (Bano et al. 2020): a faulty replica runs as two honest instance
   // them differently: equivocation from honest code.
   const twoRequests = (mode: ProtocolMode) => defaultScenario({ f: 1, mode, requests: 2, concurrency: 2 });
 
-  for (const mode of ['pbft', 'hotstuff', 'tendermint'] as const) {
+  for (const mode of ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint'] as const) {
     it(`${mode}, f = 1: twins of f + 1 replicas break agreement within a modest budget, and the schedule replays`, () => {
       const result = search({ scenario: twoRequests(mode), goal: 'agreement', budget: { schedules: 100 }, seed: 1, twins: [0, 1] });
       expect(result.found).toBe(true);
