@@ -32,8 +32,8 @@ export const MESSAGE_TYPES = [
   'PRECOMMIT',
   // Chained HotStuff (Yin et al., PODC 2019, Algorithm 3): one proposal and one generic vote per view, NEW-VIEW, and the
   // relay of a decision to a replica that executed less.
-  'CHS_PROPOSAL',
-  'CHS_VOTE',
+  'CHS_GENERIC',
+  'CHS_VOTE_GENERIC',
   'CHS_NEW_VIEW',
   'CHS_DECIDE',
 ] as const;

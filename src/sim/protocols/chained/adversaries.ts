@@ -71,7 +71,7 @@ export const chainedCollude: AdversaryFactory = () => {
   }
 
   function voteFor(ctx: AdversaryContext, node: ChsNode): SignedVote {
-    const signed = ctx.sign({ type: 'CHS_VOTE', view: node.view, seq: node.height, digest: node.id });
+    const signed = ctx.sign({ type: 'CHS_VOTE_GENERIC', view: node.view, seq: node.height, digest: node.id });
     return Object.freeze({ type: signed.type, view: signed.view, seq: signed.seq, digest: signed.digest, sender: ctx.id, sig: signed.sig as number });
   }
 
@@ -110,10 +110,10 @@ export const chainedCollude: AdversaryFactory = () => {
     const next = leaderOf(node.view + 1, ctx.n);
     // Its own vote for B: kept if it leads next, sent otherwise (its replica's vote for A goes by `send`).
     if (next === ctx.id) gather(ctx, fork, voteFor(ctx, node));
-    else ctx.transmit(next, { type: 'CHS_VOTE', view: node.view, seq: node.height, digest: node.id });
+    else ctx.transmit(next, { type: 'CHS_VOTE_GENERIC', view: node.view, seq: node.height, digest: node.id });
     for (const o of fork.owed.get(node.view) ?? []) {
       if (o.to === o.ctx.id) gather(o.ctx, fork, voteFor(o.ctx, node));
-      else o.ctx.transmit(o.to, { type: 'CHS_VOTE', view: node.view, seq: node.height, digest: node.id });
+      else o.ctx.transmit(o.to, { type: 'CHS_VOTE_GENERIC', view: node.view, seq: node.height, digest: node.id });
     }
     fork.owed.delete(node.view);
   }
@@ -164,14 +164,14 @@ export const chainedCollude: AdversaryFactory = () => {
 
     heard(ctx, msg: Message) {
       learn(msg.request, ctx);
-      if (msg.type !== 'CHS_VOTE' || typeof msg.sig !== 'number') return;
+      if (msg.type !== 'CHS_VOTE_GENERIC' || typeof msg.sig !== 'number') return;
       const fork = forkAt(ctx, msg.view, msg.seq);
       if (!fork || fork.b.get(msg.view)?.id !== msg.digest) return;
       gather(ctx, fork, Object.freeze({ type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig }));
     },
 
     multicast(ctx, msg) {
-      if (msg.type === 'CHS_PROPOSAL') return propose(ctx, msg) ?? toEveryone(ctx, msg);
+      if (msg.type === 'CHS_GENERIC') return propose(ctx, msg) ?? toEveryone(ctx, msg);
       return toEveryone(ctx, msg);
     },
 
@@ -181,9 +181,9 @@ export const chainedCollude: AdversaryFactory = () => {
       if (fork && msg.type === 'CHS_DECIDE' && fork.showsB(to, ctx)) return;
       ctx.transmit(to, msg);
       // Its replica votes for an A node: it signs the same vote for the B twin (once that is made).
-      if (fork && msg.type === 'CHS_VOTE' && fork.a.get(msg.view) === msg.digest) {
+      if (fork && msg.type === 'CHS_VOTE_GENERIC' && fork.a.get(msg.view) === msg.digest) {
         const twin = fork.b.get(msg.view);
-        if (twin) ctx.transmit(to, { type: 'CHS_VOTE', view: msg.view, seq: msg.seq, digest: twin.id });
+        if (twin) ctx.transmit(to, { type: 'CHS_VOTE_GENERIC', view: msg.view, seq: msg.seq, digest: twin.id });
         else fork.owed.set(msg.view, [...(fork.owed.get(msg.view) ?? []), { ctx, to }]);
       }
     },

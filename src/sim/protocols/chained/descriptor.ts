@@ -17,16 +17,17 @@ export function leaderOf(view: number, n: number): NodeId {
 }
 
 /**
- * Chained HotStuff's messages: the leader's PROPOSAL (a node with its justify QC), the replicas' generic vote (to the
- * next view's leader only), NEW-VIEW (to the next leader on a timeout, carrying genericQC), and DECIDE, the three-chain a
- * replica shows one that executed less (the simulation's relay of a decision).
+ * Chained HotStuff's messages as Algorithm 3 writes them: the leader's GENERIC (a node with its justify QC), the
+ * replicas' vote GENERIC (to the next view's leader only), NEW-VIEW (to the next leader on a timeout, carrying
+ * genericQC); and DECIDE, the three-chain a replica shows one that executed less (the simulation's relay of a decision,
+ * as basic HotStuff's DECIDE relays a commitQC).
  */
 export const CHAINED_MESSAGES: readonly MessageWords[] = [
   clientMessage('REQUEST'),
-  { type: 'CHS_NEW_VIEW', label: 'NEW-VIEW (chained)', abbreviation: 'NV', colour: 'chs-new-view', role: 'view-change', numbered: false, toLeader: true },
-  { type: 'CHS_PROPOSAL', label: 'GENERIC', abbreviation: 'G', colour: 'chs-proposal', role: 'proposal', numbered: true },
-  { type: 'CHS_VOTE', label: 'generic vote', abbreviation: 'v', colour: 'chs-vote', role: 'vote', numbered: true, toLeader: true },
-  { type: 'CHS_DECIDE', label: 'three-chain', abbreviation: '3C', colour: 'chs-decide', role: 'proposal', numbered: true },
+  { type: 'CHS_NEW_VIEW', label: 'NEW-VIEW', abbreviation: 'NV', colour: 'chs-new-view', role: 'view-change', numbered: false, toLeader: true },
+  { type: 'CHS_GENERIC', label: 'GENERIC', abbreviation: 'G', colour: 'chs-generic', role: 'proposal', numbered: true },
+  { type: 'CHS_VOTE_GENERIC', label: 'vote GENERIC', abbreviation: 'vG', colour: 'chs-vote-generic', role: 'vote', numbered: true, toLeader: true },
+  { type: 'CHS_DECIDE', label: 'DECIDE', abbreviation: 'D', colour: 'chs-decide', role: 'proposal', numbered: true },
   clientMessage('REPLY'),
 ];
 
@@ -35,8 +36,8 @@ export const chainedHotstuff: ProtocolDescriptor = {
   mode: 'chained-hotstuff',
   name: 'Chained HotStuff',
   messages: CHAINED_MESSAGES,
-  finalVote: 'CHS_VOTE',
-  proposal: 'CHS_PROPOSAL',
+  finalVote: 'CHS_VOTE_GENERIC',
+  proposal: 'CHS_GENERIC',
   proposerOf: ({ view }, n) => leaderOf(view, n),
   terms: { view: 'view', leader: 'leader', follower: 'not the leader of this view' },
   timers: { view: 'view timer (pacemaker): waiting for the next proposal; when it fires, the replica moves to the next view and sends NEW-VIEW with its genericQC to that view’s leader' },
@@ -44,13 +45,13 @@ export const chainedHotstuff: ProtocolDescriptor = {
   phaseNames: { 'pre-prepared': 'voted (generic vote)', prepared: 'locked (two-chain)', committed: 'decided (three-chain)', executed: 'executed' },
   quorums: {
     // One vote serves every phase: the lock is a two-chain of QCs of generic votes, the decision a three-chain.
-    prepared: { votes: 'CHS_VOTE', formula: () => 'n − f' },
-    committed: { votes: 'CHS_VOTE', formula: () => 'n − f' },
+    prepared: { votes: 'CHS_VOTE_GENERIC', formula: () => 'n − f' },
+    committed: { votes: 'CHS_VOTE_GENERIC', formula: () => 'n − f' },
   },
   behaviours: ['silent', 'slow', 'omit', 'equivocate', 'replay', 'flood', 'collude'],
   narration: {
     // A replica's vote goes to the next leader (its own, when it leads next, never travels).
-    sendsOn: (phase, byPrimary) => (byPrimary ? (phase === 'pre-prepared' ? ['CHS_PROPOSAL'] : []) : phase === 'pre-prepared' ? ['CHS_VOTE'] : []),
+    sendsOn: (phase, byPrimary) => (byPrimary ? (phase === 'pre-prepared' ? ['CHS_GENERIC'] : []) : phase === 'pre-prepared' ? ['CHS_VOTE_GENERIC'] : []),
     afterDeed: (verdict, role, { f }) => {
       if (role === 'proposal') {
         if (verdict === 'withheld') return 'The replicas hear no proposal in this view; their view timers take them to the next, each sending its genericQC to the next leader in a NEW-VIEW. The chain loses a link: the nodes below wait for three direct links again.';
@@ -77,7 +78,7 @@ export const chainedHotstuff: ProtocolDescriptor = {
     committed: (e, { who }) => `${who} saw a three-chain above height ${e.seq} — three QCs from consecutive views, each on the child of the last: the node and its ancestors are decided.`,
     executed: (e, { who, sent }) => `${who} executes height ${e.seq}${sent?.has('REPLY') ? ' and replies to the client' : ' (it sends no REPLY now)'}.`,
     voteArrived: (msg, { who, n, f }) =>
-      msg.type === 'CHS_VOTE'
+      msg.type === 'CHS_VOTE_GENERIC'
         ? `${who}, the leader of view ${msg.view + 1}, counts this generic vote for height ${msg.seq}; n − f = ${n - f} of them make the QC its own proposal will carry.`
         : null,
     leaderMessageArrived: (msg, { who }) => (msg.type === 'CHS_DECIDE' ? `${who} checks the three-chain it was shown for height ${msg.seq}, and executes what it decides.` : null),
@@ -96,9 +97,9 @@ export const chainedHotstuff: ProtocolDescriptor = {
     },
     enteredView: (e, { who, sent, n, f }, { leader, decided, gaveUp, heard }) => {
       if (decided || gaveUp) return null;
-      if (heard?.type === 'CHS_PROPOSAL' && sent?.has('CHS_VOTE')) return null;
+      if (heard?.type === 'CHS_GENERIC' && sent?.has('CHS_VOTE_GENERIC')) return null;
       if (e.replica === e.primary) {
-        return heard?.type === 'CHS_VOTE'
+        return heard?.type === 'CHS_VOTE_GENERIC'
           ? `${who} holds n − f = ${n - f} generic votes for the node of view ${e.view - 1}: their QC is its genericQC, and it leads view ${e.view}.`
           : `${who} enters view ${e.view}, which it leads: it proposes on the QC of the view before, or on the highest of n − f = ${n - f} NEW-VIEWs (its own counts).`;
       }

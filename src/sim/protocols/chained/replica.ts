@@ -81,10 +81,10 @@ export function payloadDigest(type: string, payload: unknown): string {
   return payload === undefined ? '' : type;
 }
 
-export const CHAINED_SIGNED = new Set<string>(['CHS_VOTE']);
+export const CHAINED_SIGNED = new Set<string>(['CHS_VOTE_GENERIC']);
 
 /** One vote per view; a vote in view v goes to the leader of v + 1. */
-const VOTE = 'CHS_VOTE';
+const VOTE = 'CHS_VOTE_GENERIC';
 
 export class ChainedHotStuffReplica implements ReplicaModel {
   readonly id: NodeId;
@@ -176,9 +176,9 @@ export class ChainedHotStuffReplica implements ReplicaModel {
         this.tryPropose();
         return ignored;
       }
-      case 'CHS_PROPOSAL':
+      case 'CHS_GENERIC':
         return this.onProposal(msg, from);
-      case 'CHS_VOTE':
+      case 'CHS_VOTE_GENERIC':
         return this.onVote(msg);
       case 'CHS_NEW_VIEW':
         return this.onNewView(msg, from);
@@ -411,7 +411,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     this.newViews.delete(v);
     this.keep(node);
     const payload: ChsPayload = { qc: highQC, branch: this.ancestorsAbove(parent, this.app.lastExecuted), base: this.base() };
-    this.say(null, { type: 'CHS_PROPOSAL', view: v, seq: node.height, digest, ...(chosen ? { request: chosen } : {}), payload });
+    this.say(null, { type: 'CHS_GENERIC', view: v, seq: node.height, digest, ...(chosen ? { request: chosen } : {}), payload });
     // The leader is a replica too: it takes its own proposal.
     const safe = this.extendsNode(node, this.lockedQC.node) || highQC.view > this.lockedQC.view;
     this.update(highQC);
@@ -425,7 +425,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     const v = node.view;
     this.votedView = v;
     this.reach(node, 'pre-prepared', v, unseen && node.height >= this.forgottenBelow);
-    const proposed = this.proposedIn === v ? this.words.find((w) => w.fields.type === 'CHS_PROPOSAL' && w.fields.view === v) : undefined;
+    const proposed = this.proposedIn === v ? this.words.find((w) => w.fields.type === 'CHS_GENERIC' && w.fields.view === v) : undefined;
     this.enterView(v + 1, false);
     // Its proposal is said again while the next view sees no progress: a replica that lost it cannot vote.
     if (proposed && this.view === v + 1) this.words.push(proposed);
