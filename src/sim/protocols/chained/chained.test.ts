@@ -36,6 +36,18 @@ describe('Chained HotStuff', () => {
     }
   });
 
+  it('pipelined: with requests streaming, nearly every view decides one — about 2(n − 1) messages a decision', () => {
+    for (const f of [1, 2]) {
+      const n = 3 * f + 1;
+      const sim = run({ f, requests: 40, concurrency: 8 }, 600_000);
+      expect(sim.stats().committed).toBe(40);
+      const counts = sim.stats().sent;
+      // 40 views with a request, and the three-chain's tail of empty nodes after the last: no more than 44 proposals.
+      expect(counts.CHS_GENERIC / (n - 1)).toBeLessThanOrEqual(44);
+      expect((counts.CHS_GENERIC + counts.CHS_VOTE_GENERIC) / 40).toBeLessThan(2.25 * (n - 1));
+    }
+  });
+
   it('a decision needs the three-chain: the first request executes only when the proposal of the third view after it carries the QC of the second, empty nodes filling in', () => {
     const sim = run({ f: 1, requests: 1 });
     // One send event per receiver: the proposals as their leaders made them.
