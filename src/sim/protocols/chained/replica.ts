@@ -24,8 +24,7 @@
  * when a request waits, or an empty node when the branch it extends holds requests not yet decided (a node is decided
  * only by three more above it); the view timer (T · 2^k, k = views since the highest QC it knows, less the one in
  * flight) runs while a request waits, and on expiry the replica moves to the next view and sends NEW-VIEW(genericQC) to
- * its leader, who proposes once it holds the QC of the view before, or knows n − f replicas in its view (NEW-VIEWs and
- * those that voted with it in the view before: see `entrants`); a replica that hears a leader of
+ * its leader, who proposes once it holds the QC of the view before or n − f NEW-VIEWs; a replica that hears a leader of
  * a later view joins it; proposals carry the branch above the leader's execution and where it stands (state transfer);
  * a replica answers a NEW-VIEW from one that executed less with DECIDE, the three-chain that decided (this protocol's
  * relay of a decision the paper leaves to the network); and each replica says again what it said in its view while it
