@@ -35,15 +35,11 @@ describe('Chained HotStuff runs are the same as before', () => {
   });
 });
 
-/**
- * Taken when the plug-in was added (branch `chained`); two retaken when a leader of the next view began to count its own
- * vote before entering that view (the same messages, its view entry now after its vote in the trace) and to propose
- * once n − f replicas are known in its view.
- */
+/** Taken when the plug-in was added (branch `chained`). */
 const PINNED: Record<string, string> = {
-  'normal case, f = 1': '907:18aaba28',
+  'normal case, f = 1': '907:873a0bd8',
   'normal case, n = 16, two outstanding': '1944:e1b5f2ae',
-  'drops and reordering': '1335:2a0b105a',
+  'drops and reordering': '1335:9070f12',
   'a silent leader': '897:e79da817',
   'an equivocating leader': '404:ed08f358',
   'omitting and slow liars on a lossy network': '1175:a46067df',

@@ -234,34 +234,8 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     if (this.formedView >= msg.view) return 'its QC is already formed';
     if (!this.host.verify(msg)) return 'vote not signed by its sender';
     this.tally(freezeVote(msg));
-    // n − f replicas are in the next view (a voter moves on): the leader joins them, and proposes even without a QC.
-    if (next > this.view && this.entrants(next) >= this.quorum) this.enterView(next, false);
-    this.tryPropose();
     return undefined;
   }
-
-  /**
-   * How many replicas it knows to be in view v: those that sent NEW-VIEW for v, those that voted in v − 1 for the node
-   * it voted for itself (a voter moves on to v), and itself once it is there. With n − f of them the leader of v
-   * proposes on the highest QC it knows though no QC of v − 1 formed: replicas that entered v by voting send no
-   * NEW-VIEW, and when too few voted in v − 1 (one honest replica already in v, with only n − f honest) they all waited
-   * out their timers in v while its leader waited for NEW-VIEWs (found by the attack search: n = 7, two silent, one
-   * replica two views ahead). Votes for another node are left out: shown another node by an equivocating leader, those
-   * voters are still in v, but counting them the leader could propose on an older QC while its own node's QC was
-   * still forming, and cut the chain.
-   */
-  private entrants(v: number): number {
-    const inView = new Set<NodeId>();
-    if (this.view >= v) inView.add(this.id);
-    const got = this.newViews.get(v);
-    if (got) for (const id of got.keys()) inView.add(id);
-    const withIt = this.lastVote.view === v - 1 ? this.votes.get(v - 1)?.get(this.lastVote.key) : undefined;
-    if (withIt) for (const vote of withIt.list) inView.add(vote.sender);
-    return inView.size;
-  }
-
-  /** The view and the node (as the tally keys it) of its last vote. */
-  private lastVote = { view: -1, key: '' };
 
   private tally(vote: SignedVote): void {
     let ofView = this.votes.get(vote.view);
@@ -415,11 +389,12 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   private tryPropose(): void {
     const v = this.view;
     if (this.leaderOf(v) !== this.id || this.proposedIn >= v) return;
-    // It proposes on the QC of the view before (formed from the votes sent to it), or once n − f replicas are in its view
-    // (NEW-VIEWs, votes of the view before, itself: see `entrants`) on the highest QC it knows.
+    // It proposes on the QC of the view before (formed from the votes sent to it) or on n − f NEW-VIEWs (its own counts).
     let highQC = this.genericQC;
     const got = this.newViews.get(v);
-    if (v > 0 && this.formedView !== v - 1 && this.entrants(v) < this.quorum) return;
+    if (v > 0 && this.formedView !== v - 1) {
+      if (!got || got.size + (got.has(this.id) ? 0 : 1) < this.quorum) return;
+    }
     if (got) for (const qc of got.values()) if (qc.view > highQC.view) highQC = qc;
     const parent = this.nodes.get(highQC.node);
     if (!parent) return;
@@ -451,16 +426,17 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     this.votedView = v;
     this.reach(node, 'pre-prepared', v, unseen && node.height >= this.forgottenBelow);
     const proposed = this.proposedIn === v ? this.words.find((w) => w.fields.type === 'CHS_GENERIC' && w.fields.view === v) : undefined;
-    const next = this.leaderOf(v + 1);
-    this.lastVote = { view: v, key: `${node.height}|${node.id}` };
-    // Leading the next view, it counts its own vote (which never travels) before it enters that view: the QC it may
-    // complete is what its next proposal extends, and entering first it would count itself among those in the view
-    // without its vote and propose on an older QC.
-    if (next === this.id) this.tally(Object.freeze({ type: VOTE, view: v, seq: node.height, digest: node.id, sender: this.id, sig: this.host.sign(this.id, { type: VOTE, view: v, seq: node.height, digest: node.id, sender: this.id }) }));
     this.enterView(v + 1, false);
-    // Its proposal is said again while the next view sees no QC: a replica that lost it cannot vote.
-    if (proposed && this.view === v + 1 && this.formedView < v) this.words.push(proposed);
-    if (next !== this.id) this.say(next, { type: VOTE, view: v, seq: node.height, digest: node.id });
+    // Its proposal is said again while the next view sees no progress: a replica that lost it cannot vote.
+    if (proposed && this.view === v + 1) this.words.push(proposed);
+    const next = this.leaderOf(v + 1);
+    const fields: OutgoingMessage = { type: VOTE, view: v, seq: node.height, digest: node.id };
+    if (next !== this.id) {
+      this.say(next, fields);
+      return;
+    }
+    const own: SignedVote = Object.freeze({ type: VOTE, view: v, seq: node.height, digest: node.id, sender: this.id, sig: this.host.sign(this.id, { type: VOTE, view: v, seq: node.height, digest: node.id, sender: this.id }) });
+    this.tally(own);
   }
 
   /** Moves to `view` (sending NEW-VIEW with its genericQC to its leader when `announce`). */
