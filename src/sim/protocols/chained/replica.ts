@@ -36,7 +36,7 @@ import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotInspection, S
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
 import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, MAX_RESEND_DOUBLINGS, MAX_RESENDS, Progress, RANK, signedQuorum, Tally, VALID_QCS, type Certified, type SignedVote } from '../hotstuff/common';
-import { leaderOf } from './descriptor';
+import { leaderOf, VIEWS_PER_LEADER } from './descriptor';
 
 /** A QC of generic votes: n − f replicas voted for `node` in `view`. */
 export type QC = Certified;
@@ -256,7 +256,11 @@ export class ChainedHotStuffReplica implements ReplicaModel {
 
   private onNewView(msg: Message, from: NodeId): string | undefined {
     if (this.leaderOf(msg.view) !== this.id) return 'NEW-VIEW for a view it does not lead';
-    if (msg.view < this.view || (msg.view === this.view && this.proposedIn === this.view)) return 'stale NEW-VIEW';
+    if (msg.view < this.view) {
+      this.showHighQC(msg, from);
+      return 'stale NEW-VIEW';
+    }
+    if (msg.view === this.view && this.proposedIn === this.view) return 'stale NEW-VIEW';
     if (msg.view > this.view + FUTURE_VIEWS * this.n) return 'NEW-VIEW too far ahead';
     const p = msg.payload as Partial<NewViewPayload> | undefined;
     const qc = p?.qc;
@@ -276,6 +280,22 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     if (msg.view > this.view && senders.size + (senders.has(this.id) ? 0 : 1) >= this.quorum) this.enterView(msg.view, false);
     this.tryPropose();
     return undefined;
+  }
+
+  /**
+   * A NEW-VIEW from a replica views behind, with an older genericQC than this one's: it is shown this replica's
+   * genericQC and the nodes above what it executed, in a DECIDE (which decides what the chain decides). Its view timer
+   * backs off by the views since the newest QC it knows, so a replica behind that knows no newer QC waits as long as
+   * the replicas ahead and never catches up; knowing the newer QC, it passes through the views below theirs in less
+   * (found by the property test: n = 9, three replicas three views behind the rest, every timer at 2^9 T).
+   */
+  private showHighQC(msg: Message, from: NodeId): void {
+    const theirs = (msg.payload as Partial<NewViewPayload> | undefined)?.qc;
+    if (!this.validQC(theirs) || theirs.view >= this.genericQC.view) return;
+    const qc = this.genericQC;
+    const node = this.nodes.get(qc.node);
+    if (!node) return;
+    this.host.send(this.id, from, { type: 'CHS_DECIDE', view: qc.view, seq: node.height, digest: node.id, payload: { qc, branch: this.ancestorsAbove(node, msg.seq), base: this.base() } satisfies ChsPayload, retransmit: 'answer' });
   }
 
   /** A three-chain relayed to a replica that executed less: it checks the chain itself. */
@@ -483,8 +503,11 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   }
 
   /**
-   * The view timer runs while a request waits: T · 2^k, k = views since the highest QC it knows less one — in the normal
-   * case it is in view v + 1 while the QC of v is still being formed by that view's leader.
+   * The view timer runs while a request waits: T · 2^k, k = the leaders (two views each) since the highest QC it knows —
+   * less the view whose QC is still being formed by the next leader in the normal case. Doubling per view, a stretch of
+   * f faulty leaders doubled it 2f times, and after the calm the honest replicas waited out views led by silent ones
+   * far past what partial synchrony allows (found by the attack search: n = 7, replicas 0 and 1 silent after a schedule
+   * that left replica 3 two views ahead); per leader, each faulty turn costs what a faulty leader costs in basic HotStuff.
    */
   private armTimer(restart = false): void {
     if (this.app.pending.size === 0 && this.committedTip === null) {
@@ -497,7 +520,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
       return;
     }
     if (this.timer && !restart) return;
-    const k = Math.min(MAX_DOUBLINGS, Math.max(0, this.view - this.progressView - 2));
+    const k = Math.min(MAX_DOUBLINGS, Math.max(0, Math.floor((this.view - this.progressView - 2) / VIEWS_PER_LEADER)));
     const delay = this.baseTimeout * 2 ** k;
     const now = this.host.now();
     this.timer = { startedAt: now, deadline: now + delay };
