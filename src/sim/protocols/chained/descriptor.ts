@@ -19,8 +19,9 @@ export function leaderOf(view: number, n: number): NodeId {
 /**
  * Chained HotStuff's messages as Algorithm 3 writes them: the leader's GENERIC (a node with its justify QC), the
  * replicas' vote GENERIC (to the next view's leader only), NEW-VIEW (to the next leader on a timeout, carrying
- * genericQC); and DECIDE, the three-chain a replica shows one that executed less (the simulation's relay of a decision,
- * as basic HotStuff's DECIDE relays a commitQC).
+ * genericQC); and DECIDE, a QC and the chain below it that a replica shows one behind it — one that executed less
+ * (the three-chain that decided: the simulation's relay of a decision, as basic HotStuff's DECIDE relays a commitQC) or
+ * one that sent it a NEW-VIEW for a view it has left, with an older QC (so its timer backs off no more than the others').
  */
 export const CHAINED_MESSAGES: readonly MessageWords[] = [
   clientMessage('REQUEST'),
@@ -81,7 +82,8 @@ export const chainedHotstuff: ProtocolDescriptor = {
       msg.type === 'CHS_VOTE_GENERIC'
         ? `${who}, the leader of view ${msg.view + 1}, counts this generic vote for height ${msg.seq}; n − f = ${n - f} of them make the QC its own proposal will carry.`
         : null,
-    leaderMessageArrived: (msg, { who }) => (msg.type === 'CHS_DECIDE' ? `${who} checks the three-chain it was shown for height ${msg.seq}, and executes what it decides.` : null),
+    leaderMessageArrived: (msg, { who }) =>
+      msg.type === 'CHS_DECIDE' ? `${who} checks the QC and the chain it was shown for height ${msg.seq}: it keeps the QC if newer than its own, and executes what the chain decides.` : null,
     viewMessageArrived: (msg, { who, sender, n, f }) =>
       msg.type === 'CHS_NEW_VIEW'
         ? `${who}, the leader of view ${msg.view}, records ${sender}'s NEW-VIEW and the genericQC it carries; with n − f = ${n - f} of them (its own counts) it extends the highest.`
