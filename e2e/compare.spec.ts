@@ -32,6 +32,24 @@ test.describe('Three protocols side by side', () => {
     await expect(page.getByLabel('HotStuff state')).toContainText('prepareQC');
   });
 
+  test('the Protocol select runs Chained HotStuff: its GENERIC proposals and votes, and its genericQC in the inspector', async ({ page }) => {
+    await open(page, '?f=1&seed=3');
+    await openDrawer(page, 'Scenario');
+    await page.getByRole('combobox', { name: 'Protocol', exact: true }).selectOption('chained-hotstuff');
+    await expect(page).toHaveURL(/mode=chained-hotstuff/);
+    await expect(page.getByRole('group', { name: 'Legend' })).toContainText('vote GENERIC');
+    await expect(page.getByRole('group', { name: 'Legend' })).toContainText('decided (three-chain)');
+    // A round: until the client accepts the result (its node is decided three views later).
+    await stepAndWait(page, 'Next request');
+    const names = await replicas(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(names.some((n) => /executed/.test(n))).toBe(true);
+    await expect(page.locator('.space-time .msg-chs-vote-generic').first()).toBeAttached();
+    await openDrawer(page, 'Inspector');
+    await page.getByRole('combobox', { name: 'Inspect', exact: true }).selectOption('1');
+    await expect(page.getByLabel('Chained HotStuff state')).toContainText('genericQC');
+    await expect(page.getByLabel('Chained HotStuff state')).toContainText('lockedQC');
+  });
+
   test('a broken protocol in the link is said, and the rest of the link kept', async ({ page }) => {
     await open(page, '?f=2&mode=raft', 7);
     await expect(page.getByText(/Ignored mode: “raft”/)).toBeVisible();

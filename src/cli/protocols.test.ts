@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { NULL_DIGEST } from '../sim/messages';
 import { protocolOf } from '../sim/protocols';
 import type { RunReport } from '../sim/report';
 
@@ -39,5 +40,18 @@ describe('every protocol from the command line', () => {
       for (const r of honest) expect(r.executed, `${mode} replica ${r.id}`).toEqual(honest[0].executed);
       expect(honest[0].executed, mode).toHaveLength(3);
     }
+  }, 60_000);
+
+  it('runs Chained HotStuff: its GENERICs and votes counted in its own words, the three requests executed among empty nodes', async () => {
+    const report = await cliRun('chained-hotstuff');
+    expect(report.committed).toBe(3);
+    expect(report.safetyViolations).toEqual([]);
+    expect(report.messages.CHS_GENERIC).toBeGreaterThan(0);
+    expect(report.messages.CHS_VOTE_GENERIC).toBeGreaterThan(0);
+    expect(report.messages.HS_PREPARE + report.messages.PRE_PREPARE + report.messages.PROPOSAL).toBe(0);
+    const honest = report.replicas.filter((r) => r.behaviour === null);
+    for (const r of honest) expect(r.executed, `replica ${r.id}`).toEqual(honest[0].executed);
+    // Each request's node is decided by three more above it: the log holds empty (null) nodes between the requests.
+    expect(honest[0].executed.filter(([, digest]) => digest !== NULL_DIGEST)).toHaveLength(3);
   }, 60_000);
 });

@@ -385,7 +385,7 @@ export const PARAMS = {
     choices: PROTOCOL_MODES,
     default: 'pbft',
     description:
-      "the full protocol (pbft), the seed article's (seed: fixed primary, no view change, no checkpoints), basic HotStuff (hotstuff) or Tendermint (tendermint); the last two read the view-change timeout as their base timeout",
+      "the full protocol (pbft), the seed article's (seed: fixed primary, no view change, no checkpoints), basic HotStuff (hotstuff), Chained HotStuff (chained-hotstuff) or Tendermint (tendermint); the last three read the view-change timeout as their base timeout",
   }),
   byHand: flag('byHand', {
     scopes: ['scenario'],

@@ -14,6 +14,8 @@ const scenarios: Array<[string, Scenario]> = [
   ["the seed's protocol, n = 10, three liars", defaultScenario({ mode: 'seed', n: 10, f: 3, malicious: { 0: { kind: 'seed' }, 4: { kind: 'equivocate' }, 7: { kind: 'seed' } } })],
   ['HotStuff', defaultScenario({ mode: 'hotstuff', requests: 3, seed: 3 })],
   ['HotStuff, silent leader, lossy', defaultScenario({ mode: 'hotstuff', f: 2, requests: 4, dropRate: 0.1, seed: 5, malicious: { 0: { kind: 'silent' } } })],
+  ['Chained HotStuff', defaultScenario({ mode: 'chained-hotstuff', requests: 3, seed: 3 })],
+  ['Chained HotStuff, silent leader, lossy', defaultScenario({ mode: 'chained-hotstuff', f: 2, requests: 4, dropRate: 0.1, seed: 5, malicious: { 0: { kind: 'silent' } } })],
   ['Tendermint', defaultScenario({ mode: 'tendermint', requests: 3, seed: 4 })],
   ['Tendermint, equivocating proposer, lossy', defaultScenario({ mode: 'tendermint', f: 2, requests: 4, dropRate: 0.1, seed: 6, malicious: { 1: { kind: 'equivocate' } } })],
 ];

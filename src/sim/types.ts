@@ -30,6 +30,12 @@ export const MESSAGE_TYPES = [
   'PROPOSAL',
   'PREVOTE',
   'PRECOMMIT',
+  // Chained HotStuff (Yin et al., PODC 2019, Algorithm 3): one proposal and one generic vote per view, NEW-VIEW, and the
+  // relay of a decision to a replica that executed less.
+  'CHS_GENERIC',
+  'CHS_VOTE_GENERIC',
+  'CHS_NEW_VIEW',
+  'CHS_DECIDE',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
@@ -88,9 +94,10 @@ export type LossCause = 'partition' | 'link' | 'hand';
 /**
  * 'pbft' is the full protocol; 'seed' reproduces the seed article's simulator (fixed primary, no view change, no
  * checkpoints) so the two can be compared on the same seeds; 'hotstuff' is basic HotStuff (Algorithm 2 of the PODC
- * 2019 paper) and 'tendermint' Algorithm 1 of "The latest gossip on BFT consensus".
+ * 2019 paper), 'chained-hotstuff' its Algorithm 3 (one generic phase per view, decisions on a three-chain) and
+ * 'tendermint' Algorithm 1 of "The latest gossip on BFT consensus".
  */
-export type ProtocolMode = 'pbft' | 'seed' | 'hotstuff' | 'tendermint';
+export type ProtocolMode = 'pbft' | 'seed' | 'hotstuff' | 'chained-hotstuff' | 'tendermint';
 
 export interface Scenario extends NetworkParams {
   /** Which protocol the replicas run (default 'pbft'). */

@@ -110,7 +110,7 @@ describe('the Compare view’s store', () => {
   it('reads cmp= from a link, saying what it ignores, and writes it only when it is not the default pair', () => {
     expect(readCompared('?f=1')).toEqual({ modes: ['pbft', 'hotstuff'], notice: null });
     expect(readCompared('?cmp=hotstuff,tendermint,pbft')).toEqual({ modes: ['pbft', 'hotstuff', 'tendermint'], notice: null });
-    expect(readCompared('?cmp=pbft,raft')).toEqual({ modes: ['pbft', 'hotstuff'], notice: 'Ignored cmp: there is no protocol “raft” (choose from pbft, hotstuff, tendermint, seed); comparing PBFT and HotStuff.' });
+    expect(readCompared('?cmp=pbft,raft')).toEqual({ modes: ['pbft', 'hotstuff'], notice: 'Ignored cmp: there is no protocol “raft” (choose from pbft, hotstuff, chained-hotstuff, tendermint, seed); comparing PBFT and HotStuff.' });
     expect(readCompared('?cmp=pbft').notice).toMatch(/Compare shows 2 or 3 protocols/);
     expect(withCompared('f=2&seed=4', ['pbft', 'tendermint'])).toBe('f=2&seed=4&cmp=pbft%2Ctendermint');
     expect(withCompared('f=2&cmp=pbft%2Ctendermint', ['pbft', 'hotstuff'])).toBe('f=2');

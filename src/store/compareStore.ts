@@ -13,7 +13,7 @@ import type { LabStore } from './labStore';
 import { clampSpeed } from './scenarioRules';
 
 /** The protocols the view offers, in its order (the seed article's last: it has no view change). */
-export const COMPARE_MODES: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint', 'seed'];
+export const COMPARE_MODES: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint', 'seed'];
 export const MIN_COMPARED = 2;
 export const MAX_COMPARED = 3;
 /** What the view compares when the address does not say. */

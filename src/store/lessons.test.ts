@@ -6,10 +6,13 @@
  * timing-robust facts of the run, not a golden trace.
  */
 import { describe, expect, it } from 'vitest';
+import { NULL_DIGEST } from '../sim/messages';
 import { separates } from '../sim/network';
 import { Picture, pictureContext, settingsAt } from '../sim/picture';
 import { primaryOf, replicaCount } from '../sim/scenario';
+import { protocolOf } from '../sim/protocols';
 import { Session } from '../sim/session';
+import { Simulation } from '../sim/simulation';
 import { stepBy } from '../sim/stepping';
 import { CLIENT, type Message, type MessageSummary, type MessageType, type NodeId, type Scenario, type SlotPhase, type TraceEvent } from '../sim/types';
 import { compareCounters } from './compareCounters';
@@ -146,6 +149,7 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
         'silent-primary',
         'slow-link',
         'hotstuff-linear',
+        'chained-three-chain',
         'tendermint-locks',
         'compare-faulty-leader',
       ].sort(),
@@ -742,6 +746,61 @@ describe('every lesson’s paragraph is true of the run it opens', () => {
     expect(hops(p)).toBe(9);
     expect(hops(pbft)).toBe(5);
     expect(new Set(sends(pbft).map((e) => e.msg.type))).not.toContain('HS_VOTE_PRE_COMMIT');
+  });
+
+  it('Chained HotStuff: one vote per view, a decision on a three-chain', () => {
+    const l = lesson('chained-three-chain');
+    const p = play(l.scenario);
+    const d = digestOf(p, 1);
+    says(l, 'Four replicas (f = 1) run Chained HotStuff, where each leader keeps two views: replica 0 leads views 0 and 1, replica 1 views 2 and 3.');
+    expect([p.n, p.f, p.scenario.mode]).toEqual([4, 1, 'chained-hotstuff']);
+    const proposalsOf = (view: number) => sends(p, { type: 'CHS_GENERIC', view });
+    for (const [view, leader] of [[0, 0], [1, 0], [2, 1], [3, 1]]) expect(ids(proposalsOf(view), 'from'), `view ${view}`).toEqual([leader]);
+    says(l, 'In view 0 replica 0 proposes the request in a GENERIC to the n − 1 = 3 others, and each sends its vote GENERIC to the leader of the next view alone.');
+    expect(ids(proposalsOf(0), 'to')).toEqual(others(p, 0));
+    expect(proposalsOf(0).every((e) => e.msg.digest === d)).toBe(true);
+    const votes = sends(p, { type: 'CHS_VOTE_GENERIC' });
+    expect(votes.length).toBeGreaterThan(0);
+    const leaderOf = (view: number) => protocolOf('chained-hotstuff').proposerOf({ view, seq: 0 }, p.n);
+    for (const v of votes) expect(v.msg.to, `vote of view ${v.msg.view} from ${v.msg.from}`).toBe(leaderOf(v.msg.view + 1));
+    says(l, 'There is one kind of vote and one kind of QC: n − f = 3 votes for a node make its QC, and the next leader carries it in its own GENERIC, which extends that node.');
+    expect(new Set(sends(p).map((e) => e.msg.type)).has('HS_VOTE_PREPARE')).toBe(false);
+    for (const view of [1, 2, 3]) {
+      const leader = proposalsOf(view)[0].msg.from;
+      // Its own vote never travels: n − f − 1 votes of the view before reached it (when it is another replica than the
+      // proposer of that view, the proposer's vote is among them).
+      const counted = new Set(before(taken(p, { type: 'CHS_VOTE_GENERIC', to: leader, view: view - 1 }), proposalsOf(view)[0].i).map((e) => e.msg.from));
+      expect(counted.size + 1, `votes of view ${view - 1} before the GENERIC of view ${view}`).toBeGreaterThanOrEqual(p.n - p.f);
+      expect(proposalsOf(view)[0].msg.seq, `view ${view} extends view ${view - 1}'s node`).toBe(view + 1);
+    }
+    says(l, 'No request waits now, so the next proposals are empty nodes, there only to build the chain.');
+    for (const view of [1, 2, 3]) expect(proposalsOf(view)[0].msg.digest, `view ${view}`).toBe(NULL_DIGEST);
+    says(l, 'the GENERIC of view 2 carries the QC of view 1’s node — a two-chain above the request, on which each replica locks (lockedQC)');
+    for (const r of replicas(p)) {
+      const lock = phases(p, 'prepared', { replica: r, digest: d })[0];
+      expect(lock, `replica ${r} locks`).toBeDefined();
+      expect(lock.i, `replica ${r} locks after the GENERIC of view 2 is made`).toBeGreaterThan(proposalsOf(2)[0].i);
+      expect(lock.i, `replica ${r} locks before the GENERIC of view 3 is made`).toBeLessThan(proposalsOf(3)[0].i);
+    }
+    says(l, 'the GENERIC of view 3 carries the QC of view 2’s node — a three-chain, and each replica executes the request and replies.');
+    for (const r of replicas(p)) {
+      const exec = phases(p, 'executed', { replica: r, digest: d })[0];
+      expect(exec, `replica ${r} executes`).toBeDefined();
+      expect(exec.i, `replica ${r} executes after the GENERIC of view 3 is made`).toBeGreaterThan(proposalsOf(3)[0].i);
+      expect(sends(p, { type: 'REPLY', from: r, digest: d }).length, `replica ${r} replies`).toBeGreaterThan(0);
+    }
+    says(l, 'Each view costs 3 GENERICs and 3 votes: 24 = 8(n − 1) messages for one request, as in basic HotStuff.');
+    const whole = new Simulation(l.scenario);
+    whole.runToQuiescence(60_000);
+    const sent = whole.stats().sent;
+    expect([sent.CHS_GENERIC, sent.CHS_VOTE_GENERIC, sent.CHS_NEW_VIEW, sent.CHS_DECIDE]).toEqual([12, 12, 0, 0]);
+    expect(sent.CHS_GENERIC + sent.CHS_VOTE_GENERIC).toBe(8 * (p.n - 1));
+    says(l, 'so when requests keep coming every view carries one, and a decision costs about 2(n − 1).');
+    const streaming = new Simulation({ ...l.scenario, requests: 40, concurrency: 8 });
+    streaming.runToQuiescence(600_000);
+    const s = streaming.stats();
+    expect(s.committed).toBe(40);
+    expect((s.sent.CHS_GENERIC + s.sent.CHS_VOTE_GENERIC) / 40).toBeLessThan(2.25 * (p.n - 1));
   });
 
   it('Tendermint: locks instead of a view-change protocol', () => {

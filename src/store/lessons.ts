@@ -96,6 +96,14 @@ export const LESSONS: readonly Lesson[] = [
       'Seven replicas (f = 2) run basic HotStuff. The leader of view 0 (replica 0) proposes the request in PREPARE to the n − 1 = 6 others, and each votes to the leader alone, never to the others. From n − f = 5 votes (its own among them) the leader forms a quorum certificate and shows it to everyone in PRE-COMMIT; the same again gives COMMIT, on which each replica locks (lockedQC), and DECIDE, on which it executes (the next leader may learn the decision first from a NEW-VIEW, which carries the sender’s commitQC). Each phase is 6 messages out and 6 votes back: 42 for the decision, and 6 NEW-VIEWs to the next leader (replica 1), 48 = 8(n − 1) in all: linear in n. On the same scenario PBFT sends 36 PREPAREs and 42 COMMITs, all to all: about 2n². The price is a round: three rounds of votes where PBFT has two, each through the leader, so the client accepts 9 message delays after its request, against 5 in PBFT. Open the Compare tab to watch both at once.',
   },
   {
+    id: 'chained-three-chain',
+    title: 'Chained HotStuff: one vote per view, a decision on a three-chain',
+    scenario: defaultScenario({ f: 1, mode: 'chained-hotstuff' }),
+    speed: 60,
+    explanation:
+      'Four replicas (f = 1) run Chained HotStuff, where each leader keeps two views: replica 0 leads views 0 and 1, replica 1 views 2 and 3. In view 0 replica 0 proposes the request in a GENERIC to the n − 1 = 3 others, and each sends its vote GENERIC to the leader of the next view alone. There is one kind of vote and one kind of QC: n − f = 3 votes for a node make its QC, and the next leader carries it in its own GENERIC, which extends that node. No request waits now, so the next proposals are empty nodes, there only to build the chain. The GENERIC of view 1 carries the QC of the request’s node; the GENERIC of view 2 carries the QC of view 1’s node — a two-chain above the request, on which each replica locks (lockedQC); the GENERIC of view 3 carries the QC of view 2’s node — a three-chain, and each replica executes the request and replies. Each view costs 3 GENERICs and 3 votes: 24 = 8(n − 1) messages for one request, as in basic HotStuff. But each QC serves three nodes at once, so when requests keep coming every view carries one, and a decision costs about 2(n − 1).',
+  },
+  {
     id: 'tendermint-locks',
     title: 'Tendermint: locks instead of a view-change protocol',
     scenario: defaultScenario({ f: 1, mode: 'tendermint', malicious: { 1: { kind: 'silent' } } }),

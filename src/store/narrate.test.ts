@@ -304,6 +304,7 @@ describe("a liar's proposal in the step it enters a round or view", () => {
 describe('HotStuff and Tendermint, through a lossy network, never in PBFT’s words', () => {
   it.each([
     ['hotstuff', 'HotStuff'],
+    ['chained-hotstuff', 'Chained HotStuff'],
     ['tendermint', 'Tendermint'],
   ] as const)('%s: a lost message is its loss, and no step speaks of PBFT, a primary or a VIEW-CHANGE', (mode, name) => {
     const scenario = defaultScenario({ mode, f: 1, requests: 3, dropRate: 0.2, seed: 4 });

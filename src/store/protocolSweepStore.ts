@@ -17,7 +17,9 @@ import { defaultWorkerCount } from './experimentForm';
 export type { SweepOutcome };
 
 /** The protocols this experiment offers (the seed's has no view change, so a faulty leader stalls it for good). */
-export const SWEEP_PROTOCOLS: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint'];
+export const SWEEP_PROTOCOLS: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint'];
+/** Those ticked at first: the three whose costs differ in kind (Chained HotStuff's grows as basic HotStuff's, in n). */
+export const DEFAULT_SWEPT: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint'];
 
 export interface ProtocolSweepForm {
   modes: ProtocolMode[];
@@ -57,7 +59,7 @@ export interface ProtocolSweepState {
 export type ProtocolSweepStore = StoreApi<ProtocolSweepState>;
 
 export function defaultProtocolSweepForm(): ProtocolSweepForm {
-  return { modes: [...SWEEP_PROTOCOLS], n: '4, 7, 10, 13', m: '0, 1', trials: '2', seed: '1' };
+  return { modes: [...DEFAULT_SWEPT], n: '4, 7, 10, 13', m: '0, 1', trials: '2', seed: '1' };
 }
 
 /** At most this many trials from the panel: each makes n requests, so they cost more than the first experiment's. */

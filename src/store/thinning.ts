@@ -85,6 +85,14 @@ export function typeSlot(type: MessageType): number {
       return 17;
     case 'PRECOMMIT':
       return 18;
+    case 'CHS_GENERIC':
+      return 19;
+    case 'CHS_VOTE_GENERIC':
+      return 20;
+    case 'CHS_NEW_VIEW':
+      return 21;
+    case 'CHS_DECIDE':
+      return 22;
   }
 }
 

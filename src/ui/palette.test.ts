@@ -31,7 +31,7 @@ function contrast(a: string, b: string): number {
 const light = block(':root {');
 const darkChosen = block(":root[data-theme='dark'] {");
 const darkSystem = block(":root:not([data-theme='light']) {");
-const newColours = [...new Set([PROTOCOLS.hotstuff, PROTOCOLS.tendermint].flatMap((p) => p.messages.filter((m) => m.role !== 'request' && m.type !== 'REPLY').map((m) => m.colour)))];
+const newColours = [...new Set([PROTOCOLS.hotstuff, PROTOCOLS.tendermint, PROTOCOLS['chained-hotstuff']].flatMap((p) => p.messages.filter((m) => m.role !== 'request' && m.type !== 'REPLY').map((m) => m.colour)))];
 
 describe('message colours of HotStuff and Tendermint', () => {
   it('are all defined, the same in both dark blocks', () => {

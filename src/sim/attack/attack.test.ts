@@ -171,7 +171,7 @@ describe('Twins (Bano et al. 2020): a faulty replica runs as two honest instance
   // them differently: equivocation from honest code.
   const twoRequests = (mode: ProtocolMode) => defaultScenario({ f: 1, mode, requests: 2, concurrency: 2 });
 
-  for (const mode of ['pbft', 'hotstuff', 'tendermint'] as const) {
+  for (const mode of ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint'] as const) {
     it(`${mode}, f = 1: twins of f + 1 replicas break agreement within a modest budget, and the schedule replays`, () => {
       const result = search({ scenario: twoRequests(mode), goal: 'agreement', budget: { schedules: 100 }, seed: 1, twins: [0, 1] });
       expect(result.found).toBe(true);
@@ -219,7 +219,7 @@ describe('Twins (Bano et al. 2020): a faulty replica runs as two honest instance
  * Every behaviour that means something in the protocol, at the first leader (Tendermint's height 1 is replica 1's: a
  * liar at 0 would never propose on a calm run), and one mixed pair at n = 7, the first two leaders.
  */
-function withinBoundOf(mode: 'hotstuff' | 'tendermint'): Array<{ name: string; scenario: Scenario }> {
+function withinBoundOf(mode: 'hotstuff' | 'chained-hotstuff' | 'tendermint'): Array<{ name: string; scenario: Scenario }> {
   const kinds = protocolOf(mode).behaviours;
   const first = firstLeaderOf(mode);
   const one = kinds.map((kind) => ({ name: `${mode} n = 4, ${first}:${kind}`, scenario: defaultScenario({ f: 1, mode, malicious: { [first]: { kind } } }) }));
@@ -230,8 +230,8 @@ function withinBoundOf(mode: 'hotstuff' | 'tendermint'): Array<{ name: string; s
   return [...one, pair];
 }
 
-describe('the search works for every protocol: HotStuff and Tendermint within the bound (m ≤ f) give it nothing', () => {
-  for (const mode of ['hotstuff', 'tendermint'] as const) {
+describe('the search works for every protocol: HotStuff (basic and chained) and Tendermint within the bound (m ≤ f) give it nothing', () => {
+  for (const mode of ['hotstuff', 'chained-hotstuff', 'tendermint'] as const) {
     for (const { name, scenario } of withinBoundOf(mode)) {
       it(`${name}: no agreement break, no fooled client, no stall on a calm network`, () => {
         for (const goal of ['agreement', 'fool', 'stall'] as const) {

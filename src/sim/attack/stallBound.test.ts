@@ -63,7 +63,7 @@ describe('stall: the bound counts from calm, with the timers as they then stand'
 
   // The same reasoning holds for every protocol whose timers back off (PBFT doubles its view-change timer, Tendermint
   // lengthens its timeouts with the round): whichever replica is silent, the calm network decides within the bound.
-  for (const mode of ['hotstuff', 'pbft', 'tendermint'] as const) {
+  for (const mode of ['hotstuff', 'chained-hotstuff', 'pbft', 'tendermint'] as const) {
     for (const id of [0, 2]) {
       it(`${mode}, silent replica ${id}: a bounded stall search finds nothing`, () => {
         const result = search({ scenario: silentOne(mode, id), goal: 'stall', budget: { schedules: 100 }, seed: 11, shrink: false });

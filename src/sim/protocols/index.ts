@@ -8,10 +8,11 @@ import { pbft } from './pbft/descriptor';
 import { seed } from './seed/descriptor';
 import { hotstuff } from './hotstuff/descriptor';
 import { tendermint } from './tendermint/descriptor';
+import { chainedHotstuff } from './chained/descriptor';
 
 export type { MessageWords, ProtocolDescriptor, QuorumRule } from './descriptor';
 
-export const PROTOCOLS: Readonly<Record<ProtocolMode, ProtocolDescriptor>> = { pbft, seed, hotstuff, tendermint };
+export const PROTOCOLS: Readonly<Record<ProtocolMode, ProtocolDescriptor>> = { pbft, seed, hotstuff, 'chained-hotstuff': chainedHotstuff, tendermint };
 
 /** The descriptor of a scenario's protocol (PBFT unless it says otherwise). */
 export function protocolOf(mode: ProtocolMode | undefined): ProtocolDescriptor {

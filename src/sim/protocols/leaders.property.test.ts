@@ -1,5 +1,5 @@
 /**
- * HotStuff and Tendermint against liars within the bound, judged from outside: with at most f of them — of the
+ * HotStuff (basic and chained) and Tendermint against liars within the bound, judged from outside: with at most f of them — of the
  * behaviours that mean something in the protocol, mixed — and a network that loses up to 20 % of messages and reorders
  * for a while and then calms down, no two honest replicas execute different histories, the client accepts only results
  * honest replicas computed, and every request is accepted within a bound once the network is calm. Every verdict is
@@ -38,7 +38,7 @@ function judge(scenario: Scenario): void {
   judgeLossyThenCalm(scenario, { calmAt: CALM_AT, bound: livenessBound(scenario), hint: `scenario ${JSON.stringify(scenario)} (calm at t = ${CALM_AT})`, calmReorder: true });
 }
 
-describe.each(['hotstuff', 'tendermint'] as const)('%s with liars within the bound (m ≤ f), up to 20 % loss and reordering, then calm (property)', (mode) => {
+describe.each(['hotstuff', 'chained-hotstuff', 'tendermint'] as const)('%s with liars within the bound (m ≤ f), up to 20 % loss and reordering, then calm (property)', (mode) => {
   it('honest histories agree, the client accepts only what honest replicas computed, and every request is accepted', () => {
     fc.assert(fc.property(scenarios(mode), judge), { numRuns: CASES, ...(SEED === undefined ? {} : { seed: SEED }) });
   });

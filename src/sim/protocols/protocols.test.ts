@@ -23,9 +23,9 @@ describe('protocol descriptors', () => {
   it('every message type on the wire has words: a label, a dot label and a colour', () => {
     for (const type of MESSAGE_TYPES) {
       const words = messageWords(type);
-      // HotStuff's types carry the prefix HS_ (its PREPARE and COMMIT are not PBFT's); the paper's words do not, and
-      // its votes read "vote PREPARE" as the paper's voteMsg does.
-      const paper = type.replace(/^HS_/, '').replaceAll('_', '-');
+      // HotStuff's types carry the prefix HS_ (its PREPARE and COMMIT are not PBFT's), Chained HotStuff's CHS_; the
+      // paper's words do not, and its votes read "vote PREPARE" as the paper's voteMsg does.
+      const paper = type.replace(/^C?HS_/, '').replaceAll('_', '-');
       expect([paper, `vote ${paper.replace(/^VOTE-/, '')}`]).toContain(words.label);
       expect(words.abbreviation.length).toBeGreaterThan(0);
       expect(words.colour).toBe(type.toLowerCase().replaceAll('_', '-'));

@@ -20,6 +20,9 @@ import { SeedReplica } from './seed/replica';
 import { hotstuff } from './hotstuff/descriptor';
 import { HOTSTUFF_ADVERSARIES } from './hotstuff/adversaries';
 import { HOTSTUFF_SIGNED, HotStuffReplica, payloadDigest as hotstuffPayloadDigest } from './hotstuff/replica';
+import { chainedHotstuff } from './chained/descriptor';
+import { CHAINED_ADVERSARIES } from './chained/adversaries';
+import { CHAINED_SIGNED, ChainedHotStuffReplica, payloadDigest as chainedPayloadDigest } from './chained/replica';
 import { tendermint } from './tendermint/descriptor';
 import { TENDERMINT_ADVERSARIES } from './tendermint/adversaries';
 import { payloadDigest as tendermintPayloadDigest, TENDERMINT_SIGNED, TendermintReplica } from './tendermint/replica';
@@ -43,10 +46,13 @@ const NO_SIGNING: SigningRules = { signs: () => false, payloadDigest: () => '' }
 /** Tendermint signs its votes: a re-proposal carries the 2f+1 PREVOTEs of its validRound as proof of lock. */
 const TENDERMINT_SIGNING: SigningRules = { signs: (type) => TENDERMINT_SIGNED.has(type), payloadDigest: tendermintPayloadDigest };
 const HOTSTUFF_SIGNING: SigningRules = { signs: (type) => HOTSTUFF_SIGNED.has(type), payloadDigest: hotstuffPayloadDigest };
+/** Chained HotStuff signs its generic votes, as basic HotStuff signs its three kinds. */
+const CHAINED_SIGNING: SigningRules = { signs: (type) => CHAINED_SIGNED.has(type), payloadDigest: chainedPayloadDigest };
 
 const RUNTIMES: Readonly<Record<ProtocolMode, ProtocolRuntime>> = {
   pbft: { descriptor: pbft, createReplica: (config, host) => new Replica(config, host), knowledge: PBFT_KNOWLEDGE, adversaries: ADVERSARIES, signing: PBFT_SIGNING },
   hotstuff: { descriptor: hotstuff, createReplica: (config, host) => new HotStuffReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(hotstuff), adversaries: HOTSTUFF_ADVERSARIES, signing: HOTSTUFF_SIGNING },
+  'chained-hotstuff': { descriptor: chainedHotstuff, createReplica: (config, host) => new ChainedHotStuffReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(chainedHotstuff), adversaries: CHAINED_ADVERSARIES, signing: CHAINED_SIGNING },
   tendermint: { descriptor: tendermint, createReplica: (config, host) => new TendermintReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(tendermint), adversaries: TENDERMINT_ADVERSARIES, signing: TENDERMINT_SIGNING },
   seed: { descriptor: seed, createReplica: (config, host) => new SeedReplica(config, host), knowledge: /* @__PURE__ */ knowledgeOf(seed), adversaries: SEED_ADVERSARIES, signing: NO_SIGNING },
 };

@@ -56,6 +56,14 @@ export function messageBytes(type: MessageType, f: number): number {
       return HEADER + SIGNATURE + QC; // the sender's prepareQC, or the QC of the phase before
     case 'HS_PREPARE':
       return HEADER + SIGNATURE + DIGEST + REQUEST + QC; // the leaf (its parent's digest and the command) and highQC
+    case 'CHS_VOTE_GENERIC':
+      return VOTE;
+    case 'CHS_NEW_VIEW':
+      return HEADER + SIGNATURE + QC; // the sender's genericQC
+    case 'CHS_GENERIC':
+      return HEADER + SIGNATURE + DIGEST + REQUEST + QC; // the node (its parent's digest and the command) and its justify
+    case 'CHS_DECIDE':
+      return HEADER + SIGNATURE + QC + 2 * (DIGEST + QC); // the deciding QC, and the two nodes below it with their justifies
     case 'PROPOSAL':
       return HEADER + SIGNATURE + REQUEST + 8; // the value and validRound
   }

@@ -42,7 +42,7 @@ afterEach(() => {
 describe('<CompareView>', () => {
   it('opens the visualizer’s scenario under PBFT and HotStuff, a labelled column each with its replicas and counters', async () => {
     await renderCompare();
-    for (const name of ['PBFT', 'HotStuff', 'Tendermint', 'Seed article']) expect(screen.getByRole('checkbox', { name })).toBeTruthy();
+    for (const name of ['PBFT', 'HotStuff', 'Chained HotStuff', 'Tendermint', 'Seed article']) expect(screen.getByRole('checkbox', { name })).toBeTruthy();
     for (const name of ['Play all', 'Pause', 'Step', 'Reset']) expect(screen.getByRole('button', { name })).toBeTruthy();
     expect(screen.getByRole('slider', { name: 'Speed' })).toBeTruthy();
     for (const name of ['PBFT', 'HotStuff']) {

@@ -30,12 +30,13 @@ export function RunControls() {
 }
 
 /** The protocols in the order the select lists them: the full ones first, the seed article's last. */
-export const PROTOCOL_ORDER: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'tendermint', 'seed'];
+export const PROTOCOL_ORDER: readonly ProtocolMode[] = ['pbft', 'hotstuff', 'chained-hotstuff', 'tendermint', 'seed'];
 
 /** What each protocol is, in a line, under the select. */
 export const PROTOCOL_HINTS: Readonly<Record<ProtocolMode, string>> = {
   pbft: 'Castro and Liskov: PRE-PREPARE, then PREPARE and COMMIT all-to-all (about 2n² messages); a view change replaces a faulty primary.',
   hotstuff: 'Basic HotStuff: votes go to the leader only, who shows a quorum certificate to all: linear messages, one more round trip; a new view on timeout.',
+  'chained-hotstuff': 'Chained HotStuff: one proposal and one vote per view, the votes to the next leader; each QC advances three nodes at once, and a node is decided by a three-chain.',
   tendermint: 'Tendermint: PROPOSAL, then PREVOTE and PRECOMMIT all-to-all; a faulty proposer costs a round, and locks carry safety across rounds.',
   seed: 'The seed article’s protocol: fixed primary, no view change — a faulty primary means a time-out.',
 };

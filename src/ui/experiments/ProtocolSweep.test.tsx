@@ -31,6 +31,14 @@ describe('planProtocolSweep', () => {
     expect(sweeps![1]).toMatchObject({ mValues: [0, 1], trials: 2, behaviour: 'silent', selection: 'primary', requests: 7 });
   });
 
+  it('offers Chained HotStuff beside the others, unticked at first, and plans its sweeps when ticked', () => {
+    renderPanel();
+    const box = screen.getByRole('checkbox', { name: 'Chained HotStuff' }) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    const { sweeps } = planProtocolSweep({ ...defaultProtocolSweepForm(), modes: ['hotstuff', 'chained-hotstuff'], n: '4', m: '0' });
+    expect(sweeps!.map((s) => `${s.mode}:${s.n}`)).toEqual(['hotstuff:4', 'chained-hotstuff:4']);
+  });
+
   it('says what is wrong with each field, and plans nothing', () => {
     const { errors, sweeps } = planProtocolSweep({ modes: [], n: '4, x', m: '0-', trials: '0', seed: '1.5' });
     expect(sweeps).toBeNull();

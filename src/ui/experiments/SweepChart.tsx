@@ -23,6 +23,8 @@ export const SERIES_STYLE: Record<SeriesKey, { symbol: SymbolType; dash?: string
   tendermint: { symbol: symbolSquare, dash: '6 2 2 2' },
   'hotstuff-fooled': { symbol: symbolTriangle, dash: '1 3' },
   'tendermint-fooled': { symbol: symbolTriangle, dash: '3 3' },
+  'chained-hotstuff': { symbol: symbolDiamond, dash: '4 2' },
+  'chained-hotstuff-fooled': { symbol: symbolTriangle, dash: '4 1 1 1' },
 };
 
 export function markerPath(key: SeriesKey, size = 150): string {

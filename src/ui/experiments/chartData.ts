@@ -47,6 +47,8 @@ export const MODE_LABEL: Record<SeriesKey, string> = {
   tendermint: 'Tendermint',
   'hotstuff-fooled': 'HotStuff, client fooled',
   'tendermint-fooled': 'Tendermint, client fooled',
+  'chained-hotstuff': 'Chained HotStuff',
+  'chained-hotstuff-fooled': 'Chained HotStuff, client fooled',
 };
 
 /** Long names for legends and headings. */
@@ -60,6 +62,8 @@ export const SERIES_TITLE: Record<SeriesKey, string> = {
   tendermint: 'Tendermint (Algorithm 1)',
   'hotstuff-fooled': 'HotStuff: client fooled',
   'tendermint-fooled': 'Tendermint: client fooled',
+  'chained-hotstuff': 'Chained HotStuff (Algorithm 3)',
+  'chained-hotstuff-fooled': 'Chained HotStuff: client fooled',
 };
 
 /** A sweep's trials grouped by m, each group in trial order. */

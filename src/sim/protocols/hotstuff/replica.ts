@@ -33,22 +33,11 @@ import { fnv1a } from '../../rng';
 import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage, SlotPhase, SlotInspection } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
+import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, MAX_RESEND_DOUBLINGS, MAX_RESENDS, Progress, RANK, signedQuorum, Tally, VALID_QCS, type SignedVote } from './common';
 import { leaderOf } from './descriptor';
 
-/**
- * The view timer doubles with each view that brings no new QC, as PBFT's does (§4.5.2), with no cap a run can reach
- * (2^40 T is years of virtual time; the bound only keeps the number finite). The doubling is what brings the honest
- * replicas into one view after the network calms: one that went ahead alone waits 2^k T in its view while the others
- * pass through every view below it in less. A cap of 2^12 broke that — once every timer was at the cap, a replica
- * the adversary had pushed two views ahead stayed two views ahead for ever, and with f silent the others never had
- * n − f in one view (found by the attack search: n = 7, 0 and 1 silent, replica 3's timer fired 13 times before the calm).
- */
-const MAX_DOUBLINGS = 40;
-/** How many views of NEW-VIEWs a leader keeps ahead of its own. */
-const FUTURE_VIEWS = 64;
-/** Retransmission: after T/2, T, 2T … at most T/2 · 2^3 apart, and it rests after this many. */
-const MAX_RESEND_DOUBLINGS = 3;
-const MAX_RESENDS = 8;
+export type { SignedVote } from './common';
+
 
 export type Phase = 'prepare' | 'pre-commit' | 'commit';
 const PHASES: readonly Phase[] = ['prepare', 'pre-commit', 'commit'];
@@ -64,8 +53,6 @@ export interface HsNode {
   request: ClientRequest | null;
 }
 
-/** A vote as signed: type (its phase), view, seq = the node's height, digest = the node's id, its sender. */
-export type SignedVote = OutgoingMessage & { sender: NodeId; sig: number };
 
 export interface QC {
   phase: Phase;
@@ -114,128 +101,10 @@ export function payloadDigest(type: string, payload: unknown): string {
 
 export const HOTSTUFF_SIGNED = new Set<string>(Object.values(VOTE_OF));
 
-/**
- * Frozen QCs already found valid. A QC object lives in one world only (it is made by that world's replicas from that
- * world's signatures) and its validity there is the same for every replica, so the check is shared.
- */
-const VALID_QCS = new WeakSet<QC>();
 
-/**
- * How many heights of nodes it keeps below the lowest it may still read (what it executed, its lock, its prepareQC, the
- * commitQC it relays): the rest is history nobody reads. They are cut back in one go when the map reaches twice that —
- * deleting the oldest entry of a Map one at a time walks past every entry deleted before it, a cost that grew with the
- * run. A hundred-odd heights, not thousands: the replicas' maps are then small enough to stay warm in the cache (each
- * new node's entry was the dearest single step of a decision at n = 16 with 512), and a replica further behind than that
- * is brought up by state transfer, not by these nodes.
- */
-const KEPT = 128;
 
-/** How many entries of older nodes' progress it keeps (see Progress). */
-const PROGRESS_KEPT = 64;
 
-/**
- * Where a replica stands per node, for `reach` and the inspector: the newest node's progress in two fields (nearly every
- * phase message is about it), older nodes' in a ring of the last PROGRESS_KEPT entries written, a later entry winning.
- * A ring rather than a Map: a write is two array stores and no table to hash into (at n = 64 the 64 replicas' tables
- * were cold in the cache at every write). Only `reach` reads an older node's entry, by a scan: a phase message of an
- * older view is stale before it is read, and a view brings at most three nodes to `reach` (one per vote it casts), so
- * the entries it may need are among the last few.
- */
-class Progress {
-  newestId = '';
-  newest: SlotPhase | undefined = undefined;
-  private readonly ids: string[] = [];
-  private readonly phases: SlotPhase[] = [];
-  /** Where the next entry goes once the ring is full. */
-  private next = 0;
 
-  /** A node's last recorded progress, if any is kept. */
-  of(id: string): SlotPhase | undefined {
-    if (id === this.newestId) return this.newest;
-    const size = this.ids.length;
-    for (let k = 1; k <= size; k++) {
-      const at = (this.next - k + size) % size;
-      if (this.ids[at] === id) return this.phases[at];
-    }
-    return undefined;
-  }
-
-  /** `id` becomes the newest node, with no progress yet; the one before goes into the ring. */
-  advance(id: string): void {
-    if (this.newest !== undefined) this.write(this.newestId, this.newest);
-    this.newestId = id;
-    this.newest = undefined;
-  }
-
-  /** Records a node's progress (executed: in place for the newest, an entry for an older one). */
-  set(id: string, phase: SlotPhase): void {
-    if (id === this.newestId) this.newest = phase;
-    else this.write(id, phase);
-  }
-
-  /** Every node's progress kept, each node once (its last entry), oldest first. */
-  entries(): Array<[string, SlotPhase]> {
-    const last = new Map<string, SlotPhase>();
-    const size = this.ids.length;
-    const start = size < PROGRESS_KEPT ? 0 : this.next;
-    for (let k = 0; k < size; k++) {
-      const at = (start + k) % size;
-      last.delete(this.ids[at]);
-      last.set(this.ids[at], this.phases[at]);
-    }
-    if (this.newest !== undefined) {
-      last.delete(this.newestId);
-      last.set(this.newestId, this.newest);
-    }
-    return [...last];
-  }
-
-  private write(id: string, phase: SlotPhase): void {
-    if (this.ids.length < PROGRESS_KEPT) {
-      this.ids.push(id);
-      this.phases.push(phase);
-      return;
-    }
-    this.ids[this.next] = id;
-    this.phases[this.next] = phase;
-    this.next = (this.next + 1) % PROGRESS_KEPT;
-  }
-}
-
-/**
- * The votes for the leader's proposal in one phase, in the order they came (a QC takes the first n − f); one vote per
- * sender, a later one from the same sender replacing it in place. Arrays reused from view to view: a Map per phase and
- * proposal cost a table and its growth per view, at the leader that handles most of the messages.
- */
-class Tally {
-  readonly list: SignedVote[] = [];
-  /** Per sender: 1 + the position of its vote in `list`, 0 for none. */
-  private readonly at: Int32Array;
-
-  constructor(n: number) {
-    this.at = new Int32Array(n);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  set(from: NodeId, vote: SignedVote): void {
-    const k = this.at[from];
-    if (k > 0) this.list[k - 1] = vote;
-    else this.at[from] = this.list.push(vote);
-  }
-
-  clear(): void {
-    this.list.length = 0;
-    this.at.fill(0);
-  }
-}
-
-/** How far a node has come, in order (what `reach` may only move forward). */
-const RANK: Record<SlotPhase, number> = { 'pre-prepared': 0, prepared: 1, committed: 2, executed: 3 };
-
-const isWhole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class HotStuffReplica implements ReplicaModel {
   readonly id: NodeId;
@@ -772,18 +641,7 @@ export class HotStuffReplica implements ReplicaModel {
     if (qc === GENESIS_QC) return phase === 'prepare';
     const q = qc as Partial<QC> | null;
     if (typeof q !== 'object' || q === null || q.phase !== phase) return false;
-    if (this.validQCs.has(q as QC)) return true;
-    if (!isWhole(q.view) || !isWhole(q.height) || typeof q.node !== 'string' || !Array.isArray(q.votes)) return false;
-    const signers = new Set<NodeId>();
-    for (const v of q.votes as unknown[]) {
-      const vote = v as Partial<SignedVote> | null;
-      if (!vote || vote.type !== VOTE_OF[phase] || vote.view !== q.view || vote.digest !== q.node || vote.seq !== q.height) return false;
-      if (typeof vote.sender !== 'number' || vote.sender < 0 || vote.sender >= this.n || !this.host.verify(vote)) return false;
-      signers.add(vote.sender);
-    }
-    if (signers.size < this.quorum) return false;
-    if (Object.isFrozen(q)) this.validQCs.add(q as QC);
-    return true;
+    return signedQuorum(q, VOTE_OF[phase], this.n, this.quorum, this.host);
   }
 
   /** Whether `node` is `ancestor` or descends from it (walking parent links; an unknown link counts as no). */
@@ -878,10 +736,6 @@ export class HotStuffReplica implements ReplicaModel {
   }
 }
 
-function freezeVote(msg: Message | SignedVote): SignedVote {
-  if (Object.isFrozen(msg) && !('id' in msg)) return msg as SignedVote;
-  return Object.freeze({ type: msg.type, view: msg.view, seq: msg.seq, digest: msg.digest, sender: msg.sender, sig: msg.sig as number });
-}
 
 /**
  * The leaf a PREPARE's receivers make, by the payload it came with: every receiver of one multicast shares the payload
