@@ -1,7 +1,7 @@
 /**
  * Chained HotStuff (Yin, Malkhi, Reiter, Gueta, Abraham, PODC 2019, Algorithm 3), one replica.
  *
- * One generic phase per view. The leader of view v (v mod n) proposes a node b* extending the node of the highest QC it
+ * One generic phase per view. The leader of view v (⌊v / 2⌋ mod n, below) proposes a node b* extending the node of the highest QC it
  * knows (genericQC), with justify = that QC; a replica that finds it safe (safeNode, as in basic HotStuff: b* extends
  * lockedQC.node, or justify.view > lockedQC.view) sends its generic vote to the leader of v + 1 and moves on to v + 1.
  * That leader forms the QC from n − f votes and carries it as the justify of its own proposal. So one QC serves as the
