@@ -35,7 +35,7 @@ import { fnv1a } from '../../rng';
 import type { ClientRequest, Message, NodeId, OutgoingMessage, SlotInspection, SlotPhase } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
-import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, MAX_RESEND_DOUBLINGS, MAX_RESENDS, Progress, RANK, signedQuorum, Tally, VALID_QCS, type Certified, type SignedVote } from '../hotstuff/common';
+import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, Progress, RANK, Repeater, signedQuorum, Tally, VALID_QCS, type Certified, type SignedVote } from '../hotstuff/common';
 import { leaderOf, VIEWS_PER_LEADER } from './descriptor';
 
 /** A QC of generic votes: n − f replicas voted for `node` in `view`. */
@@ -128,11 +128,8 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   private formedView = -1;
   /** NEW-VIEWs by view: sender → the genericQC it carried. */
   private readonly newViews = new Map<number, Map<NodeId, QC>>();
-  /** What it said in its current view, for retransmission. */
-  private words: Array<{ to: NodeId | null; fields: OutgoingMessage }> = [];
-  private resends = 0;
-  private resendArmed = false;
-  private resendDue = 0;
+  /** What it said in its current view, said again while it sees no progress. */
+  private readonly repeater: Repeater;
   private hostTimerAt: number | null = null;
 
   constructor(config: ReplicaConfig, host: ReplicaHost) {
@@ -141,6 +138,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     this.f = config.f;
     this.host = host;
     this.baseTimeout = config.viewChangeTimeoutMs;
+    this.repeater = new Repeater(config.id, host, config.viewChangeTimeoutMs);
     this.app = new Application(config.id, host);
   }
 
@@ -312,19 +310,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   onTimer(which: ReplicaTimer = 'main'): void {
     const now = this.host.now();
     if (which === 'resend') {
-      this.resendArmed = false;
-      if (this.resendDue > now) {
-        this.resendArmed = true;
-        this.host.setTimer(this.id, this.resendDue - now, 'resend');
-        return;
-      }
-      if (this.words.length === 0 || (this.app.pending.size === 0 && this.committedTip === null)) return;
-      this.resends++;
-      for (const w of this.words) {
-        if (w.to === null) this.host.multicast(this.id, w.fields, true);
-        else this.host.send(this.id, w.to, { ...w.fields, retransmit: 'repeat' });
-      }
-      this.armResend();
+      this.repeater.fire(this.app.pending.size > 0 || this.committedTip !== null);
       return;
     }
     this.hostTimerAt = null;
@@ -445,10 +431,10 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     const v = node.view;
     this.votedView = v;
     this.reach(node, 'pre-prepared', v, unseen && node.height >= this.forgottenBelow);
-    const proposed = this.proposedIn === v ? this.words.find((w) => w.fields.type === 'CHS_GENERIC' && w.fields.view === v) : undefined;
+    const proposed = this.proposedIn === v ? this.repeater.words.find((w) => w.fields.type === 'CHS_GENERIC' && w.fields.view === v) : undefined;
     this.enterView(v + 1, false);
     // Its proposal is said again while the next view sees no progress: a replica that lost it cannot vote.
-    if (proposed && this.view === v + 1) this.words.push(proposed);
+    if (proposed && this.view === v + 1) this.repeater.words.push(proposed);
     const next = this.leaderOf(v + 1);
     const fields: OutgoingMessage = { type: VOTE, view: v, seq: node.height, digest: node.id };
     if (next !== this.id) {
@@ -463,8 +449,7 @@ export class ChainedHotStuffReplica implements ReplicaModel {
   private enterView(view: number, announce: boolean): void {
     if (view <= this.view) return;
     this.view = view;
-    this.words = [];
-    this.resends = 0;
+    this.repeater.forget();
     this.host.showView(this.id, view, this.leaderOf(view));
     if (announce) {
       const leader = this.leaderOf(view);
@@ -485,21 +470,9 @@ export class ChainedHotStuffReplica implements ReplicaModel {
     this.tryPropose();
   }
 
+  /** Sends (to one replica, or multicasts when `to` is null) and remembers it for retransmission. */
   private say(to: NodeId | null, fields: OutgoingMessage): void {
-    this.words.push({ to, fields });
-    this.resends = 0;
-    this.armResend();
-    if (to === null) this.host.multicast(this.id, fields);
-    else this.host.send(this.id, to, fields);
-  }
-
-  private armResend(): void {
-    if (this.words.length === 0 || this.resends >= MAX_RESENDS) return;
-    const delay = (this.baseTimeout / 2) * 2 ** Math.min(this.resends, MAX_RESEND_DOUBLINGS);
-    this.resendDue = this.host.now() + delay;
-    if (this.resendArmed) return;
-    this.resendArmed = true;
-    this.host.setTimer(this.id, delay, 'resend');
+    this.repeater.say(to, fields);
   }
 
   /**

@@ -180,3 +180,66 @@ export function signedQuorum(q: Partial<Certified>, voteType: string, n: number,
   if (Object.isFrozen(q)) VALID_QCS.add(q);
   return true;
 }
+
+/**
+ * What a replica said in its current view (to one replica, or multicast when `to` is null), said again while it sees
+ * no progress — as the network loses messages for good: after T/2, T, 2T … (at most T/2 · 2^MAX_RESEND_DOUBLINGS
+ * apart), resting after MAX_RESENDS. One host timer ('resend'): progress only moves the due time, and a firing before
+ * it sets the timer again for the rest.
+ */
+export class Repeater {
+  /** What it said in this view; the replica may edit the list (a leader's last phase message stands for the others). */
+  words: Array<{ to: NodeId | null; fields: OutgoingMessage }> = [];
+  private resends = 0;
+  private due = 0;
+  private armed = false;
+
+  constructor(
+    private readonly id: NodeId,
+    private readonly host: ReplicaHost,
+    private readonly baseTimeout: number,
+  ) {}
+
+  /** Sends and remembers it; something new said is progress, so the retransmission clock starts again. */
+  say(to: NodeId | null, fields: OutgoingMessage): void {
+    this.words.push({ to, fields });
+    this.resends = 0;
+    this.arm();
+    if (to === null) this.host.multicast(this.id, fields);
+    else this.host.send(this.id, to, fields);
+  }
+
+  /** A new view: nothing said in it yet. */
+  forget(): void {
+    this.words = [];
+    this.resends = 0;
+  }
+
+  /** The 'resend' timer fired. `waiting`: whether anything still waits (if not, nothing to insist on: the run comes to rest). */
+  fire(waiting: boolean): void {
+    this.armed = false;
+    const now = this.host.now();
+    // Progress since it was set: the rest of the wait.
+    if (this.due > now) {
+      this.armed = true;
+      this.host.setTimer(this.id, this.due - now, 'resend');
+      return;
+    }
+    if (this.words.length === 0 || !waiting) return;
+    this.resends++;
+    for (const w of this.words) {
+      if (w.to === null) this.host.multicast(this.id, w.fields, true);
+      else this.host.send(this.id, w.to, { ...w.fields, retransmit: 'repeat' });
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.words.length === 0 || this.resends >= MAX_RESENDS) return;
+    const delay = (this.baseTimeout / 2) * 2 ** Math.min(this.resends, MAX_RESEND_DOUBLINGS);
+    this.due = this.host.now() + delay;
+    if (this.armed) return;
+    this.armed = true;
+    this.host.setTimer(this.id, delay, 'resend');
+  }
+}

@@ -33,7 +33,7 @@ import { fnv1a } from '../../rng';
 import type { ClientRequest, Message, MessageType, NodeId, OutgoingMessage, SlotPhase, SlotInspection } from '../../types';
 import type { ExecutedEntry, ReplicaConfig, ReplicaHost, ReplicaModel, ReplicaSelfInspection, ReplicaTimer, TraceDraft } from '../contract';
 import { Application, inspectionWithoutCheckpoints, isBase, type ExecutedBase } from '../shared';
-import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, MAX_RESEND_DOUBLINGS, MAX_RESENDS, Progress, RANK, signedQuorum, Tally, VALID_QCS, type SignedVote } from './common';
+import { FUTURE_VIEWS, freezeVote, isWhole, KEPT, MAX_DOUBLINGS, Progress, RANK, Repeater, signedQuorum, Tally, VALID_QCS, type SignedVote } from './common';
 import { leaderOf } from './descriptor';
 
 export type { SignedVote } from './common';
@@ -146,10 +146,8 @@ export class HotStuffReplica implements ReplicaModel {
   private readonly votes: Record<Phase, Tally>;
   /** The phases whose QC it formed in its view. */
   private formed = new Set<Phase>();
-  /** What it said in its current view (to one replica, or to all when `to` is null), for retransmission. */
-  private words: Array<{ to: NodeId | null; fields: OutgoingMessage }> = [];
-  private resends = 0;
-  private resendArmed = false;
+  /** What it said in its current view, said again while it sees no progress. */
+  private readonly repeater: Repeater;
 
   constructor(config: ReplicaConfig, host: ReplicaHost) {
     this.id = config.id;
@@ -157,6 +155,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.f = config.f;
     this.host = host;
     this.baseTimeout = config.viewChangeTimeoutMs;
+    this.repeater = new Repeater(config.id, host, config.viewChangeTimeoutMs);
     this.app = new Application(config.id, host);
     this.votes = { prepare: new Tally(config.n), 'pre-commit': new Tally(config.n), commit: new Tally(config.n) };
   }
@@ -327,21 +326,7 @@ export class HotStuffReplica implements ReplicaModel {
   onTimer(which: ReplicaTimer = 'main'): void {
     const now = this.host.now();
     if (which === 'resend') {
-      this.resendArmed = false;
-      // Progress since it was set: the rest of the wait.
-      if (this.resendDue > now) {
-        this.resendArmed = true;
-        this.host.setTimer(this.id, this.resendDue - now, 'resend');
-        return;
-      }
-      // Nothing waits: nothing to insist on (the run comes to rest).
-      if (this.words.length === 0 || (this.app.pending.size === 0 && this.committedTip === null)) return;
-      this.resends++;
-      for (const w of this.words) {
-        if (w.to === null) this.host.multicast(this.id, w.fields, true);
-        else this.host.send(this.id, w.to, { ...w.fields, retransmit: 'repeat' });
-      }
-      this.armResend();
+      this.repeater.fire(this.app.pending.size > 0 || this.committedTip !== null);
       return;
     }
     this.hostTimerAt = null;
@@ -407,7 +392,7 @@ export class HotStuffReplica implements ReplicaModel {
     this.learnQC(qc);
     const payload: LeaderPayload = { qc, branch: this.branchAbove(node), base: this.base() };
     // The leader's last phase message stands for the ones before it when it is said again.
-    this.words = this.words.filter((w) => w.to !== null);
+    this.repeater.words = this.repeater.words.filter((w) => w.to !== null);
     this.say(null, { type: CARRIER[phase], view: proposal.view, seq: node.height, digest: node.id, payload });
     // And as a replica, it takes its own message.
     if (phase === 'prepare' && this.votedIn['pre-commit'] < proposal.view) {
@@ -444,8 +429,7 @@ export class HotStuffReplica implements ReplicaModel {
   private enterView(view: number, announce: boolean): void {
     if (view <= this.view) return;
     this.view = view;
-    this.words = [];
-    this.resends = 0;
+    this.repeater.forget();
     this.host.showView(this.id, view, this.leaderOf(view));
     if (announce) {
       const leader = this.leaderOf(view);
@@ -465,25 +449,9 @@ export class HotStuffReplica implements ReplicaModel {
 
   /** Sends (to one replica, or multicasts when `to` is null) and remembers it for retransmission. */
   private say(to: NodeId | null, fields: OutgoingMessage): void {
-    this.words.push({ to, fields });
-    // Progress: the retransmission clock starts again.
-    this.resends = 0;
-    this.armResend();
-    if (to === null) this.host.multicast(this.id, fields);
-    else this.host.send(this.id, to, fields);
+    this.repeater.say(to, fields);
   }
 
-  /** When it next says again what it said (the host's resend timer may fire earlier and is then set for the rest). */
-  private resendDue = 0;
-
-  private armResend(): void {
-    if (this.words.length === 0 || this.resends >= MAX_RESENDS) return;
-    const delay = (this.baseTimeout / 2) * 2 ** Math.min(this.resends, MAX_RESEND_DOUBLINGS);
-    this.resendDue = this.host.now() + delay;
-    if (this.resendArmed) return;
-    this.resendArmed = true;
-    this.host.setTimer(this.id, delay, 'resend');
-  }
 
   /** A valid message of the leader of a later view: it joins that view (no NEW-VIEW: the leader already has a quorum). */
   private join(view: number, qc: QC): void {
