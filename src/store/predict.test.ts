@@ -59,7 +59,9 @@ describe('replicaList and quorumValue', () => {
     // Beyond n = 3f + 1 the replicas count the run's quorum (PBFT, Tendermint) or n − f (HotStuff), not the paper's 2f + 1.
     expect(quorumValue('2f+1', 5, 1)).toBe(4);
     expect(quorumValue('2f', 5, 1)).toBe(3);
-    expect(quorumValue('n − f', 6, 1)).toBe(5);
+    expect(quorumValue('n − f', 6, 1, 'hotstuff')).toBe(5);
+    // The seed article's nodes count 2f + 1 whatever n.
+    expect(quorumValue('2f+1', 5, 1, 'seed')).toBe(3);
   });
 });
 

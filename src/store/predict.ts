@@ -110,20 +110,20 @@ const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
 const each = (ids: readonly NodeId[]) => (ids.length === 1 ? 'it' : 'each');
 
 /**
- * A quorum formula as the descriptors write it ('2f', '2f+1', 'n − f', 'f+1', 'quorum'), as the number the replicas
- * count for this n and f. The papers' 2f and 2f + 1 are for n = 3f + 1; with more replicas PBFT and Tendermint count
- * the run's quorum ⌈(n + f + 1)/2⌉ (2f PREPAREs are one short of it), HotStuff n − f.
+ * A quorum formula as the descriptors write it ('2f', '2f+1', 'n − f', 'f+1', 'quorum'), as the number the protocol's
+ * replicas count for this n and f (its quorumOf). The papers' 2f and 2f + 1 are for n = 3f + 1; with more replicas PBFT
+ * and Tendermint count the run's quorum ⌈(n + f + 1)/2⌉ (2f PREPAREs are one short of it), HotStuff n − f.
  */
-export function quorumValue(formula: string, n: number, f: number): number {
-  if (formula === '2f') return quorumSize(n, f) - 1;
+export function quorumValue(formula: string, n: number, f: number, mode?: ProtocolMode): number {
+  const quorum = protocolOf(mode).quorumOf(n, f);
+  if (formula === '2f') return quorum - 1;
   if (formula === 'f+1') return f + 1;
-  if (formula === 'n − f') return n - f;
-  return quorumSize(n, f);
+  return quorum;
 }
 
 /** "2f = 2", "n − f = 5", or the number alone where the paper's formula is not what the replicas count (n > 3f + 1). */
-function quorumWords(formula: string, n: number, f: number): string {
-  const k = quorumValue(formula, n, f);
+function quorumWords(formula: string, n: number, f: number, mode: ProtocolMode | undefined): string {
+  const k = quorumValue(formula, n, f, mode);
   if (formula === 'quorum') return `a quorum of ${k}`;
   const literal = formula === '2f' ? 2 * f : formula === '2f+1' ? 2 * f + 1 : k;
   return literal === k ? `${formula} = ${k}` : String(k);
@@ -486,14 +486,14 @@ function certified(q: Question, m: PredictMoment, step: readonly TraceEvent[]): 
   const truth = sorted(got);
   const vote = typeLabel(preparedQ ? prepareVote : commitVote);
   const formula = (preparedQ ? protocol.quorums.prepared : protocol.quorums.committed).formula(m.f);
-  const need = quorumValue(formula, m.n, m.f);
+  const need = quorumValue(formula, m.n, m.f, m.mode);
   const primary = primaryOf(target.view, m.n);
   const proposal = proposalLabel(m);
   const parts: string[] = [];
   const verb = truth.length === 1 ? 'is' : 'are';
   if (truth.length === 0) parts.push(`No replica is ${q.kind} for #${target.seq}.`);
-  else if (preparedQ) parts.push(`${cap(replicaList(truth))} ${verb} prepared for #${target.seq}: ${each(truth)} holds the ${proposal} and ${quorumWords(formula, m.n, m.f)} matching ${vote}s.`);
-  else parts.push(`${cap(replicaList(truth))} ${verb} committed for #${target.seq}: ${each(truth)} is prepared and holds ${quorumWords(formula, m.n, m.f)} matching ${vote}s.`);
+  else if (preparedQ) parts.push(`${cap(replicaList(truth))} ${verb} prepared for #${target.seq}: ${each(truth)} holds the ${proposal} and ${quorumWords(formula, m.n, m.f, m.mode)} matching ${vote}s.`);
+  else parts.push(`${cap(replicaList(truth))} ${verb} committed for #${target.seq}: ${each(truth)} is prepared and holds ${quorumWords(formula, m.n, m.f, m.mode)} matching ${vote}s.`);
   if (preparedQ && !primaryVotes && got.has(primary)) parts.push(`Replica ${primary} is the primary: it sends no ${vote} (its ${proposal} stands for its vote) and counts the backups'.`);
   parts.push(...liarsAmong(m, truth));
   const clauses = new Clauses();
